@@ -1,0 +1,120 @@
+// Package cli holds the wirelab commands: one file per command, each owning its
+// flags, its exit codes and the choice of output. Packet, Lua and lab internals live
+// in capture, lualib and runner.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes shared by the commands.
+const (
+	ExitOK     = 0 // the command did what it was asked, every check passed
+	ExitFailed = 1 // it ran, and something did not pass (a check, a lint)
+	ExitError  = 2 // it could not do its work (bad usage, unreadable input)
+)
+
+// exitError carries an exit code through cobra without printing anything more:
+// the command already told the user what happened.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// exitCode returns err as an error that makes Main exit with code, printing nothing.
+func exitCode(code int) error {
+	if code == ExitOK {
+		return nil
+	}
+	return exitError{code}
+}
+
+// usageError marks an error as the user's mistake in calling the command, so that
+// Main adds a hint to read the command's help.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// commands is the registry of subcommands, in the order help lists them. Each
+// command file adds its constructor here through register, called from init.
+var commands []func() *cobra.Command
+
+func register(c func() *cobra.Command) { commands = append(commands, c) }
+
+// NewRoot builds the wirelab command tree.
+func NewRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "wirelab",
+		Short: "Scriptable network labs: build a private network, run a script, capture every packet, grade it",
+		Long: `wirelab runs network labs. A lab is a YAML file plus Lua scripts: it builds a
+small private network with services, runs a script against it while capturing
+every packet, and grades what happened against expected packet sequences, the
+script's output and checks written in Lua.
+
+Start with:  wirelab labs            (the catalogue)
+             wirelab run labs/http-client
+Docs:        docs/ in the source tree, or https://github.com/wirelab-dev/wirelab`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.CompletionOptions.HiddenDefaultCmd = true
+	for _, c := range commands {
+		root.AddCommand(c())
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	return root
+}
+
+// Run executes the command line args and returns the process exit code. It is
+// what tests call.
+func Run(args []string, stdout, stderr io.Writer) int {
+	root := NewRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "error: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", commandPath(root, args))
+	}
+	return ExitError
+}
+
+// Main is Run on the process's own streams.
+func Main(args []string) int { return Run(args, os.Stdout, os.Stderr) }
+
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "accepts ", "requires at least", "requires at most", "unknown flag", "unknown shorthand"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func commandPath(root *cobra.Command, args []string) string {
+	c, _, err := root.Find(args)
+	if err != nil || c == nil {
+		return root.Name()
+	}
+	return c.CommandPath()
+}
