@@ -52,8 +52,14 @@ const (
 	pcapKuzRecordLen = 24
 )
 
-// errNotCapture is returned, wrapped, when the input is neither pcap nor pcapng.
-var errNotCapture = errors.New("not a pcap or pcapng file")
+// notCaptureError is returned when the input is neither pcap nor pcapng.
+type notCaptureError struct{ msg string }
+
+func (e *notCaptureError) Error() string { return e.msg }
+
+func notCapture(format string, args ...any) error {
+	return &notCaptureError{fmt.Sprintf(format, args...)}
+}
 
 // ReadError reports damage in a capture file: the frame that could not be read and
 // the byte offset of its record. Frames before it were delivered intact. Frame is 0
@@ -141,9 +147,9 @@ func newReader(path string, r io.Reader) (*reader, error) {
 			name = fmt.Sprintf("%q", path)
 		}
 		if len(first) == 0 {
-			return nil, fmt.Errorf("%s is empty, not a pcap or pcapng file: %w", name, errNotCapture)
+			return nil, notCapture("%s is empty, not a pcap or pcapng file", name)
 		}
-		return nil, fmt.Errorf("%s is not a pcap or pcapng file (only %d bytes: 0x%x): %w", name, len(first), first, errNotCapture)
+		return nil, notCapture("%s is not a pcap or pcapng file (only %d bytes: 0x%x)", name, len(first), first)
 	}
 	switch m := binary.BigEndian.Uint32(first); m {
 	case magicPcapng:
@@ -166,7 +172,7 @@ func newReader(path string, r io.Reader) (*reader, error) {
 		if path != "" {
 			name = fmt.Sprintf("%q", path)
 		}
-		return nil, fmt.Errorf("%s is not a pcap or pcapng file (starts with 0x%x): %w", name, first, errNotCapture)
+		return nil, notCapture("%s is not a pcap or pcapng file (starts with 0x%x)", name, first)
 	}
 	return rd, nil
 }

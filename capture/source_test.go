@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -261,8 +260,8 @@ func TestOpenFileNotCapture(t *testing.T) {
 			p := filepath.Join(dir, tt.name)
 			os.WriteFile(p, []byte(tt.content), 0o644)
 			_, err := OpenFile(p)
-			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
-				t.Fatalf("err = %v, want prefix %s", err, tt.want)
+			if err == nil || err.Error() != tt.want {
+				t.Fatalf("err = %v, want %s", err, tt.want)
 			}
 		})
 	}
