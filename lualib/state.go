@@ -1,0 +1,506 @@
+// Package lualib owns what a wirelab Lua script can call: a sandboxed gopher-lua
+// state and the modules loaded into it (socket, scan, banner, capture, lab). The
+// networking logic beneath the bindings is plain Go with a context.Context; the
+// bindings parse arguments, call it with the run's context and convert results.
+package lualib
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Env is everything a script's state knows about the run it belongs to.
+type Env struct {
+	// Ctx bounds the whole run: when it is done, a busy Lua loop stops and every
+	// blocking call (connect, accept, receive, select, sleep, dns) returns.
+	// Nil means context.Background().
+	Ctx context.Context
+	// Stdout receives print's output. Nil discards it.
+	Stdout io.Writer
+	// Dirs are the folders require searches for NAME.lua (the lab's and the
+	// submission's). Nothing outside them is loadable.
+	Dirs []string
+	// Hosts, when non-nil, is the only name service: names resolve through it,
+	// literal addresses and "localhost" resolve as themselves, anything else is
+	// "host not found". Nil means the system resolver.
+	Hosts map[string]netip.Addr
+	// Source, when valid, is the local address client sockets bind to before
+	// connecting unless the script binds them itself.
+	Source netip.Addr
+	// Args is lab.args (the lab's submission.args).
+	Args map[string]any
+	// Services is what lab.service(name) returns.
+	Services map[string]ServiceAddr
+	// Events receives lab.log and lab.check records. Nil drops them.
+	Events func(Event)
+	// LabDir is the lab's folder (capture.open reads files there).
+	LabDir string
+}
+
+// ServiceAddr is where one of the lab's services listens.
+type ServiceAddr struct {
+	Host string     // the name from the lab's hosts, or an address
+	Addr netip.Addr // the resolved address
+	Port int
+}
+
+// Event is one lab.log or lab.check call, as the runner writes it to events.jsonl.
+type Event struct {
+	Time    time.Time `json:"time"`
+	Kind    string    `json:"kind"` // "log" or "check"
+	Name    string    `json:"name,omitempty"`
+	OK      bool      `json:"ok"`
+	Message string    `json:"message,omitempty"`
+}
+
+// State is a sandboxed Lua state with the wirelab modules loaded. It is not safe
+// for concurrent use, like the *lua.LState it wraps.
+type State struct {
+	// L is the underlying gopher-lua state.
+	L   *lua.LState
+	env Env
+
+	mu     sync.Mutex
+	nextID uint64
+	res    map[uint64]io.Closer
+	closed bool
+}
+
+// modules is the registry of the Lua modules every state gets, each both a global
+// and require-able. An open function builds the module's table for s; it runs
+// once per state, when the state is created.
+var modules = map[string]func(s *State) lua.LValue{
+	"socket": openSocket,
+	"lab":    openLab,
+	// helper LB: "scan": openScan, "banner": openBanner, "capture": openCapture,
+}
+
+// aliases are extra require names for a module in the registry.
+var aliases = map[string]string{
+	"socket.core": "socket",
+}
+
+const stateKey = "wirelab.state"
+
+// Options for every state: the data stack ("registry") starts moderately and
+// grows in large steps, so table.concat or unpack on big tables stays cheap.
+var options = lua.Options{
+	CallStackSize:    1024,
+	RegistrySize:     1024 * 8,
+	RegistryMaxSize:  1024 * 1024,
+	RegistryGrowStep: 1024 * 32,
+	SkipOpenLibs:     true,
+}
+
+// NewState returns a sandboxed state for env with every module loaded. The
+// caller must Close it.
+func NewState(env *Env) (*State, error) {
+	s := &State{res: make(map[uint64]io.Closer)}
+	if env != nil {
+		s.env = *env
+	}
+	if s.env.Ctx == nil {
+		s.env.Ctx = context.Background()
+	}
+	if s.env.Stdout == nil {
+		s.env.Stdout = io.Discard
+	}
+	L := lua.NewState(options)
+	s.L = L
+	ud := L.NewUserData()
+	ud.Value = s
+	L.G.Registry.RawSetString(stateKey, ud)
+	if err := s.sandbox(); err != nil {
+		L.Close()
+		return nil, err
+	}
+	L.SetContext(s.env.Ctx)
+	return s, nil
+}
+
+// stateOf returns the State that owns L (or a coroutine of it).
+func stateOf(L *lua.LState) *State {
+	ud, ok := L.G.Registry.RawGetString(stateKey).(*lua.LUserData)
+	if !ok {
+		L.RaiseError("wirelab: state is not a wirelab state")
+	}
+	return ud.Value.(*State)
+}
+
+// Env returns the state's environment (with defaults filled in).
+func (s *State) Env() *Env { return &s.env }
+
+// track registers c to be closed by Close, and returns a function that forgets
+// it again (call it when the script closes the resource itself).
+func (s *State) track(c io.Closer) (untrack func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		c.Close()
+		return func() {}
+	}
+	s.nextID++
+	id := s.nextID
+	s.res[id] = c
+	return func() {
+		s.mu.Lock()
+		delete(s.res, id)
+		s.mu.Unlock()
+	}
+}
+
+// Close closes every socket, listener and capture the script left open, then the
+// Lua state. It is safe to call more than once.
+func (s *State) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	res := s.res
+	s.res = nil
+	s.mu.Unlock()
+	ids := make([]uint64, 0, len(res))
+	for id := range res {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		res[id].Close()
+	}
+	s.L.Close()
+}
+
+// Error is a script's failure: Message is "file:line: message" as Lua reports it,
+// Traceback the Lua stack at the time (may be empty).
+type Error struct {
+	Message   string
+	Traceback string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+func luaError(err error) error {
+	var ae *lua.ApiError
+	if errors.As(err, &ae) {
+		msg := ""
+		if ae.Object != nil {
+			msg = ae.Object.String()
+		}
+		if ae.Type == lua.ApiErrorFile && ae.Cause != nil {
+			msg = ae.Cause.Error()
+		}
+		if msg == "" {
+			msg = err.Error()
+		}
+		return &Error{Message: msg, Traceback: ae.StackTrace}
+	}
+	return err
+}
+
+// DoFile runs the Lua file at path. Errors are *Error ("file:line: message").
+func (s *State) DoFile(path string) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("cannot read script: %w", err)
+	}
+	return s.doChunk(string(src), path)
+}
+
+// DoString runs src as a chunk named name ("" gives "<string>").
+func (s *State) DoString(src, name string) error {
+	if name == "" {
+		name = "<string>"
+	}
+	return s.doChunk(src, name)
+}
+
+func (s *State) doChunk(src, name string) error {
+	if isBinaryChunk(src) {
+		return &Error{Message: name + ": attempt to load a binary chunk"}
+	}
+	src = skipShebang(src)
+	fn, err := s.L.Load(strings.NewReader(src), name)
+	if err != nil {
+		return luaError(err)
+	}
+	s.L.Push(fn)
+	if err := s.L.PCall(0, lua.MultRet, nil); err != nil {
+		return luaError(err)
+	}
+	return nil
+}
+
+func isBinaryChunk(src string) bool { return strings.HasPrefix(src, "\x1b") }
+
+// skipShebang blanks a leading "#!" line, keeping line numbers, as lua does.
+func skipShebang(src string) string {
+	if strings.HasPrefix(src, "#") {
+		if i := strings.IndexByte(src, '\n'); i >= 0 {
+			return "--" + src[i:]
+		}
+		return ""
+	}
+	return src
+}
+
+// sandbox opens the safe standard libraries, removes what escapes the sandbox,
+// and installs print, require, load, package and the wirelab modules.
+func (s *State) sandbox() error {
+	L := s.L
+	for _, lib := range []struct {
+		name string
+		open lua.LGFunction
+	}{
+		{lua.BaseLibName, lua.OpenBase},
+		{lua.TabLibName, lua.OpenTable},
+		{lua.StringLibName, lua.OpenString},
+		{lua.MathLibName, lua.OpenMath},
+		{lua.CoroutineLibName, lua.OpenCoroutine},
+		{lua.OsLibName, lua.OpenOs},
+	} {
+		L.Push(L.NewFunction(lib.open))
+		L.Push(lua.LString(lib.name))
+		if err := L.PCall(1, 0, nil); err != nil {
+			return fmt.Errorf("opening %s: %w", lib.name, err)
+		}
+	}
+	g := L.G.Global
+	for _, name := range []string{"dofile", "loadfile", "collectgarbage", "newproxy",
+		"getfenv", "setfenv", "module", "_printregs", "require", "load", "loadstring", "print"} {
+		g.RawSetString(name, lua.LNil)
+	}
+	if str, ok := g.RawGetString("string").(*lua.LTable); ok {
+		str.RawSetString("dump", lua.LNil)
+	}
+	osFull, _ := g.RawGetString("os").(*lua.LTable)
+	osSafe := L.NewTable()
+	for _, name := range []string{"time", "clock", "date", "difftime"} {
+		if osFull != nil {
+			osSafe.RawSetString(name, osFull.RawGetString(name))
+		}
+	}
+	g.RawSetString("os", osSafe)
+
+	L.SetFuncs(g, map[string]lua.LGFunction{
+		"print":      basePrint,
+		"require":    baseRequire,
+		"load":       baseLoad,
+		"loadstring": baseLoadString,
+	})
+	pkg := L.NewTable()
+	loaded := L.NewTable()
+	pkg.RawSetString("loaded", loaded)
+	pkg.RawSetString("preload", L.NewTable())
+	pkg.RawSetString("path", lua.LString(""))
+	pkg.RawSetString("cpath", lua.LString(""))
+	g.RawSetString("package", pkg)
+	L.G.Registry.RawSetString("wirelab.loaded", loaded)
+	for _, name := range []string{"_G", "string", "table", "math", "coroutine", "os", "package"} {
+		loaded.RawSetString(name, g.RawGetString(name))
+	}
+
+	names := make([]string, 0, len(modules))
+	for name := range modules {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		mod := modules[name](s)
+		g.RawSetString(name, mod)
+		loaded.RawSetString(name, mod)
+	}
+	for alias, name := range aliases {
+		loaded.RawSetString(alias, loaded.RawGetString(name))
+	}
+	return nil
+}
+
+func basePrint(L *lua.LState) int {
+	s := stateOf(L)
+	top := L.GetTop()
+	var b strings.Builder
+	for i := 1; i <= top; i++ {
+		if i > 1 {
+			b.WriteByte('\t')
+		}
+		b.WriteString(L.ToStringMeta(L.Get(i)).String())
+	}
+	b.WriteByte('\n')
+	io.WriteString(s.env.Stdout, b.String())
+	return 0
+}
+
+// compile loads src as a Lua function, refusing binary chunks (gopher-lua
+// cannot run them, and a sandbox should not try).
+func compile(L *lua.LState, src, name string) int {
+	if isBinaryChunk(src) {
+		L.Push(lua.LNil)
+		L.Push(lua.LString("attempt to load a binary chunk"))
+		return 2
+	}
+	fn, err := L.Load(strings.NewReader(src), name)
+	if err != nil {
+		L.Push(lua.LNil)
+		L.Push(lua.LString(luaError(err).Error()))
+		return 2
+	}
+	L.Push(fn)
+	return 1
+}
+
+func baseLoadString(L *lua.LState) int {
+	src := L.CheckString(1)
+	return compile(L, src, L.OptString(2, src))
+}
+
+func baseLoad(L *lua.LState) int {
+	fn := L.CheckFunction(1)
+	name := L.OptString(2, "=(load)")
+	var b strings.Builder
+	for {
+		L.Push(fn)
+		L.Call(0, 1)
+		ret := L.Get(-1)
+		L.Pop(1)
+		if ret == lua.LNil {
+			break
+		}
+		str, ok := ret.(lua.LString)
+		if !ok {
+			if n, isNum := ret.(lua.LNumber); isNum {
+				str = lua.LString(n.String())
+			} else {
+				L.Push(lua.LNil)
+				L.Push(lua.LString("reader function must return a string"))
+				return 2
+			}
+		}
+		if str == "" {
+			break
+		}
+		b.WriteString(string(str))
+		if b.Len() > 64<<20 {
+			L.Push(lua.LNil)
+			L.Push(lua.LString("chunk too large"))
+			return 2
+		}
+	}
+	return compile(L, b.String(), name)
+}
+
+// baseRequire finds name among the built-in modules or as a .lua file inside the
+// state's Dirs, never anywhere else.
+func baseRequire(L *lua.LState) int {
+	name := L.CheckString(1)
+	s := stateOf(L)
+	loaded := L.G.Registry.RawGetString("wirelab.loaded").(*lua.LTable)
+	if v := loaded.RawGetString(name); v != lua.LNil {
+		if v == loadingSentinel {
+			L.RaiseError("loop or previous error loading module '%s'", name)
+		}
+		L.Push(v)
+		return 1
+	}
+	path, why := s.findModule(name)
+	if path == "" {
+		L.RaiseError("module '%s' not found: %s", name, why)
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		L.RaiseError("error loading module '%s': %v", name, err)
+	}
+	if isBinaryChunk(string(src)) {
+		L.RaiseError("error loading module '%s' from file '%s': attempt to load a binary chunk", name, path)
+	}
+	fn, err := L.Load(strings.NewReader(skipShebang(string(src))), path)
+	if err != nil {
+		L.RaiseError("error loading module '%s' from file '%s':\n\t%s", name, path, luaError(err).Error())
+	}
+	loaded.RawSetString(name, loadingSentinel)
+	L.Push(fn)
+	L.Push(lua.LString(name))
+	if err := L.PCall(1, 1, nil); err != nil {
+		loaded.RawSetString(name, lua.LNil)
+		if ae, ok := err.(*lua.ApiError); ok {
+			L.Error(ae.Object, 0)
+		}
+		L.RaiseError("%s", err.Error())
+	}
+	ret := L.Get(-1)
+	L.Pop(1)
+	if ret == lua.LNil {
+		ret = loaded.RawGetString(name)
+		if ret == loadingSentinel {
+			ret = lua.LTrue
+		}
+	}
+	loaded.RawSetString(name, ret)
+	L.Push(ret)
+	return 1
+}
+
+var loadingSentinel = lua.LString("\x00wirelab-loading")
+
+// findModule maps a module name ("util" or "lib.util") to a file under one of
+// the Dirs, refusing anything that could escape them.
+func (s *State) findModule(name string) (path, why string) {
+	if name == "" || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".") ||
+		strings.Contains(name, "..") {
+		return "", "not a valid module name"
+	}
+	for _, r := range name {
+		ok := r == '.' || r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+		if !ok {
+			return "", "module names are made of letters, digits, '_', '-' and '.'; paths are not allowed"
+		}
+	}
+	rel := filepath.FromSlash(strings.ReplaceAll(name, ".", "/")) + ".lua"
+	var looked []string
+	for _, dir := range s.env.Dirs {
+		root, err := filepath.EvalSymlinks(dir)
+		if err != nil {
+			continue
+		}
+		root, _ = filepath.Abs(root)
+		p := filepath.Join(root, rel)
+		looked = append(looked, filepath.Join(dir, rel))
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			continue
+		}
+		if r, err := filepath.Rel(root, real); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			continue
+		}
+		if fi, err := os.Stat(real); err == nil && fi.Mode().IsRegular() {
+			return real, ""
+		}
+	}
+	if len(looked) == 0 {
+		return "", "no built-in module of that name, and no folders to search"
+	}
+	return "", "no built-in module of that name, and no file " + strings.Join(looked, ", ")
+}
+
+// protect sets __metatable so scripts cannot read or replace a host metatable.
+func protect(mt *lua.LTable) { mt.RawSetString("__metatable", lua.LString("locked")) }
+
+// ctxOf returns the run's context for a call made on L.
+func ctxOf(L *lua.LState) context.Context {
+	if ctx := L.Context(); ctx != nil {
+		return ctx
+	}
+	return context.Background()
+}

@@ -1,0 +1,65 @@
+-- Each removed capability is really gone.
+
+function TestNoIO() assert(io == nil) end
+function TestNoDebug() assert(debug == nil) end
+function TestOsReduced()
+  assert(os.execute == nil and os.remove == nil and os.rename == nil and os.exit == nil
+    and os.getenv == nil and os.tmpname == nil and os.setenv == nil)
+  assert(type(os.time()) == "number" and type(os.clock()) == "number" and type(os.date()) == "string")
+end
+function TestNoFileLoading()
+  assert(dofile == nil and loadfile == nil)
+end
+function TestNoEnvTricks()
+  assert(getfenv == nil and setfenv == nil and newproxy == nil and module == nil
+    and collectgarbage == nil and string.dump == nil)
+  assert(rawequal(1, 1) and rawget and rawset)
+end
+function TestNoLoadlib()
+  assert(package.loadlib == nil)
+  assert(package.cpath == "")
+end
+function TestLoadSourceOK()
+  local f = assert(loadstring("return 1 + 2"))
+  assert(f() == 3)
+  local parts = {"return ", "40", "+2"}
+  local i = 0
+  local g = assert(load(function() i = i + 1; return parts[i] end))
+  assert(g() == 42)
+end
+function TestLoadBytecodeRefused()
+  local f, err = loadstring("\27LuaQ\0\1\4\8\4\8\0")
+  assert(f == nil and err:find("binary chunk"), err)
+  local sent = false
+  f, err = load(function() if not sent then sent = true; return "\27Lua" end end)
+  assert(f == nil and err:find("binary chunk"), err)
+end
+function TestRequireBuiltins()
+  assert(require("socket") == socket)
+  assert(require("socket.core") == socket)
+  assert(require("lab") == lab)
+  assert(require("string") == string)
+end
+function TestRequireLocalFiles()
+  local m = require("helper")
+  assert(m.answer == 42)
+  assert(require("helper") == m)
+  assert(require("sub.inner").name == "inner")
+end
+function TestRequireRefusesPaths()
+  for _, name in ipairs{"../state", "/etc/passwd", "..sub", "sub/../../x", "nope", "sub.escape"} do
+    local ok, err = pcall(require, name)
+    assert(not ok, name)
+    assert(tostring(err):find("not found"), err)
+  end
+end
+function TestHostMetatablesProtected()
+  if not socket.tcp then return end
+  local s = socket.tcp()
+  assert(getmetatable(s) == "locked")
+  assert(not pcall(setmetatable, s, {}))
+  s:close()
+end
+function TestPrint()
+  print("a", 1, nil, true)
+end
