@@ -1,0 +1,222 @@
+package service
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var loopback = map[string]netip.Addr{"www.example.com": netip.MustParseAddr("127.0.0.1")}
+
+func start(t *testing.T, spec Spec) (Service, *[]string) {
+	t.Helper()
+	var mu sync.Mutex
+	var lines []string
+	env := &Env{LabDir: "testdata", Hosts: loopback, Log: func(svc, line string) {
+		mu.Lock()
+		lines = append(lines, svc+": "+line)
+		mu.Unlock()
+	}}
+	if spec.Listen == "" {
+		spec.Listen = "www.example.com:0"
+	}
+	s, err := Start(context.Background(), spec, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, &lines
+}
+
+func TestHTTP(t *testing.T) {
+	s, _ := start(t, Spec{Name: "web", Kind: "http", Routes: map[string]Route{
+		"/":       {Body: "<html>hello</html>", Headers: map[string]string{"X-Lab": "yes"}},
+		"/file":   {File: "page.html"},
+		"/teapot": {Status: 418, Body: "short and stout"},
+	}})
+	addr := s.Addr().String()
+	tests := []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{"/", 200, "<html>hello</html>"},
+		{"/file", 200, "<html>from a file</html>\n"},
+		{"/teapot", 418, "short and stout"},
+		{"/missing", 404, "404 page not found\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			resp, err := http.Get("http://" + addr + tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tt.status || string(b) != tt.body {
+				t.Errorf("got %d %q, want %d %q", resp.StatusCode, b, tt.status, tt.body)
+			}
+			if resp.ContentLength != int64(len(tt.body)) {
+				t.Errorf("Content-Length %d, want %d", resp.ContentLength, len(tt.body))
+			}
+		})
+	}
+	// HTTP/1.0 without keep-alive: the server answers and closes.
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "GET / HTTP/1.0\r\n\r\n")
+	b, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(b), "HTTP/1.0 200 OK\r\n") || !strings.Contains(string(b), "Content-Length: 18\r\n") || !strings.HasSuffix(string(b), "<html>hello</html>") {
+		t.Errorf("HTTP/1.0 answer:\n%s", b)
+	}
+	// HTTP/1.1 keep-alive: two requests on one connection.
+	c2, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	r := bufio.NewReader(c2)
+	for i := 0; i < 2; i++ {
+		fmt.Fprintf(c2, "GET /teapot HTTP/1.1\r\nHost: x\r\n\r\n")
+		resp, err := http.ReadResponse(r, nil)
+		if err != nil {
+			t.Fatalf("request %d on one connection: %v", i+1, err)
+		}
+		io.ReadAll(resp.Body)
+		if resp.StatusCode != 418 {
+			t.Errorf("request %d: status %d", i+1, resp.StatusCode)
+		}
+	}
+}
+
+func TestTCPEcho(t *testing.T) {
+	s, _ := start(t, Spec{Name: "echo", Kind: "tcp-echo"})
+	c, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	msg := strings.Repeat("echo me ", 10000)
+	go fmt.Fprint(c, msg)
+	buf := make([]byte, len(msg))
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != msg {
+		t.Fatalf("echo: %v, %d bytes", err, len(buf))
+	}
+}
+
+func TestUDPEcho(t *testing.T) {
+	s, _ := start(t, Spec{Name: "echo", Kind: "udp-echo"})
+	c, err := net.Dial("udp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	c.Write([]byte("ping"))
+	buf := make([]byte, 100)
+	n, err := c.Read(buf)
+	if err != nil || string(buf[:n]) != "ping" {
+		t.Fatalf("got %q, %v", buf[:n], err)
+	}
+}
+
+func TestBanner(t *testing.T) {
+	s, log := start(t, Spec{Name: "ftp", Kind: "banner", Banner: "220 wirelab FTP ready",
+		Dialog:  []DialogStep{{Expect: "USER", Send: "331 password please"}, {Expect: "PASS", Send: "230 logged in"}},
+		Unknown: "500 unknown command"})
+	c, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	r := bufio.NewReader(c)
+	want := []struct{ send, reply string }{
+		{"", "220 wirelab FTP ready\r\n"},
+		{"USER anonymous\r\n", "331 password please\r\n"},
+		{"PASS secret\r\n", "230 logged in\r\n"},
+		{"HELO\r\n", "500 unknown command\r\n"},
+		{"USER again\n", "331 password please\r\n"},
+	}
+	for _, w := range want {
+		if w.send != "" {
+			fmt.Fprint(c, w.send)
+		}
+		line, err := r.ReadString('\n')
+		if err != nil || line != w.reply {
+			t.Fatalf("after %q: got %q, %v; want %q", w.send, line, err, w.reply)
+		}
+	}
+	c.Close()
+	s.Close()
+	if len(*log) < 5 {
+		t.Errorf("log: %q", *log)
+	}
+}
+
+func TestStartErrors(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	tests := []struct {
+		spec Spec
+		want string
+	}{
+		{Spec{Name: "web", Kind: "http", Listen: busy.Addr().String(), Routes: map[string]Route{"/": {}}}, `service "web": listen tcp ` + busy.Addr().String() + `: bind: address already in use`},
+		{Spec{Name: "web", Kind: "http", Listen: "nowhere:80"}, `service "web": listen "nowhere:80": "nowhere" is neither a lab host nor an address`},
+		{Spec{Name: "web", Kind: "http", Listen: "127.0.0.1:0", Routes: map[string]Route{"/": {File: "missing.html"}}}, `service "web": route "/": open testdata/missing.html: no such file or directory`},
+		{Spec{Name: "x", Kind: "htp", Listen: "127.0.0.1:0"}, `service "x": kind "htp" is not supported`},
+	}
+	for _, tt := range tests {
+		s, err := Start(context.Background(), tt.spec, &Env{LabDir: "testdata", Hosts: loopback})
+		if err == nil {
+			s.Close()
+			t.Errorf("%+v: started", tt.spec)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("got  %v\nwant %s", err, tt.want)
+		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		spec Spec
+		want []string
+	}{
+		{Spec{Name: "web", Kind: "http", Listen: "a:80", Routes: map[string]Route{"/": {}}}, nil},
+		{Spec{Name: "x", Kind: "htp", Listen: "a:80"}, []string{`service "x": kind "htp" is not supported; supported kinds are "http", "tcp-echo", "udp-echo", "banner", "lua", "replay"`}},
+		{Spec{Name: "e", Kind: "tcp-echo", Listen: "a:80", Banner: "hi"}, []string{`service "e": option "banner" does not apply to kind "tcp-echo"`}},
+		{Spec{Name: "e", Kind: "udp-echo", Listen: "a"}, []string{`service "e": listen "a" is not host:port`}},
+		{Spec{Name: "e", Kind: "udp-echo", Listen: "a:99999"}, []string{`service "e": listen "a:99999": port "99999" is not a number from 1 to 65535`}},
+		{Spec{Name: "b", Kind: "banner", Listen: "a:21"}, []string{`service "b": a banner service needs a banner or a dialog`}},
+		{Spec{Name: "l", Kind: "lua", Listen: "a:21", Protocol: "sctp"}, []string{`service "l": a lua service needs a script defining handle(conn)`, `service "l": protocol "sctp" is not supported; use "tcp" or "udp"`}},
+		{Spec{Name: "r", Kind: "replay", Listen: "a:80"}, []string{`service "r": a replay service needs a capture (pcap or pcapng in the lab's folder)`}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, e := range Validate(tt.spec) {
+			got = append(got, e.Error())
+		}
+		if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+			t.Errorf("%+v:\ngot  %q\nwant %q", tt.spec, got, tt.want)
+		}
+	}
+}
