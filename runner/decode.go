@@ -1,0 +1,604 @@
+package runner
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/wirelab-dev/wirelab/runner/service"
+)
+
+var (
+	labKeys        = []string{"lab", "title", "description", "version", "timeout", "hosts", "services", "capture", "submission", "limits", "checks"}
+	captureKeys    = []string{"filter", "snaplen", "interface"}
+	submissionKeys = []string{"file", "args", "host"}
+	limitsKeys     = []string{"memory", "output", "sockets"}
+	commonKeys     = []string{"name", "points", "hint", "visibility", "requires"}
+	checkExtraKeys = map[string]string{"count": KindPacket, "min": KindPacket, "max": KindPacket, "within": KindSequence, "same_stream": KindSequence}
+	outputKeys     = []string{"contains", "not_contains", "matches", "equals", "lines", "ordered"}
+	stepKeys       = []string{"match", "within"}
+	visibilities   = []Visibility{Visible, Hidden, AfterDueDate, AfterPublished}
+
+	idPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+	hostPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+)
+
+// checkKeys is every key a check may hold.
+var checkKeys = func() []string {
+	k := append([]string{}, commonKeys...)
+	k = append(k, CheckKinds...)
+	return append(k, "count", "min", "max", "within", "same_stream")
+}()
+
+// serviceKinds is the registry of service kinds and the options each takes
+// beside name, kind and listen. Package service runs them; the loader only
+// checks their shape.
+var serviceKinds = map[string][]string{
+	"http":     {"routes"},
+	"tcp-echo": nil,
+	"udp-echo": nil,
+	"banner":   {"banner", "dialog", "unknown"},
+	"lua":      {"script", "protocol"},
+	"replay":   {"capture", "stream"},
+}
+
+// ServiceKinds lists the service kinds in the order the docs present them.
+var ServiceKinds = []string{"http", "tcp-echo", "udp-echo", "banner", "lua", "replay"}
+
+var serviceOptionKeys = []string{"routes", "banner", "dialog", "unknown", "script", "protocol", "capture", "stream"}
+
+func (d *decoder) lab(root *yaml.Node, lab *Lab) {
+	d.budget = 10000
+	var hostsNode, checksNode *yaml.Node
+	entries := d.mapping(root, "the lab file", labKeys)
+	if root = resolve(root); root != nil && root.Kind != yaml.MappingNode {
+		return
+	}
+	have := map[string]bool{}
+	// hosts first: services and submission name them.
+	for _, e := range entries {
+		have[e.key] = true
+		if e.key == "hosts" {
+			hostsNode = e.v
+			d.hosts(e.v, lab)
+		}
+	}
+	for _, e := range entries {
+		switch e.key {
+		case "lab":
+			if s, ok := d.str(e.v, "lab"); ok {
+				if !idPattern.MatchString(s) || len(s) > 64 {
+					d.errorf(e.v, "lab id %q must be lowercase letters, digits, '.', '_' or '-' (like \"http-client\")", s)
+				}
+				lab.ID = s
+			}
+		case "title":
+			lab.Title, _ = d.str(e.v, "title")
+		case "description":
+			lab.Description, _ = d.str(e.v, "description")
+		case "version":
+			if v, ok := d.integer(e.v, "version", 0, 1<<31); ok && v != 1 {
+				d.errorf(e.v, "version %d is not supported: this wirelab reads lab files of version 1", v)
+			}
+		case "timeout":
+			if t, ok := d.duration(e.v, "timeout"); ok {
+				if t <= 0 {
+					d.errorf(e.v, "timeout must be more than 0")
+				}
+				lab.Timeout = t
+			}
+		case "services":
+			d.services(e.v, lab)
+		case "capture":
+			d.capture(e.v, lab)
+		case "submission":
+			d.submission(e.v, lab)
+		case "limits":
+			d.limits(e.v, lab)
+		case "checks":
+			checksNode = e.v
+			d.checks(e.v, lab)
+		}
+	}
+	_ = hostsNode
+	if !have["lab"] {
+		d.errorf(root, "the lab has no id: add `lab: NAME` (lowercase, like \"http-client\")")
+	}
+	if !have["checks"] || checksNode == nil || len(lab.Checks) == 0 && resolve(checksNode).Kind != yaml.SequenceNode {
+		if !have["checks"] {
+			d.errorf(root, "the lab has no checks: add a `checks:` list (see docs/lab-format.md)")
+		}
+	}
+	// The submission's source address: the named host, else a host called client.
+	if lab.Submission.Host == "" {
+		if a, ok := lab.HostAddr("client"); ok {
+			lab.Submission.Host, lab.source = "client", a
+		}
+	}
+}
+
+func (d *decoder) hosts(n *yaml.Node, lab *Lab) {
+	n = resolve(n)
+	if n == nil || isNull(n) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "hosts must map names to addresses (like `client: 10.0.0.10`), not %s", describe(n))
+		return
+	}
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+		if k == nil || k.Kind != yaml.ScalarNode || v == nil {
+			d.errorf(n.Content[i], "hosts: a host name must be a plain word, not %s", describe(k))
+			continue
+		}
+		name := k.Value
+		if prev, dup := seen[name]; dup {
+			d.errorf(k, "host %q is repeated (first at line %d)", name, prev)
+			continue
+		}
+		seen[name] = k.Line
+		if !hostPattern.MatchString(name) || len(name) > 253 {
+			d.errorf(k, "host name %q is not a valid name: use letters, digits, '-' and '.'", name)
+			continue
+		}
+		if _, err := netip.ParseAddr(name); err == nil {
+			d.errorf(k, "host name %q is an address: give the host a name and the address as its value", name)
+			continue
+		}
+		s, ok := d.str(v, fmt.Sprintf("host %q", name))
+		if !ok {
+			continue
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil || a.Zone() != "" {
+			d.errorf(v, "host %q: %q is not an IPv4 or IPv6 address", name, s)
+			continue
+		}
+		a = a.Unmap()
+		lab.Hosts = append(lab.Hosts, Host{Name: name, Addr: a})
+	}
+}
+
+// duration parses Go duration syntax: 10s, 500ms, 1m30s.
+func (d *decoder) duration(n *yaml.Node, what string) (time.Duration, bool) {
+	s, ok := d.str(n, what)
+	if !ok {
+		return 0, false
+	}
+	t, err := time.ParseDuration(s)
+	if err != nil {
+		if _, nerr := strconv.ParseFloat(s, 64); nerr == nil {
+			d.errorf(n, "%s %q needs a unit: write %ss (or ms, m)", what, s, s)
+		} else {
+			d.errorf(n, "%s %q is not a duration: write a number and a unit, like 10s, 500ms or 1m", what, s)
+		}
+		return 0, false
+	}
+	if t < 0 {
+		d.errorf(n, "%s %q must not be negative", what, s)
+		return 0, false
+	}
+	return t, true
+}
+
+var sizeUnits = []struct {
+	suffix string
+	mul    int64
+}{
+	{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30},
+	{"kb", 1000}, {"mb", 1000 * 1000}, {"gb", 1000 * 1000 * 1000},
+	{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"b", 1},
+}
+
+// size parses a byte count: 65536, 64KB, 64KiB, 256MiB, 1GB.
+func (d *decoder) size(n *yaml.Node, what string) (int64, bool) {
+	s, ok := d.str(n, what)
+	if !ok {
+		return 0, false
+	}
+	v, err := parseSize(s)
+	if err != nil {
+		d.errorf(n, "%s %q is not a size: write bytes or a number and a unit, like 64KiB, 256MiB or 1GB", what, s)
+		return 0, false
+	}
+	return v, true
+}
+
+func parseSize(s string) (int64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	mul := int64(1)
+	for _, u := range sizeUnits {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mul = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mul
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || f < 0 || f*float64(mul) > 1<<50 || t == "" || !unicode.IsDigit(rune(t[0])) {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	return int64(f * float64(mul)), nil
+}
+
+// labPath resolves a path written in the lab against the lab's folder, rejecting
+// paths that leave it; must says the file must exist.
+func (d *decoder) labPath(n *yaml.Node, what string) (string, bool) {
+	s, ok := d.str(n, what)
+	if !ok {
+		return "", false
+	}
+	if s == "" {
+		d.errorf(n, "%s is empty: name a file in the lab's folder", what)
+		return "", false
+	}
+	if filepath.IsAbs(s) || strings.HasPrefix(s, "/") {
+		d.errorf(n, "%s %q must be relative to the lab's folder", what, s)
+		return "", false
+	}
+	clean := filepath.Clean(filepath.FromSlash(s))
+	if clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		d.errorf(n, "%s %q leaves the lab's folder: keep the lab's files inside it", what, s)
+		return "", false
+	}
+	abs := filepath.Join(d.dir, clean)
+	if !fileExists(abs) {
+		d.errorf(n, "%s %q does not exist in the lab's folder", what, s)
+		return abs, false
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		if rdir, err := filepath.EvalSymlinks(d.dir); err == nil {
+			if rel, err := filepath.Rel(rdir, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				d.errorf(n, "%s %q is a link that leaves the lab's folder", what, s)
+				return "", false
+			}
+		}
+	}
+	return abs, true
+}
+
+func (d *decoder) capture(n *yaml.Node, lab *Lab) {
+	for _, e := range d.mapping(n, "capture", captureKeys) {
+		switch e.key {
+		case "filter":
+			if s, ok := d.str(e.v, "capture filter"); ok {
+				lab.Capture.Filter = s
+				if s != "" {
+					lab.captureMatch = d.filter(e.v, s, "capture filter", true)
+				}
+			}
+		case "snaplen":
+			if v, ok := d.integer(e.v, "snaplen", 0, 262144); ok {
+				lab.Capture.Snaplen = int(v)
+			}
+		case "interface":
+			lab.Capture.Interface, _ = d.str(e.v, "capture interface")
+		}
+	}
+}
+
+func (d *decoder) submission(n *yaml.Node, lab *Lab) {
+	for _, e := range d.mapping(n, "submission", submissionKeys) {
+		switch e.key {
+		case "file":
+			if p, ok := d.labPath(e.v, "submission file"); ok {
+				lab.Submission.File = p
+			}
+		case "args":
+			v := resolve(e.v)
+			if v == nil || isNull(v) {
+				continue
+			}
+			if v.Kind != yaml.MappingNode {
+				d.errorf(v, "submission args must be a mapping (like `{host: www.example.com, port: 80}`), not %s", describe(v))
+				continue
+			}
+			if m, ok := d.anyValue(v, "args").(map[string]any); ok {
+				lab.Submission.Args = m
+			}
+		case "host":
+			if s, ok := d.str(e.v, "submission host"); ok {
+				a, found := lab.HostAddr(s)
+				if !found {
+					d.errorf(e.v, "submission host %q is not in hosts (known: %s)", s, hostNames(lab))
+					continue
+				}
+				lab.Submission.Host, lab.source = s, a
+			}
+		}
+	}
+}
+
+func hostNames(lab *Lab) string {
+	if len(lab.Hosts) == 0 {
+		return "none: add a `hosts:` mapping"
+	}
+	names := make([]string, len(lab.Hosts))
+	for i, h := range lab.Hosts {
+		names[i] = h.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+func (d *decoder) limits(n *yaml.Node, lab *Lab) {
+	for _, e := range d.mapping(n, "limits", limitsKeys) {
+		switch e.key {
+		case "memory":
+			if v, ok := d.size(e.v, "memory limit"); ok {
+				if v < 1<<20 {
+					d.errorf(e.v, "memory limit %q is below 1MiB: nothing runs in that", resolve(e.v).Value)
+				}
+				lab.Limits.Memory = v
+			}
+		case "output":
+			if v, ok := d.size(e.v, "output limit"); ok {
+				lab.Limits.Output = v
+			}
+		case "sockets":
+			if v, ok := d.integer(e.v, "socket limit", 1, 1<<20); ok {
+				lab.Limits.Sockets = int(v)
+			}
+		}
+	}
+}
+
+func (d *decoder) services(n *yaml.Node, lab *Lab) {
+	n = resolve(n)
+	if n == nil || isNull(n) {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "services must be a list (each entry starting with `- name:`), not %s", describe(n))
+		return
+	}
+	names := map[string]int{}
+	for i, sn := range n.Content {
+		sp, listen, ok := d.service(sn, i, lab)
+		if !ok {
+			continue
+		}
+		if prev, dup := names[sp.Name]; dup && sp.Name != "" {
+			d.errorf(resolve(sn), "service name %q is repeated (first at line %d)", sp.Name, prev)
+		}
+		names[sp.Name] = resolve(sn).Line
+		lab.Services = append(lab.Services, sp)
+		lab.listen = append(lab.listen, listen)
+	}
+}
+
+func (d *decoder) service(n *yaml.Node, i int, lab *Lab) (service.Spec, netip.AddrPort, bool) {
+	var sp service.Spec
+	var listen netip.AddrPort
+	n = resolve(n)
+	what := fmt.Sprintf("service %d", i+1)
+	if name := peekName(n); name != "" {
+		what = fmt.Sprintf("service %q", name)
+	}
+	keys := append([]string{"name", "kind", "listen"}, serviceOptionKeys...)
+	entries := d.mapping(n, what, keys)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return sp, listen, false
+	}
+	for _, e := range entries {
+		if e.key == "name" {
+			sp.Name, _ = d.str(e.v, "service name")
+		}
+	}
+	if sp.Name != "" {
+		what = fmt.Sprintf("service %q", sp.Name)
+	} else {
+		d.errorf(n, "%s has no name: add `name: NAME`", what)
+	}
+	var kindNode *yaml.Node
+	for _, e := range entries {
+		if e.key == "kind" {
+			kindNode = e.v
+			sp.Kind, _ = d.str(e.v, what+" kind")
+		}
+	}
+	allowed, known := serviceKinds[sp.Kind]
+	switch {
+	case kindNode == nil:
+		d.errorf(n, "%s has no kind: add `kind:` with one of %s", what, strings.Join(ServiceKinds, ", "))
+	case !known:
+		d.errorf(kindNode, "%s: unknown kind %q (known: %s)", what, sp.Kind, strings.Join(ServiceKinds, ", "))
+	}
+	hasListen := false
+	for _, e := range entries {
+		if known && contains(serviceOptionKeys, e.key) && !contains(allowed, e.key) {
+			takes := "no options"
+			if len(allowed) > 0 {
+				takes = strings.Join(allowed, ", ")
+			}
+			d.errorf(e.k, "%s: option %q does not belong to kind %q (%s takes: %s)", what, e.key, sp.Kind, sp.Kind, takes)
+			continue
+		}
+		switch e.key {
+		case "listen":
+			hasListen = true
+			if s, ok := d.str(e.v, what+" listen"); ok {
+				sp.Listen = s
+				listen, _ = d.listen(e.v, s, what, lab)
+			}
+		case "routes":
+			sp.Routes = d.routes(e.v, what)
+		case "banner":
+			sp.Banner, _ = d.str(e.v, what+" banner")
+		case "unknown":
+			sp.Unknown, _ = d.str(e.v, what+" unknown")
+		case "dialog":
+			sp.Dialog = d.dialog(e.v, what)
+		case "script":
+			if p, ok := d.labPath(e.v, what+" script"); ok {
+				sp.Script = p
+			}
+		case "protocol":
+			if s, ok := d.str(e.v, what+" protocol"); ok {
+				if s != "tcp" && s != "udp" {
+					d.errorf(e.v, "%s: protocol %q must be tcp or udp", what, s)
+				}
+				sp.Protocol = s
+			}
+		case "capture":
+			if p, ok := d.labPath(e.v, what+" capture"); ok {
+				sp.Capture = p
+			}
+		case "stream":
+			if v, ok := d.integer(e.v, what+" stream", 0, 1<<30); ok {
+				sp.Stream = int(v)
+			}
+		}
+	}
+	if !hasListen && known {
+		d.errorf(n, "%s has no listen address: add `listen: HOST:PORT` with a name from hosts", what)
+	}
+	if known {
+		switch sp.Kind {
+		case "lua":
+			if sp.Script == "" && !hasKey(entries, "script") {
+				d.errorf(n, "%s: a lua service needs `script: FILE` (a file defining handle(conn))", what)
+			}
+		case "replay":
+			if !hasKey(entries, "capture") {
+				d.errorf(n, "%s: a replay service needs `capture: FILE` (a pcap or pcapng in the lab's folder)", what)
+			}
+		}
+	}
+	return sp, listen, true
+}
+
+func hasKey(entries []kv, key string) bool {
+	for _, e := range entries {
+		if e.key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// listen resolves "host:port", host being a name from hosts or an address.
+func (d *decoder) listen(n *yaml.Node, s, what string, lab *Lab) (netip.AddrPort, bool) {
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		d.errorf(n, "%s: listen %q must be HOST:PORT, like www.example.com:80", what, s)
+		return netip.AddrPort{}, false
+	}
+	p, err := strconv.ParseUint(port, 10, 16)
+	if err != nil || p == 0 {
+		d.errorf(n, "%s: listen %q: port %q must be a number from 1 to 65535", what, s, port)
+		return netip.AddrPort{}, false
+	}
+	addr, ok := lab.HostAddr(host)
+	if !ok {
+		a, err := netip.ParseAddr(host)
+		if err != nil {
+			d.errorf(n, "%s: listen %q: host %q is not in hosts (known: %s)", what, s, host, hostNames(lab))
+			return netip.AddrPort{}, false
+		}
+		addr = a.Unmap()
+	}
+	return netip.AddrPortFrom(addr, uint16(p)), true
+}
+
+func (d *decoder) routes(n *yaml.Node, what string) map[string]service.Route {
+	n = resolve(n)
+	if n == nil || isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s: routes must map paths to answers (like `/: {status: 200, body: hello}`), not %s", what, describe(n))
+		return nil
+	}
+	out := map[string]service.Route{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := resolve(n.Content[i])
+		if k == nil || k.Kind != yaml.ScalarNode {
+			d.errorf(n.Content[i], "%s: a route must be a path, not %s", what, describe(k))
+			continue
+		}
+		if !strings.HasPrefix(k.Value, "/") {
+			d.errorf(k, "%s: route %q must start with /", what, k.Value)
+			continue
+		}
+		if _, dup := out[k.Value]; dup {
+			d.errorf(k, "%s: route %q is repeated", what, k.Value)
+			continue
+		}
+		rw := fmt.Sprintf("%s route %q", what, k.Value)
+		var r service.Route
+		hasBody := false
+		for _, e := range d.mapping(n.Content[i+1], rw, []string{"status", "body", "file", "headers"}) {
+			switch e.key {
+			case "status":
+				if v, ok := d.integer(e.v, rw+" status", 100, 599); ok {
+					r.Status = int(v)
+				}
+			case "body":
+				hasBody = true
+				r.Body, _ = d.str(e.v, rw+" body")
+			case "file":
+				if hasBody {
+					d.errorf(e.k, "%s: give either body or file, not both", rw)
+				}
+				if p, ok := d.labPath(e.v, rw+" file"); ok {
+					r.File = p
+				}
+			case "headers":
+				hv := resolve(e.v)
+				if hv == nil || isNull(hv) {
+					continue
+				}
+				if hv.Kind != yaml.MappingNode {
+					d.errorf(hv, "%s: headers must map names to values, not %s", rw, describe(hv))
+					continue
+				}
+				r.Headers = map[string]string{}
+				for j := 0; j+1 < len(hv.Content); j += 2 {
+					hk := resolve(hv.Content[j])
+					name, ok1 := d.str(hk, rw+" header name")
+					val, ok2 := d.str(hv.Content[j+1], rw+" header "+name)
+					if ok1 && ok2 {
+						r.Headers[name] = val
+					}
+				}
+			}
+		}
+		out[k.Value] = r
+	}
+	return out
+}
+
+func (d *decoder) dialog(n *yaml.Node, what string) []service.DialogStep {
+	n = resolve(n)
+	if n == nil || isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, "%s: dialog must be a list of {expect, send}, not %s", what, describe(n))
+		return nil
+	}
+	var out []service.DialogStep
+	for i, sn := range n.Content {
+		sw := fmt.Sprintf("%s dialog step %d", what, i+1)
+		var st service.DialogStep
+		for _, e := range d.mapping(sn, sw, []string{"expect", "send"}) {
+			switch e.key {
+			case "expect":
+				st.Expect, _ = d.str(e.v, sw+" expect")
+			case "send":
+				st.Send, _ = d.str(e.v, sw+" send")
+			}
+		}
+		out = append(out, st)
+	}
+	return out
+}

@@ -1,0 +1,195 @@
+// Package runner owns labs: the lab file's schema, loading it strictly with
+// positioned errors, compiling its filters and checks once, running a submission
+// in a sandbox, and evaluating the checks over what the run left behind (a
+// capture, the script's output, its events and how it ended) into a Result.
+//
+// Loading and evaluating are separate so that a recorded capture (`wirelab
+// verify`) is graded by the same code as a live run (`wirelab run`).
+package runner
+
+import (
+	"net/netip"
+	"regexp"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/wirelab-dev/wirelab/runner/service"
+)
+
+// Defaults for keys a lab may leave out.
+const (
+	DefaultTimeout = 10 * time.Second
+	DefaultPoints  = 1.0
+	// DefaultLuaTimeout bounds one `lua:` check.
+	DefaultLuaTimeout = 5 * time.Second
+)
+
+// Lab is a loaded and compiled lab file. The exported fields are what the file
+// says, with defaults applied; the compiled forms (filters, addresses, paths) are
+// kept unexported so nothing is parsed twice and nothing fails late.
+type Lab struct {
+	ID          string
+	Title       string
+	Description string
+	Version     int           // 1
+	Timeout     time.Duration // wall-clock limit of a run
+	Hosts       []Host        // in file order
+	Services    []service.Spec
+	Capture     Capture
+	Submission  Submission
+	Limits      Limits
+	Checks      []Check
+
+	Dir    string // the folder holding the lab file; relative paths resolve here
+	Path   string // the lab file as it was named
+	SHA256 string // hex sha256 of the lab file's bytes
+
+	listen       []netip.AddrPort // per service, resolved against Hosts
+	captureMatch matcher          // compiled Capture.Filter, nil when empty
+	source       netip.Addr       // Submission.Host's address; zero when none
+}
+
+// Host is one entry of `hosts:`: a name that resolves only inside the lab.
+type Host struct {
+	Name string
+	Addr netip.Addr
+}
+
+// Capture is the `capture:` section.
+type Capture struct {
+	Filter    string // pcap-filter syntax; "" captures everything
+	Snaplen   int    // 0: the whole frame
+	Interface string // "" : the lab's own network
+}
+
+// Submission is the `submission:` section.
+type Submission struct {
+	File string         // absolute path of the reference solution; "" when none
+	Args map[string]any // handed to the script as lab.args
+	Host string         // the name in Hosts whose address the script's sockets use
+}
+
+// Limits is the `limits:` section. Zero means the runner's default.
+type Limits struct {
+	Memory  int64 // bytes
+	Output  int64 // bytes of output kept before the submission is stopped
+	Sockets int
+}
+
+// Visibility says when a student sees a check's result.
+type Visibility string
+
+// Visibilities, as Gradescope names them.
+const (
+	Visible        Visibility = "visible"
+	Hidden         Visibility = "hidden"
+	AfterDueDate   Visibility = "after_due_date"
+	AfterPublished Visibility = "after_published"
+)
+
+// Check kinds: the key that holds the check's subject.
+const (
+	KindPacket   = "packet"
+	KindNone     = "none"
+	KindSequence = "sequence"
+	KindOutput   = "output"
+	KindExit     = "exit"
+	KindLua      = "lua"
+)
+
+// CheckKinds lists the check kinds in the order the docs present them.
+var CheckKinds = []string{KindPacket, KindNone, KindSequence, KindOutput, KindExit, KindLua}
+
+// Check is one entry of `checks:`. Kind names which of the kind-specific fields
+// apply.
+type Check struct {
+	Name       string
+	Kind       string
+	Points     float64
+	Hint       string
+	Visibility Visibility
+	Requires   []string
+	Pos        Pos // where the check starts in the lab file
+
+	// packet, none: the display filter. packet passes when the number of
+	// matching packets is within [Min, Max]; Max < 0 means no upper bound.
+	Filter   string
+	Min, Max int
+
+	// sequence
+	Steps      []Step
+	Within     time.Duration // first to last step; 0: unbounded
+	SameStream bool          // every step in one tcp.stream (or udp.stream)
+
+	// output
+	Output *OutputCheck
+
+	// exit: "ok", "error", or a text the exit message must contain
+	Exit string
+
+	// lua: the script (absolute path) and the function it defines
+	LuaFile, LuaFunc string
+
+	match      matcher // packet, none
+	streamBy   string  // sequence: "tcp.stream", "udp.stream" or ""
+	requires   []int   // indexes of Requires in Lab.Checks
+	outMatches *regexp.Regexp
+
+	// decoding state, for positioned errors in the compile step
+	requireNodes     []*yaml.Node
+	countSet, minSet bool
+	maxSet           bool
+	sameStreamSet    *bool
+	sameStreamNode   *yaml.Node
+}
+
+// Step is one step of a sequence check.
+type Step struct {
+	Filter string
+	Within time.Duration // since the previous step; 0: unbounded
+	match  matcher
+	node   *yaml.Node
+}
+
+// OutputCheck is the `output:` mapping: every condition given must hold.
+type OutputCheck struct {
+	Contains    []string
+	NotContains []string
+	Matches     string // regular expression (Go syntax, RE2)
+	Equals      *string
+	Lines       []string
+	Ordered     bool // Lines must appear in this order
+}
+
+// HostAddr returns the address of a host named in `hosts:`.
+func (l *Lab) HostAddr(name string) (netip.Addr, bool) {
+	for _, h := range l.Hosts {
+		if h.Name == name {
+			return h.Addr, true
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// Listen returns the address and port the i-th service listens on, with a host
+// name already resolved.
+func (l *Lab) Listen(i int) netip.AddrPort {
+	if i < 0 || i >= len(l.listen) {
+		return netip.AddrPort{}
+	}
+	return l.listen[i]
+}
+
+// Source returns the address the submission's sockets use as their source: the
+// address of Submission.Host, or the zero Addr when the lab names none.
+func (l *Lab) Source() netip.Addr { return l.source }
+
+// MaxScore is the sum of every check's points.
+func (l *Lab) MaxScore() float64 {
+	var s float64
+	for _, c := range l.Checks {
+		s += c.Points
+	}
+	return s
+}

@@ -1,0 +1,73 @@
+package runner
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestLoadHTTPGet(t *testing.T) {
+	lab, err := Load("testdata/http-get")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lab.ID != "http-client" || len(lab.Checks) != 6 || len(lab.Hosts) != 2 || lab.Hosts[0].Name != "localhost" {
+		t.Errorf("lab = %+v", lab)
+	}
+	if got := lab.Listen(0).String(); got != "127.0.0.1:80" {
+		t.Errorf("listen = %s", got)
+	}
+	if lab.Submission.Host != "client" || lab.Source().String() != "127.0.0.1" {
+		t.Errorf("submission host %q source %v", lab.Submission.Host, lab.Source())
+	}
+	if !filepath.IsAbs(lab.Submission.File) || !strings.HasSuffix(lab.Submission.File, "solution.lua") {
+		t.Errorf("submission file %q", lab.Submission.File)
+	}
+	c := lab.Checks[0]
+	if c.Kind != KindSequence || len(c.Steps) != 3 || c.Within.String() != "1s" || c.Points != 3 {
+		t.Errorf("check 0 = %+v", c)
+	}
+	if c := lab.Checks[2]; c.Min != 2 || c.Max != 2 {
+		t.Errorf("count: min %d max %d", c.Min, c.Max)
+	}
+	if c := lab.Checks[5]; c.LuaFunc != "status_code" || c.Visibility != Hidden {
+		t.Errorf("lua check = %+v", c)
+	}
+}
+
+// TestBroken loads every lab under testdata/broken and compares the errors with
+// the golden file beside it.
+func TestBroken(t *testing.T) {
+	files, _ := filepath.Glob("testdata/broken/*.yaml")
+	if len(files) == 0 {
+		t.Fatal("no broken labs")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			_, err := Load(f)
+			if err == nil {
+				t.Fatal("loaded without error")
+			}
+			if _, ok := err.(ErrorList); !ok {
+				t.Errorf("error is %T, want ErrorList", err)
+			}
+			got := err.Error() + "\n"
+			golden := strings.TrimSuffix(f, ".yaml") + ".golden"
+			if *update {
+				os.WriteFile(golden, []byte(got), 0o644)
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("got:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}

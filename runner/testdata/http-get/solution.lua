@@ -1,0 +1,6 @@
+local socket = require("socket")
+local c = assert(socket.connect(lab.args.host, lab.args.port))
+c:send("GET /index.html HTTP/1.1\r\nHost: " .. lab.args.host .. "\r\n\r\n")
+local line = c:receive("*l")
+print(line)
+c:close()
