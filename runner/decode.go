@@ -51,7 +51,7 @@ var serviceKinds = map[string][]string{
 }
 
 // ServiceKinds lists the service kinds in the order the docs present them.
-var ServiceKinds = []string{"http", "tcp-echo", "udp-echo", "banner", "lua", "replay"}
+var ServiceKinds = service.Kinds()
 
 var serviceOptionKeys = []string{"routes", "banner", "dialog", "unknown", "script", "protocol", "capture", "stream"}
 
@@ -362,9 +362,16 @@ func (d *decoder) services(n *yaml.Node, lab *Lab) {
 	}
 	names := map[string]int{}
 	for i, sn := range n.Content {
+		before := len(d.errs)
 		sp, listen, ok := d.service(sn, i, lab)
 		if !ok {
 			continue
+		}
+		if len(d.errs) == before {
+			// The kind's own rules (routes needed, a banner or a dialog, ...).
+			for _, err := range service.Validate(sp) {
+				d.errorf(resolve(sn), "%v", err)
+			}
 		}
 		if prev, dup := names[sp.Name]; dup && sp.Name != "" {
 			d.errorf(resolve(sn), "service name %q is repeated (first at line %d)", sp.Name, prev)

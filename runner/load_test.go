@@ -71,3 +71,14 @@ func TestBroken(t *testing.T) {
 		})
 	}
 }
+
+func TestServiceKindsMatchRegistry(t *testing.T) {
+	for _, k := range ServiceKinds {
+		if _, ok := serviceKinds[k]; !ok {
+			t.Errorf("service kind %q has no loader options", k)
+		}
+	}
+	if len(serviceKinds) != len(ServiceKinds) {
+		t.Errorf("loader knows %d kinds, package service %d", len(serviceKinds), len(ServiceKinds))
+	}
+}
