@@ -1,0 +1,596 @@
+package filter
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"strconv"
+	"strings"
+)
+
+// maxDepth bounds nesting (parentheses, not) so hostile input cannot exhaust the
+// stack.
+const maxDepth = 200
+
+// Compile compiles a Wireshark display filter over the fields of reg.
+//
+// The language is Wireshark 4's: comparisons (== != < <= > >= and eq ne lt le gt
+// ge, === and !== for all/any occurrences), contains, matches (~), in {set},
+// bitwise &, byte slices [i:j], len(field), a bare field as a presence test, and
+// && || ^^ ! (and or xor not) with parentheses. Literals are read according to the
+// type of the field they are compared with. See Operators for the full list.
+//
+// A compile error is an *Error.
+func Compile(expr string, reg Registry) (f *Filter, err error) {
+	defer catch(&err)
+	if reg == nil {
+		return nil, &Error{Filter: expr, Msg: "no field registry"}
+	}
+	p := &dparser{src: expr, reg: reg, f: &Filter{text: expr}}
+	p.toks = lexDisplay(expr)
+	if p.peek().kind == tEOF {
+		fail(expr, 0, "the filter is empty")
+	}
+	p.f.root = p.parseOr()
+	if t := p.peek(); t.kind != tEOF {
+		p.unexpected(t, "")
+	}
+	p.f.finish()
+	return p.f, nil
+}
+
+func (f *Filter) finish() {
+	f.bufs = make([][]Value, f.nslot)
+	f.bytes = make([][]byte, f.nslot)
+}
+
+// newOperand gives a field reference its own scratch slot.
+func (f *Filter) newOperand(fld *Field, text string) *operand {
+	o := &operand{field: fld, slot: f.nslot, typ: fld.Type, text: text}
+	f.nslot++
+	for _, g := range f.fields {
+		if g == fld {
+			return o
+		}
+	}
+	f.fields = append(f.fields, fld)
+	return o
+}
+
+type dparser struct {
+	src   string
+	toks  []token
+	i     int
+	reg   Registry
+	f     *Filter
+	depth int
+}
+
+func (p *dparser) peek() token { return p.toks[p.i] }
+func (p *dparser) peekAt(k int) token {
+	if p.i+k < len(p.toks) {
+		return p.toks[p.i+k]
+	}
+	return p.toks[len(p.toks)-1]
+}
+func (p *dparser) next() token {
+	t := p.toks[p.i]
+	if t.kind != tEOF {
+		p.i++
+	}
+	return t
+}
+
+// is reports whether the next token is one of the given operators or keywords.
+func (p *dparser) is(alts ...string) bool {
+	t := p.peek()
+	if t.kind != tOp && t.kind != tWord {
+		return false
+	}
+	for _, a := range alts {
+		if t.text == a {
+			return true
+		}
+	}
+	return false
+}
+
+func describe(t token) string {
+	switch t.kind {
+	case tEOF:
+		return "the end of the filter"
+	case tString:
+		return "string " + quoteC(t.text)
+	case tSlice:
+		return fmt.Sprintf("%q", "["+t.text+"]")
+	}
+	return fmt.Sprintf("%q", t.text)
+}
+
+func (p *dparser) unexpected(t token, want string) {
+	if want != "" {
+		fail(p.src, t.pos, "expected %s, found %s", want, describe(t))
+	}
+	if t.kind == tRParen {
+		fail(p.src, t.pos, "%q has no matching %q", ")", "(")
+	}
+	fail(p.src, t.pos, "unexpected %s (a test ends here; combine tests with && or ||)", describe(t))
+}
+
+func (p *dparser) enter(t token) {
+	p.depth++
+	if p.depth > maxDepth {
+		fail(p.src, t.pos, "the filter is nested too deeply (more than %d levels)", maxDepth)
+	}
+}
+
+func (p *dparser) parseOr() node {
+	n := p.parseXor()
+	for p.is("||", "or") {
+		p.next()
+		n = &orNode{n, p.parseXor()}
+	}
+	return n
+}
+
+func (p *dparser) parseXor() node {
+	n := p.parseAnd()
+	for p.is("^^", "xor") {
+		p.next()
+		n = &xorNode{n, p.parseAnd()}
+	}
+	return n
+}
+
+func (p *dparser) parseAnd() node {
+	n := p.parseNot()
+	for p.is("&&", "and") {
+		p.next()
+		n = &andNode{n, p.parseNot()}
+	}
+	return n
+}
+
+func (p *dparser) parseNot() node {
+	if p.is("!", "not") {
+		t := p.next()
+		p.enter(t)
+		n := &notNode{p.parseNot()}
+		p.depth--
+		return n
+	}
+	return p.parsePrimary()
+}
+
+func (p *dparser) parsePrimary() node {
+	t := p.peek()
+	if t.kind == tLParen {
+		p.next()
+		p.enter(t)
+		n := p.parseOr()
+		p.depth--
+		if c := p.peek(); c.kind != tRParen {
+			if c.kind == tEOF {
+				fail(p.src, t.pos, "%q is not closed (expected %q)", "(", ")")
+			}
+			p.unexpected(c, `")"`)
+		}
+		p.next()
+		return n
+	}
+	return p.parseRelation()
+}
+
+// term is one side of a relation: a field expression or a literal.
+type term struct {
+	o   *operand
+	lit literal
+	tok token
+}
+
+var keywords = map[string]bool{
+	"and": true, "or": true, "xor": true, "not": true, "eq": true, "ne": true, "lt": true,
+	"le": true, "gt": true, "ge": true, "any_eq": true, "all_ne": true, "all_eq": true,
+	"any_ne": true, "contains": true, "matches": true, "in": true,
+}
+
+func (p *dparser) parseTerm() term {
+	t := p.peek()
+	switch t.kind {
+	case tString:
+		p.next()
+		return term{lit: literal{text: t.text, quoted: true, pos: t.pos}, tok: t}
+	case tWord:
+		if keywords[t.text] {
+			p.unexpected(t, "a field")
+		}
+		if t.text == "len" && p.peekAt(1).kind == tLParen {
+			return p.parseLen()
+		}
+		p.next()
+		fld, ok := p.reg.Lookup(t.text)
+		if !ok {
+			return term{lit: literal{text: t.text, pos: t.pos}, tok: t}
+		}
+		return term{o: p.fieldExpr(fld, t), tok: t}
+	}
+	p.unexpected(t, "a field")
+	return term{}
+}
+
+func (p *dparser) parseLen() term {
+	t := p.next() // len
+	p.next()      // (
+	a := p.next()
+	if a.kind != tWord {
+		p.unexpected(a, "a field inside len()")
+	}
+	fld, ok := p.reg.Lookup(a.text)
+	if !ok {
+		unknownField(p.src, a.pos, p.reg, a.text)
+	}
+	if c := p.next(); c.kind != tRParen {
+		p.unexpected(c, `")"`)
+	}
+	switch fld.Type {
+	case Bytes, String, IPv4, IPv6, Ether:
+	default:
+		fail(p.src, a.pos, "len() needs a byte-like field; %s is a %s", fld.Name, fld.Type)
+	}
+	o := p.f.newOperand(fld, "len("+fld.Name+")")
+	o.length = true
+	o.typ = Uint
+	return term{o: o, tok: t}
+}
+
+// fieldExpr reads what may follow a field name: a slice or a bitwise and.
+func (p *dparser) fieldExpr(fld *Field, t token) *operand {
+	o := p.f.newOperand(fld, fld.Name)
+	if s := p.peek(); s.kind == tSlice {
+		p.next()
+		switch fld.Type {
+		case Bytes, String, IPv4, IPv6, Ether:
+		default:
+			fail(p.src, s.pos, "%s is a %s; only byte-like fields (bytes, strings, addresses) can be sliced", fld.Name, fld.Type)
+		}
+		o.sl = p.parseSlice(s)
+		o.typ = Bytes
+		o.text = fld.Name + "[" + strings.TrimSpace(s.text) + "]"
+		return o
+	}
+	if p.is("&") {
+		a := p.next()
+		if fld.Type != Uint && fld.Type != Int {
+			fail(p.src, a.pos, "bitwise & needs an integer field; %s is a %s", fld.Name, fld.Type)
+		}
+		m := p.next()
+		if m.kind != tWord {
+			p.unexpected(m, "an integer mask after &")
+		}
+		n, err := strconv.ParseUint(m.text, 0, 64)
+		if err != nil {
+			fail(p.src, m.pos, "%q is not a valid integer mask", m.text)
+		}
+		o.masked, o.mask = true, n
+		o.text = fld.Name + " & " + m.text
+	}
+	return o
+}
+
+// parseSlice reads Wireshark's range syntax: [i:j] (start i, length j), [i-j]
+// (start i to end j inclusive), [i], [:j], [i:]; a negative i counts from the end.
+func (p *dparser) parseSlice(t token) *sliceSpec {
+	s := strings.ReplaceAll(t.text, " ", "")
+	bad := func(why string) {
+		fail(p.src, t.pos, "%q is not a valid byte slice: %s (write [start:length], [start-end], [start] or [start:])", "["+t.text+"]", why)
+	}
+	num := func(x string) int {
+		n, err := strconv.Atoi(x)
+		if err != nil || n > 1<<20 || n < -(1<<20) {
+			bad(fmt.Sprintf("%q is not a number", x))
+		}
+		return n
+	}
+	if strings.Contains(s, ",") {
+		bad("only one range is supported")
+	}
+	if k := strings.IndexByte(s, ':'); k >= 0 {
+		sp := &sliceSpec{}
+		if k > 0 {
+			sp.start = num(s[:k])
+		}
+		if k == len(s)-1 {
+			sp.toEnd = true
+			return sp
+		}
+		sp.n = num(s[k+1:])
+		if sp.n <= 0 {
+			bad("the length must be at least 1")
+		}
+		return sp
+	}
+	if k := strings.IndexByte(s[min(1, len(s)):], '-'); k >= 0 && len(s) > 0 {
+		k++
+		i, j := num(s[:k]), num(s[k+1:])
+		if i < 0 || j < i {
+			bad("the end must not be before the start")
+		}
+		return &sliceSpec{start: i, n: j - i + 1}
+	}
+	if s == "" {
+		bad("it is empty")
+	}
+	return &sliceSpec{start: num(s), n: 1}
+}
+
+type relOp struct {
+	q   quant
+	op  cmpOp
+	sym string
+}
+
+var relOps = map[string]relOp{
+	"==": {qAny, opEq, "=="}, "eq": {qAny, opEq, "=="}, "any_eq": {qAny, opEq, "=="},
+	"!=": {qNone, opEq, "!="}, "ne": {qNone, opEq, "!="}, "all_ne": {qNone, opEq, "!="},
+	"===": {qAll, opEq, "==="}, "all_eq": {qAll, opEq, "==="},
+	"!==": {qAnyNot, opEq, "!=="}, "~=": {qAnyNot, opEq, "!=="}, "any_ne": {qAnyNot, opEq, "!=="},
+	"<": {qAny, opLt, "<"}, "lt": {qAny, opLt, "<"},
+	"<=": {qAny, opLe, "<="}, "le": {qAny, opLe, "<="},
+	">": {qAny, opGt, ">"}, "gt": {qAny, opGt, ">"},
+	">=": {qAny, opGe, ">="}, "ge": {qAny, opGe, ">="},
+}
+
+var mirror = map[cmpOp]cmpOp{opEq: opEq, opLt: opGt, opLe: opGe, opGt: opLt, opGe: opLe}
+var mirrorSym = map[string]string{"==": "==", "!=": "!=", "===": "===", "!==": "!==", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+func (p *dparser) parseRelation() node {
+	lhs := p.parseTerm()
+	t := p.peek()
+	if t.kind == tOp || t.kind == tWord {
+		if r, ok := relOps[t.text]; ok {
+			p.next()
+			return p.comparison(lhs, r, t)
+		}
+		switch t.text {
+		case "contains":
+			p.next()
+			return p.contains(lhs, t)
+		case "matches", "~":
+			p.next()
+			return p.matches(lhs, t)
+		case "in":
+			p.next()
+			return p.in(lhs)
+		case "not":
+			if n := p.peekAt(1); n.kind == tWord && n.text == "in" {
+				p.next()
+				p.next()
+				return &notNode{p.in(lhs)}
+			}
+		}
+	}
+	o := p.needField(lhs)
+	return &presentNode{o}
+}
+
+// needField returns the term's operand, or fails because a literal stands where
+// a field must.
+func (p *dparser) needField(t term) *operand {
+	if t.o != nil {
+		return t.o
+	}
+	if t.lit.quoted {
+		fail(p.src, t.tok.pos, "expected a field, found string %s", quoteC(t.lit.text))
+	}
+	name := t.lit.text
+	if c := name[0]; c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+		unknownField(p.src, t.tok.pos, p.reg, name)
+	}
+	fail(p.src, t.tok.pos, "%q is not a known field (a test starts with a field name, such as tcp.port == 80)", name)
+	return nil
+}
+
+func comparable(a, b Type) bool {
+	if a == b {
+		return true
+	}
+	bytesLike := func(t Type) bool { return t == Bytes || t == String }
+	intLike := func(t Type) bool { return t == Uint || t == Bool }
+	return bytesLike(a) && bytesLike(b) || intLike(a) && intLike(b)
+}
+
+// rhsTerm reads the right-hand side of a comparison with o. A word naming a
+// field is a field reference when its type fits; otherwise it is a literal (so
+// `http.request.method == GET` works even if a field were called GET).
+func (p *dparser) rhsTerm(o *operand) term {
+	t := p.peek()
+	if t.kind == tWord && !keywords[t.text] {
+		if fld, ok := p.reg.Lookup(t.text); ok {
+			nxt := p.peekAt(1)
+			if nxt.kind == tSlice || (nxt.kind == tOp && nxt.text == "&") || comparable(o.typ, fld.Type) {
+				return p.parseTerm()
+			}
+			p.next()
+			return term{lit: literal{text: t.text, pos: t.pos}, tok: t}
+		}
+		if t.text == "len" && p.peekAt(1).kind == tLParen {
+			return p.parseLen()
+		}
+		p.next()
+		return term{lit: literal{text: t.text, pos: t.pos}, tok: t}
+	}
+	if t.kind == tString {
+		p.next()
+		return term{lit: literal{text: t.text, quoted: true, pos: t.pos}, tok: t}
+	}
+	if t.kind == tEOF {
+		p.unexpected(t, "a value after "+fmt.Sprintf("%q", p.toks[p.i-1].text))
+	}
+	p.unexpected(t, "a value")
+	return term{}
+}
+
+func (p *dparser) noProtocol(o *operand, at int) {
+	if o.typ == None {
+		fail(p.src, at, "%s is a protocol, it has no value: test its presence with %q alone, or compare one of its fields", o.field.Name, o.field.Name)
+	}
+}
+
+func (p *dparser) comparison(lhs term, r relOp, opTok token) node {
+	if lhs.o == nil {
+		// A literal on the left: the field must be on the right; swap sides.
+		if lhs.lit.quoted || isLiteralWord(lhs.lit.text) {
+			rt := p.peek()
+			if rt.kind == tWord {
+				if fld, ok := p.reg.Lookup(rt.text); ok {
+					p.next()
+					o := p.fieldExpr(fld, rt)
+					r.op = mirror[r.op]
+					r.sym = mirrorSym[r.sym]
+					return p.literalCmp(o, r, lhs.lit, opTok)
+				}
+			}
+		}
+		p.needField(lhs)
+	}
+	o := lhs.o
+	p.noProtocol(o, lhs.tok.pos)
+	rhs := p.rhsTerm(o)
+	if rhs.o != nil {
+		p.noProtocol(rhs.o, rhs.tok.pos)
+		if !comparable(o.typ, rhs.o.typ) {
+			fail(p.src, rhs.tok.pos, "%s (%s) cannot be compared with %s (%s)", o.text, o.typ, rhs.o.text, rhs.o.typ)
+		}
+		return &pairNode{a: o, b: rhs.o, q: r.q, op: r.op, t: o.typ, sym: r.sym}
+	}
+	return p.literalCmp(o, r, rhs.lit, opTok)
+}
+
+// isLiteralWord reports whether a word that is not a field looks like a value
+// (a number or an address) rather than a misspelt field name.
+func isLiteralWord(s string) bool {
+	return s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '-' || s[0] == ':' || s[0] == '\'')
+}
+
+func (p *dparser) literalCmp(o *operand, r relOp, lit literal, opTok token) node {
+	p.noProtocol(o, opTok.pos)
+	v, np, err := parseValue(o.typ, lit)
+	if err != nil {
+		fail(p.src, lit.pos, "%s", err)
+	}
+	var pr pred
+	if np != nil {
+		if r.op != opEq {
+			fail(p.src, opTok.pos, "a network (%s) can only be tested with == or !=, not %q", lit.text, opTok.text)
+		}
+		pr = np
+	} else {
+		pr = &litPred{t: o.typ, op: r.op, lit: v}
+	}
+	return &cmpNode{o: o, q: r.q, p: pr, op: r.sym, text: lit.source()}
+}
+
+func (p *dparser) bytesOperand(o *operand, opTok token) {
+	if o.typ != Bytes && o.typ != String {
+		fail(p.src, opTok.pos, "%q needs a string or byte field; %s is a %s", opTok.text, o.text, o.typ)
+	}
+}
+
+func (p *dparser) contains(lhs term, opTok token) node {
+	o := p.needField(lhs)
+	p.bytesOperand(o, opTok)
+	rhs := p.rhsTerm(o)
+	if rhs.o != nil {
+		if rhs.o.typ != Bytes && rhs.o.typ != String {
+			fail(p.src, rhs.tok.pos, "%s is a %s; contains needs a string or byte field", rhs.o.text, rhs.o.typ)
+		}
+		return &pairNode{a: o, b: rhs.o, q: qAny, op: opContains, t: o.typ, sym: "contains"}
+	}
+	v, _, err := parseValue(o.typ, rhs.lit)
+	if err != nil {
+		fail(p.src, rhs.lit.pos, "%s", err)
+	}
+	return &cmpNode{o: o, q: qAny, p: &containsPred{sub: v.B}, op: "contains", text: rhs.lit.source()}
+}
+
+func (p *dparser) matches(lhs term, opTok token) node {
+	o := p.needField(lhs)
+	p.bytesOperand(o, opTok)
+	t := p.next()
+	if t.kind != tString {
+		p.unexpected(t, "a quoted regular expression after "+fmt.Sprintf("%q", opTok.text))
+	}
+	re, err := regexp.Compile("(?i)" + t.text)
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), "error parsing regexp: ")
+		var se *syntax.Error
+		if errors.As(err, &se) {
+			msg = se.Code.String()
+		}
+		fail(p.src, t.pos, "invalid regular expression %s: %s", quoteC(t.text), msg)
+	}
+	return &cmpNode{o: o, q: qAny, p: &regexPred{re: re}, op: "matches", text: quoteC(t.text)}
+}
+
+func (p *dparser) in(lhs term) node {
+	o := p.needField(lhs)
+	p.noProtocol(o, lhs.tok.pos)
+	open := p.next()
+	if open.kind != tLBrace {
+		p.unexpected(open, `"{" to start a set`)
+	}
+	var set setPred
+	var texts []string
+	for {
+		t := p.peek()
+		if t.kind == tRBrace {
+			p.next()
+			break
+		}
+		if t.kind == tComma {
+			p.next()
+			continue
+		}
+		if t.kind != tWord && t.kind != tString {
+			if t.kind == tEOF {
+				fail(p.src, open.pos, "the set is not closed (expected %q)", "}")
+			}
+			p.unexpected(t, "a value in the set")
+		}
+		p.next()
+		lo := literal{text: t.text, quoted: t.kind == tString, pos: t.pos}
+		lv, lnp, err := parseValue(o.typ, lo)
+		if err != nil {
+			fail(p.src, t.pos, "%s", err)
+		}
+		if p.peek().kind == tDotDot {
+			dd := p.next()
+			h := p.next()
+			if h.kind != tWord && h.kind != tString {
+				p.unexpected(h, "the end of the range after \"..\"")
+			}
+			hi := literal{text: h.text, quoted: h.kind == tString, pos: h.pos}
+			hv, hnp, err := parseValue(o.typ, hi)
+			if err != nil {
+				fail(p.src, h.pos, "%s", err)
+			}
+			if lnp != nil || hnp != nil {
+				fail(p.src, dd.pos, "a range cannot have a network as an end")
+			}
+			set = append(set, &rangePred{t: o.typ, lo: lv, hi: hv})
+			texts = append(texts, lo.source()+".."+hi.source())
+			continue
+		}
+		if lnp != nil {
+			set = append(set, lnp)
+		} else {
+			set = append(set, &litPred{t: o.typ, op: opEq, lit: lv})
+		}
+		texts = append(texts, lo.source())
+	}
+	if len(set) == 0 {
+		fail(p.src, open.pos, "the set is empty")
+	}
+	return &cmpNode{o: o, q: qAny, p: set, op: "in", text: "{" + strings.Join(texts, " ") + "}"}
+}

@@ -1,0 +1,134 @@
+package filter
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Error is a filter that does not compile. Offset is the byte offset in Filter of
+// the construct the message is about.
+type Error struct {
+	Filter string
+	Offset int
+	Msg    string
+}
+
+// Error returns "column N: msg", N counted in characters from 1.
+func (e *Error) Error() string {
+	return fmt.Sprintf("column %d: %s", e.column(), e.Msg)
+}
+
+func (e *Error) column() int {
+	off := e.Offset
+	if off < 0 {
+		off = 0
+	}
+	if off > len(e.Filter) {
+		off = len(e.Filter)
+	}
+	return utf8.RuneCountInString(e.Filter[:off]) + 1
+}
+
+// Caret returns three lines: the filter, a caret under the column the error is
+// about, and the message. Tabs in the filter are kept in the caret line so the
+// caret lines up in a terminal.
+func (e *Error) Caret() string {
+	var b strings.Builder
+	line := strings.NewReplacer("\n", " ", "\r", " ").Replace(e.Filter)
+	b.WriteString(line)
+	b.WriteByte('\n')
+	n := 0
+	for _, r := range line {
+		if n == e.column()-1 {
+			break
+		}
+		if r == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
+		}
+		n++
+	}
+	b.WriteString("^\n")
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// bailout carries an *Error out of the recursive-descent parsers; Compile and
+// CompileCapture recover it and nothing else.
+type bailout struct{ err *Error }
+
+func fail(src string, off int, format string, args ...any) {
+	panic(bailout{&Error{Filter: src, Offset: off, Msg: fmt.Sprintf(format, args...)}})
+}
+
+func catch(err *error) {
+	if r := recover(); r != nil {
+		b, ok := r.(bailout)
+		if !ok {
+			panic(r)
+		}
+		*err = b.err
+	}
+}
+
+// suggest returns the registry field closest to name by edit distance, or "" when
+// nothing is close enough to be a plausible typo.
+func suggest(reg Registry, name string) string {
+	best, bestD := "", 1<<30
+	for _, f := range reg.Fields() {
+		d := editDistance(name, f.Name, bestD)
+		if d < bestD {
+			best, bestD = f.Name, d
+		}
+	}
+	limit := len(name) / 3
+	if limit < 2 {
+		limit = 2
+	}
+	if bestD > limit {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, giving up (returning
+// max) once the answer cannot be below max.
+func editDistance(a, b string, max int) int {
+	if d := len(a) - len(b); d >= max || -d >= max {
+		return max
+	}
+	if len(a) > 256 || len(b) > 256 {
+		return max
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin >= max {
+			return max
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func unknownField(src string, off int, reg Registry, name string) {
+	if s := suggest(reg, name); s != "" {
+		fail(src, off, "%q is not a known field (did you mean %q?)", name, s)
+	}
+	fail(src, off, "%q is not a known field", name)
+}

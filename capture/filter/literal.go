@@ -1,0 +1,268 @@
+package filter
+
+import (
+	"encoding/hex"
+	"fmt"
+	"math/bits"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// literal is a right-hand side as written: a word or a quoted string (already
+// unescaped).
+type literal struct {
+	text   string // word text, or the string's value
+	quoted bool
+	pos    int
+}
+
+func (l literal) source() string {
+	if l.quoted {
+		return quoteC(l.text)
+	}
+	return l.text
+}
+
+// quoteC quotes s with the C escapes the lexer reads back.
+func quoteC(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			if c < 0x20 || c == 0x7f {
+				fmt.Fprintf(&b, `\x%02x`, c)
+			} else {
+				b.WriteByte(c)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// parseValue parses l as one value of type t; for the address types it may
+// instead return a network predicate (CIDR block).
+func parseValue(t Type, l literal) (Value, pred, error) {
+	s := l.text
+	switch t {
+	case Bool:
+		switch strings.ToLower(s) {
+		case "true", "1":
+			return Value{N: 1}, nil, nil
+		case "false", "0":
+			return Value{N: 0}, nil, nil
+		}
+		return Value{}, nil, fmt.Errorf("%q is not a valid boolean (use true, false, 1 or 0)", s)
+	case Uint:
+		n, err := strconv.ParseUint(s, 0, 64)
+		if err != nil {
+			if c, ok := charConst(s); ok {
+				return Value{N: uint64(c)}, nil, nil
+			}
+			return Value{}, nil, fmt.Errorf("%q is not a valid unsigned integer", s)
+		}
+		return Value{N: n}, nil, nil
+	case Int:
+		n, err := strconv.ParseInt(s, 0, 64)
+		if err != nil {
+			if c, ok := charConst(s); ok {
+				return Value{N: uint64(c)}, nil, nil
+			}
+			return Value{}, nil, fmt.Errorf("%q is not a valid signed integer", s)
+		}
+		return Value{N: uint64(n)}, nil, nil
+	case Float:
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return Value{}, nil, fmt.Errorf("%q is not a valid number", s)
+		}
+		return Value{F: x}, nil, nil
+	case IPv4:
+		if strings.Contains(s, "/") {
+			p, err := netip.ParsePrefix(s)
+			if err != nil || !p.Addr().Is4() {
+				return Value{}, nil, fmt.Errorf("%q is not a valid IPv4 network (write it as 10.0.0.0/8)", s)
+			}
+			return Value{}, v4Prefix(p), nil
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil || !a.Is4() {
+			return Value{}, nil, fmt.Errorf("%q is not a valid IPv4 address", s)
+		}
+		return Value{N: v4Num(a)}, nil, nil
+	case IPv6:
+		if strings.Contains(s, "/") {
+			p, err := netip.ParsePrefix(s)
+			if err != nil || !p.Addr().Is6() || p.Addr().Zone() != "" {
+				return Value{}, nil, fmt.Errorf("%q is not a valid IPv6 network (write it as fe80::/10)", s)
+			}
+			np := &v6NetPred{net: p.Addr().As16(), bits: p.Bits()}
+			return Value{}, np, nil
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil || !a.Is6() || a.Zone() != "" {
+			return Value{}, nil, fmt.Errorf("%q is not a valid IPv6 address", s)
+		}
+		b := a.As16()
+		return Value{B: b[:]}, nil, nil
+	case Ether:
+		m, ok := parseMAC(s)
+		if !ok {
+			return Value{}, nil, fmt.Errorf("%q is not a valid Ethernet address (write it as aa:bb:cc:dd:ee:ff)", s)
+		}
+		return Value{N: m}, nil, nil
+	case Bytes:
+		if l.quoted {
+			return Value{B: []byte(s)}, nil, nil
+		}
+		b, ok := parseByteString(s)
+		if !ok {
+			return Value{}, nil, fmt.Errorf("%q is not a valid byte string (write bytes as aa:bb:cc, or a quoted string)", s)
+		}
+		return Value{B: b}, nil, nil
+	case String:
+		return Value{B: []byte(s)}, nil, nil
+	}
+	return Value{}, nil, fmt.Errorf("%q cannot be compared with a %s", s, t)
+}
+
+// charConst reads a C character constant such as 'a' or '\n'.
+func charConst(s string) (byte, bool) {
+	if len(s) < 3 || s[0] != '\'' || s[len(s)-1] != '\'' {
+		return 0, false
+	}
+	v, _, tail, err := strconv.UnquoteChar(s[1:len(s)-1], '\'')
+	if err != nil || tail != "" || v > 0xff {
+		return 0, false
+	}
+	return byte(v), true
+}
+
+func v4Num(a netip.Addr) uint64 {
+	b := a.As4()
+	return uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3])
+}
+
+func v4Prefix(p netip.Prefix) *v4NetPred {
+	mask := uint64(0)
+	if p.Bits() > 0 {
+		mask = (0xffffffff << (32 - p.Bits())) & 0xffffffff
+	}
+	return &v4NetPred{net: v4Num(p.Addr()) & mask, mask: mask}
+}
+
+// v4NetText formats a network for String; a non-contiguous mask (from a capture
+// filter's "net N mask M") has no display-filter form and is written N/M.
+func v4NetText(p *v4NetPred) string {
+	a := netip.AddrFrom4([4]byte{byte(p.net >> 24), byte(p.net >> 16), byte(p.net >> 8), byte(p.net)})
+	ones := bits.OnesCount32(uint32(p.mask))
+	if uint64(0xffffffff<<(32-ones))&0xffffffff == p.mask || p.mask == 0 {
+		return fmt.Sprintf("%s/%d", a, ones)
+	}
+	m := netip.AddrFrom4([4]byte{byte(p.mask >> 24), byte(p.mask >> 16), byte(p.mask >> 8), byte(p.mask)})
+	return fmt.Sprintf("%s/%s", a, m)
+}
+
+// parseMAC reads aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or aabb.ccdd.eeff.
+func parseMAC(s string) (uint64, bool) {
+	hw, err := net.ParseMAC(s)
+	if err != nil || len(hw) != 6 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range hw {
+		n = n<<8 | uint64(c)
+	}
+	return n, true
+}
+
+// parseByteString reads bytes written as hex pairs separated by ':', '-' or '.'
+// (aa:bb:cc), a single byte (47 or 0x47), or unseparated hex with a 0x prefix.
+func parseByteString(s string) ([]byte, bool) {
+	if s == "" {
+		return nil, false
+	}
+	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
+		h := s[2:]
+		if len(h)%2 == 1 {
+			h = "0" + h
+		}
+		b, err := hex.DecodeString(h)
+		return b, err == nil && len(b) > 0
+	}
+	sep := byte(0)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ':' || c == '-' || c == '.' {
+			sep = c
+			break
+		}
+	}
+	if sep == 0 {
+		if len(s) > 2 {
+			return nil, false
+		}
+		b, err := strconv.ParseUint(s, 16, 8)
+		return []byte{byte(b)}, err == nil
+	}
+	parts := strings.Split(s, string(sep))
+	out := make([]byte, 0, len(parts))
+	for _, p := range parts {
+		if len(p) == 0 || len(p) > 2 {
+			return nil, false
+		}
+		b, err := strconv.ParseUint(p, 16, 8)
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, byte(b))
+	}
+	return out, true
+}
+
+// formatValue writes a literal of type t in display-filter syntax.
+func formatValue(t Type, v Value) string {
+	switch t {
+	case Bool:
+		if v.N != 0 {
+			return "1"
+		}
+		return "0"
+	case Uint:
+		return strconv.FormatUint(v.N, 10)
+	case Int:
+		return strconv.FormatInt(int64(v.N), 10)
+	case Float:
+		return strconv.FormatFloat(v.F, 'g', -1, 64)
+	case IPv4:
+		return netip.AddrFrom4([4]byte{byte(v.N >> 24), byte(v.N >> 16), byte(v.N >> 8), byte(v.N)}).String()
+	case IPv6:
+		if len(v.B) == 16 {
+			return netip.AddrFrom16([16]byte(v.B)).String()
+		}
+	case Ether:
+		return net.HardwareAddr{byte(v.N >> 40), byte(v.N >> 32), byte(v.N >> 24), byte(v.N >> 16), byte(v.N >> 8), byte(v.N)}.String()
+	case String:
+		return quoteC(string(v.B))
+	}
+	if t == Bytes && len(v.B) > 0 {
+		parts := make([]string, len(v.B))
+		for i, c := range v.B {
+			parts[i] = fmt.Sprintf("%02x", c)
+		}
+		return strings.Join(parts, ":")
+	}
+	return quoteC(string(v.B))
+}
