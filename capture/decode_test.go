@@ -1,0 +1,78 @@
+package capture
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// corpusDir finds ../shared/corpus from the module root; it skips the test when
+// the corpus is absent, and fails in CI.
+func corpusDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found")
+		}
+		dir = parent
+	}
+	c := filepath.Join(filepath.Dir(dir), "shared", "corpus")
+	if _, err := os.Stat(c); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("corpus %s missing in CI: %v", c, err)
+		}
+		t.Skipf("corpus %s absent: %v", c, err)
+	}
+	return c
+}
+
+// decodeFile reads and decodes every frame of a capture file.
+func decodeFile(t testing.TB, path string) []*Packet {
+	t.Helper()
+	src, err := OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	d := NewDecoder()
+	var out []*Packet
+	for {
+		fr, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		out = append(out, d.Decode(fr))
+	}
+}
+
+func fieldsLine(p *Packet, names ...string) string {
+	cols := make([]string, len(names))
+	for i, n := range names {
+		cols[i] = strings.Join(p.Strings(n), ",")
+	}
+	return strings.Join(cols, "\t")
+}
+
+func TestScratch(t *testing.T) {
+	if os.Getenv("SCRATCH") == "" {
+		t.Skip()
+	}
+	for _, p := range decodeFile(t, os.Getenv("SCRATCH")) {
+		t.Log(p.Line())
+		t.Log(fieldsLine(p, strings.Split(os.Getenv("FIELDS"), " ")...), p.Malformed)
+	}
+}

@@ -1,0 +1,236 @@
+package capture
+
+import (
+	"strconv"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/wirelab-dev/wirelab/capture/filter"
+)
+
+// DNS over UDP and TCP port 53 (and mDNS on 5353). Over TCP each message is
+// preceded by its two-byte length; a message split over several segments is not
+// reassembled.
+
+type dnsQuestion struct {
+	name       []byte
+	typ, class uint16
+}
+
+type dnsRR struct {
+	name       []byte
+	typ, class uint16
+	ttl        uint32
+	a          uint32
+	aaaa       [16]byte
+	target     []byte // CNAME, NS, PTR, MX exchange, SOA mname
+	pref       uint16 // MX preference
+}
+
+type dnsInfo struct {
+	id, flags      uint16
+	qd, an, ns, ar uint16
+	questions      []dnsQuestion
+	rrs            []dnsRR // answers, authority, additional, in order
+}
+
+func (d *Decoder) decodeDNS(p *Packet, b []byte, tcp bool) bool {
+	if tcp {
+		if len(b) < 2 {
+			return false
+		}
+		n := int(be16(b))
+		b = b[2:]
+		if n > len(b) {
+			return false
+		}
+		b = b[:n]
+	}
+	if len(b) < 12 {
+		return false
+	}
+	var m layers.DNS
+	if err := m.DecodeFromBytes(b, gopacket.NilDecodeFeedback); err != nil {
+		// Wireshark still shows the header of a damaged message.
+		p.Malformed = "dns: " + lowerFirst(err.Error())
+	}
+	info := &dnsInfo{id: be16(b), flags: be16(b[2:]), qd: be16(b[4:]), an: be16(b[6:]), ns: be16(b[8:]), ar: be16(b[10:])}
+	for _, q := range m.Questions {
+		info.questions = append(info.questions, dnsQuestion{name: q.Name, typ: uint16(q.Type), class: uint16(q.Class)})
+	}
+	for _, sec := range [][]layers.DNSResourceRecord{m.Answers, m.Authorities, m.Additionals} {
+		for _, r := range sec {
+			rr := dnsRR{name: r.Name, typ: uint16(r.Type), class: uint16(r.Class), ttl: r.TTL}
+			switch r.Type {
+			case layers.DNSTypeA:
+				if ip4 := r.IP.To4(); ip4 != nil {
+					rr.a = be32(ip4)
+				}
+			case layers.DNSTypeAAAA:
+				copy(rr.aaaa[:], r.IP.To16())
+			case layers.DNSTypeCNAME:
+				rr.target = r.CNAME
+			case layers.DNSTypeNS:
+				rr.target = r.NS
+			case layers.DNSTypePTR:
+				rr.target = r.PTR
+			case layers.DNSTypeMX:
+				rr.target, rr.pref = r.MX.Name, r.MX.Preference
+			case layers.DNSTypeSOA:
+				rr.target = r.SOA.MName
+			}
+			info.rrs = append(info.rrs, rr)
+		}
+	}
+	p.dns = info
+	p.has |= pDNS
+	return true
+}
+
+func rootName(n []byte) []byte {
+	if len(n) == 0 {
+		return []byte("<Root>")
+	}
+	return n
+}
+
+func (x *dnsInfo) values(dst []filter.Value, id int) []filter.Value {
+	switch id {
+	case fDNS:
+		return u(dst, 0)
+	case fDNSID:
+		return u(dst, uint64(x.id))
+	case fDNSFlags:
+		return u(dst, uint64(x.flags))
+	case fDNSFlagsResponse:
+		return u(dst, uint64(x.flags>>15))
+	case fDNSFlagsOpcode:
+		return u(dst, uint64(x.flags>>11&0xf))
+	case fDNSFlagsRcode:
+		if x.flags&0x8000 != 0 {
+			return u(dst, uint64(x.flags&0xf))
+		}
+	case fDNSCountQueries:
+		return u(dst, uint64(x.qd))
+	case fDNSCountAnswers:
+		return u(dst, uint64(x.an))
+	case fDNSCountAuth:
+		return u(dst, uint64(x.ns))
+	case fDNSCountAdd:
+		return u(dst, uint64(x.ar))
+	case fDNSQryName, fDNSQryType, fDNSQryClass:
+		for _, q := range x.questions {
+			switch id {
+			case fDNSQryName:
+				dst = append(dst, filter.Value{B: rootName(q.name)})
+			case fDNSQryType:
+				dst = u(dst, uint64(q.typ))
+			default:
+				dst = u(dst, uint64(q.class))
+			}
+		}
+	default:
+		for i := range x.rrs {
+			r := &x.rrs[i]
+			switch id {
+			case fDNSRespName:
+				dst = append(dst, filter.Value{B: rootName(r.name)})
+			case fDNSRespType:
+				dst = u(dst, uint64(r.typ))
+			case fDNSRespTTL:
+				if r.typ != uint16(layers.DNSTypeOPT) {
+					dst = u(dst, uint64(r.ttl))
+				}
+			case fDNSA:
+				if r.typ == uint16(layers.DNSTypeA) {
+					dst = u(dst, uint64(r.a))
+				}
+			case fDNSAAAA:
+				if r.typ == uint16(layers.DNSTypeAAAA) {
+					dst = append(dst, filter.Value{B: r.aaaa[:]})
+				}
+			case fDNSCNAME:
+				if r.typ == uint16(layers.DNSTypeCNAME) {
+					dst = append(dst, filter.Value{B: r.target})
+				}
+			}
+		}
+	}
+	return dst
+}
+
+var dnsTypeNames = map[uint16]string{1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 13: "HINFO", 15: "MX", 16: "TXT", 28: "AAAA", 33: "SRV", 41: "OPT", 43: "DS", 46: "RRSIG", 47: "NSEC", 48: "DNSKEY", 64: "SVCB", 65: "HTTPS", 255: "ANY", 257: "CAA"}
+
+func dnsTypeName(t uint16) string {
+	if s, ok := dnsTypeNames[t]; ok {
+		return s
+	}
+	return "Unknown (" + strconv.Itoa(int(t)) + ")"
+}
+
+var dnsRcodeNames = [...]string{"No error", "Format error", "Server failure", "No such name", "Not implemented", "Refused"}
+
+// info is Wireshark's Info column for a DNS message.
+func (x *dnsInfo) info() string {
+	b := []byte("Standard query ")
+	switch op := x.flags >> 11 & 0xf; op {
+	case 0:
+	case 4:
+		b = []byte("Zone change notification ")
+	case 5:
+		b = []byte("Dynamic update ")
+	default:
+		b = []byte("Unknown operation (" + strconv.Itoa(int(op)) + ") ")
+	}
+	if x.flags&0x8000 != 0 {
+		b = append(b, "response "...)
+	}
+	b = append(b, "0x"...)
+	b = appendHex(b, uint64(x.id), 4)
+	if x.flags&0x8000 != 0 {
+		if rc := x.flags & 0xf; rc != 0 {
+			b = append(b, ' ')
+			if int(rc) < len(dnsRcodeNames) {
+				b = append(b, dnsRcodeNames[rc]...)
+			} else {
+				b = append(b, "Unknown error"...)
+			}
+		}
+	}
+	for _, q := range x.questions {
+		b = append(b, ' ')
+		b = append(b, dnsTypeName(q.typ)...)
+		b = append(b, ' ')
+		b = append(b, rootName(q.name)...)
+	}
+	for i := range x.rrs {
+		r := &x.rrs[i]
+		b = append(b, ' ')
+		b = append(b, dnsTypeName(r.typ)...)
+		switch r.typ {
+		case 1:
+			b = append(b, ' ')
+			b = appendFormat(b, &filter.Field{Type: filter.IPv4, ID: -1}, filter.Value{N: uint64(r.a)})
+		case 28:
+			b = append(b, ' ')
+			b = appendFormat(b, &filter.Field{Type: filter.IPv6, ID: -1}, filter.Value{B: r.aaaa[:]})
+		case 15:
+			b = append(b, ' ')
+			b = strconv.AppendUint(b, uint64(r.pref), 10)
+			b = append(b, ' ')
+			b = append(b, r.target...)
+		case 2, 5, 6, 12:
+			b = append(b, ' ')
+			b = append(b, r.target...)
+		}
+	}
+	return string(b)
+}
+
+func appendHex(b []byte, n uint64, digits int) []byte {
+	s := strconv.FormatUint(n, 16)
+	for i := len(s); i < digits; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}

@@ -1,0 +1,422 @@
+package capture
+
+import (
+	"bytes"
+
+	"github.com/wirelab-dev/wirelab/capture/filter"
+)
+
+// HTTP/1.x: request and status lines, the headers the registry names, and
+// Content-Length or chunked bodies, reassembled per TCP stream direction. As in
+// Wireshark, a message's fields belong to the segment that completes it; earlier
+// segments are "[TCP segment of a reassembled PDU]".
+
+type httpMsg struct {
+	request              bool
+	line                 []byte // request or status line
+	method, uri, version []byte
+	code                 uint64
+	phrase               []byte
+	host, ua, ctype      []byte
+	server, location     []byte
+	conn                 []byte
+	clen                 uint64
+	hasCL                bool
+	body                 int
+}
+
+type httpInfo struct {
+	msgs  []httpMsg
+	first []byte // start line of a message still being reassembled
+}
+
+// httpDir is one direction's reassembly state.
+type httpDir struct {
+	buf     []byte
+	pending bool
+}
+
+func (h *httpDir) reset() { h.buf, h.pending = h.buf[:0], false }
+
+var httpMethods = [...]string{"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "PATCH ", "TRACE ", "CONNECT "}
+
+// looksLikeHTTP reports whether b starts an HTTP/1.x message.
+func looksLikeHTTP(b []byte) bool {
+	if bytes.HasPrefix(b, []byte("HTTP/1.")) {
+		return true
+	}
+	if len(b) < 4 || b[0] < 'A' || b[0] > 'Z' {
+		return false
+	}
+	for _, m := range httpMethods {
+		if len(b) >= len(m) && string(b[:len(m)]) == m {
+			return true
+		}
+	}
+	return false
+}
+
+// isHTTPPort is Wireshark's default HTTP TCP port range.
+func isHTTPPort(p uint16) bool {
+	switch p {
+	case 80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710:
+		return true
+	}
+	return false
+}
+
+// headerEnd returns the length of the header block including its blank line, or -1.
+func headerEnd(b []byte) int {
+	if i := bytes.Index(b, []byte("\r\n\r\n")); i >= 0 {
+		if j := bytes.Index(b[:i+2], []byte("\n\n")); j >= 0 {
+			return j + 2
+		}
+		return i + 4
+	}
+	if j := bytes.Index(b, []byte("\n\n")); j >= 0 {
+		return j + 2
+	}
+	return -1
+}
+
+// messageLength returns the length of the complete message at the start of b,
+// or -1 if more bytes are needed; hdr is the header block's length (-1 if
+// incomplete). With force the message is whatever b holds.
+func messageLength(b []byte, force bool) (n, hdr int) {
+	hdr = headerEnd(b)
+	if hdr < 0 {
+		if force {
+			return len(b), -1
+		}
+		return -1, -1
+	}
+	var m httpMsg
+	chunked := parseHeaders(&m, b[:hdr])
+	switch {
+	case chunked:
+		n = chunkedEnd(b, hdr)
+	case m.hasCL:
+		if m.clen > uint64(len(b)-hdr) {
+			n = -1
+		} else {
+			n = hdr + int(m.clen)
+		}
+	case !m.request && !(m.code < 200 || m.code == 204 || m.code == 304):
+		n = len(b) // read until close: take what is here
+	default:
+		n = hdr
+	}
+	if n < 0 && force {
+		n = len(b)
+	}
+	return n, hdr
+}
+
+// chunkedEnd returns where a chunked body starting at off ends, or -1.
+func chunkedEnd(b []byte, off int) int {
+	for {
+		nl := bytes.IndexByte(b[off:], '\n')
+		if nl < 0 {
+			return -1
+		}
+		line := bytes.TrimSpace(b[off : off+nl])
+		if i := bytes.IndexByte(line, ';'); i >= 0 {
+			line = line[:i]
+		}
+		size, ok := parseHex(line)
+		if !ok {
+			return len(b) // not chunked after all: stop here
+		}
+		off += nl + 1
+		if size == 0 {
+			// Trailers, then a blank line.
+			for {
+				nl := bytes.IndexByte(b[off:], '\n')
+				if nl < 0 {
+					return -1
+				}
+				blank := len(bytes.TrimSpace(b[off:off+nl])) == 0
+				off += nl + 1
+				if blank {
+					return off
+				}
+			}
+		}
+		if size > uint64(len(b)-off) {
+			return -1
+		}
+		off += int(size)
+		// CRLF after the chunk data.
+		for k := 0; k < 2 && off < len(b) && (b[off] == '\r' || b[off] == '\n'); k++ {
+			off++
+		}
+		if off >= len(b) {
+			return -1
+		}
+	}
+}
+
+func parseHex(b []byte) (uint64, bool) {
+	if len(b) == 0 || len(b) > 15 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			n = n<<4 | uint64(c-'0')
+		case c >= 'a' && c <= 'f':
+			n = n<<4 | uint64(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			n = n<<4 | uint64(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return n, true
+}
+
+func parseDec(b []byte) (uint64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n, true
+}
+
+// parseHeaders fills m from a header block (start line included) and reports
+// whether the body is chunked. Slices alias hdr.
+func parseHeaders(m *httpMsg, hdr []byte) (chunked bool) {
+	line, rest := cutLine(hdr)
+	m.line = line
+	if bytes.HasPrefix(line, []byte("HTTP/")) {
+		m.request = false
+		v, r, _ := bytes.Cut(line, []byte(" "))
+		m.version = v
+		c, ph, _ := bytes.Cut(r, []byte(" "))
+		m.code, _ = parseDec(c)
+		m.phrase = ph
+	} else {
+		m.request = true
+		meth, r, _ := bytes.Cut(line, []byte(" "))
+		m.method = meth
+		if i := bytes.LastIndexByte(r, ' '); i >= 0 {
+			m.uri, m.version = r[:i], r[i+1:]
+		} else {
+			m.uri = r
+		}
+	}
+	for len(rest) > 0 {
+		line, rest = cutLine(rest)
+		if len(line) == 0 {
+			break
+		}
+		name, val, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			continue
+		}
+		val = bytes.TrimSpace(val)
+		switch {
+		case asciiEqualFold(name, "host"):
+			m.host = val
+		case asciiEqualFold(name, "user-agent"):
+			m.ua = val
+		case asciiEqualFold(name, "content-type"):
+			m.ctype = val
+		case asciiEqualFold(name, "content-length"):
+			m.clen, m.hasCL = parseDec(val)
+		case asciiEqualFold(name, "server"):
+			m.server = val
+		case asciiEqualFold(name, "location"):
+			m.location = val
+		case asciiEqualFold(name, "connection"):
+			m.conn = val
+		case asciiEqualFold(name, "transfer-encoding"):
+			chunked = bytes.Contains(bytes.ToLower(val), []byte("chunked"))
+		}
+	}
+	return chunked
+}
+
+func cutLine(b []byte) (line, rest []byte) {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return b, nil
+	}
+	line, rest = b[:i], b[i+1:]
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line, rest
+}
+
+func asciiEqualFold(b []byte, lower string) bool {
+	if len(b) != len(lower) {
+		return false
+	}
+	for i := range b {
+		c := b[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+const maxHTTPMsgsPerSegment = 32
+
+// httpSegment feeds one in-order TCP payload to a direction's reassembly and
+// records on p what Wireshark shows for it. It reports whether the payload was
+// taken as HTTP (a message, a part of one, or a continuation).
+func (d *Decoder) httpSegment(p *Packet, h *httpDir, sport, dport uint16) bool {
+	pl := p.tcp.payload
+	data := pl
+	force := false
+	if h.pending {
+		limit := d.MaxReassembly
+		if limit <= 0 {
+			limit = 1 << 20
+		}
+		if len(h.buf)+len(pl) >= limit {
+			force = true
+		}
+		h.buf = append(h.buf, pl[:min(len(pl), max(0, limit-len(h.buf)))]...)
+		// The packet keeps its own copy of the reassembled bytes.
+		p.reasm = append(p.reasm[:0], h.buf...)
+		data = p.reasm
+	} else if !looksLikeHTTP(pl) {
+		if isHTTPPort(sport) || isHTTPPort(dport) {
+			p.has |= pHTTP | pHTTPCont
+			return true
+		}
+		return false
+	}
+	consumed := 0
+	for consumed < len(data) && len(p.http.msgs) < maxHTTPMsgsPerSegment {
+		rest := data[consumed:]
+		if !looksLikeHTTP(rest) {
+			break
+		}
+		n, hdr := messageLength(rest, force)
+		if n < 0 {
+			if h.pending {
+				k := copy(h.buf, h.buf[consumed:])
+				h.buf = h.buf[:k]
+			} else {
+				h.buf = append(h.buf[:0], rest...)
+			}
+			h.pending = true
+			if len(p.http.msgs) == 0 {
+				p.has |= pReasm
+				if hdr > 0 {
+					p.http.first, _ = cutLine(rest)
+				}
+			}
+			return true
+		}
+		var m httpMsg
+		hend := hdr
+		if hend < 0 {
+			hend = n
+		}
+		parseHeaders(&m, rest[:hend])
+		m.body = n - hend
+		p.http.msgs = append(p.http.msgs, m)
+		consumed += n
+		if n == 0 {
+			break
+		}
+	}
+	h.reset()
+	if len(p.http.msgs) == 0 {
+		p.has |= pHTTP | pHTTPCont
+		return true
+	}
+	p.has |= pHTTP
+	last := &p.http.msgs[len(p.http.msgs)-1]
+	if last.body > 0 {
+		if bytes.HasPrefix(bytes.ToLower(last.ctype), []byte("text/")) {
+			p.has |= pText
+		} else {
+			p.has |= pMedia
+		}
+	}
+	return true
+}
+
+func (h *httpInfo) values(dst []filter.Value, id int) []filter.Value {
+	if id == fHTTP {
+		return u(dst, 0)
+	}
+	for i := range h.msgs {
+		m := &h.msgs[i]
+		var s []byte
+		switch id {
+		case fHTTPRequest:
+			if m.request {
+				dst = u(dst, 0)
+			}
+			continue
+		case fHTTPResponse:
+			if !m.request {
+				dst = u(dst, 0)
+			}
+			continue
+		case fHTTPResponseCode:
+			if !m.request {
+				dst = u(dst, m.code)
+			}
+			continue
+		case fHTTPContentLength:
+			if m.hasCL {
+				dst = u(dst, m.clen)
+			}
+			continue
+		case fHTTPRequestMethod:
+			if m.request {
+				s = m.method
+			}
+		case fHTTPRequestURI:
+			if m.request {
+				s = m.uri
+			}
+		case fHTTPRequestVersion:
+			if m.request {
+				s = m.version
+			}
+		case fHTTPResponseVersion:
+			if !m.request {
+				s = m.version
+			}
+		case fHTTPResponsePhrase:
+			if !m.request {
+				s = m.phrase
+			}
+		case fHTTPHost:
+			s = m.host
+		case fHTTPUserAgent:
+			s = m.ua
+		case fHTTPContentType:
+			s = m.ctype
+		case fHTTPServer:
+			s = m.server
+		case fHTTPLocation:
+			s = m.location
+		case fHTTPConnection:
+			s = m.conn
+		}
+		if s != nil {
+			dst = append(dst, filter.Value{B: s})
+		}
+	}
+	return dst
+}

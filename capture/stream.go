@@ -1,0 +1,238 @@
+package capture
+
+// Conversation tracking, as Wireshark does it: tcp.stream and udp.stream number
+// conversations from 0 in order of first appearance; TCP sequence and
+// acknowledgment numbers are made relative to each direction's initial sequence
+// number; window scaling is learned from the handshake.
+
+type connKey struct {
+	a, b   [16]byte
+	pa, pb uint16
+}
+
+type tcpDir struct {
+	base    uint32 // initial sequence number (or first seq - 1 without a SYN)
+	baseSet bool
+	syn     bool
+	fin     bool
+	wscale  int8 // from this direction's SYN; -1 absent
+	next    uint32
+	nextSet bool
+	http    httpDir
+}
+
+type tcpConn struct {
+	stream uint32
+	srcA   [16]byte // source of the first packet: direction 0
+	portA  uint16
+	dir    [2]tcpDir
+	rst    bool
+}
+
+func (c *tcpConn) closed() bool { return c.rst || (c.dir[0].fin && c.dir[1].fin) }
+
+type echoKey struct {
+	a, b    [16]byte
+	id, seq uint16
+	v6      bool
+}
+
+type streams struct {
+	tcp  map[connKey]*tcpConn
+	udp  map[connKey]uint32
+	echo map[echoKey]int
+	nTCP uint32
+	nUDP uint32
+}
+
+func (s *streams) init() {
+	s.tcp = make(map[connKey]*tcpConn)
+	s.udp = make(map[connKey]uint32)
+	s.echo = make(map[echoKey]int)
+}
+
+// maxConns bounds the conversation tables: a capture with more conversations
+// than this forgets the oldest state wholesale rather than growing without end.
+const maxConns = 1 << 20
+
+// endpoints returns the packet's network addresses as 16-byte values.
+func (p *Packet) endpoints() (src, dst [16]byte) {
+	if p.has&pIP != 0 {
+		src[10], src[11], dst[10], dst[11] = 0xff, 0xff, 0xff, 0xff
+		s, d := p.ip4.src, p.ip4.dst
+		src[12], src[13], src[14], src[15] = byte(s>>24), byte(s>>16), byte(s>>8), byte(s)
+		dst[12], dst[13], dst[14], dst[15] = byte(d>>24), byte(d>>16), byte(d>>8), byte(d)
+		return
+	}
+	return p.ip6.src, p.ip6.dst
+}
+
+func makeKey(src, dst [16]byte, sp, dp uint16) connKey {
+	if less(src, sp, dst, dp) {
+		return connKey{src, dst, sp, dp}
+	}
+	return connKey{dst, src, dp, sp}
+}
+
+func less(a [16]byte, pa uint16, b [16]byte, pb uint16) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return pa < pb
+}
+
+func (d *Decoder) trackTCP(p *Packet) {
+	t := &p.tcp
+	src, dst := p.endpoints()
+	key := makeKey(src, dst, t.sport, t.dport)
+	syn, ack, fin, rst := t.flags&0x02 != 0, t.flags&0x10 != 0, t.flags&0x01 != 0, t.flags&0x04 != 0
+	c := d.streams.tcp[key]
+	if c != nil && syn && !ack && c.closed() {
+		fwd := &c.dir[0]
+		if src != c.srcA || t.sport != c.portA {
+			fwd = &c.dir[1]
+		}
+		if !fwd.baseSet || fwd.base != t.seqRaw {
+			c = nil // a new connection on a reused 4-tuple
+		}
+	}
+	if c == nil {
+		if len(d.streams.tcp) >= maxConns {
+			clear(d.streams.tcp)
+		}
+		c = &tcpConn{stream: d.streams.nTCP, srcA: src, portA: t.sport}
+		c.dir[0].wscale, c.dir[1].wscale = -1, -1
+		d.streams.nTCP++
+		d.streams.tcp[key] = c
+	}
+	dir := 0
+	if src != c.srcA || t.sport != c.portA {
+		dir = 1
+	}
+	fwd, rev := &c.dir[dir], &c.dir[1-dir]
+	if !fwd.baseSet {
+		fwd.base, fwd.baseSet = t.seqRaw, true
+		if !syn {
+			fwd.base--
+		}
+	}
+	if ack && !rev.baseSet {
+		rev.base, rev.baseSet = t.ackRaw-1, true
+	}
+	t.stream = c.stream
+	t.seq = t.seqRaw - fwd.base
+	if ack {
+		t.ack = t.ackRaw - rev.base
+	}
+	t.nxtseq = t.seq + t.length
+	if syn {
+		t.nxtseq++
+	}
+	if fin {
+		t.nxtseq++
+	}
+	for i := range t.sack[:t.nsack] {
+		t.sack[i][0] -= rev.base
+		t.sack[i][1] -= rev.base
+	}
+	// Window scaling applies once both SYNs were seen, and never to a SYN.
+	t.winScaled = uint32(t.win)
+	if syn {
+		fwd.syn = true
+		fwd.wscale = t.wscale
+	} else if fwd.syn && rev.syn && fwd.wscale >= 0 && rev.wscale >= 0 {
+		t.winScaled = uint32(t.win) << uint(fwd.wscale)
+	}
+	t.winKnown = !syn && fwd.syn && rev.syn
+	if fin {
+		fwd.fin = true
+	}
+	if rst {
+		c.rst = true
+	}
+
+	// Segments out of order or retransmitted do not feed reassembly.
+	inOrder := true
+	if len(t.payload) > 0 {
+		if fwd.nextSet && t.seqRaw != fwd.next {
+			if int32(t.seqRaw-fwd.next) < 0 {
+				inOrder = false // retransmission
+			} else {
+				fwd.http.reset() // a gap: what was buffered cannot complete
+			}
+		}
+	}
+	end := t.seqRaw + t.length
+	if syn {
+		end++
+	}
+	if fin {
+		end++
+	}
+	if !fwd.nextSet || int32(end-fwd.next) > 0 {
+		fwd.next, fwd.nextSet = end, true
+	}
+	if len(t.payload) == 0 {
+		return
+	}
+	if t.sport == 53 || t.dport == 53 {
+		if d.decodeDNS(p, t.payload, true) {
+			return
+		}
+	}
+	if inOrder && d.httpSegment(p, &fwd.http, t.sport, t.dport) {
+		return
+	}
+	if p.has&(pHTTP|pReasm|pDNS) == 0 {
+		p.has |= pData
+		p.data = t.payload
+	}
+}
+
+func (d *Decoder) trackUDP(p *Packet) {
+	x := &p.udp
+	src, dst := p.endpoints()
+	key := makeKey(src, dst, x.sport, x.dport)
+	n, ok := d.streams.udp[key]
+	if !ok {
+		if len(d.streams.udp) >= maxConns {
+			clear(d.streams.udp)
+		}
+		n = d.streams.nUDP
+		d.streams.nUDP++
+		d.streams.udp[key] = n
+	}
+	x.stream = n
+	if len(x.payload) == 0 {
+		return
+	}
+	if (x.sport == 53 || x.dport == 53 || x.sport == 5353 || x.dport == 5353) && d.decodeDNS(p, x.payload, false) {
+		return
+	}
+	p.has |= pData
+	p.data = x.payload
+}
+
+// trackICMP pairs echo replies with their requests, for the Info column.
+func (d *Decoder) trackICMP(p *Packet) {
+	if !p.icmp.echo {
+		return
+	}
+	v6 := p.has&pICMPv6 != 0
+	var req, rep uint8 = 8, 0
+	if v6 {
+		req, rep = 128, 129
+	}
+	src, dst := p.endpoints()
+	switch p.icmp.typ {
+	case req:
+		if len(d.streams.echo) >= maxConns {
+			clear(d.streams.echo)
+		}
+		d.streams.echo[echoKey{src, dst, p.icmp.id, p.icmp.seq, v6}] = p.Number
+	case rep:
+		p.icmp.related = d.streams.echo[echoKey{dst, src, p.icmp.id, p.icmp.seq, v6}]
+	}
+}
