@@ -1,0 +1,284 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var loopback = netip.MustParseAddr("127.0.0.1")
+
+// listen opens a TCP listener on 127.0.0.1 port 0, closed when the test ends.
+func listen(t testing.TB) (net.Listener, int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return ln, ln.Addr().(*net.TCPAddr).Port
+}
+
+// closedPort returns a port nothing listens on: one a listener just gave up.
+func closedPort(t testing.TB, network string) int {
+	t.Helper()
+	switch network {
+	case "udp":
+		c, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		return c.LocalAddr().(*net.UDPAddr).Port
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// filteredPort returns a port whose listener drops every SYN: its accept
+// queue (backlog 0) is already full with one connection never accepted.
+func filteredPort(t testing.TB) int {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Listen(fd, 0); err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := syscall.Getsockname(fd)
+	port := sa.(*syscall.SockaddrInet4).Port
+	// Connect until one attempt gets no answer: the queue is full.
+	for k := 0; k < 8; k++ {
+		c, err := net.DialTimeout("tcp", netip.AddrPortFrom(loopback, uint16(port)).String(), 200*time.Millisecond)
+		if err != nil {
+			return port
+		}
+		t.Cleanup(func() { c.Close() })
+	}
+	t.Fatal("could not fill the accept queue of a backlog-0 listener")
+	return 0
+}
+
+// engines are the two TCP scanners: the built-in engine and the dial path.
+var engines = []struct {
+	name string
+	opt  Options
+}{
+	{"engine", Options{}},
+	{"dial", Options{Dial: (&net.Dialer{}).DialContext}},
+}
+
+func TestTCPScan(t *testing.T) {
+	_, open := listen(t)
+	closed := closedPort(t, "tcp")
+	filtered := filteredPort(t)
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			opt := e.opt
+			opt.Timeout = 150 * time.Millisecond
+			res, err := TCPScan(context.Background(), loopback, []int{filtered, closed, open, open}, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[int]string{open: Open, closed: Closed, filtered: Filtered}
+			if len(res) != 3 {
+				t.Fatalf("got %d results, want 3: %v", len(res), res)
+			}
+			if !slices.IsSortedFunc(res, func(a, b Result) int { return a.Port - b.Port }) {
+				t.Errorf("results not sorted by port: %v", res)
+			}
+			for _, r := range res {
+				if r.State != want[r.Port] {
+					t.Errorf("port %d: state %q, want %q", r.Port, r.State, want[r.Port])
+				}
+				if r.RTT <= 0 || (r.State != Filtered && r.RTT > time.Second) {
+					t.Errorf("port %d: rtt %v", r.Port, r.RTT)
+				}
+				if r.State == Filtered && r.RTT != opt.Timeout && e.name == "engine" {
+					t.Errorf("filtered port: rtt %v, want the timeout %v", r.RTT, opt.Timeout)
+				}
+			}
+		})
+	}
+}
+
+// TestTCPScanRange scans a range holding several listeners and checks every
+// listener is found and every other port of the range is closed.
+func TestTCPScanRange(t *testing.T) {
+	var open []int
+	for range 5 {
+		_, p := listen(t)
+		open = append(open, p)
+	}
+	slices.Sort(open)
+	lo, hi := max(open[0]-300, 1), min(open[len(open)-1]+300, MaxPort)
+	ports := seq(lo, hi)
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			res, err := TCPScan(context.Background(), loopback, ports, e.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res) != len(ports) {
+				t.Fatalf("%d results for %d ports", len(res), len(ports))
+			}
+			for k, r := range res {
+				if r.Port != ports[k] {
+					t.Fatalf("result %d is port %d, want %d", k, r.Port, ports[k])
+				}
+				if slices.Contains(open, r.Port) {
+					if r.State != Open {
+						t.Errorf("listener port %d: %q", r.Port, r.State)
+					}
+				} else if r.State == Open {
+					// Another process may listen in the range: believe
+					// the scan only if a plain dial agrees.
+					if c, err := net.Dial("tcp", netip.AddrPortFrom(loopback, uint16(r.Port)).String()); err == nil {
+						c.Close()
+					} else {
+						t.Errorf("port %d reported open, but a dial says %v", r.Port, err)
+					}
+				} else if r.State != Closed {
+					t.Errorf("port %d: %q", r.Port, r.State)
+				}
+			}
+		})
+	}
+}
+
+// TestTCPScanSelfConnect scans the local port of the engine's own spare
+// socket: connecting a socket to its own port would "find" it open.
+func TestTCPScanSelfConnect(t *testing.T) {
+	e := &engine{family: syscall.AF_INET, dst: loopback, bindSA: &syscall.SockaddrInet4{}, timeout: time.Second, attempts: 1}
+	l := &loop{e: e, dst: &syscall.SockaddrInet4{Addr: loopback.As4()}, slots: make([]slot, 1), epfd: -1}
+	sock, err := l.socket(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		for _, s := range l.spare {
+			syscall.Close(s.fd)
+		}
+	}()
+	l.spare = append(l.spare, sock)
+	e.ports, e.res = []int{sock.lport}, make([]Result, 1)
+	if busy, err := l.launch(&l.slots[0]); err != nil || busy {
+		t.Fatalf("launch: busy %v, err %v", busy, err)
+	}
+	if got := e.res[0].State; got != Closed {
+		t.Errorf("own port %d: %q, want closed", sock.lport, got)
+	}
+}
+
+func TestTCPScanRetries(t *testing.T) {
+	filtered := filteredPort(t)
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			opt := e.opt
+			opt.Timeout, opt.Retries = 100*time.Millisecond, 2
+			start := time.Now()
+			res, err := TCPScan(context.Background(), loopback, []int{filtered}, opt)
+			if err != nil || len(res) != 1 || res[0].State != Filtered {
+				t.Fatalf("got %v, %v", res, err)
+			}
+			if d := time.Since(start); d < 3*opt.Timeout {
+				t.Errorf("3 attempts of %v took only %v", opt.Timeout, d)
+			}
+		})
+	}
+}
+
+func TestTCPScanCancel(t *testing.T) {
+	filtered := filteredPort(t)
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			res, err := TCPScan(ctx, loopback, []int{filtered}, Options{Timeout: time.Minute, Dial: e.opt.Dial})
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("res %v, err = %v, want deadline exceeded", res, err)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("cancelled scan returned after %v", d)
+			}
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if res, err := TCPScan(ctx, loopback, []int{80}, Options{}); err == nil || res != nil {
+		t.Errorf("scan with a cancelled context: %v, %v", res, err)
+	}
+}
+
+func TestTCPScanErrors(t *testing.T) {
+	ctx := context.Background()
+	if _, err := TCPScan(ctx, netip.Addr{}, []int{80}, Options{}); err == nil {
+		t.Error("no error for a missing host")
+	}
+	if _, err := TCPScan(ctx, loopback, []int{0}, Options{}); err == nil {
+		t.Error("no error for port 0")
+	}
+	if _, err := TCPScan(ctx, loopback, []int{80}, Options{Source: netip.MustParseAddr("::1")}); err == nil {
+		t.Error("no error for a source of the wrong family")
+	}
+}
+
+func TestTCPScanIPv6(t *testing.T) {
+	ln, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skip("no IPv6 loopback:", err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	res, err := TCPScan(context.Background(), netip.MustParseAddr("::1"), []int{port}, Options{Source: netip.MustParseAddr("::1")})
+	if err != nil || len(res) != 1 || res[0].State != Open {
+		t.Fatalf("got %v, %v", res, err)
+	}
+}
+
+func TestTCPScanSource(t *testing.T) {
+	ln, port := listen(t)
+	got := make(chan netip.Addr, 1)
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			got <- c.RemoteAddr().(*net.TCPAddr).AddrPort().Addr()
+			c.Close()
+		}
+	}()
+	src := netip.MustParseAddr("127.0.0.2")
+	res, err := TCPScan(context.Background(), loopback, []int{port}, Options{Source: src})
+	if err != nil || len(res) != 1 || res[0].State != Open {
+		t.Fatalf("got %v, %v", res, err)
+	}
+	if a := <-got; a != src {
+		t.Errorf("connection came from %v, want %v", a, src)
+	}
+}
+
+func BenchmarkTCPScanFull(b *testing.B) {
+	for range 3 {
+		listen(b)
+	}
+	ports := seq(1, MaxPort)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := TCPScan(context.Background(), loopback, ports, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
