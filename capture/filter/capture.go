@@ -300,7 +300,13 @@ func (p *cparser) parsePrimitive() node {
 		p.have = false
 		return &presentNode{p.operand(captureProtos[q.proto])}
 	}
+	if explicit && q.typ == "" && q.dir == dirAny {
+		fail(p.src, p.peek().pos, "expected host, net, port or portrange after %q, found %s", q.proto, describe(p.peek()))
+	}
 	if !explicit {
+		if !p.peekIsID() {
+			fail(p.src, start.pos, "expected a primitive such as %q, found %s", "port 80", describe(start))
+		}
 		if p.have {
 			q = p.last
 		} else {

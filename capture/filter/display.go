@@ -184,9 +184,10 @@ func (p *dparser) parsePrimary() node {
 
 // term is one side of a relation: a field expression or a literal.
 type term struct {
-	o   *operand
-	lit literal
-	tok token
+	o     *operand
+	lit   literal
+	tok   token
+	other *Field // a field name of another type read as a literal, for the error
 }
 
 var keywords = map[string]bool{
@@ -236,7 +237,7 @@ func (p *dparser) parseLen() term {
 	switch fld.Type {
 	case Bytes, String, IPv4, IPv6, Ether:
 	default:
-		fail(p.src, a.pos, "len() needs a byte-like field; %s is a %s", fld.Name, fld.Type)
+		fail(p.src, a.pos, "len() needs a byte-like field; %s is %s", fld.Name, an(fld.Type))
 	}
 	o := p.f.newOperand(fld, "len("+fld.Name+")")
 	o.length = true
@@ -252,7 +253,7 @@ func (p *dparser) fieldExpr(fld *Field, t token) *operand {
 		switch fld.Type {
 		case Bytes, String, IPv4, IPv6, Ether:
 		default:
-			fail(p.src, s.pos, "%s is a %s; only byte-like fields (bytes, strings, addresses) can be sliced", fld.Name, fld.Type)
+			fail(p.src, s.pos, "%s is %s; only byte-like fields (bytes, strings, addresses) can be sliced", fld.Name, an(fld.Type))
 		}
 		o.sl = p.parseSlice(s)
 		o.typ = Bytes
@@ -262,7 +263,7 @@ func (p *dparser) fieldExpr(fld *Field, t token) *operand {
 	if p.is("&") {
 		a := p.next()
 		if fld.Type != Uint && fld.Type != Int {
-			fail(p.src, a.pos, "bitwise & needs an integer field; %s is a %s", fld.Name, fld.Type)
+			fail(p.src, a.pos, "bitwise & needs an integer field; %s is %s", fld.Name, an(fld.Type))
 		}
 		m := p.next()
 		if m.kind != tWord {
@@ -412,7 +413,7 @@ func (p *dparser) rhsTerm(o *operand) term {
 				return p.parseTerm()
 			}
 			p.next()
-			return term{lit: literal{text: t.text, pos: t.pos}, tok: t}
+			return term{lit: literal{text: t.text, pos: t.pos}, tok: t, other: fld}
 		}
 		if t.text == "len" && p.peekAt(1).kind == tLParen {
 			return p.parseLen()
@@ -464,6 +465,11 @@ func (p *dparser) comparison(lhs term, r relOp, opTok token) node {
 		}
 		return &pairNode{a: o, b: rhs.o, q: r.q, op: r.op, t: o.typ, sym: r.sym}
 	}
+	if rhs.other != nil {
+		if _, _, err := parseValue(o.typ, rhs.lit); err != nil {
+			fail(p.src, rhs.tok.pos, "%s (%s) cannot be compared with %s (%s)", o.text, o.typ, rhs.other.Name, rhs.other.Type)
+		}
+	}
 	return p.literalCmp(o, r, rhs.lit, opTok)
 }
 
@@ -493,7 +499,7 @@ func (p *dparser) literalCmp(o *operand, r relOp, lit literal, opTok token) node
 
 func (p *dparser) bytesOperand(o *operand, opTok token) {
 	if o.typ != Bytes && o.typ != String {
-		fail(p.src, opTok.pos, "%q needs a string or byte field; %s is a %s", opTok.text, o.text, o.typ)
+		fail(p.src, opTok.pos, "%q needs a string or byte field; %s is %s", opTok.text, o.text, an(o.typ))
 	}
 }
 
@@ -503,7 +509,7 @@ func (p *dparser) contains(lhs term, opTok token) node {
 	rhs := p.rhsTerm(o)
 	if rhs.o != nil {
 		if rhs.o.typ != Bytes && rhs.o.typ != String {
-			fail(p.src, rhs.tok.pos, "%s is a %s; contains needs a string or byte field", rhs.o.text, rhs.o.typ)
+			fail(p.src, rhs.tok.pos, "%s is %s; contains needs a string or byte field", rhs.o.text, an(rhs.o.typ))
 		}
 		return &pairNode{a: o, b: rhs.o, q: qAny, op: opContains, t: o.typ, sym: "contains"}
 	}

@@ -76,6 +76,13 @@ func catch(err *error) {
 // suggest returns the registry field closest to name by edit distance, or "" when
 // nothing is close enough to be a plausible typo.
 func suggest(reg Registry, name string) string {
+	for _, a := range aliases {
+		if rest, ok := strings.CutPrefix(name, a[0]); ok {
+			if f, ok := reg.Lookup(a[1] + rest); ok {
+				return f.Name
+			}
+		}
+	}
 	best, bestD := "", 1<<30
 	for _, f := range reg.Fields() {
 		d := editDistance(name, f.Name, bestD)
@@ -83,9 +90,9 @@ func suggest(reg Registry, name string) string {
 			best, bestD = f.Name, d
 		}
 	}
-	limit := len(name) / 3
-	if limit < 2 {
-		limit = 2
+	limit := (len(name) + 1) / 4
+	if limit < 1 {
+		limit = 1
 	}
 	if bestD > limit {
 		return ""
@@ -132,3 +139,17 @@ func unknownField(src string, off int, reg Registry, name string) {
 	}
 	fail(src, off, "%q is not a known field", name)
 }
+
+// an returns the type's name with its article: "an unsigned integer".
+func an(t Type) string {
+	s := t.String()
+	switch s[0] {
+	case 'a', 'e', 'i', 'o', 'u', 'I', 'E':
+		return "an " + s
+	}
+	return "a " + s
+}
+
+// aliases are prefixes people carry over from other tools, tried before the edit
+// distance so "ip6.src" suggests "ipv6.src".
+var aliases = [][2]string{{"ip6.", "ipv6."}, {"ipv4.", "ip."}, {"icmp6.", "icmpv6."}, {"ether.", "eth."}, {"ip6", "ipv6"}, {"icmp6", "icmpv6"}, {"ether", "eth"}}

@@ -201,7 +201,7 @@ func lexString(src string, i int) (string, int) {
 			j = k
 			continue
 		default:
-			fail(src, j, "unknown escape %q in string", src[j:j+2])
+			fail(src, j, "unknown escape %s in string (known: \\n \\r \\t \\\\ \\\" \\xNN \\NNN)", src[j:j+2])
 		}
 		j += 2
 	}
