@@ -1,18 +1,21 @@
 package runner
 
 import (
+	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/capture/filter"
 )
 
-// compileDisplayFilter and compileCaptureFilter are the bridge to the packet
-// engine's compilers (capture.Compile, capture.CompileCapture).
+// compileDisplayFilter and compileCaptureFilter are the packet engine's
+// compilers, with the one field registry.
 var (
-	compileDisplayFilter = func(expr string) (matcher, error) { return pendingFilter{}, nil }
-	compileCaptureFilter = func(expr string) (matcher, error) { return pendingFilter{}, nil }
+	compileDisplayFilter = func(expr string) (matcher, error) { return capture.Compile(expr) }
+	compileCaptureFilter = func(expr string) (matcher, error) { return capture.CompileCapture(expr) }
 )
 
-// pendingFilter stands in until the filter engine lands: it matches nothing.
-type pendingFilter struct{}
-
-func (pendingFilter) Match(filter.Record) bool { return false }
-func (pendingFilter) Fields() []*filter.Field  { return nil }
+// CaptureFilter returns the lab's compiled capture filter, or nil when the lab
+// captures everything. The filter is shared: callers Clone it before use in
+// their own goroutine.
+func (l *Lab) CaptureFilter() *filter.Filter {
+	f, _ := l.captureMatch.(*filter.Filter)
+	return f
+}

@@ -1,0 +1,222 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/netip"
+	"path/filepath"
+	"strconv"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/wirelab-dev/wirelab/capture"
+	"github.com/wirelab-dev/wirelab/capture/filter"
+	"github.com/wirelab-dev/wirelab/lualib"
+)
+
+const luaPacketType = "wirelab.check.packet"
+
+// luaCheck calls an instructor's FUNCTION(ctx) from FILE in a sandboxed state
+// with a time limit. ctx has packets(filter), output, events and args; the
+// function returns ok, message[, points]. Anything going wrong inside is the
+// check's error status.
+func (ev *evaluation) luaCheck(c *Check, cr *CheckResult) {
+	ctx, cancel := context.WithTimeout(ev.ctx, DefaultLuaTimeout)
+	defer cancel()
+	hosts := map[string]netip.Addr{}
+	for _, h := range ev.lab.Hosts {
+		hosts[h.Name] = h.Addr
+	}
+	st, err := lualib.NewState(&lualib.Env{Ctx: ctx, Dirs: []string{ev.lab.Dir}, Args: ev.lab.Submission.Args, LabDir: ev.lab.Dir, Hosts: hosts})
+	if err != nil {
+		cr.Status, cr.Message = CheckError, "cannot start Lua: "+err.Error()
+		return
+	}
+	defer st.Close()
+	fail := func(format string, args ...any) {
+		cr.Status, cr.Message = CheckError, fmt.Sprintf(format, args...)
+		if ctx.Err() != nil && ev.ctx.Err() == nil {
+			cr.Message = fmt.Sprintf("%s:%s took longer than %s and was stopped", c.luaName(), c.LuaFunc, DefaultLuaTimeout)
+		}
+	}
+	if err := st.DoFile(c.LuaFile); err != nil {
+		fail("loading %s: %v", c.luaName(), err)
+		return
+	}
+	L := st.L
+	fn, ok := L.GetGlobal(c.LuaFunc).(*lua.LFunction)
+	if !ok {
+		fail("%s defines no function %s", c.luaName(), c.LuaFunc)
+		return
+	}
+	arg := ev.luaContext(L)
+	L.Push(fn)
+	L.Push(arg)
+	if err := L.PCall(1, 3, nil); err != nil {
+		var ae *lua.ApiError
+		msg := err.Error()
+		if errors.As(err, &ae) && ae.Object != nil {
+			msg = ae.Object.String()
+		}
+		fail("%s:%s failed: %s", c.luaName(), c.LuaFunc, msg)
+		return
+	}
+	rok, rmsg, rpts := L.Get(-3), L.Get(-2), L.Get(-1)
+	L.Pop(3)
+	if ctx.Err() != nil {
+		fail("%s:%s was stopped", c.luaName(), c.LuaFunc)
+		return
+	}
+	if rok.Type() != lua.LTBool {
+		fail("%s:%s returned %s, want ok (true or false), message[, points]", c.luaName(), c.LuaFunc, rok.Type())
+		return
+	}
+	if rmsg != lua.LNil {
+		cr.Message = lua.LVAsString(rmsg)
+	}
+	passed := lua.LVAsBool(rok)
+	cr.Status = CheckFail
+	if passed {
+		cr.Status = CheckPass
+		cr.Points = c.Points
+	}
+	if n, isNum := rpts.(lua.LNumber); isNum {
+		p := float64(n)
+		if math.IsNaN(p) || p < 0 {
+			p = 0
+		}
+		cr.Points = math.Min(p, c.Points)
+	}
+}
+
+func (c *Check) luaName() string {
+	return filepath.Base(c.LuaFile)
+}
+
+// luaContext builds the table a lua check receives.
+func (ev *evaluation) luaContext(L *lua.LState) *lua.LTable {
+	mt := L.NewTypeMetatable(luaPacketType)
+	L.SetField(mt, "__index", L.NewFunction(luaPacketIndex))
+	L.SetField(mt, "__tostring", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LString(checkLuaPacket(L).Line()))
+		return 1
+	}))
+	t := L.NewTable()
+	pkts := ev.pkts
+	L.SetField(t, "packets", L.NewFunction(func(L *lua.LState) int {
+		var m *filter.Filter
+		if expr := L.OptString(1, ""); expr != "" {
+			f, err := capture.Compile(expr)
+			if err != nil {
+				L.ArgError(1, "bad filter: "+err.Error())
+			}
+			m = f
+		}
+		i := 0
+		L.Push(L.NewFunction(func(L *lua.LState) int {
+			for i < len(pkts) {
+				p := pkts[i]
+				i++
+				if m == nil || m.Match(p) {
+					ud := L.NewUserData()
+					ud.Value = p
+					L.SetMetatable(ud, L.GetTypeMetatable(luaPacketType))
+					L.Push(ud)
+					return 1
+				}
+			}
+			return 0
+		}))
+		return 1
+	}))
+	L.SetField(t, "output", lua.LString(ev.output))
+	events := L.CreateTable(len(ev.events), 0)
+	for _, e := range ev.events {
+		et := L.NewTable()
+		L.SetField(et, "time", lua.LNumber(float64(e.Time.UnixNano())/1e9))
+		L.SetField(et, "kind", lua.LString(e.Kind))
+		L.SetField(et, "name", lua.LString(e.Name))
+		L.SetField(et, "ok", lua.LBool(e.OK))
+		L.SetField(et, "message", lua.LString(e.Message))
+		events.Append(et)
+	}
+	L.SetField(t, "events", events)
+	if lab, ok := L.GetGlobal("lab").(*lua.LTable); ok {
+		L.SetField(t, "args", L.GetField(lab, "args"))
+	} else {
+		L.SetField(t, "args", L.NewTable())
+	}
+	return t
+}
+
+func checkLuaPacket(L *lua.LState) *capture.Packet {
+	ud := L.CheckUserData(1)
+	p, ok := ud.Value.(*capture.Packet)
+	if !ok {
+		L.ArgError(1, "packet expected")
+	}
+	return p
+}
+
+// luaPacketIndex serves p.number, p.time, p.len, p.line, p.protocol, p.info,
+// p.src, p.dst, p:values(name), and p["field.name"] (the field's first value:
+// a number for numeric fields, else a string; nil when absent).
+func luaPacketIndex(L *lua.LState) int {
+	p := checkLuaPacket(L)
+	key := L.CheckString(2)
+	switch key {
+	case "number":
+		L.Push(lua.LNumber(p.Number))
+	case "time":
+		L.Push(lua.LNumber(p.Relative.Seconds()))
+	case "len":
+		L.Push(lua.LNumber(p.Len))
+	case "line":
+		L.Push(lua.LString(p.Line()))
+	case "protocol":
+		L.Push(lua.LString(p.Summary().Protocol))
+	case "info":
+		L.Push(lua.LString(p.Summary().Info))
+	case "src":
+		L.Push(lua.LString(p.Summary().Source))
+	case "dst":
+		L.Push(lua.LString(p.Summary().Destination))
+	case "values":
+		L.Push(L.NewFunction(func(L *lua.LState) int {
+			p := checkLuaPacket(L)
+			name := L.CheckString(2)
+			t := L.NewTable()
+			for _, s := range p.Strings(name) {
+				t.Append(luaFieldValue(name, s))
+			}
+			L.Push(t)
+			return 1
+		}))
+	default:
+		vals := p.Strings(key)
+		if len(vals) == 0 {
+			L.Push(lua.LNil)
+		} else {
+			L.Push(luaFieldValue(key, vals[0]))
+		}
+	}
+	return 1
+}
+
+func luaFieldValue(name, s string) lua.LValue {
+	f, ok := capture.Fields().Lookup(name)
+	if ok {
+		switch f.Type {
+		case filter.Uint, filter.Int, filter.Float, filter.Bool:
+			if n, err := strconv.ParseFloat(s, 64); err == nil {
+				return lua.LNumber(n)
+			}
+			if f.Type == filter.Bool {
+				return lua.LBool(s == "True" || s == "true")
+			}
+		}
+	}
+	return lua.LString(s)
+}

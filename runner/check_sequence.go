@@ -1,0 +1,210 @@
+package runner
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wirelab-dev/wirelab/capture"
+)
+
+// seqAttempt is one try at matching a sequence from a given first packet.
+type seqAttempt struct {
+	matched []int // packet indexes of the steps matched, in order
+	broke   int   // index of the step that broke; len(steps) when all matched
+	late    int   // packet index of a match that came too late, or -1
+	slow    bool  // every step matched, but first to last exceeded the check's within
+	stream  int
+}
+
+// maxContext bounds the packets shown around a broken sequence.
+const maxContext = 16
+
+// sequenceCheck finds the steps in order. Each step's filter runs once per
+// packet; the matches are kept per stream, so each attempt (one per packet
+// matching the first step) costs a binary search per step.
+func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
+	pkts, steps := ev.pkts, c.Steps
+	stream := make([]int, len(pkts))
+	if c.streamBy != "" {
+		for i, p := range pkts {
+			stream[i] = -1
+			if s, err := strconv.Atoi(first(p.Strings(c.streamBy))); err == nil {
+				stream[i] = s
+			}
+		}
+	}
+	lists := make([]map[int][]int, len(steps))
+	var starts []int
+	for s, st := range steps {
+		lists[s] = map[int][]int{}
+		m := clone(st.match)
+		for i, p := range pkts {
+			if stream[i] < 0 || !m.Match(p) {
+				continue
+			}
+			lists[s][stream[i]] = append(lists[s][stream[i]], i)
+			if s == 0 {
+				starts = append(starts, i)
+			}
+		}
+	}
+	try := func(i0 int) seqAttempt {
+		a := seqAttempt{matched: []int{i0}, late: -1, stream: stream[i0]}
+		prev := i0
+		for s := 1; s < len(steps); s++ {
+			l := lists[s][a.stream]
+			j := searchAfter(l, prev)
+			if j == len(l) {
+				a.broke = s
+				return a
+			}
+			next := l[j]
+			if w := steps[s].Within; w > 0 && pkts[next].Time.Sub(pkts[prev].Time) > w {
+				a.broke, a.late = s, next
+				return a
+			}
+			a.matched = append(a.matched, next)
+			prev = next
+		}
+		a.broke = len(steps)
+		if c.Within > 0 && pkts[prev].Time.Sub(pkts[i0].Time) > c.Within {
+			a.slow = true
+		}
+		return a
+	}
+	var best *seqAttempt
+	for _, i0 := range starts {
+		if ev.ctx.Err() != nil {
+			break
+		}
+		a := try(i0)
+		if a.broke == len(steps) && !a.slow {
+			cr.Status = CheckPass
+			cr.Message = fmt.Sprintf("all %d steps matched: frames %s%s", len(steps), ev.frames(a.matched), ev.inStream(c, a.stream))
+			for k, i := range a.matched {
+				cr.Evidence = append(cr.Evidence, pkts[i].Number)
+				cr.Packets = append(cr.Packets, view(pkts[i], fmt.Sprintf("step %d", k+1)))
+			}
+			return
+		}
+		if best == nil || a.broke > best.broke {
+			b := a
+			best = &b
+		}
+	}
+	cr.Status = CheckFail
+	if best == nil {
+		cr.Message = fmt.Sprintf("step 1 of %d never matched: no packet matches %s (of %s in the capture)", len(steps), steps[0].Filter, plural(len(pkts), "packet", "packets"))
+		for i, p := range pkts {
+			if i == 8 {
+				break
+			}
+			cr.Packets = append(cr.Packets, view(p, ""))
+		}
+		return
+	}
+	a := *best
+	for _, i := range a.matched {
+		cr.Evidence = append(cr.Evidence, pkts[i].Number)
+	}
+	last := a.matched[len(a.matched)-1]
+	switch {
+	case a.slow:
+		took := pkts[last].Time.Sub(pkts[a.matched[0]].Time)
+		cr.Message = fmt.Sprintf("all %d steps matched (frames %s%s) but took %s from first to last, more than within %s",
+			len(steps), ev.frames(a.matched), ev.inStream(c, a.stream), fmtDur(took), fmtDur(c.Within))
+	case a.late >= 0:
+		gap := pkts[a.late].Time.Sub(pkts[last].Time)
+		cr.Message = fmt.Sprintf("matched %d of %d steps (frames %s%s); step %d (%s) matched frame %d only %s after step %d, more than its within %s",
+			len(a.matched), len(steps), ev.frames(a.matched), ev.inStream(c, a.stream), a.broke+1, steps[a.broke].Filter,
+			pkts[a.late].Number, fmtDur(gap), a.broke, fmtDur(steps[a.broke].Within))
+	default:
+		cr.Message = fmt.Sprintf("matched %d of %d steps (frames %s%s); step %d (%s) never followed frame %d",
+			len(a.matched), len(steps), ev.frames(a.matched), ev.inStream(c, a.stream), a.broke+1, steps[a.broke].Filter, pkts[last].Number)
+	}
+	cr.Packets = ev.context(c, a, stream)
+}
+
+// context picks the packets shown for a broken sequence: the matched steps and
+// the packets of the same stream around the break.
+func (ev *evaluation) context(c *Check, a seqAttempt, stream []int) []PacketView {
+	pkts := ev.pkts
+	last := a.matched[len(a.matched)-1]
+	var same []int // packet indexes in the attempt's stream, from its first step
+	for i := a.matched[0]; i < len(pkts); i++ {
+		if c.streamBy == "" || stream[i] == a.stream {
+			same = append(same, i)
+		}
+	}
+	pick := map[int]bool{}
+	for _, i := range a.matched {
+		pick[i] = true
+	}
+	if a.late >= 0 {
+		pick[a.late] = true
+	}
+	// Up to 6 packets after the break, and as many before it as fit.
+	at := sort.SearchInts(same, last)
+	for k := at + 1; k < len(same) && k <= at+6; k++ {
+		pick[same[k]] = true
+	}
+	for k := at - 1; k >= 0 && len(pick) < maxContext; k-- {
+		pick[same[k]] = true
+	}
+	idx := make([]int, 0, len(pick))
+	for i := range pick {
+		idx = append(idx, i)
+	}
+	sort.Ints(idx)
+	step := map[int]int{}
+	for k, i := range a.matched {
+		step[i] = k + 1
+	}
+	out := make([]PacketView, 0, len(idx))
+	for _, i := range idx {
+		mark := ""
+		if k, ok := step[i]; ok {
+			mark = fmt.Sprintf("step %d", k)
+		}
+		if i == last && a.broke < len(c.Steps) {
+			mark += fmt.Sprintf("; step %d expected after this", a.broke+1)
+			mark = strings.TrimPrefix(mark, "; ")
+		}
+		if i == a.late {
+			mark = fmt.Sprintf("step %d, too late", a.broke+1)
+		}
+		out = append(out, view(pkts[i], mark))
+	}
+	return out
+}
+
+func (ev *evaluation) frames(idx []int) string {
+	s := make([]string, len(idx))
+	for k, i := range idx {
+		s[k] = strconv.Itoa(ev.pkts[i].Number)
+	}
+	return strings.Join(s, ", ")
+}
+
+func (ev *evaluation) inStream(c *Check, s int) string {
+	if c.streamBy == "" {
+		return ""
+	}
+	return fmt.Sprintf(" in %s %d", c.streamBy, s)
+}
+
+// fmtDur prints a duration the way a lab writes one, without noise digits.
+func fmtDur(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return d.Round(time.Millisecond).String()
+	case d >= time.Millisecond:
+		return d.Round(time.Microsecond).String()
+	}
+	return d.String()
+}
+
+var _ = capture.Packet{}

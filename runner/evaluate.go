@@ -1,0 +1,536 @@
+package runner
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/wirelab-dev/wirelab/capture"
+	"github.com/wirelab-dev/wirelab/capture/filter"
+	"github.com/wirelab-dev/wirelab/lualib"
+)
+
+// Limits on what evaluation reads, so a hostile run cannot exhaust the grader.
+const (
+	maxOutputRead = 16 << 20 // bytes of output the output checks see
+	maxEvents     = 10000    // events.jsonl records
+	maxEvidence   = 10       // frames listed as evidence of one check
+)
+
+// Artifacts is what a run leaves behind for evaluation: files in Dir, and how
+// the submission ended. A recorded capture is evaluated with only Capture (and
+// perhaps Output) set.
+type Artifacts struct {
+	Dir        string `json:"dir,omitempty"`
+	Capture    string `json:"capture,omitempty"`    // pcap or pcapng; "" when nothing was captured
+	Output     string `json:"output,omitempty"`     // what the script printed; "" when none
+	Events     string `json:"events,omitempty"`     // events.jsonl (lab.log, lab.check); "" when none
+	Submission string `json:"submission,omitempty"` // the graded script, hashed into the result; "" when none
+
+	Exit     ExitStatus    `json:"-"`
+	Start    time.Time     `json:"-"`
+	Duration time.Duration `json:"-"`
+}
+
+// ExitStatus is how the submission ended.
+type ExitStatus struct {
+	// Reason is "" for a normal end, or "error", "timeout", "memory", "output",
+	// "sockets", "crash".
+	Reason  string `json:"reason,omitempty"`
+	Message string `json:"message,omitempty"` // the error text, the limit hit
+}
+
+// exitReasons are the Reasons an `exit:` check may name.
+var exitReasons = []string{"error", "timeout", "memory", "output", "sockets", "crash"}
+
+// Evaluate grades a run's artifacts against the lab's checks. It fails only when
+// the artifacts cannot be read at all (an unopenable capture or output); a
+// damaged capture is graded on the packets before the damage, with a note.
+// Evaluate may be called concurrently for one Lab.
+func Evaluate(ctx context.Context, lab *Lab, art Artifacts) (*Result, error) {
+	res := &Result{
+		Version:   ResultVersion,
+		Lab:       LabInfo{ID: lab.ID, Title: lab.Title, Path: lab.Path, SHA256: lab.SHA256},
+		Start:     art.Start,
+		Duration:  Seconds(art.Duration),
+		Exit:      art.Exit,
+		MaxScore:  lab.MaxScore(),
+		Artifacts: art,
+	}
+	if res.Start.IsZero() {
+		res.Start = time.Now().UTC()
+	}
+	if art.Submission != "" {
+		sum, err := hashFile(art.Submission)
+		if err != nil {
+			return nil, fmt.Errorf("submission: %w", err)
+		}
+		res.Submission = SubmissionInfo{Path: art.Submission, SHA256: sum}
+	}
+	ev := &evaluation{ctx: ctx, lab: lab, res: res}
+	if art.Capture != "" {
+		pkts, err := capture.ReadFile(art.Capture)
+		var re *capture.ReadError
+		switch {
+		case errors.As(err, &re) && (len(pkts) > 0 || re.Frame > 0):
+			res.Notes = append(res.Notes, fmt.Sprintf("the capture is damaged (%v): graded on the %d packets before the damage", err, len(pkts)))
+		case err != nil:
+			return nil, fmt.Errorf("capture: %w", err)
+		}
+		ev.pkts = pkts
+		res.Packets = len(pkts)
+	}
+	if art.Output != "" {
+		out, n, err := readBounded(art.Output, maxOutputRead)
+		if err != nil {
+			return nil, fmt.Errorf("output: %w", err)
+		}
+		ev.output = out
+		res.Output = Output{Text: out, Length: n}
+		if len(out) > MaxResultOutput {
+			res.Output.Text = truncateUTF8(out, MaxResultOutput)
+		}
+		res.Output.Truncated = int64(len(res.Output.Text)) < n
+	}
+	if art.Events != "" {
+		events, err := readEvents(art.Events)
+		if err != nil {
+			res.Notes = append(res.Notes, fmt.Sprintf("events: %v", err))
+		}
+		ev.events = events
+	}
+
+	res.Checks = make([]CheckResult, len(lab.Checks))
+	ev.done = make([]bool, len(lab.Checks))
+	for i := range lab.Checks {
+		ev.run(i)
+	}
+	pass, errored := true, false
+	for _, c := range res.Checks {
+		res.Score += c.Points
+		pass = pass && c.Status == CheckPass
+		errored = errored || c.Status == CheckError
+	}
+	switch {
+	case art.Exit.Reason == "timeout":
+		res.Status = StatusTimeout
+		res.Reason = "the submission ran out of time: " + art.Exit.Message
+	case errored:
+		res.Status = StatusError
+		res.Reason = "a check could not be evaluated"
+	case pass:
+		res.Status = StatusPassed
+	default:
+		res.Status = StatusFailed
+	}
+	return res, nil
+}
+
+// evaluation is the state of one Evaluate call.
+type evaluation struct {
+	ctx    context.Context
+	lab    *Lab
+	res    *Result
+	pkts   []*capture.Packet
+	output string
+	events []lualib.Event
+	done   []bool
+}
+
+// run evaluates check i after the checks it requires.
+func (ev *evaluation) run(i int) {
+	if ev.done[i] {
+		return
+	}
+	ev.done[i] = true // cycles are rejected by Load; this also guards recursion
+	c := &ev.lab.Checks[i]
+	cr := &ev.res.Checks[i]
+	*cr = CheckResult{Name: c.Name, Kind: c.Kind, MaxPoints: c.Points, Visibility: c.Visibility}
+	for _, k := range c.requires {
+		ev.run(k)
+		if st := ev.res.Checks[k].Status; st != CheckPass {
+			cr.Status = CheckSkip
+			cr.Message = fmt.Sprintf("skipped: it requires %q, which did not pass", ev.lab.Checks[k].Name)
+			return
+		}
+	}
+	if err := ev.ctx.Err(); err != nil {
+		cr.Status, cr.Message = CheckError, "evaluation was cancelled: "+err.Error()
+		return
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				cr.Status, cr.Message = CheckError, fmt.Sprintf("internal error evaluating the check: %v", r)
+			}
+		}()
+		switch c.Kind {
+		case KindPacket:
+			ev.packetCheck(c, cr)
+		case KindNone:
+			ev.noneCheck(c, cr)
+		case KindSequence:
+			ev.sequenceCheck(c, cr)
+		case KindOutput:
+			ev.outputCheck(c, cr)
+		case KindExit:
+			ev.exitCheck(c, cr)
+		case KindLua:
+			ev.luaCheck(c, cr)
+		default:
+			cr.Status, cr.Message = CheckError, fmt.Sprintf("unknown check kind %q", c.Kind)
+		}
+	}()
+	switch cr.Status {
+	case CheckPass:
+		if c.Kind != KindLua {
+			cr.Points = c.Points
+		}
+	default:
+		if cr.Status != CheckFail || c.Kind != KindLua {
+			cr.Points = 0
+		}
+		cr.Hint = c.Hint
+	}
+}
+
+// clone gives this evaluation its own copy of a compiled filter: filters keep
+// scratch state and are not safe for concurrent use.
+func clone(m matcher) matcher {
+	if f, ok := m.(*filter.Filter); ok {
+		return f.Clone()
+	}
+	return m
+}
+
+func (ev *evaluation) matching(m matcher) []*capture.Packet {
+	m = clone(m)
+	var out []*capture.Packet
+	for _, p := range ev.pkts {
+		if m.Match(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (ev *evaluation) evidence(cr *CheckResult, pkts []*capture.Packet, mark string) {
+	for i, p := range pkts {
+		if i == maxEvidence {
+			break
+		}
+		cr.Evidence = append(cr.Evidence, p.Number)
+		cr.Packets = append(cr.Packets, view(p, mark))
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func (ev *evaluation) packetCheck(c *Check, cr *CheckResult) {
+	m := ev.matching(c.match)
+	n := len(m)
+	ok := n >= c.Min && (c.Max < 0 || n <= c.Max)
+	want := ""
+	switch {
+	case c.Max >= 0 && c.Min == c.Max:
+		want = fmt.Sprintf("exactly %d", c.Min)
+	case c.Max >= 0 && c.Min > 0:
+		want = fmt.Sprintf("between %d and %d", c.Min, c.Max)
+	case c.Max >= 0:
+		want = fmt.Sprintf("at most %d", c.Max)
+	default:
+		want = fmt.Sprintf("at least %d", c.Min)
+	}
+	switch {
+	case ok:
+		cr.Status = CheckPass
+		cr.Message = fmt.Sprintf("%s %s", plural(n, "packet matches", "packets match"), c.Filter)
+	case n == 0:
+		cr.Status = CheckFail
+		cr.Message = fmt.Sprintf("no packet matches %s (of %s in the capture)", c.Filter, plural(len(ev.pkts), "packet", "packets"))
+	default:
+		cr.Status = CheckFail
+		cr.Message = fmt.Sprintf("%s %s, expected %s", plural(n, "packet matches", "packets match"), c.Filter, want)
+	}
+	ev.evidence(cr, m, "")
+}
+
+func (ev *evaluation) noneCheck(c *Check, cr *CheckResult) {
+	m := ev.matching(c.match)
+	if len(m) == 0 {
+		cr.Status = CheckPass
+		cr.Message = "no packet matches " + c.Filter
+		return
+	}
+	cr.Status = CheckFail
+	nums := make([]string, 0, maxEvidence)
+	for i, p := range m {
+		if i == maxEvidence {
+			nums = append(nums, "...")
+			break
+		}
+		nums = append(nums, fmt.Sprint(p.Number))
+	}
+	frames := "frame"
+	if len(m) > 1 {
+		frames = "frames"
+	}
+	cr.Message = fmt.Sprintf("%s %s, expected none (%s %s)", plural(len(m), "packet matches", "packets match"), c.Filter, frames, strings.Join(nums, ", "))
+	ev.evidence(cr, m, "")
+}
+
+func (ev *evaluation) outputCheck(c *Check, cr *CheckResult) {
+	o, out := c.Output, ev.output
+	fail := func(format string, args ...any) {
+		cr.Status = CheckFail
+		cr.Message = fmt.Sprintf(format, args...)
+	}
+	cr.Status = CheckPass
+	if o == nil {
+		return
+	}
+	for _, s := range o.Contains {
+		if !strings.Contains(out, s) {
+			fail("the output does not contain %q", s)
+			return
+		}
+	}
+	for _, s := range o.NotContains {
+		if strings.Contains(out, s) {
+			fail("the output contains %q, which it should not", s)
+			return
+		}
+	}
+	if c.outMatches != nil && !c.outMatches.MatchString(out) {
+		fail("the output does not match /%s/", o.Matches)
+		return
+	}
+	if o.Equals != nil && strings.TrimRight(out, "\r\n") != strings.TrimRight(*o.Equals, "\r\n") {
+		fail("the output is not exactly %q (first difference at byte %d)", *o.Equals, firstDiff(out, *o.Equals))
+		return
+	}
+	if len(o.Lines) > 0 {
+		lines := strings.Split(strings.ReplaceAll(out, "\r\n", "\n"), "\n")
+		at := 0
+		for _, want := range o.Lines {
+			found := -1
+			start := 0
+			if o.Ordered {
+				start = at
+			}
+			for j := start; j < len(lines); j++ {
+				if strings.TrimRight(lines[j], " \t\r") == strings.TrimRight(want, " \t\r") {
+					found = j
+					break
+				}
+			}
+			if found < 0 {
+				if o.Ordered && at > 0 {
+					fail("the output has no line %q after line %d", want, at)
+				} else {
+					fail("the output has no line %q", want)
+				}
+				return
+			}
+			at = found + 1
+		}
+	}
+	cr.Message = "the output is as expected"
+}
+
+func firstDiff(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}
+
+func (ev *evaluation) exitCheck(c *Check, cr *CheckResult) {
+	ex := ev.res.Exit
+	how := "ended normally"
+	if ex.Reason != "" {
+		how = "ended with " + ex.Reason
+		if ex.Message != "" {
+			how += ": " + ex.Message
+		}
+	}
+	ok := false
+	switch want := c.Exit; {
+	case want == "ok":
+		ok = ex.Reason == ""
+	case contains(exitReasons, want):
+		ok = ex.Reason == want
+	default:
+		ok = ex.Reason != "" && strings.Contains(ex.Message, want)
+	}
+	cr.Status = CheckFail
+	if ok {
+		cr.Status = CheckPass
+	}
+	switch {
+	case ok:
+		cr.Message = "the submission " + how
+	case c.Exit == "ok" || contains(exitReasons, c.Exit):
+		cr.Message = fmt.Sprintf("the submission %s, expected %s", how, exitWant(c.Exit))
+	default:
+		cr.Message = fmt.Sprintf("the submission %s, expected an error mentioning %q", how, c.Exit)
+	}
+}
+
+func exitWant(w string) string {
+	if w == "ok" {
+		return "a normal end"
+	}
+	return "it to end with " + w
+}
+
+// view is a packet as reports show it.
+func view(p *capture.Packet, mark string) PacketView {
+	s := p.Summary()
+	v := PacketView{Number: p.Number, Time: p.Relative.Seconds(), Line: p.Line(), Info: s.Info, Mark: mark}
+	v.Src, v.Dst = endpoint(p, "src"), endpoint(p, "dst")
+	v.Flags = tcpFlags(p)
+	return v
+}
+
+func endpoint(p *capture.Packet, dir string) string {
+	addr := first(p.Strings("ip." + dir))
+	if addr == "" {
+		addr = first(p.Strings("ipv6." + dir))
+	}
+	port := first(p.Strings("tcp." + dir + "port"))
+	if port == "" {
+		port = first(p.Strings("udp." + dir + "port"))
+	}
+	switch {
+	case addr == "":
+		return ""
+	case port == "":
+		return addr
+	case strings.Contains(addr, ":"):
+		return "[" + addr + "]:" + port
+	}
+	return addr + ":" + port
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+// tcpFlagNames are the flags in the order Wireshark's info column lists them.
+var tcpFlagNames = []struct{ field, name string }{
+	{"tcp.flags.fin", "FIN"}, {"tcp.flags.syn", "SYN"}, {"tcp.flags.reset", "RST"},
+	{"tcp.flags.push", "PSH"}, {"tcp.flags.ack", "ACK"}, {"tcp.flags.urg", "URG"},
+	{"tcp.flags.ece", "ECE"}, {"tcp.flags.cwr", "CWR"},
+}
+
+func tcpFlags(p *capture.Packet) string {
+	var out []string
+	for _, f := range tcpFlagNames {
+		switch first(p.Strings(f.field)) {
+		case "1", "True", "true":
+			out = append(out, f.name)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// readBounded reads at most limit bytes of a file and returns them with the
+// file's full length.
+func readBounded(path string, limit int64) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit))
+	if err != nil {
+		return "", 0, err
+	}
+	n := int64(len(b))
+	if st, err := f.Stat(); err == nil && st.Size() > n {
+		n = st.Size()
+	}
+	return string(b), n, nil
+}
+
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
+
+// readEvents parses events.jsonl: one lualib.Event per line. Bad lines are
+// skipped and counted in the error.
+func readEvents(path string) ([]lualib.Event, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []lualib.Event
+	bad := 0
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() && len(out) < maxEvents {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		var e lualib.Event
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			bad++
+			continue
+		}
+		out = append(out, e)
+	}
+	if err := sc.Err(); err != nil {
+		return out, err
+	}
+	if bad > 0 {
+		return out, fmt.Errorf("%d lines of %s are not events", bad, path)
+	}
+	return out, nil
+}
+
+// sortedInts is a helper for searching per-stream match lists.
+func searchAfter(list []int, after int) int {
+	return sort.SearchInts(list, after+1)
+}
