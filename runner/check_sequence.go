@@ -83,7 +83,7 @@ func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
 		a := try(i0)
 		if a.broke == len(steps) && !a.slow {
 			cr.Status = CheckPass
-			cr.Message = fmt.Sprintf("all %d steps matched: frames %s%s", len(steps), ev.frames(a.matched), ev.inStream(c, a.stream))
+			cr.Message = fmt.Sprintf("all %d steps matched: %s%s", len(steps), ev.frames(a.matched), ev.inStream(c, a.stream))
 			for k, i := range a.matched {
 				cr.Evidence = append(cr.Evidence, pkts[i].Number)
 				cr.Packets = append(cr.Packets, view(pkts[i], fmt.Sprintf("step %d", k+1)))
@@ -114,15 +114,15 @@ func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
 	switch {
 	case a.slow:
 		took := pkts[last].Time.Sub(pkts[a.matched[0]].Time)
-		cr.Message = fmt.Sprintf("all %d steps matched (frames %s%s) but took %s from first to last, more than within %s",
+		cr.Message = fmt.Sprintf("all %d steps matched (%s%s) but took %s from first to last, more than within %s",
 			len(steps), ev.frames(a.matched), ev.inStream(c, a.stream), fmtDur(took), fmtDur(c.Within))
 	case a.late >= 0:
 		gap := pkts[a.late].Time.Sub(pkts[last].Time)
-		cr.Message = fmt.Sprintf("matched %d of %d steps (frames %s%s); step %d (%s) matched frame %d only %s after step %d, more than its within %s",
+		cr.Message = fmt.Sprintf("matched %d of %d steps (%s%s); step %d (%s) matched frame %d, %s after step %d: later than its within %s",
 			len(a.matched), len(steps), ev.frames(a.matched), ev.inStream(c, a.stream), a.broke+1, steps[a.broke].Filter,
 			pkts[a.late].Number, fmtDur(gap), a.broke, fmtDur(steps[a.broke].Within))
 	default:
-		cr.Message = fmt.Sprintf("matched %d of %d steps (frames %s%s); step %d (%s) never followed frame %d",
+		cr.Message = fmt.Sprintf("matched %d of %d steps (%s%s); step %d (%s) never followed frame %d",
 			len(a.matched), len(steps), ev.frames(a.matched), ev.inStream(c, a.stream), a.broke+1, steps[a.broke].Filter, pkts[last].Number)
 	}
 	cr.Packets = ev.context(c, a, stream)
@@ -186,7 +186,10 @@ func (ev *evaluation) frames(idx []int) string {
 	for k, i := range idx {
 		s[k] = strconv.Itoa(ev.pkts[i].Number)
 	}
-	return strings.Join(s, ", ")
+	if len(s) == 1 {
+		return "frame " + s[0]
+	}
+	return "frames " + strings.Join(s, ", ")
 }
 
 func (ev *evaluation) inStream(c *Check, s int) string {
