@@ -233,6 +233,9 @@ func (d *Decoder) decode(p *Packet) {
 			p.ip6 = ip6Info{tclass: ip.TrafficClass, flow: ip.FlowLabel, plen: ip.Length, nxt: uint8(ip.NextHeader), hlim: ip.HopLimit}
 			copy(p.ip6.src[:], ip.SrcIP)
 			copy(p.ip6.dst[:], ip.DstIP)
+			if ip.HopByHop != nil { // gopacket decodes hop-by-hop options with the fixed header
+				p.ext[0], p.next = 0, 1
+			}
 			rest = ip.Payload
 		case layers.LayerTypeIPv6HopByHop, layers.LayerTypeIPv6Routing, layers.LayerTypeIPv6Destination, layers.LayerTypeIPv6Fragment:
 			if int(p.next) < len(p.ext) {

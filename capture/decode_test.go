@@ -76,3 +76,23 @@ func TestScratch(t *testing.T) {
 		t.Log(fieldsLine(p, strings.Split(os.Getenv("FIELDS"), " ")...), p.Malformed)
 	}
 }
+
+// comparedFields are the registry fields the golden tests compare with tshark:
+// all but protocol presence fields (tshark prints a protocol's summary text).
+func comparedFields() []string {
+	var out []string
+	for _, f := range Fields().Fields() {
+		if !strings.Contains(f.Name, ".") || f.Name == "frame.interface_id" || f.Name == "frame.comment" {
+			continue
+		}
+		out = append(out, f.Name)
+	}
+	return out
+}
+
+func TestPrintComparedFields(t *testing.T) {
+	if os.Getenv("PRINT_FIELDS") == "" {
+		t.Skip()
+	}
+	os.WriteFile(os.Getenv("PRINT_FIELDS"), []byte(strings.Join(comparedFields(), "\n")+"\n"), 0o644)
+}

@@ -229,8 +229,8 @@ var fieldDefs = [numFields]fieldDef{
 	fIPAddr:       {"ip.addr", filter.IPv4, 0, "IPv4 source or destination address", "ip.addr == 127.0.0.1"},
 
 	fIPv6:       {"ipv6", filter.None, 0, "Internet Protocol version 6", "ipv6"},
-	fIPv6TClass: {"ipv6.tclass", filter.Uint, 2, "IPv6 traffic class", "ipv6.tclass != 0"},
-	fIPv6Flow:   {"ipv6.flow", filter.Uint, 5, "IPv6 flow label", "ipv6.flow == 0"},
+	fIPv6TClass: {"ipv6.tclass", filter.Uint, 8, "IPv6 traffic class", "ipv6.tclass != 0"},
+	fIPv6Flow:   {"ipv6.flow", filter.Uint, 6, "IPv6 flow label", "ipv6.flow == 0"},
 	fIPv6Plen:   {"ipv6.plen", filter.Uint, 0, "IPv6 payload length, in bytes", "ipv6.plen > 1000"},
 	fIPv6Nxt:    {"ipv6.nxt", filter.Uint, 0, "IPv6 next header (of the fixed header): 0 hop-by-hop, 6 TCP, 17 UDP, 58 ICMPv6", "ipv6.nxt == 58"},
 	fIPv6Hlim:   {"ipv6.hlim", filter.Uint, 0, "IPv6 hop limit", "ipv6.hlim == 255"},
@@ -286,7 +286,7 @@ var fieldDefs = [numFields]fieldDef{
 	fICMPv6Type:     {"icmpv6.type", filter.Uint, 0, "ICMPv6 type: 128 echo request, 129 echo reply, 135 neighbor solicitation, 136 advertisement", "icmpv6.type == 128"},
 	fICMPv6Code:     {"icmpv6.code", filter.Uint, 0, "ICMPv6 code", "icmpv6.code == 0"},
 	fICMPv6Checksum: {"icmpv6.checksum", filter.Uint, 4, "ICMPv6 checksum", "icmpv6.checksum != 0"},
-	fICMPv6EchoID:   {"icmpv6.echo.identifier", filter.Uint, 0, "ICMPv6 echo identifier", "icmpv6.echo.identifier == 1"},
+	fICMPv6EchoID:   {"icmpv6.echo.identifier", filter.Uint, 4, "ICMPv6 echo identifier", "icmpv6.echo.identifier == 1"},
 	fICMPv6EchoSeq:  {"icmpv6.echo.sequence_number", filter.Uint, 0, "ICMPv6 echo sequence number", "icmpv6.echo.sequence_number == 1"},
 
 	fDNS:              {"dns", filter.None, 0, "Domain Name System (UDP or TCP port 53)", "dns"},

@@ -317,7 +317,7 @@ func (d *Decoder) httpSegment(p *Packet, h *httpDir, sport, dport uint16) bool {
 			h.pending = true
 			if len(p.http.msgs) == 0 {
 				p.has |= pReasm
-				if hdr > 0 {
+				if bytes.IndexByte(rest, '\n') >= 0 {
 					p.http.first, _ = cutLine(rest)
 				}
 			}
@@ -344,11 +344,7 @@ func (d *Decoder) httpSegment(p *Packet, h *httpDir, sport, dport uint16) bool {
 	p.has |= pHTTP
 	last := &p.http.msgs[len(p.http.msgs)-1]
 	if last.body > 0 {
-		if bytes.HasPrefix(bytes.ToLower(last.ctype), []byte("text/")) {
-			p.has |= pText
-		} else {
-			p.has |= pMedia
-		}
+		p.has |= bodyProto(last.ctype)
 	}
 	return true
 }
@@ -419,4 +415,19 @@ func (h *httpInfo) values(dst []filter.Value, id int) []filter.Value {
 		}
 	}
 	return dst
+}
+
+// bodyProto is the protocol Wireshark hands a message body of this media type to.
+func bodyProto(ctype []byte) uint32 {
+	mt, _, _ := bytes.Cut(ctype, []byte(";"))
+	mt = bytes.ToLower(bytes.TrimSpace(mt))
+	switch {
+	case bytes.HasPrefix(mt, []byte("text/")):
+		return pText
+	case string(mt) == "application/x-www-form-urlencoded":
+		return pForm
+	case string(mt) == "application/json":
+		return pJSON
+	}
+	return pMedia
 }

@@ -60,6 +60,8 @@ const (
 	pData
 	pText  // HTTP body shown as data-text-lines
 	pMedia // HTTP body shown as media
+	pForm  // HTTP body shown as urlencoded-form
+	pJSON  // HTTP body shown as json
 	pReasm // TCP segment of a reassembled PDU
 	pIPFrag
 	pHTTPCont // HTTP continuation data
@@ -124,6 +126,7 @@ type tcpInfo struct {
 	nsack            uint8
 	sack             [4][2]uint32 // relative
 	payload          []byte
+	reused           bool // a SYN opening a new stream on a closed 4-tuple
 }
 
 type udpInfo struct {
@@ -267,6 +270,9 @@ func (p *Packet) values(dst []filter.Value, id int) []filter.Value {
 			return u(dst, uint64(a.dstIP))
 		}
 	case id <= fIPAddr:
+		if id == fIPVersion && h&pIPv6 != 0 && h&pIP == 0 {
+			return u(dst, 6) // Wireshark's IPv6 dissector sets ip.version too
+		}
 		if h&pIP == 0 {
 			return dst
 		}
@@ -567,11 +573,7 @@ func (p *Packet) appendProtocols(b []byte) []byte {
 			sep("ethertype")
 		}
 	case h&pSLL != 0:
-		if p.LinkType == layers.LinkTypeLinuxSLL2 {
-			sep("sll2")
-		} else {
-			sep("sll")
-		}
+		sep("sll")
 		sep("ethertype")
 	case h&pNull != 0:
 		sep("null")
@@ -616,6 +618,10 @@ func (p *Packet) appendProtocols(b []byte) []byte {
 		sep("http")
 		if h&pText != 0 {
 			sep("data-text-lines")
+		} else if h&pForm != 0 {
+			sep("urlencoded-form")
+		} else if h&pJSON != 0 {
+			sep("json")
 		} else if h&pMedia != 0 {
 			sep("media")
 		}

@@ -99,6 +99,9 @@ func (d *Decoder) trackTCP(p *Packet) {
 		}
 	}
 	if c == nil {
+		if d.streams.tcp[key] != nil {
+			p.tcp.reused = true
+		}
 		if len(d.streams.tcp) >= maxConns {
 			clear(d.streams.tcp)
 		}
@@ -123,6 +126,7 @@ func (d *Decoder) trackTCP(p *Packet) {
 	}
 	t.stream = c.stream
 	t.seq = t.seqRaw - fwd.base
+	t.ack = t.ackRaw // Wireshark shows the raw value without the ACK flag
 	if ack {
 		t.ack = t.ackRaw - rev.base
 	}

@@ -64,15 +64,19 @@ func (p *Packet) protoInfo() (proto, info string) {
 		var b strings.Builder
 		for i := range p.http.msgs {
 			m := &p.http.msgs[i]
-			if i > 0 {
-				b.WriteString(", ")
-			}
 			b.Write(m.line)
 			b.WriteByte(' ')
 			if m.body > 0 && len(m.ctype) > 0 {
 				ct, _, _ := strings.Cut(string(m.ctype), ";")
-				b.WriteString(" (" + strings.ToLower(strings.TrimSpace(ct)) + ")")
+				ct = strings.ToLower(strings.TrimSpace(ct))
+				if ct == "application/json" {
+					b.WriteString(", JavaScript Object Notation")
+				}
+				b.WriteString(" (" + ct + ")")
 			}
+		}
+		if h&pJSON != 0 {
+			return "HTTP/JSON", b.String()
 		}
 		return "HTTP", b.String()
 	case h&pDNS != 0:
@@ -112,6 +116,9 @@ var tcpFlagNames = [...]string{"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", 
 func (p *Packet) tcpInfo() string {
 	t := &p.tcp
 	b := make([]byte, 0, 128)
+	if t.reused {
+		b = append(b, "[TCP Port numbers reused] "...)
+	}
 	b = strconv.AppendUint(b, uint64(t.sport), 10)
 	b = append(b, " → "...)
 	b = strconv.AppendUint(b, uint64(t.dport), 10)
@@ -235,6 +242,10 @@ func (p *Packet) icmpInfo() string {
 	if !ok {
 		name = "Unknown ICMP (obsolete or malformed?)"
 	}
+	// Wireshark pads the type name to 20 columns ("%-20s").
+	if n := len(name); n < 20 {
+		name += strings.Repeat(" ", 20-n)
+	}
 	switch {
 	case c.typ == 3 && int(c.code) < len(icmpUnreachNames):
 		name += " (" + icmpUnreachNames[c.code] + ")"
@@ -242,7 +253,7 @@ func (p *Packet) icmpInfo() string {
 		name += " (Time to live exceeded in transit)"
 	}
 	if c.echo && (c.typ == 0 || c.typ == 8) {
-		name += "  id=0x" + string(appendHex(nil, uint64(c.id), 4)) + ", seq=" + strconv.Itoa(int(c.seq)) + "/" + strconv.Itoa(int(c.seq>>8|c.seq<<8)) + ", ttl=" + strconv.Itoa(int(p.ip4.ttl))
+		name += " id=0x" + string(appendHex(nil, uint64(c.id), 4)) + ", seq=" + strconv.Itoa(int(c.seq)) + "/" + strconv.Itoa(int(c.seq>>8|c.seq<<8)) + ", ttl=" + strconv.Itoa(int(p.ip4.ttl))
 		if c.typ == 0 {
 			if c.related > 0 {
 				name += " (request in " + strconv.Itoa(c.related) + ")"
