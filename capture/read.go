@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"io"
 	"os"
 )
 
@@ -23,4 +24,32 @@ func OpenFile(path string) (Source, error) {
 		return nil, err
 	}
 	return rd, nil
+}
+
+// ReadFile reads and decodes every packet of a pcap or pcapng file. On a damaged
+// file it returns the packets before the damage and a *ReadError.
+func ReadFile(path string) ([]*Packet, error) {
+	src, err := OpenFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	return ReadAll(src)
+}
+
+// ReadAll decodes every frame src delivers, in one Decoder, until io.EOF (then
+// the error is nil) or another error, which it returns with the packets before it.
+func ReadAll(src Source) ([]*Packet, error) {
+	d := NewDecoder()
+	var pkts []*Packet
+	for {
+		fr, err := src.Next()
+		if err == io.EOF {
+			return pkts, nil
+		}
+		if err != nil {
+			return pkts, err
+		}
+		pkts = append(pkts, d.Decode(fr))
+	}
 }

@@ -368,3 +368,12 @@ func TestOpenFileHTTPGet(t *testing.T) {
 		t.Errorf("read %d frames, want 22", len(got))
 	}
 }
+
+func ioPcapFileBytes(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,0 +1,34 @@
+package capture
+
+import (
+	"github.com/wirelab-dev/wirelab/capture/filter"
+)
+
+// DefaultSnaplen is the snapshot length of a live capture when LiveOptions does
+// not set one: the whole of any ordinary packet.
+const DefaultSnaplen = MaxRecordSize
+
+// LiveOptions configures OpenLive.
+type LiveOptions struct {
+	// Snaplen is the most bytes kept of each packet; 0 means DefaultSnaplen.
+	Snaplen int
+	// Filter, when set, keeps only the packets it matches. It is evaluated in
+	// userspace on the decoded packet (capture filters compile to it with
+	// CompileCapture); packets it rejects still count in Stats.
+	Filter *filter.Filter
+}
+
+// liveFilter decides whether a frame is kept; nil keeps all.
+type liveFilter func(fr Frame) bool
+
+// newLiveFilter decodes each frame with a decoder of its own (stream numbers and
+// reassembly need every packet, so it sees all of them) and keeps the frames f
+// matches.
+func newLiveFilter(f *filter.Filter) liveFilter {
+	d := NewDecoder()
+	var p Packet
+	return func(fr Frame) bool {
+		d.DecodeInto(fr, &p)
+		return f.Match(&p)
+	}
+}
