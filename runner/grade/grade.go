@@ -1,0 +1,293 @@
+// Package grade grades a class: many submissions of one lab, each in its own
+// sandboxed run, in parallel, resumably, with per-student artifacts and class
+// summaries (CSV, JSON, JUnit) that graders hand to their systems.
+//
+// A student's folder is replaced atomically: a run happens in a staging folder
+// and is renamed into place only when its result is written, so an interrupted
+// batch (Ctrl-C, kill -9) loses at most the students in flight and never leaves
+// a torn result.
+package grade
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/wirelab-dev/wirelab/runner"
+)
+
+// RunFunc runs one submission of lab with its artifacts in dir (which exists and
+// is empty) and evaluates it. An error means the run could not be carried out
+// (the machine or the lab is at fault); a submission that crashed, looped or
+// failed checks is a Result, not an error.
+type RunFunc func(ctx context.Context, lab *runner.Lab, entry, dir string) (*runner.Result, error)
+
+// Options control a batch.
+type Options struct {
+	Out    string  // the output folder; created if needed
+	Jobs   int     // runs at once; 0 means the number of CPUs
+	Force  bool    // regrade students whose stored result is current
+	Repeat int     // run each submission this many times (flakiness guard); 0 or 1 once
+	Shard  Shard   // grade only this slice of the class
+	Run    RunFunc // how one submission is run
+	// Progress is told about each student as it starts and ends; it is called
+	// from several goroutines, one call at a time.
+	Progress func(Event)
+}
+
+// Event is one step of a batch, for progress display.
+type Event struct {
+	Done, Total int
+	Student     string
+	Row         *Row // nil when the student is starting
+	Reused      bool // the stored result was current
+}
+
+// key identifies what a stored result was graded from.
+type key struct {
+	Version    int    `json:"version"`
+	Lab        string `json:"lab"`        // hash of the lab folder
+	Submission string `json:"submission"` // hash of the submission
+	Runs       int    `json:"runs"`
+	// Flaky lists checks whose outcome changed between repeated runs.
+	Flaky []Flake `json:"flaky,omitempty"`
+}
+
+const keyVersion = 1
+
+// Files in a student's folder and in the class folder.
+const (
+	ResultFile  = "result.json"
+	KeyFile     = "grade.json"
+	SummaryCSV  = "summary.csv"
+	SummaryJSON = "summary.json"
+	JUnitFile   = "junit.xml"
+	stagingDir  = ".staging"
+)
+
+// LabHash hashes a lab's folder: the lab file and everything it may read,
+// leaving out testdata/ (a catalogue's recorded submissions) and dot-files.
+func LabHash(lab *runner.Lab) (string, error) {
+	return HashTree(lab.Dir, map[string]bool{"testdata": true})
+}
+
+// Grade grades subs and writes the class summaries from every student result
+// in opts.Out (including those kept from an earlier batch). It returns the
+// summary of the students it was given.
+func Grade(ctx context.Context, lab *runner.Lab, subs []Submission, opts Options) (*Summary, error) {
+	if opts.Run == nil {
+		return nil, errors.New("grade: no RunFunc")
+	}
+	if opts.Jobs <= 0 {
+		opts.Jobs = runtime.NumCPU()
+	}
+	if opts.Repeat <= 0 {
+		opts.Repeat = 1
+	}
+	subs = opts.Shard.Select(subs)
+	labHash, err := LabHash(lab)
+	if err != nil {
+		return nil, fmt.Errorf("hashing the lab: %w", err)
+	}
+	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+		return nil, err
+	}
+	staging := filepath.Join(opts.Out, stagingDir)
+	if err := os.RemoveAll(staging); err != nil { // what an interrupted batch left
+		return nil, err
+	}
+	if err := os.MkdirAll(staging, 0o755); err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(staging)
+
+	rows := make([]Row, len(subs))
+	var (
+		mu   sync.Mutex
+		done int
+	)
+	report := func(ev Event) {
+		if opts.Progress == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if ev.Row != nil {
+			done++
+		}
+		ev.Done, ev.Total = done, len(subs)
+		opts.Progress(ev)
+	}
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < opts.Jobs && w < len(subs); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				report(Event{Student: subs[i].ID})
+				row, reused := gradeOne(ctx, lab, labHash, subs[i], opts, staging)
+				rows[i] = row
+				report(Event{Student: subs[i].ID, Row: &rows[i], Reused: reused})
+			}
+		}()
+	}
+feed:
+	for i := range subs {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+
+	all, err := Collect([]string{opts.Out})
+	if err != nil {
+		return nil, err
+	}
+	if err := all.Write(opts.Out); err != nil {
+		return nil, err
+	}
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("interrupted: %w (graded results are kept; run again to finish)", ctx.Err())
+	}
+	return &Summary{Version: SummaryVersion, Lab: all.Lab, Students: rows}, nil
+}
+
+// gradeOne grades one student, or keeps the stored result when it is current.
+func gradeOne(ctx context.Context, lab *runner.Lab, labHash string, sub Submission, opts Options, staging string) (Row, bool) {
+	final := filepath.Join(opts.Out, sub.ID)
+	subHash, err := sub.Hash()
+	if err != nil {
+		return errorRow(sub.ID, lab, fmt.Sprintf("reading the submission: %v", err)), false
+	}
+	want := key{Version: keyVersion, Lab: labHash, Submission: subHash, Runs: opts.Repeat}
+	if !opts.Force {
+		if row, ok := stored(final, want); ok {
+			return row, true
+		}
+	}
+	var (
+		first   *runner.Result
+		results []*runner.Result
+		keep    string
+	)
+	for r := 0; r < opts.Repeat; r++ {
+		dir, err := os.MkdirTemp(staging, sub.ID+"-")
+		if err != nil {
+			return errorRow(sub.ID, lab, err.Error()), false
+		}
+		res, err := opts.Run(ctx, lab, sub.Entry, dir)
+		if err != nil {
+			os.RemoveAll(dir)
+			if ctx.Err() != nil {
+				return errorRow(sub.ID, lab, "interrupted"), false
+			}
+			// The run could not be carried out: report it, store nothing, so
+			// the next batch tries again.
+			return errorRow(sub.ID, lab, err.Error()), false
+		}
+		res.Submission.ID = sub.ID
+		results = append(results, res)
+		if first == nil {
+			first, keep = res, dir
+		} else {
+			os.RemoveAll(dir)
+		}
+	}
+	want.Flaky = flakes(results)
+	if err := writeJSON(filepath.Join(keep, ResultFile), first); err != nil {
+		return errorRow(sub.ID, lab, err.Error()), false
+	}
+	if err := writeJSON(filepath.Join(keep, KeyFile), want); err != nil {
+		return errorRow(sub.ID, lab, err.Error()), false
+	}
+	if err := swapIn(keep, final); err != nil {
+		return errorRow(sub.ID, lab, err.Error()), false
+	}
+	return rowOf(sub.ID, first, want.Flaky), false
+}
+
+// stored returns the row of a student's stored result when it was graded from
+// the same lab and submission.
+func stored(dir string, want key) (Row, bool) {
+	var k key
+	if err := readJSON(filepath.Join(dir, KeyFile), &k); err != nil {
+		return Row{}, false
+	}
+	if k.Version != want.Version || k.Lab != want.Lab || k.Submission != want.Submission || k.Runs != want.Runs {
+		return Row{}, false
+	}
+	var res runner.Result
+	if err := readJSON(filepath.Join(dir, ResultFile), &res); err != nil {
+		return Row{}, false
+	}
+	return rowOf(filepath.Base(dir), &res, k.Flaky), true
+}
+
+// swapIn replaces final with the staged folder. The old folder is moved aside
+// first, so at every moment final is either the old result or the new one.
+func swapIn(staged, final string) error {
+	old := final + ".old"
+	os.RemoveAll(old)
+	if err := os.Rename(final, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.Rename(staged, final); err != nil {
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+func errorRow(id string, lab *runner.Lab, msg string) Row {
+	return Row{Student: id, MaxScore: lab.MaxScore(), Status: runner.StatusError, Reason: msg}
+}
+
+// writeJSON writes v to path atomically: a temporary file renamed over it.
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, append(b, '\n'))
+}
+
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+// elapsed is how long a row's run took, for progress lines.
+func elapsed(r *Row) time.Duration { return time.Duration(r.Duration * float64(time.Second)) }

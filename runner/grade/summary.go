@@ -1,0 +1,312 @@
+package grade
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wirelab-dev/wirelab/runner"
+)
+
+// SummaryVersion is the version of summary.json's shape.
+const SummaryVersion = 1
+
+// Summary is the class's results: one row per student, in student order. It is
+// a pure function of the students' stored results, so shards merged with
+// Collect give the same summary as one batch.
+type Summary struct {
+	Version  int            `json:"version"`
+	Lab      runner.LabInfo `json:"lab"`
+	Students []Row          `json:"students"`
+	Totals   Totals         `json:"totals"`
+}
+
+// Totals counts the students by status.
+type Totals struct {
+	Students int `json:"students"`
+	Passed   int `json:"passed"`
+	Failed   int `json:"failed"`
+	Error    int `json:"error"`
+	Timeout  int `json:"timeout"`
+}
+
+// Row is one student's line in the summary.
+type Row struct {
+	Student  string      `json:"student"`
+	Score    float64     `json:"score"`
+	MaxScore float64     `json:"max_score"`
+	Status   string      `json:"status"`
+	Reason   string      `json:"reason,omitempty"`
+	Duration float64     `json:"duration"` // seconds the submission ran
+	Checks   []CheckCell `json:"checks"`
+	Flaky    []Flake     `json:"flaky,omitempty"`
+}
+
+// CheckCell is one check's outcome for one student.
+type CheckCell struct {
+	Name      string  `json:"name"`
+	Status    string  `json:"status"`
+	Points    float64 `json:"points"`
+	MaxPoints float64 `json:"max_points"`
+	Message   string  `json:"message,omitempty"`
+}
+
+// Flake is a check whose outcome changed between repeated runs.
+type Flake struct {
+	Check    string   `json:"check"`
+	Outcomes []string `json:"outcomes"` // one per run
+}
+
+func rowOf(id string, res *runner.Result, flaky []Flake) Row {
+	r := Row{Student: id, Score: res.Score, MaxScore: res.MaxScore, Status: res.Status, Reason: res.Reason,
+		Duration: time.Duration(res.Duration).Seconds(), Flaky: flaky}
+	for _, c := range res.Checks {
+		r.Checks = append(r.Checks, CheckCell{Name: c.Name, Status: c.Status, Points: c.Points, MaxPoints: c.MaxPoints, Message: c.Message})
+	}
+	return r
+}
+
+// flakes compares the check outcomes of repeated runs of one submission.
+func flakes(results []*runner.Result) []Flake {
+	if len(results) < 2 {
+		return nil
+	}
+	var out []Flake
+	for i, c := range results[0].Checks {
+		outcomes := []string{c.Status}
+		changed := false
+		for _, r := range results[1:] {
+			s := "missing"
+			if i < len(r.Checks) && r.Checks[i].Name == c.Name {
+				s = r.Checks[i].Status
+			}
+			outcomes = append(outcomes, s)
+			changed = changed || s != c.Status
+		}
+		if changed {
+			out = append(out, Flake{Check: c.Name, Outcomes: outcomes})
+		}
+	}
+	return out
+}
+
+// Collect reads the stored student results under each class folder (a batch's
+// or a shard's --out) into one summary. A student found in two folders is an
+// error: shards never overlap.
+func Collect(dirs []string) (*Summary, error) {
+	s := &Summary{Version: SummaryVersion}
+	from := map[string]string{}
+	for _, dir := range dirs {
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range ents {
+			if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || strings.HasSuffix(e.Name(), ".old") {
+				continue
+			}
+			sd := filepath.Join(dir, e.Name())
+			var res runner.Result
+			if err := readJSON(filepath.Join(sd, ResultFile), &res); err != nil {
+				if errors.Is(err, os.ErrNotExist) {
+					continue // not a student folder
+				}
+				return nil, fmt.Errorf("%s: %w", filepath.Join(sd, ResultFile), err)
+			}
+			var k key
+			_ = readJSON(filepath.Join(sd, KeyFile), &k)
+			if prev, ok := from[e.Name()]; ok {
+				return nil, fmt.Errorf("student %q is in both %s and %s", e.Name(), prev, dir)
+			}
+			from[e.Name()] = dir
+			if s.Lab.ID == "" {
+				s.Lab = res.Lab
+				s.Lab.Path = ""
+			} else if res.Lab.ID != s.Lab.ID {
+				return nil, fmt.Errorf("%s holds a result of lab %q, not %q", sd, res.Lab.ID, s.Lab.ID)
+			}
+			s.Students = append(s.Students, rowOf(e.Name(), &res, k.Flaky))
+		}
+	}
+	sort.Slice(s.Students, func(i, j int) bool { return s.Students[i].Student < s.Students[j].Student })
+	for _, r := range s.Students {
+		s.Totals.Students++
+		switch r.Status {
+		case runner.StatusPassed:
+			s.Totals.Passed++
+		case runner.StatusFailed:
+			s.Totals.Failed++
+		case runner.StatusTimeout:
+			s.Totals.Timeout++
+		default:
+			s.Totals.Error++
+		}
+	}
+	return s, nil
+}
+
+// Write writes summary.csv, summary.json and junit.xml into dir, each atomically.
+func (s *Summary) Write(dir string) error {
+	j, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{
+		{SummaryCSV, s.csv()},
+		{SummaryJSON, append(j, '\n')},
+		{JUnitFile, s.junit()},
+	} {
+		if err := writeAtomic(filepath.Join(dir, f.name), f.data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkNames lists every check in the order the results give them.
+func (s *Summary) checkNames() []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, r := range s.Students {
+		for _, c := range r.Checks {
+			if !seen[c.Name] {
+				seen[c.Name] = true
+				names = append(names, c.Name)
+			}
+		}
+	}
+	return names
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// csv is student, score, max, status, then the points of each check.
+func (s *Summary) csv() []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	names := s.checkNames()
+	w.Write(append([]string{"student", "score", "max", "status"}, names...))
+	for _, r := range s.Students {
+		rec := []string{r.Student, num(r.Score), num(r.MaxScore), r.Status}
+		pts := map[string]string{}
+		for _, c := range r.Checks {
+			pts[c.Name] = num(c.Points)
+		}
+		for _, n := range names {
+			rec = append(rec, pts[n])
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Time     string      `xml:"time,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Failure   *junitMessage `xml:"failure,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"`
+	Skipped   *junitMessage `xml:"skipped,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+}
+
+// junit is one testsuite per student, one testcase per check.
+func (s *Summary) junit() []byte {
+	doc := junitSuites{Name: s.Lab.ID}
+	for _, r := range s.Students {
+		suite := junitSuite{Name: r.Student, Time: strconv.FormatFloat(r.Duration, 'f', 3, 64)}
+		if len(r.Checks) == 0 { // the run itself failed
+			suite.Cases = append(suite.Cases, junitCase{Name: "run", Classname: r.Student, Error: &junitMessage{r.Reason}})
+			suite.Errors++
+		}
+		for _, c := range r.Checks {
+			jc := junitCase{Name: c.Name, Classname: r.Student}
+			switch c.Status {
+			case runner.CheckFail:
+				jc.Failure = &junitMessage{c.Message}
+				suite.Failures++
+			case runner.CheckError:
+				jc.Error = &junitMessage{c.Message}
+				suite.Errors++
+			case runner.CheckSkip:
+				jc.Skipped = &junitMessage{c.Message}
+				suite.Skipped++
+			}
+			suite.Cases = append(suite.Cases, jc)
+		}
+		suite.Tests = len(suite.Cases)
+		doc.Tests += suite.Tests
+		doc.Failures += suite.Failures
+		doc.Errors += suite.Errors
+		doc.Skipped += suite.Skipped
+		doc.Suites = append(doc.Suites, suite)
+	}
+	b, _ := xml.MarshalIndent(doc, "", "  ")
+	return append([]byte(xml.Header), append(b, '\n')...)
+}
+
+// Shard is the K-th of N deterministic slices of a class (K from 1). The zero
+// Shard is the whole class.
+type Shard struct{ K, N int }
+
+// ParseShard parses "K/N".
+func ParseShard(s string) (Shard, error) {
+	var sh Shard
+	if _, err := fmt.Sscanf(s, "%d/%d", &sh.K, &sh.N); err != nil || sh.N < 1 || sh.K < 1 || sh.K > sh.N || fmt.Sprintf("%d/%d", sh.K, sh.N) != s {
+		return Shard{}, fmt.Errorf("shard %q: want K/N with 1 <= K <= N, e.g. 1/4", s)
+	}
+	return sh, nil
+}
+
+// Select keeps the submissions of this shard. A student's shard depends only on
+// the student id, so adding a student never moves another to a different shard.
+func (sh Shard) Select(subs []Submission) []Submission {
+	if sh.N <= 1 {
+		return subs
+	}
+	var out []Submission
+	for _, s := range subs {
+		h := fnv.New32a()
+		h.Write([]byte(s.ID))
+		if int(h.Sum32()%uint32(sh.N)) == sh.K-1 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
