@@ -82,16 +82,16 @@ func headerEnd(b []byte) int {
 // messageLength returns the length of the complete message at the start of b,
 // or -1 if more bytes are needed; hdr is the header block's length (-1 if
 // incomplete). With force the message is whatever b holds.
-func messageLength(b []byte, force bool) (n, hdr int) {
+func messageLength(m *httpMsg, b []byte, force bool) (n, hdr int) {
 	hdr = headerEnd(b)
 	if hdr < 0 {
 		if force {
+			parseHeaders(m, b)
 			return len(b), -1
 		}
 		return -1, -1
 	}
-	var m httpMsg
-	chunked := parseHeaders(&m, b[:hdr])
+	chunked := parseHeaders(m, b[:hdr])
 	switch {
 	case chunked:
 		n = chunkedEnd(b, hdr)
@@ -306,7 +306,8 @@ func (d *Decoder) httpSegment(p *Packet, h *httpDir, sport, dport uint16) bool {
 		if !looksLikeHTTP(rest) {
 			break
 		}
-		n, hdr := messageLength(rest, force)
+		var m httpMsg
+		n, hdr := messageLength(&m, rest, force)
 		if n < 0 {
 			if h.pending {
 				k := copy(h.buf, h.buf[consumed:])
@@ -323,13 +324,9 @@ func (d *Decoder) httpSegment(p *Packet, h *httpDir, sport, dport uint16) bool {
 			}
 			return true
 		}
-		var m httpMsg
-		hend := hdr
-		if hend < 0 {
-			hend = n
+		if hdr >= 0 {
+			m.body = n - hdr
 		}
-		parseHeaders(&m, rest[:hend])
-		m.body = n - hend
 		p.http.msgs = append(p.http.msgs, m)
 		consumed += n
 		if n == 0 {

@@ -38,11 +38,13 @@ type echoKey struct {
 }
 
 type streams struct {
-	tcp  map[connKey]*tcpConn
-	udp  map[connKey]uint32
-	echo map[echoKey]int
-	nTCP uint32
-	nUDP uint32
+	tcp     map[connKey]*tcpConn
+	last    *tcpConn // the previous packet's conversation: a cheap cache
+	lastKey connKey
+	udp     map[connKey]uint32
+	echo    map[echoKey]int
+	nTCP    uint32
+	nUDP    uint32
 }
 
 func (s *streams) init() {
@@ -88,7 +90,10 @@ func (d *Decoder) trackTCP(p *Packet) {
 	src, dst := p.endpoints()
 	key := makeKey(src, dst, t.sport, t.dport)
 	syn, ack, fin, rst := t.flags&0x02 != 0, t.flags&0x10 != 0, t.flags&0x01 != 0, t.flags&0x04 != 0
-	c := d.streams.tcp[key]
+	c := d.streams.last
+	if c == nil || d.streams.lastKey != key {
+		c = d.streams.tcp[key]
+	}
 	if c != nil && syn && !ack && c.closed() {
 		fwd := &c.dir[0]
 		if src != c.srcA || t.sport != c.portA {
@@ -104,12 +109,14 @@ func (d *Decoder) trackTCP(p *Packet) {
 		}
 		if len(d.streams.tcp) >= maxConns {
 			clear(d.streams.tcp)
+			d.streams.last = nil
 		}
 		c = &tcpConn{stream: d.streams.nTCP, srcA: src, portA: t.sport}
 		c.dir[0].wscale, c.dir[1].wscale = -1, -1
 		d.streams.nTCP++
 		d.streams.tcp[key] = c
 	}
+	d.streams.last, d.streams.lastKey = c, key
 	dir := 0
 	if src != c.srcA || t.sport != c.portA {
 		dir = 1
