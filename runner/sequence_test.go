@@ -131,7 +131,7 @@ func TestSequenceBuiltCaptures(t *testing.T) {
 				{1203 * ms, 40000, true, "PA", 101, 501, "GET / HTTP/1.0\r\n\r\n"},
 				{1204 * ms, 40000, false, "PA", 501, 119, "HTTP/1.0 200 OK\r\n\r\n"},
 			},
-			status:   map[string]string{"handshake": CheckPass, "request": CheckPass, "one connection": CheckFail},
+			status: map[string]string{"handshake": CheckPass, "request": CheckPass, "one connection": CheckFail},
 			// From the first SYN the handshake takes 1.002s, beyond within 1s: the
 			// retransmitted SYN (frame 2) starts the match. The request has no
 			// within, so the earliest SYN wins.

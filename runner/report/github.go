@@ -1,0 +1,51 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/wirelab-dev/wirelab/runner"
+)
+
+// GitHub Classroom's autograding result (the shape its runners report and the
+// grading reporter reads).
+type ghResult struct {
+	Version  int      `json:"version"`
+	Status   string   `json:"status"` // pass, fail or error
+	MaxScore float64  `json:"max_score"`
+	Tests    []ghTest `json:"tests"`
+}
+
+type ghTest struct {
+	Name     string  `json:"name"`
+	Status   string  `json:"status"` // pass, fail or error
+	Message  string  `json:"message"`
+	Score    float64 `json:"score"`
+	MaxScore float64 `json:"max_score"`
+}
+
+func writeGitHub(w io.Writer, res *runner.Result, _ Options) error {
+	out := ghResult{Version: 1, MaxScore: res.MaxScore, Tests: make([]ghTest, 0, len(res.Checks))}
+	switch res.Status {
+	case runner.StatusPassed:
+		out.Status = "pass"
+	case runner.StatusError:
+		out.Status = "error"
+	default:
+		out.Status = "fail"
+	}
+	for _, c := range res.Checks {
+		st := "fail"
+		switch c.Status {
+		case runner.CheckPass:
+			st = "pass"
+		case runner.CheckError:
+			st = "error"
+		}
+		out.Tests = append(out.Tests, ghTest{Name: c.Name, Status: st, Message: details(c), Score: c.Points, MaxScore: c.MaxPoints})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

@@ -1,0 +1,103 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/wirelab-dev/wirelab/runner"
+)
+
+// The JUnit XML shape CI systems read (Jenkins, GitLab, GitHub actions).
+type juSuites struct {
+	XMLName  xml.Name  `xml:"testsuites"`
+	Name     string    `xml:"name,attr"`
+	Tests    int       `xml:"tests,attr"`
+	Failures int       `xml:"failures,attr"`
+	Errors   int       `xml:"errors,attr"`
+	Skipped  int       `xml:"skipped,attr"`
+	Time     string    `xml:"time,attr"`
+	Suites   []juSuite `xml:"testsuite"`
+}
+
+type juSuite struct {
+	Name       string       `xml:"name,attr"`
+	Tests      int          `xml:"tests,attr"`
+	Failures   int          `xml:"failures,attr"`
+	Errors     int          `xml:"errors,attr"`
+	Skipped    int          `xml:"skipped,attr"`
+	Time       string       `xml:"time,attr"`
+	Timestamp  string       `xml:"timestamp,attr,omitempty"`
+	Properties []juProperty `xml:"properties>property"`
+	Cases      []juCase     `xml:"testcase"`
+	SystemOut  string       `xml:"system-out,omitempty"`
+}
+
+type juProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type juCase struct {
+	Name      string     `xml:"name,attr"`
+	Classname string     `xml:"classname,attr"`
+	Time      string     `xml:"time,attr"`
+	Failure   *juProblem `xml:"failure"`
+	Error     *juProblem `xml:"error"`
+	Skipped   *juProblem `xml:"skipped"`
+}
+
+type juProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+func writeJUnit(w io.Writer, res *runner.Result, _ Options) error {
+	_, fail, skip, errs := counts(res)
+	secs := strconv.FormatFloat(float64(res.Duration)/1e9, 'f', 3, 64)
+	suite := juSuite{
+		Name: res.Lab.ID, Tests: len(res.Checks), Failures: fail, Errors: errs, Skipped: skip, Time: secs,
+		Properties: []juProperty{
+			{"status", res.Status},
+			{"score", fmtPoints(res.Score)},
+			{"max_score", fmtPoints(res.MaxScore)},
+			{"lab_sha256", res.Lab.SHA256},
+		},
+		SystemOut: res.Output.Text,
+	}
+	if !res.Start.IsZero() {
+		suite.Timestamp = res.Start.UTC().Format("2006-01-02T15:04:05")
+	}
+	if res.Submission.ID != "" {
+		suite.Properties = append(suite.Properties, juProperty{"submission", res.Submission.ID})
+	}
+	for _, c := range res.Checks {
+		tc := juCase{Name: c.Name, Classname: res.Lab.ID + "." + c.Kind, Time: "0"}
+		p := &juProblem{Message: c.Message, Text: details(c)}
+		switch c.Status {
+		case runner.CheckFail:
+			p.Type = fmt.Sprintf("%s check failed (%s/%s points)", c.Kind, fmtPoints(c.Points), fmtPoints(c.MaxPoints))
+			tc.Failure = p
+		case runner.CheckError:
+			p.Type = "error"
+			tc.Error = p
+		case runner.CheckSkip:
+			p.Text = ""
+			tc.Skipped = p
+		}
+		suite.Cases = append(suite.Cases, tc)
+	}
+	out := juSuites{Name: "wirelab", Tests: suite.Tests, Failures: fail, Errors: errs, Skipped: skip, Time: secs, Suites: []juSuite{suite}}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}

@@ -1,0 +1,283 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wirelab-dev/wirelab/runner"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// fixture is a Result from evaluating http-get.pcap (see the runner package's
+// TestWriteReportFixture): passes, failures, a broken sequence, a skip.
+func fixture(t *testing.T) *runner.Result {
+	t.Helper()
+	b, err := os.ReadFile("testdata/result.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res runner.Result
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	return &res
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file:\n%s", name, got)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	res := fixture(t)
+	ext := map[string]string{"text": "txt", "json": "json", "junit": "xml", "tap": "tap", "gradescope": "json", "github": "json"}
+	for _, f := range Formats() {
+		t.Run(f, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := Write(&b, f, res); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, f+".golden."+ext[f], b.Bytes())
+		})
+	}
+	t.Run("text-color", func(t *testing.T) {
+		var b bytes.Buffer
+		if err := WriteOptions(&b, "text", res, Options{Color: true}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), "\x1b[31mFAIL") {
+			t.Error("no colour with Color set")
+		}
+		var plain bytes.Buffer
+		Write(&plain, "text", res)
+		if strings.Contains(plain.String(), "\x1b[") {
+			t.Error("colour without Color")
+		}
+	})
+}
+
+func TestUnknownFormat(t *testing.T) {
+	err := Write(&bytes.Buffer{}, "html5", fixture(t))
+	if err == nil || !strings.Contains(err.Error(), `unknown report format "html5" (known: text, github, gradescope, json, junit, tap)`) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestJSONRoundTrip: the json report is the Result, version and all.
+func TestJSONRoundTrip(t *testing.T) {
+	res := fixture(t)
+	var b bytes.Buffer
+	Write(&b, "json", res)
+	var back runner.Result
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Version != 1 || back.Score != res.Score || len(back.Checks) != len(res.Checks) || back.Duration != res.Duration {
+		t.Errorf("round trip lost data: %+v", back)
+	}
+}
+
+// TestJUnitStructure checks the XML against the JUnit schema's structure:
+// testsuites > testsuite > testcase, the count attributes, one child per
+// failing, erroring or skipped case.
+func TestJUnitStructure(t *testing.T) {
+	res := fixture(t)
+	var b bytes.Buffer
+	Write(&b, "junit", res)
+	type problem struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+	}
+	var doc struct {
+		XMLName  xml.Name `xml:"testsuites"`
+		Tests    *int     `xml:"tests,attr"`
+		Failures *int     `xml:"failures,attr"`
+		Errors   *int     `xml:"errors,attr"`
+		Suites   []struct {
+			Name     string  `xml:"name,attr"`
+			Tests    int     `xml:"tests,attr"`
+			Failures int     `xml:"failures,attr"`
+			Errors   int     `xml:"errors,attr"`
+			Skipped  int     `xml:"skipped,attr"`
+			Time     float64 `xml:"time,attr"`
+			Cases    []struct {
+				Name      string   `xml:"name,attr"`
+				Classname string   `xml:"classname,attr"`
+				Time      *float64 `xml:"time,attr"`
+				Failure   *problem `xml:"failure"`
+				Error     *problem `xml:"error"`
+				Skipped   *problem `xml:"skipped"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Tests == nil || doc.Failures == nil || doc.Errors == nil || len(doc.Suites) != 1 {
+		t.Fatalf("testsuites lacks attributes or suites: %s", b.String())
+	}
+	s := doc.Suites[0]
+	if s.Name != res.Lab.ID || s.Tests != len(res.Checks) || len(s.Cases) != s.Tests || *doc.Tests != s.Tests {
+		t.Errorf("suite %q tests=%d cases=%d", s.Name, s.Tests, len(s.Cases))
+	}
+	fail, errs, skip := 0, 0, 0
+	for i, c := range s.Cases {
+		if c.Name != res.Checks[i].Name || c.Classname == "" || c.Time == nil {
+			t.Errorf("case %d: %+v", i, c)
+		}
+		n := 0
+		if c.Failure != nil {
+			fail++
+			n++
+			if c.Failure.Message == "" {
+				t.Errorf("case %q: failure without message", c.Name)
+			}
+		}
+		if c.Error != nil {
+			errs++
+			n++
+		}
+		if c.Skipped != nil {
+			skip++
+			n++
+		}
+		if n > 1 {
+			t.Errorf("case %q has %d outcomes", c.Name, n)
+		}
+		if (n == 0) != (res.Checks[i].Status == runner.CheckPass) {
+			t.Errorf("case %q: outcome does not match status %s", c.Name, res.Checks[i].Status)
+		}
+	}
+	if fail != s.Failures || errs != s.Errors || skip != s.Skipped || *doc.Failures != fail || *doc.Errors != errs {
+		t.Errorf("counts: attributes %d/%d/%d, cases %d/%d/%d", s.Failures, s.Errors, s.Skipped, fail, errs, skip)
+	}
+}
+
+// TestGradescopeSchema checks field names and JSON types of results.json as
+// Gradescope documents them.
+func TestGradescopeSchema(t *testing.T) {
+	var b bytes.Buffer
+	Write(&b, "gradescope", fixture(t))
+	var doc map[string]any
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	top := map[string]string{"score": "number", "execution_time": "number", "output": "string", "visibility": "string", "stdout_visibility": "string", "tests": "array"}
+	checkTypes(t, "results", doc, top)
+	vis := map[string]bool{"visible": true, "hidden": true, "after_due_date": true, "after_published": true}
+	if !vis[doc["visibility"].(string)] || !vis[doc["stdout_visibility"].(string)] {
+		t.Errorf("visibility %v / %v", doc["visibility"], doc["stdout_visibility"])
+	}
+	tests, _ := doc["tests"].([]any)
+	if len(tests) == 0 {
+		t.Fatal("no tests")
+	}
+	for i, x := range tests {
+		tt, ok := x.(map[string]any)
+		if !ok {
+			t.Fatalf("test %d is %T", i, x)
+		}
+		checkTypes(t, "test", tt, map[string]string{"name": "string", "score": "number", "max_score": "number", "status": "string", "output": "string", "visibility": "string", "tags": "array"})
+		if st := tt["status"]; st != "passed" && st != "failed" {
+			t.Errorf("test %d status %v", i, st)
+		}
+		if v, _ := tt["visibility"].(string); !vis[v] {
+			t.Errorf("test %d visibility %q", i, v)
+		}
+		for _, tag := range tt["tags"].([]any) {
+			if _, ok := tag.(string); !ok {
+				t.Errorf("test %d tag %v", i, tag)
+			}
+		}
+	}
+}
+
+func TestGitHubShape(t *testing.T) {
+	var b bytes.Buffer
+	Write(&b, "github", fixture(t))
+	var doc map[string]any
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	checkTypes(t, "result", doc, map[string]string{"max_score": "number", "status": "string", "tests": "array"})
+	for _, x := range doc["tests"].([]any) {
+		tt := x.(map[string]any)
+		checkTypes(t, "test", tt, map[string]string{"name": "string", "status": "string", "message": "string", "score": "number"})
+		if st := tt["status"]; st != "pass" && st != "fail" && st != "error" {
+			t.Errorf("status %v", st)
+		}
+	}
+}
+
+func checkTypes(t *testing.T, what string, m map[string]any, want map[string]string) {
+	t.Helper()
+	for k, typ := range want {
+		v, ok := m[k]
+		if !ok {
+			t.Errorf("%s: missing %q", what, k)
+			continue
+		}
+		got := "?"
+		switch v.(type) {
+		case float64:
+			got = "number"
+		case string:
+			got = "string"
+		case []any:
+			got = "array"
+		case map[string]any:
+			got = "object"
+		case bool:
+			got = "boolean"
+		}
+		if got != typ {
+			t.Errorf("%s: %q is %s, want %s", what, k, got, typ)
+		}
+	}
+}
+
+func TestTAPShape(t *testing.T) {
+	var b bytes.Buffer
+	res := fixture(t)
+	Write(&b, "tap", res)
+	lines := strings.Split(b.String(), "\n")
+	if lines[0] != "TAP version 14" || lines[1] != "1..7" {
+		t.Errorf("header %q %q", lines[0], lines[1])
+	}
+	points, inYAML := 0, false
+	for _, l := range lines[2:] {
+		switch {
+		case l == "  ---":
+			inYAML = true
+		case l == "  ...":
+			inYAML = false
+		case inYAML && !strings.HasPrefix(l, "  "):
+			t.Errorf("YAML block line not indented: %q", l)
+		case strings.HasPrefix(l, "ok ") || strings.HasPrefix(l, "not ok "):
+			points++
+		}
+	}
+	if points != len(res.Checks) || inYAML {
+		t.Errorf("%d test points, want %d (open YAML block: %v)", points, len(res.Checks), inYAML)
+	}
+}

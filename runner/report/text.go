@@ -1,0 +1,203 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/wirelab-dev/wirelab/runner"
+)
+
+// ANSI styles for the text report on a terminal.
+const (
+	cReset  = "\x1b[0m"
+	cBold   = "\x1b[1m"
+	cDim    = "\x1b[2m"
+	cRed    = "\x1b[31m"
+	cGreen  = "\x1b[32m"
+	cYellow = "\x1b[33m"
+)
+
+type painter bool
+
+func (p painter) paint(style, s string) string {
+	if !p || s == "" {
+		return s
+	}
+	return style + s + cReset
+}
+
+// writeText writes the report for a person at a terminal: one line per check
+// with its points, and under each check that did not pass its message, hint,
+// the evidence as packet lines and, for a broken sequence, a ladder diagram.
+func writeText(w io.Writer, res *runner.Result, opt Options) error {
+	p := painter(opt.Color)
+	var b bytes.Buffer
+	title := res.Lab.ID
+	if res.Lab.Title != "" {
+		title += " — " + res.Lab.Title
+	}
+	b.WriteString(p.paint(cBold, title) + "\n")
+	if res.Submission.ID != "" || res.Submission.Path != "" {
+		sub := res.Submission.ID
+		if res.Submission.Path != "" {
+			sub = strings.TrimSpace(sub + " (" + res.Submission.Path + ")")
+		}
+		fmt.Fprintf(&b, "submission %s\n", sub)
+	}
+	if res.Exit.Reason != "" {
+		fmt.Fprintf(&b, "the script ended with %s: %s\n", res.Exit.Reason, res.Exit.Message)
+	}
+	for _, n := range res.Notes {
+		b.WriteString(p.paint(cYellow, "note: ") + n + "\n")
+	}
+	b.WriteString("\n")
+	width := 0
+	for _, c := range res.Checks {
+		width = max(width, len(fmtPoints(c.Points)+"/"+fmtPoints(c.MaxPoints)))
+	}
+	const indent = "             "
+	for _, c := range res.Checks {
+		label, style := "PASS ", cGreen
+		switch c.Status {
+		case runner.CheckFail:
+			label, style = "FAIL ", cRed
+		case runner.CheckSkip:
+			label, style = "SKIP ", cYellow
+		case runner.CheckError:
+			label, style = "ERROR", cRed
+		}
+		pts := fmtPoints(c.Points) + "/" + fmtPoints(c.MaxPoints)
+		fmt.Fprintf(&b, "  %s  %*s  %s\n", p.paint(style, label), width, pts, c.Name)
+		if c.Status == runner.CheckPass {
+			continue
+		}
+		fmt.Fprintf(&b, "%s%s\n", indent, c.Message)
+		if c.Hint != "" {
+			fmt.Fprintf(&b, "%s%s %s\n", indent, p.paint(cBold, "hint:"), c.Hint)
+		}
+		if c.Kind == runner.KindSequence && c.Status == runner.CheckFail {
+			if lad := ladder(c.Packets); lad != "" {
+				b.WriteString("\n")
+				for _, line := range strings.Split(strings.TrimRight(lad, "\n"), "\n") {
+					b.WriteString(indent + line + "\n")
+				}
+			}
+		}
+		if len(c.Packets) > 0 {
+			b.WriteString("\n")
+			for _, pk := range c.Packets {
+				line := pk.Line
+				if pk.Mark != "" {
+					line += "   ← " + pk.Mark
+				}
+				b.WriteString(indent + p.paint(cDim, line) + "\n")
+			}
+			b.WriteString("\n")
+		}
+	}
+	pass, fail, skip, errs := counts(res)
+	status := res.Status
+	switch status {
+	case runner.StatusPassed:
+		status = p.paint(cGreen, status)
+	default:
+		status = p.paint(cRed, status)
+	}
+	fmt.Fprintf(&b, "\n%s %s/%s  %s  (%d passed, %d failed", p.paint(cBold, "score"), fmtPoints(res.Score), fmtPoints(res.MaxScore), status, pass, fail)
+	if skip > 0 {
+		fmt.Fprintf(&b, ", %d skipped", skip)
+	}
+	if errs > 0 {
+		fmt.Fprintf(&b, ", %d errors", errs)
+	}
+	b.WriteString(")\n")
+	if res.Reason != "" && res.Status != runner.StatusFailed {
+		b.WriteString(res.Reason + "\n")
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// ladderWidth is the width of an arrow between the two sides of a ladder.
+const ladderWidth = 34
+
+// ladder draws the packets of one conversation as a ladder diagram: the client
+// on the left, the server on the right, one arrow per packet labelled with its
+// TCP flags or its application summary. Packets of other conversations are
+// left out. It returns "" when fewer than two packets fit.
+func ladder(pkts []runner.PacketView) string {
+	client, server := "", ""
+	for _, p := range pkts {
+		if p.Flags == "SYN" {
+			client, server = p.Src, p.Dst
+			break
+		}
+	}
+	if client == "" && len(pkts) > 0 {
+		client, server = pkts[0].Src, pkts[0].Dst
+	}
+	if client == "" || server == "" || client == server {
+		return ""
+	}
+	var rows []string
+	num := 0
+	for _, p := range pkts {
+		num = max(num, len(fmt.Sprint(p.Number)))
+	}
+	for _, p := range pkts {
+		var arrow string
+		label := " " + arrowLabel(p) + " "
+		switch {
+		case p.Src == client && p.Dst == server:
+			arrow = "|" + center(label, ladderWidth-1, '-') + ">|"
+		case p.Src == server && p.Dst == client:
+			arrow = "|<" + center(label, ladderWidth-1, '-') + "|"
+		default:
+			continue
+		}
+		row := fmt.Sprintf("%*d  %s", num, p.Number, arrow)
+		if p.Mark != "" {
+			row += "  " + p.Mark
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) < 2 {
+		return ""
+	}
+	left, right := "client "+client, "server "+server
+	gap := ladderWidth + 2 - utf8.RuneCountInString(left) - utf8.RuneCountInString(right)
+	head := fmt.Sprintf("%*s  %s%s%s", num, "", left, strings.Repeat(" ", max(gap, 2)), right)
+	return head + "\n" + strings.Join(rows, "\n") + "\n"
+}
+
+// arrowLabel is what an arrow says: the application summary when the packet
+// carries one (HTTP), else the TCP flags, else the info column.
+func arrowLabel(p runner.PacketView) string {
+	label := p.Flags
+	if info := strings.TrimSpace(p.Info); info != "" && !strings.Contains(info, " → ") && !strings.Contains(info, "[TCP") {
+		label = info
+	}
+	if label == "" {
+		label = strings.TrimSpace(p.Info)
+	}
+	if max := ladderWidth - 6; utf8.RuneCountInString(label) > max {
+		r := []rune(label)
+		label = string(r[:max-3]) + "..."
+	}
+	return label
+}
+
+// center pads s with fill to width, s in the middle.
+func center(s string, width int, fill rune) string {
+	n := width - utf8.RuneCountInString(s)
+	if n <= 0 {
+		return s
+	}
+	left := n / 2
+	return strings.Repeat(string(fill), left) + s + strings.Repeat(string(fill), n-left)
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
