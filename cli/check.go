@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wirelab-dev/wirelab/runner"
+)
+
+func init() { register(newCheckCmd) }
+
+func newCheckCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "check LAB...",
+		Short: "Load a lab and report every problem in it, with its position",
+		Long: `Load and compile each lab (a folder holding lab.yaml, or the file itself) the
+way ` + "`wirelab run`" + ` and ` + "`wirelab verify`" + ` do, and print every problem found, one per
+line as FILE:LINE:COL: MESSAGE, with a caret under the column of a filter that
+does not compile. Nothing is run.
+
+Exit status: 0 when every lab is clean, 1 when a lab has problems, 2 when a lab
+cannot be read at all.
+
+The lab format is described in docs/lab-format.md.`,
+		Example: `  wirelab check labs/http-client
+  wirelab check labs/*`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			out := cmd.OutOrStdout()
+			code := ExitOK
+			for _, path := range args {
+				lab, err := runner.Load(path)
+				var list runner.ErrorList
+				switch {
+				case errors.As(err, &list):
+					for _, e := range list {
+						fmt.Fprintln(out, e.Error())
+					}
+					fmt.Fprintf(out, "%s: %d %s\n", path, len(list), plural(len(list), "problem", "problems"))
+					code = max(code, ExitFailed)
+				case err != nil:
+					fmt.Fprintf(cmd.ErrOrStderr(), "error: %v\n", err)
+					code = ExitError
+				default:
+					fmt.Fprintf(out, "%s: ok (%s, %s, %d %s)\n", path, lab.ID, pointsText(lab.MaxScore()), len(lab.Checks), plural(len(lab.Checks), "check", "checks"))
+				}
+			}
+			return exitCode(code)
+		},
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/report"
+)
+
+func init() { register(newVerifyCmd) }
+
+func newVerifyCmd() *cobra.Command {
+	var output, id string
+	var formats []string
+	cmd := &cobra.Command{
+		Use:   "verify LAB CAPTURE",
+		Short: "Grade a recorded capture (pcap or pcapng) against a lab's checks",
+		Long: `Evaluate a lab's checks on a capture recorded elsewhere — a student's own
+Wireshark file, or a canned scenario — and on an optional output text, exactly
+as ` + "`wirelab run`" + ` grades a live run. Nothing is executed: checks about how the
+script ended (exit:) see a normal end.
+
+--format NAME[=PATH] chooses a report and where it goes (default: text on
+standard output); repeat it for several. Formats: ` + strings.Join(report.Formats(), ", ") + `.
+
+Exit status: 0 when every check passed, 1 when some did not, 2 when the lab or
+the capture could not be evaluated.`,
+		Example: `  wirelab verify labs/http-client student.pcapng
+  wirelab verify labs/http-client run.pcap --output run.txt --format text --format junit=junit.xml`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			specs, err := parseReportSpecs(formats)
+			if err != nil {
+				return err
+			}
+			lab, err := runner.Load(args[0])
+			if err != nil {
+				var list runner.ErrorList
+				if errors.As(err, &list) {
+					for _, e := range list {
+						fmt.Fprintln(cmd.ErrOrStderr(), e.Error())
+					}
+					fmt.Fprintf(cmd.ErrOrStderr(), "error: the lab has %d %s; `wirelab check %s` lists them\n", len(list), plural(len(list), "problem", "problems"), args[0])
+					return exitCode(ExitError)
+				}
+				return fmt.Errorf("could not evaluate: %w", err)
+			}
+			art := runner.Artifacts{Capture: args[1], Output: output}
+			res, err := runner.Evaluate(cmd.Context(), lab, art)
+			if err != nil {
+				return fmt.Errorf("could not evaluate: %w", err)
+			}
+			res.Submission.ID = id
+			if res.Submission.ID == "" {
+				res.Submission.ID = args[1]
+			}
+			if err := emitReports(cmd.OutOrStdout(), res, specs); err != nil {
+				return err
+			}
+			switch res.Status {
+			case runner.StatusPassed:
+				return nil
+			case runner.StatusError:
+				fmt.Fprintf(cmd.ErrOrStderr(), "error: %s\n", res.Reason)
+				return exitCode(ExitError)
+			}
+			return exitCode(ExitFailed)
+		},
+	}
+	cmd.Flags().StringVar(&output, "output", "", "a file holding what the script printed, for output: checks")
+	cmd.Flags().StringArrayVar(&formats, "format", nil, "report `NAME[=PATH]` (repeatable; PATH - or none is standard output)")
+	cmd.Flags().StringVar(&id, "id", "", "the submission's name in reports (default: the capture's path)")
+	return cmd
+}
+
+// reportSpec is one --format NAME[=PATH]: Path "" is standard output.
+type reportSpec struct{ Format, Path string }
+
+// parseReportSpecs reads --format values; none means text on standard output.
+func parseReportSpecs(values []string) ([]reportSpec, error) {
+	if len(values) == 0 {
+		return []reportSpec{{Format: report.Default}}, nil
+	}
+	var out []reportSpec
+	stdout := 0
+	for _, v := range values {
+		name, path, _ := strings.Cut(v, "=")
+		if path == "-" {
+			path = ""
+		}
+		if !report.Known(name) {
+			return nil, usagef("unknown report format %q in --format %s (known: %s)", name, v, strings.Join(report.Formats(), ", "))
+		}
+		if path == "" {
+			stdout++
+		}
+		out = append(out, reportSpec{name, path})
+	}
+	if stdout > 1 {
+		return nil, usagef("%d reports go to standard output: give all but one a path, like --format junit=junit.xml", stdout)
+	}
+	return out, nil
+}
+
+// emitReports writes res in every requested format. The text report is in
+// colour only on a terminal (and not when NO_COLOR is set).
+func emitReports(stdout io.Writer, res *runner.Result, specs []reportSpec) error {
+	for _, s := range specs {
+		if s.Path == "" {
+			opt := report.Options{Color: s.Format == "text" && writerIsTTY(stdout) && os.Getenv("NO_COLOR") == ""}
+			if err := report.WriteOptions(stdout, s.Format, res, opt); err != nil {
+				return err
+			}
+			continue
+		}
+		f, err := os.Create(s.Path)
+		if err != nil {
+			return fmt.Errorf("%s report: %w", s.Format, err)
+		}
+		err = report.Write(f, s.Format, res)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("%s report: %w", s.Format, err)
+		}
+	}
+	return nil
+}
+
+// writerIsTTY reports whether w is a terminal.
+func writerIsTTY(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

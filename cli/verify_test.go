@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// corpusFile finds ../shared/corpus/NAME beside the repository; a missing
+// corpus skips the test, or fails it when CI is set.
+func corpusFile(t *testing.T, name string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "shared", "corpus", name)
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("corpus file %s missing", p)
+		}
+		t.Skipf("corpus file %s missing", p)
+	}
+	return p
+}
+
+func run(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := Run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		out  []string
+	}{
+		{"clean", []string{"check", "../runner/testdata/http-get"}, ExitOK, []string{"../runner/testdata/http-get: ok (http-client, 9 points, 6 checks)"}},
+		{"problems", []string{"check", "../runner/testdata/broken/unknown-key.yaml"}, ExitFailed, []string{
+			`unknown-key.yaml:5:3: unknown key "filtr" in capture (did you mean "filter"?)`, "3 problems"}},
+		{"filter caret", []string{"check", "../runner/testdata/broken/bad-filter.yaml"}, ExitFailed, []string{
+			"bad-filter.yaml:6:35: check \"plain\" filter: \"tcp.dstprot\" is not a known field (did you mean \"tcp.dstport\"?)\n\ttcp.flags.syn == 1 && tcp.dstprot == 80\n\t                      ^\n"}},
+		{"several", []string{"check", "../runner/testdata/http-get", "../runner/testdata/broken/paths.yaml"}, ExitFailed, []string{": ok (", "4 problems"}},
+		{"missing", []string{"check", "no/such/lab"}, ExitError, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := run(tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\n%s%s", code, tt.code, out, errs)
+			}
+			for _, s := range tt.out {
+				if !strings.Contains(out, s) {
+					t.Errorf("output lacks %q:\n%s", s, out)
+				}
+			}
+		})
+	}
+}
+
+func TestVerify(t *testing.T) {
+	pcap := corpusFile(t, "captures/http-get.pcap")
+	dir := t.TempDir()
+	output := filepath.Join(dir, "output.txt")
+	os.WriteFile(output, []byte("HTTP/1.0 200 OK\n"), 0o644)
+	jsonPath := filepath.Join(dir, "result.json")
+	junitPath := filepath.Join(dir, "junit.xml")
+
+	code, out, errs := run("verify", "../runner/testdata/http-get", pcap, "--output", output,
+		"--format", "text", "--format", "json="+jsonPath, "--format", "junit="+junitPath)
+	if code != ExitFailed {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, errs)
+	}
+	for _, s := range []string{"PASS   3/3  three-way handshake", "FAIL   0/1  no resets", "22   0.091382", "score 8/9  failed"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("text report lacks %q:\n%s", s, out)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("colour in a report that is not on a terminal")
+	}
+	var res struct {
+		Version int
+		Status  string
+		Score   float64
+	}
+	b, err := os.ReadFile(jsonPath)
+	if err != nil || json.Unmarshal(b, &res) != nil || res.Version != 1 || res.Status != "failed" || res.Score != 8 {
+		t.Errorf("json report: %v %+v", err, res)
+	}
+	if b, err := os.ReadFile(junitPath); err != nil || !bytes.Contains(b, []byte("<testsuites")) {
+		t.Errorf("junit report: %v", err)
+	}
+}
+
+func TestVerifyPasses(t *testing.T) {
+	pcap := corpusFile(t, "captures/http-get.pcap")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(`lab: ok
+checks:
+  - name: handshake
+    sequence: [tcp.flags.syn == 1 && tcp.flags.ack == 0, tcp.flags.syn == 1 && tcp.flags.ack == 1]
+`), 0o644)
+	code, out, errs := run("verify", dir, pcap, "--format", "github")
+	if code != ExitOK || !strings.Contains(out, `"status": "pass"`) {
+		t.Errorf("exit %d\n%s%s", code, out, errs)
+	}
+}
+
+func TestVerifyCannotEvaluate(t *testing.T) {
+	notCapture := filepath.Join(t.TempDir(), "x.pcap")
+	os.WriteFile(notCapture, []byte("hello, not a capture"), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		err  string
+	}{
+		{"not a capture", []string{"verify", "../runner/testdata/http-get", notCapture}, "could not evaluate: capture:"},
+		{"no capture", []string{"verify", "../runner/testdata/http-get", "/no/such.pcap"}, "could not evaluate"},
+		{"broken lab", []string{"verify", "../runner/testdata/broken/paths.yaml", notCapture}, "the lab has 4 problems"},
+		{"unknown format", []string{"verify", "../runner/testdata/http-get", notCapture, "--format", "html"}, `unknown report format "html"`},
+		{"two on stdout", []string{"verify", "../runner/testdata/http-get", notCapture, "--format", "text", "--format", "json"}, "2 reports go to standard output"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := run(tt.args...)
+			if code != ExitError || !strings.Contains(errs, tt.err) {
+				t.Errorf("exit %d, stderr %q (want %q)\n%s", code, errs, tt.err, out)
+			}
+		})
+	}
+}
