@@ -1,0 +1,165 @@
+package runner
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// loadText loads a lab from YAML text, with extra files beside it.
+func loadText(t *testing.T, text string, files map[string]string) *Lab {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(text), 0o644)
+	lab, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lab
+}
+
+func TestOutputAndExitChecks(t *testing.T) {
+	lab := loadText(t, `lab: out
+checks:
+  - {name: contains, output: {contains: [hello, world]}}
+  - {name: contains fails, output: {contains: goodbye}}
+  - {name: short form, output: "hello"}
+  - {name: not_contains, output: {not_contains: error}}
+  - {name: not_contains fails, output: {not_contains: world}}
+  - {name: matches, output: {matches: "(?m)^status [0-9]{3}$"}}
+  - {name: equals, output: {equals: "hello world\nstatus 200\nbye now"}}
+  - {name: equals fails, output: {equals: "hello"}}
+  - {name: lines, output: {lines: [status 200, hello world], ordered: false}}
+  - {name: lines ordered fails, output: {lines: [status 200, hello world], ordered: true}}
+  - {name: lines ordered, output: {lines: [hello world, bye now], ordered: true}}
+  - {name: exit ok fails, exit: ok}
+  - {name: exit error, exit: error}
+  - {name: exit text, exit: "nil value"}
+  - {name: exit timeout fails, exit: timeout}
+  - name: skipped
+    requires: [contains fails]
+    output: {contains: hello}
+`, nil)
+	out := writeFile(t, "out", "hello world\nstatus 200\nbye now\n")
+	res := evalLab(t, lab, Artifacts{Output: out, Exit: ExitStatus{Reason: "error", Message: "x.lua:3: attempt to index a nil value"}})
+	for _, c := range res.Checks {
+		want := CheckPass
+		switch {
+		case strings.HasSuffix(c.Name, "fails"):
+			want = CheckFail
+		case c.Name == "skipped":
+			want = CheckSkip
+		}
+		if c.Status != want {
+			t.Errorf("%s: %s (%s), want %s", c.Name, c.Status, c.Message, want)
+		}
+		if c.Status != CheckPass && c.Points != 0 {
+			t.Errorf("%s: %v points without passing", c.Name, c.Points)
+		}
+	}
+	if got := checkByName(t, res, "lines ordered fails").Message; got != `the output has no line "hello world" after line 2` {
+		t.Errorf("message %q", got)
+	}
+}
+
+func TestLuaChecks(t *testing.T) {
+	pcap := corpus(t, "captures/http-get.pcap")
+	lab := loadText(t, `lab: lua
+submission:
+  args: {port: 80}
+checks:
+  - {name: counts, lua: "checks.lua:counts"}
+  - {name: partial, points: 4, lua: "checks.lua:partial"}
+  - {name: fails, lua: "checks.lua:fails"}
+  - {name: raises, lua: "checks.lua:raises"}
+  - {name: spins, lua: "checks.lua:spins"}
+  - {name: bad filter, lua: "checks.lua:bad_filter"}
+  - {name: missing, lua: "checks.lua:nope"}
+  - {name: bad return, lua: "checks.lua:bad_return"}
+  - {name: context, lua: "checks.lua:context"}
+`, map[string]string{"checks.lua": `
+function counts(ctx)
+  local n = 0
+  for p in ctx.packets("tcp.dstport == " .. ctx.args.port) do n = n + 1 end
+  return n == 12, n .. " packets to the server"
+end
+function partial(ctx) return false, "half", 2 end
+function fails(ctx) return false, "nope" end
+function raises(ctx) error("boom") end
+function spins(ctx) while true do end end
+function bad_filter(ctx) for p in ctx.packets("tcp.prot == 1") do end end
+function bad_return(ctx) return "yes" end
+function context(ctx)
+  local first
+  for p in ctx.packets() do first = p break end
+  if first.number ~= 1 or first["tcp.dstport"] ~= 80 or first["tcp.flags.syn"] ~= 1 then
+    return false, "first packet: " .. tostring(first["tcp.dstport"])
+  end
+  if not first.line:find("SYN") then return false, first.line end
+  if ctx.output ~= "done\n" then return false, "output " .. ctx.output end
+  if #ctx.events ~= 1 or ctx.events[1].name ~= "step" or not ctx.events[1].ok then return false, "events" end
+  return true, "context ok"
+end
+`})
+	out := writeFile(t, "out", "done\n")
+	events := writeFile(t, "events.jsonl", `{"time":"2026-01-01T00:00:00Z","kind":"check","name":"step","ok":true}`+"\nnot json\n")
+	start := time.Now()
+	res, err := Evaluate(context.Background(), lab, Artifacts{Capture: pcap, Output: out, Events: events})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*DefaultLuaTimeout {
+		t.Errorf("evaluation took %v", d)
+	}
+	want := map[string]struct {
+		status string
+		points float64
+		msg    string
+	}{
+		"counts":     {CheckPass, 1, "12 packets to the server"},
+		"partial":    {CheckFail, 2, "half"},
+		"fails":      {CheckFail, 0, "nope"},
+		"raises":     {CheckError, 0, "boom"},
+		"spins":      {CheckError, 0, "took longer than 5s"},
+		"bad filter": {CheckError, 0, "tcp.prot"},
+		"missing":    {CheckError, 0, "checks.lua defines no function nope"},
+		"bad return": {CheckError, 0, "returned string"},
+		"context":    {CheckPass, 1, "context ok"},
+	}
+	for _, c := range res.Checks {
+		w := want[c.Name]
+		if c.Status != w.status || c.Points != w.points || !strings.Contains(c.Message, w.msg) {
+			t.Errorf("%s: %s %v %q, want %s %v %q", c.Name, c.Status, c.Points, c.Message, w.status, w.points, w.msg)
+		}
+	}
+	if res.Status != StatusError {
+		t.Errorf("status %s, want error", res.Status)
+	}
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "1 lines") {
+		t.Errorf("notes %q", res.Notes)
+	}
+}
+
+// TestDamagedCapture: a capture cut short is graded on the packets before the
+// damage, with a note.
+func TestDamagedCapture(t *testing.T) {
+	b, err := os.ReadFile(corpus(t, "captures/http-get.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := writeFile(t, "cut.pcap", string(b[:len(b)-30]))
+	lab := loadText(t, "lab: cut\nchecks:\n  - {name: syn, packet: tcp.flags.syn == 1}\n  - {name: no rst, none: tcp.flags.reset == 1}\n", nil)
+	res := evalLab(t, lab, Artifacts{Capture: cut})
+	if res.Packets != 21 || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "damaged") {
+		t.Errorf("packets %d notes %q", res.Packets, res.Notes)
+	}
+	if res.Status != StatusPassed {
+		t.Errorf("status %s", res.Status)
+	}
+}
