@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sharedCorpus finds ../shared/corpus next to the module root; it skips the test
+// when the corpus is absent, and fails in CI.
+func sharedCorpus(t *testing.T) string {
+	t.Helper()
+	c, err := filepath.Abs(filepath.Join("..", "..", "shared", "corpus"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(c); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("corpus %s missing in CI: %v", c, err)
+		}
+		t.Skipf("corpus %s absent", c)
+	}
+	return c
+}
+
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = Run(args, &o, &e)
+	return o.String(), e.String(), code
+}
+
+// TestPacketsMatchesTshark compares `wirelab packets` with tshark 4.0's output on
+// the same file, recorded in capture/testdata by capture/testdata/synthetic/tshark.sh.
+func TestPacketsMatchesTshark(t *testing.T) {
+	pcap := filepath.Join(sharedCorpus(t), "captures", "http-get.pcap")
+	golden := func(name string) string {
+		b, err := os.ReadFile(filepath.Join("..", "capture", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		golden string
+	}{
+		{"text", nil, "http-get.tshark.txt"},
+		{"display filter", []string{"-Y", "http.response.code == 200"}, "http-get.200.tshark.txt"},
+		{"fields", []string{"-T", "fields", "-e", "frame.number", "-e", "tcp.stream", "-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.len",
+			"-e", "tcp.flags", "-e", "tcp.nxtseq", "-e", "http.request.uri", "-e", "http.response.code"}, "http-get.fields.tshark.txt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := runCLI(t, append([]string{"packets", pcap}, tt.args...)...)
+			if code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			want := golden(tt.golden)
+			if out != want {
+				gl, wl := strings.Split(out, "\n"), strings.Split(want, "\n")
+				for i := range max(len(gl), len(wl)) {
+					var g, w string
+					if i < len(gl) {
+						g = gl[i]
+					}
+					if i < len(wl) {
+						w = wl[i]
+					}
+					if g != w {
+						t.Errorf("line %d:\n got %q\nwant %q", i+1, g, w)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestPacketsOptions(t *testing.T) {
+	pcap := filepath.Join(sharedCorpus(t), "captures", "http-get.pcap")
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		out, errIn string
+	}{
+		{"count", []string{"--count", "-Y", "tcp.stream == 1"}, ExitOK, "10\n", ""},
+		{"capture filter", []string{"--count", "-f", "tcp port 80 and tcp[tcpflags] & tcp-syn != 0"}, -1, "", ""},
+		{"capture filter simple", []string{"--count", "-f", "port 80 or port 443"}, ExitOK, "22\n", ""},
+		{"limit", []string{"-c", "2", "-T", "fields", "-e", "frame.number"}, ExitOK, "1\n2\n", ""},
+		{"limit after filter", []string{"-c", "1", "-Y", "http", "-T", "fields", "-e", "frame.number", "-e", "http.request.method"}, ExitOK, "4\tGET\n", ""},
+		{"separator and header", []string{"-c", "1", "-T", "fields", "-E", "separator=,", "-E", "header=y", "-e", "ip.src", "-e", "tcp.port"}, ExitOK, "ip.src,tcp.port\n127.0.0.1,56586,80\n", ""},
+		{"absent field is empty", []string{"-c", "1", "-T", "fields", "-e", "udp.port", "-e", "frame.number"}, ExitOK, "\t1\n", ""},
+		{"bad filter", []string{"-Y", "tcp.port == "}, ExitError, "", "^"},
+		{"unknown field in filter", []string{"-Y", "tcp.prot == 80"}, ExitError, "", "tcp.prot"},
+		{"unknown -e field", []string{"-T", "fields", "-e", "tcp.sq"}, ExitError, "", `did you mean "tcp.seq"`},
+		{"fields without -e", []string{"-T", "fields"}, ExitError, "", "-e"},
+		{"unknown format", []string{"-T", "pdml"}, ExitError, "", "unknown format"},
+		{"missing file", nil, ExitError, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := pcap
+			if tt.name == "missing file" {
+				file = filepath.Join(t.TempDir(), "nope.pcap")
+			}
+			out, errOut, code := runCLI(t, append([]string{"packets", file}, tt.args...)...)
+			if tt.code >= 0 && code != tt.code {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, tt.code, errOut)
+			}
+			if tt.code >= 0 && tt.out != "" && out != tt.out {
+				t.Errorf("stdout %q, want %q", out, tt.out)
+			}
+			if !strings.Contains(errOut, tt.errIn) {
+				t.Errorf("stderr %q does not contain %q", errOut, tt.errIn)
+			}
+		})
+	}
+}
+
+func TestPacketsJSON(t *testing.T) {
+	pcap := filepath.Join(sharedCorpus(t), "captures", "http-get.pcap")
+	out, errOut, code := runCLI(t, "packets", pcap, "-T", "json", "-Y", "http.response")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d objects, want 2", len(lines))
+	}
+	var obj map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &obj); err != nil {
+		t.Fatal(err)
+	}
+	if obj["frame.number"] != "8" || obj["http.response.code"] != "200" || obj["tcp.flags"] != "0x0018" {
+		t.Errorf("unexpected values: %v", obj)
+	}
+	if ports, ok := obj["tcp.port"].([]any); !ok || len(ports) != 2 || ports[0] != "80" {
+		t.Errorf("tcp.port = %v, want [80 56586]", obj["tcp.port"])
+	}
+}
