@@ -1,0 +1,140 @@
+package capture
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wirelab-dev/wirelab/capture/filter"
+)
+
+// protocolTitles names the sections of the field reference, in order.
+var protocolTitles = []struct{ prefix, title string }{
+	{"frame", "Frame"}, {"eth", "Ethernet"}, {"vlan", "802.1Q VLAN"}, {"sll", "Linux cooked capture"}, {"null", "BSD loopback"},
+	{"arp", "ARP"}, {"ip", "IPv4"}, {"ipv6", "IPv6"}, {"tcp", "TCP"}, {"udp", "UDP"}, {"icmp", "ICMP"}, {"icmpv6", "ICMPv6"},
+	{"dns", "DNS"}, {"http", "HTTP"}, {"data", "Data"},
+}
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`).Replace(s)
+}
+
+func code(s string) string {
+	if strings.Contains(s, "`") {
+		return "`` " + mdEscape(s) + " ``"
+	}
+	return "`" + mdEscape(s) + "`"
+}
+
+// filtersDoc renders docs/filters.md from the field registry and the filter
+// package's operator list.
+func filtersDoc() []byte {
+	var b bytes.Buffer
+	b.WriteString(`# Filter reference
+
+<!-- Generated from the field registry (capture.Fields) and filter.Operators by
+     go test ./capture -run TestFiltersDoc -update. Do not edit by hand. -->
+
+wirelab filters packets with two languages, both compiled to the same predicate:
+
+- **Display filters** (` + "`wirelab packets -Y`" + `, lab checks): Wireshark's language and
+  field names. A filter pasted from Wireshark selects the same frames.
+- **Capture filters** (` + "`wirelab packets -f`" + `, ` + "`wirelab capture -f`" + `, the lab's ` + "`capture.filter`" + `):
+  the pcap-filter subset people type into tcpdump: ` + "`host net port portrange`" + ` with
+  ` + "`src`/`dst`" + `, ` + "`ether ip ip6 arp tcp udp icmp icmp6`" + `, ` + "`and or not ! && ||`" + `,
+  parentheses, and tcpdump's qualifier carry-over (` + "`port 80 or 443`" + `).
+
+Semantics follow Wireshark: a field can occur several times in a packet
+(` + "`ip.addr`" + ` is the source and the destination); ` + "`==`" + ` holds if any occurrence matches,
+` + "`!=`" + ` only if none does; a comparison on an absent field is false; a bare field tests
+presence. ` + "`tcp.seq`/`tcp.ack`" + ` are relative to each direction's first sequence number
+and ` + "`tcp.stream`" + ` numbers conversations from 0. HTTP fields belong to the frame that
+completes the message (the last TCP segment of a message split over several).
+
+## Operators
+
+| Operator | Meaning | Example |
+| --- | --- | --- |
+`)
+	for _, op := range filter.Operators() {
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", code(op.Syntax), mdEscape(op.Meaning), code(op.Example))
+	}
+	b.WriteString(`
+## Fields
+
+Types: *protocol* fields have no value and only test presence; *boolean* fields
+compare with ` + "`1`/`0`" + ` or ` + "`true`/`false`" + `; addresses compare with addresses or networks.
+` + "`wirelab packets -T fields -e FIELD`" + ` prints values as ` + "`tshark -T fields`" + ` does (hex
+where Wireshark shows hex, such as ` + "`tcp.flags`" + ` ` + "`0x0012`" + `).
+`)
+	fields := Fields().Fields()
+	for _, sec := range protocolTitles {
+		var rows []*filter.Field
+		for _, f := range fields {
+			p, _, _ := strings.Cut(f.Name, ".")
+			if p == sec.prefix {
+				rows = append(rows, f)
+			}
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n### %s\n\n| Field | Type | Description | Example |\n| --- | --- | --- | --- |\n", sec.title)
+		for _, f := range rows {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", code(f.Name), f.Type, mdEscape(f.Desc), code(f.Example))
+		}
+	}
+	b.WriteString(`
+## Differences from Wireshark
+
+- Protocol fields (` + "`tcp`, `http`" + ` ...) print as the protocol's name in ` + "`-T fields`" + `, and
+  markers such as ` + "`http.request`" + ` as ` + "`1`" + `; tshark prints the protocol's summary line.
+- HTTP is recognised on Wireshark's HTTP ports and, on any other port, by a
+  payload that starts with a request method or ` + "`HTTP/1.`" + `. HTTP/2, TLS and
+  HTTP bodies (JSON, forms) are not decoded into fields.
+- A response without Content-Length that is not chunked is reported on the first
+  segment carrying its headers (Wireshark waits for the end of the connection).
+- DNS over TCP is decoded when a message fits in one segment.
+- The IP header quoted inside an ICMP error is not decoded (Wireshark adds its
+  fields as further occurrences of ` + "`ip.*`" + ` and ` + "`tcp.*`/`udp.*`" + `).
+- TCP analysis flags (retransmission, duplicate ACK, window update ...) are not
+  computed; retransmitted segments are not fed to HTTP reassembly.
+`)
+	return b.Bytes()
+}
+
+func docsPath(t *testing.T) string {
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(filepath.Dir(dir), "docs", "filters.md")
+}
+
+// TestFiltersDoc fails when docs/filters.md is not what the registry generates;
+// go test ./capture -run TestFiltersDoc -update rewrites it.
+func TestFiltersDoc(t *testing.T) {
+	path := docsPath(t)
+	want := filtersDoc()
+	if *update {
+		if err := os.WriteFile(path, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (generate it with: go test ./capture -run TestFiltersDoc -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s is stale: regenerate it with: go test ./capture -run TestFiltersDoc -update", path)
+	}
+	for _, f := range Fields().Fields() {
+		if !bytes.Contains(got, []byte("`"+f.Name+"`")) {
+			t.Errorf("field %s is not documented", f.Name)
+		}
+	}
+}
