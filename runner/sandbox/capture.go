@@ -1,0 +1,221 @@
+package sandbox
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/wirelab-dev/wirelab/capture"
+	"github.com/wirelab-dev/wirelab/capture/filter"
+)
+
+// markerWait bounds how long the capture may take to see a marker.
+const markerWait = 5 * time.Second
+
+// liveCapture captures the run's loopback into capture.pcapng, a packet at a
+// time, flushed as it goes, so a killed worker leaves a readable file.
+//
+// Readiness and draining are proven with markers: a UDP datagram the worker
+// sends to itself on 127.0.0.1 carrying a random token. Once the capture has
+// seen the marker sent before the script starts, it is capturing; once it has
+// seen the marker sent after the script (and the services) stopped, every
+// earlier packet on the interface has been read, since loopback delivers in
+// order. Markers are left out of the file.
+type liveCapture struct {
+	live   *capture.Live
+	file   *os.File
+	bw     *bufio.Writer
+	w      *capture.Writer
+	iface  int
+	match  *filter.Filter
+	dec    *capture.Decoder
+	token  []byte
+	marker *net.UDPConn
+	mu     sync.Mutex
+	seen   map[int]chan struct{}
+	n      int
+	done   chan error
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+func startCapture(cfg *Config, path string) (*liveCapture, error) {
+	c := &liveCapture{seen: map[int]chan struct{}{}, done: make(chan error, 1)}
+	if cfg.CaptureFilter != "" {
+		f, err := capture.CompileCapture(cfg.CaptureFilter)
+		if err != nil {
+			return nil, fmt.Errorf("capture filter %q: %w", cfg.CaptureFilter, err)
+		}
+		c.match = f
+		c.dec = capture.NewDecoder()
+	}
+	tok := make([]byte, 16)
+	rand.Read(tok)
+	c.token = []byte("wirelab-marker-" + hex.EncodeToString(tok))
+	m, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		return nil, fmt.Errorf("marker socket: %w", err)
+	}
+	c.marker = m
+	f, err := os.Create(path)
+	if err != nil {
+		m.Close()
+		return nil, err
+	}
+	c.file = f
+	c.bw = bufio.NewWriterSize(f, 64<<10)
+	live, err := capture.OpenLive("lo", capture.LiveOptions{Snaplen: cfg.Snaplen})
+	if err != nil {
+		m.Close()
+		f.Close()
+		return nil, err
+	}
+	c.live = live
+	w, err := capture.NewWriter(c.bw)
+	if err == nil {
+		c.iface, err = w.AddInterface("lo", live.LinkType(), snaplenOr(cfg.Snaplen))
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = c.bw.Flush()
+	}
+	if err != nil {
+		live.Close()
+		m.Close()
+		f.Close()
+		return nil, err
+	}
+	c.w = w
+	go c.loop()
+	return c, nil
+}
+
+func snaplenOr(n int) int {
+	if n <= 0 {
+		return capture.DefaultSnaplen
+	}
+	return n
+}
+
+func (c *liveCapture) loop() {
+	var werr error
+	for {
+		fr, err := c.live.Next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				werr = err
+			}
+			break
+		}
+		if i := bytes.Index(fr.Data, c.token); i >= 0 {
+			c.sawMarker(fr.Data[i+len(c.token):])
+			continue
+		}
+		if c.match != nil {
+			p := c.dec.Decode(fr)
+			if !c.match.Match(p) {
+				continue
+			}
+		}
+		if werr != nil {
+			continue
+		}
+		if err := c.w.WriteFrame(c.iface, fr); err != nil {
+			werr = err
+			continue
+		}
+		if err := c.w.Flush(); err != nil {
+			werr = err
+			continue
+		}
+		if err := c.bw.Flush(); err != nil {
+			werr = err
+		}
+	}
+	c.done <- werr
+}
+
+func (c *liveCapture) sawMarker(rest []byte) {
+	if len(rest) < 2 || rest[0] != ':' {
+		return
+	}
+	var n int
+	fmt.Sscanf(string(rest[1:]), "%d", &n)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ch, ok := c.seen[n]; ok {
+		close(ch)
+		delete(c.seen, n)
+	}
+}
+
+// mark sends a marker and waits until the capture has seen it.
+func (c *liveCapture) mark() error {
+	c.mu.Lock()
+	c.n++
+	n := c.n
+	ch := make(chan struct{})
+	c.seen[n] = ch
+	c.mu.Unlock()
+	msg := append(append([]byte(nil), c.token...), fmt.Sprintf(":%d:", n)...)
+	to := c.marker.LocalAddr().(*net.UDPAddr)
+	t := time.NewTimer(markerWait)
+	defer t.Stop()
+	resend := time.NewTicker(500 * time.Millisecond)
+	defer resend.Stop()
+	if _, err := c.marker.WriteToUDP(msg, to); err != nil {
+		return err
+	}
+	for {
+		select {
+		case <-ch:
+			return nil
+		case <-resend.C:
+			c.marker.WriteToUDP(msg, to) // a datagram may be dropped under load
+		case <-t.C:
+			return fmt.Errorf("the capture did not see its marker packet within %v", markerWait)
+		}
+	}
+}
+
+// Ready returns once the capture is capturing.
+func (c *liveCapture) Ready() error { return c.mark() }
+
+// Drain waits until the capture has read every packet sent so far, then
+// closes it and its file.
+func (c *liveCapture) Drain() error {
+	merr := c.mark()
+	werr := c.Close()
+	if merr != nil {
+		return merr
+	}
+	return werr
+}
+
+// Close stops the capture at once, and returns the first error writing the
+// file. It is safe to call more than once.
+func (c *liveCapture) Close() error {
+	c.closeOnce.Do(func() {
+		c.live.Close()
+		c.closeErr = <-c.done
+		c.marker.Close()
+		if err := c.bw.Flush(); err != nil && c.closeErr == nil {
+			c.closeErr = err
+		}
+		if err := c.file.Close(); err != nil && c.closeErr == nil {
+			c.closeErr = err
+		}
+	})
+	return c.closeErr
+}

@@ -1,0 +1,431 @@
+package sandbox
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/wirelab-dev/wirelab/runner/service"
+)
+
+// Isolation says how a run is separated from the machine it runs on.
+type Isolation string
+
+// Isolation modes, as `--isolation` spells them.
+const (
+	// IsolationAuto is IsolationNamespace: a run is never silently unisolated.
+	IsolationAuto Isolation = "auto"
+	// IsolationNamespace runs the worker in its own network namespace (and, for
+	// an ordinary user, its own user namespace).
+	IsolationNamespace Isolation = "namespace"
+	// IsolationNone runs the worker on the host's loopback: the explicit,
+	// warned opt-out for machines without namespaces.
+	IsolationNone Isolation = "none"
+)
+
+// ParseIsolation parses an `--isolation` value.
+func ParseIsolation(s string) (Isolation, error) {
+	switch Isolation(s) {
+	case "", IsolationAuto:
+		return IsolationAuto, nil
+	case IsolationNamespace, IsolationNone:
+		return Isolation(s), nil
+	}
+	return "", fmt.Errorf("unknown isolation %q (known: auto, namespace, none)", s)
+}
+
+// Exit reasons: why a run ended. The empty reason is a script that finished.
+const (
+	ReasonOK      = ""
+	ReasonError   = "error"   // the script raised an error, or the run could not start
+	ReasonTimeout = "timeout" // wall-clock deadline
+	ReasonMemory  = "memory"  // memory cap
+	ReasonOutput  = "output"  // output cap
+	ReasonSockets = "sockets" // open files and sockets cap
+	ReasonCrash   = "crash"   // the worker died for another reason
+)
+
+// Default limits.
+const (
+	DefaultTimeout = 30 * time.Second
+	DefaultMemory  = 256 << 20
+	DefaultOutput  = 1 << 20
+	DefaultSockets = 256
+	// DefaultGrace is how long past its deadline the worker has to stop the
+	// script, drain the capture and exit before the parent kills it.
+	DefaultGrace = 2 * time.Second
+	// setupTimeout bounds the time from starting the worker to the script's
+	// start (network, services, capture readiness).
+	setupTimeout = 15 * time.Second
+)
+
+// Limits bound one run. Zero fields take the defaults.
+type Limits struct {
+	Timeout time.Duration `json:"timeout"`
+	Memory  int64         `json:"memory"`
+	Output  int64         `json:"output"`
+	Sockets int           `json:"sockets"`
+}
+
+// WithDefaults returns l with every zero field set to its default.
+func (l Limits) WithDefaults() Limits {
+	if l.Timeout <= 0 {
+		l.Timeout = DefaultTimeout
+	}
+	if l.Memory <= 0 {
+		l.Memory = DefaultMemory
+	}
+	if l.Output <= 0 {
+		l.Output = DefaultOutput
+	}
+	if l.Sockets <= 0 {
+		l.Sockets = DefaultSockets
+	}
+	return l
+}
+
+// Host is a lab host: a name that resolves only inside the run.
+type Host struct {
+	Name string     `json:"name"`
+	Addr netip.Addr `json:"addr"`
+}
+
+// Config is everything the worker needs; it crosses to the worker as JSON.
+type Config struct {
+	Dir           string         `json:"dir"`     // the run's folder, where artifacts go; must exist
+	LabDir        string         `json:"lab_dir"` // relative paths of services resolve here
+	Hosts         []Host         `json:"hosts"`
+	Services      []service.Spec `json:"services"`
+	CaptureFilter string         `json:"capture_filter"` // pcap-filter syntax; "" captures all
+	Snaplen       int            `json:"snaplen"`
+	Script        string         `json:"script"` // the Lua file to run; "" runs no script
+	Args          map[string]any `json:"args"`
+	Source        string         `json:"source"` // host name whose address the script's sockets use
+	Limits        Limits         `json:"limits"`
+	Isolation     Isolation      `json:"isolation"`
+	Grace         time.Duration  `json:"grace"` // 0: DefaultGrace
+}
+
+// Exit is how a run ended.
+type Exit struct {
+	Reason  string `json:"reason"`
+	Message string `json:"message,omitempty"`
+}
+
+// Artifact file names in the run's folder.
+const (
+	CaptureFile = "capture.pcapng"
+	OutputFile  = "output.txt"
+	EventsFile  = "events.jsonl"
+	ServiceLog  = "services.log"
+)
+
+// Outcome is what a run left behind.
+type Outcome struct {
+	Exit      Exit
+	Start     time.Time     // when the script started (or the worker, if it never did)
+	Duration  time.Duration // the script's run time
+	Started   bool          // the script started: network, services and capture were ready
+	Capture   string        // paths of the artifacts
+	Output    string
+	Events    string
+	Isolation Isolation // what was used
+	Warnings  []string  // e.g. running unisolated
+}
+
+// SetupError is a run that could not be carried out (no namespace, a service
+// that would not start, a capture that could not open): the lab or the machine
+// is at fault, not the submission.
+type SetupError struct{ Msg string }
+
+func (e *SetupError) Error() string { return e.Msg }
+
+// Run runs cfg in a worker process and returns how it ended. The error is a
+// *SetupError (or ctx's error) when the run could not be carried out; a script
+// that failed or hit a limit is an Outcome with an Exit reason, not an error.
+func Run(ctx context.Context, cfg Config) (*Outcome, error) {
+	cfg.Limits = cfg.Limits.WithDefaults()
+	if cfg.Grace <= 0 {
+		cfg.Grace = DefaultGrace
+	}
+	if cfg.Isolation == "" {
+		cfg.Isolation = IsolationAuto
+	}
+	if cfg.Isolation == IsolationAuto {
+		cfg.Isolation = IsolationNamespace
+	}
+	out := &Outcome{
+		Capture:   filepath.Join(cfg.Dir, CaptureFile),
+		Output:    filepath.Join(cfg.Dir, OutputFile),
+		Events:    filepath.Join(cfg.Dir, EventsFile),
+		Isolation: cfg.Isolation,
+	}
+	if cfg.Isolation == IsolationNone {
+		out.Warnings = append(out.Warnings, "running without isolation (--isolation=none): the script shares the host's loopback and can reach the host's network; lab hosts are mapped to 127.0.0.x")
+		cfg.Hosts = mapToLoopback(cfg.Hosts)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, &SetupError{fmt.Sprintf("cannot find the wirelab binary to start the worker: %v", err)}
+	}
+	cfgR, cfgW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	statR, statW, err := os.Pipe()
+	if err != nil {
+		cfgR.Close()
+		cfgW.Close()
+		return nil, err
+	}
+	cmd := exec.Command(exe, WorkerArg)
+	cmd.Env = []string{workerEnv + "=1", "PATH=/usr/bin:/bin", "GOTRACEBACK=single"}
+	cmd.Dir = cfg.Dir
+	cmd.ExtraFiles = []*os.File{cfgR, statW}
+	stderr := &tailBuffer{max: 16 << 10}
+	cmd.Stderr = stderr
+	attr, err := sysProcAttr(cfg.Isolation)
+	if err != nil {
+		return nil, &SetupError{err.Error()}
+	}
+	cmd.SysProcAttr = attr
+
+	// Pdeathsig fires when the thread that started the child exits: keep that
+	// thread locked for the child's lifetime.
+	started := make(chan error, 1)
+	waited := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		waited <- cmd.Wait()
+	}()
+	begin := time.Now()
+	err = <-started
+	cfgR.Close()
+	statW.Close()
+	if err != nil {
+		cfgW.Close()
+		statR.Close()
+		return nil, &SetupError{namespaceError(cfg.Isolation, err)}
+	}
+	pid := cmd.Process.Pid
+	kill := func() { syscall.Kill(-pid, syscall.SIGKILL); syscall.Kill(pid, syscall.SIGKILL) }
+
+	go func() {
+		json.NewEncoder(cfgW).Encode(&cfg)
+		cfgW.Close()
+	}()
+
+	type status struct {
+		Ready bool  `json:"ready,omitempty"`
+		Start int64 `json:"start,omitempty"` // unix nanoseconds
+		Exit  *Exit `json:"exit,omitempty"`
+	}
+	msgs := make(chan status, 4)
+	go func() {
+		defer close(msgs)
+		sc := bufio.NewScanner(statR)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			var s status
+			if json.Unmarshal(sc.Bytes(), &s) == nil {
+				msgs <- s
+			}
+		}
+		statR.Close()
+	}()
+
+	out.Start = begin
+	deadline := time.NewTimer(setupTimeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	var killed *Exit
+	var reported *Exit
+	var waitErr error
+	msgCh := msgs
+	for done := false; !done; {
+		select {
+		case s, ok := <-msgCh:
+			if !ok {
+				msgCh = nil
+				continue
+			}
+			if s.Ready {
+				out.Started = true
+				out.Start = time.Unix(0, s.Start)
+				deadline.Reset(time.Until(out.Start.Add(cfg.Limits.Timeout + cfg.Grace)))
+			}
+			if s.Exit != nil {
+				reported = s.Exit
+			}
+		case <-deadline.C:
+			if killed == nil {
+				if out.Started {
+					killed = &Exit{ReasonTimeout, fmt.Sprintf("the script ran past its %v deadline and was killed", cfg.Limits.Timeout)}
+				} else {
+					killed = &Exit{ReasonError, fmt.Sprintf("the lab's network, services and capture were not ready after %v", setupTimeout)}
+				}
+				kill()
+			}
+		case <-tick.C:
+			if killed == nil {
+				if rss := readRSS(pid); rss > cfg.Limits.Memory {
+					killed = &Exit{ReasonMemory, fmt.Sprintf("the script used %s of memory, over the %s limit, and was killed", mib(rss), mib(cfg.Limits.Memory))}
+					kill()
+				}
+			}
+		case <-ctx.Done():
+			if killed == nil {
+				killed = &Exit{ReasonError, "the run was interrupted: " + ctx.Err().Error()}
+				kill()
+			}
+		case waitErr = <-waited:
+			done = true
+		}
+	}
+	// Drain what the worker said before it exited (msgCh is nil once closed).
+	for s := range msgs {
+		if s.Exit != nil {
+			reported = s.Exit
+		}
+		if s.Ready && !out.Started {
+			out.Started = true
+			out.Start = time.Unix(0, s.Start)
+		}
+	}
+	end := time.Now()
+	if out.Started {
+		out.Duration = end.Sub(out.Start)
+	}
+	switch {
+	case killed != nil:
+		out.Exit = *killed
+	case reported != nil:
+		out.Exit = *reported
+	default:
+		out.Exit = crashExit(waitErr, stderr.String())
+	}
+	if ctx.Err() != nil {
+		return out, ctx.Err()
+	}
+	if !out.Started && out.Exit.Reason == ReasonError {
+		return out, &SetupError{out.Exit.Message}
+	}
+	return out, nil
+}
+
+// crashExit explains a worker that exited without reporting how the run ended.
+func crashExit(waitErr error, stderr string) Exit {
+	stderr = strings.TrimSpace(stderr)
+	if strings.Contains(stderr, "out of memory") || strings.Contains(stderr, "cannot allocate memory") {
+		return Exit{ReasonMemory, "the script ran out of memory: " + firstLine(stderr)}
+	}
+	msg := "the worker exited without a result"
+	if waitErr != nil {
+		msg = "the worker died: " + waitErr.Error()
+	}
+	if stderr != "" {
+		msg += ": " + firstLines(stderr, 6)
+	}
+	return Exit{ReasonCrash, msg}
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
+// readRSS returns the resident set size of a process in bytes, or 0.
+func readRSS(pid int) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	i := bytes.Index(b, []byte("VmRSS:"))
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+6 : i+6+bytes.IndexByte(b[i+6:], '\n')]))
+	if len(f) == 0 {
+		return 0
+	}
+	kb, _ := strconv.ParseInt(f[0], 10, 64)
+	return kb << 10
+}
+
+// mapToLoopback gives each lab host an address on the host's loopback, for
+// runs without a namespace: 127.0.0.2, 127.0.0.3, ... in the order of hosts:
+// (::1 for IPv6 hosts, loopback addresses unchanged).
+func mapToLoopback(hosts []Host) []Host {
+	out := make([]Host, len(hosts))
+	next := 2
+	for i, h := range hosts {
+		out[i] = h
+		switch {
+		case h.Addr.IsLoopback():
+		case h.Addr.Is6() && !h.Addr.Is4In6():
+			out[i].Addr = netip.IPv6Loopback()
+		default:
+			out[i].Addr = netip.AddrFrom4([4]byte{127, 0, byte(next / 256), byte(next % 256)})
+			next++
+		}
+	}
+	return out
+}
+
+// tailBuffer keeps the first max bytes written to it (a Go panic's message and
+// the top of its trace come first).
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+	max int
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if room := t.max - t.buf.Len(); room > 0 {
+		t.buf.Write(p[:min(len(p), room)])
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.buf.String()
+}
+
+var _ io.Writer = (*tailBuffer)(nil)
+
+var errNoNamespaces = errors.New("network namespaces are not available on this system")

@@ -1,0 +1,112 @@
+package sandbox
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/wirelab-dev/wirelab/lualib"
+	"github.com/wirelab-dev/wirelab/runner/service"
+)
+
+// scriptEnv is what the worker hands the script.
+type scriptEnv struct {
+	hosts     map[string]netip.Addr
+	out       io.Writer
+	events    *eventWriter
+	sockets   int
+	onSockets func()
+	svcConns  *atomic.Int64 // connections the services hold open (their fds are not the script's)
+}
+
+// runScript runs cfg.Script with lualib until it returns or ctx ends.
+func runScript(ctx context.Context, cfg *Config, env scriptEnv) error {
+	services := map[string]lualib.ServiceAddr{}
+	for _, s := range cfg.Services {
+		host, _, _ := net.SplitHostPort(s.Listen)
+		if ap, err := service.ResolveListen(s.Listen, env.hosts); err == nil {
+			services[s.Name] = lualib.ServiceAddr{Host: host, Addr: ap.Addr(), Port: int(ap.Port())}
+		}
+	}
+	var source netip.Addr
+	if cfg.Source != "" {
+		source = env.hosts[cfg.Source]
+	}
+	dirs := []string{filepath.Dir(cfg.Script)}
+	if cfg.LabDir != "" && cfg.LabDir != dirs[0] {
+		dirs = append(dirs, cfg.LabDir)
+	}
+	st, err := lualib.NewState(&lualib.Env{
+		Ctx:      ctx,
+		Stdout:   env.out,
+		Dirs:     dirs,
+		Hosts:    env.hosts,
+		Source:   source,
+		Args:     cfg.Args,
+		Services: services,
+		Events:   func(e lualib.Event) { env.events.write(e) },
+		LabDir:   cfg.LabDir,
+	})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	stop := watchSockets(ctx, env)
+	defer stop()
+	return st.DoFile(cfg.Script)
+}
+
+// watchSockets stops the script once it holds more than env.sockets open
+// files and sockets. The script's descriptors are the process's open
+// descriptors beyond those open when the script started, less the service
+// side of connections. RLIMIT_NOFILE is the hard stop behind it.
+func watchSockets(ctx context.Context, env scriptEnv) (stop func()) {
+	base := countFDs()
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				n := countFDs() - base
+				if env.svcConns != nil {
+					n -= int(env.svcConns.Load())
+				}
+				if n > env.sockets {
+					env.onSockets()
+					return
+				}
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// countFDs counts this process's open file descriptors.
+func countFDs() int {
+	f, err := os.Open("/proc/self/fd")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	names, _ := f.Readdirnames(-1)
+	return len(names) - 1 // the directory itself
+}
+
+var _ = strconv.Itoa
+
+// luaService returns how the worker starts lua services.
+func luaService(cfg *Config, hosts map[string]netip.Addr) service.LuaStarter {
+	return nil // lualib does not yet expose wrapping a connection as a socket
+}

@@ -1,0 +1,61 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+)
+
+// sysProcAttr returns how to start the worker: in a new network namespace as
+// root, in new user and network namespaces otherwise.
+func sysProcAttr(iso Isolation) (*syscall.SysProcAttr, error) {
+	attr := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if iso == IsolationNone {
+		return attr, nil
+	}
+	if os.Geteuid() == 0 {
+		attr.Cloneflags = syscall.CLONE_NEWNET
+		return attr, nil
+	}
+	attr.Cloneflags = syscall.CLONE_NEWUSER | syscall.CLONE_NEWNET
+	attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
+	attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
+	attr.GidMappingsEnableSetgroups = false
+	return attr, nil
+}
+
+// namespaceError explains why the worker could not start, and how to fix it.
+func namespaceError(iso Isolation, err error) string {
+	if iso == IsolationNone {
+		return fmt.Sprintf("cannot start the worker: %v", err)
+	}
+	if os.Geteuid() == 0 {
+		return fmt.Sprintf("cannot create a network namespace for the run: %v (is this a container without CAP_SYS_ADMIN? run with --privileged or CAP_SYS_ADMIN, or pass --isolation=none to run unisolated)", err)
+	}
+	why := "cannot create a user and network namespace for the run: " + err.Error()
+	var fixes []string
+	if v := readSysctl("/proc/sys/kernel/unprivileged_userns_clone"); v == "0" {
+		fixes = append(fixes, "unprivileged user namespaces are disabled: `sudo sysctl kernel.unprivileged_userns_clone=1`")
+	}
+	if v := readSysctl("/proc/sys/user/max_user_namespaces"); v == "0" {
+		fixes = append(fixes, "user namespaces are limited to 0: `sudo sysctl user.max_user_namespaces=15000`")
+	}
+	if v := readSysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns"); v == "1" {
+		fixes = append(fixes, "AppArmor restricts unprivileged user namespaces: `sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0`, or an AppArmor profile allowing userns for wirelab")
+	}
+	if errors.Is(err, syscall.EPERM) && len(fixes) == 0 {
+		fixes = append(fixes, "user namespaces are not permitted here (a container's seccomp profile?)")
+	}
+	fixes = append(fixes, "or run as root, or pass --isolation=none to run unisolated on the host's loopback")
+	return why + "; " + strings.Join(fixes, "; ")
+}
+
+func readSysctl(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}

@@ -1,0 +1,236 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/wirelab-dev/wirelab/runner/service"
+)
+
+// WorkerArg is the argument the worker is started with: the wirelab binary
+// runs WorkerMain for it (the hidden `__worker` command).
+const WorkerArg = "__worker"
+
+const workerEnv = "WIRELAB_WORKER"
+
+// IsWorker reports whether this process was started by Run as a worker.
+func IsWorker() bool { return os.Getenv(workerEnv) == "1" }
+
+// Errors that end the script early, and the reasons they stand for.
+var (
+	errOutputLimit  = errors.New("output limit")
+	errSocketsLimit = errors.New("sockets limit")
+)
+
+// status is one message from the worker to the parent, a line of JSON.
+type status struct {
+	Ready bool  `json:"ready,omitempty"`
+	Start int64 `json:"start,omitempty"`
+	Exit  *Exit `json:"exit,omitempty"`
+}
+
+// WorkerMain is the worker process: it reads its Config from fd 3, reports on
+// fd 4, and returns the process's exit code.
+func WorkerMain() int {
+	cfgFile := os.NewFile(3, "config")
+	statFile := os.NewFile(4, "status")
+	if cfgFile == nil || statFile == nil {
+		fmt.Fprintln(os.Stderr, "wirelab worker: started without its pipes; the worker is started by `wirelab run`")
+		return 2
+	}
+	var cfg Config
+	if err := json.NewDecoder(cfgFile).Decode(&cfg); err != nil {
+		fmt.Fprintf(os.Stderr, "wirelab worker: reading the configuration: %v\n", err)
+		return 2
+	}
+	cfgFile.Close()
+	enc := json.NewEncoder(statFile)
+	var mu sync.Mutex
+	send := func(s status) {
+		mu.Lock()
+		defer mu.Unlock()
+		enc.Encode(s)
+	}
+	exit := work(&cfg, send)
+	send(status{Exit: &exit})
+	statFile.Close()
+	return 0
+}
+
+// work sets up the lab, runs the script and tears the lab down.
+func work(cfg *Config, send func(status)) Exit {
+	lim := cfg.Limits.WithDefaults()
+	// Backstops behind the parent's watch: the Go heap's soft limit keeps the
+	// collector working before the cap; RLIMIT_DATA makes a huge allocation
+	// fail at once ("out of memory") instead of racing the parent's poll.
+	debug.SetMemoryLimit(lim.Memory * 3 / 4)
+	setRlimit(syscall.RLIMIT_DATA, uint64(lim.Memory)+512<<20)
+	// Services run in this process too: their side of every connection the
+	// script opens counts against the same table, hence twice the limit.
+	setRlimit(syscall.RLIMIT_NOFILE, uint64(2*lim.Sockets+64))
+
+	hosts := map[string]netip.Addr{}
+	var addrs []netip.Addr
+	for _, h := range cfg.Hosts {
+		hosts[h.Name] = h.Addr
+		addrs = append(addrs, h.Addr)
+	}
+	if cfg.Isolation != IsolationNone {
+		if err := setupNetwork(addrs); err != nil {
+			return Exit{ReasonError, "setting up the lab's network: " + err.Error()}
+		}
+	}
+
+	outFile, err := os.Create(filepath.Join(cfg.Dir, OutputFile))
+	if err != nil {
+		return Exit{ReasonError, err.Error()}
+	}
+	defer outFile.Close()
+	evFile, err := os.Create(filepath.Join(cfg.Dir, EventsFile))
+	if err != nil {
+		return Exit{ReasonError, err.Error()}
+	}
+	defer evFile.Close()
+	logFile, err := os.Create(filepath.Join(cfg.Dir, ServiceLog))
+	if err != nil {
+		return Exit{ReasonError, err.Error()}
+	}
+	defer logFile.Close()
+	var logMu sync.Mutex
+	svcLog := func(svc, line string) {
+		logMu.Lock()
+		defer logMu.Unlock()
+		fmt.Fprintf(logFile, "%s %s: %s\n", time.Now().UTC().Format("15:04:05.000000"), svc, line)
+	}
+
+	capt, err := startCapture(cfg, filepath.Join(cfg.Dir, CaptureFile))
+	if err != nil {
+		return Exit{ReasonError, "starting the capture: " + err.Error()}
+	}
+	defer capt.Close()
+
+	runCtx, stopRun := context.WithCancelCause(context.Background())
+	defer stopRun(nil)
+
+	var svcConns atomic.Int64
+	senv := &service.Env{LabDir: cfg.LabDir, Hosts: hosts, Log: svcLog, Lua: luaService(cfg, hosts), Conns: &svcConns}
+	var services []service.Service
+	defer func() {
+		for i := len(services) - 1; i >= 0; i-- {
+			services[i].Close()
+		}
+	}()
+	for _, spec := range cfg.Services {
+		s, err := service.Start(runCtx, spec, senv)
+		if err != nil {
+			return Exit{ReasonError, err.Error()}
+		}
+		services = append(services, s)
+	}
+	if err := capt.Ready(); err != nil {
+		return Exit{ReasonError, "the capture did not become ready: " + err.Error()}
+	}
+
+	start := time.Now()
+	send(status{Ready: true, Start: start.UnixNano()})
+	exit := Exit{}
+	if cfg.Script != "" {
+		out := &limitWriter{w: outFile, max: lim.Output, over: func() { stopRun(errOutputLimit) }}
+		ctx, cancel := context.WithDeadline(runCtx, start.Add(lim.Timeout))
+		events := &eventWriter{w: evFile}
+		err := runScript(ctx, cfg, scriptEnv{hosts: hosts, out: out, events: events, sockets: lim.Sockets, onSockets: func() { stopRun(errSocketsLimit) }, svcConns: &svcConns})
+		cause := context.Cause(ctx)
+		cancel()
+		exit = classify(err, cause, lim)
+	}
+	// Stop the services first: their goodbyes (FINs) belong in the capture.
+	for i := len(services) - 1; i >= 0; i-- {
+		services[i].Close()
+	}
+	services = nil
+	if err := capt.Drain(); err != nil && exit.Reason == ReasonOK {
+		exit = Exit{ReasonError, "draining the capture: " + err.Error()}
+	}
+	return exit
+}
+
+// classify turns the script's error and its context's cause into an Exit.
+func classify(err, cause error, lim Limits) Exit {
+	switch {
+	case errors.Is(cause, errOutputLimit):
+		return Exit{ReasonOutput, fmt.Sprintf("the script printed more than %d bytes of output and was stopped", lim.Output)}
+	case errors.Is(cause, errSocketsLimit):
+		return Exit{ReasonSockets, fmt.Sprintf("the script opened more than %d sockets and was stopped", lim.Sockets)}
+	case errors.Is(cause, context.DeadlineExceeded):
+		return Exit{ReasonTimeout, fmt.Sprintf("the script ran past its %v deadline and was stopped", lim.Timeout)}
+	case err != nil:
+		return Exit{ReasonError, err.Error()}
+	}
+	return Exit{}
+}
+
+func setRlimit(res int, n uint64) {
+	var cur syscall.Rlimit
+	if syscall.Getrlimit(res, &cur) == nil && cur.Max != ^uint64(0) && cur.Max < n {
+		n = cur.Max
+	}
+	syscall.Setrlimit(res, &syscall.Rlimit{Cur: n, Max: n})
+}
+
+// limitWriter passes the first max bytes through, then writes a marker line,
+// calls over once and drops the rest.
+type limitWriter struct {
+	mu   sync.Mutex
+	w    io.Writer
+	n    int64
+	max  int64
+	done bool
+	over func()
+}
+
+func (l *limitWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.done {
+		return len(p), nil
+	}
+	if room := l.max - l.n; int64(len(p)) > room {
+		l.w.Write(p[:room])
+		l.n = l.max
+		fmt.Fprintf(l.w, "\n[wirelab: output truncated after %d bytes]\n", l.max)
+		l.done = true
+		if l.over != nil {
+			l.over()
+		}
+		return len(p), nil
+	}
+	l.n += int64(len(p))
+	return l.w.Write(p)
+}
+
+// eventWriter writes events as JSON lines.
+type eventWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (e *eventWriter) write(v any) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	b, err := json.Marshal(v)
+	if err != nil {
+		b, _ = json.Marshal(map[string]string{"error": err.Error()})
+	}
+	e.w.Write(append(b, '\n'))
+}
