@@ -1,0 +1,92 @@
+package runner
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// bigCapture builds n TCP connections of five packets each, interleaved in
+// pairs, none of them closing.
+func bigCapture(t testing.TB, n int) string {
+	var segs []seg
+	at := time.Duration(0)
+	for c := 0; c < n; c++ {
+		port := 10000 + c%50000
+		for _, s := range []seg{
+			{0, port, true, "S", 1, 0, ""},
+			{0, port, false, "SA", 9, 2, ""},
+			{0, port, true, "A", 2, 10, ""},
+			{0, port, true, "PA", 2, 10, "GET / HTTP/1.0\r\n\r\n"},
+			{0, port, false, "A", 10, 21, ""},
+		} {
+			at += time.Microsecond
+			s.at = at
+			segs = append(segs, s)
+		}
+	}
+	return buildCapture(t, segs)
+}
+
+const bigLab = `lab: big
+checks:
+  - name: handshake
+    sequence:
+      - tcp.flags.syn == 1 && tcp.flags.ack == 0
+      - tcp.flags.syn == 1 && tcp.flags.ack == 1
+      - tcp.flags.ack == 1 && tcp.flags.syn == 0 && tcp.len == 0
+  - name: close never comes
+    sequence:
+      - tcp.flags.syn == 1 && tcp.flags.ack == 0
+      - tcp.len > 0
+      - tcp.flags.fin == 1
+  - name: requests
+    packet: tcp.len > 0
+  - name: no resets
+    none: tcp.flags.reset == 1
+`
+
+// TestEvaluateLargeCapture grades 100,000 packets (20,000 connections, each a
+// failed attempt for one sequence) well within a second or two.
+func TestEvaluateLargeCapture(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	pcap := bigCapture(t, 20000)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(bigLab), 0o644)
+	lab, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	res, err := Evaluate(context.Background(), lab, Artifacts{Capture: pcap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := time.Since(start)
+	t.Logf("%d packets evaluated in %v", res.Packets, d)
+	if res.Packets != 100000 || res.Checks[0].Status != CheckPass || res.Checks[1].Status != CheckFail || res.Checks[2].Status != CheckPass {
+		t.Errorf("packets %d, checks %+v", res.Packets, res.Checks)
+	}
+	if d > 10*time.Second {
+		t.Errorf("evaluation took %v", d)
+	}
+}
+
+func BenchmarkEvaluate(b *testing.B) {
+	pcap := bigCapture(b, 2000)
+	dir := b.TempDir()
+	os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(bigLab), 0o644)
+	lab, err := Load(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := Evaluate(context.Background(), lab, Artifacts{Capture: pcap}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
