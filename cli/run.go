@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/grade"
+	"github.com/wirelab-dev/wirelab/runner/labrun"
+	"github.com/wirelab-dev/wirelab/runner/report"
+	"github.com/wirelab-dev/wirelab/runner/sandbox"
+)
+
+func init() { register(newRunCmd) }
+
+func newRunCmd() *cobra.Command {
+	var submission, out, isolation string
+	var formats []string
+	cmd := &cobra.Command{
+		Use:   "run LAB [--submission FILE] [--out DIR] [--format NAME[=PATH]]... [--isolation auto|namespace|none]",
+		Short: "Run a lab: build its network, start its services, capture, run a script, grade it",
+		Long: `run builds the lab's private network (a network namespace of its own, with the
+lab's hosts on its loopback and no route anywhere else), starts the lab's
+services, captures every packet, runs the script (the lab's reference solution,
+or --submission) under the lab's limits, and grades the run with the lab's
+checks. LAB is a lab folder or its lab.yaml.
+
+The run's folder (--out; default ./wirelab-runs/<lab>-<time>) keeps
+capture.pcapng, output.txt, events.jsonl, services.log, result.json and
+report.txt. A script killed at a limit is still graded on what it sent.
+
+--format NAME[=PATH] chooses a report and where it goes (default: text on
+standard output); repeat it for several. Formats: ` + strings.Join(report.Formats(), ", ") + `.
+
+--isolation: auto (the default) and namespace run in a network namespace (as an
+ordinary user, inside a user namespace too); none runs on the host's loopback,
+with the lab's hosts mapped to 127.0.0.2, 127.0.0.3, ... — only for trusted
+scripts on machines without namespaces.
+
+Exit status: 0 every check passed, 1 some did not, 2 the run could not be
+carried out.`,
+		Example: `  wirelab run labs/http-client
+  wirelab run labs/http-client --submission alice.lua --out runs/alice
+  wirelab run labs/http-client/lab.yaml --format text --format junit=junit.xml`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			specs, err := parseReportSpecs(formats)
+			if err != nil {
+				return err
+			}
+			iso, err := parseIsolation(isolation)
+			if err != nil {
+				return usageError{err}
+			}
+			lab, err := runner.Load(args[0])
+			if err != nil {
+				var list runner.ErrorList
+				if errors.As(err, &list) {
+					for _, e := range list {
+						fmt.Fprintln(cmd.ErrOrStderr(), e.Error())
+					}
+					fmt.Fprintf(cmd.ErrOrStderr(), "error: the lab has %d %s; `wirelab check %s` lists them\n", len(list), plural(len(list), "problem", "problems"), args[0])
+					return exitCode(ExitError)
+				}
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			if iso == string(sandbox.IsolationNone) {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning: --isolation=none: the script runs on this machine's own network, unisolated")
+			}
+			run, err := labrun.Execute(ctx, lab, labrun.Options{Submission: submission, Dir: out, Isolation: sandbox.Isolation(iso)})
+			if err != nil {
+				if run != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "artifacts: %s\n", run.Dir)
+				}
+				return fmt.Errorf("could not run the lab: %w", err)
+			}
+			for _, w := range run.Warnings {
+				if iso != string(sandbox.IsolationNone) {
+					fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
+				}
+			}
+			if err := emitReports(cmd.OutOrStdout(), run.Result, specs); err != nil {
+				return err
+			}
+			artifacts := cmd.OutOrStdout()
+			for _, s := range specs {
+				if s.Path == "" && s.Format != report.Default {
+					artifacts = cmd.ErrOrStderr() // keep a machine-read report clean
+				}
+			}
+			fmt.Fprintf(artifacts, "artifacts: %s\n", run.Dir)
+			if run.Result.Passed() {
+				return nil
+			}
+			return exitCode(ExitFailed)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&submission, "submission", "", "the script to run (default: the lab's reference solution)")
+	f.StringVar(&out, "out", "", "the run's folder (default: a new folder under ./wirelab-runs)")
+	f.StringArrayVar(&formats, "format", nil, "report `NAME[=PATH]` (repeatable; PATH - or none is standard output)")
+	f.StringVar(&isolation, "isolation", "auto", "auto, namespace or none (none runs unisolated on the host's loopback: never for untrusted code)")
+	return cmd
+}
+
+// parseIsolation checks an --isolation value and returns it normalised.
+func parseIsolation(s string) (string, error) {
+	iso, err := sandbox.ParseIsolation(s)
+	if err != nil {
+		return "", err
+	}
+	return string(iso), nil
+}
+
+// labRunner runs one submission of a lab in the sandbox and grades it, for
+// `wirelab grade`: the run's artifacts (capture, output, events, result.json,
+// report.txt) go to dir.
+func labRunner(iso string) grade.RunFunc {
+	return func(ctx context.Context, lab *runner.Lab, entry, dir string) (*runner.Result, error) {
+		run, err := labrun.Execute(ctx, lab, labrun.Options{Submission: entry, Dir: dir, Isolation: sandbox.Isolation(iso)})
+		if err != nil {
+			return nil, err
+		}
+		return run.Result, nil
+	}
+}
