@@ -1,0 +1,154 @@
+package lualib
+
+import (
+	"syscall"
+	"time"
+	"unsafe"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+func uintptrOf(p *byte) uintptr { return uintptr(unsafe.Pointer(p)) }
+
+type pollFd struct {
+	fd      int32
+	events  int16
+	revents int16
+}
+
+const (
+	pollIn  = 0x1
+	pollOut = 0x4
+	pollErr = 0x8
+	pollHup = 0x10
+)
+
+// pollSlice bounds one ppoll, so a select notices the run's context ending.
+const pollSlice = 50 * time.Millisecond
+
+func ppoll(fds []pollFd, d time.Duration) (int, error) {
+	ts := syscall.NsecToTimespec(int64(d))
+	var p unsafe.Pointer
+	if len(fds) > 0 {
+		p = unsafe.Pointer(&fds[0])
+	}
+	n, _, e := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(p), uintptr(len(fds)),
+		uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(n), nil
+}
+
+type selEntry struct {
+	v  lua.LValue
+	k  *sock
+	pi int // index into the pollfd array, -1 when already ready (dirty)
+}
+
+// collect reads the sockets of a select argument table (array part, like C's
+// collect_fd); entries that are not open wirelab sockets are skipped.
+func collect(L *lua.LState, n int, fname string) []selEntry {
+	v := L.Get(n)
+	if v == lua.LNil {
+		return nil
+	}
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		argErr(L, n, fname, false, "table expected, got "+typeName(L, n))
+	}
+	var out []selEntry
+	for i := 1; ; i++ {
+		e := t.RawGetInt(i)
+		if e == lua.LNil {
+			break
+		}
+		ud, ok := e.(*lua.LUserData)
+		if !ok {
+			continue
+		}
+		k, ok := ud.Value.(*sock)
+		if !ok || k.d == nil {
+			continue
+		}
+		out = append(out, selEntry{v: e, k: k})
+		if len(out) >= 1024 {
+			break
+		}
+	}
+	return out
+}
+
+// socketSelect is socket.select(recvt, sendt[, timeout]): tables of the ready
+// sockets, each listed as t[i] = sock and t[sock] = i; when none is ready in
+// time, two empty tables and "timeout".
+func socketSelect(L *lua.LState) int {
+	recvs := collect(L, 1, "select")
+	sends := collect(L, 2, "select")
+	t := sockOptNumber(L, 3, "select", false, -1)
+	ctx := ctxOf(L)
+	var deadline time.Time
+	if t >= 0 {
+		deadline = time.Now().Add(secs(t))
+	}
+	rt, wt := L.NewTable(), L.NewTable()
+	var fds []pollFd
+	dirty := false
+	for i := range recvs {
+		if recvs[i].k.dirty() {
+			dirty = true
+		}
+		recvs[i].pi = len(fds)
+		fds = append(fds, pollFd{fd: int32(recvs[i].k.fd()), events: pollIn})
+	}
+	for i := range sends {
+		sends[i].pi = len(fds)
+		fds = append(fds, pollFd{fd: int32(sends[i].k.fd()), events: pollOut})
+	}
+	for {
+		wait := pollSlice
+		if dirty {
+			wait = 0
+		} else if !deadline.IsZero() {
+			wait = min(wait, max(0, time.Until(deadline)))
+		}
+		for i := range fds {
+			fds[i].revents = 0
+		}
+		n, err := ppoll(fds, wait)
+		if err != nil && err != syscall.EINTR {
+			L.Push(rt)
+			L.Push(wt)
+			L.Push(lua.LString(strerror(err)))
+			return 3
+		}
+		if n > 0 || dirty {
+			ri, wi := 0, 0
+			for _, e := range recvs {
+				if e.k.dirty() || fds[e.pi].revents&(pollIn|pollErr|pollHup) != 0 {
+					ri++
+					rt.RawSetInt(ri, e.v)
+					rt.RawSet(e.v, lua.LNumber(ri))
+				}
+			}
+			for _, e := range sends {
+				if fds[e.pi].revents&(pollOut|pollErr|pollHup) != 0 {
+					wi++
+					wt.RawSetInt(wi, e.v)
+					wt.RawSet(e.v, lua.LNumber(wi))
+				}
+			}
+			if ri+wi > 0 {
+				L.Push(rt)
+				L.Push(wt)
+				return 2
+			}
+		}
+		if (!deadline.IsZero() && !time.Now().Before(deadline)) || ctx.Err() != nil {
+			L.Push(rt)
+			L.Push(wt)
+			L.Push(lua.LString("timeout"))
+			return 3
+		}
+	}
+}

@@ -1,0 +1,183 @@
+package lualib
+
+import (
+	"context"
+	"syscall"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+var udpMethods = map[string]lua.LGFunction{
+	"close":       sockClose("udp{any}"),
+	"dirty":       sockDirty("udp{any}"),
+	"getfamily":   sockGetfamily("udp{any}"),
+	"getfd":       sockGetfd("udp{any}"),
+	"setfd":       sockSetfd("udp{any}"),
+	"getoption":   sockGetoption("udp{any}"),
+	"setoption":   sockSetoption("udp{any}"),
+	"getpeername": sockGetpeername("udp{connected}"),
+	"getsockname": sockGetsockname("udp{any}"),
+	"gettimeout":  sockGettimeout("udp{any}"),
+	"settimeout":  sockSettimeout("udp{any}"),
+	"setpeername": udpSetpeername,
+	"setsockname": udpSetsockname,
+	"send":        udpSend,
+	"sendto":      udpSendto,
+	"receive":     udpReceive,
+	"receivefrom": udpReceivefrom,
+}
+
+// udpGaiErr words a resolution failure as udp.c does (glibc's gai_strerror).
+func udpGaiErr(err error) error {
+	if err == errNoName {
+		return sockErr("Name or service not known")
+	}
+	return err
+}
+
+func udpSetsockname(L *lua.LState) int {
+	k := checkSock(L, "setsockname", "udp{unconnected}")
+	host := sockString(L, 2, "setsockname", true)
+	port := sockString(L, 3, "setsockname", true)
+	if err := k.bindTo(ctxOf(L), stateOf(L), host, port); err != nil {
+		return pushErr(L, udpGaiErr(err))
+	}
+	return pushOK(L)
+}
+
+func udpSetpeername(L *lua.LState) int {
+	k := checkSock(L, "setpeername", "udp{any}")
+	host := sockString(L, 2, "setpeername", true)
+	if host == "*" {
+		if k.d != nil {
+			disconnect(k.d.fd)
+		}
+		setClass(L, k, classUnconnected)
+		return pushOK(L)
+	}
+	port := sockString(L, 3, "setpeername", true)
+	s := stateOf(L)
+	aps, err := s.resolve(ctxOf(L), host, port, k.family, true)
+	if err != nil {
+		return pushErr(L, udpGaiErr(err))
+	}
+	for _, ap := range aps {
+		if err = k.open(s, familyOf(ap.Addr())); err != nil {
+			return pushErr(L, err)
+		}
+		if k.family != familyOf(ap.Addr()) {
+			err = sockErr("ai_family not supported")
+			continue
+		}
+		if err = k.bindSource(s); err != nil {
+			return pushErr(L, err)
+		}
+		if err = syscall.Connect(k.d.fd, sockaddr(ap.Addr(), int(ap.Port()))); err == nil {
+			setClass(L, k, classConnected)
+			return pushOK(L)
+		}
+	}
+	return pushErr(L, err)
+}
+
+// disconnect dissolves a UDP association: connect with an AF_UNSPEC address.
+func disconnect(fd int) {
+	var sa [16]byte // sockaddr with sa_family = AF_UNSPEC (0)
+	syscall.Syscall(syscall.SYS_CONNECT, uintptr(fd), uintptrOf(&sa[0]), uintptr(len(sa)))
+}
+
+func udpSend(L *lua.LState) int {
+	k := checkSock(L, "send", "udp{connected}")
+	data := sockString(L, 2, "send", true)
+	return udpSendData(L, k, data, nil)
+}
+
+func udpSendto(L *lua.LState) int {
+	k := checkSock(L, "sendto", "udp{unconnected}")
+	data := sockString(L, 2, "sendto", true)
+	host := sockString(L, 3, "sendto", true)
+	port := sockString(L, 4, "sendto", true)
+	s := stateOf(L)
+	aps, err := s.resolve(ctxOf(L), host, port, k.family, true)
+	if err != nil {
+		return pushErr(L, udpGaiErr(err))
+	}
+	ap := aps[0]
+	if err := k.open(s, familyOf(ap.Addr())); err != nil {
+		return pushErr(L, err)
+	}
+	if k.family != familyOf(ap.Addr()) {
+		return pushErr(L, sockErr("ai_family not supported"))
+	}
+	if err := k.bindSource(s); err != nil {
+		return pushErr(L, err)
+	}
+	return udpSendData(L, k, data, sockaddr(ap.Addr(), int(ap.Port())))
+}
+
+func udpSendData(L *lua.LState, k *sock, data string, to syscall.Sockaddr) int {
+	if k.d == nil {
+		return pushErr(L, errClosed)
+	}
+	k.tm.markStart()
+	b := []byte(data)
+	err := k.d.do(ctxOf(L), &k.tm, true, func(fd int) error {
+		_, err := syscall.SendmsgN(fd, b, nil, to, syscall.MSG_NOSIGNAL)
+		return err
+	})
+	if err != nil {
+		return pushErr(L, err)
+	}
+	L.Push(lua.LNumber(len(b)))
+	return 1
+}
+
+func (k *sock) recvfrom(ctx context.Context, size int) ([]byte, syscall.Sockaddr, error) {
+	if k.d == nil {
+		return nil, nil, errClosed
+	}
+	k.tm.markStart()
+	buf := make([]byte, size)
+	var n int
+	var from syscall.Sockaddr
+	err := k.d.do(ctx, &k.tm, false, func(fd int) error {
+		var err error
+		n, from, err = syscall.Recvfrom(fd, buf, 0)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return buf[:n], from, nil
+}
+
+func udpSize(L *lua.LState, fname string) int {
+	n := int(sockOptNumber(L, 2, fname, true, datagramSize))
+	if n < 0 {
+		n = 0
+	}
+	return min(n, 65536)
+}
+
+func udpReceive(L *lua.LState) int {
+	k := checkSock(L, "receive", "udp{any}")
+	data, _, err := k.recvfrom(ctxOf(L), udpSize(L, "receive"))
+	if err != nil {
+		return pushErr(L, err)
+	}
+	L.Push(lua.LString(data))
+	return 1
+}
+
+func udpReceivefrom(L *lua.LState) int {
+	k := checkSock(L, "receivefrom", "udp{unconnected}")
+	data, from, err := k.recvfrom(ctxOf(L), udpSize(L, "receivefrom"))
+	if err != nil {
+		return pushErr(L, err)
+	}
+	a, port, _ := fromSockaddr(from)
+	L.Push(lua.LString(data))
+	L.Push(lua.LString(a.String()))
+	L.Push(lua.LNumber(port))
+	return 3
+}
