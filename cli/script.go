@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/wirelab-dev/wirelab/lualib"
+)
+
+func init() { register(newScriptCmd) }
+
+func newScriptCmd() *cobra.Command {
+	var (
+		labPath string
+		timeout time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "script FILE.lua [--lab LAB] [-- ARGS...]",
+		Short: "Run a Lua script with the wirelab library (socket, scan, banner, capture, lab)",
+		Long: `script runs a Lua file with the wirelab library loaded: LuaSocket's socket
+module, scan, banner, capture and lab. Without --lab it runs on this machine's own
+network, with the system resolver, as a student practising against their own
+machine expects. Arguments after -- reach the script as arg[1..n] (arg[0] is the
+script's path). Ctrl-C stops the script; --timeout bounds it.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if labPath != "" {
+				return errors.New("running inside a lab's network is not available yet; drop --lab to run on this machine's network")
+			}
+			file := args[0]
+			if dash := cmd.ArgsLenAtDash(); dash > 1 || dash == 0 {
+				return usagef("one script file is expected before --, got %d arguments", max(dash, 0))
+			} else if dash < 0 && len(args) > 1 {
+				return usagef("script arguments go after --: wirelab script %s -- %s", file, args[1])
+			}
+			if _, err := os.Stat(file); err != nil {
+				return fmt.Errorf("cannot read script %q: %w", file, errors.Unwrap(err))
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+			defer stop()
+			if timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, timeout)
+				defer cancel()
+			}
+			st, err := lualib.NewState(&lualib.Env{
+				Ctx:    ctx,
+				Stdout: cmd.OutOrStdout(),
+				Dirs:   []string{filepath.Dir(file)},
+			})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			argt := st.L.NewTable()
+			argt.RawSetInt(0, lua.LString(file))
+			for i, a := range args[1:] {
+				argt.RawSetInt(i+1, lua.LString(a))
+			}
+			st.L.SetGlobal("arg", argt)
+			if err := st.DoFile(file); err != nil {
+				switch {
+				case errors.Is(ctx.Err(), context.DeadlineExceeded):
+					fmt.Fprintf(cmd.ErrOrStderr(), "%s: stopped after the %s timeout\n", file, timeout)
+				case ctx.Err() != nil:
+					fmt.Fprintf(cmd.ErrOrStderr(), "%s: interrupted\n", file)
+				default:
+					fmt.Fprintln(cmd.ErrOrStderr(), err)
+				}
+				return exitCode(ExitFailed)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&labPath, "lab", "", "run inside this lab's network and services (not available yet)")
+	cmd.Flags().DurationVar(&timeout, "timeout", 0, "stop the script after this long (default: no limit)")
+	return cmd
+}
