@@ -18,6 +18,9 @@ func (d *decoder) checks(n *yaml.Node, lab *Lab) {
 		d.errorf(n, "checks must be a list (each entry starting with `- name:`), not %s", describe(n))
 		return
 	}
+	if len(n.Content) == 0 {
+		d.errorf(n, "checks is empty: list at least one check (see docs/lab-format.md)")
+	}
 	for i, cn := range n.Content {
 		if c, ok := d.check(cn, i, lab); ok {
 			lab.Checks = append(lab.Checks, c)

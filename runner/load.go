@@ -143,11 +143,19 @@ func (d *decoder) mapping(n *yaml.Node, what string, known []string) []kv {
 	}
 	seen := map[string]*yaml.Node{}
 	var out []kv
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), n.Content[i+1]
-		if k == nil || k.Kind != yaml.ScalarNode {
-			d.errorf(n.Content[i], "%s: a key must be a plain word, not %s", what, describe(k))
+	pairs, own := mergedPairs(n)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		k, v := resolve(pairs[i]), pairs[i+1]
+		if k != nil && k.Tag == "!!merge" {
+			d.errorf(k, "%s: a merge (<<) needs a mapping or a list of mappings, like <<: *defaults", what)
 			continue
+		}
+		if k == nil || k.Kind != yaml.ScalarNode {
+			d.errorf(pairs[i], "%s: a key must be a plain word, not %s", what, describe(k))
+			continue
+		}
+		if _, dup := seen[k.Value]; dup && i >= own {
+			continue // a merged key the mapping itself (or an earlier merge) sets
 		}
 		if prev, dup := seen[k.Value]; dup {
 			d.errorf(k, "%s: key %q is repeated (first at line %d)", what, k.Value, prev.Line)
@@ -161,6 +169,44 @@ func (d *decoder) mapping(n *yaml.Node, what string, known []string) []kv {
 		out = append(out, kv{key: k.Value, k: k, v: v, index: i / 2})
 	}
 	return out
+}
+
+// mergedPairs returns a mapping's key and value nodes with YAML merge keys
+// (`<<: *defaults`) expanded: the mapping's own pairs first, then those of the
+// merged mappings, so that own keys win.
+func mergedPairs(n *yaml.Node) (pairs []*yaml.Node, own int) {
+	var mine, merged []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := resolve(n.Content[i])
+		if k == nil || k.Tag != "!!merge" {
+			mine = append(mine, n.Content[i], n.Content[i+1])
+			continue
+		}
+		v := resolve(n.Content[i+1])
+		var srcs []*yaml.Node
+		switch {
+		case v == nil:
+		case v.Kind == yaml.MappingNode:
+			srcs = []*yaml.Node{v}
+		case v.Kind == yaml.SequenceNode:
+			for _, c := range v.Content {
+				if c = resolve(c); c != nil && c.Kind == yaml.MappingNode {
+					srcs = append(srcs, c)
+				}
+			}
+		}
+		if len(srcs) == 0 {
+			mine = append(mine, n.Content[i], n.Content[i+1])
+		}
+		for _, m := range srcs {
+			for j := 0; j+1 < len(m.Content); j += 2 {
+				if mk := resolve(m.Content[j]); mk != nil && mk.Tag != "!!merge" {
+					merged = append(merged, m.Content[j], m.Content[j+1])
+				}
+			}
+		}
+	}
+	return append(mine, merged...), len(mine)
 }
 
 func (d *decoder) unknownKey(k *yaml.Node, what string, known []string) {

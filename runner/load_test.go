@@ -82,3 +82,26 @@ func TestServiceKindsMatchRegistry(t *testing.T) {
 		t.Errorf("loader knows %d kinds, package service %d", len(serviceKinds), len(ServiceKinds))
 	}
 }
+
+func TestMergeKeys(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(`lab: merge
+checks:
+  - &syn
+    name: a
+    points: 2
+    hint: look at the SYN
+    packet: tcp.flags.syn == 1
+  - <<: *syn
+    name: b
+    points: 3
+`), 0o644)
+	lab, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := lab.Checks[1]
+	if b.Name != "b" || b.Points != 3 || b.Hint != "look at the SYN" || b.Filter != "tcp.flags.syn == 1" {
+		t.Errorf("merged check = %+v", b)
+	}
+}
