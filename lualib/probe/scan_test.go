@@ -3,10 +3,13 @@ package probe
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"os"
+	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -137,7 +140,9 @@ func TestTCPScanRange(t *testing.T) {
 	ports := seq(lo, hi)
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
-			res, err := TCPScan(context.Background(), host, ports, e.opt)
+			opt := e.opt
+			opt.Timeout = 5 * time.Second // a loaded machine may be slow to answer
+			res, err := TCPScan(context.Background(), host, ports, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -289,4 +294,90 @@ func BenchmarkTCPScanFull(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestTCPScanLateAnswer makes the answer come after connect has returned, so
+// the probe waits in epoll: the listener's full accept queue drops the SYN,
+// the test then frees the queue, and the kernel's SYN retransmission (after
+// about a second) is answered.
+func TestTCPScanLateAnswer(t *testing.T) {
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			fd, port, queued := backlogFull(t)
+			type out struct {
+				res []Result
+				err error
+			}
+			done := make(chan out, 1)
+			go func() {
+				opt := e.opt
+				opt.Timeout = 5 * time.Second
+				res, err := TCPScan(context.Background(), loopback, []int{port}, opt)
+				done <- out{res, err}
+			}()
+			waitSynSent(t, port)
+			// Free the queue: accept the connection that fills it.
+			nfd, _, err := syscall.Accept(fd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer syscall.Close(nfd)
+			queued.Close()
+			o := <-done
+			if o.err != nil || len(o.res) != 1 || o.res[0].State != Open {
+				t.Fatalf("got %v, %v", o.res, o.err)
+			}
+			if o.res[0].RTT < 500*time.Millisecond {
+				t.Errorf("rtt %v: the answer was not late", o.res[0].RTT)
+			}
+		})
+	}
+}
+
+// backlogFull returns a listener (a raw fd) whose backlog-0 accept queue is
+// full, its port, and the client connection that fills it.
+func backlogFull(t *testing.T) (int, int, net.Conn) {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Listen(fd, 0); err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := syscall.Getsockname(fd)
+	port := sa.(*syscall.SockaddrInet4).Port
+	c, err := net.Dial("tcp", netip.AddrPortFrom(loopback, uint16(port)).String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return fd, port, c
+}
+
+// waitSynSent returns once a socket is in SYN_SENT towards port (its SYN was
+// dropped), as /proc/net/tcp shows.
+func waitSynSent(t *testing.T, port int) {
+	t.Helper()
+	want := fmt.Sprintf(":%04X 02 ", port)
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		b, err := os.ReadFile("/proc/net/tcp")
+		if err != nil {
+			t.Skip("no /proc/net/tcp:", err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			// "sl local rem st": rem is "0100007F:PPPP", st follows.
+			f := strings.Fields(line)
+			if len(f) > 3 && strings.HasSuffix(f[2]+" "+f[3]+" ", want) {
+				return
+			}
+		}
+		runtime.Gosched()
+	}
+	t.Fatal("no SYN_SENT socket towards the port")
 }
