@@ -5,8 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/sandbox"
 )
@@ -39,35 +41,90 @@ func load(t *testing.T, name string) *runner.Lab {
 	return lab
 }
 
-func TestHTTPLabFullMarks(t *testing.T) {
+// TestLabs runs each fixture lab with its solution: every check must pass.
+func TestLabs(t *testing.T) {
 	needRoot(t)
-	lab := load(t, "http")
-	run, err := Execute(context.Background(), lab, Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		lab     string
+		packets int // frames in the capture; -1: any
+	}{
+		{"http", 10}, // handshake, request, ack, response, ack, FIN, FIN, ack
+		{"services", -1},
+		{"outside", -1},
+		{"sockets", -1},
 	}
-	res := run.Result
-	rep, _ := os.ReadFile(filepath.Join(run.Dir, ReportFile))
-	if !res.Passed() || res.Score != res.MaxScore {
-		t.Fatalf("status %s, score %v of %v, exit %+v\n%s", res.Status, res.Score, res.MaxScore, res.Exit, rep)
-	}
-	for _, f := range []string{sandbox.CaptureFile, sandbox.OutputFile, sandbox.EventsFile, ResultFile, ReportFile} {
-		if _, err := os.Stat(filepath.Join(run.Dir, f)); err != nil {
-			t.Errorf("artifact: %v", err)
-		}
-	}
-	if !strings.Contains(string(rep), "run-http") {
-		t.Logf("report:\n%s", rep)
+	for _, tt := range tests {
+		t.Run(tt.lab, func(t *testing.T) {
+			run, err := Execute(context.Background(), load(t, tt.lab), Options{Dir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := run.Result
+			if !res.Passed() || res.Score != res.MaxScore {
+				rep, _ := os.ReadFile(filepath.Join(run.Dir, ReportFile))
+				out, _ := os.ReadFile(filepath.Join(run.Dir, sandbox.OutputFile))
+				t.Fatalf("status %s, score %v of %v\n%s\noutput:\n%s", res.Status, res.Score, res.MaxScore, rep, out)
+			}
+			for _, f := range []string{sandbox.CaptureFile, sandbox.OutputFile, sandbox.EventsFile, ResultFile, ReportFile} {
+				if _, err := os.Stat(filepath.Join(run.Dir, f)); err != nil {
+					t.Errorf("artifact: %v", err)
+				}
+			}
+			pkts, err := capture.ReadFile(filepath.Join(run.Dir, sandbox.CaptureFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.packets >= 0 && len(pkts) != tt.packets {
+				t.Errorf("%d packets in the capture, want %d", len(pkts), tt.packets)
+			}
+			for _, p := range pkts {
+				if strings.Contains(string(p.Data), "wirelab-marker") {
+					t.Errorf("a marker packet is in the capture: %s", p.Line())
+				}
+			}
+		})
 	}
 }
 
-func TestKeep(t *testing.T) {
-	if os.Getenv("R2_KEEP") == "" {
-		t.Skip()
+// TestConcurrentRuns runs the same lab twice at once, on the same addresses
+// and ports: each capture holds one conversation, its own.
+func TestConcurrentRuns(t *testing.T) {
+	needRoot(t)
+	lab := load(t, "http")
+	const n = 3
+	runs := make([]*Run, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runs[i], errs[i] = Execute(context.Background(), lab, Options{Dir: t.TempDir()})
+		}()
 	}
-	run, err := Execute(context.Background(), load(t, os.Getenv("R2_KEEP")), Options{Dir: "/tmp/r2keep"})
-	if err != nil {
-		t.Fatal(err)
+	wg.Wait()
+	ports := map[string]bool{}
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("run %d: %v", i, errs[i])
+		}
+		if !runs[i].Result.Passed() {
+			t.Errorf("run %d: %s", i, runs[i].Result.Status)
+		}
+		pkts, err := capture.ReadFile(filepath.Join(runs[i].Dir, sandbox.CaptureFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pkts) != 10 {
+			t.Errorf("run %d: %d packets, want 10", i, len(pkts))
+		}
+		for _, p := range pkts {
+			if s := p.Strings("tcp.stream"); len(s) != 1 || s[0] != "0" {
+				t.Errorf("run %d: packet of another conversation: %s", i, p.Line())
+			}
+		}
+		port := pkts[0].Strings("tcp.srcport")
+		ports[strings.Join(port, "")] = true
 	}
-	t.Log(run.Dir)
+	t.Logf("client ports: %v", ports)
 }

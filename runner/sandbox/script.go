@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -67,11 +66,17 @@ func runScript(ctx context.Context, cfg *Config, env scriptEnv) error {
 // descriptors beyond those open when the script started, less the service
 // side of connections. RLIMIT_NOFILE is the hard stop behind it.
 func watchSockets(ctx context.Context, env scriptEnv) (stop func()) {
-	base := countFDs()
+	dir, err := os.Open("/proc/self/fd")
+	if err != nil {
+		return func() {}
+	}
+	// Opened once: at the limit, opening it again would fail.
+	base := countFDs(dir)
 	done := make(chan struct{})
 	go func() {
 		t := time.NewTicker(5 * time.Millisecond)
 		defer t.Stop()
+		defer dir.Close()
 		for {
 			select {
 			case <-done:
@@ -79,7 +84,7 @@ func watchSockets(ctx context.Context, env scriptEnv) (stop func()) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				n := countFDs() - base
+				n := countFDs(dir) - base
 				if env.svcConns != nil {
 					n -= int(env.svcConns.Load())
 				}
@@ -93,18 +98,15 @@ func watchSockets(ctx context.Context, env scriptEnv) (stop func()) {
 	return func() { close(done) }
 }
 
-// countFDs counts this process's open file descriptors.
-func countFDs() int {
-	f, err := os.Open("/proc/self/fd")
-	if err != nil {
+// countFDs counts this process's open file descriptors, dir being
+// /proc/self/fd (itself one of them).
+func countFDs(dir *os.File) int {
+	if _, err := dir.Seek(0, io.SeekStart); err != nil {
 		return 0
 	}
-	defer f.Close()
-	names, _ := f.Readdirnames(-1)
-	return len(names) - 1 // the directory itself
+	names, _ := dir.Readdirnames(-1)
+	return len(names)
 }
-
-var _ = strconv.Itoa
 
 // luaService returns how the worker starts lua services.
 func luaService(cfg *Config, hosts map[string]netip.Addr) service.LuaStarter {

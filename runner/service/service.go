@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Env is what a running service may use from its lab.
@@ -206,17 +207,23 @@ func serveTCP(ctx context.Context, ln net.Listener, env *Env, handle func(ctx co
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		var backoff time.Duration
 		for {
 			c, err := ln.Accept()
 			if err != nil {
-				if ne, ok := err.(net.Error); ok && ne.Timeout() {
-					continue
-				}
 				if isTemporary(err) {
-					continue
+					// Out of descriptors: wait for some to close, as net/http does.
+					backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+					select {
+					case <-time.After(backoff):
+						continue
+					case <-ctx.Done():
+						return
+					}
 				}
 				return
 			}
+			backoff = 0
 			s.mu.Lock()
 			if s.closed {
 				s.mu.Unlock()
