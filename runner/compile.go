@@ -247,7 +247,8 @@ func (d *decoder) sequenceStream(c *Check) {
 }
 
 // stepProto returns "tcp" or "udp" when the filter names a field of that
-// protocol (and not of the other), else "".
+// protocol (and not of the other), else "". HTTP fields count as TCP: every
+// HTTP packet has a tcp.stream.
 func stepProto(m matcher) string {
 	if m == nil {
 		return ""
@@ -255,7 +256,8 @@ func stepProto(m matcher) string {
 	tcp, udp := false, false
 	for _, f := range m.Fields() {
 		switch {
-		case f.Name == "tcp" || strings.HasPrefix(f.Name, "tcp."):
+		case f.Name == "tcp" || strings.HasPrefix(f.Name, "tcp."),
+			f.Name == "http" || strings.HasPrefix(f.Name, "http."): // HTTP rides on TCP here
 			tcp = true
 		case f.Name == "udp" || strings.HasPrefix(f.Name, "udp."):
 			udp = true

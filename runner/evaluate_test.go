@@ -128,7 +128,7 @@ func TestSequenceVariants(t *testing.T) {
       - tcp.flags.syn == 1 && tcp.flags.ack == 0
       - tcp.flags.syn == 1 && tcp.flags.ack == 1
       - http.request.method == "POST"`,
-			message:  []string{"matched 2 of 3 steps (frames 1, 2)", `step 3 (http.request.method == "POST") never followed frame 2`},
+			message:  []string{"matched 2 of 3 steps (frames 1, 2 in tcp.stream 0)", `step 3 (http.request.method == "POST") never followed frame 2`},
 			evidence: []int{1, 2},
 		},
 		{
