@@ -81,9 +81,11 @@ type State struct {
 // and require-able. An open function builds the module's table for s; it runs
 // once per state, when the state is created.
 var modules = map[string]func(s *State) lua.LValue{
-	"socket": openSocket,
-	"lab":    openLab,
-	// helper LB: "scan": openScan, "banner": openBanner, "capture": openCapture,
+	"socket":  openSocket,
+	"lab":     openLab,
+	"scan":    openScan,
+	"banner":  openBanner,
+	"capture": openCapture,
 }
 
 // aliases are extra require names for a module in the registry.

@@ -1,0 +1,103 @@
+package lualib
+
+import (
+	"fmt"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/wirelab-dev/wirelab/lualib/probe"
+)
+
+// The banner module: banner grabbing over package probe.
+
+func openBanner(s *State) lua.LValue {
+	return s.L.SetFuncs(s.L.NewTable(), map[string]lua.LGFunction{
+		"grab":     bannerGrab,
+		"grab_all": bannerGrabAll,
+	})
+}
+
+// bannerOpts reads banner options from argument n.
+func bannerOpts(L *lua.LState, n int, fname string, all bool) probe.BannerOptions {
+	names := []string{"timeout", "bytes", "send", "lines", "idle"}
+	if all {
+		names = append(names, "concurrency")
+	}
+	t := checkOpts(L, n, fname, names)
+	var opt probe.BannerOptions
+	if d, ok := optSeconds(L, t, n, fname, "timeout"); ok {
+		opt.Timeout = d
+	}
+	if d, ok := optSeconds(L, t, n, fname, "idle"); ok {
+		opt.Idle = d
+	}
+	if b, ok := optInt(L, t, n, fname, "bytes", 1, 1<<20); ok {
+		opt.Bytes = b
+	}
+	if l, ok := optInt(L, t, n, fname, "lines", 1, 1<<20); ok {
+		opt.Lines = l
+	}
+	if c, ok := optInt(L, t, n, fname, "concurrency", 1, probe.MaxPort); ok {
+		opt.Concurrency = c
+	}
+	if v := t.RawGetString("send"); v != lua.LNil {
+		s, ok := v.(lua.LString)
+		if !ok {
+			argError(L, n, fname, fmt.Sprintf("option \"send\" must be a string, got %s", v.Type()))
+		}
+		opt.Send = string(s)
+	}
+	return opt
+}
+
+func bannerGrab(L *lua.LState) int {
+	hostName := checkString(L, 1, "grab", false)
+	p := checkNumber(L, 2, "grab", false)
+	port, ok := toInt(lua.LNumber(p))
+	if !ok || port < 1 || port > probe.MaxPort {
+		argError(L, 2, "grab", fmt.Sprintf("%q is not a port (1-%d)", lua.LNumber(p).String(), probe.MaxPort))
+	}
+	opt := bannerOpts(L, 3, "grab", false)
+	s := stateOf(L)
+	host, src, err := s.probeHost(ctxOf(L), hostName)
+	if err != nil {
+		L.Push(lua.LNil)
+		L.Push(lua.LString(probeErr(err)))
+		return 2
+	}
+	opt.Source = src
+	b, err := probe.Grab(ctxOf(L), host, port, opt)
+	if err != nil {
+		L.Push(lua.LNil)
+		L.Push(lua.LString(probeErr(err)))
+		return 2
+	}
+	L.Push(lua.LString(b))
+	return 1
+}
+
+func bannerGrabAll(L *lua.LState) int {
+	hostName := checkString(L, 1, "grab_all", false)
+	ports := checkPorts(L, 2, "grab_all")
+	opt := bannerOpts(L, 3, "grab_all", true)
+	s := stateOf(L)
+	host, src, err := s.probeHost(ctxOf(L), hostName)
+	if err != nil {
+		L.Push(lua.LNil)
+		L.Push(lua.LString(probeErr(err)))
+		return 2
+	}
+	opt.Source = src
+	got, err := probe.GrabAll(ctxOf(L), host, ports, opt)
+	if err != nil {
+		L.Push(lua.LNil)
+		L.Push(lua.LString(probeErr(err)))
+		return 2
+	}
+	t := L.NewTable()
+	for port, b := range got {
+		t.RawSetInt(port, lua.LString(b))
+	}
+	L.Push(t)
+	return 1
+}

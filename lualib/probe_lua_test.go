@@ -1,0 +1,196 @@
+package lualib
+
+import (
+	"io"
+	"net"
+	"net/netip"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Servers for the scan and banner Lua tests, on 127.0.0.1 port 0.
+
+func probeListen(t *testing.T) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return ln
+}
+
+func portOf(a net.Addr) int {
+	switch a := a.(type) {
+	case *net.TCPAddr:
+		return a.Port
+	case *net.UDPAddr:
+		return a.Port
+	}
+	return 0
+}
+
+// probeServe runs handle for each connection until the test ends.
+func probeServe(t *testing.T, handle func(net.Conn)) int {
+	t.Helper()
+	ln := probeListen(t)
+	var mu sync.Mutex
+	var conns []net.Conn
+	var wg sync.WaitGroup
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				handle(c)
+			}()
+		}
+	}()
+	return portOf(ln.Addr())
+}
+
+func probeClosedPort(t *testing.T, network string) int {
+	t.Helper()
+	if network == "udp" {
+		c, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		return portOf(c.LocalAddr())
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return portOf(ln.Addr())
+}
+
+// probeFilteredPort is a listener with a full accept queue: SYNs are dropped.
+func probeFilteredPort(t *testing.T) int {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Listen(fd, 0); err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := syscall.Getsockname(fd)
+	port := sa.(*syscall.SockaddrInet4).Port
+	for range 8 {
+		c, err := net.DialTimeout("tcp", netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port)).String(), 200*time.Millisecond)
+		if err != nil {
+			return port
+		}
+		t.Cleanup(func() { c.Close() })
+	}
+	t.Fatal("could not fill the accept queue")
+	return 0
+}
+
+func probeUDPEcho(t *testing.T) int {
+	t.Helper()
+	c, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	go func() {
+		buf := make([]byte, 2048)
+		for {
+			n, from, err := c.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			c.WriteTo(buf[:n], from)
+		}
+	}()
+	return portOf(c.LocalAddr())
+}
+
+var labHosts = map[string]netip.Addr{"web": netip.MustParseAddr("127.0.0.1")}
+
+func TestScanLua(t *testing.T) {
+	open1 := portOf(probeListen(t).Addr())
+	open2 := portOf(probeListen(t).Addr())
+	args := map[string]any{
+		"open":       open1,
+		"open2":      open2,
+		"closed":     probeClosedPort(t, "tcp"),
+		"filtered":   probeFilteredPort(t),
+		"udp_open":   probeUDPEcho(t),
+		"udp_closed": probeClosedPort(t, "udp"),
+	}
+	runLuaTests(t, "testdata/probe_scan.lua", func(t *testing.T) *Env {
+		return &Env{Args: args, Hosts: labHosts}
+	})
+}
+
+func TestBannerLua(t *testing.T) {
+	greet := func(text string) func(net.Conn) {
+		return func(c net.Conn) {
+			io.WriteString(c, text)
+			io.Copy(io.Discard, c)
+		}
+	}
+	args := map[string]any{
+		"ssh":   probeServe(t, greet("SSH-2.0-wirelab_test\r\n")),
+		"multi": probeServe(t, greet("220-first\r\n220-second\r\n220 third\r\n")),
+		"big":   probeServe(t, greet(strings.Repeat("x", 5000))),
+		"web": probeServe(t, func(c net.Conn) {
+			defer c.Close()
+			var req []byte
+			buf := make([]byte, 512)
+			for !strings.Contains(string(req), "\r\n\r\n") {
+				n, err := c.Read(buf)
+				if err != nil {
+					return
+				}
+				req = append(req, buf[:n]...)
+			}
+			io.WriteString(c, "HTTP/1.0 200 OK\r\n\r\n")
+		}),
+		"silent": probeServe(t, func(c net.Conn) { io.Copy(io.Discard, c) }),
+		"closer": probeServe(t, func(c net.Conn) { c.Close() }),
+		"peer":   probeServe(t, greet("")), // replaced below
+		"closed": probeClosedPort(t, "tcp"),
+	}
+	args["peer"] = probeServe(t, func(c net.Conn) {
+		io.WriteString(c, c.RemoteAddr().(*net.TCPAddr).AddrPort().Addr().String()+"\n")
+		io.Copy(io.Discard, c)
+	})
+	runLuaTests(t, "testdata/probe_banner.lua", func(t *testing.T) *Env {
+		env := &Env{Args: args, Hosts: labHosts}
+		if strings.HasSuffix(t.Name(), "Source") {
+			env.Source = netip.MustParseAddr("127.0.0.2")
+		}
+		return env
+	})
+}
