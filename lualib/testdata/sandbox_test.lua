@@ -54,7 +54,6 @@ function TestRequireRefusesPaths()
   end
 end
 function TestHostMetatablesProtected()
-  if not socket.tcp then return end
   local s = socket.tcp()
   assert(getmetatable(s) == "locked")
   assert(not pcall(setmetatable, s, {}))
