@@ -51,7 +51,7 @@ the capture could not be evaluated.`,
 				}
 				return fmt.Errorf("could not evaluate: %w", err)
 			}
-			art := runner.Artifacts{Capture: args[1], Output: output}
+			art := runner.Artifacts{Capture: args[1], Output: output, Submission: args[1]}
 			res, err := runner.Evaluate(cmd.Context(), lab, art)
 			if err != nil {
 				return fmt.Errorf("could not evaluate: %w", err)

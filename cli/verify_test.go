@@ -81,12 +81,13 @@ func TestVerify(t *testing.T) {
 		t.Error("colour in a report that is not on a terminal")
 	}
 	var res struct {
-		Version int
-		Status  string
-		Score   float64
+		Version    int
+		Status     string
+		Score      float64
+		Submission struct{ SHA256 string }
 	}
 	b, err := os.ReadFile(jsonPath)
-	if err != nil || json.Unmarshal(b, &res) != nil || res.Version != 1 || res.Status != "failed" || res.Score != 8 {
+	if err != nil || json.Unmarshal(b, &res) != nil || res.Version != 1 || res.Status != "failed" || res.Score != 8 || len(res.Submission.SHA256) != 64 {
 		t.Errorf("json report: %v %+v", err, res)
 	}
 	if b, err := os.ReadFile(junitPath); err != nil || !bytes.Contains(b, []byte("<testsuites")) {
