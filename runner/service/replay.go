@@ -1,10 +1,18 @@
 package service
 
 import (
+	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/netip"
+	"path/filepath"
+	"strconv"
+
+	"github.com/wirelab-dev/wirelab/capture"
 )
 
 func validateReplay(spec Spec) []error {
@@ -18,6 +26,160 @@ func validateReplay(spec Spec) []error {
 	return errs
 }
 
+// turn is what one side said before the other answered.
+type turn struct {
+	server bool
+	data   []byte
+}
+
+// conversation is the recorded TCP conversation a replay service serves.
+type conversation struct {
+	turns       []turn
+	serverFirst bool // the server closed first (HTTP/1.0, a banner that hangs up)
+}
+
+func first(p *capture.Packet, name string) string {
+	if s := p.Strings(name); len(s) > 0 {
+		return s[0]
+	}
+	return ""
+}
+
+func endpoint(p *capture.Packet) string {
+	addr := first(p, "ip.src")
+	if addr == "" {
+		addr = first(p, "ipv6.src")
+	}
+	return addr + "|" + first(p, "tcp.srcport")
+}
+
+// loadConversation reads stream from the capture at path.
+func loadConversation(path string, stream int) (*conversation, error) {
+	pkts, err := capture.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	want := strconv.Itoa(stream)
+	var mine []*capture.Packet
+	for _, p := range pkts {
+		if first(p, "tcp.stream") == want {
+			mine = append(mine, p)
+		}
+	}
+	if len(mine) == 0 {
+		return nil, fmt.Errorf("capture %q has no tcp.stream %d", filepath.Base(path), stream)
+	}
+	// The server is the side the first SYN went to; without a handshake in the
+	// capture, the side with the lower port.
+	var server string
+	for _, p := range mine {
+		if first(p, "tcp.flags.syn") == "1" && first(p, "tcp.flags.ack") == "0" {
+			server = first(p, "ip.dst") + first(p, "ipv6.dst") + "|" + first(p, "tcp.dstport")
+			break
+		}
+	}
+	if server == "" {
+		a, _ := strconv.Atoi(first(mine[0], "tcp.srcport"))
+		b, _ := strconv.Atoi(first(mine[0], "tcp.dstport"))
+		server = endpoint(mine[0])
+		if b < a {
+			server = first(mine[0], "ip.dst") + first(mine[0], "ipv6.dst") + "|" + first(mine[0], "tcp.dstport")
+		}
+	}
+	c := &conversation{}
+	seen := map[string]bool{}
+	finSeen := false
+	for _, p := range mine {
+		isServer := endpoint(p) == server
+		if first(p, "tcp.flags.fin") == "1" && !finSeen {
+			finSeen = true
+			c.serverFirst = isServer
+		}
+		payload := first(p, "tcp.payload")
+		if payload == "" {
+			continue
+		}
+		// A retransmission repeats a segment's sequence number: serve it once.
+		key := fmt.Sprintf("%v|%s", isServer, first(p, "tcp.seq_raw"))
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		data, err := hex.DecodeString(payload)
+		if err != nil {
+			continue
+		}
+		if n := len(c.turns); n > 0 && c.turns[n-1].server == isServer {
+			c.turns[n-1].data = append(c.turns[n-1].data, data...)
+		} else {
+			c.turns = append(c.turns, turn{server: isServer, data: data})
+		}
+	}
+	if len(c.turns) == 0 {
+		return nil, fmt.Errorf("tcp.stream %d of capture %q carries no data", stream, filepath.Base(path))
+	}
+	return c, nil
+}
+
+// terminator is how a recorded client turn ends, when it ends a line or an
+// HTTP header block: a live client's turn may differ in length (another Host
+// header, another User-Agent) but ends the same way.
+func terminator(b []byte) []byte {
+	for _, t := range [][]byte{[]byte("\r\n\r\n"), []byte("\n\n"), []byte("\r\n"), []byte("\n")} {
+		if bytes.HasSuffix(b, t) {
+			return t
+		}
+	}
+	return nil
+}
+
 func startReplay(ctx context.Context, spec Spec, env *Env, ap netip.AddrPort) (Service, error) {
-	return nil, errors.New("replay services are not implemented yet")
+	path := spec.Capture
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(env.LabDir, path)
+	}
+	conv, err := loadConversation(path, spec.Stream)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := listenTCP(ap)
+	if err != nil {
+		return nil, err
+	}
+	return serveTCP(ctx, ln, env, func(ctx context.Context, c net.Conn) {
+		env.log(spec.Name, "connection from %s", c.RemoteAddr())
+		var pending []byte // bytes the client sent beyond the turn they answered
+		buf := make([]byte, 32<<10)
+		for i, t := range conv.turns {
+			if t.server {
+				if _, err := c.Write(t.data); err != nil {
+					return
+				}
+				continue
+			}
+			term := terminator(t.data)
+			for {
+				if len(pending) >= len(t.data) {
+					pending = pending[len(t.data):]
+					break
+				}
+				if term != nil {
+					if j := bytes.Index(pending, term); j >= 0 {
+						pending = pending[j+len(term):]
+						break
+					}
+				}
+				n, err := c.Read(buf)
+				pending = append(pending, buf[:n]...)
+				if err != nil {
+					env.log(spec.Name, "client left before turn %d of %d", i+1, len(conv.turns))
+					return
+				}
+			}
+		}
+		if conv.serverFirst {
+			return // closing the connection, as the recorded server did
+		}
+		io.Copy(io.Discard, c)
+	}), nil
 }

@@ -2,12 +2,15 @@ package service
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -218,5 +221,68 @@ func TestValidate(t *testing.T) {
 		if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
 			t.Errorf("%+v:\ngot  %q\nwant %q", tt.spec, got, tt.want)
 		}
+	}
+}
+
+// corpus returns the shared capture corpus beside the repository.
+func corpus(t *testing.T, rel string) string {
+	t.Helper()
+	dir, _ := filepath.Abs(".")
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test")
+		}
+		dir = parent
+	}
+	p := filepath.Join(dir, "..", "shared", "corpus", rel)
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("corpus: %v", err)
+		}
+		t.Skipf("corpus: %v", err)
+	}
+	return p
+}
+
+func TestReplay(t *testing.T) {
+	pcap := corpus(t, "captures/http-get.pcap")
+	conv, err := loadConversation(pcap, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(conv.turns) != 2 || conv.turns[0].server || !conv.turns[1].server {
+		t.Fatalf("turns: %d", len(conv.turns))
+	}
+	s, _ := start(t, Spec{Name: "web", Kind: "replay", Capture: pcap, Stream: 0})
+	tests := []struct {
+		name, request string
+	}{
+		{"as recorded", string(conv.turns[0].data)},
+		{"another client", "GET /index.html HTTP/1.1\r\nHost: www.example.com\r\nUser-Agent: lua\r\n\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := net.Dial("tcp", s.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(5 * time.Second))
+			fmt.Fprint(c, tt.request)
+			got, err := io.ReadAll(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, conv.turns[1].data) {
+				t.Errorf("got %q\nwant %q", got, conv.turns[1].data)
+			}
+		})
+	}
+	if _, err := Start(context.Background(), Spec{Name: "r", Kind: "replay", Listen: "127.0.0.1:0", Capture: pcap, Stream: 7}, &Env{}); err == nil || !strings.Contains(err.Error(), "has no tcp.stream 7") {
+		t.Errorf("stream 7: %v", err)
 	}
 }
