@@ -54,6 +54,18 @@ func buildCapture(t testing.TB, segs []seg) string {
 			ip.SrcIP, ip.DstIP = ip.DstIP, ip.SrcIP
 			tcp.SrcPort, tcp.DstPort = tcp.DstPort, tcp.SrcPort
 		}
+		if s.flags == "U" { // a UDP datagram between the same ports
+			ip.Protocol = layers.IPProtocolUDP
+			udp := &layers.UDP{SrcPort: layers.UDPPort(tcp.SrcPort), DstPort: layers.UDPPort(tcp.DstPort)}
+			udp.SetNetworkLayerForChecksum(ip)
+			buf := gopacket.NewSerializeBuffer()
+			if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
+				eth, ip, udp, gopacket.Payload(s.payload)); err != nil {
+				t.Fatal(err)
+			}
+			writeSeg(t, w, iface, start.Add(s.at), buf.Bytes())
+			continue
+		}
 		tcp.SYN = strings.Contains(s.flags, "S")
 		tcp.ACK = strings.Contains(s.flags, "A")
 		tcp.FIN = strings.Contains(s.flags, "F")
@@ -65,18 +77,22 @@ func buildCapture(t testing.TB, segs []seg) string {
 			eth, ip, tcp, gopacket.Payload(s.payload)); err != nil {
 			t.Fatal(err)
 		}
-		data := buf.Bytes()
-		fr := capture.Frame{Data: data, LinkType: layers.LinkTypeEthernet}
-		fr.Info.Timestamp = start.Add(s.at)
-		fr.Info.CaptureLength, fr.Info.Length = len(data), len(data)
-		if err := w.WriteFrame(iface, fr); err != nil {
-			t.Fatal(err)
-		}
+		writeSeg(t, w, iface, start.Add(s.at), buf.Bytes())
 	}
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	return path
+}
+
+func writeSeg(t testing.TB, w *capture.Writer, iface int, at time.Time, data []byte) {
+	t.Helper()
+	fr := capture.Frame{Data: data, LinkType: layers.LinkTypeEthernet}
+	fr.Info.Timestamp = at
+	fr.Info.CaptureLength, fr.Info.Length = len(data), len(data)
+	if err := w.WriteFrame(iface, fr); err != nil {
+		t.Fatal(err)
+	}
 }
 
 const ms = time.Millisecond
@@ -194,5 +210,56 @@ func TestSequenceBuiltCaptures(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSequenceUDPAndSameStream: UDP steps stay in one udp.stream by default;
+// same_stream: false lets steps come from different conversations.
+func TestSequenceUDPAndSameStream(t *testing.T) {
+	pcap := buildCapture(t, []seg{
+		{0, 5001, true, "U", 0, 0, "query one"},
+		{1 * ms, 5002, true, "U", 0, 0, "query two"},
+		{2 * ms, 5002, false, "U", 0, 0, "answer two"},
+		{3 * ms, 40000, true, "S", 1, 0, ""},
+	})
+	lab := loadText(t, `lab: udp
+checks:
+  - name: query then answer
+    sequence:
+      - udp.dstport == 80
+      - udp.srcport == 80
+  - name: first query answered
+    sequence:
+      - udp.dstport == 80 && udp.srcport == 5001
+      - udp.srcport == 80
+  - name: first query, any answer
+    same_stream: false
+    sequence:
+      - udp.dstport == 80 && udp.srcport == 5001
+      - udp.srcport == 80
+  - name: mixed protocols span streams
+    sequence:
+      - udp.dstport == 80
+      - tcp.flags.syn == 1
+`, nil)
+	res := evalLab(t, lab, Artifacts{Capture: pcap})
+	want := []struct {
+		status   string
+		evidence []int
+		msg      string
+	}{
+		{CheckPass, []int{2, 3}, "in udp.stream 1"},
+		{CheckFail, []int{1}, "matched 1 of 2 steps (frame 1 in udp.stream 0)"},
+		{CheckPass, []int{1, 3}, "all 2 steps matched: frames 1, 3"},
+		{CheckPass, []int{1, 4}, "frames 1, 4"},
+	}
+	for i, w := range want {
+		c := res.Checks[i]
+		if c.Status != w.status || !reflect.DeepEqual(c.Evidence, w.evidence) || !strings.Contains(c.Message, w.msg) {
+			t.Errorf("%s: %s %v %q, want %s %v %q", c.Name, c.Status, c.Evidence, c.Message, w.status, w.evidence, w.msg)
+		}
+	}
+	if !lab.Checks[0].SameStream || lab.Checks[2].SameStream || lab.Checks[3].SameStream {
+		t.Errorf("same_stream: %v %v %v", lab.Checks[0].SameStream, lab.Checks[2].SameStream, lab.Checks[3].SameStream)
 	}
 }
