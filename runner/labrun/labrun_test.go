@@ -52,6 +52,7 @@ func TestLabs(t *testing.T) {
 		{"services", -1},
 		{"outside", -1},
 		{"sockets", -1},
+		{"lua", -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lab, func(t *testing.T) {

@@ -107,8 +107,3 @@ func countFDs(dir *os.File) int {
 	names, _ := dir.Readdirnames(-1)
 	return len(names)
 }
-
-// luaService returns how the worker starts lua services.
-func luaService(cfg *Config, hosts map[string]netip.Addr) service.LuaStarter {
-	return nil // lualib does not yet expose wrapping a connection as a socket
-}

@@ -124,7 +124,8 @@ func work(cfg *Config, send func(status)) Exit {
 	defer stopRun(nil)
 
 	var svcConns atomic.Int64
-	senv := &service.Env{LabDir: cfg.LabDir, Hosts: hosts, Log: svcLog, Lua: luaService(cfg, hosts), Conns: &svcConns}
+	senv := &service.Env{LabDir: cfg.LabDir, Hosts: hosts, Log: svcLog, Conns: &svcConns}
+	senv.Lua = luaService(cfg, hosts, &svcConns, svcLog)
 	var services []service.Service
 	defer func() {
 		for i := len(services) - 1; i >= 0; i-- {

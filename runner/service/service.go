@@ -29,17 +29,11 @@ type Env struct {
 	Conns *atomic.Int64
 }
 
-// LuaStarter loads a lua service's script and returns its handler. The
-// handler is called once per TCP connection (conn is a net.Conn) or per UDP
-// datagram, concurrently.
-type LuaStarter func(ctx context.Context, spec Spec, script string) (LuaHandler, error)
-
-// LuaHandler runs the script's handle(conn) for one connection or datagram.
-type LuaHandler interface {
-	HandleConn(ctx context.Context, c net.Conn) error
-	HandleDatagram(ctx context.Context, pc net.PacketConn, from net.Addr, data []byte) error
-	Close() error
-}
+// LuaStarter starts a lua service: the script's handle(conn) called for each
+// TCP connection or UDP datagram on listen, with the same socket API as
+// submissions. It returns once the service is listening. The sandbox provides
+// it, so that this package does not depend on lualib.
+type LuaStarter func(ctx context.Context, spec Spec, script string, listen netip.AddrPort) (Service, error)
 
 func (e *Env) log(svc, format string, args ...any) {
 	if e != nil && e.Log != nil {
