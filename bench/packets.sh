@@ -1,0 +1,94 @@
+#!/bin/sh
+# bench/packets.sh — the packet engine on a synthetic HTTP capture, against
+# tshark and tcpdump: how fast `wirelab packets --count` filters N packets with
+# an L2–L4 filter and with an HTTP filter, next to `tshark -Y ... | wc -l` and
+# `tcpdump -r ... | wc -l` on the same file. Checks first that all three count
+# the same packets. wirelab runs on one core (GOMAXPROCS=1, taskset when
+# present). Uses hyperfine when installed.
+# Usage: bench/packets.sh [packets] [runs]   (defaults 500000 and 5)
+set -eu
+n=${1:-500000}
+runs=${2:-5}
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+go build -o "$tmp/wirelab" .
+go build -o "$tmp/httpgen" ./bench/httpgen
+"$tmp/httpgen" -n "$n" -o "$tmp/http.pcap"
+pcap=$tmp/http.pcap
+packets=$("$tmp/wirelab" packets "$pcap" --count)
+echo "capture: $packets packets, $(du -m "$pcap" | cut -f1) MiB (bench/httpgen)"
+
+l4='tcp.port == 80 && tcp.flags.syn == 1'
+http='http.response.code == 200'
+bpf='tcp port 80 and tcp[tcpflags] & tcp-syn != 0'
+
+one=""
+command -v taskset >/dev/null && one="taskset -c 0"
+wl="env GOMAXPROCS=1 $one $tmp/wirelab packets $pcap --count"
+have_tshark=$(command -v tshark >/dev/null && echo y || echo n)
+have_tcpdump=$(command -v tcpdump >/dev/null && echo y || echo n)
+
+# Same answers first. -n everywhere: no name lookups.
+w4=$($wl -Y "$l4")
+wh=$($wl -Y "$http")
+echo "matches: L2-L4 filter $w4, HTTP filter $wh (wirelab)"
+if [ "$have_tshark" = y ]; then
+	t4=$(tshark -n -r "$pcap" -Y "$l4" 2>/dev/null | wc -l)
+	th=$(tshark -n -r "$pcap" -Y "$http" 2>/dev/null | wc -l)
+	echo "matches: L2-L4 filter $t4, HTTP filter $th (tshark)"
+	[ "$t4" = "$w4" ] && [ "$th" = "$wh" ] || { echo "error: wirelab and tshark disagree" >&2; exit 1; }
+fi
+if [ "$have_tcpdump" = y ]; then
+	d4=$(tcpdump -n -r "$pcap" "$bpf" 2>/dev/null | wc -l)
+	echo "matches: L2-L4 filter $d4 (tcpdump)"
+	[ "$d4" = "$w4" ] || { echo "error: wirelab and tcpdump disagree" >&2; exit 1; }
+fi
+
+# time NAME COMMAND: median seconds of COMMAND, through hyperfine when present.
+time_cmd() {
+	if command -v hyperfine >/dev/null; then
+		hyperfine --warmup 1 --runs "$runs" --export-json "$tmp/h.json" -n "$1" "$2" >&2
+		python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$tmp/h.json"
+	else
+		python3 - "$2" "$runs" <<'PY'
+import subprocess, sys, time
+cmd, runs = sys.argv[1], int(sys.argv[2])
+ts = []
+for _ in range(runs):
+    t = time.perf_counter(); subprocess.run(cmd, shell=True, check=True, stdout=subprocess.DEVNULL); ts.append(time.perf_counter() - t)
+ts.sort(); print("%.4f" % ts[len(ts) // 2])
+PY
+	fi
+}
+
+results=$tmp/results
+: >"$results"
+row() { # filter tool seconds
+	echo "$1 $2 $3" >>"$results"
+}
+row l4 wirelab "$(time_cmd wirelab-l4 "$wl -Y '$l4'")"
+row http wirelab "$(time_cmd wirelab-http "$wl -Y '$http'")"
+if [ "$have_tshark" = y ]; then
+	row l4 tshark "$(time_cmd tshark-l4 "tshark -n -r $pcap -Y '$l4' | wc -l")"
+	row http tshark "$(time_cmd tshark-http "tshark -n -r $pcap -Y '$http' | wc -l")"
+fi
+if [ "$have_tcpdump" = y ]; then
+	row l4 tcpdump "$(time_cmd tcpdump-l4 "tcpdump -n -r $pcap '$bpf' 2>/dev/null | wc -l")"
+fi
+
+echo
+echo "packets: $packets"
+python3 - "$results" "$packets" <<'PY'
+import sys
+rows = [l.split() for l in open(sys.argv[1])]
+n = int(sys.argv[2])
+names = {"l4": "L2-L4  tcp.port == 80 && tcp.flags.syn == 1", "http": "HTTP   http.response.code == 200"}
+ours = {f: float(s) for f, t, s in rows if t == "wirelab"}
+print("| filter | tool | seconds (median) | packets/s | time vs wirelab |")
+print("| --- | --- | ---: | ---: | ---: |")
+for f, t, s in rows:
+    s = float(s)
+    print("| %s | %s | %.3f | %s | %s |" % (names[f], t, s, format(int(n / s), ",") if s > 0 else "-", "%.1f×" % (s / ours[f]) if ours.get(f) else "-"))
+PY
