@@ -46,13 +46,17 @@ func TestLabs(t *testing.T) {
 	needRoot(t)
 	tests := []struct {
 		lab     string
-		packets int // frames in the capture; -1: any
+		packets int    // frames in the capture; -1: any
+		status  string // "": passed
+		events  string // events.jsonl contains it
 	}{
-		{"http", 10}, // handshake, request, ack, response, ack, FIN, FIN, ack
-		{"services", -1},
-		{"outside", -1},
-		{"sockets", -1},
-		{"lua", -1},
+		{"http", 10, "", ""}, // handshake, request, ack, response, ack, FIN, FIN, ack
+		{"services", -1, "", ""},
+		{"outside", -1, "", ""},
+		{"sockets", -1, "", ""},
+		{"lua", -1, "", ""},
+		{"replay", -1, "", ""},
+		{"killed", -1, runner.StatusTimeout, "about to hang"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lab, func(t *testing.T) {
@@ -61,7 +65,11 @@ func TestLabs(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := run.Result
-			if !res.Passed() || res.Score != res.MaxScore {
+			want := tt.status
+			if want == "" {
+				want = runner.StatusPassed
+			}
+			if res.Status != want || res.Score != res.MaxScore {
 				rep, _ := os.ReadFile(filepath.Join(run.Dir, ReportFile))
 				out, _ := os.ReadFile(filepath.Join(run.Dir, sandbox.OutputFile))
 				t.Fatalf("status %s, score %v of %v\n%s\noutput:\n%s", res.Status, res.Score, res.MaxScore, rep, out)
@@ -70,6 +78,10 @@ func TestLabs(t *testing.T) {
 				if _, err := os.Stat(filepath.Join(run.Dir, f)); err != nil {
 					t.Errorf("artifact: %v", err)
 				}
+			}
+			ev, _ := os.ReadFile(filepath.Join(run.Dir, sandbox.EventsFile))
+			if !strings.Contains(string(ev), tt.events) {
+				t.Errorf("events.jsonl has no %q:\n%s", tt.events, ev)
 			}
 			pkts, err := capture.ReadFile(filepath.Join(run.Dir, sandbox.CaptureFile))
 			if err != nil {
