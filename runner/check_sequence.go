@@ -23,8 +23,11 @@ type seqAttempt struct {
 const maxContext = 16
 
 // sequenceCheck finds the steps in order. Each step's filter runs once per
-// packet; the matches are kept per stream, so each attempt (one per packet
-// matching the first step) costs a binary search per step.
+// packet and the matches are kept per stream; a backward pass marks the
+// matches from which the rest of the sequence can still be completed within
+// the steps' time limits, so the search is a binary search per step and
+// start, never a backtracking one. The earliest start whose earliest
+// completion also fits the check's within wins.
 func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
 	pkts, steps := ev.pkts, c.Steps
 	stream := make([]int, len(pkts))
@@ -75,21 +78,60 @@ func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
 		}
 		return a
 	}
+	// feasible[s] keeps, per stream, the packets matching step s from which
+	// steps s+1... can still be completed within their time limits. The
+	// earliest feasible packet after a step's packet is the best next one: any
+	// later one is further away.
+	feasible := make([]map[int][]int, len(steps))
+	feasible[len(steps)-1] = lists[len(steps)-1]
+	for s := len(steps) - 2; s >= 0; s-- {
+		feasible[s] = map[int][]int{}
+		for st, l := range lists[s] {
+			next := feasible[s+1][st]
+			for _, j := range l {
+				x := searchAfter(next, j)
+				if x == len(next) {
+					continue
+				}
+				if w := steps[s+1].Within; w > 0 && pkts[next[x]].Time.Sub(pkts[j].Time) > w {
+					continue
+				}
+				feasible[s][st] = append(feasible[s][st], j)
+			}
+		}
+	}
+	// The earliest start whose earliest completion fits the check's within wins.
+	var firsts []int
+	for _, l := range feasible[0] {
+		firsts = append(firsts, l...)
+	}
+	sort.Ints(firsts)
+	for _, i0 := range firsts {
+		path := []int{i0}
+		for s := 1; s < len(steps); s++ {
+			l := feasible[s][stream[i0]]
+			path = append(path, l[searchAfter(l, path[s-1])])
+		}
+		if c.Within > 0 && pkts[path[len(path)-1]].Time.Sub(pkts[i0].Time) > c.Within {
+			continue
+		}
+		cr.Status = CheckPass
+		cr.Message = fmt.Sprintf("all %d steps matched: %s%s", len(steps), ev.frames(path), ev.inStream(c, stream[i0]))
+		for k, i := range path {
+			cr.Evidence = append(cr.Evidence, pkts[i].Number)
+			cr.Packets = append(cr.Packets, view(pkts[i], fmt.Sprintf("step %d", k+1)))
+		}
+		return
+	}
+
+	// No match: explain the attempt (earliest first match at every step) that
+	// got furthest.
 	var best *seqAttempt
 	for _, i0 := range starts {
 		if ev.ctx.Err() != nil {
 			break
 		}
 		a := try(i0)
-		if a.broke == len(steps) && !a.slow {
-			cr.Status = CheckPass
-			cr.Message = fmt.Sprintf("all %d steps matched: %s%s", len(steps), ev.frames(a.matched), ev.inStream(c, a.stream))
-			for k, i := range a.matched {
-				cr.Evidence = append(cr.Evidence, pkts[i].Number)
-				cr.Packets = append(cr.Packets, view(pkts[i], fmt.Sprintf("step %d", k+1)))
-			}
-			return
-		}
 		if best == nil || a.broke > best.broke {
 			b := a
 			best = &b

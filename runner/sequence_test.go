@@ -263,3 +263,26 @@ checks:
 		t.Errorf("same_stream: %v %v %v", lab.Checks[0].SameStream, lab.Checks[2].SameStream, lab.Checks[3].SameStream)
 	}
 }
+
+// TestSequenceWithinNeedsLaterStep: the first packet matching step 2 leaves
+// step 3 too far away, a later one does not; the sequence passes with it.
+func TestSequenceWithinNeedsLaterStep(t *testing.T) {
+	pcap := buildCapture(t, []seg{
+		{0, 40000, true, "S", 1, 0, ""},
+		{1 * ms, 40000, true, "PA", 2, 10, "first"},
+		{50 * ms, 40000, true, "PA", 7, 10, "second"},
+		{51 * ms, 40000, false, "PA", 10, 13, "answer"},
+	})
+	lab := loadText(t, `lab: within
+checks:
+  - name: answer soon after a request
+    sequence:
+      - tcp.flags.syn == 1
+      - tcp.dstport == 80 && tcp.len > 0
+      - {match: tcp.srcport == 80 && tcp.len > 0, within: 10ms}
+`, nil)
+	c := evalLab(t, lab, Artifacts{Capture: pcap}).Checks[0]
+	if c.Status != CheckPass || !reflect.DeepEqual(c.Evidence, []int{1, 3, 4}) {
+		t.Errorf("%s %v: %s", c.Status, c.Evidence, c.Message)
+	}
+}
