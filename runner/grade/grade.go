@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"time"
 
 	"github.com/wirelab-dev/wirelab/runner"
 )
@@ -273,6 +272,9 @@ func writeAtomic(path string, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
 		err = os.Rename(tmp.Name(), path)
 	}
 	if err != nil {
@@ -288,6 +290,3 @@ func readJSON(path string, v any) error {
 	}
 	return json.Unmarshal(b, v)
 }
-
-// elapsed is how long a row's run took, for progress lines.
-func elapsed(r *Row) time.Duration { return time.Duration(r.Duration * float64(time.Second)) }

@@ -42,11 +42,14 @@ type Totals struct {
 
 // Row is one student's line in the summary.
 type Row struct {
-	Student  string      `json:"student"`
-	Score    float64     `json:"score"`
-	MaxScore float64     `json:"max_score"`
-	Status   string      `json:"status"`
-	Reason   string      `json:"reason,omitempty"`
+	Student  string  `json:"student"`
+	Score    float64 `json:"score"`
+	MaxScore float64 `json:"max_score"`
+	Status   string  `json:"status"`
+	Reason   string  `json:"reason,omitempty"`
+	// Ended names how the submission ended when it did not end normally:
+	// error, timeout, memory, output, sockets, crash.
+	Ended    string      `json:"ended,omitempty"`
 	Duration float64     `json:"duration"` // seconds the submission ran
 	Checks   []CheckCell `json:"checks"`
 	Flaky    []Flake     `json:"flaky,omitempty"`
@@ -68,7 +71,7 @@ type Flake struct {
 }
 
 func rowOf(id string, res *runner.Result, flaky []Flake) Row {
-	r := Row{Student: id, Score: res.Score, MaxScore: res.MaxScore, Status: res.Status, Reason: res.Reason,
+	r := Row{Student: id, Score: res.Score, MaxScore: res.MaxScore, Status: res.Status, Reason: res.Reason, Ended: res.Exit.Reason,
 		Duration: time.Duration(res.Duration).Seconds(), Flaky: flaky}
 	for _, c := range res.Checks {
 		r.Checks = append(r.Checks, CheckCell{Name: c.Name, Status: c.Status, Points: c.Points, MaxPoints: c.MaxPoints, Message: c.Message})

@@ -1,0 +1,254 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/grade"
+	"github.com/wirelab-dev/wirelab/runner/report"
+)
+
+func init() { register(newGradeCmd) }
+
+func newGradeCmd() *cobra.Command {
+	var (
+		jobs       int
+		out        string
+		force      bool
+		repeat     int
+		shard      string
+		isolation  string
+		gradescope bool
+		gsSub      string
+		gsResults  string
+	)
+	cmd := &cobra.Command{
+		Use:   "grade LAB SUBMISSION...",
+		Short: "Grade a class: every submission in its own sandbox, in parallel, resumably",
+		Long: `Grade many submissions of one lab. A SUBMISSION is a .lua file, a folder holding
+the lab's submission file (or main.lua), or a folder of those, one per student; the
+student id is the file or folder name.
+
+Each student gets a folder in --out with result.json, capture.pcapng, output.txt
+and report.txt; the class gets summary.csv, summary.json and junit.xml. Running
+again regrades only students whose submission or lab changed (--force regrades
+all); an interrupted batch loses at most the students in flight.
+
+Gradescope: put "wirelab grade LAB --gradescope" in run_autograder. It grades
+/autograder/submission and writes /autograder/results/results.json.
+
+Exit status: 0 every student was graded (whatever their scores), 2 some could not
+be graded (the machine or the lab is at fault; run again to retry).`,
+		Example: `  wirelab grade labs/http-client submissions/ --out grades/
+  wirelab grade labs/http-client alice.lua bob/ --jobs 4
+  wirelab grade labs/http-client submissions/ --shard 2/4 --out shard2/ && wirelab merge shard*/ --out grades/
+  wirelab grade labs/http-client --gradescope`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("grade needs a LAB (a lab folder or its lab.yaml)")
+			}
+			iso, err := parseIsolation(isolation)
+			if err != nil {
+				return usageError{err}
+			}
+			lab, err := runner.Load(args[0])
+			if err != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), err)
+				return exitCode(ExitError)
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			if gradescope {
+				return runGradescope(ctx, cmd, lab, iso, gsSub, gsResults, args[1:])
+			}
+			if len(args) < 2 {
+				return usagef("grade needs at least one SUBMISSION after the lab")
+			}
+			subs, err := grade.Discover(args[1:], filepath.Base(lab.Submission.File))
+			if err != nil {
+				return err
+			}
+			sh := grade.Shard{}
+			if shard != "" {
+				if sh, err = grade.ParseShard(shard); err != nil {
+					return usageError{err}
+				}
+			}
+			if out == "" {
+				out = "grades-" + lab.ID
+			}
+			prog := newProgress(cmd.ErrOrStderr())
+			sum, err := grade.Grade(ctx, lab, subs, grade.Options{
+				Out: out, Jobs: jobs, Force: force, Repeat: repeat, Shard: sh,
+				Run:      labRunner(iso),
+				Progress: prog.event,
+			})
+			prog.finish()
+			if err != nil {
+				return err
+			}
+			return printGradeSummary(cmd.OutOrStdout(), sum, out, prog.reused)
+		},
+	}
+	f := cmd.Flags()
+	f.IntVarP(&jobs, "jobs", "j", 0, "submissions graded at once (default: the number of CPUs)")
+	f.StringVarP(&out, "out", "o", "", "output folder (default: grades-LABID)")
+	f.BoolVar(&force, "force", false, "regrade every student, even those whose stored result is current")
+	f.IntVar(&repeat, "repeat", 1, "grade each submission N times and report checks whose outcome changed (flakiness guard)")
+	f.StringVar(&shard, "shard", "", "grade only slice K of N of the class (K/N, e.g. 2/4); combine shards with 'wirelab merge'")
+	f.StringVar(&isolation, "isolation", "auto", "auto, namespace or none (none runs unisolated on the host's loopback: never for untrusted code)")
+	f.BoolVar(&gradescope, "gradescope", false, "Gradescope autograder mode: grade one submission folder, write Gradescope's results.json")
+	f.StringVar(&gsSub, "gradescope-submission", "/autograder/submission", "submission folder in --gradescope mode")
+	f.StringVar(&gsResults, "gradescope-results", "/autograder/results/results.json", "results file in --gradescope mode")
+	return cmd
+}
+
+// printGradeSummary prints the class totals and where the files are.
+func printGradeSummary(w io.Writer, sum *grade.Summary, out string, reused int) error {
+	t := map[string]int{}
+	ungraded := 0
+	for _, r := range sum.Students {
+		t[r.Status]++
+		if r.Status == runner.StatusError && len(r.Checks) == 0 {
+			ungraded++
+		}
+	}
+	kept := ""
+	if reused > 0 {
+		kept = fmt.Sprintf(" (%d kept from an earlier run)", reused)
+	}
+	fmt.Fprintf(w, "graded %d submissions%s: %d passed, %d failed, %d error, %d timeout\n",
+		len(sum.Students), kept, t[runner.StatusPassed], t[runner.StatusFailed], t[runner.StatusError], t[runner.StatusTimeout])
+	for _, r := range sum.Students {
+		for _, f := range r.Flaky {
+			fmt.Fprintf(w, "flaky: %s: check %q: %s\n", r.Student, f.Check, strings.Join(f.Outcomes, ", "))
+		}
+	}
+	fmt.Fprintf(w, "summary: %s\n", filepath.Join(out, grade.SummaryCSV))
+	if ungraded > 0 {
+		fmt.Fprintf(w, "%d submissions could not be graded (see above); run the same command again to retry them\n", ungraded)
+		return exitCode(ExitError)
+	}
+	return nil
+}
+
+// progress shows a batch's progress: a live bar on a terminal, else one plain
+// line per student.
+type progress struct {
+	w      io.Writer
+	tty    bool
+	start  time.Time
+	counts map[string]int
+	reused int
+	last   int
+}
+
+func newProgress(w io.Writer) *progress {
+	return &progress{w: w, tty: isTerminal(w), start: time.Now(), counts: map[string]int{}}
+}
+
+func (p *progress) event(ev grade.Event) {
+	if ev.Row == nil {
+		return
+	}
+	r := ev.Row
+	p.counts[r.Status]++
+	if ev.Reused {
+		p.reused++
+	}
+	if !p.tty {
+		note := ""
+		switch {
+		case ev.Reused:
+			note = "  (kept)"
+		case r.Ended != "" && r.Ended != "timeout":
+			note = "  ended: " + r.Ended
+		case r.Reason != "":
+			note = "  " + r.Reason
+		}
+		fmt.Fprintf(p.w, "[%*d/%d] %s %s/%s %s%s\n", len(fmt.Sprint(ev.Total)), ev.Done, ev.Total,
+			r.Student, num(r.Score), num(r.MaxScore), r.Status, note)
+		return
+	}
+	const width = 30
+	fill := width * ev.Done / max(ev.Total, 1)
+	left := "?"
+	if ev.Done > 0 {
+		per := time.Since(p.start) / time.Duration(ev.Done)
+		left = (per * time.Duration(ev.Total-ev.Done)).Round(time.Second).String()
+	}
+	line := fmt.Sprintf("\r[%s%s] %d/%d  passed %d  failed %d  error %d  timeout %d  %s left ",
+		strings.Repeat("=", fill), strings.Repeat(" ", width-fill), ev.Done, ev.Total,
+		p.counts[runner.StatusPassed], p.counts[runner.StatusFailed], p.counts[runner.StatusError], p.counts[runner.StatusTimeout], left)
+	fmt.Fprint(p.w, line)
+	p.last = len(line)
+}
+
+func (p *progress) finish() {
+	if p.tty && p.last > 0 {
+		fmt.Fprintln(p.w)
+	}
+}
+
+func num(f float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".")
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// runGradescope grades the one submission Gradescope mounts and writes its
+// results.json.
+func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso string, subDir, results string, extra []string) error {
+	if len(extra) > 0 {
+		return usagef("--gradescope reads the submission from --gradescope-submission, not from arguments")
+	}
+	subs, err := grade.Discover([]string{subDir}, filepath.Base(lab.Submission.File))
+	if err != nil {
+		return err
+	}
+	if len(subs) != 1 {
+		return fmt.Errorf("gradescope submission %q holds %d submissions; want one (%s or main.lua)", subDir, len(subs), filepath.Base(lab.Submission.File))
+	}
+	dir, err := os.MkdirTemp("", "wirelab-gradescope-")
+	if err != nil {
+		return err
+	}
+	res, err := labRunner(iso)(ctx, lab, subs[0].Entry, dir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(results), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(results)
+	if err != nil {
+		return err
+	}
+	if err := report.Write(f, "gradescope", res); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "%s: %s/%s (%s); artifacts in %s\n", results, num(res.Score), num(res.MaxScore), res.Status, dir)
+	return nil
+}

@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wirelab-dev/wirelab/runner/grade"
+)
+
+func init() { register(newMergeCmd) }
+
+func newMergeCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "merge DIR...",
+		Short: "Combine the output folders of sharded 'wirelab grade --shard' runs into one class summary",
+		Long: `Combine the output folders of 'wirelab grade --shard K/N' runs into one class
+summary (summary.csv, summary.json, junit.xml in --out), identical to what a single
+'wirelab grade' of the whole class writes. A student found in two folders is an
+error: shards never overlap.`,
+		Example: `  wirelab merge shard1/ shard2/ shard3/ --out grades/`,
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usagef("merge needs --out DIR for the combined summary")
+			}
+			sum, err := grade.Collect(args)
+			if err != nil {
+				return err
+			}
+			if len(sum.Students) == 0 {
+				return fmt.Errorf("no student results (*/%s) in %v", grade.ResultFile, args)
+			}
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return err
+			}
+			if err := sum.Write(out); err != nil {
+				return err
+			}
+			t := sum.Totals
+			fmt.Fprintf(cmd.OutOrStdout(), "merged %d students from %d folders: %d passed, %d failed, %d error, %d timeout\nsummary: %s\n",
+				t.Students, len(args), t.Passed, t.Failed, t.Error, t.Timeout, filepath.Join(out, grade.SummaryCSV))
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", "", "folder for the combined summary")
+	return cmd
+}

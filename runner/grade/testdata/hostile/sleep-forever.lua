@@ -1,0 +1,3 @@
+-- Sleeps far past the deadline.
+local socket = require("socket")
+socket.sleep(1e9)

@@ -1,0 +1,3 @@
+local socket = require("socket")
+local c = socket.connect(lab.args.host, lab.args.port
+print("unreachable")

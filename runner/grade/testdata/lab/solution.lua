@@ -1,0 +1,5 @@
+local socket = require("socket")
+local c = assert(socket.connect(lab.args.host, lab.args.port))
+c:send("GET / HTTP/1.1\r\nHost: " .. lab.args.host .. "\r\nConnection: close\r\n\r\n")
+print(c:receive("*l"))
+c:close()
