@@ -369,6 +369,9 @@ func (s *State) resolve(ctx context.Context, host, port string, family int, udp 
 	if err != nil {
 		return nil, err
 	}
+	if len(addrs) == 0 {
+		return nil, errNoName
+	}
 	out := make([]netip.AddrPort, len(addrs))
 	for i, a := range addrs {
 		out[i] = netip.AddrPortFrom(a, uint16(p))
@@ -506,7 +509,7 @@ func socketBind(L *lua.LState) int {
 	s := stateOf(L)
 	host := sockString(L, 1, "bind", false)
 	port := sockString(L, 2, "bind", false)
-	backlog := int(sockOptNumber(L, 3, "bind", false, 32))
+	backlog := min(max(satInt(sockOptNumber(L, 3, "bind", false, 32)), 0), 65535)
 	family := syscall.AF_UNSPEC
 	if host == "*" {
 		host = "0.0.0.0"
@@ -558,7 +561,7 @@ func socketSleep(L *lua.LState) int {
 }
 
 func socketSkip(L *lua.LState) int {
-	d := int(sockNumber(L, 1, "skip", false))
+	d := satInt(sockNumber(L, 1, "skip", false))
 	top := L.GetTop()
 	if d < 0 {
 		d = 0

@@ -51,7 +51,7 @@ func tcpBind(L *lua.LState) int {
 
 func tcpListen(L *lua.LState) int {
 	k := checkSock(L, "listen", "tcp{master}")
-	backlog := int(sockOptNumber(L, 2, "listen", true, 32))
+	backlog := min(max(satInt(sockOptNumber(L, 2, "listen", true, 32)), 0), 65535)
 	if k.d == nil {
 		if err := k.open(stateOf(L), syscall.AF_INET); err != nil {
 			return pushErr(L, err)
@@ -208,10 +208,10 @@ func tcpReceive(L *lua.LState) int {
 	var err error
 	switch v := L.Get(2).(type) {
 	case lua.LNumber:
-		if v < 0 {
+		if !(v >= 0) { // negative or NaN
 			argErr(L, 2, "receive", true, "invalid receive pattern")
 		}
-		err = k.recvRaw(ctx, &b, int(v))
+		err = k.recvRaw(ctx, &b, int(min(v, 1<<40)))
 	case lua.LString, *lua.LNilType:
 		p := "*l"
 		if s, ok := v.(lua.LString); ok {
@@ -252,15 +252,18 @@ func numericString(s string) (int, bool) {
 	if err != nil {
 		return 0, false
 	}
-	return int(f), true
+	if !(f >= 0) {
+		return -1, true
+	}
+	return int(min(f, 1<<40)), true
 }
 
 func tcpSend(L *lua.LState) int {
 	k := checkSock(L, "send", "tcp{client}")
 	data := sockString(L, 2, "send", true)
 	size := len(data)
-	start := int(sockOptNumber(L, 3, "send", true, 1))
-	end := int(sockOptNumber(L, 4, "send", true, -1))
+	start := satInt(sockOptNumber(L, 3, "send", true, 1))
+	end := satInt(sockOptNumber(L, 4, "send", true, -1))
 	k.tm.markStart()
 	if start < 0 {
 		start = size + start + 1
@@ -522,7 +525,7 @@ func sockSetoption(group string) lua.LGFunction {
 			}
 			err = syscall.SetsockoptInt(k.d.fd, o.level, o.opt, v)
 		case "int":
-			err = syscall.SetsockoptInt(k.d.fd, o.level, o.opt, int(sockNumber(L, 3, "setoption", true)))
+			err = syscall.SetsockoptInt(k.d.fd, o.level, o.opt, int(int32(max(min(satInt(sockNumber(L, 3, "setoption", true)), 1<<31-1), -1<<31))))
 		case "linger":
 			t, ok := L.Get(3).(*lua.LTable)
 			if !ok {
@@ -588,4 +591,18 @@ func getLinger(fd int) (syscall.Linger, error) {
 		return l, e
 	}
 	return l, nil
+}
+
+// satInt converts a Lua number to an int without Go's undefined results for
+// NaN and out-of-range values: NaN is 0, the rest saturates at ±2^53.
+func satInt(f float64) int {
+	switch {
+	case f != f:
+		return 0
+	case f > 1<<53:
+		return 1 << 53
+	case f < -(1 << 53):
+		return -(1 << 53)
+	}
+	return int(f)
 }

@@ -152,7 +152,7 @@ func (k *sock) recvfrom(ctx context.Context, size int) ([]byte, syscall.Sockaddr
 }
 
 func udpSize(L *lua.LState, fname string) int {
-	n := int(sockOptNumber(L, 2, fname, true, datagramSize))
+	n := satInt(sockOptNumber(L, 2, fname, true, datagramSize))
 	if n < 0 {
 		n = 0
 	}

@@ -260,3 +260,23 @@ function TestCoroutineServer()
   end
   eq(got, "SHOUT")
 end
+
+function TestHostileArguments()
+  local c, p = pair()
+  p:settimeout(0)
+  for _, v in ipairs({0/0, -1, -1/0}) do
+    assert(not pcall(p.receive, p, v))
+  end
+  c:send("abc")
+  p:settimeout(1)
+  eq(p:receive(1/0 == 1/0 and 3), "abc")
+  eq(c:send("xyz", 0/0, 1/0), 3)
+  eq(c:send("xyz", -1/0, 0/0), 0)
+  c:settimeout(0/0); p:settimeout(1e308)
+  socket.sleep(0/0); socket.sleep(-1/0)
+  eq(select("#", socket.skip(1e300, 1, 2)), 0)
+  assert(not socket.connect("127.0.0.1", 1e300))
+  local ok = pcall(socket.select, {1, "x", {}}, {true}, 0)
+  assert(ok)
+  eq(p:receive(3), "xyz")
+end
