@@ -154,6 +154,10 @@ type SetupError struct{ Msg string }
 
 func (e *SetupError) Error() string { return e.Msg }
 
+// workerExe, when set (by tests), is the binary started as the worker instead
+// of this one.
+var workerExe string
+
 // Run runs cfg in a worker process and returns how it ended. The error is a
 // *SetupError (or ctx's error) when the run could not be carried out; a script
 // that failed or hit a limit is an Outcome with an Exit reason, not an error.
@@ -179,6 +183,9 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 		cfg.Hosts = mapToLoopback(cfg.Hosts)
 	}
 	exe, err := os.Executable()
+	if workerExe != "" {
+		exe = workerExe
+	}
 	if err != nil {
 		return nil, &SetupError{fmt.Sprintf("cannot find the wirelab binary to start the worker: %v", err)}
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -86,6 +87,17 @@ func run(t *testing.T, src string, lim Limits, mod ...func(*Config)) *Outcome {
 // TestLimits runs scripts that hit each limit, and checks that the run ends
 // with the limit's reason, within bounds, and that the parent is unharmed.
 func TestLimits(t *testing.T) {
+	goroutines := runtime.NumGoroutine()
+	defer func() {
+		// The parent is unharmed: no goroutine left behind by a killed worker.
+		deadline := time.Now().Add(2 * time.Second)
+		for runtime.NumGoroutine() > goroutines && time.Now().Before(deadline) {
+			runtime.Gosched()
+		}
+		if n := runtime.NumGoroutine(); n > goroutines {
+			t.Errorf("%d goroutines after the runs, %d before", n, goroutines)
+		}
+	}()
 	tests := []struct {
 		name   string
 		src    string
@@ -174,5 +186,68 @@ func readCapture(path string) ([]capture.Frame, error) {
 		}
 		fr.Data = append([]byte(nil), fr.Data...)
 		frames = append(frames, fr)
+	}
+}
+
+// TestUserNamespace runs a lab the way an ordinary user's run goes: a user
+// namespace as well, the worker being nobody on the host and root only
+// inside. The network, the services and the capture must all work.
+func TestUserNamespace(t *testing.T) {
+	needNamespaces(t)
+	if os.Geteuid() != 0 {
+		// Already an ordinary user: every other test runs this way.
+		t.Skip("not root: the other tests run in a user namespace already")
+	}
+	asUser = &[2]int{65534, 65534}
+	defer func() { asUser = nil }()
+	// The worker is this test binary, which nobody must be able to run: copy
+	// it out of the build's private folder.
+	exe, _ := os.Executable()
+	bin, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.Chmod(filepath.Dir(dir), 0o711) // the test's own temporary root
+	os.Chmod(dir, 0o777)
+	workerExe = filepath.Join(dir, "worker.test")
+	defer func() { workerExe = "" }()
+	if err := os.WriteFile(workerExe, bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for d := dir; d != "/"; d = filepath.Dir(d) {
+		if fi, err := os.Stat(d); err != nil || fi.Mode()&0o001 == 0 {
+			t.Skipf("%s is not searchable by nobody", d)
+		}
+	}
+	src := `
+local socket = require("socket")
+local c = assert(socket.connect("www.example.com", 7))
+c:send("inside a user namespace\n")
+print(c:receive("*l"))
+print(socket.connect("192.0.2.1", 7))`
+	out, err := Run(context.Background(), Config{
+		Dir: dir, LabDir: dir, Hosts: labHosts, Source: "client",
+		Script:   script(t, dir, src),
+		Services: []service.Spec{{Name: "echo", Kind: "tcp-echo", Listen: "www.example.com:7"}},
+		Limits:   Limits{Timeout: 10 * time.Second},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(out.Output)
+	if out.Exit.Reason != ReasonOK || !strings.HasPrefix(string(b), "inside a user namespace") || !strings.Contains(string(b), "Network is unreachable") {
+		t.Fatalf("exit %+v, output %q", out.Exit, b)
+	}
+	frames, err := readCapture(out.Capture)
+	if err != nil || len(frames) < 8 {
+		t.Fatalf("capture: %d frames, %v", len(frames), err)
+	}
+	fi, err := os.Stat(out.Capture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); !ok || st.Uid != 65534 {
+		t.Errorf("the capture belongs to uid %v, want nobody's", fi.Sys())
 	}
 }

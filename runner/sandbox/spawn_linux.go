@@ -8,6 +8,11 @@ import (
 	"syscall"
 )
 
+// asUser, when set (by tests running as root), starts the worker the way an
+// ordinary user's run starts: in a user namespace, as this uid and gid on the
+// host.
+var asUser *[2]int
+
 // sysProcAttr returns how to start the worker: in a new network namespace as
 // root, in new user and network namespaces otherwise.
 func sysProcAttr(iso Isolation) (*syscall.SysProcAttr, error) {
@@ -15,20 +20,25 @@ func sysProcAttr(iso Isolation) (*syscall.SysProcAttr, error) {
 	if iso == IsolationNone {
 		return attr, nil
 	}
-	if os.Geteuid() == 0 {
+	uid, gid := os.Getuid(), os.Getgid()
+	if asUser != nil {
+		uid, gid = asUser[0], asUser[1]
+		// Become the namespace's root, that is uid on the host, before exec.
+		attr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true}
+	} else if os.Geteuid() == 0 {
 		attr.Cloneflags = syscall.CLONE_NEWNET
 		return attr, nil
 	}
 	attr.Cloneflags = syscall.CLONE_NEWUSER | syscall.CLONE_NEWNET
-	attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
-	attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
+	attr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: uid, Size: 1}}
+	attr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: gid, Size: 1}}
 	attr.GidMappingsEnableSetgroups = false
 	return attr, nil
 }
 
 // namespaceError explains why the worker could not start, and how to fix it.
 func namespaceError(iso Isolation, err error) string {
-	if iso == IsolationNone {
+	if iso == IsolationNone || errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ENOEXEC) {
 		return fmt.Sprintf("cannot start the worker: %v", err)
 	}
 	if os.Geteuid() == 0 {
