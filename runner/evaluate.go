@@ -114,19 +114,24 @@ func Evaluate(ctx context.Context, lab *Lab, art Artifacts) (*Result, error) {
 	for i := range lab.Checks {
 		ev.run(i)
 	}
-	pass, errored := true, false
+	pass, errored := true, ""
 	for _, c := range res.Checks {
 		res.Score += c.Points
 		pass = pass && c.Status == CheckPass
-		errored = errored || c.Status == CheckError
+		if c.Status == CheckError && errored == "" {
+			errored = fmt.Sprintf("check %q could not be evaluated: %s", c.Name, c.Message)
+		}
 	}
 	switch {
 	case art.Exit.Reason == "timeout":
 		res.Status = StatusTimeout
-		res.Reason = "the submission ran out of time: " + art.Exit.Message
-	case errored:
+		res.Reason = "the submission ran out of time"
+		if art.Exit.Message != "" {
+			res.Reason += ": " + art.Exit.Message
+		}
+	case errored != "":
 		res.Status = StatusError
-		res.Reason = "a check could not be evaluated"
+		res.Reason = errored
 	case pass:
 		res.Status = StatusPassed
 	default:
