@@ -231,14 +231,13 @@ func (rd *reader) Close() error {
 func (rd *reader) nextPcap() (Frame, error) {
 	start := rd.off
 	num := rd.frames + 1
-	h := rd.hdr[:rd.recordLen]
-	n, err := rd.readFull(h)
+	h, err := rd.peek(rd.recordLen)
 	if err != nil {
-		if n == 0 && err == io.EOF {
+		if len(h) == 0 {
 			rd.err = io.EOF
 			return Frame{}, io.EOF
 		}
-		return Frame{}, rd.fail(num, start, truncated("record header", rd.recordLen, n))
+		return Frame{}, rd.fail(num, start, truncated("record header", rd.recordLen, len(h)))
 	}
 	sec := rd.bo.Uint32(h[0:4])
 	frac := rd.bo.Uint32(h[4:8])
@@ -247,9 +246,9 @@ func (rd *reader) nextPcap() (Frame, error) {
 	if capLen > MaxRecordSize {
 		return Frame{}, rd.fail(num, start, fmt.Errorf("corrupt record: captured length %d exceeds the limit of %d bytes", capLen, MaxRecordSize))
 	}
-	data := rd.grow(int(capLen))
-	if n, err := rd.readFull(data); err != nil {
-		return Frame{}, rd.fail(num, start, truncated("record", int(capLen), n))
+	data, err := rd.peek(int(capLen))
+	if err != nil {
+		return Frame{}, rd.fail(num, start, truncated("record", int(capLen), len(data)))
 	}
 	ns := int64(frac)
 	if !rd.nano {
@@ -261,6 +260,26 @@ func (rd *reader) nextPcap() (Frame, error) {
 	fr.Info.CaptureLength = int(capLen)
 	fr.Info.Length = int(origLen)
 	return fr, nil
+}
+
+// peek consumes and returns the next n bytes. They stay valid until the next
+// read: small records are not copied out of the bufio buffer. At the end of the
+// input it returns the bytes that remain and an error.
+func (rd *reader) peek(n int) ([]byte, error) {
+	if n <= rd.r.Size() {
+		b, err := rd.r.Peek(n)
+		if err != nil {
+			rd.r.Discard(len(b))
+			rd.off += int64(len(b))
+			return b, err
+		}
+		rd.r.Discard(n)
+		rd.off += int64(n)
+		return b, nil
+	}
+	b := rd.grow(n)
+	k, err := rd.readFull(b)
+	return b[:k], err
 }
 
 // grow returns the reusable buffer resliced to n bytes.
@@ -295,9 +314,9 @@ func (rd *reader) readBlock() (typ uint32, body []byte, start int64, err error) 
 	if total < 12 || total%4 != 0 || total > MaxBlockSize {
 		return 0, nil, start, rd.fail(num, start, fmt.Errorf("corrupt block: length %d (type 0x%x) is not a multiple of 4 between 12 and %d", total, typ, MaxBlockSize))
 	}
-	body = rd.grow(int(total) - 8)
-	if n, rerr := rd.readFull(body); rerr != nil {
-		return 0, nil, start, rd.fail(num, start, truncated("block", int(total), n+8))
+	body, rerr = rd.peek(int(total) - 8)
+	if rerr != nil {
+		return 0, nil, start, rd.fail(num, start, truncated("block", int(total), len(body)+8))
 	}
 	if trail := rd.bo.Uint32(body[len(body)-4:]); trail != total {
 		return 0, nil, start, rd.fail(num, start, fmt.Errorf("corrupt block: leading length %d and trailing length %d differ", total, trail))

@@ -377,3 +377,72 @@ func ioPcapFileBytes(t testing.TB, path string) []byte {
 	}
 	return b
 }
+
+// ioBenchFile is a pcap and a pcapng of n copies of the io-http frames.
+func ioBenchFiles(t testing.TB, n int) (pcap, pcapng []byte) {
+	t.Helper()
+	src, err := OpenFile("testdata/io-http.pcap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var frames [][]byte
+	for {
+		fr, err := src.Next()
+		if err != nil {
+			break
+		}
+		frames = append(frames, bytes.Clone(fr.Data))
+	}
+	var recs []ioRec
+	var ng bytes.Buffer
+	w, _ := NewWriter(&ng)
+	w.AddInterface("eth0", layers.LinkTypeEthernet, 0)
+	for i := range n {
+		d := frames[i%len(frames)]
+		recs = append(recs, ioRec{sec: uint32(i), data: d})
+		w.WriteFrame(0, Frame{Data: d})
+	}
+	w.Flush()
+	return ioPcap(binary.LittleEndian, magicPcapMicro, 1, recs...), ng.Bytes()
+}
+
+func TestReaderAllocatesNothingPerFrame(t *testing.T) {
+	pcap, pcapng := ioBenchFiles(t, 1000)
+	for name, b := range map[string][]byte{"pcap": pcap, "pcapng": pcapng} {
+		src, err := NewReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.Next() // the buffer grows once
+		allocs := testing.AllocsPerRun(500, func() {
+			if _, err := src.Next(); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%s: %.1f allocations per frame, want 0", name, allocs)
+		}
+	}
+}
+
+func BenchmarkReader(b *testing.B) {
+	pcap, pcapng := ioBenchFiles(b, 10000)
+	for _, bm := range []struct {
+		name string
+		file []byte
+	}{{"pcap", pcap}, {"pcapng", pcapng}} {
+		b.Run(bm.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bm.file)) / 10000)
+			var src Source
+			for i := 0; b.Loop(); i++ {
+				if i%10000 == 0 {
+					src, _ = NewReader(bytes.NewReader(bm.file))
+				}
+				if _, err := src.Next(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
