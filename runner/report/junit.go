@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/wirelab-dev/wirelab/runner"
 )
@@ -31,7 +33,7 @@ type juSuite struct {
 	Timestamp  string       `xml:"timestamp,attr,omitempty"`
 	Properties []juProperty `xml:"properties>property"`
 	Cases      []juCase     `xml:"testcase"`
-	SystemOut  string       `xml:"system-out,omitempty"`
+	SystemOut  *juText      `xml:"system-out"`
 }
 
 type juProperty struct {
@@ -51,7 +53,36 @@ type juCase struct {
 type juProblem struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr,omitempty"`
-	Text    string `xml:",chardata"`
+	Text    string `xml:",innerxml"` // escaped by xmlText
+}
+
+type juText struct {
+	Text string `xml:",innerxml"` // escaped by xmlText
+}
+
+// xmlText escapes s as element text, keeping line breaks readable (encoding/xml
+// writes them as &#xA;) and replacing characters XML cannot hold.
+func xmlText(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '\n' || r == '\t':
+			b.WriteRune(r)
+		case r == '\r':
+			b.WriteString("&#xD;")
+		case r < 0x20 || r == 0xFFFE || r == 0xFFFF || r == utf8.RuneError || (r >= 0xD800 && r <= 0xDFFF):
+			b.WriteRune('\uFFFD')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func writeJUnit(w io.Writer, res *runner.Result, _ Options) error {
@@ -65,7 +96,9 @@ func writeJUnit(w io.Writer, res *runner.Result, _ Options) error {
 			{"max_score", fmtPoints(res.MaxScore)},
 			{"lab_sha256", res.Lab.SHA256},
 		},
-		SystemOut: res.Output.Text,
+	}
+	if res.Output.Text != "" {
+		suite.SystemOut = &juText{xmlText(res.Output.Text)}
 	}
 	if !res.Start.IsZero() {
 		suite.Timestamp = res.Start.UTC().Format("2006-01-02T15:04:05")
@@ -75,7 +108,7 @@ func writeJUnit(w io.Writer, res *runner.Result, _ Options) error {
 	}
 	for _, c := range res.Checks {
 		tc := juCase{Name: c.Name, Classname: res.Lab.ID + "." + c.Kind, Time: "0"}
-		p := &juProblem{Message: c.Message, Text: details(c)}
+		p := &juProblem{Message: c.Message, Text: xmlText(details(c))}
 		switch c.Status {
 		case runner.CheckFail:
 			p.Type = fmt.Sprintf("%s check failed (%s/%s points)", c.Kind, fmtPoints(c.Points), fmtPoints(c.MaxPoints))

@@ -281,3 +281,24 @@ func TestTAPShape(t *testing.T) {
 		t.Errorf("%d test points, want %d (open YAML block: %v)", points, len(res.Checks), inYAML)
 	}
 }
+
+// TestJUnitHostileOutput: whatever a submission prints, the XML stays well formed.
+func TestJUnitHostileOutput(t *testing.T) {
+	res := fixture(t)
+	res.Output.Text = "\x00\x1b[31m<b>&amp;</b>]]>\r\n\xff\xfe"
+	res.Checks[2].Message = "a \x07 bell & <tag>"
+	var b bytes.Buffer
+	if err := Write(&b, "junit", res); err != nil {
+		t.Fatal(err)
+	}
+	dec := xml.NewDecoder(&b)
+	for {
+		_, err := dec.Token()
+		if err != nil {
+			if err.Error() != "EOF" {
+				t.Fatalf("not well formed: %v", err)
+			}
+			break
+		}
+	}
+}
