@@ -68,8 +68,15 @@ type Live struct {
 
 // OpenLive starts capturing on the interface named iface ("lo", "eth0", or "any"
 // for every interface, in Linux cooked form). It needs CAP_NET_RAW. On a loopback
-// interface each packet is delivered once, not once per direction. Timestamps
-// have nanosecond resolution.
+// interface, and for loopback traffic on "any", each packet is delivered once,
+// not once per direction. Timestamps have nanosecond resolution.
+//
+// The socket belongs to the network namespace of the calling OS thread: to
+// capture inside a namespace, call OpenLive from a goroutine locked to a thread
+// in it (runtime.LockOSThread); Next may then be called from any goroutine.
+//
+// To stop without losing packets already sent, call Stop, read Next until it
+// returns io.EOF, then Close.
 func OpenLive(iface string, opt LiveOptions) (*Live, error) {
 	snaplen := opt.Snaplen
 	if snaplen <= 0 || snaplen > MaxRecordSize {
@@ -259,7 +266,9 @@ func (l *Live) recv() (Frame, bool, error) {
 		}
 		return Frame{}, false, e
 	}
-	if l.dropOut && l.from.Pkttype == packetOutgoing {
+	if l.from.Pkttype == packetOutgoing && (l.dropOut || l.from.Hatype == arphrdLoopback) {
+		// The incoming copy of the same packet follows. (On "any", loopback
+		// traffic arrives in both copies too: keep one there as well.)
 		return Frame{}, false, nil
 	}
 	length := int(r) // with MSG_TRUNC, the packet's full length

@@ -366,3 +366,53 @@ func TestLiveFilter(t *testing.T) {
 		t.Errorf("Stats received %d, want at least the 6 datagrams the filter saw", recv)
 	}
 }
+
+func TestLiveAnyCookedOnce(t *testing.T) {
+	ioNeedRoot(t)
+	var l *Live
+	ioInNetns(t, func() error {
+		var err error
+		if l, err = OpenLive("any", LiveOptions{}); err != nil {
+			return err
+		}
+		pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		defer pc.Close()
+		for _, m := range []string{"a", "b", "c"} {
+			if _, err := pc.WriteTo([]byte(m), pc.LocalAddr()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	defer l.Close()
+	if l.LinkType() != layers.LinkTypeLinuxSLL {
+		t.Errorf("link type %v, want Linux SLL", l.LinkType())
+	}
+	frames, errc := ioCollect(l)
+	var got []string
+	for len(got) < 3 {
+		select {
+		case fr := <-frames:
+			pkt := gopacket.NewPacket(fr.data, layers.LayerTypeLinuxSLL, gopacket.NoCopy)
+			udp, _ := pkt.Layer(layers.LayerTypeUDP).(*layers.UDP)
+			if udp == nil {
+				t.Fatalf("not UDP in SLL: %v", pkt)
+			}
+			got = append(got, string(udp.Payload))
+		case err := <-errc:
+			t.Fatal(err)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("got %q within 5 s", got)
+		}
+	}
+	l.Stop()
+	for fr := range frames {
+		t.Errorf("an extra frame (a second loopback copy?): % x", fr.data)
+	}
+	if strings.Join(got, "") != "abc" {
+		t.Errorf("payloads %q, want a b c once each", got)
+	}
+}
