@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -132,4 +135,51 @@ func labRunner(iso string) grade.RunFunc {
 		}
 		return run.Result, nil
 	}
+}
+
+// runScriptInLab is `wirelab script FILE --lab LAB`: the script runs in the
+// sandbox, inside the lab's network with its hosts and services, under its
+// limits (--timeout replaces the lab's), and its output is copied to stdout.
+// The artifacts (capture, output, events, services log) stay in a temporary
+// folder named on stderr. Nothing is graded.
+func runScriptInLab(cmd *cobra.Command, labPath, file string, args []string, timeout time.Duration) error {
+	lab, err := runner.Load(labPath)
+	if err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "wirelab-script-")
+	if err != nil {
+		return err
+	}
+	if timeout > 0 {
+		copyLab := *lab
+		copyLab.Timeout = timeout
+		lab = &copyLab
+	}
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if args == nil {
+		args = []string{}
+	}
+	art, warnings, err := runner.Execute(ctx, lab, runner.ExecOptions{Submission: abs, Dir: dir, ScriptArgs: args})
+	if err != nil {
+		return fmt.Errorf("could not run the script in lab %q: %w", lab.ID, err)
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
+	}
+	if f, err := os.Open(art.Output); err == nil {
+		io.Copy(cmd.OutOrStdout(), f)
+		f.Close()
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "artifacts: %s\n", dir)
+	if art.Exit.Reason != "" {
+		fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: %s\n", file, art.Exit.Reason, art.Exit.Message)
+		return exitCode(ExitFailed)
+	}
+	return nil
 }

@@ -32,9 +32,6 @@ machine expects. Arguments after -- reach the script as arg[1..n] (arg[0] is the
 script's path). Ctrl-C stops the script; --timeout bounds it.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if labPath != "" {
-				return errors.New("running inside a lab's network is not available yet; drop --lab to run on this machine's network")
-			}
 			file := args[0]
 			if dash := cmd.ArgsLenAtDash(); dash > 1 || dash == 0 {
 				return usagef("one script file is expected before --, got %d arguments", max(dash, 0))
@@ -43,6 +40,9 @@ script's path). Ctrl-C stops the script; --timeout bounds it.`,
 			}
 			if _, err := os.Stat(file); err != nil {
 				return fmt.Errorf("cannot read script %q: %w", file, errors.Unwrap(err))
+			}
+			if labPath != "" {
+				return runScriptInLab(cmd, labPath, file, args[1:], timeout)
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
@@ -80,7 +80,7 @@ script's path). Ctrl-C stops the script; --timeout bounds it.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&labPath, "lab", "", "run inside this lab's network and services (not available yet)")
+	cmd.Flags().StringVar(&labPath, "lab", "", "run inside this lab's network, with its hosts and services, in the sandbox")
 	cmd.Flags().DurationVar(&timeout, "timeout", 0, "stop the script after this long (default: no limit)")
 	return cmd
 }

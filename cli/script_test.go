@@ -62,7 +62,7 @@ func TestScriptErrors(t *testing.T) {
 	}{
 		{"lua error", "local x = nil\nprint(x.y)", nil, ExitFailed, "s.lua:2:"},
 		{"timeout", "while true do end", []string{"--timeout", "100ms"}, ExitFailed, "stopped after the 100ms timeout"},
-		{"lab not yet", "print(1)", []string{"--lab", "labs/x"}, ExitError, "running inside a lab's network is not available yet"},
+		{"no such lab", "print(1)", []string{"--lab", "no/such/lab"}, ExitError, "no/such/lab"},
 		{"args without dash", "print(1)", []string{"extra"}, ExitError, "script arguments go after --"},
 	}
 	for _, tt := range tests {

@@ -15,6 +15,8 @@ type ExecOptions struct {
 	Dir string
 	// Isolation is "auto" (the default), "namespace" or "none".
 	Isolation sandbox.Isolation
+	// ScriptArgs, when non-nil, is the script's arg[1..n] (`wirelab script`).
+	ScriptArgs []string
 	// Grace is how long past the deadline the worker has to wind down before it
 	// is killed; 0 means sandbox.DefaultGrace.
 	Grace time.Duration
@@ -47,8 +49,9 @@ func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (Artifacts, []strin
 			Output:  lab.Limits.Output,
 			Sockets: lab.Limits.Sockets,
 		},
-		Isolation: opt.Isolation,
-		Grace:     opt.Grace,
+		ScriptArgs: opt.ScriptArgs,
+		Isolation:  opt.Isolation,
+		Grace:      opt.Grace,
 	}
 	for _, h := range lab.Hosts {
 		cfg.Hosts = append(cfg.Hosts, sandbox.Host{Name: h.Name, Addr: h.Addr})

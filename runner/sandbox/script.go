@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	lua "github.com/yuin/gopher-lua"
+
 	"github.com/wirelab-dev/wirelab/lualib"
 	"github.com/wirelab-dev/wirelab/runner/service"
 )
@@ -56,6 +58,14 @@ func runScript(ctx context.Context, cfg *Config, env scriptEnv) error {
 		return err
 	}
 	defer st.Close()
+	if cfg.ScriptArgs != nil {
+		argt := st.L.NewTable()
+		argt.RawSetInt(0, lua.LString(cfg.Script))
+		for i, a := range cfg.ScriptArgs {
+			argt.RawSetInt(i+1, lua.LString(a))
+		}
+		st.L.SetGlobal("arg", argt)
+	}
 	stop := watchSockets(ctx, env)
 	defer stop()
 	return st.DoFile(cfg.Script)

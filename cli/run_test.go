@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const runLab = "../runner/testdata/run/http"
+
+func needSandbox(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		if _, err := os.Stat("/proc/self/ns/user"); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatal("CI is set: this sandbox test may not skip")
+			}
+			t.Skip("no namespaces")
+		}
+	}
+}
+
+func TestRun(t *testing.T) {
+	needSandbox(t)
+	wrong := writeScript(t, `local s = require("socket").connect("www.example.com", 80)
+s:send("GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n")
+print(s:receive("*l"))`)
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string
+		stderr string
+	}{
+		{"reference", []string{runLab}, ExitOK, []string{"score 9/9  passed", "artifacts: "}, ""},
+		{"lab.yaml", []string{runLab + "/lab.yaml"}, ExitOK, []string{"score 9/9"}, ""},
+		{"failing submission", []string{runLab, "--submission", wrong}, ExitFailed, []string{"FAIL   0/2  sends GET /", "score 5/9  failed"}, ""},
+		{"json", []string{runLab, "--format", "json"}, ExitOK, []string{`"status": "passed"`}, "artifacts: "},
+		{"bad isolation", []string{runLab, "--isolation", "vm"}, ExitError, nil, `unknown isolation "vm" (known: auto, namespace, none)`},
+		{"no lab", []string{"no/such/lab"}, ExitError, nil, "no/such/lab"},
+		{"missing submission", []string{runLab, "--submission", "missing.lua"}, ExitError, nil, `cannot read submission "missing.lua"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "run")
+			code, stdout, stderr := scriptRun(append([]string{"run", "--out", out}, tt.args...)...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout, stderr)
+			}
+			for _, w := range tt.stdout {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout has no %q:\n%s", w, stdout)
+				}
+			}
+			if !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("stderr has no %q:\n%s", tt.stderr, stderr)
+			}
+			if tt.name == "json" {
+				var v map[string]any
+				if err := json.Unmarshal([]byte(stdout), &v); err != nil {
+					t.Errorf("stdout is not JSON: %v", err)
+				}
+			}
+			if tt.code != ExitError {
+				for _, f := range []string{"capture.pcapng", "output.txt", "events.jsonl", "result.json", "report.txt"} {
+					if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+						t.Errorf("artifact: %v", err)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestScriptInLab(t *testing.T) {
+	needSandbox(t)
+	p := writeScript(t, `local socket = require("socket")
+local c = assert(socket.connect(arg[1], tonumber(arg[2])))
+c:send("GET / HTTP/1.0\r\n\r\n")
+print(c:receive("*l"))
+print(socket.connect("8.8.8.8", 53))`)
+	code, stdout, stderr := scriptRun("script", p, "--lab", runLab, "--", "www.example.com", "80")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if want := "HTTP/1.0 200 OK\tnil\tnil\nnil\tNetwork is unreachable\n"; stdout != want {
+		t.Errorf("stdout %q, want %q", stdout, want)
+	}
+	if !strings.Contains(stderr, "artifacts: ") {
+		t.Errorf("stderr: %q", stderr)
+	}
+	loop := writeScript(t, `while true do end`)
+	code, _, stderr = scriptRun("script", loop, "--lab", runLab, "--timeout", "200ms")
+	if code != ExitFailed || !strings.Contains(stderr, "timeout: the script ran past its 200ms deadline") {
+		t.Errorf("loop: exit %d, %q", code, stderr)
+	}
+}
