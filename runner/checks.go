@@ -21,6 +21,10 @@ func (d *decoder) checks(n *yaml.Node, lab *Lab) {
 	if len(n.Content) == 0 {
 		d.errorf(n, "checks is empty: list at least one check (see docs/lab-format.md)")
 	}
+	if len(n.Content) > maxChecks {
+		d.errorf(n, "%d checks are more than the %d a lab may have", len(n.Content), maxChecks)
+		return
+	}
 	for i, cn := range n.Content {
 		if c, ok := d.check(cn, i, lab); ok {
 			lab.Checks = append(lab.Checks, c)
@@ -192,6 +196,14 @@ func peekName(n *yaml.Node) string {
 	return ""
 }
 
+// Bounds on what one lab may declare, so a hostile file cannot make loading slow.
+const (
+	maxChecks   = 1000
+	maxSteps    = 100
+	maxServices = 100
+	maxHosts    = 1000
+)
+
 var luaName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func requireNodes(n *yaml.Node) []*yaml.Node {
@@ -206,6 +218,10 @@ func (d *decoder) steps(n *yaml.Node, what string, c *Check) {
 	n = resolve(n)
 	if n == nil || n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
 		d.errorf(n, "%s: sequence must be a list of steps (filters, or {match: FILTER, within: DURATION}), not %s", what, describe(n))
+		return
+	}
+	if len(n.Content) > maxSteps {
+		d.errorf(n, "%s: %d steps are more than the %d a sequence may have", what, len(n.Content), maxSteps)
 		return
 	}
 	for i, sn := range n.Content {

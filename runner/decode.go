@@ -128,6 +128,10 @@ func (d *decoder) hosts(n *yaml.Node, lab *Lab) {
 		d.errorf(n, "hosts must map names to addresses (like `client: 10.0.0.10`), not %s", describe(n))
 		return
 	}
+	if len(n.Content)/2 > maxHosts {
+		d.errorf(n, "%d hosts are more than the %d a lab may have", len(n.Content)/2, maxHosts)
+		return
+	}
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
@@ -352,6 +356,10 @@ func (d *decoder) services(n *yaml.Node, lab *Lab) {
 	}
 	if n.Kind != yaml.SequenceNode {
 		d.errorf(n, "services must be a list (each entry starting with `- name:`), not %s", describe(n))
+		return
+	}
+	if len(n.Content) > maxServices {
+		d.errorf(n, "%d services are more than the %d a lab may have", len(n.Content), maxServices)
 		return
 	}
 	names := map[string]int{}

@@ -3,7 +3,9 @@ package runner
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzLoad feeds arbitrary bytes to the loader: it must never panic or hang,
@@ -29,4 +31,23 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("error %T: %v", err, err)
 		}
 	})
+}
+
+// TestLoadHostileSizes: a lab file full of aliases to one check loads (or
+// fails) quickly.
+func TestLoadHostileSizes(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("lab: big\nx: &c {name: a, packet: tcp.flags.syn == 1 && tcp.dstport == 80}\nchecks: [")
+	for i := 0; i < 200000; i++ {
+		b.WriteString("*c,")
+	}
+	b.WriteString("*c]\n")
+	start := time.Now()
+	_, err := Parse("testdata/big.yaml", []byte(b.String()))
+	if err == nil || !strings.Contains(err.Error(), "more than the 1000 a lab may have") {
+		t.Errorf("err = %.300v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
 }
