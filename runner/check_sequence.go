@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/wirelab-dev/wirelab/capture"
 )
 
 // seqAttempt is one try at matching a sequence from a given first packet.
@@ -251,5 +249,3 @@ func fmtDur(d time.Duration) string {
 	}
 	return d.String()
 }
-
-var _ = capture.Packet{}

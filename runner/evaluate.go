@@ -535,7 +535,8 @@ func readEvents(path string) ([]lualib.Event, error) {
 	return out, nil
 }
 
-// sortedInts is a helper for searching per-stream match lists.
+// searchAfter returns the index in a sorted list of the first value after
+// after, or len(list).
 func searchAfter(list []int, after int) int {
 	return sort.SearchInts(list, after+1)
 }
