@@ -2,6 +2,7 @@ package labrun
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,4 +141,29 @@ func TestConcurrentRuns(t *testing.T) {
 		ports[strings.Join(port, "")] = true
 	}
 	t.Logf("client ports: %v", ports)
+}
+
+// TestSocketsFastError: a script that opens connections as fast as it can and
+// raises an error at the first refusal may end before the watcher looks; the
+// run still ends for sockets, not for the error.
+func TestSocketsFastError(t *testing.T) {
+	needRoot(t)
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "fast.lua")
+	os.WriteFile(sub, []byte(`local socket = require("socket")
+local held = {}
+for i = 1, 100000 do
+  local c, err = socket.connect("www.example.com", 7)
+  if not c then error("connection " .. i .. ": " .. tostring(err)) end
+  held[#held + 1] = c
+end`), 0o644)
+	for i := range 3 {
+		run, err := Execute(context.Background(), load(t, "sockets"), Options{Submission: sub, Dir: filepath.Join(dir, fmt.Sprint(i))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.Result.Exit.Reason != "sockets" {
+			t.Fatalf("run %d: exit %+v, want sockets", i, run.Result.Exit)
+		}
+	}
 }

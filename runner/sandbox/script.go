@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -82,11 +83,30 @@ func watchSockets(ctx context.Context, env scriptEnv) (stop func()) {
 	}
 	// Opened once: at the limit, opening it again would fail.
 	base := countFDs(dir)
+	var mu sync.Mutex // the goroutine and the final check share dir
+	fired := false
+	check := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if fired {
+			return true
+		}
+		n := countFDs(dir) - base
+		if env.svcConns != nil {
+			n -= int(env.svcConns.Load())
+		}
+		if n > env.sockets {
+			fired = true
+			env.onSockets()
+		}
+		return fired
+	}
 	done := make(chan struct{})
+	finished := make(chan struct{})
 	go func() {
+		defer close(finished)
 		t := time.NewTicker(5 * time.Millisecond)
 		defer t.Stop()
-		defer dir.Close()
 		for {
 			select {
 			case <-done:
@@ -94,18 +114,21 @@ func watchSockets(ctx context.Context, env scriptEnv) (stop func()) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				n := countFDs(dir) - base
-				if env.svcConns != nil {
-					n -= int(env.svcConns.Load())
-				}
-				if n > env.sockets {
-					env.onSockets()
+				if check() {
 					return
 				}
 			}
 		}
 	}()
-	return func() { close(done) }
+	// A script can open sockets faster than the watcher looks, reach
+	// RLIMIT_NOFILE and end with an error before the watcher saw it: one last
+	// look, before the script's sockets are closed, settles it.
+	return func() {
+		close(done)
+		<-finished
+		check()
+		dir.Close()
+	}
 }
 
 // countFDs counts this process's open file descriptors, dir being
