@@ -153,11 +153,13 @@ func (d *decoder) check(n *yaml.Node, i int, lab *Lab) (Check, bool) {
 			}
 		case KindLua:
 			if s, ok := d.str(e.v, what+" lua"); ok {
-				file, fn, found := strings.Cut(s, ":")
-				if i := strings.LastIndex(s, ":"); i >= 0 {
-					file, fn, found = s[:i], s[i+1:], true
+				// FILE:FUNCTION; the last colon splits, so a file name may hold one.
+				i := strings.LastIndex(s, ":")
+				file, fn := "", ""
+				if i >= 0 {
+					file, fn = s[:i], s[i+1:]
 				}
-				if !found || file == "" || fn == "" || !luaName.MatchString(fn) {
+				if file == "" || !luaName.MatchString(fn) {
 					d.errorf(e.v, "%s: lua %q must be FILE:FUNCTION, like checks.lua:status_code", what, s)
 					continue
 				}
