@@ -336,7 +336,7 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	if ctx.Err() != nil {
 		return out, ctx.Err()
 	}
-	if !out.Started && out.Exit.Reason == ReasonError {
+	if !out.Started {
 		return out, &SetupError{out.Exit.Message}
 	}
 	return out, nil

@@ -251,3 +251,35 @@ print(socket.connect("192.0.2.1", 7))`
 		t.Errorf("the capture belongs to uid %v, want nobody's", fi.Sys())
 	}
 }
+
+// TestWorkerCrash: a worker that dies is reported with its message, and the
+// parent carries on.
+func TestWorkerCrash(t *testing.T) {
+	needNamespaces(t)
+	dir := t.TempDir()
+	fake := filepath.Join(dir, "crashing-worker")
+	os.WriteFile(fake, []byte("#!/bin/sh\necho 'panic: runtime error: index out of range [3] with length 3' >&2\nexit 2\n"), 0o755)
+	workerExe = fake
+	defer func() { workerExe = "" }()
+	out, err := Run(context.Background(), Config{Dir: dir, Limits: Limits{Timeout: 5 * time.Second}})
+	var se *SetupError
+	if !errors.As(err, &se) || out == nil || out.Exit.Reason != ReasonCrash || !strings.Contains(err.Error(), "panic: runtime error: index out of range") {
+		t.Fatalf("got %+v, %v", out, err)
+	}
+}
+
+func TestCrashExit(t *testing.T) {
+	tests := []struct {
+		stderr, reason, msg string
+	}{
+		{"fatal error: runtime: out of memory\n\ngoroutine 1 [running]:", ReasonMemory, "the script ran out of memory: fatal error: runtime: out of memory"},
+		{"panic: boom\n\ngoroutine 1", ReasonCrash, "the worker died: exit status 2: panic: boom"},
+		{"", ReasonCrash, "the worker died: exit status 2"},
+	}
+	for _, tt := range tests {
+		e := crashExit(errors.New("exit status 2"), tt.stderr)
+		if e.Reason != tt.reason || !strings.HasPrefix(e.Message, tt.msg) {
+			t.Errorf("%q: %+v", tt.stderr, e)
+		}
+	}
+}
