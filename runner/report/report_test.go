@@ -302,3 +302,17 @@ func TestJUnitHostileOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestTextNoTerminalEscapes: what a submission printed or raised cannot move
+// the cursor or change colours in the text report.
+func TestTextNoTerminalEscapes(t *testing.T) {
+	res := fixture(t)
+	res.Exit.Message = "boom\x1b[2J"
+	res.Output.Text = "\x1b[31mred\x07\n"
+	res.Checks[6].Message = "ended with error: \x1b]0;title\x07"
+	var b bytes.Buffer
+	Write(&b, "text", res)
+	if strings.ContainsAny(b.String(), "\x1b\x07") {
+		t.Errorf("escape characters reached the report:\n%q", b.String())
+	}
+}

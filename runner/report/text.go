@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -48,7 +49,7 @@ func writeText(w io.Writer, res *runner.Result, opt Options) error {
 		fmt.Fprintf(&b, "submission %s\n", sub)
 	}
 	if res.Exit.Reason != "" {
-		fmt.Fprintf(&b, "the script ended with %s: %s\n", res.Exit.Reason, res.Exit.Message)
+		fmt.Fprintf(&b, "the script ended with %s: %s\n", res.Exit.Reason, clean(res.Exit.Message))
 	}
 	for _, n := range res.Notes {
 		b.WriteString(p.paint(cYellow, "note: ") + n + "\n")
@@ -74,9 +75,12 @@ func writeText(w io.Writer, res *runner.Result, opt Options) error {
 		if c.Status == runner.CheckPass {
 			continue
 		}
-		fmt.Fprintf(&b, "%s%s\n", indent, c.Message)
+		fmt.Fprintf(&b, "%s%s\n", indent, clean(c.Message))
 		if c.Hint != "" {
 			fmt.Fprintf(&b, "%s%s %s\n", indent, p.paint(cBold, "hint:"), c.Hint)
+		}
+		if c.Kind == runner.KindOutput && c.Status == runner.CheckFail {
+			b.WriteString(outputExcerpt(res.Output, indent, p))
 		}
 		if c.Kind == runner.KindSequence && c.Status == runner.CheckFail {
 			if lad := ladder(c.Packets); lad != "" {
@@ -201,3 +205,46 @@ func center(s string, width int, fill rune) string {
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }
+
+// clean makes control characters in text a submission may have chosen (an
+// error message) visible instead of letting them act on the terminal.
+func clean(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' || r == 0x7f }) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if (r < 0x20 && r != '\n') || r == 0x7f {
+			fmt.Fprintf(&b, "\\x%02x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// maxExcerpt is how many lines of the output a failed output check shows.
+const maxExcerpt = 10
+
+// outputExcerpt shows the start of what the script printed, under a failed
+// output check, with invisible characters made visible.
+func outputExcerpt(out runner.Output, indent string, p painter) string {
+	var b strings.Builder
+	if out.Length == 0 {
+		return indent + "the script printed nothing\n"
+	}
+	lines := strings.SplitAfter(out.Text, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	b.WriteString(indent + "the script printed:\n")
+	for i, l := range lines {
+		if i == maxExcerpt {
+			fmt.Fprintf(&b, "%s  ... (%d more lines)\n", indent, len(lines)-maxExcerpt)
+			break
+		}
+		q := strconv.Quote(strings.TrimSuffix(l, "\n"))
+		b.WriteString(indent + "  " + p.paint(cDim, q[1:len(q)-1]) + "\n")
+	}
+	return b.String()
+}
