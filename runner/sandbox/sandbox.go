@@ -243,11 +243,6 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 		cfgW.Close()
 	}()
 
-	type status struct {
-		Ready bool  `json:"ready,omitempty"`
-		Start int64 `json:"start,omitempty"` // unix nanoseconds
-		Exit  *Exit `json:"exit,omitempty"`
-	}
 	msgs := make(chan status, 4)
 	go func() {
 		defer close(msgs)
@@ -286,6 +281,9 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 			if s.Exit != nil {
 				reported = s.Exit
 			}
+			if s.Warning != "" {
+				out.Warnings = append(out.Warnings, s.Warning)
+			}
 		case <-deadline.C:
 			if killed == nil {
 				if out.Started {
@@ -315,6 +313,9 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	for s := range msgs {
 		if s.Exit != nil {
 			reported = s.Exit
+		}
+		if s.Warning != "" {
+			out.Warnings = append(out.Warnings, s.Warning)
 		}
 		if s.Ready && !out.Started {
 			out.Started = true

@@ -35,9 +35,10 @@ var (
 
 // status is one message from the worker to the parent, a line of JSON.
 type status struct {
-	Ready bool  `json:"ready,omitempty"`
-	Start int64 `json:"start,omitempty"`
-	Exit  *Exit `json:"exit,omitempty"`
+	Ready   bool   `json:"ready,omitempty"`
+	Start   int64  `json:"start,omitempty"` // unix nanoseconds
+	Exit    *Exit  `json:"exit,omitempty"`
+	Warning string `json:"warning,omitempty"`
 }
 
 // WorkerMain is the worker process: it reads its Config from fd 3, reports on
@@ -162,6 +163,9 @@ func work(cfg *Config, send func(status)) Exit {
 	services = nil
 	if err := capt.Drain(); err != nil && exit.Reason == ReasonOK {
 		exit = Exit{ReasonError, "draining the capture: " + err.Error()}
+	}
+	if _, dropped := capt.live.Stats(); dropped > 0 {
+		send(status{Warning: fmt.Sprintf("the capture dropped %d packets: the machine was too busy to keep up; the grade may miss them", dropped)})
 	}
 	return exit
 }
