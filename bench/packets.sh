@@ -3,8 +3,10 @@
 # tshark and tcpdump: how fast `wirelab packets --count` filters N packets with
 # an L2–L4 filter and with an HTTP filter, next to `tshark -Y ... | wc -l` and
 # `tcpdump -r ... | wc -l` on the same file. Checks first that all three count
-# the same packets. wirelab runs on one core (GOMAXPROCS=1, taskset when
-# present). Uses hyperfine when installed.
+# the same packets. wirelab runs on one core (GOMAXPROCS=1). Uses hyperfine
+# when installed. Reports wall time and CPU time (user+system): on a shared,
+# busy machine the CPU time is the number that means something, and packets/s
+# is computed from it.
 # Usage: bench/packets.sh [packets] [runs]   (defaults 500000 and 5)
 set -eu
 n=${1:-500000}
@@ -24,9 +26,7 @@ l4='tcp.port == 80 && tcp.flags.syn == 1'
 http='http.response.code == 200'
 bpf='tcp port 80 and tcp[tcpflags] & tcp-syn != 0'
 
-one=""
-command -v taskset >/dev/null && one="taskset -c 0"
-wl="env GOMAXPROCS=1 $one $tmp/wirelab packets $pcap --count"
+wl="env GOMAXPROCS=1 $tmp/wirelab packets $pcap --count"
 have_tshark=$(command -v tshark >/dev/null && echo y || echo n)
 have_tcpdump=$(command -v tcpdump >/dev/null && echo y || echo n)
 
@@ -46,26 +46,30 @@ if [ "$have_tcpdump" = y ]; then
 	[ "$d4" = "$w4" ] || { echo "error: wirelab and tcpdump disagree" >&2; exit 1; }
 fi
 
-# time NAME COMMAND: median seconds of COMMAND, through hyperfine when present.
+# time NAME COMMAND: "WALL CPU", the median wall seconds and the mean CPU
+# seconds (user+system) of COMMAND, through hyperfine when present.
 time_cmd() {
 	if command -v hyperfine >/dev/null; then
 		hyperfine --warmup 1 --runs "$runs" --export-json "$tmp/h.json" -n "$1" "$2" >&2
-		python3 -c 'import json,sys; print("%.4f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$tmp/h.json"
+		python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.4f %.4f" % (r["median"], r["user"] + r["system"]))' "$tmp/h.json"
 	else
 		python3 - "$2" "$runs" <<'PY'
-import subprocess, sys, time
+import resource, subprocess, sys, time
 cmd, runs = sys.argv[1], int(sys.argv[2])
-ts = []
+ts, cpu = [], 0.0
 for _ in range(runs):
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter(); subprocess.run(cmd, shell=True, check=True, stdout=subprocess.DEVNULL); ts.append(time.perf_counter() - t)
-ts.sort(); print("%.4f" % ts[len(ts) // 2])
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu += (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+ts.sort(); print("%.4f %.4f" % (ts[len(ts) // 2], cpu / runs))
 PY
 	fi
 }
 
 results=$tmp/results
 : >"$results"
-row() { # filter tool seconds
+row() { # filter tool "wall cpu"
 	echo "$1 $2 $3" >>"$results"
 }
 row l4 wirelab "$(time_cmd wirelab-l4 "$wl -Y '$l4'")"
@@ -84,11 +88,12 @@ python3 - "$results" "$packets" <<'PY'
 import sys
 rows = [l.split() for l in open(sys.argv[1])]
 n = int(sys.argv[2])
-names = {"l4": "L2-L4  tcp.port == 80 && tcp.flags.syn == 1", "http": "HTTP   http.response.code == 200"}
-ours = {f: float(s) for f, t, s in rows if t == "wirelab"}
-print("| filter | tool | seconds (median) | packets/s | time vs wirelab |")
-print("| --- | --- | ---: | ---: | ---: |")
-for f, t, s in rows:
-    s = float(s)
-    print("| %s | %s | %.3f | %s | %s |" % (names[f], t, s, format(int(n / s), ",") if s > 0 else "-", "%.1f×" % (s / ours[f]) if ours.get(f) else "-"))
+names = {"l4": "L2-L4 `tcp.port == 80 && tcp.flags.syn == 1`", "http": "HTTP `http.response.code == 200`"}
+ours = {f: float(c) for f, t, w, c in rows if t == "wirelab"}
+print("| filter | tool | wall s (median) | CPU s (user+sys) | packets/s (CPU) | CPU time vs wirelab |")
+print("| --- | --- | ---: | ---: | ---: | ---: |")
+for f, t, w, c in rows:
+    w, c = float(w), float(c)
+    print("| %s | %s | %.3f | %.3f | %s | %s |" % (names[f], t, w, c, format(int(n / c), ",") if c > 0 else "-",
+          "%.1f×" % (c / ours[f]) if ours.get(f) else "-"))
 PY
