@@ -1,5 +1,6 @@
--- Partial: answers only the first line of each connection, then hangs up, so
--- the second client's second line is never answered.
+-- Partial: answers only the first line of each connection and ignores the
+-- rest until the client hangs up, so the second client's second line is
+-- never answered.
 local socket = require("socket")
 
 local server = assert(socket.bind("*", lab.args.port))
@@ -12,6 +13,8 @@ for _ = 1, 3 do
   client:settimeout(5)
   local line = client:receive("*l")
   if line then client:send(line:upper() .. "\n") end
+  -- read and drop whatever else comes, until the client closes
+  while client:receive("*l") do end
   client:close()
 end
 server:close()
