@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"github.com/gopacket/gopacket/layers"
 
 	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/capture/filter"
@@ -39,6 +42,7 @@ type liveCapture struct {
 	dec    *capture.Decoder
 	token  []byte
 	marker *net.UDPConn
+	port   int // the marker socket's port
 	mu     sync.Mutex
 	seen   map[int]chan struct{}
 	n      int
@@ -66,6 +70,7 @@ func startCapture(cfg *Config, path string) (*liveCapture, error) {
 		return nil, fmt.Errorf("marker socket: %w", err)
 	}
 	c.marker = m
+	c.port = m.LocalAddr().(*net.UDPAddr).Port
 	f, err := os.Create(path)
 	if err != nil {
 		m.Close()
@@ -118,8 +123,8 @@ func (c *liveCapture) loop() {
 			}
 			break
 		}
-		if i := bytes.Index(fr.Data, c.token); i >= 0 {
-			c.sawMarker(fr.Data[i+len(c.token):])
+		if payload, ok := c.markerPayload(fr.Data); ok {
+			c.sawMarker(payload)
 			continue
 		}
 		if c.match != nil {
@@ -144,6 +149,26 @@ func (c *liveCapture) loop() {
 		}
 	}
 	c.done <- werr
+}
+
+// markerPayload returns what follows the token in a marker datagram: IPv4
+// UDP from the marker socket to itself (a port the script cannot bind while
+// the worker holds it), starting with the run's random token.
+func (c *liveCapture) markerPayload(b []byte) ([]byte, bool) {
+	if c.live.LinkType() != layers.LinkTypeEthernet || len(b) < 14+20+8 || binary.BigEndian.Uint16(b[12:14]) != 0x0800 {
+		return nil, false
+	}
+	ip := b[14:]
+	ihl := int(ip[0]&0x0f) * 4
+	if ip[0]>>4 != 4 || ip[9] != 17 || ihl < 20 || len(ip) < ihl+8 {
+		return nil, false
+	}
+	udp := ip[ihl:]
+	if int(binary.BigEndian.Uint16(udp[0:2])) != c.port || int(binary.BigEndian.Uint16(udp[2:4])) != c.port {
+		return nil, false
+	}
+	payload, ok := bytes.CutPrefix(udp[8:], c.token)
+	return payload, ok
 }
 
 func (c *liveCapture) sawMarker(rest []byte) {
