@@ -116,6 +116,8 @@ func TestLimits(t *testing.T) {
 			Limits{Timeout: 20 * time.Second, Memory: 64 << 20}, ReasonMemory, "memory", 20 * time.Second},
 		{"one huge string", `local s = string.rep("x", 2e9) print(#s)`,
 			Limits{Timeout: 20 * time.Second, Memory: 64 << 20}, ReasonMemory, "memory", 20 * time.Second},
+		{"events flood", `while true do lab.log(string.rep("z", 100)) end`,
+			Limits{Timeout: 10 * time.Second, Output: 4096}, ReasonOutput, "4096 bytes", 10 * time.Second},
 		{"output flood", `while true do print(string.rep("y", 100)) end`,
 			Limits{Timeout: 10 * time.Second, Output: 4096}, ReasonOutput, "4096 bytes", 10 * time.Second},
 	}

@@ -109,10 +109,18 @@ func work(cfg *Config, send func(status)) Exit {
 	}
 	defer logFile.Close()
 	var logMu sync.Mutex
+	var logged int64
 	svcLog := func(svc, line string) {
 		logMu.Lock()
 		defer logMu.Unlock()
-		fmt.Fprintf(logFile, "%s %s: %s\n", time.Now().UTC().Format("15:04:05.000000"), svc, line)
+		if logged > maxServiceLog {
+			return
+		}
+		n, _ := fmt.Fprintf(logFile, "%s %s: %.1000s\n", time.Now().UTC().Format("15:04:05.000000"), svc, line)
+		logged += int64(n)
+		if logged > maxServiceLog {
+			fmt.Fprintf(logFile, "[wirelab: services log truncated after %d bytes]\n", logged)
+		}
 	}
 
 	capt, err := startCapture(cfg, filepath.Join(cfg.Dir, CaptureFile))
@@ -150,7 +158,7 @@ func work(cfg *Config, send func(status)) Exit {
 	if cfg.Script != "" {
 		out := &limitWriter{w: outFile, max: lim.Output, over: func() { stopRun(errOutputLimit) }}
 		ctx, cancel := context.WithDeadline(runCtx, start.Add(lim.Timeout))
-		events := &eventWriter{w: evFile}
+		events := &eventWriter{w: evFile, max: lim.Output, over: func() { stopRun(errOutputLimit) }}
 		err := runScript(ctx, cfg, scriptEnv{hosts: hosts, out: out, events: events, sockets: lim.Sockets, onSockets: func() { stopRun(errSocketsLimit) }, svcConns: &svcConns})
 		cause := context.Cause(ctx)
 		cancel()
@@ -224,18 +232,41 @@ func (l *limitWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// eventWriter writes events as JSON lines.
+// maxServiceLog bounds services.log: a script hammering a service must not
+// fill the disk.
+const maxServiceLog = 4 << 20
+
+// eventWriter writes events as JSON lines, at most max bytes of them: lab.log
+// in a loop counts like output, and is stopped like it.
 type eventWriter struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu   sync.Mutex
+	w    io.Writer
+	n    int64
+	max  int64
+	done bool
+	over func()
 }
 
 func (e *eventWriter) write(v any) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.done {
+		return
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		b, _ = json.Marshal(map[string]string{"error": err.Error()})
 	}
+	if e.max > 0 && e.n+int64(len(b))+1 > e.max {
+		e.done = true
+		b, _ = json.Marshal(map[string]any{"time": time.Now(), "kind": "log", "ok": false,
+			"message": fmt.Sprintf("[wirelab: events truncated after %d bytes]", e.n)})
+		e.w.Write(append(b, '\n'))
+		if e.over != nil {
+			e.over()
+		}
+		return
+	}
+	e.n += int64(len(b)) + 1
 	e.w.Write(append(b, '\n'))
 }
