@@ -4,6 +4,9 @@
 local socket = require("socket")
 
 local SERVER, PORT = "server", 7000
+-- Connect from the tester's own address, so the capture tells the two sides
+-- apart (left alone, the kernel would pick the server's address as source).
+local SOURCE = "10.0.0.60"
 
 -- Each exchange: the lines sent in one go, and how many answers to read.
 local exchanges = {
@@ -13,7 +16,7 @@ local exchanges = {
 }
 
 local function exchange(ex)
-  local conn, err = socket.connect(SERVER, PORT)
+  local conn, err = socket.connect(SERVER, PORT, SOURCE, 0)
   if not conn then return end
   conn:settimeout(2)
   conn:send(ex.send)
