@@ -33,27 +33,30 @@ const markerWait = 5 * time.Second
 // earlier packet on the interface has been read, since loopback delivers in
 // order. Markers are left out of the file.
 type liveCapture struct {
-	live   *capture.Live
-	file   *os.File
-	bw     *bufio.Writer
-	w      *capture.Writer
-	iface  int
-	match  *filter.Filter
-	dec    *capture.Decoder
-	token  []byte
-	marker *net.UDPConn
-	port   int // the marker socket's port
-	mu     sync.Mutex
-	seen   map[int]chan struct{}
-	n      int
-	done   chan error
+	live    *capture.Live
+	file    *os.File
+	bw      *bufio.Writer
+	w       *capture.Writer
+	iface   int
+	match   *filter.Filter
+	dec     *capture.Decoder
+	token   []byte
+	marker  *net.UDPConn
+	port    int   // the marker socket's port
+	max     int64 // bytes of frames written before the capture is full
+	written int64
+	full    func() // called once when it is
+	mu      sync.Mutex
+	seen    map[int]chan struct{}
+	n       int
+	done    chan error
 
 	closeOnce sync.Once
 	closeErr  error
 }
 
-func startCapture(cfg *Config, path string) (*liveCapture, error) {
-	c := &liveCapture{seen: map[int]chan struct{}{}, done: make(chan error, 1)}
+func startCapture(cfg *Config, path string, max int64, full func()) (*liveCapture, error) {
+	c := &liveCapture{seen: map[int]chan struct{}{}, done: make(chan error, 1), max: max, full: full}
 	if cfg.CaptureFilter != "" {
 		f, err := capture.CompileCapture(cfg.CaptureFilter)
 		if err != nil {
@@ -133,8 +136,12 @@ func (c *liveCapture) loop() {
 				continue
 			}
 		}
-		if werr != nil {
+		if werr != nil || c.written > c.max {
 			continue
+		}
+		c.written += int64(len(fr.Data)) + 32
+		if c.written > c.max && c.full != nil {
+			c.full()
 		}
 		if err := c.w.WriteFrame(c.iface, fr); err != nil {
 			werr = err

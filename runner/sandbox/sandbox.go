@@ -118,7 +118,8 @@ type Config struct {
 	Source        string         `json:"source"` // host name whose address the script's sockets use
 	Limits        Limits         `json:"limits"`
 	Isolation     Isolation      `json:"isolation"`
-	Grace         time.Duration  `json:"grace"` // 0: DefaultGrace
+	Grace         time.Duration  `json:"grace"`       // 0: DefaultGrace
+	MaxCapture    int64          `json:"max_capture"` // bytes of capture.pcapng; 0: DefaultMaxCapture
 }
 
 // Exit is how a run ended.

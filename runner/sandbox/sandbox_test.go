@@ -141,6 +141,18 @@ func TestLimits(t *testing.T) {
 			}
 		})
 	}
+	t.Run("packet flood", func(t *testing.T) {
+		out := run(t, `local u = require("socket").udp()
+while true do u:sendto(string.rep("p", 1000), "www.example.com", 9) end`, Limits{Timeout: 10 * time.Second},
+			func(c *Config) { c.MaxCapture = 64 << 10 })
+		if out.Exit.Reason != ReasonOutput || !strings.Contains(out.Exit.Message, "0.1 MiB of packets") {
+			t.Errorf("exit %+v", out.Exit)
+		}
+		fi, err := os.Stat(out.Capture)
+		if err != nil || fi.Size() > 80<<10 {
+			t.Errorf("capture: %v, %d bytes", err, fi.Size())
+		}
+	})
 	t.Run("output marker", func(t *testing.T) {
 		out := run(t, `for i = 1, 1000 do print("0123456789") end`, Limits{Timeout: 10 * time.Second, Output: 100})
 		b, err := os.ReadFile(out.Output)

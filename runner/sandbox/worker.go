@@ -31,7 +31,12 @@ func IsWorker() bool { return os.Getenv(workerEnv) == "1" }
 var (
 	errOutputLimit  = errors.New("output limit")
 	errSocketsLimit = errors.New("sockets limit")
+	errCaptureLimit = errors.New("capture limit")
 )
+
+// DefaultMaxCapture bounds capture.pcapng: a script sending as fast as it can
+// is stopped there, like an output flood.
+const DefaultMaxCapture = 256 << 20
 
 // status is one message from the worker to the parent, a line of JSON.
 type status struct {
@@ -123,14 +128,18 @@ func work(cfg *Config, send func(status)) Exit {
 		}
 	}
 
-	capt, err := startCapture(cfg, filepath.Join(cfg.Dir, CaptureFile))
+	runCtx, stopRun := context.WithCancelCause(context.Background())
+	defer stopRun(nil)
+
+	maxCapture := cfg.MaxCapture
+	if maxCapture <= 0 {
+		maxCapture = DefaultMaxCapture
+	}
+	capt, err := startCapture(cfg, filepath.Join(cfg.Dir, CaptureFile), maxCapture, func() { stopRun(errCaptureLimit) })
 	if err != nil {
 		return Exit{ReasonError, "starting the capture: " + err.Error()}
 	}
 	defer capt.Close()
-
-	runCtx, stopRun := context.WithCancelCause(context.Background())
-	defer stopRun(nil)
 
 	var svcConns atomic.Int64
 	senv := &service.Env{LabDir: cfg.LabDir, Hosts: hosts, Log: svcLog, Conns: &svcConns}
@@ -163,6 +172,9 @@ func work(cfg *Config, send func(status)) Exit {
 		cause := context.Cause(ctx)
 		cancel()
 		exit = classify(err, cause, lim)
+		if exit.Reason == ReasonOutput && errors.Is(cause, errCaptureLimit) {
+			exit.Message = fmt.Sprintf("the script sent more than %s of packets; the capture ends there and the script was stopped", mib(maxCapture))
+		}
 	}
 	// Stop the services first: their goodbyes (FINs) belong in the capture.
 	for i := len(services) - 1; i >= 0; i-- {
@@ -183,6 +195,8 @@ func classify(err, cause error, lim Limits) Exit {
 	switch {
 	case errors.Is(cause, errOutputLimit):
 		return Exit{ReasonOutput, fmt.Sprintf("the script printed more than %d bytes of output and was stopped", lim.Output)}
+	case errors.Is(cause, errCaptureLimit):
+		return Exit{ReasonOutput, "the script sent too many packets"}
 	case errors.Is(cause, errSocketsLimit):
 		return Exit{ReasonSockets, fmt.Sprintf("the script opened more than %d sockets and was stopped", lim.Sockets)}
 	case errors.Is(cause, context.DeadlineExceeded):
