@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,5 +50,44 @@ func TestLoadHostileSizes(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %v", d)
+	}
+}
+
+// FuzzEvaluate grades arbitrary capture bytes with the DESIGN lab: damaged or
+// hostile captures are graded or refused, never a panic.
+func FuzzEvaluate(f *testing.F) {
+	if b, err := os.ReadFile(corpusPath("captures/http-get.pcap")); err == nil {
+		f.Add(b)
+		f.Add(b[:len(b)/2])
+	}
+	lab, err := Load("testdata/http-get")
+	if err != nil {
+		f.Fatal(err)
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(dir, "fuzz.pcap")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res, err := Evaluate(context.Background(), lab, Artifacts{Capture: p})
+		if err == nil && len(res.Checks) != len(lab.Checks) {
+			t.Fatalf("%d results for %d checks", len(res.Checks), len(lab.Checks))
+		}
+	})
+}
+
+// corpusPath is the path of a corpus file, whether or not it exists.
+func corpusPath(name string) string {
+	dir, _ := filepath.Abs(".")
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "..", "shared", "corpus", name)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return name
+		}
+		dir = parent
 	}
 }
