@@ -108,6 +108,7 @@ func TestLimits(t *testing.T) {
 	}{
 		{"finishes", `print("hello")`, Limits{Timeout: 5 * time.Second}, ReasonOK, "", 5 * time.Second},
 		{"lua error", "local x = nil\nx.y = 1", Limits{Timeout: 5 * time.Second}, ReasonError, "submission.lua:2:", 5 * time.Second},
+		{"huge error", `error(string.rep("e", 5e6))`, Limits{Timeout: 5 * time.Second}, ReasonError, "eeee [...]", 5 * time.Second},
 		{"busy loop", `while true do end`, Limits{Timeout: 500 * time.Millisecond}, ReasonTimeout, "deadline", 3 * time.Second},
 		// Backtracking inside a Go built-in ignores the Lua context: the parent kills it.
 		{"string.find", `print(string.find(string.rep("a", 3e4), string.rep("a?", 3e4) .. string.rep("a", 3e4)))`,
@@ -126,7 +127,7 @@ func TestLimits(t *testing.T) {
 			begin := time.Now()
 			out := run(t, tt.src, tt.lim)
 			took := time.Since(begin)
-			t.Logf("%s: %+v after %v", tt.name, out.Exit, took)
+			t.Logf("%s: %s: %.200s after %v", tt.name, out.Exit.Reason, out.Exit.Message, took)
 			if out.Exit.Reason != tt.reason || !strings.Contains(out.Exit.Message, tt.msg) {
 				t.Errorf("exit %+v, want reason %q with %q", out.Exit, tt.reason, tt.msg)
 			}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -46,6 +47,9 @@ type status struct {
 	Warning string `json:"warning,omitempty"`
 }
 
+// maxMessage bounds an exit message.
+const maxMessage = 8 << 10
+
 // WorkerMain is the worker process: it reads its Config from fd 3, reports on
 // fd 4, and returns the process's exit code.
 func WorkerMain() int {
@@ -69,6 +73,11 @@ func WorkerMain() int {
 		enc.Encode(s)
 	}
 	exit := work(&cfg, send)
+	if len(exit.Message) > maxMessage {
+		// A script's error message is the script's to choose: keep the
+		// status line, and the result, a sane size.
+		exit.Message = strings.ToValidUTF8(exit.Message[:maxMessage], "") + " [...]"
+	}
 	send(status{Exit: &exit})
 	statFile.Close()
 	return 0
