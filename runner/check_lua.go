@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -22,9 +23,42 @@ const luaPacketType = "wirelab.check.packet"
 // with a time limit. ctx has packets(filter), output, events and args; the
 // function returns ok, message[, points]. Anything going wrong inside is the
 // check's error status.
+//
+// gopher-lua stops a running script when its context ends, but not a Go
+// built-in that is still busy (a pathological string.find over a student's
+// output): the call runs in its own goroutine, and when it overstays the limit
+// by luaGrace the check is an error and evaluation goes on without it.
 func (ev *evaluation) luaCheck(c *Check, cr *CheckResult) {
-	ctx, cancel := context.WithTimeout(ev.ctx, DefaultLuaTimeout)
+	ctx, cancel := context.WithTimeout(ev.ctx, luaTimeout)
 	defer cancel()
+	done := make(chan CheckResult, 1)
+	go func() {
+		res := *cr
+		defer func() {
+			if r := recover(); r != nil {
+				res.Status, res.Message = CheckError, fmt.Sprintf("%s:%s: internal error: %v", c.luaName(), c.LuaFunc, r)
+			}
+			done <- res
+		}()
+		ev.luaCall(ctx, c, &res)
+	}()
+	select {
+	case res := <-done:
+		*cr = res
+	case <-time.After(luaTimeout + luaGrace):
+		cr.Status = CheckError
+		cr.Message = fmt.Sprintf("%s:%s took longer than %s and was abandoned", c.luaName(), c.LuaFunc, luaTimeout)
+	}
+}
+
+// luaTimeout and luaGrace bound a lua check: the time it may run, and how
+// long past that it may take to notice. Variables so tests can shorten them.
+var (
+	luaTimeout = DefaultLuaTimeout
+	luaGrace   = time.Second
+)
+
+func (ev *evaluation) luaCall(ctx context.Context, c *Check, cr *CheckResult) {
 	hosts := map[string]netip.Addr{}
 	for _, h := range ev.lab.Hosts {
 		hosts[h.Name] = h.Addr
@@ -38,7 +72,7 @@ func (ev *evaluation) luaCheck(c *Check, cr *CheckResult) {
 	fail := func(format string, args ...any) {
 		cr.Status, cr.Message = CheckError, fmt.Sprintf(format, args...)
 		if ctx.Err() != nil && ev.ctx.Err() == nil {
-			cr.Message = fmt.Sprintf("%s:%s took longer than %s and was stopped", c.luaName(), c.LuaFunc, DefaultLuaTimeout)
+			cr.Message = fmt.Sprintf("%s:%s took longer than %s and was stopped", c.luaName(), c.LuaFunc, luaTimeout)
 		}
 	}
 	if err := st.DoFile(c.LuaFile); err != nil {
