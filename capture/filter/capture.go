@@ -298,6 +298,16 @@ func (p *cparser) parsePrimitive() node {
 	if explicit && q.typ == "" && q.dir == dirAny && !p.peekIsID() {
 		// A protocol alone: tcp, arp, ip6.
 		p.have = false
+		switch q.proto {
+		case "tcp":
+			return p.l4(6, true, true)
+		case "udp":
+			return p.l4(17, true, true)
+		case "icmp":
+			return p.l4(1, true, false)
+		case "icmp6":
+			return p.l4(58, false, true)
+		}
 		return &presentNode{p.operand(captureProtos[q.proto])}
 	}
 	if explicit && q.typ == "" && q.dir == dirAny {
@@ -345,13 +355,37 @@ func (p *cparser) operand(name string) *operand {
 	return p.f.newOperand(fld, fld.Name)
 }
 
+// cmp tests the first occurrence of a field (field#1). tcpdump looks at the
+// outermost headers only: the IPv4 header quoted inside an ICMP error, or the
+// packet inside a tunnel, is not what "host" or "port" test.
 func (p *cparser) cmp(name string, pr pred, sym, text string) node {
-	return &cmpNode{o: p.operand(name), q: qAny, p: pr, op: sym, text: text}
+	o := p.operand(name)
+	o.layer = 1
+	o.text += "#1"
+	return &cmpNode{o: o, q: qAny, p: pr, op: sym, text: text}
 }
 
-// dirTest builds the test for a direction over a source field, a destination
-// field and, when the protocol has one, a field holding both.
-func (p *cparser) dirTest(d dir, src, dst, both string, pr pred, sym, text string) node {
+// l4 tests that the outermost IPv4 (v4) or IPv6 (v6) header carries protocol
+// num, as tcpdump's "tcp", "udp", "icmp" and "icmp6" do.
+func (p *cparser) l4(num uint64, v4, v6 bool) node {
+	pr := &litPred{t: Uint, op: opEq, lit: Value{N: num}}
+	text := strconv.FormatUint(num, 10)
+	var n node
+	if v4 {
+		n = p.cmp("ip.proto", pr, "==", text)
+	}
+	if v6 {
+		m := p.cmp("ipv6.nxt", pr, "==", text)
+		if n == nil {
+			return m
+		}
+		n = &orNode{n, m}
+	}
+	return n
+}
+
+// dirTest builds the test for a direction over a source and a destination field.
+func (p *cparser) dirTest(d dir, src, dst string, pr pred, sym, text string) node {
 	switch d {
 	case dirSrc:
 		return p.cmp(src, pr, sym, text)
@@ -359,9 +393,6 @@ func (p *cparser) dirTest(d dir, src, dst, both string, pr pred, sym, text strin
 		return p.cmp(dst, pr, sym, text)
 	case dirBoth:
 		return &andNode{p.cmp(src, pr, sym, text), p.cmp(dst, pr, sym, text)}
-	}
-	if both != "" {
-		return p.cmp(both, pr, sym, text)
 	}
 	return &orNode{p.cmp(src, pr, sym, text), p.cmp(dst, pr, sym, text)}
 }
@@ -377,7 +408,7 @@ func (p *cparser) host(q quals, id token) node {
 			fail(p.src, id.pos, "%q is not a valid Ethernet address (write it as aa:bb:cc:dd:ee:ff)", id.text)
 		}
 		v := Value{N: m}
-		return p.dirTest(q.dir, "eth.src", "eth.dst", "eth.addr", &litPred{t: Ether, op: opEq, lit: v}, "==", formatValue(Ether, v))
+		return p.dirTest(q.dir, "eth.src", "eth.dst", &litPred{t: Ether, op: opEq, lit: v}, "==", formatValue(Ether, v))
 	}
 	a, err := netip.ParseAddr(id.text)
 	if err != nil || a.Zone() != "" {
@@ -420,14 +451,14 @@ func (p *cparser) addrTest(q quals, id token, v4 bool, p4, p6 pred, text string)
 		if q.proto == "ip" || q.proto == "arp" {
 			fail(p.src, id.pos, "%q is an IPv6 address; %q needs an IPv4 one", id.text, q.proto+" "+q.typ)
 		}
-		return p.dirTest(q.dir, "ipv6.src", "ipv6.dst", "ipv6.addr", p6, "==", text)
+		return p.dirTest(q.dir, "ipv6.src", "ipv6.dst", p6, "==", text)
 	}
 	if q.proto == "ip6" {
 		fail(p.src, id.pos, "%q is an IPv4 address; %q needs an IPv6 one", id.text, "ip6 "+q.typ)
 	}
-	ip := func() node { return p.dirTest(q.dir, "ip.src", "ip.dst", "ip.addr", p4, "==", text) }
+	ip := func() node { return p.dirTest(q.dir, "ip.src", "ip.dst", p4, "==", text) }
 	arp := func() node {
-		return p.dirTest(q.dir, "arp.src.proto_ipv4", "arp.dst.proto_ipv4", "", p4, "==", text)
+		return p.dirTest(q.dir, "arp.src.proto_ipv4", "arp.dst.proto_ipv4", p4, "==", text)
 	}
 	switch q.proto {
 	case "ip":
@@ -536,19 +567,23 @@ func (p *cparser) port(q quals, id token) node {
 		pr = &litPred{t: Uint, op: opEq, lit: Value{N: n}}
 		sym, text = "==", strconv.FormatUint(n, 10)
 	}
-	tcp := func() node { return p.dirTest(q.dir, "tcp.srcport", "tcp.dstport", "tcp.port", pr, sym, text) }
-	udp := func() node { return p.dirTest(q.dir, "udp.srcport", "udp.dstport", "udp.port", pr, sym, text) }
+	tcp := func(v4, v6 bool) node {
+		return &andNode{p.l4(6, v4, v6), p.dirTest(q.dir, "tcp.srcport", "tcp.dstport", pr, sym, text)}
+	}
+	udp := func(v4, v6 bool) node {
+		return &andNode{p.l4(17, v4, v6), p.dirTest(q.dir, "udp.srcport", "udp.dstport", pr, sym, text)}
+	}
 	switch q.proto {
 	case "tcp":
-		return tcp()
+		return tcp(true, true)
 	case "udp":
-		return udp()
+		return udp(true, true)
 	case "":
-		return &orNode{tcp(), udp()}
+		return &orNode{tcp(true, true), udp(true, true)}
 	case "ip":
-		return &andNode{&presentNode{p.operand("ip")}, &orNode{tcp(), udp()}}
+		return &orNode{tcp(true, false), udp(true, false)}
 	case "ip6":
-		return &andNode{&presentNode{p.operand("ipv6")}, &orNode{tcp(), udp()}}
+		return &orNode{tcp(false, true), udp(false, true)}
 	}
 	p.badProto(q, id)
 	return nil

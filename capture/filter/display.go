@@ -248,6 +248,18 @@ func (p *dparser) parseLen() term {
 // fieldExpr reads what may follow a field name: a slice or a bitwise and.
 func (p *dparser) fieldExpr(fld *Field, t token) *operand {
 	o := p.f.newOperand(fld, fld.Name)
+	if p.is("#") {
+		// field#N: the Nth occurrence, which for a field that occurs once per
+		// protocol layer is Wireshark 4.2's layer operator.
+		h := p.next()
+		n := p.next()
+		k, err := strconv.Atoi(n.text)
+		if n.kind != tWord || err != nil || k < 1 || k > 1000 {
+			fail(p.src, h.pos, "%q must be followed by an occurrence number from 1, as in %q", "#", fld.Name+"#1")
+		}
+		o.layer = k
+		o.text = fld.Name + "#" + strconv.Itoa(k)
+	}
 	if s := p.peek(); s.kind == tSlice {
 		p.next()
 		switch fld.Type {
@@ -257,7 +269,7 @@ func (p *dparser) fieldExpr(fld *Field, t token) *operand {
 		}
 		o.sl = p.parseSlice(s)
 		o.typ = Bytes
-		o.text = fld.Name + "[" + strings.TrimSpace(s.text) + "]"
+		o.text += "[" + strings.TrimSpace(s.text) + "]"
 		return o
 	}
 	if p.is("&") {
@@ -274,7 +286,7 @@ func (p *dparser) fieldExpr(fld *Field, t token) *operand {
 			fail(p.src, m.pos, "%q is not a valid integer mask", m.text)
 		}
 		o.masked, o.mask = true, n
-		o.text = fld.Name + " & " + m.text
+		o.text += " & " + m.text
 	}
 	return o
 }
@@ -409,7 +421,7 @@ func (p *dparser) rhsTerm(o *operand) term {
 	if t.kind == tWord && !keywords[t.text] {
 		if fld, ok := p.reg.Lookup(t.text); ok {
 			nxt := p.peekAt(1)
-			if nxt.kind == tSlice || (nxt.kind == tOp && nxt.text == "&") || comparable(o.typ, fld.Type) {
+			if nxt.kind == tSlice || (nxt.kind == tOp && (nxt.text == "&" || nxt.text == "#")) || comparable(o.typ, fld.Type) {
 				return p.parseTerm()
 			}
 			p.next()

@@ -191,6 +191,16 @@ var displayCases = []struct{ expr, want string }{
 	{"tcp&&!http", "syn v6 lo"},
 	{"tcp.port==80&&ip.src==10.0.0.10", "syn get"},
 
+	// field#N: the Nth occurrence (the layer, for once-per-layer fields)
+	{"ip.src#1 == 10.0.0.80", "icmp"},
+	{"ip.src#2 == 10.0.0.10", "icmp"},
+	{"ip.src#2", "icmp"},
+	{"ip.src#3", ""},
+	{"ip.proto#1 == 17", "dns"},
+	{"ip.src#1[3] == 50", "icmp"},
+	{"ip.src#1 == ip.dst#2", "icmp"},
+	{"ip.dst#1 != ip.dst#2", "icmp"},
+
 	// literal on the left
 	{"80 == tcp.dstport", "syn get lo"},
 	{"100 < frame.len", "get"},

@@ -125,6 +125,7 @@ type operand struct {
 	masked bool
 	mask   uint64
 	length bool
+	layer  int // N > 0: only the Nth occurrence (field#N)
 	text   string
 }
 
@@ -175,6 +176,12 @@ func rawBytes(t Type, v Value, buf []byte) []byte {
 func (o *operand) values(f *Filter, r Record) []Value {
 	vs := r.Values(f.bufs[o.slot][:0], o.field)
 	f.bufs[o.slot] = vs
+	if o.layer > 0 {
+		if len(vs) < o.layer {
+			return vs[:0]
+		}
+		vs = vs[o.layer-1 : o.layer]
+	}
 	if o.sl == nil && !o.masked && !o.length {
 		return vs
 	}

@@ -56,6 +56,9 @@ func lexDisplay(src string) []token {
 		case c == '}':
 			toks = append(toks, token{tRBrace, "}", i})
 			i++
+		case c == '#':
+			toks = append(toks, token{tOp, "#", i})
+			i++
 		case c == ',':
 			toks = append(toks, token{tComma, ",", i})
 			i++
