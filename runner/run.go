@@ -40,6 +40,7 @@ func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (Artifacts, []strin
 		Services:      lab.Services,
 		CaptureFilter: lab.Capture.Filter,
 		Snaplen:       lab.Capture.Snaplen,
+		Interface:     lab.Capture.Interface,
 		Script:        script,
 		Args:          lab.Submission.Args,
 		Source:        lab.Submission.Host,

@@ -81,7 +81,11 @@ func startCapture(cfg *Config, path string, max int64, full func()) (*liveCaptur
 	}
 	c.file = f
 	c.bw = bufio.NewWriterSize(f, 64<<10)
-	live, err := capture.OpenLive("lo", capture.LiveOptions{Snaplen: cfg.Snaplen})
+	iface := cfg.Interface
+	if iface == "" {
+		iface = "lo"
+	}
+	live, err := capture.OpenLive(iface, capture.LiveOptions{Snaplen: cfg.Snaplen})
 	if err != nil {
 		m.Close()
 		f.Close()
@@ -90,7 +94,7 @@ func startCapture(cfg *Config, path string, max int64, full func()) (*liveCaptur
 	c.live = live
 	w, err := capture.NewWriter(c.bw)
 	if err == nil {
-		c.iface, err = w.AddInterface("lo", live.LinkType(), snaplenOr(cfg.Snaplen))
+		c.iface, err = w.AddInterface(iface, live.LinkType(), snaplenOr(cfg.Snaplen))
 	}
 	if err == nil {
 		err = w.Flush()
@@ -162,10 +166,16 @@ func (c *liveCapture) loop() {
 // UDP from the marker socket to itself (a port the script cannot bind while
 // the worker holds it), starting with the run's random token.
 func (c *liveCapture) markerPayload(b []byte) ([]byte, bool) {
-	if c.live.LinkType() != layers.LinkTypeEthernet || len(b) < 14+20+8 || binary.BigEndian.Uint16(b[12:14]) != 0x0800 {
+	hdr := 14 // Ethernet: the ethertype ends the header
+	if c.live.LinkType() == layers.LinkTypeLinuxSLL {
+		hdr = 16 // Linux cooked: so does the protocol
+	} else if c.live.LinkType() != layers.LinkTypeEthernet {
 		return nil, false
 	}
-	ip := b[14:]
+	if len(b) < hdr+20+8 || binary.BigEndian.Uint16(b[hdr-2:hdr]) != 0x0800 {
+		return nil, false
+	}
+	ip := b[hdr:]
 	ihl := int(ip[0]&0x0f) * 4
 	if ip[0]>>4 != 4 || ip[9] != 17 || ihl < 20 || len(ip) < ihl+8 {
 		return nil, false

@@ -112,6 +112,7 @@ type Config struct {
 	Services      []service.Spec `json:"services"`
 	CaptureFilter string         `json:"capture_filter"` // pcap-filter syntax; "" captures all
 	Snaplen       int            `json:"snaplen"`
+	Interface     string         `json:"interface"`   // "" or "lo": the namespace's loopback; "any" also works
 	Script        string         `json:"script"`      // the Lua file to run; "" runs no script
 	ScriptArgs    []string       `json:"script_args"` // arg[1..n] for the script (arg[0] is Script); nil: no arg table
 	Args          map[string]any `json:"args"`

@@ -154,6 +154,16 @@ while true do u:sendto(string.rep("p", 1000), "www.example.com", 9) end`, Limits
 			t.Errorf("capture: %v, %d bytes", err, fi.Size())
 		}
 	})
+	t.Run("capture on any", func(t *testing.T) {
+		out := run(t, `print(require("socket").connect("10.0.0.80", 7) ~= nil)`, Limits{Timeout: 5 * time.Second}, func(c *Config) {
+			c.Interface = "any"
+			c.Services = []service.Spec{{Name: "echo", Kind: "tcp-echo", Listen: "www.example.com:7"}}
+		})
+		frames, err := readCapture(out.Capture)
+		if out.Exit.Reason != ReasonOK || err != nil || len(frames) < 3 {
+			t.Errorf("exit %+v, %d frames, %v", out.Exit, len(frames), err)
+		}
+	})
 	t.Run("output marker", func(t *testing.T) {
 		out := run(t, `for i = 1, 1000 do print("0123456789") end`, Limits{Timeout: 10 * time.Second, Output: 100})
 		b, err := os.ReadFile(out.Output)
