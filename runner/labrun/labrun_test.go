@@ -167,3 +167,28 @@ end`), 0o644)
 		}
 	}
 }
+
+// TestIsolationNone: the explicit opt-out runs on the host's loopback with the
+// lab's hosts mapped to 127.0.0.x, and says so.
+func TestIsolationNone(t *testing.T) {
+	needRoot(t)
+	if os.Geteuid() != 0 {
+		t.Skip("capturing on the host's loopback needs root")
+	}
+	run, err := Execute(context.Background(), load(t, "http"), Options{Dir: t.TempDir(), Isolation: sandbox.IsolationNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(run.Warnings) == 0 || !strings.Contains(run.Warnings[0], "without isolation") {
+		t.Errorf("warnings: %q", run.Warnings)
+	}
+	for _, c := range run.Result.Checks {
+		want := runner.CheckPass
+		if c.Name == "from the client's address" {
+			want = runner.CheckFail // 10.0.0.10 is 127.0.0.3 here
+		}
+		if c.Status != want {
+			t.Errorf("check %q: %s, want %s (%s)", c.Name, c.Status, want, c.Message)
+		}
+	}
+}
