@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestDocCommandLines checks every `wirelab ...` (or `go run . ...`) command
+// line in README.md and docs/*.md against the real command tree: the command
+// exists and every flag it uses is one the command has. A renamed flag or
+// command breaks this test before it breaks a reader.
+func TestDocCommandLines(t *testing.T) {
+	files, _ := filepath.Glob("../docs/*.md")
+	files = append(files, "../README.md")
+	fence := regexp.MustCompile("(?s)```(?:sh|bash|shell|console)?\n(.*?)```")
+	inline := regexp.MustCompile("`((?:wirelab|go run \\.) [^`]+)`")
+	checked := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type docLine struct {
+			text   string
+			inline bool // `wirelab packets -Y` in prose names a flag, without its value
+		}
+		var lines []docLine
+		for _, m := range fence.FindAllStringSubmatch(string(b), -1) {
+			for _, l := range strings.Split(m[1], "\n") {
+				lines = append(lines, docLine{l, false})
+			}
+		}
+		for _, m := range inline.FindAllStringSubmatch(string(b), -1) {
+			lines = append(lines, docLine{m[1], true})
+		}
+		for _, dl := range lines {
+			line := dl.text
+			args, ok := commandLine(line)
+			if !ok {
+				continue
+			}
+			checked++
+			root := NewRoot(nil, nil)
+			cmd, rest, err := root.Find(args)
+			if err != nil || cmd == root {
+				t.Errorf("%s: %q: no such command (%v)", filepath.Base(f), line, err)
+				continue
+			}
+			if err := cmd.ParseFlags(rest); err != nil && !(dl.inline && strings.Contains(err.Error(), "needs an argument")) {
+				t.Errorf("%s: %q: %v", filepath.Base(f), line, err)
+			}
+		}
+	}
+	if checked < 10 {
+		t.Errorf("only %d command lines found in the docs; the extraction is broken", checked)
+	}
+}
+
+// commandLine turns a documented shell line into wirelab's arguments.
+func commandLine(line string) ([]string, bool) {
+	line = strings.TrimSpace(line)
+	line = strings.TrimPrefix(line, "$ ")
+	if i := strings.Index(line, " #"); i >= 0 {
+		line = line[:i]
+	}
+	for _, sep := range []string{" | ", " > ", " && ", " 2>"} {
+		if i := strings.Index(line, sep); i >= 0 {
+			line = line[:i]
+		}
+	}
+	var rest string
+	switch {
+	case strings.HasPrefix(line, "wirelab "):
+		rest = strings.TrimPrefix(line, "wirelab ")
+	case strings.HasPrefix(line, "go run . "):
+		rest = strings.TrimPrefix(line, "go run . ")
+	default:
+		return nil, false
+	}
+	if strings.Contains(rest, "...") {
+		rest = strings.ReplaceAll(rest, "...", "")
+	}
+	var args []string
+	for _, f := range strings.Fields(rest) {
+		args = append(args, strings.Trim(f, `'"`))
+	}
+	return args, len(args) > 0
+}
