@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -167,5 +168,23 @@ func TestDamagedCapture(t *testing.T) {
 	}
 	if res.Status != StatusPassed {
 		t.Errorf("status %s", res.Status)
+	}
+}
+
+// TestCaptureFilterApplied: a recorded capture is graded on what the lab's
+// capture filter keeps, with the file's own frame numbers.
+func TestCaptureFilterApplied(t *testing.T) {
+	pcap := buildCapture(t, []seg{
+		{0, 5353, true, "U", 0, 0, "noise"},
+		{1 * ms, 40000, true, "S", 1, 0, ""},
+		{2 * ms, 5353, true, "U", 0, 0, "noise"},
+	})
+	lab := loadText(t, "lab: f\ncapture:\n  filter: tcp port 80\nchecks:\n  - {name: syn, packet: tcp.flags.syn == 1}\n  - {name: no udp, none: udp}\n", nil)
+	res := evalLab(t, lab, Artifacts{Capture: pcap})
+	if res.Status != StatusPassed || res.Packets != 1 || !reflect.DeepEqual(res.Checks[0].Evidence, []int{2}) {
+		t.Errorf("status %s packets %d evidence %v", res.Status, res.Packets, res.Checks[0].Evidence)
+	}
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], `graded the 1 of 3 packets that match the lab's capture filter "tcp port 80"`) {
+		t.Errorf("notes %q", res.Notes)
 	}
 }

@@ -86,6 +86,20 @@ func Evaluate(ctx context.Context, lab *Lab, art Artifacts) (*Result, error) {
 		case err != nil:
 			return nil, fmt.Errorf("capture: %w", err)
 		}
+		// A recorded capture holds more than a live run would have kept: grade
+		// what the lab's capture filter lets through, as a run would.
+		if lab.captureMatch != nil {
+			m, kept := clone(lab.captureMatch), pkts[:0:0]
+			for _, p := range pkts {
+				if m.Match(p) {
+					kept = append(kept, p)
+				}
+			}
+			if len(kept) < len(pkts) {
+				res.Notes = append(res.Notes, fmt.Sprintf("graded the %d of %d packets that match the lab's capture filter %q", len(kept), len(pkts), lab.Capture.Filter))
+			}
+			pkts = kept
+		}
 		ev.pkts = pkts
 		res.Packets = len(pkts)
 	}
