@@ -307,6 +307,8 @@ func (p *cparser) parsePrimitive() node {
 			return p.l4(1, true, false)
 		case "icmp6":
 			return p.l4(58, false, true)
+		case "arp":
+			return p.arpOuter()
 		}
 		return &presentNode{p.operand(captureProtos[q.proto])}
 	}
@@ -384,6 +386,12 @@ func (p *cparser) l4(num uint64, v4, v6 bool) node {
 	return n
 }
 
+// arpOuter is an ARP packet that is not inside a tunnel (tcpdump's "arp" tests
+// the outermost link-layer type; an ARP message never carries IP itself).
+func (p *cparser) arpOuter() node {
+	return &andNode{&presentNode{p.operand("arp")}, &andNode{&notNode{&presentNode{p.operand("ip")}}, &notNode{&presentNode{p.operand("ipv6")}}}}
+}
+
 // dirTest builds the test for a direction over a source and a destination field.
 func (p *cparser) dirTest(d dir, src, dst string, pr pred, sym, text string) node {
 	switch d {
@@ -458,7 +466,7 @@ func (p *cparser) addrTest(q quals, id token, v4 bool, p4, p6 pred, text string)
 	}
 	ip := func() node { return p.dirTest(q.dir, "ip.src", "ip.dst", p4, "==", text) }
 	arp := func() node {
-		return p.dirTest(q.dir, "arp.src.proto_ipv4", "arp.dst.proto_ipv4", p4, "==", text)
+		return &andNode{p.arpOuter(), p.dirTest(q.dir, "arp.src.proto_ipv4", "arp.dst.proto_ipv4", p4, "==", text)}
 	}
 	switch q.proto {
 	case "ip":
@@ -580,10 +588,6 @@ func (p *cparser) port(q quals, id token) node {
 		return udp(true, true)
 	case "":
 		return &orNode{tcp(true, true), udp(true, true)}
-	case "ip":
-		return &orNode{tcp(true, false), udp(true, false)}
-	case "ip6":
-		return &orNode{tcp(false, true), udp(false, true)}
 	}
 	p.badProto(q, id)
 	return nil

@@ -3,6 +3,7 @@ package filter
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"net/netip"
@@ -101,50 +102,7 @@ func TestAgainstTshark(t *testing.T) {
 		t.Fatalf("mergecap: %v\n%s", err, out)
 	}
 
-	reg := &testRegistry{byName: map[string]*Field{}}
-	args := []string{"-r", mix, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|", "-e", "frame.number", "-e", "frame.protocols"}
-	for i, wf := range wsFields {
-		f := &Field{Name: wf.name, Type: wf.t, ID: i}
-		reg.list = append(reg.list, f)
-		reg.byName[wf.name] = f
-		if wf.t != None {
-			args = append(args, "-e", wf.name)
-		}
-	}
-	out, err := exec.Command("tshark", args...).Output()
-	if err != nil {
-		t.Fatalf("tshark: %v", err)
-	}
-	var recs []rec
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		r := rec{}
-		for _, p := range strings.Split(cols[1], ":") {
-			if f, ok := reg.byName[p]; ok && f.Type == None {
-				r[p] = []Value{{}}
-			}
-		}
-		r["frame"] = []Value{{}}
-		k := 2
-		for _, wf := range wsFields {
-			if wf.t == None {
-				continue
-			}
-			if k < len(cols) && cols[k] != "" {
-				for _, s := range strings.Split(cols[k], "|") {
-					v, err := tsharkValue(wf.t, s)
-					if err != nil {
-						t.Fatalf("frame %s field %s: %v", cols[0], wf.name, err)
-					}
-					r[wf.name] = append(r[wf.name], v)
-				}
-			}
-			k++
-		}
-		recs = append(recs, r)
-	}
+	reg, recs := tsharkRecords(t, mix)
 	if len(recs) < 30 {
 		t.Fatalf("only %d frames in the merged capture", len(recs))
 	}
@@ -218,6 +176,56 @@ for line in io.lines(os.getenv("WL_FILTERS")) do
 end
 `
 
+// tsharkRecords returns a registry of wsFields and, for every frame of file, a
+// record holding the values tshark gives those fields.
+func tsharkRecords(t *testing.T, file string) (*testRegistry, []rec) {
+	reg := &testRegistry{byName: map[string]*Field{}}
+	args := []string{"-r", file, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|", "-e", "frame.number", "-e", "frame.protocols"}
+	for i, wf := range wsFields {
+		f := &Field{Name: wf.name, Type: wf.t, ID: i}
+		reg.list = append(reg.list, f)
+		reg.byName[wf.name] = f
+		if wf.t != None {
+			args = append(args, "-e", wf.name)
+		}
+	}
+	out, err := exec.Command("tshark", args...).Output()
+	if err != nil {
+		t.Fatalf("tshark: %v", err)
+	}
+	var recs []rec
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		cols := strings.Split(sc.Text(), "\t")
+		r := rec{}
+		for _, p := range strings.Split(cols[1], ":") {
+			if f, ok := reg.byName[p]; ok && f.Type == None {
+				r[p] = []Value{{}}
+			}
+		}
+		r["frame"] = []Value{{}}
+		k := 2
+		for _, wf := range wsFields {
+			if wf.t == None {
+				continue
+			}
+			if k < len(cols) && cols[k] != "" {
+				for _, s := range strings.Split(cols[k], "|") {
+					v, err := tsharkValue(wf.t, s)
+					if err != nil {
+						t.Fatalf("frame %s field %s: %v", cols[0], wf.name, err)
+					}
+					r[wf.name] = append(r[wf.name], v)
+				}
+			}
+			k++
+		}
+		recs = append(recs, r)
+	}
+	return reg, recs
+}
+
 func tsharkValue(t Type, s string) (Value, error) {
 	switch t {
 	case Uint:
@@ -255,4 +263,115 @@ func tsharkValue(t Type, s string) (Value, error) {
 		return Value{B: []byte(s)}, nil
 	}
 	return Value{}, fmt.Errorf("cannot read %q as %s", s, t)
+}
+
+// tcpdumpChecks are capture filters whose frames must be exactly tcpdump's.
+var tcpdumpChecks = []string{
+	"tcp", "udp", "ip", "ip6", "arp", "icmp", "icmp6", "not ip",
+	"port 80", "port 53", "port 4789", "tcp port 53", "udp port 53", "src port 80", "dst port 80",
+	"portrange 50000-60000", "src portrange 1-1024", "tcp dst portrange 1-100",
+	"host 127.0.0.1", "host 192.168.1.11", "src host 192.168.1.11", "dst host 192.168.1.11",
+	"host 192.168.203.5", "host 192.168.202.1", "src and dst host 127.0.0.1", "src or dst host 192.168.203.1",
+	"net 192.168.0.0/16", "net 192.168.0.0 mask 255.255.0.0", "net 192.168", "dst net 209.87.249.0/24",
+	"net fe80::/10", "ip6 dst net ff02::/16",
+	"ether host 00:11:22:33:44:55", "ether src 00:11:22:33:44:55", "ether dst ff:ff:ff:ff:ff:ff",
+	"less 100", "greater 500", "less 66 or greater 1000",
+	"port 80 or 53", "tcp dst port 80 or 53", "host 127.0.0.1 and not 192.168.1.11", "host 192.168.1.11 and not port 53",
+	"not tcp", "tcp and not port 80", "udp or arp", "src or dst port 53", "ip and port 53", "ip6 and udp",
+	"!arp && !(tcp || udp)", "arp or icmp and host 192.168.203.1",
+}
+
+// TestCaptureAgainstTcpdump runs capture filters through tcpdump and through
+// this package (over records built from tshark's field values) on a capture
+// merged from the corpus (HTTP, DNS over UDP and TCP, IPv6, ARP, VXLAN tunnels),
+// and requires the same frames.
+func TestCaptureAgainstTcpdump(t *testing.T) {
+	corpus := corpusDir(t)
+	for _, tool := range []string{"tshark", "mergecap", "tcpdump"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed; skipping the cross-check", tool)
+		}
+	}
+	mix := filepath.Join(t.TempDir(), "mix.pcap")
+	var in []string
+	for _, f := range []string{"captures/http-get.pcap", "tcpdump-tests/dns_udp.pcap", "tcpdump-tests/EIGRP_ipv6.pcap",
+		"tcpdump-tests/dns_tcp.pcap", "tcpdump-tests/vxlan.pcap", "tcpdump-tests/mptcp-fclose.pcap", "tcpdump-tests/isakmp4500.pcap"} {
+		in = append(in, filepath.Join(corpus, f))
+	}
+	merged := mix + ".tmp"
+	if out, err := exec.Command("mergecap", append([]string{"-F", "pcap", "-w", merged}, in...)...).CombinedOutput(); err != nil {
+		t.Fatalf("mergecap: %v\n%s", err, out)
+	}
+	// One second between frames, so tcpdump's timestamps name the frames.
+	if err := renumberPcap(merged, mix); err != nil {
+		t.Fatal(err)
+	}
+	reg, recs := tsharkRecords(t, mix)
+	tcpdump := func(expr string) ([]string, error) {
+		cmd := exec.Command("tcpdump", "-tt", "-q", "-n", "-r", mix, expr)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		o, err := cmd.Output()
+		if err != nil {
+			return nil, fmt.Errorf("%v: %s", err, stderr.String())
+		}
+		var ts []string
+		for _, line := range strings.Split(string(o), "\n") {
+			if fs := strings.Fields(line); len(fs) > 0 && strings.Contains(fs[0], ".") {
+				ts = append(ts, fs[0])
+			}
+		}
+		return ts, nil
+	}
+	all, err := tcpdump("")
+	if err != nil || len(all) != len(recs) {
+		t.Fatalf("tcpdump lists %d frames, tshark %d (%v)", len(all), len(recs), err)
+	}
+	frameOf := map[string]string{}
+	for i, ts := range all {
+		frameOf[ts] = strconv.Itoa(i + 1)
+	}
+	for _, expr := range tcpdumpChecks {
+		ts, err := tcpdump(expr)
+		if err != nil {
+			t.Errorf("tcpdump rejects %q: %v", expr, err)
+			continue
+		}
+		var want []string
+		for _, x := range ts {
+			want = append(want, frameOf[x])
+		}
+		f, err := CompileCapture(expr, reg)
+		if err != nil {
+			t.Errorf("%q: %v", expr, err)
+			continue
+		}
+		var got []string
+		for k, r := range recs {
+			if f.Match(r) {
+				got = append(got, strconv.Itoa(k+1))
+			}
+		}
+		if g, w := strings.Join(got, " "), strings.Join(want, " "); g != w {
+			t.Errorf("%q (as display filter: %s):\n  got frames [%s]\ntcpdump [%s]", expr, f, g, w)
+		}
+	}
+}
+
+// renumberPcap copies a classic pcap file, setting frame i's timestamp to i
+// seconds.
+func renumberPcap(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if len(b) < 24 || b[0] != 0xd4 || b[1] != 0xc3 || b[2] != 0xb2 || b[3] != 0xa1 {
+		return fmt.Errorf("%s: not a little-endian microsecond pcap", src)
+	}
+	for off, i := 24, 1; off+16 <= len(b); i++ {
+		binary.LittleEndian.PutUint32(b[off:], uint32(i))
+		binary.LittleEndian.PutUint32(b[off+4:], 0)
+		off += 16 + int(binary.LittleEndian.Uint32(b[off+8:]))
+	}
+	return os.WriteFile(dst, b, 0o644)
 }
