@@ -277,8 +277,9 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 			}
 			if s.Ready {
 				out.Started = true
-				out.Start = time.Unix(0, s.Start)
-				deadline.Reset(time.Until(out.Start.Add(cfg.Limits.Timeout + cfg.Grace)))
+				out.Start = startTime(s.Start)
+				// The parent's own clock sets the kill.
+				deadline.Reset(cfg.Limits.Timeout + cfg.Grace)
 			}
 			if s.Exit != nil {
 				reported = s.Exit
@@ -321,7 +322,7 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 		}
 		if s.Ready && !out.Started {
 			out.Started = true
-			out.Start = time.Unix(0, s.Start)
+			out.Start = startTime(s.Start)
 		}
 	}
 	end := time.Now()
@@ -343,6 +344,16 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 		return out, &SetupError{out.Exit.Message}
 	}
 	return out, nil
+}
+
+// startTime is the script's start as the worker reported it, or now when the
+// report is not plausible.
+func startTime(ns int64) time.Time {
+	t := time.Unix(0, ns)
+	if d := time.Since(t); d < 0 || d > time.Minute {
+		return time.Now()
+	}
+	return t
 }
 
 // crashExit explains a worker that exited without reporting how the run ended.

@@ -293,6 +293,25 @@ func TestWorkerCrash(t *testing.T) {
 	}
 }
 
+// TestWorkerDiesMidRun: a worker that dies after the script started is a
+// result with reason crash (the submission is graded on what it left), not a
+// setup error.
+func TestWorkerDiesMidRun(t *testing.T) {
+	needNamespaces(t)
+	dir := t.TempDir()
+	fake := filepath.Join(dir, "dying-worker")
+	os.WriteFile(fake, []byte("#!/bin/sh\necho '{\"ready\":true,\"start\":1}' >&4\necho 'SIGSEGV: segmentation violation' >&2\nkill -9 $$\n"), 0o755)
+	workerExe = fake
+	defer func() { workerExe = "" }()
+	out, err := Run(context.Background(), Config{Dir: dir, Limits: Limits{Timeout: 5 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.Started || out.Exit.Reason != ReasonCrash || !strings.Contains(out.Exit.Message, "signal: killed: SIGSEGV") {
+		t.Fatalf("%+v", out)
+	}
+}
+
 func TestCrashExit(t *testing.T) {
 	tests := []struct {
 		stderr, reason, msg string
