@@ -5,5 +5,7 @@ local socket = require("socket")
 
 local conn = assert(socket.connect(lab.args.host, lab.args.port))
 assert(conn:send("GET / HTTP/1.1\r\nHost: " .. lab.args.host .. "\r\n\r\n"))
-socket.sleep(0.3) -- long enough for the whole response to arrive, unread
+-- wait until the response is there, without reading it
+socket.select({conn}, nil, 5)
+socket.sleep(0.05)
 conn:close()

@@ -16,3 +16,5 @@ while true do
 end
 client:close()
 server:close()
+-- linger a moment, so the tester's next attempts meet the closed port
+socket.sleep(0.5)
