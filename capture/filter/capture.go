@@ -27,6 +27,7 @@ func CompileCapture(expr string, reg Registry) (f *Filter, err error) {
 	if reg == nil {
 		return nil, &Error{Filter: expr, Msg: "no field registry"}
 	}
+	checkLen(expr)
 	p := &cparser{src: expr, reg: reg, f: &Filter{text: expr}}
 	p.toks = lexCapture(expr)
 	if p.peek().kind == tEOF {

@@ -13,6 +13,16 @@ import (
 // stack.
 const maxDepth = 200
 
+// maxLen bounds a filter's length; no real filter comes near it, and it keeps
+// hostile input from building huge predicate trees.
+const maxLen = 64 << 10
+
+func checkLen(expr string) {
+	if len(expr) > maxLen {
+		fail(expr, maxLen, "the filter is too long (%d bytes; the limit is %d)", len(expr), maxLen)
+	}
+}
+
 // Compile compiles a Wireshark display filter over the fields of reg.
 //
 // The language is Wireshark 4's: comparisons (== != < <= > >= and eq ne lt le gt
@@ -27,6 +37,7 @@ func Compile(expr string, reg Registry) (f *Filter, err error) {
 	if reg == nil {
 		return nil, &Error{Filter: expr, Msg: "no field registry"}
 	}
+	checkLen(expr)
 	p := &dparser{src: expr, reg: reg, f: &Filter{text: expr}}
 	p.toks = lexDisplay(expr)
 	if p.peek().kind == tEOF {
