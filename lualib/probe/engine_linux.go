@@ -167,6 +167,15 @@ func (e *engine) loop(capacity int) error {
 	}
 	l := &loop{e: e, epfd: epfd, slots: make([]slot, capacity)}
 	defer l.close()
+	// A Sockaddr holds the raw form the syscall fills in: one per loop.
+	switch sa := e.bindSA.(type) {
+	case *syscall.SockaddrInet4:
+		c := *sa
+		l.bind = &c
+	case *syscall.SockaddrInet6:
+		c := *sa
+		l.bind = &c
+	}
 	if e.family == syscall.AF_INET {
 		l.dst = &syscall.SockaddrInet4{Addr: e.dst.As4()}
 	} else {
@@ -289,6 +298,7 @@ func (e *engine) loop(capacity int) error {
 type loop struct {
 	e       *engine
 	epfd    int
+	bind    syscall.Sockaddr // this loop's copy of e.bindSA
 	dst     syscall.Sockaddr
 	slots   []slot
 	spare   []tsock // sockets reset by a refusal, ready for another connect
@@ -321,7 +331,7 @@ func (l *loop) socket(port int) (tsock, error) {
 	if err != nil {
 		return tsock{}, fmt.Errorf("scan: socket: %w", err)
 	}
-	if err := syscall.Bind(fd, l.e.bindSA); err != nil {
+	if err := syscall.Bind(fd, l.bind); err != nil {
 		syscall.Close(fd)
 		return tsock{}, fmt.Errorf("scan: bind: %w", err)
 	}

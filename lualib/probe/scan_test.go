@@ -186,7 +186,7 @@ func TestTCPScanRange(t *testing.T) {
 // socket: connecting a socket to its own port would "find" it open.
 func TestTCPScanSelfConnect(t *testing.T) {
 	e := &engine{family: syscall.AF_INET, dst: loopback, bindSA: &syscall.SockaddrInet4{}, timeout: time.Second, attempts: 1}
-	l := &loop{e: e, dst: &syscall.SockaddrInet4{Addr: loopback.As4()}, slots: make([]slot, 1), epfd: -1}
+	l := &loop{e: e, bind: &syscall.SockaddrInet4{}, dst: &syscall.SockaddrInet4{Addr: loopback.As4()}, slots: make([]slot, 1), epfd: -1}
 	sock, err := l.socket(1)
 	if err != nil {
 		t.Fatal(err)
