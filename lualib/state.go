@@ -71,6 +71,8 @@ type State struct {
 	L   *lua.LState
 	env Env
 
+	coDepth int // nested coroutine resumes (see coroutine.go)
+
 	mu     sync.Mutex
 	nextID uint64
 	res    map[uint64]io.Closer
@@ -97,12 +99,15 @@ const stateKey = "wirelab.state"
 
 // Options for every state: the data stack ("registry") starts moderately and
 // grows in large steps, so table.concat or unpack on big tables stays cheap.
+// Every coroutine gets a state with the same options, so the starting sizes are
+// small (a script may create thousands) and the call stack grows on demand.
 var options = lua.Options{
-	CallStackSize:    1024,
-	RegistrySize:     1024 * 8,
-	RegistryMaxSize:  1024 * 1024,
-	RegistryGrowStep: 1024 * 32,
-	SkipOpenLibs:     true,
+	CallStackSize:       1024,
+	MinimizeStackMemory: true,
+	RegistrySize:        1024,
+	RegistryMaxSize:     1024 * 1024,
+	RegistryGrowStep:    1024 * 32,
+	SkipOpenLibs:        true,
 }
 
 // NewState returns a sandboxed state for env with every module loaded. The
@@ -280,6 +285,7 @@ func (s *State) sandbox() error {
 		}
 	}
 	g := L.G.Global
+	s.limitCoroutines()
 	for _, name := range []string{"dofile", "loadfile", "collectgarbage", "newproxy",
 		"getfenv", "setfenv", "module", "_printregs", "require", "load", "loadstring", "print"} {
 		g.RawSetString(name, lua.LNil)

@@ -62,3 +62,24 @@ end
 function TestPrint()
   print("a", 1, nil, true)
 end
+
+function TestCoroutinesWork()
+  local gen = coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i) end end)
+  assert(gen() == 1 and gen() == 2 and gen() == 3)
+  local co = coroutine.create(function(a, b) local c = coroutine.yield(a + b); return c * 2 end)
+  local ok, v = coroutine.resume(co, 1, 2); assert(ok and v == 3)
+  ok, v = coroutine.resume(co, 5); assert(ok and v == 10)
+  assert(coroutine.status(co) == "dead")
+  -- many coroutines (not nested) are fine
+  local n = 0
+  for i = 1, 5000 do n = n + coroutine.wrap(function() return 1 end)() end
+  assert(n == 5000)
+end
+
+function TestNestedCoroutinesBounded()
+  local depth = 0
+  local function f() depth = depth + 1; return coroutine.wrap(f)() end
+  local ok, err = pcall(f)
+  assert(not ok and tostring(err):find("C stack overflow"), err)
+  assert(depth > 100 and depth <= 201, depth)
+end
