@@ -19,6 +19,15 @@ func FuzzLoad(f *testing.F) {
 		}
 	}
 	f.Add([]byte("a: &a [*a, *a]\nb: *a\n"))
+	f.Add([]byte("lab: m\nchecks:\n  - &c {name: a, packet: tcp}\n  - <<: [*c, {hint: h}]\n    name: b\n  - {<<: 3, name: c, none: udp}\n"))
+	f.Add([]byte(`lab: q
+checks:
+  - name: s
+    sequence: ["tcp.flags.syn == 1 &&\t", {match: 'ip.src == ''x''', within: 1s}]
+    packet: |
+      tcp &&
+      udp.foo
+`))
 	f.Add([]byte("lab: x\nsubmission:\n  args: &a {x: [*a, *a, *a]}\nchecks: [{name: a, packet: tcp}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lab, err := Parse("testdata/http-get/fuzz.yaml", data)
