@@ -1,0 +1,317 @@
+package grade_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/grade"
+	"github.com/wirelab-dev/wirelab/runner/labrun"
+	"github.com/wirelab-dev/wirelab/runner/sandbox"
+)
+
+func TestMain(m *testing.M) {
+	if sandbox.IsWorker() {
+		os.Exit(sandbox.WorkerMain())
+	}
+	os.Exit(m.Run())
+}
+
+// needSandbox skips a test that needs network namespaces, or fails it in CI.
+func needSandbox(t *testing.T) {
+	t.Helper()
+	if runtime.GOOS == "linux" && os.Geteuid() == 0 {
+		return
+	}
+	if _, err := os.Stat("/proc/self/ns/user"); err == nil && runtime.GOOS == "linux" {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("CI is set: grading needs network namespaces (root) and may not skip")
+	}
+	t.Skip("grading needs network namespaces")
+}
+
+func sandboxRun(ctx context.Context, lab *runner.Lab, entry, dir string) (*runner.Result, error) {
+	run, err := labrun.Execute(ctx, lab, labrun.Options{Submission: entry, Dir: dir, Isolation: sandbox.IsolationAuto})
+	if err != nil {
+		return nil, err
+	}
+	return run.Result, nil
+}
+
+func loadLab(t *testing.T) *runner.Lab {
+	t.Helper()
+	lab, err := runner.Load("testdata/lab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lab
+}
+
+// hostile is how each submission of testdata/hostile must end: its status and
+// how the submission ended (the exit reason).
+var hostile = map[string]struct{ status, ended, output string }{
+	"infinite-loop":        {runner.StatusTimeout, "timeout", ""},
+	"sleep-forever":        {runner.StatusTimeout, "timeout", ""},
+	"pathological-pattern": {runner.StatusTimeout, "timeout", ""},
+	"memory-bomb":          {runner.StatusFailed, "memory", ""},
+	"output-flood":         {runner.StatusFailed, "output", ""},
+	"socket-exhaustion":    {runner.StatusFailed, "sockets", ""},
+	"syntax-error":         {runner.StatusFailed, "error", ""},
+	"runtime-error":        {runner.StatusFailed, "error", ""},
+	"escape-network":       {runner.StatusFailed, "", "192.0.2.1\tNetwork is unreachable"},
+	"escape-files":         {runner.StatusFailed, "", "1\tblocked\n2\tblocked\n3\tblocked\n4\tblocked\n5\tblocked\n6\tblocked\n7\tblocked\n8\tblocked\n"},
+}
+
+// TestHostileSuite grades every hostile submission with the reference beside
+// them, twice: each ends with the status that names what happened, the batch
+// completes, the second run regrades nothing and gives identical scores, and
+// nothing is left behind.
+func TestHostileSuite(t *testing.T) {
+	needSandbox(t)
+	lab := loadLab(t)
+	subs, err := grade.Discover([]string{"testdata/hostile", "testdata/lab/solution.lua"}, "solution.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(subs) != len(hostile)+1 {
+		t.Fatalf("discovered %d submissions, want %d", len(subs), len(hostile)+1)
+	}
+	out := t.TempDir()
+	var runs atomic.Int32
+	opts := grade.Options{Out: out, Jobs: 2, Run: func(ctx context.Context, l *runner.Lab, entry, dir string) (*runner.Result, error) {
+		runs.Add(1)
+		return sandboxRun(ctx, l, entry, dir)
+	}}
+	first, err := grade.Grade(context.Background(), lab, subs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range first.Students {
+		if r.Student == "solution" {
+			if r.Status != runner.StatusPassed || r.Score != r.MaxScore {
+				t.Errorf("reference: %s %v/%v (%s)", r.Status, r.Score, r.MaxScore, r.Reason)
+			}
+			continue
+		}
+		want, ok := hostile[r.Student]
+		if !ok {
+			t.Errorf("unexpected student %q", r.Student)
+			continue
+		}
+		if r.Status != want.status || r.Ended != want.ended {
+			t.Errorf("%s: status %q ended %q, want %q ended %q (reason %q)", r.Student, r.Status, r.Ended, want.status, want.ended, r.Reason)
+		}
+		if want.output != "" {
+			out, err := os.ReadFile(filepath.Join(out, r.Student, "output.txt"))
+			if err != nil || !strings.Contains(string(out), want.output) {
+				t.Errorf("%s: output %q does not contain %q (%v)", r.Student, out, want.output, err)
+			}
+		}
+		for _, f := range []string{grade.ResultFile, grade.KeyFile, "capture.pcapng", "output.txt", "report.txt"} {
+			if _, err := os.Stat(filepath.Join(out, r.Student, f)); err != nil {
+				t.Errorf("%s: %v", r.Student, err)
+			}
+		}
+	}
+	csv1 := readFile(t, filepath.Join(out, grade.SummaryCSV))
+
+	// Again: everything is current, nothing is regraded, the summary is the same.
+	runs.Store(0)
+	second, err := grade.Grade(context.Background(), lab, subs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := runs.Load(); n != 0 {
+		t.Errorf("second batch ran %d submissions, want 0", n)
+	}
+	for i := range first.Students {
+		a, b := first.Students[i], second.Students[i]
+		if a.Student != b.Student || a.Score != b.Score || a.Status != b.Status {
+			t.Errorf("second batch: %s %v %s, first %s %v %s", b.Student, b.Score, b.Status, a.Student, a.Score, a.Status)
+		}
+	}
+	if csv2 := readFile(t, filepath.Join(out, grade.SummaryCSV)); csv1 != csv2 {
+		t.Errorf("summary.csv changed between identical batches:\n%s\n---\n%s", csv1, csv2)
+	}
+	ents, _ := os.ReadDir(out)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".") || strings.HasSuffix(e.Name(), ".old") {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
+
+// TestResumeShardsAndMerge: a changed submission alone is regraded; --force
+// regrades all; shards partition the class and merge gives the single-run summary.
+func TestResumeShardsAndMerge(t *testing.T) {
+	needSandbox(t)
+	lab := loadLab(t)
+	class := t.TempDir()
+	sol := readFile(t, "testdata/lab/solution.lua")
+	for _, name := range []string{"ana", "ben", "cy", "dee"} {
+		writeFile(t, filepath.Join(class, name+".lua"), sol)
+	}
+	// A folder submission with a module beside its entry.
+	writeFile(t, filepath.Join(class, "eve", "main.lua"), `local get = require("get")`+"\nget()\n")
+	writeFile(t, filepath.Join(class, "eve", "get.lua"), "return function()\n"+sol+"\nend\n")
+
+	subs, err := grade.Discover([]string{class}, "solution.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, s := range subs {
+		ids = append(ids, s.ID)
+	}
+	if got := strings.Join(ids, " "); got != "ana ben cy dee eve" {
+		t.Fatalf("discovered %q", got)
+	}
+
+	var ran []string
+	counting := func(ctx context.Context, l *runner.Lab, entry, dir string) (*runner.Result, error) {
+		ran = append(ran, entry)
+		return sandboxRun(ctx, l, entry, dir)
+	}
+	out := t.TempDir()
+	opts := grade.Options{Out: out, Jobs: 1, Run: counting}
+	sum, err := grade.Grade(context.Background(), lab, subs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range sum.Students {
+		if r.Status != runner.StatusPassed {
+			t.Errorf("%s: %s %v/%v %s", r.Student, r.Status, r.Score, r.MaxScore, r.Reason)
+		}
+	}
+
+	// ben resubmits something that prints nothing: only ben is regraded.
+	writeFile(t, filepath.Join(class, "ben.lua"), "-- gave up\n")
+	ran = nil
+	if _, err := grade.Grade(context.Background(), lab, subs, opts); err != nil {
+		t.Fatal(err)
+	}
+	if len(ran) != 1 || filepath.Base(ran[0]) != "ben.lua" {
+		t.Errorf("after ben's change, regraded %v, want only ben.lua", ran)
+	}
+	// eve's module changes: her folder's hash changes.
+	writeFile(t, filepath.Join(class, "eve", "get.lua"), "return function() end\n")
+	ran = nil
+	if _, err := grade.Grade(context.Background(), lab, subs, opts); err != nil {
+		t.Fatal(err)
+	}
+	if len(ran) != 1 || !strings.Contains(ran[0], "eve") {
+		t.Errorf("after eve's module changed, regraded %v, want only eve", ran)
+	}
+	ran = nil
+	opts.Force = true
+	if _, err := grade.Grade(context.Background(), lab, subs, opts); err != nil {
+		t.Fatal(err)
+	}
+	if len(ran) != len(subs) {
+		t.Errorf("--force regraded %d, want %d", len(ran), len(subs))
+	}
+	whole := readFile(t, filepath.Join(out, grade.SummaryJSON))
+
+	// Three shards partition the class; merged, they give the same summary.
+	var dirs []string
+	seen := map[string]int{}
+	for k := 1; k <= 3; k++ {
+		d := t.TempDir()
+		dirs = append(dirs, d)
+		if _, err := grade.Grade(context.Background(), lab, subs, grade.Options{Out: d, Jobs: 1, Run: sandboxRun, Shard: grade.Shard{K: k, N: 3}}); err != nil {
+			t.Fatal(err)
+		}
+		ents, _ := os.ReadDir(d)
+		for _, e := range ents {
+			if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+				seen[e.Name()]++
+			}
+		}
+	}
+	var names []string
+	for n, c := range seen {
+		names = append(names, n)
+		if c != 1 {
+			t.Errorf("student %s in %d shards", n, c)
+		}
+	}
+	sort.Strings(names)
+	if strings.Join(names, " ") != strings.Join(ids, " ") {
+		t.Errorf("shards hold %v, want %v", names, ids)
+	}
+	merged, err := grade.Collect(dirs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mdir := t.TempDir()
+	if err := merged.Write(mdir); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, filepath.Join(mdir, grade.SummaryJSON)); !sameScores(got, whole) {
+		t.Errorf("merged summary differs from the single batch:\n%s\n---\n%s", got, whole)
+	}
+}
+
+// sameScores compares two summary.json files but for run durations, which
+// differ between two real runs of the same submission.
+func sameScores(a, b string) bool {
+	strip := func(s string) string {
+		var out []string
+		for _, l := range strings.Split(s, "\n") {
+			if !strings.Contains(l, `"duration"`) {
+				out = append(out, l)
+			}
+		}
+		return strings.Join(out, "\n")
+	}
+	return strip(a) == strip(b)
+}
+
+func TestShardAndDiscoverErrors(t *testing.T) {
+	for _, bad := range []string{"0/3", "4/3", "1/0", "x", "1/2/3", "1/2 "} {
+		if _, err := grade.ParseShard(bad); err == nil {
+			t.Errorf("ParseShard(%q) accepted", bad)
+		}
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a", "alice.lua"), "")
+	writeFile(t, filepath.Join(dir, "b", "alice.lua"), "")
+	if _, err := grade.Discover([]string{filepath.Join(dir, "a"), filepath.Join(dir, "b")}, "solution.lua"); err == nil || !strings.Contains(err.Error(), `"alice"`) {
+		t.Errorf("two alices: %v", err)
+	}
+	if _, err := grade.Discover([]string{filepath.Join(dir, "nothing")}, "solution.lua"); err == nil {
+		t.Error("a missing path was accepted")
+	}
+	empty := t.TempDir()
+	if _, err := grade.Discover([]string{empty}, "solution.lua"); err == nil || !strings.Contains(err.Error(), "no .lua file") {
+		t.Errorf("empty folder: %v", err)
+	}
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(bytes.TrimSpace(b))
+}
+
+func writeFile(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
