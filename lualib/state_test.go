@@ -178,6 +178,11 @@ func TestSourceAddress(t *testing.T) {
 	assert(m:bind("127.0.0.1", 0))
 	assert(m:connect("127.0.0.1", ` + port + `))
 	assert(m:getsockname() == "127.0.0.1", "a script's own bind wins")
+	local u = socket.udp()
+	assert(u:sendto("x", "127.0.0.1", 9))
+	assert(u:getsockname() == "127.0.0.5", u:getsockname())
+	local s = assert(socket.bind("*", 0))
+	assert(s:getsockname() == "0.0.0.0", "servers are not moved")
 	`
 	if err := s.DoString(src, "source.lua"); err != nil {
 		t.Fatal(err)
