@@ -214,6 +214,9 @@ func lookupField(L *lua.LState, name string, n int, fname string) *filter.Field 
 		if errors.As(err, &fe) && fe.Msg != "" {
 			msg = fe.Msg
 		}
+		if fname == "index" {
+			L.RaiseError("%s", msg) // p["name"]: no argument number to show
+		}
 		argError(L, n, fname, msg)
 	}
 	return f
