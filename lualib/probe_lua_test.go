@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -193,4 +194,32 @@ func TestBannerLua(t *testing.T) {
 		}
 		return env
 	})
+}
+
+// TestProbeDocExamples compiles every Lua example in the scan, banner and
+// capture sections of docs/lua-api.md, so the manual shows valid Lua.
+func TestProbeDocExamples(t *testing.T) {
+	b, err := os.ReadFile("../docs/lua-api.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	start, end := strings.Index(doc, "\n## scan\n"), strings.Index(doc, "\n## lab\n")
+	if start < 0 || end < start {
+		t.Fatal("docs/lua-api.md lacks the scan ... lab sections")
+	}
+	blocks := strings.Split(doc[start:end], "```lua\n")[1:]
+	if len(blocks) < 10 {
+		t.Fatalf("only %d Lua examples in the scan, banner and capture sections", len(blocks))
+	}
+	s, _ := newTestState(t, nil)
+	for i, blk := range blocks {
+		code, _, ok := strings.Cut(blk, "```")
+		if !ok {
+			t.Fatalf("example %d is not closed", i+1)
+		}
+		if _, err := s.L.LoadString(code); err != nil {
+			t.Errorf("example %d does not compile: %v\n%s", i+1, err, code)
+		}
+	}
 }
