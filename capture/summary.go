@@ -111,7 +111,7 @@ func (p *Packet) protoInfo() (proto, info string) {
 	return "", ""
 }
 
-var tcpFlagNames = [...]string{"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"}
+var tcpFlagNames = [...]string{"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"}
 
 func (p *Packet) tcpInfo() string {
 	t := &p.tcp
@@ -151,13 +151,12 @@ func (p *Packet) tcpInfo() string {
 	b = append(b, " Len="...)
 	b = strconv.AppendUint(b, uint64(t.length), 10)
 	// Options in the order they appear, as Wireshark lists them.
-	if t.hasMSS {
-		b = append(b, " MSS="...)
-		b = strconv.AppendUint(b, uint64(t.mss), 10)
-	}
 	opts := p.tcpOptionOrder()
 	for _, o := range opts {
 		switch o {
+		case 2:
+			b = append(b, " MSS="...)
+			b = strconv.AppendUint(b, uint64(t.mss), 10)
 		case 4:
 			b = append(b, " SACK_PERM"...)
 		case 8:
@@ -180,8 +179,7 @@ func (p *Packet) tcpInfo() string {
 	return string(b)
 }
 
-// tcpOptionOrder lists the kinds of the options shown in Info (other than MSS,
-// which Wireshark shows first), in header order.
+// tcpOptionOrder lists the kinds of the options shown in Info, in header order.
 func (p *Packet) tcpOptionOrder() []byte {
 	t := &p.tcp
 	if p.has&pTCP == 0 {
@@ -207,6 +205,10 @@ func (p *Packet) tcpOptionOrder() []byte {
 			break
 		}
 		switch k {
+		case 2:
+			if t.hasMSS {
+				out = append(out, k)
+			}
 		case 3:
 			if t.wscale >= 0 {
 				out = append(out, k)
