@@ -195,7 +195,7 @@ func (e *engine) loop(capacity int) error {
 	events := make([]syscall.EpollEvent, 128)
 	for {
 		// Launch probes while slots are free; most finish on the spot.
-		for len(free) > 0 && !exhausted {
+		for len(free) > 0 && (carry >= 0 || !exhausted) {
 			if e.stop.Load() {
 				return nil
 			}
