@@ -123,6 +123,9 @@ var displayCases = []struct{ expr, want string }{
 	{`http.host ~ "EXAMPLE"`, "get"},
 	{`http.host matches "(?-i)example"`, ""},
 	{`dns.qry.name matches "^www\\."`, "dns"},
+	{`dns.qry.name matches r"^www\.example\.com$"`, "dns"},
+	{`http.request.uri contains r"\i"`, ""},
+	{`http.host == R"www.Example.com"`, "get"},
 	{`http.request.uri > "/a"`, "get"},
 
 	// bytes, quoted strings against bytes, escapes

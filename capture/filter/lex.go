@@ -69,6 +69,14 @@ func lexDisplay(src string) []token {
 			}
 			toks = append(toks, token{tSlice, src[i+1 : i+end], i})
 			i += end + 1
+		case (c == 'r' || c == 'R') && i+1 < len(src) && src[i+1] == '"' && (i == 0 || !isWordByte(src[i-1])):
+			// A raw string, r"\d+": no escapes, handy for regular expressions.
+			end := strings.IndexByte(src[i+2:], '"')
+			if end < 0 {
+				fail(src, i, "string is not closed (expected \")")
+			}
+			toks = append(toks, token{tString, src[i+2 : i+2+end], i})
+			i += end + 3
 		case c == '"':
 			s, n := lexString(src, i)
 			toks = append(toks, token{tString, s, i})
