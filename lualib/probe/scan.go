@@ -84,9 +84,8 @@ func (o Options) concurrency(n int) int {
 	if c <= 0 {
 		c = DefaultConcurrency
 	}
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err == nil && lim.Cur > 0 && lim.Cur < 1<<30 {
-		if half := int(lim.Cur / 2); c > half {
+	if lim := openFileLimit(); lim > 0 {
+		if half := lim / 2; c > half {
 			c = max(half, 1)
 		}
 	}
