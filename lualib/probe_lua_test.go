@@ -1,6 +1,8 @@
 package lualib
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/netip"
@@ -221,5 +223,33 @@ func TestProbeDocExamples(t *testing.T) {
 		if _, err := s.L.LoadString(code); err != nil {
 			t.Errorf("example %d does not compile: %v\n%s", i+1, err, code)
 		}
+	}
+}
+
+// TestProbeHonoursDeadline checks that the run's context stops every blocking
+// call of the scan, banner and capture modules.
+func TestProbeHonoursDeadline(t *testing.T) {
+	filtered := probeFilteredPort(t)
+	silent := probeServe(t, func(c net.Conn) { io.Copy(io.Discard, c) })
+	calls := map[string]string{
+		"scan.tcp":    fmt.Sprintf(`scan.tcp("127.0.0.1", %d, {timeout = 60})`, filtered),
+		"scan.open":   fmt.Sprintf(`scan.open("127.0.0.1", %d, {timeout = 60, retries = 5})`, filtered),
+		"banner.grab": fmt.Sprintf(`banner.grab("127.0.0.1", %d, {timeout = 60})`, silent),
+		"grab_all":    fmt.Sprintf(`banner.grab_all("127.0.0.1", {%d}, {timeout = 60})`, silent),
+	}
+	if os.Geteuid() == 0 {
+		calls["capture.wait"] = `capture.start{filter = "udp port 9"}:wait("udp", 60)`
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			s, _ := newTestState(t, &Env{Ctx: ctx})
+			start := time.Now()
+			s.DoString("local r, err = "+call+"\nassert(r == nil, 'no result after the deadline')", name)
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("%s returned %v after the deadline", call, d)
+			}
+		})
 	}
 }
