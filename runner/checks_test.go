@@ -72,7 +72,7 @@ checks:
 func TestLuaChecks(t *testing.T) {
 	pcap := corpus(t, "captures/http-get.pcap")
 	defer func(d, g time.Duration) { luaTimeout, luaGrace = d, g }(luaTimeout, luaGrace)
-	luaTimeout, luaGrace = 500*time.Millisecond, 500*time.Millisecond
+	luaTimeout, luaGrace = 2*time.Second, time.Second
 	lab := loadText(t, `lab: lua
 submission:
   args: {port: 80}
@@ -120,7 +120,7 @@ end
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 5*time.Second {
+	if d := time.Since(start); d > 30*time.Second {
 		t.Errorf("evaluation took %v", d)
 	}
 	want := map[string]struct {
@@ -132,8 +132,8 @@ end
 		"partial":    {CheckFail, 2, "half"},
 		"fails":      {CheckFail, 0, "nope"},
 		"raises":     {CheckError, 0, "boom"},
-		"spins":      {CheckError, 0, "took longer than 500ms and was stopped"},
-		"backtracks": {CheckError, 0, "took longer than 500ms and was abandoned"},
+		"spins":      {CheckError, 0, "took longer than 2s"},
+		"backtracks": {CheckError, 0, "took longer than 2s and was abandoned"},
 		"bad filter": {CheckError, 0, "tcp.prot"},
 		"missing":    {CheckError, 0, "checks.lua defines no function nope"},
 		"bad return": {CheckError, 0, "returned string"},

@@ -57,7 +57,7 @@ func TestLoadHostileSizes(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "more than the 1000 a lab may have") {
 		t.Errorf("err = %.300v", err)
 	}
-	if d := time.Since(start); d > 5*time.Second {
+	if d := time.Since(start); d > 20*time.Second {
 		t.Errorf("took %v", d)
 	}
 }
