@@ -92,9 +92,12 @@ where Wireshark shows hex, such as ` + "`tcp.flags`" + ` ` + "`0x0012`" + `).
 
 - Protocol fields (` + "`tcp`, `http`" + ` ...) print as the protocol's name in ` + "`-T fields`" + `, and
   markers such as ` + "`http.request`" + ` as ` + "`1`" + `; tshark prints the protocol's summary line.
-- HTTP is recognised on Wireshark's HTTP ports and, on any other port, by a
-  payload that starts with a request method or ` + "`HTTP/1.`" + `. HTTP/2, TLS and
-  HTTP bodies (JSON, forms) are not decoded into fields.
+- HTTP/1.x is recognised on Wireshark's HTTP ports and, on any other port, by a
+  payload that starts with a request method or ` + "`HTTP/1.`" + ` (as Wireshark's
+  heuristic does). HTTP/2, TLS and HTTP bodies (JSON, forms) are not decoded into
+  fields.
+- Ethernet addresses are printed as numbers: tshark's Source and Destination
+  columns resolve the vendor prefix (` + "`RadDataC_5a:fb:3f`" + `).
 - A response without Content-Length that is not chunked is reported on the first
   segment carrying its headers (Wireshark waits for the end of the connection).
 - DNS over TCP is decoded when a message fits in one segment.

@@ -369,6 +369,12 @@ func syntheticCaptures(t testing.TB) map[string]struct {
 	// The same 4-tuple again, a new connection that is reset.
 	frames = append(frames, tcpConv(t, 45000, 80, 0x30000000, 0x40000000, false, []tcpSeg{{fromA: true, flags: "S", opts: synOpts}, {flags: "R", seq: 0}})...)
 	out["http"] = cap{layers.LinkTypeEthernet, frames}
+
+	// HTTP on a port that is not one of Wireshark's HTTP ports.
+	get := "GET /other HTTP/1.1\r\nHost: h\r\n\r\n"
+	ok := "HTTP/1.1 204 No Content\r\n\r\n"
+	out["http-port"] = cap{layers.LinkTypeEthernet, tcpConv(t, 45001, 9999, 1, 2, false, []tcpSeg{{fromA: true, flags: "S"}, {flags: "SA", ack: 1}, {fromA: true, flags: "A", seq: 1, ack: 1},
+		{fromA: true, flags: "PA", seq: 1, ack: 1, payload: get}, {flags: "PA", seq: 1, ack: 1 + n(get), payload: ok}})}
 	return out
 }
 
