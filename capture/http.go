@@ -274,10 +274,17 @@ func asciiEqualFold(b []byte, lower string) bool {
 
 const maxHTTPMsgsPerSegment = 32
 
+// maxReassemblyTotal bounds the bytes buffered for HTTP reassembly over all
+// conversations of a Decoder; a message that would pass it is reported as far
+// as it got.
+const maxReassemblyTotal = 64 << 20
+
 // httpSegment feeds one in-order TCP payload to a direction's reassembly and
 // records on p what Wireshark shows for it. It reports whether the payload was
 // taken as HTTP (a message, a part of one, or a continuation).
 func (d *Decoder) httpSegment(p *Packet, h *httpDir, sport, dport uint16) bool {
+	old := len(h.buf)
+	defer func() { d.reasmBytes += len(h.buf) - old }()
 	pl := p.tcp.payload
 	data := pl
 	force := false
@@ -286,6 +293,8 @@ func (d *Decoder) httpSegment(p *Packet, h *httpDir, sport, dport uint16) bool {
 		if limit <= 0 {
 			limit = 1 << 20
 		}
+		// Each message is bounded, and so is the sum over all conversations.
+		limit = min(limit, len(h.buf)+max(0, maxReassemblyTotal-d.reasmBytes))
 		if len(h.buf)+len(pl) >= limit {
 			force = true
 		}
@@ -312,6 +321,12 @@ func (d *Decoder) httpSegment(p *Packet, h *httpDir, sport, dport uint16) bool {
 			if h.pending {
 				k := copy(h.buf, h.buf[consumed:])
 				h.buf = h.buf[:k]
+			} else if d.reasmBytes+len(rest) > maxReassemblyTotal {
+				// No room to buffer: report what is here.
+				var m httpMsg
+				messageLength(&m, rest, true)
+				p.http.msgs = append(p.http.msgs, m)
+				break
 			} else {
 				h.buf = append(h.buf[:0], rest...)
 			}

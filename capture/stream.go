@@ -44,7 +44,9 @@ type streams struct {
 	udp     map[connKey]uint32
 	echo    map[echoKey]int
 	nTCP    uint32
-	nUDP    uint32
+	// reasmBytes is the sum of the HTTP reassembly buffers' lengths.
+	reasmBytes int
+	nUDP       uint32
 }
 
 func (s *streams) init() {
@@ -55,7 +57,7 @@ func (s *streams) init() {
 
 // maxConns bounds the conversation tables: a capture with more conversations
 // than this forgets the oldest state wholesale rather than growing without end.
-const maxConns = 1 << 20
+const maxConns = 1 << 18
 
 // endpoints returns the packet's network addresses as 16-byte values.
 func (p *Packet) endpoints() (src, dst [16]byte) {
@@ -110,6 +112,7 @@ func (d *Decoder) trackTCP(p *Packet) {
 		if len(d.streams.tcp) >= maxConns {
 			clear(d.streams.tcp)
 			d.streams.last = nil
+			d.reasmBytes = 0
 		}
 		c = &tcpConn{stream: d.streams.nTCP, srcA: src, portA: t.sport}
 		c.dir[0].wscale, c.dir[1].wscale = -1, -1
@@ -171,6 +174,7 @@ func (d *Decoder) trackTCP(p *Packet) {
 			if int32(t.seqRaw-fwd.next) < 0 {
 				inOrder = false // retransmission
 			} else {
+				d.reasmBytes -= len(fwd.http.buf)
 				fwd.http.reset() // a gap: what was buffered cannot complete
 			}
 		}
