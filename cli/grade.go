@@ -74,9 +74,13 @@ be graded (the machine or the lab is at fault; run again to retry).`,
 			if len(args) < 2 {
 				return usagef("grade needs at least one SUBMISSION after the lab")
 			}
-			subs, err := grade.Discover(args[1:], filepath.Base(lab.Submission.File))
+			entry := filepath.Base(lab.Submission.File)
+			subs, skipped, err := grade.Discover(args[1:], entry)
 			if err != nil {
 				return err
+			}
+			for _, s := range skipped {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s: not graded: it holds neither %s nor main.lua (rename the student's file, or pass it as FOLDER/FILE.lua)\n", s, entry)
 			}
 			sh := grade.Shard{}
 			if shard != "" {
@@ -220,12 +224,37 @@ func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso
 	if len(extra) > 0 {
 		return usagef("--gradescope reads the submission from --gradescope-submission, not from arguments")
 	}
-	subs, err := grade.Discover([]string{subDir}, filepath.Base(lab.Submission.File))
-	if err != nil {
+	entry := filepath.Base(lab.Submission.File)
+	if st, err := os.Stat(subDir); err != nil || !st.IsDir() {
+		// The autograder is set up wrongly: that is no student's fault.
+		if err == nil {
+			err = fmt.Errorf("not a folder")
+		}
+		return fmt.Errorf("gradescope submission folder %q: %w", subDir, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(results), 0o755); err != nil {
 		return err
 	}
-	if len(subs) != 1 {
-		return fmt.Errorf("gradescope submission %q holds %d submissions; want one (%s or main.lua)", subDir, len(subs), filepath.Base(lab.Submission.File))
+	subs, _, err := grade.Discover([]string{subDir}, entry)
+	if err == nil && len(subs) != 1 {
+		err = fmt.Errorf("it holds %d .lua files and no %s", len(subs), entry)
+	}
+	if err != nil {
+		// The student uploaded the wrong files: tell them in results.json
+		// (score 0), rather than failing the autograder with nothing to read.
+		res := &runner.Result{
+			Version:  runner.ResultVersion,
+			Lab:      runner.LabInfo{ID: lab.ID, Title: lab.Title},
+			Status:   runner.StatusFailed,
+			MaxScore: lab.MaxScore(),
+			Reason: fmt.Sprintf("nothing was graded: your submission must hold %s (or main.lua), and %s; upload it under that name and resubmit",
+				entry, uploadProblem(subDir, err)),
+		}
+		if werr := writeGradescopeResults(results, res); werr != nil {
+			return werr
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "%s: 0/%s (no submission: %v)\n", results, num(res.MaxScore), err)
+		return nil
 	}
 	dir, err := os.MkdirTemp("", "wirelab-gradescope-")
 	if err != nil {
@@ -235,9 +264,33 @@ func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(results), 0o755); err != nil {
+	if err := writeGradescopeResults(results, res); err != nil {
 		return err
 	}
+	fmt.Fprintf(cmd.OutOrStdout(), "%s: %s/%s (%s); artifacts in %s\n", results, num(res.Score), num(res.MaxScore), res.Status, dir)
+	return nil
+}
+
+// uploadProblem says, for a student, what is wrong with the uploaded folder.
+func uploadProblem(dir string, err error) string {
+	ents, rerr := os.ReadDir(dir)
+	if rerr != nil {
+		return err.Error()
+	}
+	var names []string
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), ".") {
+			names = append(names, fmt.Sprintf("%q", e.Name()))
+		}
+	}
+	if len(names) == 0 {
+		return "the upload was empty"
+	}
+	return "the upload held " + strings.Join(names, ", ")
+}
+
+// writeGradescopeResults writes res as Gradescope's results.json.
+func writeGradescopeResults(results string, res *runner.Result) error {
 	f, err := os.Create(results)
 	if err != nil {
 		return err
@@ -246,9 +299,5 @@ func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso
 		f.Close()
 		return err
 	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%s: %s/%s (%s); artifacts in %s\n", results, num(res.Score), num(res.MaxScore), res.Status, dir)
-	return nil
+	return f.Close()
 }

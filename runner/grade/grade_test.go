@@ -78,7 +78,7 @@ var hostile = map[string]struct{ status, ended, output string }{
 func TestHostileSuite(t *testing.T) {
 	needSandbox(t)
 	lab := loadLab(t)
-	subs, err := grade.Discover([]string{"testdata/hostile", "testdata/lab/solution.lua"}, "solution.lua")
+	subs, _, err := grade.Discover([]string{"testdata/hostile", "testdata/lab/solution.lua"}, "solution.lua")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestResumeShardsAndMerge(t *testing.T) {
 	writeFile(t, filepath.Join(class, "eve", "main.lua"), `local get = require("get")`+"\nget()\n")
 	writeFile(t, filepath.Join(class, "eve", "get.lua"), "return function()\n"+sol+"\nend\n")
 
-	subs, err := grade.Discover([]string{class}, "solution.lua")
+	subs, _, err := grade.Discover([]string{class}, "solution.lua")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,15 +285,46 @@ func TestShardAndDiscoverErrors(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "a", "alice.lua"), "")
 	writeFile(t, filepath.Join(dir, "b", "alice.lua"), "")
-	if _, err := grade.Discover([]string{filepath.Join(dir, "a"), filepath.Join(dir, "b")}, "solution.lua"); err == nil || !strings.Contains(err.Error(), `"alice"`) {
+	if _, _, err := grade.Discover([]string{filepath.Join(dir, "a"), filepath.Join(dir, "b")}, "solution.lua"); err == nil || !strings.Contains(err.Error(), `"alice"`) {
 		t.Errorf("two alices: %v", err)
 	}
-	if _, err := grade.Discover([]string{filepath.Join(dir, "nothing")}, "solution.lua"); err == nil {
+	if _, _, err := grade.Discover([]string{filepath.Join(dir, "nothing")}, "solution.lua"); err == nil {
 		t.Error("a missing path was accepted")
 	}
 	empty := t.TempDir()
-	if _, err := grade.Discover([]string{empty}, "solution.lua"); err == nil || !strings.Contains(err.Error(), "no .lua file") {
+	if _, _, err := grade.Discover([]string{empty}, "solution.lua"); err == nil || !strings.Contains(err.Error(), "no .lua file") {
 		t.Errorf("empty folder: %v", err)
+	}
+}
+
+// A student folder without the entry file is named, not silently dropped.
+func TestDiscoverSkipped(t *testing.T) {
+	class := t.TempDir()
+	writeFile(t, filepath.Join(class, "alice.lua"), "")
+	writeFile(t, filepath.Join(class, "bob", "solution.lua"), "")
+	writeFile(t, filepath.Join(class, "carol", "client.lua"), "")
+	writeFile(t, filepath.Join(class, "dave", "README.md"), "")
+	writeFile(t, filepath.Join(class, "notes.txt"), "")
+	writeFile(t, filepath.Join(class, ".git", "HEAD"), "")
+	subs, skipped, err := grade.Discover([]string{class}, "solution.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, s := range subs {
+		ids = append(ids, s.ID)
+	}
+	if got := strings.Join(ids, " "); got != "alice bob" {
+		t.Errorf("students %q, want \"alice bob\"", got)
+	}
+	want := []string{filepath.Join(class, "carol"), filepath.Join(class, "dave")}
+	if strings.Join(skipped, "\n") != strings.Join(want, "\n") {
+		t.Errorf("skipped %q, want %q", skipped, want)
+	}
+	// One student's folder named on its own is a submission or an error,
+	// never a skip.
+	if _, skipped, err := grade.Discover([]string{filepath.Join(class, "bob")}, "solution.lua"); err != nil || len(skipped) != 0 {
+		t.Errorf("bob/: skipped %q, err %v", skipped, err)
 	}
 }
 

@@ -27,8 +27,11 @@ const maxHashed = 64 << 20
 // Discover turns the command line's paths into submissions. A path is a .lua
 // file, a folder holding entry (a submission), or a folder of those (a class).
 // Student ids must be unique; a clash names both paths.
-func Discover(paths []string, entry string) ([]Submission, error) {
-	var subs []Submission
+//
+// skipped lists the folders inside a class folder that hold neither entry nor
+// main.lua: most likely a student who named the file differently, who would
+// otherwise vanish from the summary without a word.
+func Discover(paths []string, entry string) (subs []Submission, skipped []string, err error) {
 	seen := map[string]string{}
 	add := func(s Submission) error {
 		src := s.Entry
@@ -43,40 +46,41 @@ func Discover(paths []string, entry string) ([]Submission, error) {
 		return nil
 	}
 	for _, p := range paths {
-		found, err := discoverOne(p, entry)
+		found, skip, err := discoverOne(p, entry)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		skipped = append(skipped, skip...)
 		for _, s := range found {
 			if err := add(s); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
 	sort.Slice(subs, func(i, j int) bool { return subs[i].ID < subs[j].ID })
-	return subs, nil
+	sort.Strings(skipped)
+	return subs, skipped, nil
 }
 
-func discoverOne(p, entry string) ([]Submission, error) {
+func discoverOne(p, entry string) (subs []Submission, skipped []string, err error) {
 	st, err := os.Stat(p)
 	if err != nil {
-		return nil, fmt.Errorf("submission %q: %w", p, err)
+		return nil, nil, fmt.Errorf("submission %q: %w", p, err)
 	}
 	if !st.IsDir() {
 		if !strings.HasSuffix(p, ".lua") {
-			return nil, fmt.Errorf("submission %q: not a .lua file or a folder", p)
+			return nil, nil, fmt.Errorf("submission %q: not a .lua file or a folder", p)
 		}
-		return []Submission{fileSubmission(p)}, nil
+		return []Submission{fileSubmission(p)}, nil, nil
 	}
 	if s, ok := folderSubmission(p, entry); ok {
-		return []Submission{s}, nil
+		return []Submission{s}, nil, nil
 	}
 	// A class: every .lua file and every folder with an entry file inside.
 	ents, err := os.ReadDir(p)
 	if err != nil {
-		return nil, fmt.Errorf("submissions folder %q: %w", p, err)
+		return nil, nil, fmt.Errorf("submissions folder %q: %w", p, err)
 	}
-	var subs []Submission
 	for _, e := range ents {
 		child := filepath.Join(p, e.Name())
 		if strings.HasPrefix(e.Name(), ".") {
@@ -86,15 +90,17 @@ func discoverOne(p, entry string) ([]Submission, error) {
 		case e.IsDir():
 			if s, ok := folderSubmission(child, entry); ok {
 				subs = append(subs, s)
+			} else {
+				skipped = append(skipped, child)
 			}
 		case strings.HasSuffix(e.Name(), ".lua") && e.Type().IsRegular():
 			subs = append(subs, fileSubmission(child))
 		}
 	}
 	if len(subs) == 0 {
-		return nil, fmt.Errorf("submissions folder %q holds no .lua file and no folder with %s or main.lua in it", p, entry)
+		return nil, nil, fmt.Errorf("submissions folder %q holds no .lua file and no folder with %s or main.lua in it", p, entry)
 	}
-	return subs, nil
+	return subs, skipped, nil
 }
 
 func fileSubmission(p string) Submission {

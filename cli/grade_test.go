@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A Gradescope upload that holds no usable submission still gets a
+// results.json the student can read (score 0 and what to fix), not a failed
+// autograder; a missing submission folder is the autograder's fault (exit 2).
+func TestGradescopeBadUpload(t *testing.T) {
+	tests := []struct {
+		name   string
+		files  []string // in the upload folder
+		code   int
+		output []string // in results.json's output
+	}{
+		{"empty", nil, ExitOK, []string{"score 0/9", "solution.lua (or main.lua)", "the upload was empty"}},
+		{"two scripts", []string{"a.lua", "b.lua"}, ExitOK, []string{"score 0/9", `"a.lua", "b.lua"`}},
+		{"no script", []string{"notes.txt"}, ExitOK, []string{"score 0/9", `"notes.txt"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			upload := filepath.Join(dir, "submission")
+			if err := os.Mkdir(upload, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range tt.files {
+				if err := os.WriteFile(filepath.Join(upload, f), []byte("print(1)\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			results := filepath.Join(dir, "results", "results.json")
+			code, stdout, stderr := scriptRun("grade", runLab, "--gradescope",
+				"--gradescope-submission", upload, "--gradescope-results", results)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout, stderr)
+			}
+			b, err := os.ReadFile(results)
+			if err != nil {
+				t.Fatalf("no results.json: %v", err)
+			}
+			var gs struct {
+				Score  float64 `json:"score"`
+				Output string  `json:"output"`
+			}
+			if err := json.Unmarshal(b, &gs); err != nil {
+				t.Fatalf("results.json: %v\n%s", err, b)
+			}
+			if gs.Score != 0 {
+				t.Errorf("score %v, want 0", gs.Score)
+			}
+			for _, w := range tt.output {
+				if !strings.Contains(gs.Output, w) {
+					t.Errorf("output has no %q:\n%s", w, gs.Output)
+				}
+			}
+		})
+	}
+	t.Run("missing folder", func(t *testing.T) {
+		dir := t.TempDir()
+		results := filepath.Join(dir, "results.json")
+		code, _, stderr := scriptRun("grade", runLab, "--gradescope",
+			"--gradescope-submission", filepath.Join(dir, "nope"), "--gradescope-results", results)
+		if code != ExitError || !strings.Contains(stderr, "nope") {
+			t.Errorf("exit %d, stderr %q; want exit 2 naming the folder", code, stderr)
+		}
+		if _, err := os.Stat(results); err == nil {
+			t.Error("results.json written for a missing submission folder")
+		}
+	})
+}
+
+// A student folder without the lab's file is named on stderr, not silently
+// left out of the class.
+func TestGradeWarnsAboutSkippedFolders(t *testing.T) {
+	needSandbox(t)
+	class := t.TempDir()
+	ref, err := os.ReadFile(filepath.Join(runLab, "solution.lua"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(class, "alice.lua"), ref, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(class, "bob"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(class, "bob", "client.lua"), ref, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "grades")
+	code, stdout, stderr := scriptRun("grade", runLab, class, "--out", out)
+	if code != ExitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if want := "warning: " + filepath.Join(class, "bob") + ": not graded"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr has no %q:\n%s", want, stderr)
+	}
+	if !strings.Contains(stdout, "graded 1 submissions") {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+}
