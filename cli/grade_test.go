@@ -105,3 +105,28 @@ func TestGradeWarnsAboutSkippedFolders(t *testing.T) {
 		t.Errorf("stdout:\n%s", stdout)
 	}
 }
+
+func TestMergeUsage(t *testing.T) {
+	notDir := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(notDir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"no folders", []string{"merge", "--out", "x"}, "merge needs the output folders"},
+		{"missing folder", []string{"merge", "no/such/shard", "--out", "x"}, `"no/such/shard" is not a folder`},
+		{"a file", []string{"merge", notDir, "--out", "x"}, "is not a folder"},
+		{"no --out", []string{"merge", t.TempDir()}, "merge needs --out DIR"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := scriptRun(tt.args...)
+			if code != ExitError || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, stderr, tt.stderr)
+			}
+		})
+	}
+}

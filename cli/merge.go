@@ -22,8 +22,15 @@ summary (summary.csv, summary.json, junit.xml in --out), identical to what a sin
 'wirelab grade' of the whole class writes. A student found in two folders is an
 error: shards never overlap.`,
 		Example: `  wirelab merge shard1/ shard2/ shard3/ --out grades/`,
-		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("merge needs the output folders of the shards (DIR...)")
+			}
+			for _, d := range args {
+				if st, err := os.Stat(d); err != nil || !st.IsDir() {
+					return usagef("%q is not a folder: pass the --out folders of 'wirelab grade --shard' runs", d)
+				}
+			}
 			if out == "" {
 				return usagef("merge needs --out DIR for the combined summary")
 			}
