@@ -101,6 +101,14 @@ const (
 	fTCPUrgentPointer
 	fTCPOptionsMSS
 	fTCPPayload
+	fTCPAnalysisFlags
+	fTCPAnalysisRetransmission
+	fTCPAnalysisSpurious
+	fTCPAnalysisLostSegment
+	fTCPAnalysisDupAck
+	fTCPAnalysisKeepAlive
+	fTCPAnalysisWindowUpdate
+	fTCPAnalysisReusedPorts
 
 	fUDP
 	fUDPSrcPort
@@ -265,6 +273,15 @@ var fieldDefs = [numFields]fieldDef{
 	fTCPUrgentPointer:   {"tcp.urgent_pointer", filter.Uint, 0, "TCP urgent pointer", "tcp.urgent_pointer != 0"},
 	fTCPOptionsMSS:      {"tcp.options.mss_val", filter.Uint, 0, "Maximum segment size option value", "tcp.options.mss_val == 1460"},
 	fTCPPayload:         {"tcp.payload", filter.Bytes, 0, "TCP payload bytes of this segment", `tcp.payload contains "GET"`},
+
+	fTCPAnalysisFlags:          {"tcp.analysis.flags", filter.None, 0, "Sequence analysis found something worth a look (any of the tcp.analysis fields)", "tcp.analysis.flags"},
+	fTCPAnalysisRetransmission: {"tcp.analysis.retransmission", filter.None, 0, "The segment repeats data already seen in this direction", "tcp.analysis.retransmission"},
+	fTCPAnalysisSpurious:       {"tcp.analysis.spurious_retransmission", filter.None, 0, "A retransmission of data the other side had already acknowledged", "tcp.analysis.spurious_retransmission"},
+	fTCPAnalysisLostSegment:    {"tcp.analysis.lost_segment", filter.None, 0, "A gap: the previous segment of this direction was not captured", "tcp.analysis.lost_segment"},
+	fTCPAnalysisDupAck:         {"tcp.analysis.duplicate_ack", filter.None, 0, "A duplicate acknowledgment (same ack, window and sequence, no data)", "tcp.analysis.duplicate_ack"},
+	fTCPAnalysisKeepAlive:      {"tcp.analysis.keep_alive", filter.None, 0, "A keep-alive segment (one byte or none, one before the next sequence number)", "tcp.analysis.keep_alive"},
+	fTCPAnalysisWindowUpdate:   {"tcp.analysis.window_update", filter.None, 0, "A pure window update: only the window changed", "tcp.analysis.window_update"},
+	fTCPAnalysisReusedPorts:    {"tcp.analysis.reused_ports", filter.None, 0, "A SYN reusing the ports of an earlier, closed connection (a new tcp.stream)", "tcp.analysis.reused_ports"},
 
 	fUDP:         {"udp", filter.None, 0, "User Datagram Protocol", "udp"},
 	fUDPSrcPort:  {"udp.srcport", filter.Uint, 0, "UDP source port", "udp.srcport == 53"},

@@ -112,6 +112,12 @@ func TestFiltersOverPackets(t *testing.T) {
 		{"sll", `sll.pkttype == 4 && ipv6`, "8 9"},
 		{"raw", `udp.length == 8`, "3"},
 		{"null", `null && tcp.srcport == 9000`, "9"},
+		{"retrans", `tcp.analysis.retransmission`, "5"},
+		{"retrans", `tcp.analysis.duplicate_ack`, "7"},
+		{"retrans", `tcp.analysis.flags`, "5 7 8"},
+		{"retrans", `tcp.analysis.lost_segment`, "8"},
+		{"retrans", `http.request.uri == "/again"`, "4"},
+		{"http", `tcp.analysis.reused_ports`, "17"},
 	}
 	cache := map[string][]*Packet{}
 	for _, tt := range tests {

@@ -370,6 +370,13 @@ func syntheticCaptures(t testing.TB) map[string]struct {
 	frames = append(frames, tcpConv(t, 45000, 80, 0x30000000, 0x40000000, false, []tcpSeg{{fromA: true, flags: "S", opts: synOpts}, {flags: "R", seq: 0}})...)
 	out["http"] = cap{layers.LinkTypeEthernet, frames}
 
+	// A retransmitted request, a duplicate ACK and a segment after a gap.
+	rget := "GET /again HTTP/1.1\r\nHost: h\r\n\r\n"
+	out["retrans"] = cap{layers.LinkTypeEthernet, tcpConv(t, 45002, 80, 1, 2, false, []tcpSeg{{fromA: true, flags: "S"}, {flags: "SA", ack: 1}, {fromA: true, flags: "A", seq: 1, ack: 1},
+		{fromA: true, flags: "PA", seq: 1, ack: 1, payload: rget}, {fromA: true, flags: "PA", seq: 1, ack: 1, payload: rget},
+		{flags: "A", seq: 1, ack: 1 + n(rget)}, {flags: "A", seq: 1, ack: 1 + n(rget)},
+		{fromA: true, flags: "PA", seq: 11 + n(rget), ack: 1, payload: "later"}})}
+
 	// HTTP on a port that is not one of Wireshark's HTTP ports.
 	get := "GET /other HTTP/1.1\r\nHost: h\r\n\r\n"
 	ok := "HTTP/1.1 204 No Content\r\n\r\n"

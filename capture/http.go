@@ -303,6 +303,13 @@ func (d *Decoder) httpSegment(p *Packet, h *httpDir, sport, dport uint16) bool {
 		p.reasm = append(p.reasm[:0], h.buf...)
 		data = p.reasm
 	} else if !looksLikeHTTP(pl) {
+		if (isHTTPPort(sport) || isHTTPPort(dport)) && bytes.IndexByte(pl, '\n') < 0 && d.reasmBytes+len(pl) <= maxReassemblyTotal {
+			// Wireshark waits for a whole first line before deciding.
+			h.buf = append(h.buf[:0], pl...)
+			h.pending = true
+			p.has |= pReasm
+			return true
+		}
 		if isHTTPPort(sport) || isHTTPPort(dport) {
 			p.has |= pHTTP | pHTTPCont
 			return true

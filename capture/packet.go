@@ -127,6 +127,11 @@ type tcpInfo struct {
 	sack             [4][2]uint32 // relative
 	payload          []byte
 	reused           bool // a SYN opening a new stream on a closed 4-tuple
+	// analysis holds the a* bits of sequence analysis; dupOf and dupN name a
+	// duplicate ACK's original frame and count.
+	analysis uint8
+	dupOf    int
+	dupN     int
 }
 
 type udpInfo struct {
@@ -145,6 +150,17 @@ type icmpInfo struct {
 	target    [16]byte // ICMPv6 neighbor discovery target
 	related   int      // for echo: the frame number of the matching request (for replies)
 }
+
+// Sequence analysis bits, in the order of the tcp.analysis.* field IDs.
+const (
+	aRetransmission uint8 = 1 << iota
+	aSpurious
+	aLostSegment
+	aDupAck
+	aKeepAlive
+	aWindowUpdate
+	aReusedPorts
+)
 
 func (p *Packet) reset() {
 	data, reasm, msgs := p.Data[:0], p.reasm[:0], p.http.msgs[:0]
@@ -336,7 +352,7 @@ func (p *Packet) values(dst []filter.Value, id int) []filter.Value {
 		case fIPv6Addr:
 			return append(dst, filter.Value{B: ip.src[:]}, filter.Value{B: ip.dst[:]})
 		}
-	case id <= fTCPPayload:
+	case id <= fTCPAnalysisReusedPorts:
 		if h&pTCP == 0 {
 			return dst
 		}
@@ -385,6 +401,18 @@ func (p *Packet) values(dst []filter.Value, id int) []filter.Value {
 		case fTCPPayload:
 			if len(t.payload) > 0 {
 				return append(dst, filter.Value{B: t.payload})
+			}
+		case fTCPAnalysisFlags:
+			if t.analysis != 0 {
+				return u(dst, 0)
+			}
+		case fTCPAnalysisDupAck:
+			if t.analysis&aDupAck != 0 {
+				return u(u(dst, 0), 0) // tshark shows it twice (summary and detail)
+			}
+		default:
+			if t.analysis&(1<<(id-fTCPAnalysisRetransmission)) != 0 {
+				return u(dst, 0)
 			}
 		}
 	case id <= fUDPPayload:

@@ -18,7 +18,14 @@ type tcpDir struct {
 	wscale  int8 // from this direction's SYN; -1 absent
 	next    uint32
 	nextSet bool
-	http    httpDir
+	// Sequence analysis: the last ACK and window sent in this direction, the
+	// last frame that was not a duplicate ACK, and the duplicates since.
+	lastAck    uint32
+	lastAckSet bool
+	window     uint32
+	lastNonDup int
+	dups       int
+	http       httpDir
 }
 
 type tcpConn struct {
@@ -108,6 +115,7 @@ func (d *Decoder) trackTCP(p *Packet) {
 	if c == nil {
 		if d.streams.tcp[key] != nil {
 			p.tcp.reused = true
+			p.tcp.analysis |= aReusedPorts
 		}
 		if len(d.streams.tcp) >= maxConns {
 			clear(d.streams.tcp)
@@ -167,17 +175,13 @@ func (d *Decoder) trackTCP(p *Packet) {
 		c.rst = true
 	}
 
-	// Segments out of order or retransmitted do not feed reassembly.
-	inOrder := true
-	if len(t.payload) > 0 {
-		if fwd.nextSet && t.seqRaw != fwd.next {
-			if int32(t.seqRaw-fwd.next) < 0 {
-				inOrder = false // retransmission
-			} else {
-				d.reasmBytes -= len(fwd.http.buf)
-				fwd.http.reset() // a gap: what was buffered cannot complete
-			}
-		}
+	d.analyze(p, fwd, rev)
+	// Retransmitted segments do not feed reassembly; after a gap what was
+	// buffered cannot complete.
+	inOrder := t.analysis&aRetransmission == 0
+	if t.analysis&aLostSegment != 0 {
+		d.reasmBytes -= len(fwd.http.buf)
+		fwd.http.reset()
 	}
 	end := t.seqRaw + t.length
 	if syn {
@@ -189,7 +193,7 @@ func (d *Decoder) trackTCP(p *Packet) {
 	if !fwd.nextSet || int32(end-fwd.next) > 0 {
 		fwd.next, fwd.nextSet = end, true
 	}
-	if len(t.payload) == 0 {
+	if len(t.payload) == 0 || !inOrder {
 		return
 	}
 	if t.sport == 53 || t.dport == 53 {
@@ -197,7 +201,7 @@ func (d *Decoder) trackTCP(p *Packet) {
 			return
 		}
 	}
-	if inOrder && d.httpSegment(p, &fwd.http, t.sport, t.dport) {
+	if d.httpSegment(p, &fwd.http, t.sport, t.dport) {
 		return
 	}
 	if p.has&(pHTTP|pReasm|pDNS) == 0 {
@@ -249,5 +253,45 @@ func (d *Decoder) trackICMP(p *Packet) {
 		d.streams.echo[echoKey{src, dst, p.icmp.id, p.icmp.seq, v6}] = p.Number
 	case rep:
 		p.icmp.related = d.streams.echo[echoKey{dst, src, p.icmp.id, p.icmp.seq, v6}]
+	}
+}
+
+// analyze is Wireshark's TCP sequence analysis, in its order of checks: lost
+// segment, keep-alive, window update, duplicate ACK, retransmission (spurious
+// when the other side had acknowledged the data). Out-of-order and fast
+// retransmission are not told apart from retransmission.
+func (d *Decoder) analyze(p *Packet, fwd, rev *tcpDir) {
+	t := &p.tcp
+	syn, ack, fin, rst := t.flags&0x02 != 0, t.flags&0x10 != 0, t.flags&0x01 != 0, t.flags&0x04 != 0
+	seglen := t.length
+	win := t.winScaled
+	if fwd.nextSet && !rst && int32(t.seqRaw-fwd.next) > 0 {
+		t.analysis |= aLostSegment
+	}
+	plain := !syn && !fin && !rst
+	if fwd.nextSet && plain && seglen <= 1 && t.seqRaw == fwd.next-1 {
+		t.analysis |= aKeepAlive
+	}
+	if fwd.nextSet && plain && seglen == 0 && fwd.lastAckSet && t.seqRaw == fwd.next && t.ackRaw == fwd.lastAck {
+		if win != fwd.window {
+			t.analysis |= aWindowUpdate
+		} else if win != 0 {
+			t.analysis |= aDupAck
+			fwd.dups++
+			t.dupOf, t.dupN = fwd.lastNonDup, fwd.dups
+		}
+	}
+	if (seglen > 0 || syn || fin) && fwd.nextSet && int32(fwd.next-t.seqRaw) > 0 && t.analysis&aKeepAlive == 0 {
+		t.analysis |= aRetransmission
+		if rev.lastAckSet && int32(t.seqRaw+seglen-rev.lastAck) <= 0 && seglen > 0 {
+			t.analysis |= aSpurious
+		}
+	}
+	fwd.window = win
+	if ack {
+		fwd.lastAck, fwd.lastAckSet = t.ackRaw, true
+	}
+	if t.analysis&aDupAck == 0 {
+		fwd.lastNonDup, fwd.dups = p.Number, 0
 	}
 }

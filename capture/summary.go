@@ -119,6 +119,24 @@ func (p *Packet) tcpInfo() string {
 	if t.reused {
 		b = append(b, "[TCP Port numbers reused] "...)
 	}
+	switch a := t.analysis; {
+	case a&aLostSegment != 0:
+		b = append(b, "[TCP Previous segment not captured] "...)
+	case a&aSpurious != 0:
+		b = append(b, "[TCP Spurious Retransmission] "...)
+	case a&aRetransmission != 0:
+		b = append(b, "[TCP Retransmission] "...)
+	case a&aKeepAlive != 0:
+		b = append(b, "[TCP Keep-Alive] "...)
+	case a&aWindowUpdate != 0:
+		b = append(b, "[TCP Window Update] "...)
+	case a&aDupAck != 0:
+		b = append(b, "[TCP Dup ACK "...)
+		b = strconv.AppendInt(b, int64(t.dupOf), 10)
+		b = append(b, '#')
+		b = strconv.AppendInt(b, int64(t.dupN), 10)
+		b = append(b, "] "...)
+	}
 	b = strconv.AppendUint(b, uint64(t.sport), 10)
 	b = append(b, " → "...)
 	b = strconv.AppendUint(b, uint64(t.dport), 10)
