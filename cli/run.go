@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -74,6 +75,19 @@ carried out.`,
 				}
 				return err
 			}
+			// Mistakes in what to run or where the reports go are said before
+			// anything runs, not after a run whose reports cannot be written.
+			if submission, err = resolveSubmission(submission, lab); err != nil {
+				return err
+			}
+			for _, s := range specs {
+				if s.Path == "" {
+					continue
+				}
+				if st, err := os.Stat(filepath.Dir(s.Path)); err != nil || !st.IsDir() {
+					return usagef("--format %s=%s: folder %q does not exist (create it first)", s.Format, s.Path, filepath.Dir(s.Path))
+				}
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			if iso == string(sandbox.IsolationNone) {
@@ -108,11 +122,40 @@ carried out.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&submission, "submission", "", "the script to run (default: the lab's reference solution)")
+	f.StringVar(&submission, "submission", "", "the script to run, or a folder holding it as the lab names it or main.lua (default: the lab's reference solution)")
 	f.StringVar(&out, "out", "", "the run's folder (default: a new folder under ./wirelab-runs)")
 	f.StringArrayVar(&formats, "format", nil, "report `NAME[=PATH]` (repeatable; PATH - or none is standard output)")
 	f.StringVar(&isolation, "isolation", "auto", "auto, namespace or none (none runs unisolated on the host's loopback: never for untrusted code)")
 	return cmd
+}
+
+// resolveSubmission checks --submission before anything runs. A folder is
+// taken as `wirelab grade` takes a student's folder: its file named like the
+// lab's reference solution, else main.lua.
+func resolveSubmission(sub string, lab *runner.Lab) (string, error) {
+	if sub == "" {
+		return "", nil
+	}
+	st, err := os.Stat(sub)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", usagef("submission %q does not exist", sub)
+		}
+		return "", usagef("cannot read submission %q: %v", sub, err)
+	}
+	if !st.IsDir() {
+		return sub, nil
+	}
+	entry := filepath.Base(lab.Submission.File)
+	for _, name := range []string{entry, "main.lua"} {
+		if name == "." || name == "" {
+			continue
+		}
+		if st, err := os.Stat(filepath.Join(sub, name)); err == nil && st.Mode().IsRegular() {
+			return filepath.Join(sub, name), nil
+		}
+	}
+	return "", usagef("submission %q is a folder without %s or main.lua in it: pass the script itself (--submission FOLDER/FILE.lua)", sub, entry)
 }
 
 // parseIsolation checks an --isolation value and returns it normalised.

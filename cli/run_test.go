@@ -40,7 +40,10 @@ print(s:receive("*l"))`)
 		{"json", []string{runLab, "--format", "json"}, ExitOK, []string{`"status": "passed"`}, "artifacts: "},
 		{"bad isolation", []string{runLab, "--isolation", "vm"}, ExitError, nil, `unknown isolation "vm" (known: auto, namespace, none)`},
 		{"no lab", []string{"no/such/lab"}, ExitError, nil, "no/such/lab"},
-		{"missing submission", []string{runLab, "--submission", "missing.lua"}, ExitError, nil, `cannot read submission "missing.lua"`},
+		{"missing submission", []string{runLab, "--submission", "missing.lua"}, ExitError, nil, `submission "missing.lua" does not exist`},
+		{"submission folder", []string{runLab, "--submission", runLab}, ExitOK, []string{"score 9/9"}, ""},
+		{"folder without a script", []string{runLab, "--submission", "../runner/testdata"}, ExitError, nil, `submission "../runner/testdata" is a folder without solution.lua or main.lua in it`},
+		{"report folder missing", []string{runLab, "--format", "json=no/such/dir/r.json"}, ExitError, nil, `folder "no/such/dir" does not exist`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,6 +64,12 @@ print(s:receive("*l"))`)
 				var v map[string]any
 				if err := json.Unmarshal([]byte(stdout), &v); err != nil {
 					t.Errorf("stdout is not JSON: %v", err)
+				}
+			}
+			if tt.code == ExitError {
+				// Nothing ran, so no run folder was left behind.
+				if _, err := os.Stat(out); err == nil {
+					t.Errorf("the run's folder %s was created", out)
 				}
 			}
 			if tt.code != ExitError {
