@@ -132,6 +132,9 @@ func runPackets(stdout, stderr io.Writer, path string, o *packetsOpts) error {
 	if header && o.format == "fields" {
 		fmt.Fprintln(w, strings.Join(o.fields, sep))
 	}
+	// A source that keeps pcapng packet comments offers them for the frame Next
+	// returned last (frame.comment).
+	commented, _ := src.(interface{ Comments() []string })
 	var p capture.Packet
 	matched := 0
 	var vals []filter.Value
@@ -150,6 +153,9 @@ func runPackets(stdout, stderr io.Writer, path string, o *packetsOpts) error {
 			return exitCode(ExitError)
 		}
 		dec.DecodeInto(fr, &p)
+		if commented != nil {
+			p.Comments = commented.Comments()
+		}
 		if capFilter != nil && !capFilter.Match(&p) {
 			continue
 		}
