@@ -50,7 +50,7 @@ func TestDecodeIntoAllocatesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, i := range []int{0, 2, 4, 6, 9} { // SYN, ACK and FIN: no payload
+	for _, i := range []int{0, 2, 4, 6, 9} { // SYN, ACK and FIN (BenchmarkDecodeHTTP covers payloads: 0 allocs/op)
 		fr := frames[i]
 		allocs := testing.AllocsPerRun(200, func() {
 			d.DecodeInto(fr, &p)
