@@ -159,7 +159,7 @@ func (x *dnsInfo) values(dst []filter.Value, id int) []filter.Value {
 	return dst
 }
 
-var dnsTypeNames = map[uint16]string{1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 13: "HINFO", 15: "MX", 16: "TXT", 28: "AAAA", 33: "SRV", 41: "OPT", 43: "DS", 46: "RRSIG", 47: "NSEC", 48: "DNSKEY", 64: "SVCB", 65: "HTTPS", 255: "ANY", 257: "CAA"}
+var dnsTypeNames = map[uint16]string{1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 13: "HINFO", 15: "MX", 16: "TXT", 17: "RP", 18: "AFSDB", 24: "SIG", 25: "KEY", 28: "AAAA", 29: "LOC", 33: "SRV", 35: "NAPTR", 37: "CERT", 39: "DNAME", 41: "OPT", 43: "DS", 44: "SSHFP", 46: "RRSIG", 47: "NSEC", 48: "DNSKEY", 50: "NSEC3", 51: "NSEC3PARAM", 52: "TLSA", 59: "CDS", 60: "CDNSKEY", 64: "SVCB", 65: "HTTPS", 99: "SPF", 249: "TKEY", 250: "TSIG", 251: "IXFR", 252: "AXFR", 255: "ANY", 256: "URI", 257: "CAA"}
 
 func dnsTypeName(t uint16) string {
 	if s, ok := dnsTypeNames[t]; ok {
@@ -168,7 +168,7 @@ func dnsTypeName(t uint16) string {
 	return "Unknown (" + strconv.Itoa(int(t)) + ")"
 }
 
-var dnsRcodeNames = [...]string{"No error", "Format error", "Server failure", "No such name", "Not implemented", "Refused"}
+var dnsRcodeNames = [...]string{"No error", "Format error", "Server failure", "No such name", "Not implemented", "Refused", "Name exists", "RRset exists", "RRset does not exist", "Not authoritative", "Name out of zone"}
 
 // info is Wireshark's Info column for a DNS message.
 func (x *dnsInfo) info() string {
@@ -193,7 +193,7 @@ func (x *dnsInfo) info() string {
 			if int(rc) < len(dnsRcodeNames) {
 				b = append(b, dnsRcodeNames[rc]...)
 			} else {
-				b = append(b, "Unknown error"...)
+				b = append(b, "Unknown error ("+strconv.Itoa(int(rc))+")"...)
 			}
 		}
 	}
