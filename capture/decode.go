@@ -15,8 +15,13 @@ import (
 // over several segments. Feed it every frame of a capture in order. A Decoder is
 // not safe for concurrent use.
 //
-// Memory is bounded: each HTTP message under reassembly holds at most
-// MaxReassembly bytes, and conversation state is kept per conversation.
+// Memory is bounded: an HTTP message under reassembly holds at most
+// MaxReassembly bytes, all of them together at most 64 MiB, and a capture with
+// more than 262,144 TCP (or UDP) conversations makes the decoder forget the old
+// ones wholesale (later packets of a forgotten conversation start a new stream).
+//
+// Decoding never panics: a frame that cannot be decoded to the end is decoded
+// as far as it goes and Packet.Malformed says why.
 type Decoder struct {
 	// MaxReassembly bounds the bytes buffered for one HTTP message (default 1 MiB).
 	// A message that does not complete within it is reported on the segment that

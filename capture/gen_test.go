@@ -15,8 +15,9 @@ import (
 
 // The synthetic captures under testdata/synthetic are built by this file with
 // gopacket (go test -run TestGenerate -gen), then read by tshark once to record
-// the expected answers (testdata/synthetic/*.tshark*.txt, see
-// testdata/synthetic/README). Tests never run tshark.
+// the expected answers (testdata/synthetic/*.tshark*.txt, written by
+// testdata/synthetic/tshark.sh, which names the tshark version in VERSION).
+// Tests never run tshark.
 
 var genFlag = flag.Bool("gen", false, "rewrite the synthetic captures in testdata/synthetic")
 
