@@ -179,11 +179,20 @@ func (d *Decoder) decode(p *Packet) {
 			}
 			rest = d.eth.Payload
 		case layers.LayerTypeDot1Q:
-			if p.has&pVLAN == 0 {
+			// One Dot1Q layer struct serves every tag, so the tags are read
+			// from the frame itself (QinQ has two).
+			if p.has&pVLAN == 0 && p.has&pEth != 0 {
 				p.has |= pVLAN
-				p.link.vlanID = d.dot1q.VLANIdentifier
-				p.link.vlanPrio = d.dot1q.Priority
-				p.link.vlanType = uint16(d.dot1q.Type)
+				off := 12
+				for p.link.ntags < 2 && off+6 <= len(data) {
+					tpid := be16(data[off:])
+					if tpid != 0x8100 && tpid != 0x88a8 && tpid != 0x9100 {
+						break
+					}
+					p.link.tags[p.link.ntags] = vlanTag{tpid, be16(data[off+2:]), be16(data[off+4:])}
+					p.link.ntags++
+					off += 4
+				}
 			}
 			rest = d.dot1q.Payload
 		case layers.LayerTypeLinuxSLL:

@@ -69,12 +69,13 @@ const (
 
 type linkInfo struct {
 	src, dst   uint64
-	typ        uint16 // eth.type or sll.etype
-	vlanID     uint16
-	vlanPrio   uint8
-	vlanType   uint16
+	typ        uint16     // eth.type or sll.etype
+	tags       [2]vlanTag // 802.1Q (vlan) and 802.1ad (ieee8021ad) tags, outer first
+	ntags      uint8
 	sllPktType uint16
 }
+
+type vlanTag struct{ tpid, tci, typ uint16 }
 
 type arpInfo struct {
 	op             uint16
@@ -235,16 +236,22 @@ func (p *Packet) values(dst []filter.Value, id int) []filter.Value {
 		if h&pVLAN == 0 {
 			return dst
 		}
-		switch id {
-		case fVLAN:
-			return u(dst, 0)
-		case fVLANID:
-			return u(dst, uint64(p.link.vlanID))
-		case fVLANPriority:
-			return u(dst, uint64(p.link.vlanPrio))
-		case fVLANEtype:
-			return u(dst, uint64(p.link.vlanType))
+		for _, tg := range p.link.tags[:p.link.ntags] {
+			if tg.tpid != 0x8100 {
+				continue // 802.1ad: Wireshark's ieee8021ad protocol
+			}
+			switch id {
+			case fVLAN:
+				dst = u(dst, 0)
+			case fVLANID:
+				dst = u(dst, uint64(tg.tci&0x0fff))
+			case fVLANPriority:
+				dst = u(dst, uint64(tg.tci>>13))
+			case fVLANEtype:
+				dst = u(dst, uint64(tg.typ))
+			}
 		}
+		return dst
 	case id <= fSLLEtype:
 		if h&pSLL == 0 {
 			return dst
@@ -596,8 +603,12 @@ func (p *Packet) appendProtocols(b []byte) []byte {
 	case h&pEth != 0:
 		sep("eth")
 		sep("ethertype")
-		if h&pVLAN != 0 {
-			sep("vlan")
+		for _, tg := range p.link.tags[:p.link.ntags] {
+			if tg.tpid == 0x8100 {
+				sep("vlan")
+			} else {
+				sep("ieee8021ad")
+			}
 			sep("ethertype")
 		}
 	case h&pSLL != 0:
