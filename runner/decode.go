@@ -46,14 +46,14 @@ var serviceKinds = map[string][]string{
 	"tcp-echo": nil,
 	"udp-echo": nil,
 	"banner":   {"banner", "dialog", "unknown"},
-	"lua":      {"script", "protocol"},
+	"lua":      {"script", "protocol", "connect", "from"},
 	"replay":   {"capture", "stream"},
 }
 
 // ServiceKinds lists the service kinds in the order the docs present them.
 var ServiceKinds = service.Kinds()
 
-var serviceOptionKeys = []string{"routes", "banner", "dialog", "unknown", "script", "protocol", "capture", "stream"}
+var serviceOptionKeys = []string{"routes", "banner", "dialog", "unknown", "script", "protocol", "connect", "from", "capture", "stream"}
 
 func (d *decoder) lab(root *yaml.Node, lab *Lab) {
 	d.budget = 10000
@@ -62,6 +62,7 @@ func (d *decoder) lab(root *yaml.Node, lab *Lab) {
 		return
 	}
 	have := map[string]bool{}
+	var clients map[int]*yaml.Node // client services (connect), by index
 	// hosts first: services and submission name them.
 	for _, e := range entries {
 		have[e.key] = true
@@ -94,7 +95,7 @@ func (d *decoder) lab(root *yaml.Node, lab *Lab) {
 				lab.Timeout = t
 			}
 		case "services":
-			d.services(e.v, lab)
+			clients = d.services(e.v, lab)
 		case "capture":
 			d.capture(e.v, lab)
 		case "submission":
@@ -115,6 +116,19 @@ func (d *decoder) lab(root *yaml.Node, lab *Lab) {
 	if lab.Submission.Host == "" {
 		if a, ok := lab.HostAddr("client"); ok {
 			lab.Submission.Host, lab.source = "client", a
+		}
+	}
+	// Client services connect from a host of their own (from, or the first
+	// host that is neither the submission's nor the target's).
+	hosts := make([]service.Host, len(lab.Hosts))
+	for i, h := range lab.Hosts {
+		hosts[i] = service.Host{Name: h.Name, Addr: h.Addr}
+	}
+	for i, sp := range lab.Services {
+		if n, ok := clients[i]; ok {
+			if _, _, err := service.ClientFrom(sp, hosts, lab.Submission.Host); err != nil {
+				d.errorf(n, "service %q: %v", sp.Name, err)
+			}
 		}
 	}
 }
@@ -349,19 +363,23 @@ func (d *decoder) limits(n *yaml.Node, lab *Lab) {
 	}
 }
 
-func (d *decoder) services(n *yaml.Node, lab *Lab) {
+// services decodes the services list; it returns the nodes of the client
+// services that decoded cleanly, by index, for the checks that need the
+// submission's host.
+func (d *decoder) services(n *yaml.Node, lab *Lab) map[int]*yaml.Node {
 	n = resolve(n)
 	if n == nil || isNull(n) {
-		return
+		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
 		d.errorf(n, "services must be a list (each entry starting with `- name:`), not %s", describe(n))
-		return
+		return nil
 	}
 	if len(n.Content) > maxServices {
 		d.errorf(n, "%d services are more than the %d a lab may have", len(n.Content), maxServices)
-		return
+		return nil
 	}
+	clients := map[int]*yaml.Node{}
 	names := map[string]int{}
 	for i, sn := range n.Content {
 		before := len(d.errs)
@@ -374,6 +392,9 @@ func (d *decoder) services(n *yaml.Node, lab *Lab) {
 			for _, err := range service.Validate(sp) {
 				d.errorf(resolve(sn), "%v", err)
 			}
+			if len(d.errs) == before && service.IsClient(sp) {
+				clients[len(lab.Services)] = resolve(sn)
+			}
 		}
 		if prev, dup := names[sp.Name]; dup && sp.Name != "" {
 			d.errorf(resolve(sn), "service name %q is repeated (first at line %d)", sp.Name, prev)
@@ -382,6 +403,7 @@ func (d *decoder) services(n *yaml.Node, lab *Lab) {
 		lab.Services = append(lab.Services, sp)
 		lab.listen = append(lab.listen, listen)
 	}
+	return clients
 }
 
 func (d *decoder) service(n *yaml.Node, i int, lab *Lab) (service.Spec, netip.AddrPort, bool) {
@@ -421,7 +443,7 @@ func (d *decoder) service(n *yaml.Node, i int, lab *Lab) (service.Spec, netip.Ad
 	case !known:
 		d.errorf(kindNode, "%s: unknown kind %q (known: %s)", what, sp.Kind, strings.Join(ServiceKinds, ", "))
 	}
-	hasListen := false
+	hasListen, hasConnect := false, false
 	for _, e := range entries {
 		if known && contains(serviceOptionKeys, e.key) && !contains(allowed, e.key) {
 			takes := "no options"
@@ -437,6 +459,19 @@ func (d *decoder) service(n *yaml.Node, i int, lab *Lab) (service.Spec, netip.Ad
 			if s, ok := d.str(e.v, what+" listen"); ok {
 				sp.Listen = s
 				listen, _ = d.listen(e.v, s, what, lab)
+			}
+		case "connect":
+			hasConnect = true
+			if s, ok := d.str(e.v, what+" connect"); ok {
+				sp.Connect = s
+				d.connect(e.v, s, what, lab)
+			}
+		case "from":
+			if s, ok := d.str(e.v, what+" from"); ok {
+				sp.From = s
+				if _, ok := lab.HostAddr(s); !ok {
+					d.errorf(e.v, "%s: from %q is not in hosts (known: %s)", what, s, hostNames(lab))
+				}
 			}
 		case "routes":
 			sp.Routes = d.routes(e.v, what)
@@ -467,14 +502,26 @@ func (d *decoder) service(n *yaml.Node, i int, lab *Lab) (service.Spec, netip.Ad
 			}
 		}
 	}
-	if !hasListen && known {
+	switch {
+	case hasListen && hasConnect:
+		d.errorf(n, "%s has both listen and connect: a lua service either listens (a server) or connects to the submission (a client)", what)
+	case !hasListen && !hasConnect && known && sp.Kind == "lua":
+		d.errorf(n, "%s has no listen address: add `listen: HOST:PORT` for a server, or `connect: HOST:PORT` for a client of the submission's server", what)
+	case !hasListen && !hasConnect && known:
 		d.errorf(n, "%s has no listen address: add `listen: HOST:PORT` with a name from hosts", what)
+	}
+	if hasKey(entries, "from") && !hasConnect && known && sp.Kind == "lua" {
+		d.errorf(n, "%s: from applies only to a client service (one with `connect: HOST:PORT`)", what)
 	}
 	if known {
 		switch sp.Kind {
 		case "lua":
 			if sp.Script == "" && !hasKey(entries, "script") {
-				d.errorf(n, "%s: a lua service needs `script: FILE` (a file defining handle(conn))", what)
+				if hasConnect {
+					d.errorf(n, "%s: a lua client service needs `script: FILE` (a file defining run(target))", what)
+				} else {
+					d.errorf(n, "%s: a lua service needs `script: FILE` (a file defining handle(conn))", what)
+				}
 			}
 		case "replay":
 			if !hasKey(entries, "capture") {
@@ -492,6 +539,25 @@ func hasKey(entries []kv, key string) bool {
 		}
 	}
 	return false
+}
+
+// connect checks a client service's "host:port": host a name from hosts or an
+// address, the port from 1 to 65535.
+func (d *decoder) connect(n *yaml.Node, s, what string, lab *Lab) {
+	host, port, err := net.SplitHostPort(s)
+	if err != nil || host == "" {
+		d.errorf(n, "%s: connect %q must be HOST:PORT, the submission's host and the port its server listens on, like server:7000", what, s)
+		return
+	}
+	if p, err := strconv.ParseUint(port, 10, 16); err != nil || p == 0 {
+		d.errorf(n, "%s: connect %q: port %q must be a number from 1 to 65535", what, s, port)
+		return
+	}
+	if _, ok := lab.HostAddr(host); !ok {
+		if _, err := netip.ParseAddr(host); err != nil {
+			d.errorf(n, "%s: connect %q: host %q is not in hosts (known: %s)", what, s, host, hostNames(lab))
+		}
+	}
 }
 
 // listen resolves "host:port", host being a name from hosts or an address.

@@ -1,12 +1,7 @@
--- The lab's tester: a client for the student's server. Lab services only
--- listen, so the submission knocks on tester:9 once its server is listening;
--- for that knock, handle connects to server:7000 three times, one exchange each.
-local socket = require("socket")
-
-local SERVER, PORT = "server", 7000
--- Connect from the tester's own address, so the capture tells the two sides
--- apart (left alone, the kernel would pick the server's address as source).
-local SOURCE = "10.0.0.60"
+-- The lab's client for the student's server. The runner calls run(target)
+-- once the submission has started; target:connect() connects to server:7000
+-- from the tester's host, retrying while the server is not listening yet.
+-- When run returns, the lab is done: the submission is stopped and graded.
 
 -- Each exchange: the lines sent in one go, and how many answers to read.
 local exchanges = {
@@ -15,23 +10,22 @@ local exchanges = {
   {send = "MiXeD cAsE 123 !?\n", replies = 1},
 }
 
-local function exchange(ex)
-  local conn, err = socket.connect(SERVER, PORT, SOURCE, 0)
-  if not conn then return end
-  conn:settimeout(2)
-  conn:send(ex.send)
-  for _ = 1, ex.replies do
-    if not conn:receive("*l") then break end
-  end
-  conn:close()
-end
-
-function handle(conn)
-  conn:settimeout(5)
-  local line = conn:receive("*l")
-  conn:close()
-  if line ~= "ready" then return end
-  for _, ex in ipairs(exchanges) do
-    exchange(ex)
+function run(target)
+  for i, ex in ipairs(exchanges) do
+    local conn, err = target:connect()
+    if not conn then
+      return false, string.format("connection %d: %s", i, err)
+    end
+    conn:settimeout(2)
+    conn:send(ex.send)
+    for _ = 1, ex.replies do
+      local line, rerr = conn:receive("*l")
+      if not line then
+        print(string.format("connection %d: no answer (%s)", i, rerr))
+        break
+      end
+      print(string.format("connection %d: %q", i, line))
+    end
+    conn:close()
   end
 end

@@ -8,8 +8,10 @@ import (
 	"net"
 	"net/netip"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -168,5 +170,245 @@ func luaService(cfg *Config, hosts map[string]netip.Addr, conns *atomic.Int64, l
 			}
 		}()
 		return s, nil
+	}
+}
+
+// luaClientDriver runs a lua client service: the lab's run(target) with
+// target = {host, addr, port, from} and target:connect(), which connects to
+// the submission's server from the client's host. Until something listens
+// there it waits (w.await watches the kernel's socket table, so no refused
+// SYN lands in the capture), and a connect refused all the same (the
+// listener closed in between, or the table is unreadable) is retried with a
+// short backoff; both until the run's deadline. The sockets it hands out are counted as the services'
+// (w.held), so they do not count against the submission's socket limit.
+const luaClientDriver = `
+local socket = require("socket")
+local w = __wirelab
+__wirelab = nil
+if type(run) ~= "function" then error(w.script .. " does not define function run(target)", 0) end
+local held = {}
+local function count()
+  local n, keep = 0, {}
+  for _, c in ipairs(held) do
+    if c:getfd() >= 0 then n = n + 1; keep[#keep + 1] = c end
+  end
+  held = keep
+  return n
+end
+local target = {host = w.host, addr = w.addr, port = w.port, from = w.from}
+function target.connect()
+  local delay = 0.005
+  while true do
+    w.await()
+    local c, err = socket.connect(w.addr, w.port)
+    if c then
+      held[#held + 1] = c
+      w.held(count())
+      w.connected()
+      return c
+    end
+    if err ~= "connection refused" then
+      w.failed("connect " .. w.target .. ": " .. tostring(err))
+      return nil, err
+    end
+    w.refused()
+    socket.sleep(delay)
+    delay = math.min(delay * 2, 0.1)
+  end
+end
+w.wait()
+local ok, msg = run(target)
+w.held(0)
+if ok == false then w.fail(tostring(msg or "run returned false")) end
+`
+
+// luaClient is a running lua client service.
+type luaClient struct {
+	name   string
+	cancel context.CancelFunc
+	done   chan struct{}
+	err    error
+	st     *lualib.State
+	conns  *atomic.Int64
+	held   atomic.Int64 // of conns, this client's
+	stop   sync.Once
+}
+
+func (c *luaClient) Done() <-chan struct{} { return c.done }
+
+func (c *luaClient) Err() error {
+	select {
+	case <-c.done:
+		return c.err
+	default:
+		return nil
+	}
+}
+
+func (c *luaClient) Stop() {
+	c.cancel()
+	<-c.done
+	c.stop.Do(func() {
+		c.st.Close()
+		c.conns.Add(-c.held.Swap(0))
+	})
+}
+
+// clientProgress is what a client's driver reports while it runs, to explain
+// a client stopped before it finished.
+type clientProgress struct {
+	mu        sync.Mutex
+	refused   int       // connects refused since the last success
+	waits     int       // times await found nobody listening since the last success
+	since     time.Time // the first wait or refusal
+	connected int       // connections made
+	failure   string    // the last connect error other than a refusal
+	failed    string    // run returned false, msg
+}
+
+// luaClientService returns how the worker starts lua client services.
+// events receives the client script's lab.log and lab.check records.
+// Clients call run(target) once begin is closed.
+func luaClientService(cfg *Config, hosts map[string]netip.Addr, conns *atomic.Int64, logf func(svc, line string), events func(lualib.Event), begin <-chan struct{}) service.LuaClientStarter {
+	return func(ctx context.Context, spec service.Spec, script string, target netip.AddrPort, from netip.Addr) (service.Client, error) {
+		ctx, cancel := context.WithCancel(ctx)
+		log := func(line string) { logf(spec.Name, line) }
+		st, err := lualib.NewState(&lualib.Env{
+			Ctx:    ctx,
+			Stdout: &lineLogger{emit: log},
+			Dirs:   []string{filepath.Dir(script), cfg.LabDir},
+			Hosts:  hosts,
+			Source: from,
+			Args:   cfg.Args,
+			LabDir: cfg.LabDir,
+			Events: events,
+		})
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		if err := st.DoFile(script); err != nil {
+			cancel()
+			st.Close()
+			return nil, err
+		}
+		if st.L.GetGlobal("run").Type() != lua.LTFunction {
+			cancel()
+			st.Close()
+			return nil, fmt.Errorf("%s does not define function run(target)", filepath.Base(script))
+		}
+		c := &luaClient{name: spec.Name, cancel: cancel, done: make(chan struct{}), st: st, conns: conns}
+		var pr clientProgress
+		L := st.L
+		w := L.NewTable()
+		host, _, _ := net.SplitHostPort(spec.Connect)
+		w.RawSetString("host", lua.LString(host))
+		w.RawSetString("addr", lua.LString(target.Addr().String()))
+		w.RawSetString("port", lua.LNumber(target.Port()))
+		w.RawSetString("from", lua.LString(from.String()))
+		w.RawSetString("target", lua.LString(spec.Connect))
+		w.RawSetString("script", lua.LString(filepath.Base(script)))
+		w.RawSetString("held", L.NewFunction(func(L *lua.LState) int {
+			n := int64(L.CheckInt(1))
+			conns.Add(n - c.held.Swap(n))
+			return 0
+		}))
+		w.RawSetString("refused", L.NewFunction(func(*lua.LState) int {
+			pr.mu.Lock()
+			if pr.refused == 0 && pr.waits == 0 {
+				pr.since = time.Now()
+				log(fmt.Sprintf("connect %s: connection refused; retrying until the server listens", spec.Connect))
+			}
+			pr.refused++
+			pr.mu.Unlock()
+			return 0
+		}))
+		w.RawSetString("connected", L.NewFunction(func(*lua.LState) int {
+			pr.mu.Lock()
+			pr.refused, pr.waits = 0, 0
+			pr.connected++
+			n := pr.connected
+			pr.mu.Unlock()
+			log(fmt.Sprintf("connection %d to %s from %s", n, spec.Connect, from))
+			return 0
+		}))
+		w.RawSetString("failed", L.NewFunction(func(L *lua.LState) int {
+			pr.mu.Lock()
+			pr.failure = L.CheckString(1)
+			pr.mu.Unlock()
+			return 0
+		}))
+		w.RawSetString("fail", L.NewFunction(func(L *lua.LState) int {
+			pr.mu.Lock()
+			pr.failed = L.CheckString(1)
+			pr.mu.Unlock()
+			return 0
+		}))
+		w.RawSetString("await", L.NewFunction(func(*lua.LState) int {
+			awaitListener(ctx, target, func() {
+				pr.mu.Lock()
+				if pr.waits == 0 {
+					pr.since = time.Now()
+					log(fmt.Sprintf("waiting for the submission to listen on %s (%s)", spec.Connect, target))
+				}
+				pr.waits++
+				pr.mu.Unlock()
+			})
+			return 0
+		}))
+		w.RawSetString("wait", L.NewFunction(func(*lua.LState) int {
+			select {
+			case <-begin:
+			case <-ctx.Done():
+			}
+			return 0
+		}))
+		L.SetGlobal("__wirelab", w)
+		log(fmt.Sprintf("loaded: connects to %s (%s) from %s", spec.Connect, target, from))
+		go func() {
+			defer close(c.done)
+			err := st.DoString(luaClientDriver, spec.Name)
+			pr.mu.Lock()
+			defer pr.mu.Unlock()
+			switch {
+			case ctx.Err() != nil && pr.refused > 0:
+				c.err = fmt.Errorf("could not connect to %s: connection refused (%d attempts over %.1fs); is the server listening on that port?", spec.Connect, pr.refused, time.Since(pr.since).Seconds())
+			case ctx.Err() != nil && pr.waits > 0:
+				c.err = fmt.Errorf("could not connect to %s: nothing listened there (waited %.1fs after %d connection(s)); is the server listening on that port?", spec.Connect, time.Since(pr.since).Seconds(), pr.connected)
+			case ctx.Err() != nil:
+				c.err = fmt.Errorf("stopped before run(target) finished (after %d connection(s))", pr.connected)
+			case err != nil:
+				c.err = err
+				if pr.failure != "" && !strings.Contains(err.Error(), pr.failure) {
+					c.err = fmt.Errorf("%w (%s)", err, pr.failure)
+				}
+			case pr.failed != "":
+				c.err = errors.New(pr.failed)
+			}
+		}()
+		return c, nil
+	}
+}
+
+// awaitListener returns once a socket listens on target, or ctx ends; it
+// calls waiting each time it finds none. It polls the kernel's socket table
+// with a backoff from 1 ms to 50 ms: a server that binds a moment after it
+// starts is met at once, an absent one costs little.
+func awaitListener(ctx context.Context, target netip.AddrPort, waiting func()) {
+	delay := time.Millisecond
+	for {
+		yes, known := listening(target)
+		if yes || !known {
+			return
+		}
+		waiting()
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return
+		}
+		delay = min(2*delay, 50*time.Millisecond)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wirelab-dev/wirelab/lualib"
 	"github.com/wirelab-dev/wirelab/runner/service"
 )
 
@@ -33,7 +34,15 @@ var (
 	errOutputLimit  = errors.New("output limit")
 	errSocketsLimit = errors.New("sockets limit")
 	errCaptureLimit = errors.New("capture limit")
+	// errClientsDone stops a submission once the lab's client services have
+	// finished: the normal end of a run whose submission is a server.
+	errClientsDone = errors.New("the lab's clients finished")
 )
+
+// clientDrain is how long a submission may go on once the lab's clients have
+// finished (to close its side of their connections itself) before it is
+// stopped.
+const clientDrain = 300 * time.Millisecond
 
 // DefaultMaxCapture bounds capture.pcapng: a script sending as fast as it can
 // is stopped there, like an output flood.
@@ -153,13 +162,27 @@ func work(cfg *Config, send func(status)) Exit {
 	var svcConns atomic.Int64
 	senv := &service.Env{LabDir: cfg.LabDir, Hosts: hosts, Log: svcLog, Conns: &svcConns}
 	senv.Lua = luaService(cfg, hosts, &svcConns, svcLog)
+	events := &eventWriter{w: evFile, max: lim.Output, over: func() { stopRun(errOutputLimit) }}
+	begin := make(chan struct{})
+	senv.LuaClient = luaClientService(cfg, hosts, &svcConns, svcLog, func(e lualib.Event) { events.write(e) }, begin)
 	var services []service.Service
+	var clients []*client
 	defer func() {
+		for _, c := range clients {
+			c.Stop()
+		}
 		for i := len(services) - 1; i >= 0; i-- {
 			services[i].Close()
 		}
 	}()
+	labHosts := make([]service.Host, len(cfg.Hosts))
+	for i, h := range cfg.Hosts {
+		labHosts[i] = service.Host{Name: h.Name, Addr: h.Addr}
+	}
 	for _, spec := range cfg.Services {
+		if service.IsClient(spec) {
+			continue
+		}
 		s, err := service.Start(runCtx, spec, senv)
 		if err != nil {
 			return Exit{ReasonError, err.Error()}
@@ -170,21 +193,51 @@ func work(cfg *Config, send func(status)) Exit {
 		return Exit{ReasonError, "the capture did not become ready: " + err.Error()}
 	}
 
+	// The run's deadline bounds the script and the client services, which
+	// are loaded now (a broken client script is the lab's fault, reported
+	// before the script starts) and call run(target) once it has started.
 	start := time.Now()
+	deadlineCtx, cancelDeadline := context.WithDeadline(runCtx, start.Add(lim.Timeout))
+	defer cancelDeadline()
+	for _, spec := range cfg.Services {
+		if !service.IsClient(spec) {
+			continue
+		}
+		c, err := service.StartClient(deadlineCtx, spec, senv, labHosts, cfg.Source)
+		if err != nil {
+			return Exit{ReasonError, err.Error()}
+		}
+		clients = append(clients, &client{Client: c, name: spec.Name})
+	}
 	send(status{Ready: true, Start: start.UnixNano()})
 	exit := Exit{}
+	scriptCtx, stopScript := context.WithCancelCause(deadlineCtx)
+	defer stopScript(nil)
+	scriptDone := make(chan error, 1)
 	if cfg.Script != "" {
 		out := &limitWriter{w: outFile, max: lim.Output, over: func() { stopRun(errOutputLimit) }}
-		ctx, cancel := context.WithDeadline(runCtx, start.Add(lim.Timeout))
-		events := &eventWriter{w: evFile, max: lim.Output, over: func() { stopRun(errOutputLimit) }}
-		err := runScript(ctx, cfg, scriptEnv{hosts: hosts, out: out, events: events, sockets: lim.Sockets, onSockets: func() { stopRun(errSocketsLimit) }, svcConns: &svcConns})
-		cause := context.Cause(ctx)
-		cancel()
+		go func() {
+			scriptDone <- runScript(scriptCtx, cfg, scriptEnv{hosts: hosts, out: out, events: events, sockets: lim.Sockets, onSockets: func() { stopRun(errSocketsLimit) }, svcConns: &svcConns})
+		}()
+	} else {
+		scriptDone <- nil
+	}
+	close(begin)
+	err = waitScript(scriptDone, clients, stopScript)
+	cause := context.Cause(scriptCtx)
+	if cfg.Script != "" {
 		exit = classify(err, cause, lim)
 		if exit.Reason == ReasonOutput && errors.Is(cause, errCaptureLimit) {
 			exit.Message = fmt.Sprintf("the script sent more than %s of packets; the capture ends there and the script was stopped", mib(maxCapture))
 		}
 	}
+	// The clients go first (a client still running is stopped: the
+	// submission ended, or the deadline came), then the servers: their
+	// goodbyes (FINs) belong in the capture.
+	for _, c := range clients {
+		c.finish(deadlineCtx, svcLog, events)
+	}
+	clients = nil
 	// Stop the services first: their goodbyes (FINs) belong in the capture.
 	for i := len(services) - 1; i >= 0; i-- {
 		services[i].Close()
@@ -202,6 +255,8 @@ func work(cfg *Config, send func(status)) Exit {
 // classify turns the script's error and its context's cause into an Exit.
 func classify(err, cause error, lim Limits) Exit {
 	switch {
+	case errors.Is(cause, errClientsDone):
+		return Exit{}
 	case errors.Is(cause, errOutputLimit):
 		return Exit{ReasonOutput, fmt.Sprintf("the script printed more than %d bytes of output and was stopped", lim.Output)}
 	case errors.Is(cause, errCaptureLimit):
@@ -214,6 +269,74 @@ func classify(err, cause error, lim Limits) Exit {
 		return Exit{ReasonError, err.Error()}
 	}
 	return Exit{}
+}
+
+// waitScript waits for the script to end. With client services, the script
+// (a server, typically looping on accept) is stopped with errClientsDone once
+// every client has finished and clientDrain has passed.
+func waitScript(scriptDone <-chan error, clients []*client, stop context.CancelCauseFunc) error {
+	if len(clients) == 0 {
+		return <-scriptDone
+	}
+	all := make(chan struct{})
+	go func() {
+		for _, c := range clients {
+			<-c.Done()
+		}
+		close(all)
+	}()
+	select {
+	case err := <-scriptDone:
+		return err
+	case <-all:
+	}
+	t := time.NewTimer(clientDrain)
+	defer t.Stop()
+	select {
+	case err := <-scriptDone:
+		return err
+	case <-t.C:
+		stop(errClientsDone)
+		return <-scriptDone
+	}
+}
+
+// client is a client service the worker runs.
+type client struct {
+	service.Client
+	name string
+}
+
+// finish stops the client if it still runs and records how it ended in
+// services.log and as an event (kind "service"): a client that failed or
+// did not finish is something a check or a person reading the run wants to
+// see.
+func (c *client) finish(runCtx context.Context, logf func(svc, line string), events *eventWriter) {
+	early := false
+	select {
+	case <-c.Done():
+	default:
+		early = true
+	}
+	c.Stop()
+	err := c.Err()
+	ev := lualib.Event{Time: time.Now(), Kind: "service", Name: c.name, OK: err == nil, Message: "finished"}
+	if err != nil {
+		msg := err.Error()
+		switch {
+		case errors.Is(context.Cause(runCtx), context.DeadlineExceeded):
+			msg = "did not finish by the run's deadline: " + msg
+		case early && runCtx.Err() != nil:
+			msg = "stopped with the run: " + msg
+		case early:
+			msg = "the submission ended before the client finished: " + msg
+		}
+		ev.Message = msg
+		logf(c.name, "failed: "+msg)
+	} else {
+		logf(c.name, "finished")
+	}
+	events.write(ev)
 }
 
 func setRlimit(res int, n uint64) {

@@ -11,23 +11,35 @@ import (
 func validateLua(spec Spec) []error {
 	var errs []error
 	if spec.Script == "" {
-		errs = append(errs, errors.New("a lua service needs a script defining handle(conn)"))
+		if spec.Connect != "" {
+			errs = append(errs, errors.New("a lua client service needs a script defining run(target)"))
+		} else {
+			errs = append(errs, errors.New("a lua service needs a script defining handle(conn)"))
+		}
 	}
 	switch spec.Protocol {
-	case "", "tcp", "udp":
+	case "", "tcp":
+	case "udp":
+		if spec.Connect != "" {
+			errs = append(errs, errors.New("a client service (connect) speaks tcp; protocol \"udp\" is for lua servers"))
+		}
 	default:
 		errs = append(errs, fmt.Errorf("protocol %q is not supported; use \"tcp\" or \"udp\"", spec.Protocol))
 	}
 	return errs
 }
 
-func startLua(ctx context.Context, spec Spec, env *Env, ap netip.AddrPort) (Service, error) {
-	if env.Lua == nil {
-		return nil, errors.New("lua services are not available here")
-	}
+func luaScript(spec Spec, env *Env) string {
 	script := spec.Script
 	if !filepath.IsAbs(script) {
 		script = filepath.Join(env.LabDir, script)
 	}
-	return env.Lua(ctx, spec, script, ap)
+	return script
+}
+
+func startLua(ctx context.Context, spec Spec, env *Env, ap netip.AddrPort) (Service, error) {
+	if env.Lua == nil {
+		return nil, errors.New("lua services are not available here")
+	}
+	return env.Lua(ctx, spec, luaScript(spec, env), ap)
 }

@@ -23,6 +23,9 @@ type Env struct {
 	// Lua starts the handler of a lua service; nil makes lua services an error.
 	// The sandbox provides it, so this package does not depend on lualib.
 	Lua LuaStarter
+	// LuaClient starts a lua client service (connect instead of listen); nil
+	// makes them an error. The sandbox provides it too.
+	LuaClient LuaClientStarter
 	// Conns, when set, counts the connections the services hold open: the
 	// services run in the worker beside the script, and the sandbox leaves
 	// their descriptors out of the script's socket count.
@@ -87,12 +90,26 @@ func Validate(spec Spec) []error {
 		}
 		return append(errs, fmt.Errorf("service %q: kind %q is not supported; supported kinds are %s", spec.Name, spec.Kind, known))
 	}
-	if spec.Listen == "" {
+	switch {
+	case spec.Connect != "" && spec.Kind != "lua":
+		errs = append(errs, fmt.Errorf("service %q: connect applies only to kind \"lua\" (a lab-side client); kind %q listens", spec.Name, spec.Kind))
+	case spec.Connect != "" && spec.Listen != "":
+		errs = append(errs, fmt.Errorf("service %q: has both listen and connect; a lua service either listens (a server) or connects (a client)", spec.Name))
+	case spec.Connect != "":
+		if err := checkHostPort("connect", spec.Connect); err != nil {
+			errs = append(errs, fmt.Errorf("service %q: %w", spec.Name, err))
+		}
+	case spec.Listen == "" && spec.Kind == "lua":
+		errs = append(errs, fmt.Errorf("service %q: needs listen (host:port, a server) or connect (host:port, a client of the submission)", spec.Name))
+	case spec.Listen == "":
 		errs = append(errs, fmt.Errorf("service %q: listen is missing (host:port)", spec.Name))
-	} else if _, port, err := net.SplitHostPort(spec.Listen); err != nil {
-		errs = append(errs, fmt.Errorf("service %q: listen %q is not host:port", spec.Name, spec.Listen))
-	} else if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
-		errs = append(errs, fmt.Errorf("service %q: listen %q: port %q is not a number from 1 to 65535", spec.Name, spec.Listen, port))
+	default:
+		if err := checkHostPort("listen", spec.Listen); err != nil {
+			errs = append(errs, fmt.Errorf("service %q: %w", spec.Name, err))
+		}
+	}
+	if spec.From != "" && spec.Connect == "" {
+		errs = append(errs, fmt.Errorf("service %q: from applies only to a client service (one with connect)", spec.Name))
 	}
 	for _, opt := range setOptions(spec) {
 		if !slices.Contains(k.options, opt) {
@@ -105,6 +122,19 @@ func Validate(spec Spec) []error {
 		}
 	}
 	return errs
+}
+
+// checkHostPort checks that v, the value of key, is host:port with a port
+// from 1 to 65535.
+func checkHostPort(key, v string) error {
+	_, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return fmt.Errorf("%s %q is not host:port", key, v)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+		return fmt.Errorf("%s %q: port %q is not a number from 1 to 65535", key, v, port)
+	}
+	return nil
 }
 
 func setOptions(s Spec) []string {
@@ -138,13 +168,19 @@ func setOptions(s Spec) []string {
 
 // ResolveListen resolves a service's listen address against the lab's hosts.
 func ResolveListen(listen string, hosts map[string]netip.Addr) (netip.AddrPort, error) {
-	host, port, err := net.SplitHostPort(listen)
+	return resolveHostPort("listen", listen, hosts)
+}
+
+// resolveHostPort resolves v, the value of key, a host:port whose host is a
+// name from hosts or an address.
+func resolveHostPort(key, v string, hosts map[string]netip.Addr) (netip.AddrPort, error) {
+	host, port, err := net.SplitHostPort(v)
 	if err != nil {
-		return netip.AddrPort{}, fmt.Errorf("listen %q is not host:port", listen)
+		return netip.AddrPort{}, fmt.Errorf("%s %q is not host:port", key, v)
 	}
 	p, err := strconv.ParseUint(port, 10, 16)
 	if err != nil {
-		return netip.AddrPort{}, fmt.Errorf("listen %q: port %q is not a number from 0 to 65535", listen, port)
+		return netip.AddrPort{}, fmt.Errorf("%s %q: port %q is not a number from 0 to 65535", key, v, port)
 	}
 	if a, ok := hosts[host]; ok {
 		return netip.AddrPortFrom(a, uint16(p)), nil
@@ -154,7 +190,7 @@ func ResolveListen(listen string, hosts map[string]netip.Addr) (netip.AddrPort, 
 	}
 	a, err := netip.ParseAddr(host)
 	if err != nil {
-		return netip.AddrPort{}, fmt.Errorf("listen %q: %q is neither a lab host nor an address", listen, host)
+		return netip.AddrPort{}, fmt.Errorf("%s %q: %q is neither a lab host nor an address", key, v, host)
 	}
 	return netip.AddrPortFrom(a, uint16(p)), nil
 }
@@ -168,6 +204,9 @@ func Start(ctx context.Context, spec Spec, env *Env) (Service, error) {
 	}
 	if env == nil {
 		env = &Env{}
+	}
+	if spec.Connect != "" {
+		return nil, fmt.Errorf("service %q is a client (connect %q): start it with StartClient", spec.Name, spec.Connect)
 	}
 	ap, err := ResolveListen(spec.Listen, env.Hosts)
 	if err != nil {

@@ -11,6 +11,15 @@ type Spec struct {
 	Kind   string `yaml:"kind"`
 	Listen string `yaml:"listen"` // host:port; host is a name from the lab's hosts or an address
 
+	// Connect, instead of Listen, makes a lua service a lab-side client of the
+	// submission: host:port of the server the submission runs. Its script
+	// defines run(target), called once after the submission starts; a run
+	// with client services ends normally once every client has finished.
+	Connect string `yaml:"connect,omitempty"`
+	// From is the lab host a client service connects from. Default: the first
+	// of the lab's hosts that is neither the submission's host nor Connect's.
+	From string `yaml:"from,omitempty"`
+
 	// http
 	Routes map[string]Route `yaml:"routes,omitempty"`
 
