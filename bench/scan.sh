@@ -4,7 +4,7 @@
 # wirelab is measured twice: `wirelab script` running scan.open("127.0.0.1",
 # "1-65535") (what a student types, Lua start-up included), and
 # bench/scanbench calling probe.TCPScan directly. Prints the times and the
-# ratios. Needs go, nmap, python3; uses hyperfine when installed.
+# ratios. Needs go, nmap and python3.
 # Usage: bench/scan.sh [runs]   (default 10)
 # WIRELAB=/path/to/wirelab uses that binary instead of building one.
 set -eu
@@ -53,34 +53,38 @@ echo "open (scanbench):   $ours"
 echo "open (nmap):        $theirs"
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-if command -v hyperfine >/dev/null; then
-	if [ -n "$script" ]; then
-		set -- -n "wirelab script" "$script"
-	else
-		set --
-	fi
-	hyperfine -N --warmup 1 --runs "$runs" --export-json "$tmp/h.json" \
-		-n nmap "nmap -sT -p- -T4 127.0.0.1" \
-		-n scanbench "$tmp/scanbench" "$@" >&2
-	python3 - "$tmp/h.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-nmap = r[0]
-for x in r:
-    cpu = x["user"] + x["system"]
-    line = "%-15s median %.3f s (sd %.3f)  cpu %.3f s" % (x["command"], x["median"], x["stddev"], cpu)
-    if x is not nmap:
-        line += "  ratio to nmap %.2f" % (x["median"] / nmap["median"])
+# Runs are interleaved (nmap, scanbench, script, nmap, ...) rather than run in
+# blocks as hyperfine does: on a shared machine the load drifts, and blocks
+# would hand one scanner a quieter minute than the other.
+python3 - "$runs" "$tmp/scanbench" "$script" <<'PY'
+import os, shlex, statistics, subprocess, sys, time
+runs, bench, script = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+cmds = [("nmap", ["nmap", "-sT", "-p-", "-T4", "127.0.0.1"]), ("scanbench", [bench])]
+if script:
+    cmds.append(("wirelab script", shlex.split(script)))
+wall = {n: [] for n, _ in cmds}
+cpu = {n: [] for n, _ in cmds}
+for i in range(runs + 1):  # the first round warms caches and is not counted
+    for name, argv in cmds:
+        t = time.perf_counter()
+        p = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        d = time.perf_counter() - t
+        if status != 0:
+            sys.exit("error: %s failed" % name)
+        if i:
+            wall[name].append(d)
+            cpu[name].append(ru.ru_utime + ru.ru_stime)
+nm = statistics.median(wall["nmap"])
+for name, _ in cmds:
+    w = wall[name]
+    line = "%-15s median %.3f s (min %.3f, max %.3f)  cpu %.3f s" % (
+        name, statistics.median(w), min(w), max(w), statistics.median(cpu[name]))
+    if name != "nmap":
+        ratios = sorted(x / y for x, y in zip(w, wall["nmap"]))
+        line += "  ratio to nmap %.2f (run by run: median %.2f, worst %.2f)" % (
+            statistics.median(w) / nm, statistics.median(ratios), ratios[-1])
     print(line)
 PY
-else
-	t() { s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
-	ours_s=0 theirs_s=0
-	for _ in $(seq "$runs"); do
-		ours_s=$(echo "$ours_s + $(t "$tmp/scanbench")" | bc -l)
-		theirs_s=$(echo "$theirs_s + $(t nmap -sT -p- -T4 127.0.0.1)" | bc -l)
-	done
-	python3 -c "o=$ours_s/$runs; n=$theirs_s/$runs; print('scanbench mean %.3f s  nmap mean %.3f s  ratio %.2f' % (o, n, o/n))"
-fi
 echo "goal: ratio at most 0.50, over $runs runs; load average before: $load"
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(go version | cut -d' ' -f3), $(nmap --version | head -1 | sed 's/ (.*//'), kernel $(uname -r)"
