@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	lua "github.com/yuin/gopher-lua"
 
 	"github.com/wirelab-dev/wirelab/lualib"
 )
@@ -60,12 +59,7 @@ script's path). Ctrl-C stops the script; --timeout bounds it.`,
 				return err
 			}
 			defer st.Close()
-			argt := st.L.NewTable()
-			argt.RawSetInt(0, lua.LString(file))
-			for i, a := range args[1:] {
-				argt.RawSetInt(i+1, lua.LString(a))
-			}
-			st.L.SetGlobal("arg", argt)
+			st.SetArgs(file, args[1:])
 			if err := st.DoFile(file); err != nil {
 				switch {
 				case errors.Is(ctx.Err(), context.DeadlineExceeded):

@@ -168,7 +168,8 @@ func (s *State) track(c io.Closer) (untrack func()) {
 }
 
 // Close closes every socket, listener and capture the script left open, then the
-// Lua state. It is safe to call more than once.
+// Lua state. It is safe to call more than once, but not while DoFile or DoString
+// runs in another goroutine: cancel Env.Ctx and wait for it to return first.
 func (s *State) Close() {
 	s.mu.Lock()
 	if s.closed {
