@@ -94,6 +94,14 @@ func TestLuaAPI(t *testing.T) {
 	if code != ExitOK || !strings.HasPrefix(out, "---@meta lab") {
 		t.Errorf("--module lab: exit %d, %.40q", code, out)
 	}
+	dir := filepath.Join(t.TempDir(), "defs")
+	code, out, _ = scriptRun("lua-api", "--dir", dir)
+	if code != ExitOK || !strings.Contains(out, filepath.Join(dir, "socket.lua")) {
+		t.Errorf("--dir: exit %d, %q", code, out)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "lab.lua")); err != nil || !strings.HasPrefix(string(b), "---@meta lab") {
+		t.Errorf("--dir lab.lua: %v %.20q", err, b)
+	}
 	code, _, errs = scriptRun("lua-api", "--module", "sockets")
 	if code != ExitError || !strings.Contains(errs, `no module "sockets" (known: "socket"`) {
 		t.Errorf("--module sockets: exit %d, %q", code, errs)
