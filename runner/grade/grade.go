@@ -97,6 +97,11 @@ func Grade(ctx context.Context, lab *runner.Lab, subs []Submission, opts Options
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return nil, err
 	}
+	unlock, err := lockOut(opts.Out)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	staging := filepath.Join(opts.Out, stagingDir)
 	if err := os.RemoveAll(staging); err != nil { // what an interrupted batch left
 		return nil, err

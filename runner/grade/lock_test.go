@@ -1,0 +1,40 @@
+//go:build unix
+
+package grade
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/wirelab-dev/wirelab/runner"
+)
+
+// Two batches writing one class folder would delete each other's runs in
+// progress: the second is refused, naming the first; once the first is done
+// (or killed: an flock dies with its process), the folder is free again.
+func TestOneBatchPerFolder(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := lockOut(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noRun := func(context.Context, *runner.Lab, string, string) (*runner.Result, error) {
+		t.Error("a submission was run while another batch held the folder")
+		return nil, fmt.Errorf("unreachable")
+	}
+	lab := &runner.Lab{ID: "x", Dir: t.TempDir()}
+	_, err = Grade(context.Background(), lab, []Submission{{ID: "alice", Entry: "alice.lua"}}, Options{Out: dir, Run: noRun})
+	want := fmt.Sprintf("another wirelab grade (process %d) is writing to %q", os.Getpid(), dir)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("second batch: %v; want an error containing %q", err, want)
+	}
+	unlock()
+	unlock2, err := lockOut(dir)
+	if err != nil {
+		t.Fatalf("after unlock: %v", err)
+	}
+	unlock2()
+}
