@@ -69,6 +69,11 @@ func engineScan(ctx context.Context, host netip.Addr, ports []int, opt Options, 
 		ports:    ports,
 		res:      res,
 	}
+	if !opt.Source.IsValid() {
+		// Bind to the address the kernel would pick anyway: a socket bound
+		// to a specific address spares connect a second route lookup.
+		opt.Source = sourceFor(host)
+	}
 	if host.Is4() {
 		e.family = syscall.AF_INET
 		sa := &syscall.SockaddrInet4{}
@@ -146,6 +151,21 @@ func (e *engine) abort(err error) {
 	if !e.shut {
 		syscall.Write(e.wakeW, []byte{0})
 	}
+}
+
+// sourceFor returns the local address the kernel picks to reach host, found
+// by connecting a UDP socket (which sends nothing); the zero Addr if none.
+func sourceFor(host netip.Addr) netip.Addr {
+	c, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(netip.AddrPortFrom(host, 9)))
+	if err != nil {
+		return netip.Addr{}
+	}
+	defer c.Close()
+	a := c.LocalAddr().(*net.UDPAddr).AddrPort().Addr().Unmap()
+	if a.Is4() != host.Is4() || a.Zone() != host.Zone() {
+		return netip.Addr{}
+	}
+	return a
 }
 
 func zoneID(zone string) (uint32, error) {
