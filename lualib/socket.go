@@ -310,7 +310,17 @@ func pushSock(L *lua.LState, k *sock) {
 	L.Push(ud)
 }
 
+// stopIfDone raises the run's context error once the run is over, so a script
+// whose blocking call the deadline cut short stops there instead of carrying
+// on with a "timeout" it did not ask for.
+func stopIfDone(L *lua.LState) {
+	if err := ctxOf(L).Err(); err != nil {
+		L.RaiseError("%s", err.Error())
+	}
+}
+
 func pushErr(L *lua.LState, err error) int {
+	stopIfDone(L)
 	L.Push(lua.LNil)
 	L.Push(lua.LString(strerror(err)))
 	return 2
@@ -412,8 +422,21 @@ func (k *sock) bindTo(ctx context.Context, s *State, host, port string) error {
 
 // connectTo is inet_tryconnect for TCP: each resolved address in turn until one
 // connects or a wait times out.
-func (k *sock) connectTo(ctx context.Context, s *State, host, port string) error {
-	aps, err := s.resolve(ctx, host, port, k.family, false)
+func (k *sock) connectTo(ctx context.Context, s *State, host, port string, mapV4 bool) error {
+	var aps []netip.AddrPort
+	var err error
+	if mapV4 {
+		// socket.connect(..., "inet6") asks getaddrinfo for AI_V4MAPPED
+		// addresses: an IPv4 address becomes ::ffff:a.b.c.d
+		aps, err = s.resolve(ctx, host, port, syscall.AF_UNSPEC, false)
+		for i, ap := range aps {
+			if ap.Addr().Is4() {
+				aps[i] = netip.AddrPortFrom(netip.AddrFrom16(ap.Addr().As16()), ap.Port())
+			}
+		}
+	} else {
+		aps, err = s.resolve(ctx, host, port, k.family, false)
+	}
 	if err != nil {
 		return err
 	}
@@ -495,7 +518,7 @@ func socketConnect(L *lua.LState, family int) int {
 			return pushErr(L, err)
 		}
 	}
-	if err := k.connectTo(ctx, s, host, port); err != nil {
+	if err := k.connectTo(ctx, s, host, port, family == syscall.AF_INET6); err != nil {
 		k.Close()
 		return pushErr(L, err)
 	}
@@ -556,6 +579,7 @@ func socketSleep(L *lua.LState) int {
 	select {
 	case <-t.C:
 	case <-ctxOf(L).Done():
+		stopIfDone(L)
 	}
 	return 0
 }

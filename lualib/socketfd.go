@@ -205,7 +205,9 @@ func (s *State) lookup(ctx context.Context, host string, family int) ([]netip.Ad
 	}
 	var addrs []netip.Addr
 	switch {
-	case strings.EqualFold(host, "localhost"):
+	case strings.EqualFold(host, "localhost") && s.env.Hosts != nil:
+		// in a lab; on the host's own network the system resolver says
+		// (from /etc/hosts) what localhost is, as it does for C LuaSocket
 		addrs = []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.IPv6Loopback()}
 	case s.env.Hosts != nil:
 		a, ok := s.env.Hosts[host]

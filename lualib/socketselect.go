@@ -86,7 +86,6 @@ func socketSelect(L *lua.LState) int {
 	recvs := collect(L, 1, "select")
 	sends := collect(L, 2, "select")
 	t := sockOptNumber(L, 3, "select", false, -1)
-	ctx := ctxOf(L)
 	var deadline time.Time
 	if t >= 0 {
 		deadline = time.Now().Add(secs(t))
@@ -144,7 +143,8 @@ func socketSelect(L *lua.LState) int {
 				return 2
 			}
 		}
-		if (!deadline.IsZero() && !time.Now().Before(deadline)) || ctx.Err() != nil {
+		stopIfDone(L)
+		if !deadline.IsZero() && !time.Now().Before(deadline) {
 			L.Push(rt)
 			L.Push(wt)
 			L.Push(lua.LString("timeout"))

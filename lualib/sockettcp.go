@@ -68,7 +68,7 @@ func tcpConnect(L *lua.LState) int {
 	k := checkSock(L, "connect", "tcp{any}")
 	host := sockString(L, 2, "connect", true)
 	port := sockString(L, 3, "connect", true)
-	err := k.connectTo(ctxOf(L), stateOf(L), host, port)
+	err := k.connectTo(ctxOf(L), stateOf(L), host, port, false)
 	// LuaSocket makes it a client even when the connect failed or is still in
 	// progress (a zero-timeout connect finished later by select).
 	setClass(L, k, classClient)
@@ -236,6 +236,7 @@ func tcpReceive(L *lua.LState) int {
 		argErr(L, 2, "receive", true, "string expected, got "+typeName(L, 2))
 	}
 	if err != nil {
+		stopIfDone(L)
 		L.Push(lua.LNil)
 		L.Push(lua.LString(strerror(err)))
 		L.Push(lua.LString(b.String()))
@@ -283,6 +284,7 @@ func tcpSend(L *lua.LState) int {
 		sent, err = k.sendRaw(ctxOf(L), data[start-1:end])
 	}
 	if err != nil {
+		stopIfDone(L)
 		L.Push(lua.LNil)
 		L.Push(lua.LString(strerror(err)))
 		L.Push(lua.LNumber(sent + start - 1))

@@ -32,8 +32,9 @@ func TestDeadlineStops(t *testing.T) {
 	tests := []struct{ name, src string }{
 		{"busy loop", "while true do end"},
 		{"blocking receive", `local c = assert(socket.connect("127.0.0.1", ` + port + `)); c:receive()`},
-		{"blocking accept", `local s = assert(socket.bind("127.0.0.1", 0)); s:accept()`},
-		{"blocking select", `local s = assert(socket.bind("127.0.0.1", 0)); socket.select({s}, nil)`},
+		// loops: a stray connection (another test scanning loopback) must not end them
+		{"blocking accept", `local s = assert(socket.bind("127.0.0.1", 0)); while true do local c = s:accept(); if c then c:close() end end`},
+		{"blocking select", `local s = assert(socket.bind("127.0.0.1", 0)); while true do socket.select({s}, nil); local c = s:accept(); if c then c:close() end end`},
 		{"sleep", `socket.sleep(3600)`},
 		{"retry loop", `local s = assert(socket.bind("127.0.0.1", 0)); s:settimeout(0.001); while true do s:accept() end`},
 	}
