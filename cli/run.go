@@ -124,7 +124,7 @@ carried out.`,
 	f := cmd.Flags()
 	f.StringVar(&submission, "submission", "", "the script to run, or a folder holding it as the lab names it or main.lua (default: the lab's reference solution)")
 	f.StringVar(&out, "out", "", "the run's folder (default: a new folder under ./wirelab-runs)")
-	f.StringArrayVar(&formats, "format", nil, "report `NAME[=PATH]` (repeatable; PATH - or none is standard output)")
+	f.StringArrayVar(&formats, "format", nil, "report `NAME[=PATH]` (repeatable; with no PATH, or PATH -, it goes to standard output)")
 	f.StringVar(&isolation, "isolation", "auto", "auto, namespace or none (none runs unisolated on the host's loopback: never for untrusted code)")
 	return cmd
 }
