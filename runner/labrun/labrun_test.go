@@ -3,11 +3,13 @@ package labrun
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/runner"
@@ -190,5 +192,138 @@ func TestIsolationNone(t *testing.T) {
 		if c.Status != want {
 			t.Errorf("check %q: %s, want %s (%s)", c.Name, c.Status, want, c.Message)
 		}
+	}
+}
+
+// TestClientServices runs a lab whose services are clients of the
+// submission's server (connect: instead of listen:). The clients connect from
+// their own hosts; the run ends normally soon after they finish, at the
+// deadline when nothing ever listens, and with the submission when it ends
+// first; a client's failure is in services.log and events.jsonl.
+func TestClientServices(t *testing.T) {
+	needRoot(t)
+	const upper = `local socket = require("socket")
+local server = assert(socket.bind("*", lab.args.port))
+while true do
+  local c = assert(server:accept())
+  c:settimeout(5)
+  for line in function() return c:receive("*l") end do c:send(line:upper() .. "\n") end
+  c:close()
+end`
+	tests := []struct {
+		name     string
+		sub      string        // "" for the lab's solution
+		timeout  time.Duration // replaces the lab's 20s when set
+		exit     string        // the exit reason
+		status   string
+		maxDur   time.Duration // the run's duration is under it
+		syns     map[string]int
+		events   []string // events.jsonl contains each
+		log      []string // services.log contains each
+		resets   bool     // RSTs in the capture are expected
+		notEvent string   // events.jsonl must not contain it
+	}{
+		{
+			name: "solution", exit: "", status: runner.StatusPassed, maxDur: 5 * time.Second,
+			syns:     map[string]int{"10.0.0.60": 2, "10.0.0.70": 1},
+			events:   []string{`"kind":"service","name":"tester","ok":true`, `"kind":"service","name":"observer","ok":true`, "tester done"},
+			log:      []string{"tester: connection 1 to server:7000 from 10.0.0.60", "observer: connection 1 to server:7000 from 10.0.0.70", "tester: finished"},
+			notEvent: `"kind":"service","name":"tester","ok":false`,
+		},
+		{
+			// The client waits for the listener instead of meeting a refusal:
+			// no SYN before the server listens, no RST.
+			name: "late listener", sub: "local socket = require('socket')\nsocket.sleep(0.3)\n" + upper,
+			exit: "", status: runner.StatusPassed, maxDur: 5 * time.Second,
+			syns: map[string]int{"10.0.0.60": 2, "10.0.0.70": 1},
+			log:  []string{"tester: waiting for the submission to listen on server:7000"},
+		},
+		{
+			name: "never listens", sub: "local socket = require('socket')\nwhile true do socket.sleep(0.05) end",
+			timeout: 2 * time.Second, exit: "timeout", status: runner.StatusTimeout,
+			syns:   map[string]int{},
+			events: []string{`"name":"tester","ok":false,"message":"did not finish by the run's deadline: could not connect to server:7000: nothing listened there`},
+			log:    []string{"tester: failed: did not finish by the run's deadline"},
+		},
+		{
+			name: "wrong answers", sub: strings.ReplaceAll(upper, "line:upper()", "line"),
+			exit: "", status: runner.StatusFailed, maxDur: 5 * time.Second,
+			syns:   map[string]int{"10.0.0.60": 1, "10.0.0.70": 1},
+			events: []string{`"name":"tester","ok":false,"message":"answer ping 1"`, `observer.lua:5: assertion failed!`},
+			log:    []string{"tester: failed: answer ping 1"},
+		},
+		{
+			name: "submission ends first",
+			sub:  strings.Replace(upper, "while true do", "for _ = 1, 1 do", 1),
+			exit: "", status: runner.StatusFailed, maxDur: 5 * time.Second,
+			events: []string{"the submission ended before the client finished"},
+			resets: true, // the observer may knock in between: nobody answers
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lab := load(t, "client")
+			if tt.timeout > 0 {
+				lab.Timeout = tt.timeout
+			}
+			dir := t.TempDir()
+			sub := ""
+			if tt.sub != "" {
+				sub = filepath.Join(dir, "sub.lua")
+				os.WriteFile(sub, []byte(tt.sub), 0o644)
+			}
+			run, err := Execute(context.Background(), lab, Options{Submission: sub, Dir: filepath.Join(dir, "run")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := run.Result
+			svclog, _ := os.ReadFile(filepath.Join(run.Dir, sandbox.ServiceLog))
+			ev, _ := os.ReadFile(filepath.Join(run.Dir, sandbox.EventsFile))
+			if res.Exit.Reason != tt.exit || res.Status != tt.status {
+				rep, _ := os.ReadFile(filepath.Join(run.Dir, ReportFile))
+				t.Fatalf("exit %+v, status %s; want exit %q, status %s\n%s\nservices.log:\n%s", res.Exit, res.Status, tt.exit, tt.status, rep, svclog)
+			}
+			if d := time.Duration(res.Duration); tt.maxDur > 0 && d > tt.maxDur {
+				t.Errorf("the run took %v, want under %v (the lab's timeout is %v)", d, tt.maxDur, lab.Timeout)
+			}
+			if tt.exit == "timeout" && time.Duration(res.Duration) < tt.timeout {
+				t.Errorf("the run took %v, less than its %v deadline", time.Duration(res.Duration), tt.timeout)
+			}
+			for _, s := range tt.events {
+				if !strings.Contains(string(ev), s) {
+					t.Errorf("events.jsonl has no %q:\n%s", s, ev)
+				}
+			}
+			if tt.notEvent != "" && strings.Contains(string(ev), tt.notEvent) {
+				t.Errorf("events.jsonl has %q:\n%s", tt.notEvent, ev)
+			}
+			for _, s := range tt.log {
+				if !strings.Contains(string(svclog), s) {
+					t.Errorf("services.log has no %q:\n%s", s, svclog)
+				}
+			}
+			pkts, err := capture.ReadFile(filepath.Join(run.Dir, sandbox.CaptureFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			syns := map[string]int{}
+			for _, p := range pkts {
+				flags := p.Strings("tcp.flags.str")
+				if s := p.Strings("tcp.flags.syn"); len(s) == 1 && s[0] == "1" {
+					if a := p.Strings("tcp.flags.ack"); len(a) == 1 && a[0] == "0" {
+						if dst := p.Strings("tcp.dstport"); len(dst) != 1 || dst[0] != "7000" {
+							t.Errorf("a SYN not to the server's port: %s", p.Line())
+						}
+						syns[strings.Join(p.Strings("ip.src"), "")]++
+					}
+				}
+				if r := p.Strings("tcp.flags.reset"); !tt.resets && len(r) == 1 && r[0] == "1" {
+					t.Errorf("a reset in the capture: %s %v", p.Line(), flags)
+				}
+			}
+			if tt.syns != nil && !maps.Equal(syns, tt.syns) {
+				t.Errorf("connections by source address: %v, want %v", syns, tt.syns)
+			}
+		})
 	}
 }

@@ -249,7 +249,7 @@ func (c *luaClient) Stop() {
 	c.cancel()
 	<-c.done
 	c.stop.Do(func() {
-		c.st.Close()
+		c.st.Close() // closed already by the goroutine; a no-op
 		c.conns.Add(-c.held.Swap(0))
 	})
 }
@@ -368,6 +368,11 @@ func luaClientService(cfg *Config, hosts map[string]netip.Addr, conns *atomic.In
 		go func() {
 			defer close(c.done)
 			err := st.DoString(luaClientDriver, spec.Name)
+			// A finished client holds nothing open: the connections it left
+			// open are closed now, not when the run ends, so a server serving
+			// one client at a time moves on to the next.
+			st.Close()
+			conns.Add(-c.held.Swap(0))
 			pr.mu.Lock()
 			defer pr.mu.Unlock()
 			switch {

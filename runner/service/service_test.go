@@ -212,6 +212,17 @@ func TestValidate(t *testing.T) {
 		{Spec{Name: "b", Kind: "banner", Listen: "a:21"}, []string{`service "b": a banner service needs a banner or a dialog`}},
 		{Spec{Name: "l", Kind: "lua", Listen: "a:21", Protocol: "sctp"}, []string{`service "l": a lua service needs a script defining handle(conn)`, `service "l": protocol "sctp" is not supported; use "tcp" or "udp"`}},
 		{Spec{Name: "r", Kind: "replay", Listen: "a:80"}, []string{`service "r": a replay service needs a capture (pcap or pcapng in the lab's folder)`}},
+		// client services: lua with connect instead of listen
+		{Spec{Name: "c", Kind: "lua", Connect: "server:7000", Script: "t.lua"}, nil},
+		{Spec{Name: "c", Kind: "lua", Connect: "server:7000", From: "tester", Script: "t.lua"}, nil},
+		{Spec{Name: "c", Kind: "lua", Connect: "server:7000"}, []string{`service "c": a lua client service needs a script defining run(target)`}},
+		{Spec{Name: "c", Kind: "lua", Listen: "a:1", Connect: "server:7000", Script: "t.lua"}, []string{`service "c": has both listen and connect; a lua service either listens (a server) or connects (a client)`}},
+		{Spec{Name: "c", Kind: "lua", Script: "t.lua"}, []string{`service "c": needs listen (host:port, a server) or connect (host:port, a client of the submission)`}},
+		{Spec{Name: "c", Kind: "tcp-echo", Connect: "server:7000"}, []string{`service "c": connect applies only to kind "lua" (a lab-side client); kind "tcp-echo" listens`}},
+		{Spec{Name: "c", Kind: "lua", Connect: "server", Script: "t.lua"}, []string{`service "c": connect "server" is not host:port`}},
+		{Spec{Name: "c", Kind: "lua", Connect: "server:0", Script: "t.lua"}, []string{`service "c": connect "server:0": port "0" is not a number from 1 to 65535`}},
+		{Spec{Name: "c", Kind: "lua", Listen: "a:1", From: "tester", Script: "t.lua"}, []string{`service "c": from applies only to a client service (one with connect)`}},
+		{Spec{Name: "c", Kind: "lua", Connect: "server:7000", Script: "t.lua", Protocol: "udp"}, []string{`service "c": a client service (connect) speaks tcp; protocol "udp" is for lua servers`}},
 	}
 	for _, tt := range tests {
 		var got []string
@@ -284,5 +295,58 @@ func TestReplay(t *testing.T) {
 	}
 	if _, err := Start(context.Background(), Spec{Name: "r", Kind: "replay", Listen: "127.0.0.1:0", Capture: pcap, Stream: 7}, &Env{}); err == nil || !strings.Contains(err.Error(), "has no tcp.stream 7") {
 		t.Errorf("stream 7: %v", err)
+	}
+}
+
+// TestClientFrom: where a client service connects to, and from which host:
+// from when given, else the first host that is neither the submission's nor
+// the target's.
+func TestClientFrom(t *testing.T) {
+	hosts := []Host{
+		{"server", netip.MustParseAddr("10.0.0.50")},
+		{"alias", netip.MustParseAddr("10.0.0.50")}, // the server's address under another name
+		{"client", netip.MustParseAddr("10.0.0.10")},
+		{"tester", netip.MustParseAddr("10.0.0.60")},
+	}
+	tests := []struct {
+		name       string
+		spec       Spec
+		hosts      []Host
+		submission string
+		target     string
+		from       string
+		err        string
+	}{
+		{"default skips the target and the submission", Spec{Connect: "server:7000"}, hosts, "client", "10.0.0.50:7000", "10.0.0.60", ""},
+		{"default is the submission's host's neighbour", Spec{Connect: "server:7000"}, hosts, "", "10.0.0.50:7000", "10.0.0.10", ""},
+		{"from names a host", Spec{Connect: "server:7000", From: "client"}, hosts, "client", "10.0.0.50:7000", "10.0.0.10", ""},
+		{"literal target", Spec{Connect: "10.0.0.50:80"}, hosts, "server", "10.0.0.50:80", "10.0.0.10", ""},
+		{"no host left", Spec{Connect: "server:7000"}, hosts[:2], "server", "", "", "no host to connect from"},
+		{"unknown host", Spec{Connect: "nowhere:7000"}, hosts, "", "", "", `connect "nowhere:7000": "nowhere" is neither a lab host nor an address`},
+		{"no host", Spec{Connect: ":7000"}, hosts, "", "", "", `connect ":7000" names no host`},
+		{"unknown from", Spec{Connect: "server:7000", From: "mars"}, hosts, "", "", "", `from "mars" is neither a lab host nor an address`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			target, from, err := ClientFrom(tt.spec, tt.hosts, tt.submission)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if target.String() != tt.target || from.String() != tt.from {
+				t.Errorf("target %s from %s, want %s from %s", target, from, tt.target, tt.from)
+			}
+		})
+	}
+	if _, err := Start(context.Background(), Spec{Name: "c", Kind: "lua", Connect: "server:7000", Script: "t.lua"}, &Env{}); err == nil || !strings.Contains(err.Error(), "StartClient") {
+		t.Errorf("Start of a client service: %v", err)
+	}
+	if _, err := StartClient(context.Background(), Spec{Name: "c", Kind: "lua", Connect: "server:7000", Script: "t.lua"}, &Env{}, hosts, ""); err == nil || !strings.Contains(err.Error(), "not available") {
+		t.Errorf("StartClient without a starter: %v", err)
 	}
 }

@@ -1,9 +1,10 @@
--- Partial: serves the first connection correctly, then closes the listening
--- socket and ends. The lab's later connections find nobody listening.
+-- Partial: stops listening as soon as the first client is in, serves that
+-- one correctly and ends. The lab's client never gets its second connection.
 local socket = require("socket")
 
 local server = assert(socket.bind("*", lab.args.port))
 local client = assert(server:accept())
+server:close()
 client:settimeout(5)
 while true do
   local line = client:receive("*l")
@@ -11,4 +12,3 @@ while true do
   client:send(line:upper() .. "\n")
 end
 client:close()
-server:close()
