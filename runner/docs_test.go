@@ -9,7 +9,7 @@ import (
 
 // TestDocExamples loads every full lab in docs/lab-format.md: a fenced yaml
 // block whose first line starts with "lab:". The files the examples name
-// (solution.lua, checks.lua, server.lua, index.html) are created empty beside
+// (solution.lua, checks.lua, server.lua, tester.lua, index.html) are created empty beside
 // each one.
 func TestDocExamples(t *testing.T) {
 	doc, err := os.ReadFile(filepath.Join("..", "docs", "lab-format.md"))
@@ -37,7 +37,7 @@ func TestDocExamples(t *testing.T) {
 	}
 	for i, b := range blocks {
 		dir := t.TempDir()
-		for _, f := range []string{"solution.lua", "checks.lua", "server.lua", "index.html"} {
+		for _, f := range []string{"solution.lua", "checks.lua", "server.lua", "tester.lua", "index.html"} {
 			os.WriteFile(filepath.Join(dir, f), nil, 0o644)
 		}
 		os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(b), 0o644)
