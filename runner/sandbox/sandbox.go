@@ -335,7 +335,7 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	case reported != nil:
 		out.Exit = *reported
 	default:
-		out.Exit = crashExit(waitErr, stderr.String())
+		out.Exit = crashExit(waitErr, stderr.String(), cfg.Limits.Memory)
 	}
 	if ctx.Err() != nil {
 		return out, ctx.Err()
@@ -357,10 +357,14 @@ func startTime(ns int64) time.Time {
 }
 
 // crashExit explains a worker that exited without reporting how the run ended.
-func crashExit(waitErr error, stderr string) Exit {
+// A failed allocation is said in the student's terms, not the Go runtime's.
+func crashExit(waitErr error, stderr string, limit int64) Exit {
 	stderr = strings.TrimSpace(stderr)
 	if strings.Contains(stderr, "out of memory") || strings.Contains(stderr, "cannot allocate memory") {
-		return Exit{ReasonMemory, "the script ran out of memory: " + firstLine(stderr)}
+		if limit > 0 {
+			return Exit{ReasonMemory, fmt.Sprintf("the script ran out of memory (an allocation failed under the %s limit) and was stopped", mib(limit))}
+		}
+		return Exit{ReasonMemory, "the script ran out of memory (an allocation failed) and was stopped"}
 	}
 	msg := "the worker exited without a result"
 	if waitErr != nil {

@@ -316,12 +316,12 @@ func TestCrashExit(t *testing.T) {
 	tests := []struct {
 		stderr, reason, msg string
 	}{
-		{"fatal error: runtime: out of memory\n\ngoroutine 1 [running]:", ReasonMemory, "the script ran out of memory: fatal error: runtime: out of memory"},
+		{"fatal error: runtime: out of memory\n\ngoroutine 1 [running]:", ReasonMemory, "the script ran out of memory (an allocation failed under the 256.0 MiB limit) and was stopped"},
 		{"panic: boom\n\ngoroutine 1", ReasonCrash, "the worker died: exit status 2: panic: boom"},
 		{"", ReasonCrash, "the worker died: exit status 2"},
 	}
 	for _, tt := range tests {
-		e := crashExit(errors.New("exit status 2"), tt.stderr)
+		e := crashExit(errors.New("exit status 2"), tt.stderr, 256<<20)
 		if e.Reason != tt.reason || !strings.HasPrefix(e.Message, tt.msg) {
 			t.Errorf("%q: %+v", tt.stderr, e)
 		}
