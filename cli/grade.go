@@ -61,6 +61,12 @@ be graded (the machine or the lab is at fault; run again to retry).`,
 			if err != nil {
 				return usageError{err}
 			}
+			if jobs < 0 {
+				return usagef("--jobs %d: give a number of submissions graded at once (1 or more; 0 means one per CPU)", jobs)
+			}
+			if repeat < 1 {
+				return usagef("--repeat %d: give how many times to run each submission (1 or more)", repeat)
+			}
 			lab, err := runner.Load(args[0])
 			if err != nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), err)
@@ -131,8 +137,8 @@ func printGradeSummary(w io.Writer, sum *grade.Summary, out string, reused int) 
 	if reused > 0 {
 		kept = fmt.Sprintf(" (%d kept from an earlier run)", reused)
 	}
-	fmt.Fprintf(w, "graded %d submissions%s: %d passed, %d failed, %d error, %d timeout\n",
-		len(sum.Students), kept, t[runner.StatusPassed], t[runner.StatusFailed], t[runner.StatusError], t[runner.StatusTimeout])
+	fmt.Fprintf(w, "graded %d %s%s: %d passed, %d failed, %d error, %d timeout\n",
+		len(sum.Students), plural(len(sum.Students), "submission", "submissions"), kept, t[runner.StatusPassed], t[runner.StatusFailed], t[runner.StatusError], t[runner.StatusTimeout])
 	for _, r := range sum.Students {
 		for _, f := range r.Flaky {
 			fmt.Fprintf(w, "flaky: %s: check %q: %s\n", r.Student, f.Check, strings.Join(f.Outcomes, ", "))
@@ -140,7 +146,7 @@ func printGradeSummary(w io.Writer, sum *grade.Summary, out string, reused int) 
 	}
 	fmt.Fprintf(w, "summary: %s\n", filepath.Join(out, grade.SummaryCSV))
 	if ungraded > 0 {
-		fmt.Fprintf(w, "%d submissions could not be graded (see above); run the same command again to retry them\n", ungraded)
+		fmt.Fprintf(w, "%d %s could not be graded (see above); run the same command again to retry\n", ungraded, plural(ungraded, "submission", "submissions"))
 		return exitCode(ExitError)
 	}
 	return nil

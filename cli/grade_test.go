@@ -101,12 +101,12 @@ func TestGradeWarnsAboutSkippedFolders(t *testing.T) {
 	if want := "warning: " + filepath.Join(class, "bob") + ": not graded"; !strings.Contains(stderr, want) {
 		t.Errorf("stderr has no %q:\n%s", want, stderr)
 	}
-	if !strings.Contains(stdout, "graded 1 submissions") {
+	if !strings.Contains(stdout, "graded 1 submission:") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
 }
 
-func TestMergeUsage(t *testing.T) {
+func TestMergeAndGradeUsage(t *testing.T) {
 	notDir := filepath.Join(t.TempDir(), "f")
 	if err := os.WriteFile(notDir, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -120,6 +120,8 @@ func TestMergeUsage(t *testing.T) {
 		{"missing folder", []string{"merge", "no/such/shard", "--out", "x"}, `"no/such/shard" is not a folder`},
 		{"a file", []string{"merge", notDir, "--out", "x"}, "is not a folder"},
 		{"no --out", []string{"merge", t.TempDir()}, "merge needs --out DIR"},
+		{"grade --jobs", []string{"grade", runLab, t.TempDir(), "--jobs", "-3"}, "--jobs -3"},
+		{"grade --repeat", []string{"grade", runLab, t.TempDir(), "--repeat", "0"}, "--repeat 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
