@@ -257,7 +257,7 @@ end`
 			sub:  strings.Replace(upper, "while true do", "for _ = 1, 1 do", 1),
 			exit: "", status: runner.StatusFailed, maxDur: 5 * time.Second,
 			events: []string{"the submission ended before the client finished"},
-			resets: true, // the observer may knock in between: nobody answers
+			resets: true, // a client queued on the listener when the script ends is reset
 		},
 	}
 	for _, tt := range tests {
