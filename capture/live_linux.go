@@ -136,8 +136,11 @@ func (l *Live) open() error {
 			l.dropOut = true // older kernel: drop the outgoing copies in Next
 		}
 	}
-	// A larger receive buffer absorbs bursts while the reader is busy.
-	_ = syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4<<20)
+	// A larger receive buffer absorbs bursts while the reader is busy; as root,
+	// beyond net.core.rmem_max.
+	if syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_RCVBUFFORCE, 8<<20) != nil {
+		_ = syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_RCVBUF, 8<<20)
+	}
 	sa := &syscall.SockaddrLinklayer{Protocol: htons(ethPAll), Ifindex: int(l.ifindex)}
 	if err := syscall.Bind(fd, sa); err != nil {
 		return fmt.Errorf("bind: %w", err)

@@ -8,10 +8,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/wirelab-dev/wirelab/capture"
@@ -89,11 +91,13 @@ func captRun(t *testing.T, args func(port int) []string) (code int, stdout, stde
 			// A steady flow: the command captures whatever comes after it opened
 			// the interface, so no readiness signal is needed.
 			defer close(sent)
+			tick := time.NewTicker(200 * time.Microsecond) // a flow, not a flood
+			defer tick.Stop()
 			for i := 0; ; i++ {
 				select {
 				case <-stopc:
 					return
-				default:
+				case <-tick.C:
 				}
 				msg := []byte(fmt.Sprintf("datagram %d", i))
 				other.WriteTo(msg, want.LocalAddr())
@@ -113,13 +117,17 @@ func captRun(t *testing.T, args func(port int) []string) (code int, stdout, stde
 	return code, stdout, stderr, port
 }
 
+// captSummary is the last line of a capture. The kernel may drop packets when
+// the machine is busy, so the count of drops is not checked.
+var captSummary = regexp.MustCompile(`^\d+ packets captured, \d+ dropped by kernel\n$`)
+
 func TestCaptureWritesPcapng(t *testing.T) {
 	captNeedRoot(t)
 	file := filepath.Join(t.TempDir(), "out.pcapng")
 	code, stdout, stderr, port := captRun(t, func(port int) []string {
 		return []string{"-i", "lo", "-f", fmt.Sprintf("udp dst port %d", port), "-c", "5", "-w", file}
 	})
-	if code != ExitOK || stdout != "" || stderr != "5 packets captured, 0 dropped by kernel\n" {
+	if code != ExitOK || stdout != "" || !captSummary.MatchString(stderr) || !strings.HasPrefix(stderr, "5 packets captured, ") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	pkts, err := capture.ReadFile(file)
@@ -141,7 +149,7 @@ func TestCapturePrintsLines(t *testing.T) {
 	code, stdout, stderr, port := captRun(t, func(port int) []string {
 		return []string{"-i", "lo", "-f", fmt.Sprintf("udp and dst port %d", port), "-c", "3"}
 	})
-	if code != ExitOK || stderr != "3 packets captured, 0 dropped by kernel\n" {
+	if code != ExitOK || !captSummary.MatchString(stderr) || !strings.HasPrefix(stderr, "3 packets captured, ") {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
@@ -162,7 +170,7 @@ func TestCaptureDuration(t *testing.T) {
 	code, _, stderr, _ := captRun(t, func(port int) []string {
 		return []string{"-i", "lo", "-f", "tcp", "--duration", "200ms", "-w", file}
 	})
-	if code != ExitOK || stderr != "0 packets captured, 0 dropped by kernel\n" {
+	if code != ExitOK || !captSummary.MatchString(stderr) || !strings.HasPrefix(stderr, "0 packets captured, ") {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	src, err := capture.OpenFile(file) // a valid, empty capture
