@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestGradeCommand(t *testing.T) {
+	needSandbox(t)
+	class := t.TempDir()
+	copyFile(t, "../labs/http-client/solution.lua", filepath.Join(class, "ana.lua"))
+	copyFile(t, "../labs/http-client/testdata/submissions/no-host.lua", filepath.Join(class, "bo.lua"))
+	out := filepath.Join(t.TempDir(), "grades")
+
+	for round, want := range []string{"graded 2 submissions: 1 passed, 1 failed", "(2 kept from an earlier run)"} {
+		var stdout, stderr bytes.Buffer
+		code := Run([]string{"grade", "../labs/http-client", class, "--out", out, "--jobs", "2"}, &stdout, &stderr)
+		if code != ExitOK || !strings.Contains(stdout.String(), want) {
+			t.Fatalf("round %d: exit %d, stdout:\n%s\nstderr:\n%s", round+1, code, stdout.String(), stderr.String())
+		}
+		// Not a terminal: one plain progress line per student.
+		if lines := strings.Count(stderr.String(), "\n"); lines != 2 {
+			t.Errorf("round %d: %d progress lines, want 2:\n%s", round+1, lines, stderr.String())
+		}
+	}
+	csv, err := os.ReadFile(filepath.Join(out, "summary.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSpace(string(csv)), "\n")
+	if len(rows) != 3 || !strings.HasPrefix(rows[0], "student,score,max,status,three-way handshake,") ||
+		!strings.HasPrefix(rows[1], "ana,9,9,passed,") || !strings.HasPrefix(rows[2], "bo,4,9,failed,") {
+		t.Errorf("summary.csv:\n%s", csv)
+	}
+
+	// Shards merge into the same summary.
+	var shards []string
+	for _, k := range []string{"1/2", "2/2"} {
+		d := filepath.Join(t.TempDir(), "shard")
+		shards = append(shards, d)
+		if code := Run([]string{"grade", "../labs/http-client", class, "--out", d, "--shard", k}, new(bytes.Buffer), new(bytes.Buffer)); code != ExitOK {
+			t.Fatalf("shard %s: exit %d", k, code)
+		}
+	}
+	merged := filepath.Join(t.TempDir(), "merged")
+	var stdout bytes.Buffer
+	if code := Run(append([]string{"merge", "--out", merged}, shards...), &stdout, new(bytes.Buffer)); code != ExitOK {
+		t.Fatalf("merge: exit %d: %s", code, stdout.String())
+	}
+	got, _ := os.ReadFile(filepath.Join(merged, "summary.csv"))
+	if string(got) != string(csv) {
+		t.Errorf("merged summary.csv differs:\n%s\nwant:\n%s", got, csv)
+	}
+}
+
+func TestGradeGradescope(t *testing.T) {
+	needSandbox(t)
+	sub := t.TempDir()
+	copyFile(t, "../labs/http-client/solution.lua", filepath.Join(sub, "solution.lua"))
+	results := filepath.Join(t.TempDir(), "results", "results.json")
+	var stdout, stderr bytes.Buffer
+	code := Run([]string{"grade", "../labs/http-client", "--gradescope", "--gradescope-submission", sub, "--gradescope-results", results}, &stdout, &stderr)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	var gs struct {
+		Score float64 `json:"score"`
+		Tests []struct {
+			Name     string  `json:"name"`
+			Score    float64 `json:"score"`
+			MaxScore float64 `json:"max_score"`
+		} `json:"tests"`
+	}
+	b, err := os.ReadFile(results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &gs); err != nil {
+		t.Fatal(err)
+	}
+	if gs.Score != 9 || len(gs.Tests) != 6 || gs.Tests[0].Name != "three-way handshake" || gs.Tests[0].MaxScore != 2 {
+		t.Errorf("results.json: %s", b)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
