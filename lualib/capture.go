@@ -50,6 +50,7 @@ func openCapture(s *State) lua.LValue {
 	pmethods := map[string]lua.LValue{
 		"field":   L.NewFunction(m.packetField),
 		"fields":  L.NewFunction(m.packetFields),
+		"values":  L.NewFunction(m.packetFields), // the name lua checks knew first
 		"matches": L.NewFunction(m.packetMatches),
 	}
 	pmt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int { return m.packetIndex(L, pmethods) }))
@@ -125,11 +126,20 @@ func raiseFilterError(L *lua.LState, what string, err error) {
 
 // Packets.
 
-func pushPacket(L *lua.LState, p *capture.Packet) {
+// PushPacket pushes p onto L's stack as the capture module's packet object
+// (p.number, p["tcp.dstport"], p:field, p:fields, p:matches, ...), so Lua
+// that grades a capture sees the very packets a script gets from
+// capture.open. L must belong to a State from NewState. The packet is shared,
+// not copied: it must not change while Lua can reach it.
+func PushPacket(L *lua.LState, p *capture.Packet) {
+	L.Push(newPacket(L, p))
+}
+
+func newPacket(L *lua.LState, p *capture.Packet) *lua.LUserData {
 	ud := L.NewUserData()
 	ud.Value = p
 	ud.Metatable = L.GetTypeMetatable(classPacket)
-	L.Push(ud)
+	return ud
 }
 
 func checkPacket(L *lua.LState, fname string) *capture.Packet {
@@ -158,7 +168,7 @@ func (m *captureMod) packetIndex(L *lua.LState, methods map[string]lua.LValue) i
 		L.Push(lua.LNumber(p.Relative.Seconds()))
 	case "len":
 		L.Push(lua.LNumber(p.Len))
-	case "summary":
+	case "summary", "line": // line: the name lua checks knew first
 		L.Push(lua.LString(p.Line()))
 	case "info":
 		L.Push(lua.LString(p.Summary().Info))
@@ -417,7 +427,7 @@ func (m *captureMod) liveWait(L *lua.LState) int {
 		for _, p := range pkts {
 			seen++
 			if f == nil || f.Match(p) {
-				pushPacket(L, p)
+				PushPacket(L, p)
 				return 1
 			}
 		}
@@ -449,10 +459,7 @@ func pushPackets(L *lua.LState, pkts []*capture.Packet, f *filter.Filter) {
 	t := L.NewTable()
 	for _, p := range pkts {
 		if f == nil || f.Match(p) {
-			ud := L.NewUserData()
-			ud.Value = p
-			ud.Metatable = L.GetTypeMetatable(classPacket)
-			t.Append(ud)
+			t.Append(newPacket(L, p))
 		}
 	}
 	L.Push(t)
@@ -655,7 +662,7 @@ func (m *captureMod) readerPackets(L *lua.LState) int {
 			}
 			p := it.dec.Decode(fr)
 			if it.f == nil || it.f.Match(p) {
-				pushPacket(L, p)
+				PushPacket(L, p)
 				return 1
 			}
 		}

@@ -16,6 +16,7 @@ capture = {}
 ---@field time number seconds since the first packet of the capture
 ---@field len integer length on the wire
 ---@field summary string tshark's one-line summary: number, time, source → destination, protocol, length, info
+---@field line string the same as summary (the name lua checks in lab.yaml first used)
 ---@field info string the Info column
 ---@field src string the Source column
 ---@field dst string the Destination column
@@ -47,6 +48,11 @@ function packet:field(name) end
 ---@param name string
 ---@return any[]
 function packet:fields(name) end
+
+---The same as packet:fields (the name lua checks in lab.yaml first used).
+---@param name string
+---@return any[]
+function packet:values(name) end
 
 ---Whether the packet matches a display filter.
 ---
