@@ -79,3 +79,20 @@ func TestHTTPGetMatchesTshark(t *testing.T) {
 	pc := filepath.Join(corpusDir(t), "captures", "http-get.pcap")
 	compareWithTshark(t, pc, filepath.Join("testdata", "http-get.tshark.txt"), filepath.Join("testdata", "http-get.tshark-fields.txt"))
 }
+
+// TestCorpusMatchesTshark compares the one-line output on captures of tcpdump's
+// suite whose every line wirelab prints as tshark 4.0 does (recorded in
+// testdata/corpus; the captures themselves stay in ../shared/corpus).
+func TestCorpusMatchesTshark(t *testing.T) {
+	dir := filepath.Join(corpusDir(t), "tcpdump-tests")
+	goldens, _ := filepath.Glob(filepath.Join("testdata", "corpus", "*.tshark.txt"))
+	if len(goldens) == 0 {
+		t.Fatal("no corpus goldens")
+	}
+	for _, g := range goldens {
+		name := strings.TrimSuffix(filepath.Base(g), ".tshark.txt")
+		t.Run(name, func(t *testing.T) {
+			compareWithTshark(t, filepath.Join(dir, name), g, "")
+		})
+	}
+}

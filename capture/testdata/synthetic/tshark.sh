@@ -16,3 +16,8 @@ tshark -r $c -Y 'http.response.code == 200' > ../http-get.200.tshark.txt 2>/dev/
 tshark -r $c -T fields -e frame.number -e tcp.stream -e tcp.seq -e tcp.ack -e tcp.len -e tcp.flags -e tcp.nxtseq -e http.request.uri -e http.response.code > ../http-get.fields.tshark.txt 2>/dev/null
 tshark -r $c -T fields $args > ../http-get.tshark-fields.txt 2>/dev/null
 tshark -v 2>/dev/null | head -1 > VERSION
+# Captures of tcpdump's suite that wirelab prints exactly as tshark does.
+for g in ../corpus/*.tshark.txt; do
+	n=$(basename "$g" .tshark.txt)
+	tshark -r "../../../../shared/corpus/tcpdump-tests/$n" > "$g" 2>/dev/null
+done
