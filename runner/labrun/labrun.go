@@ -6,6 +6,8 @@
 package labrun
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +16,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/wirelab-dev/wirelab/lualib"
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/report"
 	"github.com/wirelab-dev/wirelab/runner/sandbox"
@@ -93,6 +96,7 @@ func Execute(ctx context.Context, lab *runner.Lab, opt Options) (*Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("evaluating the run in %s: %w", abs, err)
 	}
+	res.Notes = append(res.Notes, serviceNotes(art.Events)...)
 	r := &Run{Result: res, Dir: abs, Warnings: warnings}
 	if err := writeFiles(abs, res); err != nil {
 		return r, err
@@ -117,4 +121,37 @@ func writeFiles(dir string, res *runner.Result) error {
 		return err
 	}
 	return f.Close()
+}
+
+// maxServiceNotes bounds the notes serviceNotes adds to a result.
+const maxServiceNotes = 10
+
+// serviceNotes turns the events in which a client service says it failed
+// (kind "service", ok false) into notes of the result, so the report shows
+// why the lab's client did not get through: nothing listened, a wrong answer,
+// the submission ended first.
+func serviceNotes(events string) []string {
+	if events == "" {
+		return nil
+	}
+	f, err := os.Open(events)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var notes []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() && len(notes) < maxServiceNotes {
+		line := sc.Bytes()
+		if !bytes.Contains(line, []byte(`"kind":"service"`)) {
+			continue
+		}
+		var e lualib.Event
+		if json.Unmarshal(line, &e) != nil || e.Kind != "service" || e.OK {
+			continue
+		}
+		notes = append(notes, fmt.Sprintf("the lab's client %q: %s", e.Name, e.Message))
+	}
+	return notes
 }

@@ -220,6 +220,7 @@ end`
 		syns     map[string]int
 		events   []string // events.jsonl contains each
 		log      []string // services.log contains each
+		notes    []string // the result's notes contain each
 		resets   bool     // RSTs in the capture are expected
 		notEvent string   // events.jsonl must not contain it
 	}{
@@ -244,6 +245,7 @@ end`
 			syns:   map[string]int{},
 			events: []string{`"name":"tester","ok":false,"message":"did not finish by the run's deadline: could not connect to server:7000: nothing listened there`},
 			log:    []string{"tester: failed: did not finish by the run's deadline"},
+			notes:  []string{`the lab's client "tester": did not finish by the run's deadline: could not connect to server:7000: nothing listened there`},
 		},
 		{
 			name: "wrong answers", sub: strings.ReplaceAll(upper, "line:upper()", "line"),
@@ -251,12 +253,14 @@ end`
 			syns:   map[string]int{"10.0.0.60": 1, "10.0.0.70": 1},
 			events: []string{`"name":"tester","ok":false,"message":"answer ping 1"`, `observer.lua:5: assertion failed!`},
 			log:    []string{"tester: failed: answer ping 1"},
+			notes:  []string{`the lab's client "tester": answer ping 1`, `the lab's client "observer": `},
 		},
 		{
 			name: "submission ends first",
 			sub:  strings.Replace(upper, "while true do", "for _ = 1, 1 do", 1),
 			exit: "", status: runner.StatusFailed, maxDur: 5 * time.Second,
 			events: []string{"the submission ended before the client finished"},
+			notes:  []string{"the submission ended before the client finished"},
 			resets: true, // a client queued on the listener when the script ends is reset
 		},
 	}
@@ -296,6 +300,15 @@ end`
 			}
 			if tt.notEvent != "" && strings.Contains(string(ev), tt.notEvent) {
 				t.Errorf("events.jsonl has %q:\n%s", tt.notEvent, ev)
+			}
+			notes := strings.Join(res.Notes, "\n")
+			for _, s := range tt.notes {
+				if !strings.Contains(notes, s) {
+					t.Errorf("the result's notes have no %q:\n%s", s, notes)
+				}
+			}
+			if len(tt.notes) == 0 && notes != "" {
+				t.Errorf("notes: %s", notes)
 			}
 			for _, s := range tt.log {
 				if !strings.Contains(string(svclog), s) {

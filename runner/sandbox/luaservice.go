@@ -224,7 +224,6 @@ if ok == false then w.fail(tostring(msg or "run returned false")) end
 
 // luaClient is a running lua client service.
 type luaClient struct {
-	name   string
 	cancel context.CancelFunc
 	done   chan struct{}
 	err    error
@@ -297,7 +296,7 @@ func luaClientService(cfg *Config, hosts map[string]netip.Addr, conns *atomic.In
 			st.Close()
 			return nil, fmt.Errorf("%s does not define function run(target)", filepath.Base(script))
 		}
-		c := &luaClient{name: spec.Name, cancel: cancel, done: make(chan struct{}), st: st, conns: conns}
+		c := &luaClient{cancel: cancel, done: make(chan struct{}), st: st, conns: conns}
 		var pr clientProgress
 		L := st.L
 		w := L.NewTable()
