@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/netip"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -16,8 +15,6 @@ import (
 	"github.com/wirelab-dev/wirelab/capture/filter"
 	"github.com/wirelab-dev/wirelab/lualib"
 )
-
-const luaPacketType = "wirelab.check.packet"
 
 // luaCheck calls an instructor's FUNCTION(ctx) from FILE in a sandboxed state
 // with a time limit. ctx has packets(filter), output, events and args; the
@@ -129,14 +126,10 @@ func (c *Check) luaName() string {
 	return filepath.Base(c.LuaFile)
 }
 
-// luaContext builds the table a lua check receives.
+// luaContext builds the table a lua check receives. Its packets are the
+// capture module's (lualib.PushPacket), the objects a script gets from
+// capture.open.
 func (ev *evaluation) luaContext(L *lua.LState) *lua.LTable {
-	mt := L.NewTypeMetatable(luaPacketType)
-	L.SetField(mt, "__index", L.NewFunction(luaPacketIndex))
-	L.SetField(mt, "__tostring", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LString(checkLuaPacket(L).Line()))
-		return 1
-	}))
 	t := L.NewTable()
 	pkts := ev.pkts
 	L.SetField(t, "packets", L.NewFunction(func(L *lua.LState) int {
@@ -154,10 +147,7 @@ func (ev *evaluation) luaContext(L *lua.LState) *lua.LTable {
 				p := pkts[i]
 				i++
 				if m == nil || m.Match(p) {
-					ud := L.NewUserData()
-					ud.Value = p
-					L.SetMetatable(ud, L.GetTypeMetatable(luaPacketType))
-					L.Push(ud)
+					lualib.PushPacket(L, p)
 					return 1
 				}
 			}
@@ -183,74 +173,4 @@ func (ev *evaluation) luaContext(L *lua.LState) *lua.LTable {
 		L.SetField(t, "args", L.NewTable())
 	}
 	return t
-}
-
-func checkLuaPacket(L *lua.LState) *capture.Packet {
-	ud := L.CheckUserData(1)
-	p, ok := ud.Value.(*capture.Packet)
-	if !ok {
-		L.ArgError(1, "packet expected")
-	}
-	return p
-}
-
-// luaPacketIndex serves p.number, p.time, p.len, p.line, p.protocol, p.info,
-// p.src, p.dst, p:values(name), and p["field.name"] (the field's first value:
-// a number for numeric fields, else a string; nil when absent).
-func luaPacketIndex(L *lua.LState) int {
-	p := checkLuaPacket(L)
-	key := L.CheckString(2)
-	switch key {
-	case "number":
-		L.Push(lua.LNumber(p.Number))
-	case "time":
-		L.Push(lua.LNumber(p.Relative.Seconds()))
-	case "len":
-		L.Push(lua.LNumber(p.Len))
-	case "line":
-		L.Push(lua.LString(p.Line()))
-	case "protocol":
-		L.Push(lua.LString(p.Summary().Protocol))
-	case "info":
-		L.Push(lua.LString(p.Summary().Info))
-	case "src":
-		L.Push(lua.LString(p.Summary().Source))
-	case "dst":
-		L.Push(lua.LString(p.Summary().Destination))
-	case "values":
-		L.Push(L.NewFunction(func(L *lua.LState) int {
-			p := checkLuaPacket(L)
-			name := L.CheckString(2)
-			t := L.NewTable()
-			for _, s := range p.Strings(name) {
-				t.Append(luaFieldValue(name, s))
-			}
-			L.Push(t)
-			return 1
-		}))
-	default:
-		vals := p.Strings(key)
-		if len(vals) == 0 {
-			L.Push(lua.LNil)
-		} else {
-			L.Push(luaFieldValue(key, vals[0]))
-		}
-	}
-	return 1
-}
-
-func luaFieldValue(name, s string) lua.LValue {
-	f, ok := capture.Fields().Lookup(name)
-	if ok {
-		switch f.Type {
-		case filter.Uint, filter.Int, filter.Float, filter.Bool:
-			if n, err := strconv.ParseFloat(s, 64); err == nil {
-				return lua.LNumber(n)
-			}
-			if f.Type == filter.Bool {
-				return lua.LBool(s == "True" || s == "true")
-			}
-		}
-	}
-	return lua.LString(s)
 }

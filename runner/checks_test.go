@@ -153,6 +153,38 @@ end
 	}
 }
 
+// TestLuaCheckPackets: ctx.packets hands out the capture module's packets, so
+// a lua check reads fields as a student's script does: numbers for every
+// numeric field (tcp.flags is 2, not tshark's "0x0002"), true for a protocol,
+// p:field, p:fields and p:matches besides p.line and p:values.
+func TestLuaCheckPackets(t *testing.T) {
+	pcap := corpus(t, "captures/http-get.pcap")
+	lab := loadText(t, "lab: pk\nchecks:\n  - {name: packet, lua: \"checks.lua:packet\"}\n", map[string]string{"checks.lua": `
+function packet(ctx)
+  local p = ctx.packets("tcp.flags.syn == 1")()
+  local want = {
+    {"tcp.flags", p["tcp.flags"], 2},
+    {"ip.flags", p["ip.flags"], 2},
+    {"eth.type", p["eth.type"], 2048},
+    {"tcp", p.tcp, true},
+    {"field", p:field("tcp.dstport"), 80},
+    {"fields", p:fields("tcp.port")[2], 80},
+    {"values", p:values("tcp.flags")[1], 2},
+    {"matches", p:matches("tcp.dstport == 80"), true},
+    {"summary", p.summary, p.line},
+  }
+  for _, w in ipairs(want) do
+    if w[2] ~= w[3] then return false, w[1] .. " is " .. tostring(w[2]) end
+  end
+  return true, "ok"
+end
+`})
+	res := evalLab(t, lab, Artifacts{Capture: pcap})
+	if c := res.Checks[0]; c.Status != CheckPass {
+		t.Errorf("%s %q", c.Status, c.Message)
+	}
+}
+
 // TestDamagedCapture: a capture cut short is graded on the packets before the
 // damage, with a note.
 func TestDamagedCapture(t *testing.T) {
