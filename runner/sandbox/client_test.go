@@ -237,3 +237,17 @@ type fakeClient struct{ done chan struct{} }
 func (f *fakeClient) Done() <-chan struct{} { return f.done }
 func (f *fakeClient) Err() error            { return nil }
 func (f *fakeClient) Stop()                 {}
+
+// FuzzListensIn: no table text makes the parser panic or hang.
+func FuzzListensIn(f *testing.F) {
+	f.Add([]byte("  sl  local_address rem_address   st\n   0: 00000000:1B58 00000000:0000 0A\n"), uint16(7000))
+	f.Add([]byte("h\n 0: 000000FD000000000000000050000000:0050 0:0 0A\n"), uint16(80))
+	f.Add([]byte("h\n 0: zz:1B58 0 0A\n 1: 00000000:ZZ 0 0A\n 2: 00000000 0 0A\n"), uint16(1))
+	if b, err := os.ReadFile("/proc/net/tcp"); err == nil {
+		f.Add(b, uint16(22))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, port uint16) {
+		listensIn(data, netip.AddrPortFrom(netip.MustParseAddr("10.0.0.50"), port))
+		listensIn(data, netip.AddrPortFrom(netip.MustParseAddr("fd00::50"), port))
+	})
+}
