@@ -231,14 +231,13 @@ func work(cfg *Config, send func(status)) Exit {
 			exit.Message = fmt.Sprintf("the script sent more than %s of packets; the capture ends there and the script was stopped", mib(maxCapture))
 		}
 	}
-	// The clients go first (a client still running is stopped: the
-	// submission ended, or the deadline came), then the servers: their
-	// goodbyes (FINs) belong in the capture.
+	// Stop the services before the capture drains: their goodbyes (FINs)
+	// belong in it. The clients go first (one still running is stopped: the
+	// submission ended, or the deadline came), then the servers.
 	for _, c := range clients {
 		c.finish(deadlineCtx, svcLog, events)
 	}
 	clients = nil
-	// Stop the services first: their goodbyes (FINs) belong in the capture.
 	for i := len(services) - 1; i >= 0; i-- {
 		services[i].Close()
 	}
