@@ -31,7 +31,7 @@ The lab format is described in docs/lab-format.md.`,
 			out := cmd.OutOrStdout()
 			code := ExitOK
 			for _, path := range args {
-				lab, err := runner.Load(path)
+				lab, err := loadLab(path, cmd.ErrOrStderr())
 				var list runner.ErrorList
 				switch {
 				case errors.As(err, &list):

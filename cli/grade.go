@@ -67,7 +67,7 @@ be graded (the machine or the lab is at fault; run again to retry).`,
 			if repeat < 1 {
 				return usagef("--repeat %d: give how many times to run each submission (1 or more)", repeat)
 			}
-			lab, err := runner.Load(args[0])
+			lab, err := loadLab(args[0], cmd.ErrOrStderr())
 			if err != nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), err)
 				return exitCode(ExitError)

@@ -63,7 +63,7 @@ carried out.`,
 			if err != nil {
 				return usageError{err}
 			}
-			lab, err := runner.Load(args[0])
+			lab, err := loadLab(args[0], cmd.ErrOrStderr())
 			if err != nil {
 				var list runner.ErrorList
 				if errors.As(err, &list) {
@@ -186,7 +186,7 @@ func labRunner(iso string) grade.RunFunc {
 // The artifacts (capture, output, events, services log) stay in a temporary
 // folder named on stderr. Nothing is graded.
 func runScriptInLab(cmd *cobra.Command, labPath, file string, args []string, timeout time.Duration) error {
-	lab, err := runner.Load(labPath)
+	lab, err := loadLab(labPath, cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ the capture could not be evaluated.`,
 			if err != nil {
 				return err
 			}
-			lab, err := runner.Load(args[0])
+			lab, err := loadLab(args[0], cmd.ErrOrStderr())
 			if err != nil {
 				var list runner.ErrorList
 				if errors.As(err, &list) {

@@ -6,10 +6,13 @@
 package labs
 
 import (
+	"crypto/sha256"
 	"embed"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
 
 	"go.yaml.in/yaml/v3"
@@ -96,4 +99,57 @@ func Get(name string) (Lab, bool) {
 		}
 	}
 	return Lab{}, false
+}
+
+// Extract writes the built-in lab name (its lab.yaml, scripts, README,
+// captures and recorded submissions) into a folder of its own under parent and
+// returns that folder. The folder is named after the lab and a hash of its
+// files, so extracting the same lab again reuses it, and a newer binary's lab
+// never mixes with an older one's.
+func Extract(name, parent string) (string, error) {
+	l, ok := Get(name)
+	if !ok {
+		return "", fmt.Errorf("no built-in lab %q", name)
+	}
+	sub, err := fs.Sub(files, path.Base(l.Dir))
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	err = fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(sub, p)
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(b))
+		h.Write(b)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(parent, fmt.Sprintf("%s-%x", name, h.Sum(nil)[:6]))
+	if _, err := os.Stat(filepath.Join(dir, "lab.yaml")); err == nil {
+		return dir, nil
+	}
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+name+"-")
+	if err != nil {
+		return "", err
+	}
+	if err := os.CopyFS(tmp, sub); err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
+	// Another process may have extracted the same lab meanwhile: theirs is as
+	// good as ours.
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp)
+		if _, serr := os.Stat(filepath.Join(dir, "lab.yaml")); serr != nil {
+			return "", err
+		}
+	}
+	return dir, nil
 }

@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/wirelab-dev/wirelab/labs"
+	"github.com/wirelab-dev/wirelab/runner"
+)
+
+// loadLab loads the LAB argument of a command: a lab folder or its lab.yaml
+// on disk, or else the name of a built-in lab (`wirelab labs`), which is
+// extracted into the temporary folder so that it runs from any directory.
+func loadLab(arg string, stderr io.Writer) (*runner.Lab, error) {
+	path, err := resolveLab(arg, stderr)
+	if err != nil {
+		return nil, err
+	}
+	return runner.Load(path)
+}
+
+func resolveLab(arg string, stderr io.Writer) (string, error) {
+	// A built-in lab's name is a lab id (labName in init.go): no slash, no dot.
+	if _, err := os.Stat(arg); err == nil || !labName.MatchString(arg) {
+		return arg, nil
+	}
+	if _, ok := labs.Get(arg); !ok {
+		all, _ := labs.List()
+		var names []string
+		for _, l := range all {
+			names = append(names, l.Name)
+		}
+		return "", fmt.Errorf("no lab folder %q here, and no built-in lab of that name (built-in: %s; 'wirelab labs' lists them)", arg, strings.Join(names, ", "))
+	}
+	dir, err := labs.Extract(arg, filepath.Join(os.TempDir(), "wirelab-labs"))
+	if err != nil {
+		return "", fmt.Errorf("extracting the built-in lab %q: %w", arg, err)
+	}
+	fmt.Fprintf(stderr, "using the built-in lab %q from %s\n", arg, dir)
+	return dir, nil
+}
