@@ -98,8 +98,6 @@ where Wireshark shows hex, such as ` + "`tcp.flags`" + ` ` + "`0x0012`" + `).
   fields.
 - Ethernet addresses are printed as numbers: tshark's Source and Destination
   columns resolve the vendor prefix (` + "`RadDataC_5a:fb:3f`" + `).
-- A response without Content-Length that is not chunked is reported on the first
-  segment carrying its headers (Wireshark waits for the end of the connection).
 - DNS over TCP is decoded when a message fits in one segment.
 - The IP header quoted inside an ICMP error is not decoded (Wireshark adds its
   fields as further occurrences of ` + "`ip.*`" + ` and ` + "`tcp.*`/`udp.*`" + `).

@@ -118,6 +118,7 @@ func TestFiltersOverPackets(t *testing.T) {
 		{"retrans", `tcp.analysis.lost_segment`, "8"},
 		{"retrans", `http.request.uri == "/again"`, "4"},
 		{"http", `tcp.analysis.reused_ports`, "17"},
+		{"http-close", `http.response.code == 200`, "7"},
 	}
 	cache := map[string][]*Packet{}
 	for _, tt := range tests {

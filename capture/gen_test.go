@@ -378,6 +378,14 @@ func syntheticCaptures(t testing.TB) map[string]struct {
 		{flags: "A", seq: 1, ack: 1 + n(rget)}, {flags: "A", seq: 1, ack: 1 + n(rget)},
 		{fromA: true, flags: "PA", seq: 11 + n(rget), ack: 1, payload: "later"}})}
 
+	// An HTTP/1.0 response without Content-Length: its body ends with the connection.
+	cget := "GET /old HTTP/1.0\r\n\r\n"
+	c1, c2 := "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nfirst part ", "second part"
+	out["http-close"] = cap{layers.LinkTypeEthernet, tcpConv(t, 45003, 80, 1, 2, false, []tcpSeg{{fromA: true, flags: "S"}, {flags: "SA", ack: 1}, {fromA: true, flags: "A", seq: 1, ack: 1},
+		{fromA: true, flags: "PA", seq: 1, ack: 1, payload: cget}, {flags: "PA", seq: 1, ack: 1 + n(cget), payload: c1},
+		{flags: "PA", seq: 1 + n(c1), ack: 1 + n(cget), payload: c2}, {flags: "FA", seq: 1 + n(c1) + n(c2), ack: 1 + n(cget)},
+		{fromA: true, flags: "FA", seq: 1 + n(cget), ack: 2 + n(c1) + n(c2)}})}
+
 	// HTTP on a port that is not one of Wireshark's HTTP ports.
 	get := "GET /other HTTP/1.1\r\nHost: h\r\n\r\n"
 	ok := "HTTP/1.1 204 No Content\r\n\r\n"

@@ -23,6 +23,7 @@ type httpMsg struct {
 	clen                 uint64
 	hasCL                bool
 	body                 int
+	untilClose           bool // a response whose body ends with the connection
 }
 
 type httpInfo struct {
@@ -32,11 +33,12 @@ type httpInfo struct {
 
 // httpDir is one direction's reassembly state.
 type httpDir struct {
-	buf     []byte
-	pending bool
+	buf        []byte
+	pending    bool
+	untilClose bool // the buffered message ends with this direction's FIN
 }
 
-func (h *httpDir) reset() { h.buf, h.pending = h.buf[:0], false }
+func (h *httpDir) reset() { h.buf, h.pending, h.untilClose = h.buf[:0], false, false }
 
 var httpMethods = [...]string{"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "PATCH ", "TRACE ", "CONNECT "}
 
@@ -102,7 +104,9 @@ func messageLength(m *httpMsg, b []byte, force bool) (n, hdr int) {
 			n = hdr + int(m.clen)
 		}
 	case !m.request && !(m.code < 200 || m.code == 204 || m.code == 304):
-		n = len(b) // read until close: take what is here
+		// The body ends when the server closes the connection.
+		m.untilClose = true
+		n = -1
 	default:
 		n = hdr
 	}
@@ -288,6 +292,7 @@ func (d *Decoder) httpSegment(p *Packet, h *httpDir, sport, dport uint16) bool {
 	pl := p.tcp.payload
 	data := pl
 	force := false
+	continued := h.pending // this segment continues a message begun earlier
 	if h.pending {
 		limit := d.MaxReassembly
 		if limit <= 0 {
@@ -338,9 +343,10 @@ func (d *Decoder) httpSegment(p *Packet, h *httpDir, sport, dport uint16) bool {
 				h.buf = append(h.buf[:0], rest...)
 			}
 			h.pending = true
+			h.untilClose = m.untilClose
 			if len(p.http.msgs) == 0 {
 				p.has |= pReasm
-				if bytes.IndexByte(rest, '\n') >= 0 {
+				if (!continued || consumed > 0) && bytes.IndexByte(rest, '\n') >= 0 {
 					p.http.first, _ = cutLine(rest)
 				}
 			}
@@ -449,4 +455,28 @@ func bodyProto(ctype []byte) uint32 {
 		return pJSON
 	}
 	return pMedia
+}
+
+// httpClose completes a response that ends with the connection: Wireshark
+// reports it on the segment carrying the server's FIN.
+func (d *Decoder) httpClose(p *Packet, h *httpDir) {
+	if !h.pending || !h.untilClose {
+		return
+	}
+	old := len(h.buf)
+	p.reasm = append(p.reasm[:0], h.buf...)
+	var m httpMsg
+	n, hdr := messageLength(&m, p.reasm, true)
+	if hdr >= 0 {
+		m.body = n - hdr
+	}
+	h.reset()
+	d.reasmBytes -= old
+	p.has &^= pReasm
+	p.http.first = nil
+	p.http.msgs = append(p.http.msgs, m)
+	p.has |= pHTTP
+	if m.body > 0 {
+		p.has |= bodyProto(m.ctype)
+	}
 }

@@ -20,7 +20,8 @@ func TestMessageLength(t *testing.T) {
 		{"chunked complete", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nnext", false, 60, 47},
 		{"chunked incomplete", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n", false, -1, 47},
 		{"204 has no body", "HTTP/1.1 204 No Content\r\n\r\nGET", false, 27, 27},
-		{"response until close", "HTTP/1.0 200 OK\r\n\r\nbody", false, 23, 19},
+		{"response until close", "HTTP/1.0 200 OK\r\n\r\nbody", false, -1, 19},
+		{"response until close, forced", "HTTP/1.0 200 OK\r\n\r\nbody", true, 23, 19},
 		{"huge content-length", "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n", false, 57, 57},
 	}
 	for _, tt := range tests {

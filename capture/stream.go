@@ -193,6 +193,9 @@ func (d *Decoder) trackTCP(p *Packet) {
 	if !fwd.nextSet || int32(end-fwd.next) > 0 {
 		fwd.next, fwd.nextSet = end, true
 	}
+	if fin && inOrder {
+		defer d.httpClose(p, &fwd.http)
+	}
 	if len(t.payload) == 0 || !inOrder {
 		return
 	}
