@@ -45,6 +45,7 @@ type captureMod struct {
 func openCapture(s *State) lua.LValue {
 	L := s.L
 	m := &captureMod{s: s, filters: make(map[string]*filter.Filter)}
+	s.capture = m
 
 	pmt := L.NewTypeMetatable(classPacket)
 	pmethods := map[string]lua.LValue{
@@ -126,12 +127,38 @@ func raiseFilterError(L *lua.LState, what string, err error) {
 
 // Packets.
 
-// PushPacket pushes p onto L's stack as the capture module's packet object
-// (p.number, p["tcp.dstport"], p:field, p:fields, p:matches, ...), so Lua
-// that grades a capture sees the very packets a script gets from
-// capture.open. L must belong to a State from NewState. The packet is shared,
-// not copied: it must not change while Lua can reach it.
-func PushPacket(L *lua.LState, p *capture.Packet) {
+// PacketsFunc returns a Lua function packets([display_filter]) that returns
+// an iterator over the packets of pkts the filter matches (all of them
+// without one, or with ""), for `for p in packets("tcp") do ... end`. The
+// packets are the capture module's objects (p.number, p["tcp.dstport"],
+// p:field, p:fields, p:matches, ...), and a bad filter raises the capture
+// module's error, with a caret under the problem: Lua that grades a capture
+// sees exactly what a script gets from capture.open. pkts is shared, not
+// copied: neither it nor its packets may change while the state is in use.
+func (s *State) PacketsFunc(pkts []*capture.Packet) *lua.LFunction {
+	m := s.capture
+	return s.L.NewFunction(func(L *lua.LState) int {
+		var f *filter.Filter
+		if v, ok := L.Get(1).(lua.LString); !ok || v != "" {
+			f = m.displayFilter(L, 1, "packets", true)
+		}
+		i := 0
+		L.Push(L.NewFunction(func(L *lua.LState) int {
+			for i < len(pkts) {
+				p := pkts[i]
+				i++
+				if f == nil || f.Match(p) {
+					pushPacket(L, p)
+					return 1
+				}
+			}
+			return 0
+		}))
+		return 1
+	})
+}
+
+func pushPacket(L *lua.LState, p *capture.Packet) {
 	L.Push(newPacket(L, p))
 }
 
@@ -427,7 +454,7 @@ func (m *captureMod) liveWait(L *lua.LState) int {
 		for _, p := range pkts {
 			seen++
 			if f == nil || f.Match(p) {
-				PushPacket(L, p)
+				pushPacket(L, p)
 				return 1
 			}
 		}
@@ -662,7 +689,7 @@ func (m *captureMod) readerPackets(L *lua.LState) int {
 			}
 			p := it.dec.Decode(fr)
 			if it.f == nil || it.f.Match(p) {
-				PushPacket(L, p)
+				pushPacket(L, p)
 				return 1
 			}
 		}

@@ -71,7 +71,8 @@ type State struct {
 	L   *lua.LState
 	env Env
 
-	coDepth int // nested coroutine resumes (see coroutine.go)
+	coDepth int         // nested coroutine resumes (see coroutine.go)
+	capture *captureMod // the capture module's data, for PacketsFunc
 
 	mu     sync.Mutex
 	nextID uint64

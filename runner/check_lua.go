@@ -11,8 +11,6 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/wirelab-dev/wirelab/capture"
-	"github.com/wirelab-dev/wirelab/capture/filter"
 	"github.com/wirelab-dev/wirelab/lualib"
 )
 
@@ -82,7 +80,7 @@ func (ev *evaluation) luaCall(ctx context.Context, c *Check, cr *CheckResult) {
 		fail("%s defines no function %s", c.luaName(), c.LuaFunc)
 		return
 	}
-	arg := ev.luaContext(L)
+	arg := ev.luaContext(st)
 	L.Push(fn)
 	L.Push(arg)
 	if err := L.PCall(1, 3, nil); err != nil {
@@ -127,34 +125,11 @@ func (c *Check) luaName() string {
 }
 
 // luaContext builds the table a lua check receives. Its packets are the
-// capture module's (lualib.PushPacket), the objects a script gets from
-// capture.open.
-func (ev *evaluation) luaContext(L *lua.LState) *lua.LTable {
+// capture module's, the objects a script gets from capture.open.
+func (ev *evaluation) luaContext(st *lualib.State) *lua.LTable {
+	L := st.L
 	t := L.NewTable()
-	pkts := ev.pkts
-	L.SetField(t, "packets", L.NewFunction(func(L *lua.LState) int {
-		var m *filter.Filter
-		if expr := L.OptString(1, ""); expr != "" {
-			f, err := capture.Compile(expr)
-			if err != nil {
-				L.ArgError(1, "bad filter: "+err.Error())
-			}
-			m = f
-		}
-		i := 0
-		L.Push(L.NewFunction(func(L *lua.LState) int {
-			for i < len(pkts) {
-				p := pkts[i]
-				i++
-				if m == nil || m.Match(p) {
-					lualib.PushPacket(L, p)
-					return 1
-				}
-			}
-			return 0
-		}))
-		return 1
-	}))
+	L.SetField(t, "packets", st.PacketsFunc(ev.pkts))
 	L.SetField(t, "output", lua.LString(ev.output))
 	events := L.CreateTable(len(ev.events), 0)
 	for _, e := range ev.events {
