@@ -316,3 +316,16 @@ func TestTextNoTerminalEscapes(t *testing.T) {
 		t.Errorf("escape characters reached the report:\n%q", b.String())
 	}
 }
+
+// TestTextMultilineMessage: every line of a check's message is indented under
+// the check, so a filter error's caret stays under its column.
+func TestTextMultilineMessage(t *testing.T) {
+	res := fixture(t)
+	res.Checks[6].Message = "checks.lua:1: invalid display filter:\ntcp.prot == 1\n^\n\"tcp.prot\" is not a known field"
+	var b bytes.Buffer
+	Write(&b, "text", res)
+	want := "             checks.lua:1: invalid display filter:\n             tcp.prot == 1\n             ^\n             \"tcp.prot\" is not a known field\n"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("message lines not indented:\n%s", b.String())
+	}
+}

@@ -75,7 +75,9 @@ func writeText(w io.Writer, res *runner.Result, opt Options) error {
 		if c.Status == runner.CheckPass {
 			continue
 		}
-		fmt.Fprintf(&b, "%s%s\n", indent, clean(c.Message))
+		// A message may span lines (a filter's caret, a Lua error): each is
+		// indented, so the caret stays under its column.
+		b.WriteString(indentLines(clean(c.Message), indent))
 		if c.Hint != "" {
 			fmt.Fprintf(&b, "%s%s %s\n", indent, p.paint(cBold, "hint:"), c.Hint)
 		}
@@ -208,6 +210,11 @@ func itoa(n int) string { return fmt.Sprint(n) }
 
 // clean makes control characters in text a submission may have chosen (an
 // error message) visible instead of letting them act on the terminal.
+// indentLines puts indent before each line of s and ends every line.
+func indentLines(s, indent string) string {
+	return indent + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+indent) + "\n"
+}
+
 func clean(s string) string {
 	if strings.IndexFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' || r == 0x7f }) < 0 {
 		return s
