@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wirelab-dev/wirelab/capture"
+	"github.com/wirelab-dev/wirelab/capture/filter"
 )
 
 // seqAttempt is one try at matching a sequence from a given first packet.
@@ -29,11 +32,12 @@ const maxContext = 16
 func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
 	pkts, steps := ev.pkts, c.Steps
 	stream := make([]int, len(pkts))
-	if c.streamBy != "" {
+	if f, ok := capture.Fields().Lookup(c.streamBy); ok {
+		var buf [1]filter.Value
 		for i, p := range pkts {
 			stream[i] = -1
-			if s, err := strconv.Atoi(first(p.Strings(c.streamBy))); err == nil {
-				stream[i] = s
+			if vs := p.Values(buf[:0], f); len(vs) > 0 {
+				stream[i] = int(vs[0].N)
 			}
 		}
 	}
