@@ -328,7 +328,15 @@ func (d *Decoder) decode(p *Packet) {
 		d.trackICMP(p)
 	case p.has&pARP != 0:
 	default:
-		if err == nil && len(rest) > 0 && p.has&(pIP|pIPv6) != 0 && p.has&pIPFrag == 0 {
+		switch {
+		case err != nil || len(rest) == 0:
+		case p.has&(pIP|pIPv6) != 0:
+			if p.has&pIPFrag == 0 {
+				p.has |= pData
+				p.data = rest
+			}
+		case p.has&(pEth|pSLL) != 0 && p.link.typ >= 0x0600 && !knownEtherType(p.link.typ):
+			// An EtherType nothing here decodes: Wireshark shows it as data.
 			p.has |= pData
 			p.data = rest
 		}
@@ -396,4 +404,16 @@ func lowerFirst(s string) string {
 		return strings.ToLower(s[:1]) + s[1:]
 	}
 	return s
+}
+
+// knownEtherType reports EtherTypes Wireshark has a dissector for, so that their
+// payload is not called data (wirelab decodes only some of them).
+func knownEtherType(t uint16) bool {
+	switch t {
+	case 0x0800, 0x0806, 0x86dd, 0x8100, 0x88a8, 0x9100, 0x8035, 0x809b, 0x80f3, 0x8137, 0x8808, 0x8809,
+		0x8847, 0x8848, 0x8863, 0x8864, 0x888e, 0x88cc, 0x88e5, 0x88f7, 0x8902, 0x22f0, 0x893a,
+		0x6003, 0x6004, 0x88e7, 0x8906, 0x8914, 0x22ea, 0x88ba, 0x88b8, 0x88bf, 0x8915:
+		return true
+	}
+	return false
 }
