@@ -61,16 +61,12 @@ func bannerGrab(L *lua.LState) int {
 	s := stateOf(L)
 	host, src, err := s.probeHost(ctxOf(L), hostName)
 	if err != nil {
-		L.Push(lua.LNil)
-		L.Push(lua.LString(probeErr(err)))
-		return 2
+		return pushProbeErr(L, err)
 	}
 	opt.Source = src
 	b, err := probe.Grab(ctxOf(L), host, port, opt)
 	if err != nil {
-		L.Push(lua.LNil)
-		L.Push(lua.LString(probeErr(err)))
-		return 2
+		return pushProbeErr(L, err)
 	}
 	L.Push(lua.LString(b))
 	return 1
@@ -83,16 +79,12 @@ func bannerGrabAll(L *lua.LState) int {
 	s := stateOf(L)
 	host, src, err := s.probeHost(ctxOf(L), hostName)
 	if err != nil {
-		L.Push(lua.LNil)
-		L.Push(lua.LString(probeErr(err)))
-		return 2
+		return pushProbeErr(L, err)
 	}
 	opt.Source = src
 	got, err := probe.GrabAll(ctxOf(L), host, ports, opt)
 	if err != nil {
-		L.Push(lua.LNil)
-		L.Push(lua.LString(probeErr(err)))
-		return 2
+		return pushProbeErr(L, err)
 	}
 	t := L.NewTable()
 	for port, b := range got {

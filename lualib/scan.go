@@ -29,8 +29,8 @@ func openScan(s *State) lua.LValue {
 var scanOptionNames = []string{"timeout", "concurrency", "retries"}
 
 // scanArgs reads (host, ports[, opts]) for scan.NAME and resolves host. A
-// failure to resolve is a runtime failure, returned as msg.
-func scanArgs(L *lua.LState, fname string, udp bool) (host netip.Addr, ports []int, opt probe.Options, msg string) {
+// failure to resolve is a runtime failure, returned as err.
+func scanArgs(L *lua.LState, fname string, udp bool) (host netip.Addr, ports []int, opt probe.Options, err error) {
 	hostName := checkString(L, 1, fname, false)
 	ports = checkPorts(L, 2, fname)
 	names := scanOptionNames
@@ -62,10 +62,10 @@ func scanArgs(L *lua.LState, fname string, udp bool) (host netip.Addr, ports []i
 	s := stateOf(L)
 	host, src, err := s.probeHost(ctxOf(L), hostName)
 	if err != nil {
-		return host, ports, opt, probeErr(err)
+		return host, ports, opt, err
 	}
 	opt.Source = src
-	return host, ports, opt, ""
+	return host, ports, opt, nil
 }
 
 // probeHost resolves name as the socket module does (Env.Hosts when set) and
@@ -95,6 +95,15 @@ func (s *State) probeHost(ctx context.Context, name string) (host, src netip.Add
 		}
 	}
 	return host, src, nil
+}
+
+// pushProbeErr returns nil and the probe error worded as LuaSocket would, or
+// raises the run's end as a socket call does (pushErr).
+func pushProbeErr(L *lua.LState, err error) int {
+	stopIfDone(L)
+	L.Push(lua.LNil)
+	L.Push(lua.LString(probeErr(err)))
+	return 2
 }
 
 // probeErr words a probe error as LuaSocket would.
@@ -238,30 +247,26 @@ func pushResults(L *lua.LState, res []probe.Result) {
 }
 
 func scanTCP(L *lua.LState) int {
-	host, ports, opt, msg := scanArgs(L, "tcp", false)
-	if msg != "" {
-		L.Push(lua.LNil)
-		L.Push(lua.LString(msg))
-		return 2
+	host, ports, opt, err := scanArgs(L, "tcp", false)
+	if err != nil {
+		return pushProbeErr(L, err)
 	}
 	res, err := probe.TCPScan(ctxOf(L), host, ports, opt)
 	if err != nil {
-		return pushErr(L, errors.New(probeErr(err)))
+		return pushProbeErr(L, err)
 	}
 	pushResults(L, res)
 	return 1
 }
 
 func scanOpen(L *lua.LState) int {
-	host, ports, opt, msg := scanArgs(L, "open", false)
-	if msg != "" {
-		L.Push(lua.LNil)
-		L.Push(lua.LString(msg))
-		return 2
+	host, ports, opt, err := scanArgs(L, "open", false)
+	if err != nil {
+		return pushProbeErr(L, err)
 	}
 	res, err := probe.TCPScan(ctxOf(L), host, ports, opt)
 	if err != nil {
-		return pushErr(L, errors.New(probeErr(err)))
+		return pushProbeErr(L, err)
 	}
 	t := L.NewTable()
 	for _, r := range res {
@@ -274,15 +279,13 @@ func scanOpen(L *lua.LState) int {
 }
 
 func scanUDP(L *lua.LState) int {
-	host, ports, opt, msg := scanArgs(L, "udp", true)
-	if msg != "" {
-		L.Push(lua.LNil)
-		L.Push(lua.LString(msg))
-		return 2
+	host, ports, opt, err := scanArgs(L, "udp", true)
+	if err != nil {
+		return pushProbeErr(L, err)
 	}
 	res, err := probe.UDPScan(ctxOf(L), host, ports, opt)
 	if err != nil {
-		return pushErr(L, errors.New(probeErr(err)))
+		return pushProbeErr(L, err)
 	}
 	pushResults(L, res)
 	return 1
