@@ -565,6 +565,13 @@ func checkReader(L *lua.LState, fname string) *reader {
 	return nil
 }
 
+// errOutside and errNoLabDir are resolveCapturePath's refusals: misuse the
+// script raises, unlike a missing file.
+var (
+	errOutside  = errors.New("outside the lab's folders")
+	errNoLabDir = errors.New("no lab folder to read captures from")
+)
+
 // resolveCapturePath finds name inside the lab's folder or Env.Dirs; nothing
 // outside them can be opened.
 func (s *State) resolveCapturePath(name string) (string, error) {
@@ -578,7 +585,7 @@ func (s *State) resolveCapturePath(name string) (string, error) {
 		}
 	}
 	if len(roots) == 0 {
-		return "", errors.New("no lab folder to read captures from")
+		return "", errNoLabDir
 	}
 	inside := func(root, p string) bool {
 		rel, err := filepath.Rel(root, p)
@@ -622,7 +629,7 @@ func (s *State) resolveCapturePath(name string) (string, error) {
 		}
 		return "", firstErr
 	}
-	return "", fmt.Errorf("%q is outside the lab's folders", name)
+	return "", fmt.Errorf("%q is %w", name, errOutside)
 }
 
 // open is capture.open(path).
@@ -630,7 +637,7 @@ func (m *captureMod) open(L *lua.LState) int {
 	name := checkString(L, 1, "open", false)
 	path, err := m.s.resolveCapturePath(name)
 	if err != nil {
-		if strings.Contains(err.Error(), "outside the lab") || strings.Contains(err.Error(), "no lab folder") {
+		if errors.Is(err, errOutside) || errors.Is(err, errNoLabDir) {
 			argError(L, 1, "open", err.Error())
 		}
 		L.Push(lua.LNil)
