@@ -45,7 +45,7 @@ func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
 	var starts []int
 	for s, st := range steps {
 		lists[s] = map[int][]int{}
-		m := clone(st.match)
+		m := st.match.Clone()
 		for i, p := range pkts {
 			if stream[i] < 0 || !m.Match(p) {
 				continue

@@ -8,26 +8,19 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/capture/filter"
 )
-
-// matcher is a compiled filter as checks use it (a *filter.Filter).
-type matcher interface {
-	Match(r filter.Record) bool
-	Fields() []*filter.Field
-}
 
 // filter compiles a filter written at node n and reports its error with the
 // position of the column at fault inside the YAML scalar, and the filter with a
 // caret under it.
-func (d *decoder) filter(n *yaml.Node, expr, what string, captureSyntax bool) matcher {
-	var m matcher
-	var err error
+func (d *decoder) filter(n *yaml.Node, expr, what string, captureSyntax bool) *filter.Filter {
+	compile := capture.Compile
 	if captureSyntax {
-		m, err = compileCaptureFilter(expr)
-	} else {
-		m, err = compileDisplayFilter(expr)
+		compile = capture.CompileCapture
 	}
+	m, err := compile(expr)
 	if err == nil {
 		return m
 	}
@@ -249,7 +242,7 @@ func (d *decoder) sequenceStream(c *Check) {
 // stepProto returns "tcp" or "udp" when the filter names a field of that
 // protocol (and not of the other), else "". HTTP fields count as TCP: every
 // HTTP packet has a tcp.stream.
-func stepProto(m matcher) string {
+func stepProto(m *filter.Filter) string {
 	if m == nil {
 		return ""
 	}

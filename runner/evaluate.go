@@ -89,7 +89,7 @@ func Evaluate(ctx context.Context, lab *Lab, art Artifacts) (*Result, error) {
 		// A recorded capture holds more than a live run would have kept: grade
 		// what the lab's capture filter lets through, as a run would.
 		if lab.captureMatch != nil {
-			m, kept := clone(lab.captureMatch), pkts[:0:0]
+			m, kept := lab.captureMatch.Clone(), pkts[:0:0]
 			for _, p := range pkts {
 				if m.Match(p) {
 					kept = append(kept, p)
@@ -222,17 +222,11 @@ func (ev *evaluation) run(i int) {
 	}
 }
 
-// clone gives this evaluation its own copy of a compiled filter: filters keep
-// scratch state and are not safe for concurrent use.
-func clone(m matcher) matcher {
-	if f, ok := m.(*filter.Filter); ok {
-		return f.Clone()
-	}
-	return m
-}
-
-func (ev *evaluation) matching(m matcher) []*capture.Packet {
-	m = clone(m)
+// matching returns the packets m matches. It matches with its own copy of m:
+// filters keep scratch state and are not safe for concurrent use, and Evaluate
+// may run concurrently for one Lab.
+func (ev *evaluation) matching(m *filter.Filter) []*capture.Packet {
+	m = m.Clone()
 	var out []*capture.Packet
 	for _, p := range ev.pkts {
 		if m.Match(p) {

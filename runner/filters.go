@@ -1,21 +1,8 @@
 package runner
 
-import (
-	"github.com/wirelab-dev/wirelab/capture"
-	"github.com/wirelab-dev/wirelab/capture/filter"
-)
-
-// compileDisplayFilter and compileCaptureFilter are the packet engine's
-// compilers, with the one field registry.
-var (
-	compileDisplayFilter = func(expr string) (matcher, error) { return capture.Compile(expr) }
-	compileCaptureFilter = func(expr string) (matcher, error) { return capture.CompileCapture(expr) }
-)
+import "github.com/wirelab-dev/wirelab/capture/filter"
 
 // CaptureFilter returns the lab's compiled capture filter, or nil when the lab
 // captures everything. The filter is shared: callers Clone it before use in
 // their own goroutine.
-func (l *Lab) CaptureFilter() *filter.Filter {
-	f, _ := l.captureMatch.(*filter.Filter)
-	return f
-}
+func (l *Lab) CaptureFilter() *filter.Filter { return l.captureMatch }

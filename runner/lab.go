@@ -14,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/wirelab-dev/wirelab/capture/filter"
 	"github.com/wirelab-dev/wirelab/runner/service"
 )
 
@@ -46,7 +47,7 @@ type Lab struct {
 	SHA256 string // hex sha256 of the lab file's bytes
 
 	listen       []netip.AddrPort // per service, resolved against Hosts
-	captureMatch matcher          // compiled Capture.Filter, nil when empty
+	captureMatch *filter.Filter   // compiled Capture.Filter, nil when empty
 	source       netip.Addr       // Submission.Host's address; zero when none
 }
 
@@ -131,9 +132,9 @@ type Check struct {
 	// lua: the script (absolute path) and the function it defines
 	LuaFile, LuaFunc string
 
-	match      matcher // packet, none
-	streamBy   string  // sequence: "tcp.stream", "udp.stream" or ""
-	requires   []int   // indexes of Requires in Lab.Checks
+	match      *filter.Filter // packet, none
+	streamBy   string         // sequence: "tcp.stream", "udp.stream" or ""
+	requires   []int          // indexes of Requires in Lab.Checks
 	outMatches *regexp.Regexp
 
 	// decoding state, for positioned errors in the compile step
@@ -148,7 +149,7 @@ type Check struct {
 type Step struct {
 	Filter string
 	Within time.Duration // since the previous step; 0: unbounded
-	match  matcher
+	match  *filter.Filter
 	node   *yaml.Node
 }
 
