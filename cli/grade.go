@@ -16,6 +16,7 @@ import (
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/grade"
 	"github.com/wirelab-dev/wirelab/runner/report"
+	"github.com/wirelab-dev/wirelab/runner/sandbox"
 )
 
 func init() { register(newGradeCmd) }
@@ -66,6 +67,15 @@ be graded (the machine or the lab is at fault; run again to retry).`,
 			}
 			if repeat < 1 {
 				return usagef("--repeat %d: give how many times to run each submission (1 or more)", repeat)
+			}
+			if iso == string(sandbox.IsolationNone) {
+				// Unisolated runs share the host's addresses: two at once
+				// would fight over the lab's ports.
+				if jobs > 1 {
+					return usagef("--isolation=none grades one submission at a time (the lab's services listen on the host's own addresses); drop --jobs %d", jobs)
+				}
+				jobs = 1
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning: --isolation=none: the scripts run on this machine's own network, unisolated, one at a time")
 			}
 			lab, err := loadLab(args[0], cmd.ErrOrStderr())
 			if err != nil {

@@ -122,6 +122,7 @@ func TestMergeAndGradeUsage(t *testing.T) {
 		{"no --out", []string{"merge", t.TempDir()}, "merge needs --out DIR"},
 		{"grade --jobs", []string{"grade", runLab, t.TempDir(), "--jobs", "-3"}, "--jobs -3"},
 		{"grade --repeat", []string{"grade", runLab, t.TempDir(), "--repeat", "0"}, "--repeat 0"},
+		{"grade none in parallel", []string{"grade", runLab, t.TempDir(), "--isolation", "none", "--jobs", "4"}, "--isolation=none grades one submission at a time"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
