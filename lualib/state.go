@@ -199,6 +199,7 @@ type Error struct {
 	Traceback string
 }
 
+// Error returns Message, the error as Lua reports it.
 func (e *Error) Error() string { return e.Message }
 
 func luaError(err error) error {

@@ -13,6 +13,8 @@ type Pos struct {
 	Line, Col int
 }
 
+// String is "file:line:col", or "file:line" without a column, or the file
+// alone for the whole file.
 func (p Pos) String() string {
 	switch {
 	case p.Line == 0:
@@ -30,6 +32,7 @@ type Error struct {
 	Msg string
 }
 
+// Error is "file:line:col: message".
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
 // ErrorList is every problem found in a lab, sorted by position. Load returns it as
