@@ -200,6 +200,12 @@ func (p *progress) event(ev grade.Event) {
 			r.Student, num(r.Score), num(r.MaxScore), r.Status, note)
 		return
 	}
+	if r.Status == runner.StatusError && !ev.Reused {
+		// A student who could not be graded is named above the bar, so that
+		// the closing "see above" has something above.
+		fmt.Fprintf(p.w, "\r%s\r%s %s/%s %s  %s\n", strings.Repeat(" ", p.last),
+			r.Student, num(r.Score), num(r.MaxScore), r.Status, r.Reason)
+	}
 	const width = 30
 	fill := width * ev.Done / max(ev.Total, 1)
 	left := "?"

@@ -6,6 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/grade"
 )
 
 // A Gradescope upload that holds no usable submission still gets a
@@ -131,5 +135,25 @@ func TestMergeAndGradeUsage(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, stderr, tt.stderr)
 			}
 		})
+	}
+}
+
+// On a terminal the bar replaces itself, so a student who could not be graded
+// is printed above it: the closing "see above" must have something above.
+func TestProgressNamesErrorsOnTerminal(t *testing.T) {
+	var b strings.Builder
+	p := &progress{w: &b, tty: true, start: time.Now(), counts: map[string]int{}}
+	p.event(grade.Event{Done: 1, Total: 2, Row: &grade.Row{Student: "alice", MaxScore: 9, Status: runner.StatusPassed}})
+	p.event(grade.Event{Done: 2, Total: 2, Row: &grade.Row{Student: "bob", MaxScore: 9, Status: runner.StatusError, Reason: "service \"web\": bind: address already in use"}})
+	p.finish()
+	out := b.String()
+	if strings.Contains(out, "alice 0/9") {
+		t.Errorf("a graded student got a line of its own:\n%q", out)
+	}
+	if !strings.Contains(out, "bob 0/9 error  service \"web\": bind: address already in use\n") {
+		t.Errorf("the ungraded student is not named:\n%q", out)
+	}
+	if !strings.Contains(out, "2/2  passed 1  failed 0  error 1") {
+		t.Errorf("no bar:\n%q", out)
 	}
 }
