@@ -190,6 +190,9 @@ func runScriptInLab(cmd *cobra.Command, labPath, file string, args []string, tim
 	if err != nil {
 		return err
 	}
+	if st, err := os.Stat(file); err == nil && st.IsDir() {
+		return usagef("%q is a folder: give the script file (FILE.lua)", file)
+	}
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return err

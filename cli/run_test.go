@@ -105,4 +105,9 @@ print(socket.connect("8.8.8.8", 53))`)
 	if code != ExitFailed || !strings.Contains(stderr, "timeout: the script ran past its 200ms deadline") {
 		t.Errorf("loop: exit %d, %q", code, stderr)
 	}
+	dir := t.TempDir()
+	code, _, stderr = scriptRun("script", dir, "--lab", runLab)
+	if code != ExitError || !strings.Contains(stderr, "is a folder: give the script file") || strings.Contains(stderr, "artifacts: ") {
+		t.Errorf("folder: exit %d, %q; want exit 2, nothing run", code, stderr)
+	}
 }
