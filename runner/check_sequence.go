@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/capture/filter"
 )
 
@@ -32,11 +31,11 @@ const maxContext = 16
 func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
 	pkts, steps := ev.pkts, c.Steps
 	stream := make([]int, len(pkts))
-	if f, ok := capture.Fields().Lookup(c.streamBy); ok {
+	if c.stream != nil {
 		var buf [1]filter.Value
 		for i, p := range pkts {
 			stream[i] = -1
-			if vs := p.Values(buf[:0], f); len(vs) > 0 {
+			if vs := p.Values(buf[:0], c.stream); len(vs) > 0 {
 				stream[i] = int(vs[0].N)
 			}
 		}
@@ -179,7 +178,7 @@ func (ev *evaluation) context(c *Check, a seqAttempt, stream []int) []PacketView
 	last := a.matched[len(a.matched)-1]
 	var same []int // packet indexes in the attempt's stream, from its first step
 	for i := a.matched[0]; i < len(pkts); i++ {
-		if c.streamBy == "" || stream[i] == a.stream {
+		if c.stream == nil || stream[i] == a.stream {
 			same = append(same, i)
 		}
 	}
@@ -237,10 +236,10 @@ func (ev *evaluation) frames(idx []int) string {
 }
 
 func (ev *evaluation) inStream(c *Check, s int) string {
-	if c.streamBy == "" {
+	if c.stream == nil {
 		return ""
 	}
-	return fmt.Sprintf(" in %s %d", c.streamBy, s)
+	return fmt.Sprintf(" in %s %d", c.stream.Name, s)
 }
 
 // fmtDur prints a duration the way a lab writes one, without noise digits.

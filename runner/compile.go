@@ -220,9 +220,8 @@ func (d *decoder) sequenceStream(c *Check) {
 		}
 	}
 	if proto != "" {
-		c.streamBy = proto + ".stream"
+		c.stream, _ = capture.Fields().Lookup(proto + ".stream")
 	}
-	c.SameStream = proto != ""
 	if c.sameStreamSet != nil {
 		want := *c.sameStreamSet
 		if want && proto == "" {
@@ -233,10 +232,10 @@ func (d *decoder) sequenceStream(c *Check) {
 			d.errs.Add(at, "check %q: same_stream needs every step to name tcp fields (or every step udp fields), so the stream is known", c.Name)
 		}
 		if !want {
-			c.streamBy = ""
+			c.stream = nil
 		}
-		c.SameStream = want && proto != ""
 	}
+	c.SameStream = c.stream != nil
 }
 
 // stepProto returns "tcp" or "udp" when the filter names a field of that

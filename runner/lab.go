@@ -133,7 +133,7 @@ type Check struct {
 	LuaFile, LuaFunc string
 
 	match      *filter.Filter // packet, none
-	streamBy   string         // sequence: "tcp.stream", "udp.stream" or ""
+	stream     *filter.Field  // sequence: tcp.stream or udp.stream when SameStream, else nil
 	requires   []int          // indexes of Requires in Lab.Checks
 	outMatches *regexp.Regexp
 
