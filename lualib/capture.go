@@ -91,17 +91,18 @@ func openCapture(s *State) lua.LValue {
 	})
 }
 
-// displayFilter compiles the display filter at argument n (nil when the
-// argument is absent and optional). A bad filter raises an error that shows
+// displayFilter compiles the display filter at stack index n (nil when the
+// argument is absent and optional); for a method, a wrong type is reported as
+// argument n-1, counted after self. A bad filter raises an error that shows
 // the filter with a caret under the problem.
-func (m *captureMod) displayFilter(L *lua.LState, n int, fname string, optional bool) *filter.Filter {
+func (m *captureMod) displayFilter(L *lua.LState, n int, fname string, method, optional bool) *filter.Filter {
 	v := L.Get(n)
 	if v == lua.LNil && optional {
 		return nil
 	}
 	expr, ok := v.(lua.LString)
 	if !ok {
-		argError(L, n, fname, "display filter string expected, got "+typeName(L, n))
+		argError(L, argNum(n, method), fname, "display filter string expected, got "+typeName(L, n))
 	}
 	if f, ok := m.filters[string(expr)]; ok {
 		return f
@@ -140,7 +141,7 @@ func (s *State) PacketsFunc(pkts []*capture.Packet) *lua.LFunction {
 	return s.L.NewFunction(func(L *lua.LState) int {
 		var f *filter.Filter
 		if v, ok := L.Get(1).(lua.LString); !ok || v != "" {
-			f = m.displayFilter(L, 1, "packets", true)
+			f = m.displayFilter(L, 1, "packets", false, true)
 		}
 		i := 0
 		L.Push(L.NewFunction(func(L *lua.LState) int {
@@ -308,7 +309,7 @@ func (m *captureMod) packetFields(L *lua.LState) int {
 
 func (m *captureMod) packetMatches(L *lua.LState) int {
 	p := checkPacket(L, "matches")
-	f := m.displayFilter(L, 2, "matches", false)
+	f := m.displayFilter(L, 2, "matches", true, false)
 	L.Push(lua.LBool(f.Match(p)))
 	return 1
 }
@@ -440,7 +441,7 @@ func (m *captureMod) start(L *lua.LState) int {
 // the capture that matches, waiting for it if need be.
 func (m *captureMod) liveWait(L *lua.LState) int {
 	c := checkLive(L, "wait")
-	f := m.displayFilter(L, 2, "wait", true)
+	f := m.displayFilter(L, 2, "wait", true, true)
 	secs := optNumber(L, 3, "wait", true, defaultWait)
 	if !(secs >= 0) {
 		argError(L, 2, "wait", "timeout must be a number of seconds, not negative")
@@ -494,7 +495,7 @@ func pushPackets(L *lua.LState, pkts []*capture.Packet, f *filter.Filter) {
 
 func (m *captureMod) livePackets(L *lua.LState) int {
 	c := checkLive(L, "packets")
-	f := m.displayFilter(L, 2, "packets", true)
+	f := m.displayFilter(L, 2, "packets", true, true)
 	pkts, _, _ := c.snapshot(0)
 	pushPackets(L, pkts, f)
 	return 1
@@ -663,7 +664,7 @@ func (m *captureMod) open(L *lua.LState) int {
 // that match, for `for p in r:packets("tcp") do ... end`.
 func (m *captureMod) readerPackets(L *lua.LState) int {
 	r := checkReader(L, "packets")
-	f := m.displayFilter(L, 2, "packets", true)
+	f := m.displayFilter(L, 2, "packets", true, true)
 	src, err := capture.OpenFile(r.path)
 	if err != nil {
 		L.RaiseError("capture %s: %v", filepath.Base(r.path), err)

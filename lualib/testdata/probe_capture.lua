@@ -83,6 +83,9 @@ function TestFilterErrors()
   raises("invalid display filter", p.matches, p, "tcp.port == 1 &&")
   raises("tcp.dstprt", function() return p["tcp.dstprt"] end)
   raises("bad argument #1 to 'field'", p.field, p, "nosuch.field")
+  -- methods count arguments after self, as everywhere else
+  raises("bad argument #1 to 'matches' (display filter string expected, got number)", p.matches, p, 42)
+  raises("bad argument #1 to 'packets' (display filter string expected, got table)", r.packets, r, {})
 end
 
 function TestOpenErrors()
