@@ -347,3 +347,28 @@ func writeFile(t *testing.T, p, s string) {
 		t.Fatal(err)
 	}
 }
+
+// Shards graded from different versions of the lab do not merge: the summary
+// would compare scores that do not compare. One folder alone may mix versions
+// (students kept from before a fix who are no longer being graded).
+func TestCollectRefusesMixedLabVersions(t *testing.T) {
+	student := func(dir, id, labHash string) {
+		writeFile(t, filepath.Join(dir, id, grade.ResultFile), `{"version":1,"lab":{"id":"x","sha256":"yaml"},"status":"passed","score":1,"max_score":1}`)
+		writeFile(t, filepath.Join(dir, id, grade.KeyFile), `{"version":1,"lab":"`+labHash+`","submission":"s","runs":1}`)
+	}
+	a, b := t.TempDir(), t.TempDir()
+	student(a, "ana", "v1")
+	student(a, "ben", "v1")
+	student(b, "cy", "v2")
+	if _, err := grade.Collect([]string{a, b}); err == nil || !strings.Contains(err.Error(), "different versions of the lab") {
+		t.Errorf("mixed shards merged: %v", err)
+	}
+	student(b, "cy", "v1")
+	if s, err := grade.Collect([]string{a, b}); err != nil || len(s.Students) != 3 {
+		t.Errorf("same version: %v", err)
+	}
+	student(a, "dee", "v0")
+	if _, err := grade.Collect([]string{a}); err != nil {
+		t.Errorf("one folder with an older student: %v", err)
+	}
+}

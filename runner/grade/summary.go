@@ -105,10 +105,13 @@ func flakes(results []*runner.Result) []Flake {
 
 // Collect reads the stored student results under each class folder (a batch's
 // or a shard's --out) into one summary. A student found in two folders is an
-// error: shards never overlap.
+// error: shards never overlap. So is, across several folders, results graded
+// from different versions of the lab (a shard graded before a lab fix): the
+// merged summary would compare scores that do not compare.
 func Collect(dirs []string) (*Summary, error) {
 	s := &Summary{Version: SummaryVersion}
 	from := map[string]string{}
+	var firstVersion, firstAt string // a lab version, and the student folder graded with it
 	for _, dir := range dirs {
 		ents, err := os.ReadDir(dir)
 		if err != nil {
@@ -130,6 +133,17 @@ func Collect(dirs []string) (*Summary, error) {
 			_ = readJSON(filepath.Join(sd, KeyFile), &k)
 			if prev, ok := from[e.Name()]; ok {
 				return nil, fmt.Errorf("student %q is in both %s and %s", e.Name(), prev, dir)
+			}
+			version := k.Lab // the lab folder's hash; result.json has lab.yaml's alone
+			if version == "" {
+				version = res.Lab.SHA256
+			}
+			if len(dirs) > 1 && version != "" {
+				if firstVersion == "" {
+					firstVersion, firstAt = version, sd
+				} else if version != firstVersion {
+					return nil, fmt.Errorf("%s and %s were graded with different versions of the lab (it changed between the runs): grade the out-of-date folder again with the current lab, then merge", firstAt, sd)
+				}
 			}
 			from[e.Name()] = dir
 			if s.Lab.ID == "" {
