@@ -170,14 +170,21 @@ func newPacket(L *lua.LState, p *capture.Packet) *lua.LUserData {
 	return ud
 }
 
-func checkPacket(L *lua.LState, fname string) *capture.Packet {
+// checkSelf returns the method's self (argument 1) as a T, or raises "calling
+// 'fname' on bad self (class expected, got ...)".
+func checkSelf[T any](L *lua.LState, fname, class string) T {
 	if ud, ok := L.Get(1).(*lua.LUserData); ok {
-		if p, ok := ud.Value.(*capture.Packet); ok {
-			return p
+		if v, ok := ud.Value.(T); ok {
+			return v
 		}
 	}
-	L.RaiseError("calling '%s' on bad self (%s expected, got %s)", fname, classPacket, typeName(L, 1))
-	return nil
+	L.RaiseError("calling '%s' on bad self (%s expected, got %s)", fname, class, typeName(L, 1))
+	var zero T
+	return zero
+}
+
+func checkPacket(L *lua.LState, fname string) *capture.Packet {
+	return checkSelf[*capture.Packet](L, fname, classPacket)
 }
 
 func packetToString(L *lua.LState) int {
@@ -384,13 +391,7 @@ func (c *liveCap) snapshot(from int) ([]*capture.Packet, <-chan struct{}, bool) 
 }
 
 func checkLive(L *lua.LState, fname string) *liveCap {
-	if ud, ok := L.Get(1).(*lua.LUserData); ok {
-		if c, ok := ud.Value.(*liveCap); ok {
-			return c
-		}
-	}
-	L.RaiseError("calling '%s' on bad self (%s expected, got %s)", fname, classLive, typeName(L, 1))
-	return nil
+	return checkSelf[*liveCap](L, fname, classLive)
 }
 
 // start is capture.start{filter=, interface=, snaplen=}.
@@ -557,13 +558,7 @@ func (it *fileIter) Close() error {
 }
 
 func checkReader(L *lua.LState, fname string) *reader {
-	if ud, ok := L.Get(1).(*lua.LUserData); ok {
-		if r, ok := ud.Value.(*reader); ok {
-			return r
-		}
-	}
-	L.RaiseError("calling '%s' on bad self (%s expected, got %s)", fname, classReader, typeName(L, 1))
-	return nil
+	return checkSelf[*reader](L, fname, classReader)
 }
 
 // errOutside and errNoLabDir are resolveCapturePath's refusals: misuse the

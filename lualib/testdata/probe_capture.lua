@@ -86,6 +86,8 @@ function TestFilterErrors()
   -- methods count arguments after self, as everywhere else
   raises("bad argument #1 to 'matches' (display filter string expected, got number)", p.matches, p, 42)
   raises("bad argument #1 to 'packets' (display filter string expected, got table)", r.packets, r, {})
+  raises("calling 'matches' on bad self (capture.packet expected, got number)", p.matches, 42, "tcp")
+  raises("calling 'packets' on bad self (capture.reader expected, got userdata)", r.packets, p)
 end
 
 function TestOpenErrors()
