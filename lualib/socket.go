@@ -64,6 +64,15 @@ func (k *sock) Close() error {
 	return err
 }
 
+// release closes the socket for the script: State.Close no longer needs to.
+func (k *sock) release() {
+	k.Close()
+	if k.untrack != nil {
+		k.untrack()
+		k.untrack = nil
+	}
+}
+
 func (k *sock) fd() int {
 	if k.d == nil {
 		return -1

@@ -364,12 +364,7 @@ func tcpSetstats(L *lua.LState) int {
 
 func sockClose(group string) lua.LGFunction {
 	return func(L *lua.LState) int {
-		k := checkSock(L, "close", group)
-		k.Close()
-		if k.untrack != nil {
-			k.untrack()
-			k.untrack = nil
-		}
+		checkSock(L, "close", group).release()
 		return pushOK(L)
 	}
 }
@@ -409,11 +404,7 @@ func sockSetfd(group string) lua.LGFunction {
 	return func(L *lua.LState) int {
 		k := checkSock(L, "setfd", group)
 		if sockNumber(L, 2, "setfd", true) < 0 {
-			k.Close()
-			if k.untrack != nil {
-				k.untrack()
-				k.untrack = nil
-			}
+			k.release()
 		}
 		return 0
 	}
