@@ -98,6 +98,9 @@ carried out.`,
 				if run != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "artifacts: %s\n", run.Dir)
 				}
+				if ctx.Err() != nil { // Ctrl-C or SIGTERM
+					return errors.New("interrupted: the run was stopped before it was graded")
+				}
 				return fmt.Errorf("could not run the lab: %w", err)
 			}
 			for _, w := range run.Warnings {
