@@ -161,7 +161,7 @@ feed:
 		return nil, err
 	}
 	if ctx.Err() != nil {
-		return nil, fmt.Errorf("interrupted: %w (graded results are kept; run again to finish)", ctx.Err())
+		return nil, interrupted{ctx.Err()}
 	}
 	return &Summary{Version: SummaryVersion, Lab: all.Lab, Students: rows}, nil
 }
@@ -250,6 +250,16 @@ func swapIn(staged, final string) error {
 	}
 	return os.RemoveAll(old)
 }
+
+// interrupted is a batch stopped by its context (Ctrl-C): said for a person,
+// and still errors.Is(err, context.Canceled).
+type interrupted struct{ err error }
+
+func (e interrupted) Error() string {
+	return "interrupted: the students graded so far are kept; run the same command again to finish"
+}
+
+func (e interrupted) Unwrap() error { return e.err }
 
 func errorRow(id string, lab *runner.Lab, msg string) Row {
 	return Row{Student: id, MaxScore: lab.MaxScore(), Status: runner.StatusError, Reason: msg}

@@ -4,6 +4,7 @@ package grade
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -37,4 +38,16 @@ func TestOneBatchPerFolder(t *testing.T) {
 		t.Fatalf("after unlock: %v", err)
 	}
 	unlock2()
+}
+
+func TestInterruptedError(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	lab := &runner.Lab{ID: "x", Dir: t.TempDir()}
+	_, err := Grade(ctx, lab, nil, Options{Out: t.TempDir(), Run: func(context.Context, *runner.Lab, string, string) (*runner.Result, error) {
+		return nil, fmt.Errorf("unreachable")
+	}})
+	if err == nil || strings.Contains(err.Error(), "context canceled") || !strings.Contains(err.Error(), "run the same command again") || !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v", err)
+	}
 }
