@@ -53,7 +53,15 @@ carried out.`,
 		Example: `  wirelab run labs/http-client
   wirelab run labs/http-client --submission alice.lua --out runs/alice
   wirelab run labs/http-client/lab.yaml --format text --format junit=junit.xml`,
-		Args: cobra.ExactArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case len(args) == 0:
+				return usagef("run needs a LAB: a lab folder, its lab.yaml, or a built-in lab's name ('wirelab labs' lists them)")
+			case len(args) > 1:
+				return usagef("run takes one LAB, not %d arguments (%q...); the script to run goes in --submission", len(args), args[1])
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			specs, err := parseReportSpecs(formats)
 			if err != nil {

@@ -38,6 +38,8 @@ print(s:receive("*l"))`)
 		{"lab.yaml", []string{runLab + "/lab.yaml"}, ExitOK, []string{"score 9/9"}, ""},
 		{"failing submission", []string{runLab, "--submission", wrong}, ExitFailed, []string{"FAIL   0/2  sends GET /", "score 5/9  failed"}, ""},
 		{"json", []string{runLab, "--format", "json"}, ExitOK, []string{`"status": "passed"`}, "artifacts: "},
+		{"missing lab", []string{}, ExitError, nil, "run needs a LAB"},
+		{"two labs", []string{runLab, "alice.lua"}, ExitError, nil, `run takes one LAB, not 2 arguments ("alice.lua"...); the script to run goes in --submission`},
 		{"bad isolation", []string{runLab, "--isolation", "vm"}, ExitError, nil, `unknown isolation "vm" (known: auto, namespace, none)`},
 		{"no lab", []string{"no/such/lab"}, ExitError, nil, "no/such/lab"},
 		{"missing submission", []string{runLab, "--submission", "missing.lua"}, ExitError, nil, `submission "missing.lua" does not exist`},
