@@ -88,9 +88,12 @@ carried out.`,
 			if submission, err = resolveSubmission(submission, lab); err != nil {
 				return err
 			}
+			if err := checkRunDir(out); err != nil {
+				return err
+			}
 			for _, s := range specs {
-				if s.Path == "" {
-					continue
+				if s.Path == "" || (out != "" && filepath.Clean(filepath.Dir(s.Path)) == filepath.Clean(out)) {
+					continue // standard output, or the run's folder, which the run makes
 				}
 				if st, err := os.Stat(filepath.Dir(s.Path)); err != nil || !st.IsDir() {
 					return usagef("--format %s=%s: folder %q does not exist (create it first)", s.Format, s.Path, filepath.Dir(s.Path))
@@ -138,6 +141,27 @@ carried out.`,
 	f.StringArrayVar(&formats, "format", nil, "report `NAME[=PATH]` (repeatable; with no PATH, or PATH -, it goes to standard output)")
 	f.StringVar(&isolation, "isolation", "auto", "auto, namespace or none (none runs unisolated on the host's loopback: never for untrusted code)")
 	return cmd
+}
+
+// checkRunDir refuses an --out folder that is plainly not a run's: one holding
+// folders, Lua scripts or YAML (a lab's folder, a submission's, a home
+// directory), whose output.txt or report.txt the run would overwrite. A new,
+// empty or earlier run's folder is fine, with reports written beside.
+func checkRunDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil // missing: created by the run; unreadable: the run says so
+	}
+	for _, e := range ents {
+		ext := filepath.Ext(e.Name())
+		if e.IsDir() || ext == ".lua" || ext == ".yaml" || ext == ".yml" {
+			return usagef("--out %q is not a run's folder (it holds %q): give a new or empty folder, or an earlier run's", dir, e.Name())
+		}
+	}
+	return nil
 }
 
 // resolveSubmission checks --submission before anything runs. A folder is

@@ -40,6 +40,7 @@ print(s:receive("*l"))`)
 		{"json", []string{runLab, "--format", "json"}, ExitOK, []string{`"status": "passed"`}, "artifacts: "},
 		{"missing lab", []string{}, ExitError, nil, "run needs a LAB"},
 		{"two labs", []string{runLab, "alice.lua"}, ExitError, nil, `run takes one LAB, not 2 arguments ("alice.lua"...); the script to run goes in --submission`},
+		{"out is a lab folder", []string{runLab, "--out", runLab}, ExitError, nil, `is not a run's folder (it holds "lab.yaml")`},
 		{"bad isolation", []string{runLab, "--isolation", "vm"}, ExitError, nil, `unknown isolation "vm" (known: auto, namespace, none)`},
 		{"no lab", []string{"no/such/lab"}, ExitError, nil, "no/such/lab"},
 		{"missing submission", []string{runLab, "--submission", "missing.lua"}, ExitError, nil, `submission "missing.lua" does not exist`},
@@ -111,5 +112,17 @@ print(socket.connect("8.8.8.8", 53))`)
 	code, _, stderr = scriptRun("script", dir, "--lab", runLab)
 	if code != ExitError || !strings.Contains(stderr, "is a folder: give the script file") || strings.Contains(stderr, "artifacts: ") {
 		t.Errorf("folder: exit %d, %q; want exit 2, nothing run", code, stderr)
+	}
+}
+
+// An earlier run's folder may be run into again, reports beside it included;
+// its files are replaced.
+func TestRunAgainIntoTheSameFolder(t *testing.T) {
+	needSandbox(t)
+	out := filepath.Join(t.TempDir(), "run")
+	for i := 0; i < 2; i++ {
+		if code, _, stderr := scriptRun("run", runLab, "--out", out, "--format", "text", "--format", "junit="+filepath.Join(out, "junit.xml")); code != ExitOK {
+			t.Fatalf("run %d: exit %d: %s", i+1, code, stderr)
+		}
 	}
 }
