@@ -90,6 +90,12 @@ be graded (the machine or the lab is at fault; run again to retry).`,
 			if len(args) < 2 {
 				return usagef("grade needs at least one SUBMISSION after the lab")
 			}
+			if out == "" {
+				out = "grades-" + lab.ID
+			}
+			if err := checkGradeOut(out, lab.Dir, args[1:]); err != nil {
+				return err
+			}
 			entry := filepath.Base(lab.Submission.File)
 			subs, skipped, err := grade.Discover(args[1:], entry)
 			if err != nil {
@@ -104,9 +110,7 @@ be graded (the machine or the lab is at fault; run again to retry).`,
 					return usageError{err}
 				}
 			}
-			if out == "" {
-				out = "grades-" + lab.ID
-			}
+
 			prog := newProgress(cmd.ErrOrStderr())
 			sum, err := grade.Grade(ctx, lab, subs, grade.Options{
 				Out: out, Jobs: jobs, Force: force, Repeat: repeat, Shard: sh,
@@ -131,6 +135,30 @@ be graded (the machine or the lab is at fault; run again to retry).`,
 	f.StringVar(&gsSub, "gradescope-submission", "/autograder/submission", "submission folder in --gradescope mode")
 	f.StringVar(&gsResults, "gradescope-results", "/autograder/results/results.json", "results file in --gradescope mode")
 	return cmd
+}
+
+// checkGradeOut refuses an --out folder inside the lab's folder (each batch
+// would change the lab's hash and regrade everyone) or inside a submissions
+// folder (the next batch would take the results for students).
+func checkGradeOut(out, labDir string, subs []string) error {
+	within := func(p, dir string) bool {
+		a, err1 := filepath.Abs(p)
+		b, err2 := filepath.Abs(dir)
+		if err1 != nil || err2 != nil {
+			return false
+		}
+		rel, err := filepath.Rel(b, a)
+		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	}
+	if within(out, labDir) {
+		return usagef("--out %q is inside the lab's folder %q: put the grades elsewhere (the lab's hash would change with every batch)", out, labDir)
+	}
+	for _, s := range subs {
+		if st, err := os.Stat(s); err == nil && st.IsDir() && within(out, s) {
+			return usagef("--out %q is inside the submissions folder %q: put the grades elsewhere", out, s)
+		}
+	}
+	return nil
 }
 
 // printGradeSummary prints the class totals and where the files are.

@@ -111,6 +111,7 @@ func TestGradeWarnsAboutSkippedFolders(t *testing.T) {
 }
 
 func TestMergeAndGradeUsage(t *testing.T) {
+	classDir := t.TempDir()
 	notDir := filepath.Join(t.TempDir(), "f")
 	if err := os.WriteFile(notDir, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -126,6 +127,8 @@ func TestMergeAndGradeUsage(t *testing.T) {
 		{"no --out", []string{"merge", t.TempDir()}, "merge needs --out DIR"},
 		{"grade --jobs", []string{"grade", runLab, t.TempDir(), "--jobs", "-3"}, "--jobs -3"},
 		{"grade --repeat", []string{"grade", runLab, t.TempDir(), "--repeat", "0"}, "--repeat 0"},
+		{"grade out in lab", []string{"grade", runLab, t.TempDir(), "--out", runLab + "/grades"}, "is inside the lab's folder"},
+		{"grade out in class", []string{"grade", runLab, classDir, "--out", filepath.Join(classDir, "grades")}, "is inside the submissions folder"},
 		{"grade none in parallel", []string{"grade", runLab, t.TempDir(), "--isolation", "none", "--jobs", "4"}, "--isolation=none grades one submission at a time"},
 	}
 	for _, tt := range tests {
