@@ -22,7 +22,8 @@ import (
 // gopher-lua stops a running script when its context ends, but not a Go
 // built-in that is still busy (a pathological string.find over a student's
 // output): the call runs in its own goroutine, and when it overstays the limit
-// by luaGrace the check is an error and evaluation goes on without it.
+// by luaGrace the check is an error and evaluation goes on without it. When
+// the evaluation itself is cancelled, it is abandoned at once.
 func (ev *evaluation) luaCheck(c *Check, cr *CheckResult) {
 	ctx, cancel := context.WithTimeout(ev.ctx, luaTimeout)
 	defer cancel()
@@ -43,6 +44,8 @@ func (ev *evaluation) luaCheck(c *Check, cr *CheckResult) {
 	case <-time.After(luaTimeout + luaGrace):
 		cr.Status = CheckError
 		cr.Message = fmt.Sprintf("%s:%s took longer than %s and was abandoned", c.luaName(), c.LuaFunc, luaTimeout)
+	case <-ev.ctx.Done():
+		cr.Status, cr.Message = CheckError, "evaluation was cancelled: "+ev.ctx.Err().Error()
 	}
 }
 

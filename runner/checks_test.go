@@ -153,6 +153,30 @@ end
 	}
 }
 
+// TestLuaCheckCancelled: cancelling the evaluation does not wait for a lua
+// check stuck in a Go built-in (a backtracking find, about 5s here) until its
+// time limit.
+func TestLuaCheckCancelled(t *testing.T) {
+	defer func(d, g time.Duration) { luaTimeout, luaGrace = d, g }(luaTimeout, luaGrace)
+	luaTimeout, luaGrace = 60*time.Second, time.Second
+	lab := loadText(t, "lab: c\nchecks:\n  - {name: backtracks, lua: \"checks.lua:backtracks\"}\n", map[string]string{"checks.lua": `
+function backtracks(ctx) return string.rep("a", 45):find(string.rep("a-", 6) .. "b") end
+`})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	res, err := Evaluate(ctx, lab, Artifacts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("cancelled evaluation returned after %v", d)
+	}
+	if c := res.Checks[0]; c.Status != CheckError || !strings.Contains(c.Message, "cancelled") {
+		t.Errorf("%s %q, want an error saying the evaluation was cancelled", c.Status, c.Message)
+	}
+}
+
 // TestLuaCheckPackets: ctx.packets hands out the capture module's packets, so
 // a lua check reads fields as a student's script does: numbers for every
 // numeric field (tcp.flags is 2, not tshark's "0x0002"), true for a protocol,
