@@ -102,7 +102,7 @@ be graded (the machine or the lab is at fault; run again to retry).`,
 				return err
 			}
 			for _, s := range skipped {
-				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s: not graded: it holds neither %s nor main.lua (rename the student's file, or pass it as FOLDER/FILE.lua)\n", s, entry)
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s: not graded: it holds neither %s nor main.lua as a file (rename the student's file, or pass it as FOLDER/FILE.lua)\n", s, entry)
 			}
 			sh := grade.Shard{}
 			if shard != "" {

@@ -307,6 +307,13 @@ func TestDiscoverSkipped(t *testing.T) {
 	writeFile(t, filepath.Join(class, "dave", "README.md"), "")
 	writeFile(t, filepath.Join(class, "notes.txt"), "")
 	writeFile(t, filepath.Join(class, ".git", "HEAD"), "")
+	// mallory's solution.lua is a link out of her folder: not followed.
+	if err := os.MkdirAll(filepath.Join(class, "mallory"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/etc/passwd", filepath.Join(class, "mallory", "solution.lua")); err != nil {
+		t.Fatal(err)
+	}
 	subs, skipped, err := grade.Discover([]string{class}, "solution.lua")
 	if err != nil {
 		t.Fatal(err)
@@ -318,7 +325,7 @@ func TestDiscoverSkipped(t *testing.T) {
 	if got := strings.Join(ids, " "); got != "alice bob" {
 		t.Errorf("students %q, want \"alice bob\"", got)
 	}
-	want := []string{filepath.Join(class, "carol"), filepath.Join(class, "dave")}
+	want := []string{filepath.Join(class, "carol"), filepath.Join(class, "dave"), filepath.Join(class, "mallory")}
 	if strings.Join(skipped, "\n") != strings.Join(want, "\n") {
 		t.Errorf("skipped %q, want %q", skipped, want)
 	}

@@ -108,14 +108,16 @@ func fileSubmission(p string) Submission {
 }
 
 // folderSubmission reports whether dir is one submission: it holds the lab's
-// entry file name, or main.lua.
+// entry file name, or main.lua, as a regular file. A link is not followed: a
+// student's solution.lua pointing at /etc/shadow would be read by the grader
+// (require refuses such links too).
 func folderSubmission(dir, entry string) (Submission, bool) {
 	for _, name := range []string{entry, "main.lua"} {
 		if name == "" {
 			continue
 		}
 		f := filepath.Join(dir, name)
-		if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() {
+		if st, err := os.Lstat(f); err == nil && st.Mode().IsRegular() {
 			return Submission{ID: filepath.Base(filepath.Clean(dir)), Entry: f, Dir: dir}, true
 		}
 	}
