@@ -267,38 +267,13 @@ func unescapeSep(s string) string {
 	return s
 }
 
-// suggest names the registry field nearest to name, if one is close.
+// suggest names the registry field nearest to name, if one is close, or
+// points at the field list.
 func suggest(name string, reg filter.Registry) string {
-	best, bestD := "", 1<<30
-	for _, f := range reg.Fields() {
-		if d := editDistance(name, f.Name); d < bestD {
-			best, bestD = f.Name, d
-		}
+	if best := filter.Suggest(reg, name); best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
-	if best == "" || bestD > max(2, len(name)/3) {
-		return " (the field list is in docs/filters.md)"
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return " (the field list is in docs/filters.md)"
 }
 
 // timeDigits decides how many decimals the time column gets, as tshark does

@@ -73,9 +73,11 @@ func catch(err *error) {
 	}
 }
 
-// suggest returns the registry field closest to name by edit distance, or "" when
-// nothing is close enough to be a plausible typo.
-func suggest(reg Registry, name string) string {
+// Suggest returns the registry field closest to name by edit distance (or by a
+// known alias, ip6. for ipv6.), or "" when nothing is close enough to be a
+// plausible typo. The filter compiler's "did you mean" uses it, and so may any
+// other place that takes a field name from a person.
+func Suggest(reg Registry, name string) string {
 	for _, a := range aliases {
 		if rest, ok := strings.CutPrefix(name, a[0]); ok {
 			if f, ok := reg.Lookup(a[1] + rest); ok {
@@ -134,7 +136,7 @@ func editDistance(a, b string, max int) int {
 }
 
 func unknownField(src string, off int, reg Registry, name string) {
-	if s := suggest(reg, name); s != "" {
+	if s := Suggest(reg, name); s != "" {
 		fail(src, off, "%q is not a known field (did you mean %q?)", name, s)
 	}
 	fail(src, off, "%q is not a known field", name)
