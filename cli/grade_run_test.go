@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,6 +36,28 @@ func TestGradeCommand(t *testing.T) {
 	if len(rows) != 3 || !strings.HasPrefix(rows[0], "student,score,max,status,three-way handshake,") ||
 		!strings.HasPrefix(rows[1], "ana,9,9,passed,") || !strings.HasPrefix(rows[2], "bo,4,9,failed,") {
 		t.Errorf("summary.csv:\n%s", csv)
+	}
+
+	// junit.xml: a testsuite per student, a testcase per check.
+	var ju struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name string `xml:"name,attr"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	jb, err := os.ReadFile(filepath.Join(out, "junit.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := xml.Unmarshal(jb, &ju); err != nil {
+		t.Fatal(err)
+	}
+	if len(ju.Suites) != 2 || ju.Suites[0].Name != "ana" || ju.Suites[1].Name != "bo" || len(ju.Suites[0].Cases) != 6 || ju.Tests != 12 || ju.Failures == 0 {
+		t.Errorf("junit.xml:\n%s", jb)
 	}
 
 	// Shards merge into the same summary.

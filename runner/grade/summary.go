@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/report"
 )
 
 // SummaryVersion is the version of summary.json's shape.
@@ -29,6 +29,8 @@ type Summary struct {
 	Lab      runner.LabInfo `json:"lab"`
 	Students []Row          `json:"students"`
 	Totals   Totals         `json:"totals"`
+
+	results []*runner.Result // the stored results, in student order, for junit.xml
 }
 
 // Totals counts the students by status.
@@ -152,10 +154,13 @@ func Collect(dirs []string) (*Summary, error) {
 			} else if res.Lab.ID != s.Lab.ID {
 				return nil, fmt.Errorf("%s holds a result of lab %q, not %q", sd, res.Lab.ID, s.Lab.ID)
 			}
+			res.Submission.ID = e.Name()
 			s.Students = append(s.Students, rowOf(e.Name(), &res, k.Flaky))
+			s.results = append(s.results, &res)
 		}
 	}
 	sort.Slice(s.Students, func(i, j int) bool { return s.Students[i].Student < s.Students[j].Student })
+	sort.Slice(s.results, func(i, j int) bool { return s.results[i].Submission.ID < s.results[j].Submission.ID })
 	for _, r := range s.Students {
 		s.Totals.Students++
 		switch r.Status {
@@ -178,13 +183,18 @@ func (s *Summary) Write(dir string) error {
 	if err != nil {
 		return err
 	}
+	var jb bytes.Buffer
+	if err := report.WriteJUnitClass(&jb, s.results); err != nil {
+		return err
+	}
+	junit := jb.Bytes()
 	for _, f := range []struct {
 		name string
 		data []byte
 	}{
 		{SummaryCSV, s.csv()},
 		{SummaryJSON, append(j, '\n')},
-		{JUnitFile, s.junit()},
+		{JUnitFile, junit},
 	} {
 		if err := writeAtomic(filepath.Join(dir, f.name), f.data); err != nil {
 			return err
@@ -229,73 +239,6 @@ func (s *Summary) csv() []byte {
 	}
 	w.Flush()
 	return b.Bytes()
-}
-
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Time     string      `xml:"time,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Failure   *junitMessage `xml:"failure,omitempty"`
-	Error     *junitMessage `xml:"error,omitempty"`
-	Skipped   *junitMessage `xml:"skipped,omitempty"`
-}
-
-type junitMessage struct {
-	Message string `xml:"message,attr"`
-}
-
-// junit is one testsuite per student, one testcase per check.
-func (s *Summary) junit() []byte {
-	doc := junitSuites{Name: s.Lab.ID}
-	for _, r := range s.Students {
-		suite := junitSuite{Name: r.Student, Time: strconv.FormatFloat(r.Duration, 'f', 3, 64)}
-		if len(r.Checks) == 0 { // the run itself failed
-			suite.Cases = append(suite.Cases, junitCase{Name: "run", Classname: r.Student, Error: &junitMessage{r.Reason}})
-			suite.Errors++
-		}
-		for _, c := range r.Checks {
-			jc := junitCase{Name: c.Name, Classname: r.Student}
-			switch c.Status {
-			case runner.CheckFail:
-				jc.Failure = &junitMessage{c.Message}
-				suite.Failures++
-			case runner.CheckError:
-				jc.Error = &junitMessage{c.Message}
-				suite.Errors++
-			case runner.CheckSkip:
-				jc.Skipped = &junitMessage{c.Message}
-				suite.Skipped++
-			}
-			suite.Cases = append(suite.Cases, jc)
-		}
-		suite.Tests = len(suite.Cases)
-		doc.Tests += suite.Tests
-		doc.Failures += suite.Failures
-		doc.Errors += suite.Errors
-		doc.Skipped += suite.Skipped
-		doc.Suites = append(doc.Suites, suite)
-	}
-	b, _ := xml.MarshalIndent(doc, "", "  ")
-	return append([]byte(xml.Header), append(b, '\n')...)
 }
 
 // Shard is the K-th of N deterministic slices of a class (K from 1). The zero

@@ -86,10 +86,30 @@ func xmlText(s string) string {
 }
 
 func writeJUnit(w io.Writer, res *runner.Result, _ Options) error {
+	return writeSuites(w, []juSuite{junitSuite(res, res.Lab.ID)})
+}
+
+// WriteJUnitClass writes the results of a class as one JUnit document: a
+// testsuite per result, named after its submission's id (the student), a
+// testcase per check.
+func WriteJUnitClass(w io.Writer, results []*runner.Result) error {
+	suites := make([]juSuite, 0, len(results))
+	for _, res := range results {
+		name := res.Submission.ID
+		if name == "" {
+			name = res.Lab.ID
+		}
+		suites = append(suites, junitSuite(res, name))
+	}
+	return writeSuites(w, suites)
+}
+
+// junitSuite is one result as a testsuite called name.
+func junitSuite(res *runner.Result, name string) juSuite {
 	_, fail, skip, errs := counts(res)
 	secs := strconv.FormatFloat(float64(res.Duration)/1e9, 'f', 3, 64)
 	suite := juSuite{
-		Name: res.Lab.ID, Tests: len(res.Checks), Failures: fail, Errors: errs, Skipped: skip, Time: secs,
+		Name: name, Tests: len(res.Checks), Failures: fail, Errors: errs, Skipped: skip, Time: secs,
 		Properties: []juProperty{
 			{"status", res.Status},
 			{"score", fmtPoints(res.Score)},
@@ -122,7 +142,22 @@ func writeJUnit(w io.Writer, res *runner.Result, _ Options) error {
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
-	out := juSuites{Name: "wirelab", Tests: suite.Tests, Failures: fail, Errors: errs, Skipped: skip, Time: secs, Suites: []juSuite{suite}}
+	return suite
+}
+
+// writeSuites writes the suites as one document, with the totals on top.
+func writeSuites(w io.Writer, suites []juSuite) error {
+	out := juSuites{Name: "wirelab", Suites: suites}
+	var secs float64
+	for _, s := range suites {
+		out.Tests += s.Tests
+		out.Failures += s.Failures
+		out.Errors += s.Errors
+		out.Skipped += s.Skipped
+		t, _ := strconv.ParseFloat(s.Time, 64)
+		secs += t
+	}
+	out.Time = strconv.FormatFloat(secs, 'f', 3, 64)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
