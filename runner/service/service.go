@@ -230,8 +230,15 @@ type tcpServer struct {
 	cancel context.CancelFunc
 }
 
+// listenTCP listens on ap. Closing the listener closes the connections still
+// waiting to be accepted gracefully (FIN), not with the kernel's RST, so a
+// run's capture does not depend on how quickly the service accepted them.
 func listenTCP(ap netip.AddrPort) (net.Listener, error) {
-	return net.ListenTCP("tcp", net.TCPAddrFromAddrPort(ap))
+	ln, err := net.ListenTCP("tcp", net.TCPAddrFromAddrPort(ap))
+	if err != nil {
+		return nil, err
+	}
+	return newDrainListener(ln), nil
 }
 
 func serveTCP(ctx context.Context, ln net.Listener, env *Env, handle func(ctx context.Context, c net.Conn)) *tcpServer {
