@@ -102,8 +102,13 @@ func captRun(t *testing.T, args func(port int) []string) (code int, stdout, stde
 				msg := []byte(fmt.Sprintf("datagram %d", i))
 				other.WriteTo(msg, want.LocalAddr())
 				want.WriteTo(msg, other.LocalAddr())
+				// Read both back so the receive buffers never fill; a deadline,
+				// as loopback may drop a datagram under load (a full backlog),
+				// and a blocked read would hang the test instead.
 				buf := make([]byte, 64)
+				want.SetReadDeadline(time.Now().Add(time.Second))
 				want.ReadFrom(buf)
+				other.SetReadDeadline(time.Now().Add(time.Second))
 				other.ReadFrom(buf)
 			}
 		}()
