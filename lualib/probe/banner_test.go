@@ -138,7 +138,9 @@ func TestGrabAll(t *testing.T) {
 	b := serve(t, greeter("beta\n"))
 	silent := serve(t, func(c net.Conn) { io.Copy(io.Discard, c) })
 	closed := closedPort(t, "tcp")
-	got, err := GrabAll(context.Background(), loopback, []int{a, b, silent, closed}, BannerOptions{Lines: 1, Timeout: 200 * time.Millisecond})
+	// The greeters are goroutines of this busy test process: the timeout,
+	// which the silent port waits out, leaves them time to answer.
+	got, err := GrabAll(context.Background(), loopback, []int{a, b, silent, closed}, BannerOptions{Lines: 1, Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,9 @@ func udpSilent(t *testing.T) int {
 func TestUDPScan(t *testing.T) {
 	open, closed, silent := udpEcho(t), closedPort(t, "udp"), udpSilent(t)
 	want := map[int]string{open: Open, closed: Closed, silent: OpenFiltered}
-	opt := Options{Timeout: 150 * time.Millisecond}
+	// The echo server is a goroutine of this busy test process: give it time
+	// to answer. The silent port costs two timeouts whatever the bound.
+	opt := Options{Timeout: 500 * time.Millisecond}
 	start := time.Now()
 	res, err := UDPScan(context.Background(), loopback, []int{silent, closed, open}, opt)
 	if err != nil {
@@ -85,11 +87,14 @@ func TestUDPScanPayload(t *testing.T) {
 		}
 	}()
 	port := c.LocalAddr().(*net.UDPAddr).Port
+	// The answered probe returns as soon as the answer comes: its generous
+	// timeout only spares a busy machine a wrong open|filtered.
 	for _, tt := range []struct {
 		payload []byte
+		timeout time.Duration
 		want    string
-	}{{nil, OpenFiltered}, {[]byte("hello"), Open}} {
-		res, err := UDPScan(context.Background(), loopback, []int{port}, Options{Timeout: 100 * time.Millisecond, Retries: -1, Payload: tt.payload})
+	}{{nil, 100 * time.Millisecond, OpenFiltered}, {[]byte("hello"), 5 * time.Second, Open}} {
+		res, err := UDPScan(context.Background(), loopback, []int{port}, Options{Timeout: tt.timeout, Retries: -1, Payload: tt.payload})
 		if err != nil || len(res) != 1 || res[0].State != tt.want {
 			t.Errorf("payload %q: %v, %v; want %s", tt.payload, res, err, tt.want)
 		}
