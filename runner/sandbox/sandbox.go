@@ -366,6 +366,15 @@ func crashExit(waitErr error, stderr string, limit int64) Exit {
 		}
 		return Exit{ReasonMemory, "the script ran out of memory (an allocation failed) and was stopped"}
 	}
+	// A new thread's stack counts against RLIMIT_DATA too: near the limit, the
+	// runtime's next thread (more of them on a busy machine) fails before the
+	// script's next allocation does, and the worker aborts on that instead.
+	if strings.Contains(stderr, "pthread_create failed") || strings.Contains(stderr, "failed to create new OS thread") {
+		if limit > 0 {
+			return Exit{ReasonMemory, fmt.Sprintf("the script ran out of memory (no room for another thread under the %s limit) and was stopped", mib(limit))}
+		}
+		return Exit{ReasonMemory, "the script ran out of memory (no room for another thread) and was stopped"}
+	}
 	msg := "the worker exited without a result"
 	if waitErr != nil {
 		msg = "the worker died: " + waitErr.Error()

@@ -317,6 +317,10 @@ func TestCrashExit(t *testing.T) {
 		stderr, reason, msg string
 	}{
 		{"fatal error: runtime: out of memory\n\ngoroutine 1 [running]:", ReasonMemory, "the script ran out of memory (an allocation failed under the 256.0 MiB limit) and was stopped"},
+		// Near the memory limit a thread's stack may be what fails (seen in
+		// TestLimits/one_huge_string on a busy machine), with cgo or without.
+		{"runtime/cgo: pthread_create failed: Resource temporarily unavailable\nSIGABRT: abort", ReasonMemory, "the script ran out of memory (no room for another thread under the 256.0 MiB limit) and was stopped"},
+		{"runtime: failed to create new OS thread (have 9 already; errno=11)\nruntime: may need to increase max user processes (ulimit -u)\nfatal error: newosproc", ReasonMemory, "the script ran out of memory (no room for another thread under the 256.0 MiB limit)"},
 		{"panic: boom\n\ngoroutine 1", ReasonCrash, "the worker died: exit status 2: panic: boom"},
 		{"", ReasonCrash, "the worker died: exit status 2"},
 	}
