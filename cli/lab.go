@@ -35,10 +35,20 @@ func resolveLab(arg string, stderr io.Writer) (string, error) {
 		}
 		return "", fmt.Errorf("no lab folder %q here, and no built-in lab of that name (built-in: %s; 'wirelab labs' lists them)", arg, strings.Join(names, ", "))
 	}
-	dir, err := labs.Extract(arg, filepath.Join(os.TempDir(), "wirelab-labs"))
+	dir, err := labs.Extract(arg, labCache())
 	if err != nil {
 		return "", fmt.Errorf("extracting the built-in lab %q: %w", arg, err)
 	}
 	fmt.Fprintf(stderr, "using the built-in lab %q from %s\n", arg, dir)
 	return dir, nil
+}
+
+// labCache is where built-in labs are extracted: the user's own cache folder
+// (~/.cache/wirelab/labs), which no other user can write to. Without one, the
+// lab goes to a fresh private temporary folder each time.
+func labCache() string {
+	if dir, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(dir, "wirelab", "labs")
+	}
+	return ""
 }

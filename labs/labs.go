@@ -106,6 +106,11 @@ func Get(name string) (Lab, bool) {
 // returns that folder. The folder is named after the lab and a hash of its
 // files, so extracting the same lab again reuses it, and a newer binary's lab
 // never mixes with an older one's.
+//
+// A folder is reused only when it and parent belong to the caller and nobody
+// else may write to them: a lab planted by another user in a shared folder
+// would otherwise run as whoever asked for the built-in lab. Where that cannot
+// be shown, the lab is extracted afresh into a private temporary folder.
 func Extract(name, parent string) (string, error) {
 	l, ok := Get(name)
 	if !ok {
@@ -128,12 +133,26 @@ func Extract(name, parent string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	dir := filepath.Join(parent, fmt.Sprintf("%s-%x", name, h.Sum(nil)[:6]))
-	if _, err := os.Stat(filepath.Join(dir, "lab.yaml")); err == nil {
-		return dir, nil
+	fresh := func() (string, error) { // a private folder, never reused
+		tmp, err := os.MkdirTemp("", "wirelab-lab-"+name+"-")
+		if err != nil {
+			return "", err
+		}
+		if err := os.CopyFS(tmp, sub); err != nil {
+			os.RemoveAll(tmp)
+			return "", err
+		}
+		return tmp, nil
 	}
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", err
+	if err := os.MkdirAll(parent, 0o700); err != nil || !private(parent) {
+		return fresh()
+	}
+	dir := filepath.Join(parent, fmt.Sprintf("%s-%x", name, h.Sum(nil)[:6]))
+	if _, err := os.Lstat(dir); err == nil {
+		if private(dir) && fileExists(filepath.Join(dir, "lab.yaml")) {
+			return dir, nil
+		}
+		return fresh()
 	}
 	tmp, err := os.MkdirTemp(parent, "."+name+"-")
 	if err != nil {
@@ -143,13 +162,19 @@ func Extract(name, parent string) (string, error) {
 		os.RemoveAll(tmp)
 		return "", err
 	}
-	// Another process may have extracted the same lab meanwhile: theirs is as
-	// good as ours.
+	// Another process of ours may have extracted the same lab meanwhile:
+	// theirs is as good as ours.
 	if err := os.Rename(tmp, dir); err != nil {
 		os.RemoveAll(tmp)
-		if _, serr := os.Stat(filepath.Join(dir, "lab.yaml")); serr != nil {
-			return "", err
+		if private(dir) && fileExists(filepath.Join(dir, "lab.yaml")) {
+			return dir, nil
 		}
+		return fresh()
 	}
 	return dir, nil
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }
