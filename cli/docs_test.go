@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -88,4 +89,28 @@ func commandLine(line string) ([]string, bool) {
 		args = append(args, strings.Trim(f, `'"`))
 	}
 	return args, len(args) > 0
+}
+
+// A usage mistake names what was wrong, shows the command's usage line and
+// where the help is.
+func TestUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"check"}, []string{"error: expected at least 1 argument(s), got 0", "usage: wirelab check LAB...", "Run 'wirelab check --help' for more."}},
+		{[]string{"packets", "a", "b"}, []string{"error: expected 1 argument(s), got 2", "usage: wirelab packets FILE"}},
+		{[]string{"packets", "x.pcap", "--nope"}, []string{"unknown flag: --nope", "usage: wirelab packets FILE"}},
+		{[]string{"nope"}, []string{`unknown command "nope"`, "Run 'wirelab --help' for more."}},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := Run(tc.args, &stdout, &stderr); code != ExitError {
+			t.Errorf("%v: exit %d, want %d", tc.args, code, ExitError)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stderr.String(), w) {
+				t.Errorf("%v: stderr has no %q:\n%s", tc.args, w, stderr.String())
+			}
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -90,10 +91,17 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	fmt.Fprintf(stderr, "error: %v\n", err)
+	fmt.Fprintf(stderr, "error: %s\n", plainArgError(err.Error()))
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
-		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", commandPath(root, args))
+		c, _, ferr := root.Find(args)
+		if ferr != nil || c == nil {
+			c = root
+		}
+		if c != root {
+			fmt.Fprintf(stderr, "usage: %s\n", c.UseLine())
+		}
+		fmt.Fprintf(stderr, "Run '%s --help' for more.\n", c.CommandPath())
 	}
 	return ExitError
 }
@@ -111,10 +119,22 @@ func isCobraUsage(err error) bool {
 	return false
 }
 
-func commandPath(root *cobra.Command, args []string) string {
-	c, _, err := root.Find(args)
-	if err != nil || c == nil {
-		return root.Name()
+// cobra's argument-count messages, said the way the rest of wirelab says things.
+var argCount = []struct {
+	re   *regexp.Regexp
+	says string
+}{
+	{regexp.MustCompile(`^accepts (\d+) arg\(s\), received (\d+)$`), "expected $1 argument(s), got $2"},
+	{regexp.MustCompile(`^requires at least (\d+) arg\(s\), only received (\d+)$`), "expected at least $1 argument(s), got $2"},
+	{regexp.MustCompile(`^accepts at most (\d+) arg\(s\), received (\d+)$`), "expected at most $1 argument(s), got $2"},
+	{regexp.MustCompile(`^accepts between (\d+) and (\d+) arg\(s\), received (\d+)$`), "expected $1 to $2 arguments, got $3"},
+}
+
+func plainArgError(msg string) string {
+	for _, a := range argCount {
+		if a.re.MatchString(msg) {
+			return a.re.ReplaceAllString(msg, a.says)
+		}
 	}
-	return c.CommandPath()
+	return msg
 }
