@@ -168,6 +168,16 @@ func (d *decoder) check(n *yaml.Node, i int, lab *Lab) (Check, bool) {
 				tmp.Value = file
 				if p, ok := d.labPath(&tmp, what+" lua file"); ok {
 					c.LuaFile = p
+					if chunk, ok := d.luaCompiles(e.v, what+" lua file", file, p); ok {
+						found, defined, dynamic := luaDefines(chunk.stmts, fn)
+						if !found && !dynamic {
+							list := "it defines no global function"
+							if len(defined) > 0 {
+								list = "it defines: " + strings.Join(defined, ", ")
+							}
+							d.errorf(e.v, "%s: %s defines no function %q (%s)", what, file, fn, list)
+						}
+					}
 				}
 			}
 		}

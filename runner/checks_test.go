@@ -95,6 +95,7 @@ function counts(ctx)
 end
 function partial(ctx) return false, "half", 2 end
 function fails(ctx) return false, "nope" end
+nope = 42 -- not a function: the loader cannot tell without running, the check can
 function raises(ctx) error("boom") end
 function spins(ctx) while true do end end
 -- Lua patterns backtrack; gopher-lua cannot interrupt string.find.

@@ -304,6 +304,8 @@ func (d *decoder) submission(n *yaml.Node, lab *Lab) {
 		case "file":
 			if p, ok := d.labPath(e.v, "submission file"); ok {
 				lab.Submission.File = p
+				name, _ := d.str(e.v, "submission file")
+				d.luaCompiles(e.v, "submission file", name, p)
 			}
 		case "args":
 			v := resolve(e.v)
@@ -484,6 +486,8 @@ func (d *decoder) service(n *yaml.Node, i int, lab *Lab) (service.Spec, netip.Ad
 		case "script":
 			if p, ok := d.labPath(e.v, what+" script"); ok {
 				sp.Script = p
+				name, _ := d.str(e.v, what+" script")
+				d.luaCompiles(e.v, what+" script", name, p)
 			}
 		case "protocol":
 			if s, ok := d.str(e.v, what+" protocol"); ok {

@@ -102,6 +102,8 @@ type decoder struct {
 	lines  [][]byte
 	errs   ErrorList
 	budget int // nodes left for free-form values (args), against alias bombs
+
+	luaFiles map[string]*luaChunk // lab Lua files parsed so far, by absolute path
 }
 
 func (d *decoder) pos(n *yaml.Node) Pos {

@@ -1,0 +1,2 @@
+function x(ctx)
+  return true

@@ -1,0 +1,4 @@
+-- service
+function on_connect(c)
+  c:send("hi"
+end

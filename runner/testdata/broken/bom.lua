@@ -1,0 +1,2 @@
+﻿#!/usr/bin/env lua
+function fine(ctx) return true end
