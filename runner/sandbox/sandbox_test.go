@@ -321,6 +321,8 @@ func TestCrashExit(t *testing.T) {
 		// TestLimits/one_huge_string on a busy machine), with cgo or without.
 		{"runtime/cgo: pthread_create failed: Resource temporarily unavailable\nSIGABRT: abort", ReasonMemory, "the script ran out of memory (no room for another thread under the 256.0 MiB limit) and was stopped"},
 		{"runtime: failed to create new OS thread (have 9 already; errno=11)\nruntime: may need to increase max user processes (ulimit -u)\nfatal error: newosproc", ReasonMemory, "the script ran out of memory (no room for another thread under the 256.0 MiB limit)"},
+		{"SIGSEGV: segmentation violation\nPC=0x43593d m=3 sigcode=1 addr=0x0\n\ngoroutine 0 gp=0x2ac4800510e0 m=3 mp=0x2ac480091008 [idle]:\nruntime.(*spanQueue).tryDrain(0x400?, 0x300030300030000?, 0x10200?)", ReasonMemory, "the script ran out of memory"},
+		{"SIGSEGV: segmentation violation\nPC=0x43593d m=3 sigcode=1 addr=0x0\n\ngoroutine 1 [running]:\nmain.main()", ReasonCrash, "the worker died: exit status 2: SIGSEGV"},
 		{"panic: boom\n\ngoroutine 1", ReasonCrash, "the worker died: exit status 2: panic: boom"},
 		{"", ReasonCrash, "the worker died: exit status 2"},
 	}
