@@ -289,7 +289,7 @@ func (s *State) sandbox() error {
 	}
 	g := L.G.Global
 	s.limitCoroutines()
-	for _, name := range []string{"dofile", "loadfile", "collectgarbage", "newproxy",
+	for _, name := range []string{"collectgarbage", "newproxy",
 		"getfenv", "setfenv", "module", "_printregs", "require", "load", "loadstring", "print"} {
 		g.RawSetString(name, lua.LNil)
 	}
@@ -303,7 +303,13 @@ func (s *State) sandbox() error {
 			osSafe.RawSetString(name, osFull.RawGetString(name))
 		}
 	}
+	for name, why := range removedOs {
+		osSafe.RawSetString(name, s.unavailable("os."+name, why))
+	}
 	g.RawSetString("os", osSafe)
+	g.RawSetString("dofile", s.unavailable("dofile", noFiles))
+	g.RawSetString("loadfile", s.unavailable("loadfile", noFiles))
+	g.RawSetString("io", s.unavailableTable("io", "scripts cannot touch files; print writes the run's output"))
 
 	L.SetFuncs(g, map[string]lua.LGFunction{
 		"print":      basePrint,
@@ -337,6 +343,50 @@ func (s *State) sandbox() error {
 		loaded.RawSetString(alias, loaded.RawGetString(name))
 	}
 	return nil
+}
+
+// noFiles is why dofile and loadfile are gone, and the way out.
+const noFiles = "scripts cannot read files; require(\"name\") loads name.lua from the lab's or the submission's folder"
+
+// removedOs maps the os functions the sandbox removes to why.
+var removedOs = map[string]string{
+	"execute":   "scripts cannot run commands or touch files",
+	"exit":      "a script ends after its last line; error(\"why\") stops it with a failure",
+	"getenv":    "scripts cannot read the environment; the lab's settings are in lab.args",
+	"setenv":    "scripts cannot change the environment",
+	"remove":    "scripts cannot run commands or touch files",
+	"rename":    "scripts cannot run commands or touch files",
+	"tmpname":   "scripts cannot run commands or touch files",
+	"setlocale": "scripts cannot change the locale",
+}
+
+// unavailable is a stand-in for a function the sandbox removes: calling it
+// raises an error that says so, instead of "attempt to call a nil value".
+func (s *State) unavailable(name, why string) *lua.LFunction {
+	msg := fmt.Sprintf("%s is not available in wirelab's sandbox (%s)", name, why)
+	return s.L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("%s", msg)
+		return 0
+	})
+}
+
+// unavailableTable is a stand-in for a library the sandbox removes: an empty
+// table whose every field, read or written, raises an error naming it.
+func (s *State) unavailableTable(lib, why string) *lua.LTable {
+	L := s.L
+	t := L.NewTable()
+	mt := L.NewTable()
+	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("%s.%s is not available in wirelab's sandbox (%s)", lib, L.ToString(2), why)
+		return 0
+	}))
+	mt.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("%s is not available in wirelab's sandbox (%s)", lib, why)
+		return 0
+	}))
+	mt.RawSetString("__metatable", lua.LString("locked"))
+	L.SetMetatable(t, mt)
+	return t
 }
 
 func basePrint(L *lua.LState) int {
