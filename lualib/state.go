@@ -255,8 +255,11 @@ func (s *State) doChunk(src, name string) error {
 
 func isBinaryChunk(src string) bool { return strings.HasPrefix(src, "\x1b") }
 
-// skipShebang blanks a leading "#!" line, keeping line numbers, as lua does.
+// skipShebang drops a leading UTF-8 byte order mark (editors on Windows write
+// one) and blanks a leading "#!" line, keeping line numbers, as lua 5.2+ does
+// for a file.
 func skipShebang(src string) string {
+	src = strings.TrimPrefix(src, "\xEF\xBB\xBF")
 	if strings.HasPrefix(src, "#") {
 		if i := strings.IndexByte(src, '\n'); i >= 0 {
 			return "--" + src[i:]

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -102,6 +104,37 @@ func TestLuaErrorPosition(t *testing.T) {
 	}
 	if err := s.DoString("\x1bLuaQ", "bin.lua"); err == nil || !strings.Contains(err.Error(), "binary chunk") {
 		t.Errorf("binary chunk: %v", err)
+	}
+}
+
+// TestByteOrderMark runs a script and a required module that start with a UTF-8
+// byte order mark, as editors on Windows save them; lua 5.2+ skips it.
+func TestByteOrderMark(t *testing.T) {
+	dir := t.TempDir()
+	const bom = "\xEF\xBB\xBF"
+	files := map[string]string{
+		"main.lua":   bom + "local m = require('bommod')\nprint(m.x)\nerror('line 3')\n",
+		"bommod.lua": bom + "#!/usr/bin/env lua\nreturn {x = 'from the module'}\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, out := newTestState(t, &Env{Dirs: []string{dir}})
+	main := filepath.Join(dir, "main.lua")
+	err := s.DoFile(main)
+	if want := main + ":3: line 3"; err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %s", err, want)
+	}
+	if out.String() != "from the module\n" {
+		t.Errorf("output %q", out.String())
+	}
+	for _, src := range []string{bom + "print('s')", bom + "#!lua\nprint('s')"} {
+		out.Reset()
+		if err := s.DoString(src, "s.lua"); err != nil || out.String() != "s\n" {
+			t.Errorf("DoString(%q): %v, output %q", src, err, out.String())
+		}
 	}
 }
 
