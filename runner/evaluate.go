@@ -114,6 +114,8 @@ func Evaluate(ctx context.Context, lab *Lab, art Artifacts) (*Result, error) {
 			res.Output.Text = truncateUTF8(out, MaxResultOutput)
 		}
 		res.Output.Truncated = int64(len(res.Output.Text)) < n
+	} else {
+		res.Output.Absent = true
 	}
 	if art.Events != "" {
 		events, err := readEvents(art.Events)

@@ -97,6 +97,9 @@ type Output struct {
 	Text      string `json:"text"`
 	Length    int64  `json:"length"`
 	Truncated bool   `json:"truncated,omitempty"`
+	// Absent is true when the evaluation was given no output file (verify
+	// without --output): output checks had nothing to read.
+	Absent bool `json:"absent,omitempty"`
 }
 
 // Seconds is a duration that marshals to JSON as a number of seconds.

@@ -329,3 +329,77 @@ func TestTextMultilineMessage(t *testing.T) {
 		t.Errorf("message lines not indented:\n%s", b.String())
 	}
 }
+
+// TestTextWording: the lines a person reads around the checks are sentences:
+// how the script ended per reason, the submission named once, no output file
+// told apart from empty output, and "1 error" in the singular.
+func TestTextWording(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(res *runner.Result)
+		want   []string
+		not    []string
+	}{
+		{"memory limit", func(res *runner.Result) {
+			res.Exit = runner.ExitStatus{Reason: "memory", Message: "the script used 70 MiB of memory, over the 64 MiB limit, and was killed"}
+		}, []string{"\nthe script used 70 MiB of memory, over the 64 MiB limit, and was killed\n"}, []string{"ended with memory"}},
+		{"memory, other message", func(res *runner.Result) {
+			res.Exit = runner.ExitStatus{Reason: "memory", Message: "rss 70 MiB"}
+		}, []string{"\nthe script was stopped: it used more memory than the lab allows (rss 70 MiB)\n"}, nil},
+		{"timeout, no message", func(res *runner.Result) {
+			res.Exit = runner.ExitStatus{Reason: "timeout"}
+		}, []string{"\nthe script was stopped: it ran longer than the lab allows\n"}, nil},
+		{"error", func(res *runner.Result) {
+			res.Exit = runner.ExitStatus{Reason: "error", Message: "x.lua:3: boom"}
+		}, []string{"\nthe script ended with an error: x.lua:3: boom\n"}, nil},
+		{"verify names the capture once", func(res *runner.Result) {
+			res.Submission = runner.SubmissionInfo{ID: "run.pcap", Path: "run.pcap"}
+		}, []string{"\nsubmission run.pcap\n"}, []string{"(run.pcap)"}},
+		{"no output file", func(res *runner.Result) {
+			res.Output = runner.Output{Absent: true}
+			failOutputCheck(t, res)
+		}, []string{"no --output file was given, so output checks have nothing to read"}, []string{"printed nothing"}},
+		{"empty output", func(res *runner.Result) {
+			res.Output = runner.Output{}
+			failOutputCheck(t, res)
+		}, []string{"the script printed nothing"}, nil},
+		{"one error", func(res *runner.Result) {
+			for i := range res.Checks {
+				if res.Checks[i].Status == runner.CheckError {
+					res.Checks[i].Status = runner.CheckFail
+				}
+			}
+			res.Checks[0].Status = runner.CheckError
+		}, []string{", 1 error)"}, []string{"1 errors"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := fixture(t)
+			tc.change(res)
+			var b bytes.Buffer
+			if err := Write(&b, "text", res); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("report lacks %q:\n%s", w, b.String())
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(b.String(), w) {
+					t.Errorf("report has %q:\n%s", w, b.String())
+				}
+			}
+		})
+	}
+}
+
+func failOutputCheck(t *testing.T, res *runner.Result) {
+	t.Helper()
+	for i := range res.Checks {
+		if res.Checks[i].Kind == runner.KindOutput {
+			res.Checks[i].Status = runner.CheckFail
+			return
+		}
+	}
+	t.Fatal("the fixture has no output check")
+}

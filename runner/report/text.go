@@ -43,13 +43,13 @@ func writeText(w io.Writer, res *runner.Result, opt Options) error {
 	b.WriteString(p.paint(cBold, title) + "\n")
 	if res.Submission.ID != "" || res.Submission.Path != "" {
 		sub := res.Submission.ID
-		if res.Submission.Path != "" {
-			sub = strings.TrimSpace(sub + " (" + res.Submission.Path + ")")
+		if p := res.Submission.Path; p != "" && p != sub {
+			sub = strings.TrimSpace(sub + " (" + p + ")")
 		}
 		fmt.Fprintf(&b, "submission %s\n", sub)
 	}
 	if res.Exit.Reason != "" {
-		fmt.Fprintf(&b, "the script ended with %s: %s\n", res.Exit.Reason, clean(res.Exit.Message))
+		b.WriteString(exitLine(res.Exit.Reason, clean(res.Exit.Message)) + "\n")
 	}
 	for _, n := range res.Notes {
 		b.WriteString(p.paint(cYellow, "note: ") + n + "\n")
@@ -117,7 +117,7 @@ func writeText(w io.Writer, res *runner.Result, opt Options) error {
 		fmt.Fprintf(&b, ", %d skipped", skip)
 	}
 	if errs > 0 {
-		fmt.Fprintf(&b, ", %d errors", errs)
+		fmt.Fprintf(&b, ", %d %s", errs, plural(errs, "error", "errors"))
 	}
 	b.WriteString(")\n")
 	if res.Reason != "" && res.Status != runner.StatusFailed {
@@ -125,6 +125,44 @@ func writeText(w io.Writer, res *runner.Result, opt Options) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// exitLine says how the script ended, in a sentence per reason. The sandbox's
+// message for a limit already is one ("the script ran past its 10s deadline
+// and was stopped"); another message goes in parentheses after the reason.
+func exitLine(reason, msg string) string {
+	stopped := map[string]string{
+		"timeout": "it ran longer than the lab allows",
+		"memory":  "it used more memory than the lab allows",
+		"output":  "it printed more output than the lab allows",
+		"sockets": "it opened more sockets than the lab allows",
+	}
+	switch why, limit := stopped[reason]; {
+	case limit && strings.HasPrefix(msg, "the script "):
+		return msg
+	case limit && msg != "":
+		return "the script was stopped: " + why + " (" + msg + ")"
+	case limit:
+		return "the script was stopped: " + why
+	case reason == "error" && msg != "":
+		return "the script ended with an error: " + msg
+	case reason == "error":
+		return "the script ended with an error"
+	case reason == "crash" && msg != "":
+		return "the script's process crashed: " + msg
+	case reason == "crash":
+		return "the script's process crashed"
+	case msg != "":
+		return fmt.Sprintf("the script ended (%s): %s", reason, msg)
+	}
+	return fmt.Sprintf("the script ended (%s)", reason)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // ladderWidth is the width of an arrow between the two sides of a ladder.
@@ -237,6 +275,9 @@ const maxExcerpt = 10
 // output check, with invisible characters made visible.
 func outputExcerpt(out runner.Output, indent string, p painter) string {
 	var b strings.Builder
+	if out.Absent {
+		return indent + "no --output file was given, so output checks have nothing to read\n"
+	}
 	if out.Length == 0 {
 		return indent + "the script printed nothing\n"
 	}
