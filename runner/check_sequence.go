@@ -140,7 +140,7 @@ func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
 	}
 	cr.Status = CheckFail
 	if best == nil {
-		cr.Message = fmt.Sprintf("step 1 of %d never matched: no packet matches %s (of %s in the capture)", len(steps), steps[0].Filter, plural(len(pkts), "packet", "packets"))
+		cr.Message = fmt.Sprintf("step 1 of %d never matched: no packet matches %s (%s)", len(steps), steps[0].Filter, ev.ofCapture())
 		for i, p := range pkts {
 			if i == 8 {
 				break

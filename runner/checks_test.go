@@ -245,3 +245,30 @@ func TestCaptureFilterApplied(t *testing.T) {
 		t.Errorf("notes %q", res.Notes)
 	}
 }
+
+// TestEmptyMatchNamesCaptureFilter: a packet or sequence check that finds
+// nothing in a lab with a capture filter says what the lab captures, since the
+// packets it wants may never have been kept.
+func TestEmptyMatchNamesCaptureFilter(t *testing.T) {
+	pcap := corpus(t, "captures/http-get.pcap")
+	for _, tc := range []struct {
+		name, capture, want string
+	}{
+		{"filtered", "capture: {filter: tcp port 80}\n", "(of 22 packets in the capture; the lab captures only `tcp port 80`)"},
+		{"unfiltered", "", "(of 22 packets in the capture)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lab := loadText(t, "lab: empty\n"+tc.capture+`checks:
+  - {name: a query, packet: dns}
+  - name: query and answer
+    sequence: [dns.flags.response == 0, dns.flags.response == 1]
+`, nil)
+			res := evalLab(t, lab, Artifacts{Capture: pcap})
+			for _, c := range res.Checks {
+				if c.Status != CheckFail || !strings.HasSuffix(c.Message, tc.want) {
+					t.Errorf("%s: %s %q, want a failure ending %q", c.Name, c.Status, c.Message, tc.want)
+				}
+			}
+		})
+	}
+}

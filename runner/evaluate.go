@@ -255,6 +255,17 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
+// ofCapture says how many packets a check looked at, and, when the lab has a
+// capture filter, that the capture holds only what it lets through: a check
+// that finds nothing may be asking for packets the lab never captured.
+func (ev *evaluation) ofCapture() string {
+	s := "of " + plural(len(ev.pkts), "packet", "packets") + " in the capture"
+	if f := ev.lab.Capture.Filter; f != "" {
+		s += "; the lab captures only `" + f + "`"
+	}
+	return s
+}
+
 func (ev *evaluation) packetCheck(c *Check, cr *CheckResult) {
 	m := ev.matching(c.match)
 	n := len(m)
@@ -276,7 +287,7 @@ func (ev *evaluation) packetCheck(c *Check, cr *CheckResult) {
 		cr.Message = fmt.Sprintf("%s %s", plural(n, "packet matches", "packets match"), c.Filter)
 	case n == 0:
 		cr.Status = CheckFail
-		cr.Message = fmt.Sprintf("no packet matches %s (of %s in the capture)", c.Filter, plural(len(ev.pkts), "packet", "packets"))
+		cr.Message = fmt.Sprintf("no packet matches %s (%s)", c.Filter, ev.ofCapture())
 	default:
 		cr.Status = CheckFail
 		cr.Message = fmt.Sprintf("%s %s, expected %s", plural(n, "packet matches", "packets match"), c.Filter, want)
