@@ -63,7 +63,7 @@ func Parse(path string, data []byte) (*Lab, error) {
 
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		d.errs = append(d.errs, yamlError(path, err))
+		d.errs = append(d.errs, yamlError(path, d.lines, err))
 		return nil, d.errs
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
@@ -81,7 +81,7 @@ func Parse(path string, data []byte) (*Lab, error) {
 
 // yamlError turns a YAML syntax error ("yaml: line 3: did not find expected key")
 // into a positioned Error.
-func yamlError(path string, err error) *Error {
+func yamlError(path string, lines [][]byte, err error) *Error {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	line := 0
@@ -92,7 +92,33 @@ func yamlError(path string, err error) *Error {
 			}
 		}
 	}
+	if strings.Contains(msg, "tab character") || strings.Contains(msg, "cannot start any token") {
+		if ln, col := tabIndent(lines, line); ln > 0 {
+			return &Error{Pos: Pos{File: path, Line: ln, Col: col}, Msg: "invalid YAML: a tab character in the indentation: indent with spaces, not tabs"}
+		}
+	}
 	return &Error{Pos: Pos{File: path, Line: line}, Msg: "invalid YAML: " + msg}
+}
+
+// tabIndent finds the line whose indentation holds a tab, which YAML forbids:
+// the first at or after line (the YAML parser names the line before the tab at
+// times), else the first in the file. It returns the line and the tab's column,
+// or 0, 0 when no line is indented with a tab.
+func tabIndent(lines [][]byte, line int) (int, int) {
+	find := func(from int) (int, int) {
+		for i := max(from, 1); i <= len(lines); i++ {
+			l := lines[i-1]
+			indent := len(l) - len(bytes.TrimLeft(l, " \t"))
+			if j := bytes.IndexByte(l[:indent], '\t'); j >= 0 && indent < len(bytes.TrimRight(l, "\r")) {
+				return i, j + 1
+			}
+		}
+		return 0, 0
+	}
+	if ln, col := find(line); ln > 0 {
+		return ln, col
+	}
+	return find(1)
 }
 
 // decoder walks the YAML node tree of one lab file, collecting every problem.
