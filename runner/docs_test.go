@@ -50,8 +50,17 @@ func TestDocExamples(t *testing.T) {
 			os.WriteFile(filepath.Join(dir, f), []byte(text), 0o644)
 		}
 		os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(b), 0o644)
-		if _, err := Load(dir); err != nil {
+		lab, err := Load(dir)
+		if err != nil {
 			t.Errorf("example lab %d (%s) does not load:\n%v", i+1, strings.SplitN(b, "\n", 2)[0], err)
+			continue
+		}
+		// `max` alone counts from zero: such a check passes on a capture with
+		// no packet at all, so an example using it must mean "at most".
+		for _, c := range lab.Checks {
+			if c.Kind == KindPacket && c.Min == 0 && c.Max >= 0 && !strings.HasPrefix(c.Name, "at most") {
+				t.Errorf("example lab %d: check %q has max: %d alone, which passes with no matching packet; add min: 1 (or name it \"at most ...\")", i+1, c.Name, c.Max)
+			}
 		}
 	}
 }
