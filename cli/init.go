@@ -52,14 +52,23 @@ step and rerun. An existing folder is never overwritten.`,
 var labName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 // writeLabTemplate creates the folder target and writes the template's files
-// into it. It refuses when target already exists, so nobody loses work.
+// into it. It refuses when target already exists, so nobody loses work. The
+// folder holding target is created when missing, but not its parent.
 func writeLabTemplate(target, name string) error {
 	if _, err := os.Lstat(target); err == nil {
 		return fmt.Errorf("%s already exists: choose another name, or remove the folder first", target)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+	// The folder the lab goes in (--dir) may be new, but not a whole tree:
+	// a typo in --dir should not scatter folders over the disk.
+	dir := filepath.Dir(target)
+	if parent := filepath.Dir(dir); parent != dir {
+		if st, err := os.Stat(parent); err != nil || !st.IsDir() {
+			return fmt.Errorf("cannot create %s: its parent folder %s does not exist (create it first, or choose another --dir)", dir, parent)
+		}
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
 	// Mkdir, not MkdirAll: if the folder appeared since the check, fail.

@@ -74,3 +74,42 @@ func TestInitRejectsBadNames(t *testing.T) {
 		})
 	}
 }
+
+// TestInitDirParentMustExist: --dir may name a new folder, but its parent must
+// exist: a typo in --dir does not create a whole tree of folders.
+func TestInitDirParentMustExist(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		dir    string // under a temporary folder
+		ok     bool
+		absent string // a folder that must not have been created
+	}{
+		{"existing dir", ".", true, ""},
+		{"new dir", "labs", true, ""},
+		{"new tree", "nonexistent/deep", false, "nonexistent"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			dir := filepath.Join(root, tc.dir)
+			var stdout, stderr bytes.Buffer
+			code := Run([]string{"init", "mine", "--dir", dir}, &stdout, &stderr)
+			_, err := os.Stat(filepath.Join(dir, "mine", "lab.yaml"))
+			if tc.ok {
+				if code != ExitOK || err != nil {
+					t.Fatalf("exit %d (%v), stderr %q", code, err, stderr.String())
+				}
+				return
+			}
+			if code != ExitError {
+				t.Errorf("exit %d, want %d", code, ExitError)
+			}
+			parent := filepath.Join(root, tc.absent)
+			if !strings.Contains(stderr.String(), parent+" does not exist") {
+				t.Errorf("stderr %q does not name the missing folder %s", stderr.String(), parent)
+			}
+			if _, err := os.Stat(parent); err == nil {
+				t.Errorf("%s was created", parent)
+			}
+		})
+	}
+}
