@@ -112,41 +112,13 @@ type quals struct {
 }
 
 type cparser struct {
+	cursor
 	src   string
-	toks  []token
-	i     int
 	reg   Registry
 	f     *Filter
 	depth int
 	last  quals // qualifiers a bare value inherits, as tcpdump does
 	have  bool  // last is set
-}
-
-func (p *cparser) peek() token { return p.toks[p.i] }
-func (p *cparser) peekAt(k int) token {
-	if p.i+k < len(p.toks) {
-		return p.toks[p.i+k]
-	}
-	return p.toks[len(p.toks)-1]
-}
-func (p *cparser) next() token {
-	t := p.toks[p.i]
-	if t.kind != tEOF {
-		p.i++
-	}
-	return t
-}
-func (p *cparser) is(alts ...string) bool {
-	t := p.peek()
-	if t.kind != tOp && t.kind != tWord {
-		return false
-	}
-	for _, a := range alts {
-		if t.text == a {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *cparser) parseExpr() node {

@@ -70,41 +70,11 @@ func (f *Filter) newOperand(fld *Field, text string) *operand {
 }
 
 type dparser struct {
+	cursor
 	src   string
-	toks  []token
-	i     int
 	reg   Registry
 	f     *Filter
 	depth int
-}
-
-func (p *dparser) peek() token { return p.toks[p.i] }
-func (p *dparser) peekAt(k int) token {
-	if p.i+k < len(p.toks) {
-		return p.toks[p.i+k]
-	}
-	return p.toks[len(p.toks)-1]
-}
-func (p *dparser) next() token {
-	t := p.toks[p.i]
-	if t.kind != tEOF {
-		p.i++
-	}
-	return t
-}
-
-// is reports whether the next token is one of the given operators or keywords.
-func (p *dparser) is(alts ...string) bool {
-	t := p.peek()
-	if t.kind != tOp && t.kind != tWord {
-		return false
-	}
-	for _, a := range alts {
-		if t.text == a {
-			return true
-		}
-	}
-	return false
 }
 
 func describe(t token) string {

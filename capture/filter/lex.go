@@ -221,3 +221,42 @@ func lexString(src string, i int) (string, int) {
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
+
+// cursor walks a token list ending in tEOF; both parsers embed it.
+type cursor struct {
+	toks []token
+	i    int
+}
+
+func (c *cursor) peek() token { return c.toks[c.i] }
+
+// peekAt is the token k ahead of the next one, or the final tEOF.
+func (c *cursor) peekAt(k int) token {
+	if c.i+k < len(c.toks) {
+		return c.toks[c.i+k]
+	}
+	return c.toks[len(c.toks)-1]
+}
+
+// next consumes a token; at tEOF it stays there.
+func (c *cursor) next() token {
+	t := c.toks[c.i]
+	if t.kind != tEOF {
+		c.i++
+	}
+	return t
+}
+
+// is reports whether the next token is one of the given operators or keywords.
+func (c *cursor) is(alts ...string) bool {
+	t := c.peek()
+	if t.kind != tOp && t.kind != tWord {
+		return false
+	}
+	for _, a := range alts {
+		if t.text == a {
+			return true
+		}
+	}
+	return false
+}
