@@ -13,10 +13,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/grade"
 	"github.com/wirelab-dev/wirelab/runner/report"
-	"github.com/wirelab-dev/wirelab/runner/sandbox"
 )
 
 func init() { register(newGradeCmd) }

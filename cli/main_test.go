@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/wirelab-dev/wirelab/runner/sandbox"
+	"github.com/wirelab-dev/wirelab/internal/sandbox"
 )
 
 // TestMain lets this test binary serve as the sandbox's worker: `wirelab run`

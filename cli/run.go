@@ -15,11 +15,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/grade"
 	"github.com/wirelab-dev/wirelab/runner/labrun"
 	"github.com/wirelab-dev/wirelab/runner/report"
-	"github.com/wirelab-dev/wirelab/runner/sandbox"
 )
 
 func init() { register(newRunCmd) }

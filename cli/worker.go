@@ -3,7 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/wirelab-dev/wirelab/runner/sandbox"
+	"github.com/wirelab-dev/wirelab/internal/sandbox"
 )
 
 func init() { register(newWorkerCmd) }

@@ -11,9 +11,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/labrun"
-	"github.com/wirelab-dev/wirelab/runner/sandbox"
 )
 
 // TestMain lets this test binary serve as the sandbox's worker: runs re-execute

@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"github.com/wirelab-dev/wirelab/cli"
+	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/labs"
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/labrun"
-	"github.com/wirelab-dev/wirelab/runner/sandbox"
 )
 
 // TestInitTemplateRuns checks the promise of `wirelab init`: the new lab passes

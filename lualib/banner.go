@@ -5,7 +5,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/wirelab-dev/wirelab/lualib/probe"
+	"github.com/wirelab-dev/wirelab/internal/probe"
 )
 
 // The banner module: banner grabbing over package probe.

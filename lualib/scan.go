@@ -13,7 +13,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/wirelab-dev/wirelab/lualib/probe"
+	"github.com/wirelab-dev/wirelab/internal/probe"
 )
 
 // The scan module: TCP connect and UDP scans over package probe.

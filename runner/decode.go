@@ -13,7 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/wirelab-dev/wirelab/runner/service"
+	"github.com/wirelab-dev/wirelab/internal/service"
 )
 
 var (

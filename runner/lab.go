@@ -15,7 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wirelab-dev/wirelab/capture/filter"
-	"github.com/wirelab-dev/wirelab/runner/service"
+	"github.com/wirelab-dev/wirelab/internal/service"
 )
 
 // Defaults for keys a lab may leave out.

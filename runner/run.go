@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/wirelab-dev/wirelab/runner/sandbox"
+	"github.com/wirelab-dev/wirelab/internal/sandbox"
 )
 
 // ExecOptions control one execution of a lab.

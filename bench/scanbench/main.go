@@ -19,7 +19,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wirelab-dev/wirelab/lualib/probe"
+	"github.com/wirelab-dev/wirelab/internal/probe"
 )
 
 func main() {

@@ -11,10 +11,10 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/grade"
 	"github.com/wirelab-dev/wirelab/runner/labrun"
-	"github.com/wirelab-dev/wirelab/runner/sandbox"
 )
 
 func TestMain(m *testing.M) {

@@ -16,10 +16,10 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/lualib"
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/report"
-	"github.com/wirelab-dev/wirelab/runner/sandbox"
 )
 
 // Files a run writes besides the sandbox's artifacts.

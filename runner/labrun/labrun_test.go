@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/wirelab-dev/wirelab/capture"
+	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/runner"
-	"github.com/wirelab-dev/wirelab/runner/sandbox"
 )
 
 func TestMain(m *testing.M) {

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/wirelab-dev/wirelab/capture"
-	"github.com/wirelab-dev/wirelab/runner/service"
+	"github.com/wirelab-dev/wirelab/internal/service"
 )
 
 func TestMain(m *testing.M) {

@@ -15,8 +15,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/wirelab-dev/wirelab/internal/service"
 	"github.com/wirelab-dev/wirelab/lualib"
-	"github.com/wirelab-dev/wirelab/runner/service"
 )
 
 // luaDriver runs a lua service inside its own Lua state: it binds the

@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/wirelab-dev/wirelab/runner/service"
+	"github.com/wirelab-dev/wirelab/internal/service"
 )
 
 // Isolation says how a run is separated from the machine it runs on.

@@ -13,8 +13,8 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/wirelab-dev/wirelab/internal/service"
 	"github.com/wirelab-dev/wirelab/lualib"
-	"github.com/wirelab-dev/wirelab/runner/service"
 )
 
 // scriptEnv is what the worker hands the script.

@@ -12,8 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/wirelab-dev/wirelab/internal/service"
 	"github.com/wirelab-dev/wirelab/lualib"
-	"github.com/wirelab-dev/wirelab/runner/service"
 )
 
 // TestListensIn parses tables as a little-endian kernel writes them.

@@ -16,8 +16,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wirelab-dev/wirelab/internal/service"
 	"github.com/wirelab-dev/wirelab/lualib"
-	"github.com/wirelab-dev/wirelab/runner/service"
 )
 
 // WorkerArg is the argument the worker is started with: the wirelab binary
