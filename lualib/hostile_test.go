@@ -42,7 +42,7 @@ func FuzzRequireName(f *testing.F) {
 	}
 	defer s.Close()
 	f.Fuzz(func(t *testing.T, name string) {
-		path, _ := s.findModule(name)
+		path, _, _ := s.findModule(name)
 		if path == "" {
 			return
 		}

@@ -28,8 +28,10 @@ type Env struct {
 	Ctx context.Context
 	// Stdout receives print's output. Nil discards it.
 	Stdout io.Writer
-	// Dirs are the folders require searches for NAME.lua (the lab's and the
-	// submission's). Nothing outside them is loadable.
+	// Dirs are the folders require searches for NAME.lua, in order: the
+	// script's own folder and, for a submission, the lab's modules folder if it
+	// names one (never the lab's folder itself: that holds the reference
+	// solution and the checks). Nothing outside them is loadable.
 	Dirs []string
 	// Hosts, when non-nil, is the only name service: names resolve through it,
 	// literal addresses and "localhost" resolve as themselves, anything else is
@@ -349,7 +351,7 @@ func (s *State) sandbox() error {
 }
 
 // noFiles is why dofile and loadfile are gone, and the way out.
-const noFiles = "scripts cannot read files; require(\"name\") loads name.lua from the lab's or the submission's folder"
+const noFiles = "scripts cannot read files; require(\"name\") loads name.lua from the script's own folder"
 
 // removedOs maps the os functions the sandbox removes to why.
 var removedOs = map[string]string{
@@ -466,7 +468,8 @@ func baseLoad(L *lua.LState) int {
 }
 
 // baseRequire finds name among the built-in modules or as a .lua file inside the
-// state's Dirs, never anywhere else.
+// state's Dirs, never anywhere else. Messages and chunk names show a module's
+// path relative to its folder: the folders are the grader's business.
 func baseRequire(L *lua.LState) int {
 	name := L.CheckString(1)
 	s := stateOf(L)
@@ -478,20 +481,20 @@ func baseRequire(L *lua.LState) int {
 		L.Push(v)
 		return 1
 	}
-	path, why := s.findModule(name)
+	path, rel, why := s.findModule(name)
 	if path == "" {
 		L.RaiseError("module '%s' not found: %s", name, why)
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {
-		L.RaiseError("error loading module '%s': %v", name, err)
+		L.RaiseError("error loading module '%s' from file '%s': cannot read it", name, rel)
 	}
 	if isBinaryChunk(string(src)) {
-		L.RaiseError("error loading module '%s' from file '%s': attempt to load a binary chunk", name, path)
+		L.RaiseError("error loading module '%s' from file '%s': attempt to load a binary chunk", name, rel)
 	}
-	fn, err := L.Load(strings.NewReader(skipShebang(string(src))), path)
+	fn, err := L.Load(strings.NewReader(skipShebang(string(src))), rel)
 	if err != nil {
-		L.RaiseError("error loading module '%s' from file '%s':\n\t%s", name, path, luaError(err).Error())
+		L.RaiseError("error loading module '%s' from file '%s':\n\t%s", name, rel, luaError(err).Error())
 	}
 	loaded.RawSetString(name, loadingSentinel)
 	L.Push(fn)
@@ -519,28 +522,27 @@ func baseRequire(L *lua.LState) int {
 var loadingSentinel = lua.LString("\x00wirelab-loading")
 
 // findModule maps a module name ("util" or "lib.util") to a file under one of
-// the Dirs, refusing anything that could escape them.
-func (s *State) findModule(name string) (path, why string) {
+// the Dirs, refusing anything that could escape them. rel is the file's name
+// relative to its folder ("lib/util.lua"), what messages show.
+func (s *State) findModule(name string) (path, rel, why string) {
 	if name == "" || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".") ||
 		strings.Contains(name, "..") {
-		return "", "not a valid module name"
+		return "", "", "not a valid module name"
 	}
 	for _, r := range name {
 		ok := r == '.' || r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
 		if !ok {
-			return "", "module names are made of letters, digits, '_', '-' and '.'; paths are not allowed"
+			return "", "", "module names are made of letters, digits, '_', '-' and '.'; paths are not allowed"
 		}
 	}
-	rel := filepath.FromSlash(strings.ReplaceAll(name, ".", "/")) + ".lua"
-	var looked []string
+	rel = strings.ReplaceAll(name, ".", "/") + ".lua"
 	for _, dir := range s.env.Dirs {
 		root, err := filepath.EvalSymlinks(dir)
 		if err != nil {
 			continue
 		}
 		root, _ = filepath.Abs(root)
-		p := filepath.Join(root, rel)
-		looked = append(looked, filepath.Join(dir, rel))
+		p := filepath.Join(root, filepath.FromSlash(rel))
 		real, err := filepath.EvalSymlinks(p)
 		if err != nil {
 			continue
@@ -549,13 +551,16 @@ func (s *State) findModule(name string) (path, why string) {
 			continue
 		}
 		if fi, err := os.Stat(real); err == nil && fi.Mode().IsRegular() {
-			return real, ""
+			return real, rel, ""
 		}
 	}
-	if len(looked) == 0 {
-		return "", "no built-in module of that name, and no folders to search"
+	switch len(s.env.Dirs) {
+	case 0:
+		return "", "", "no built-in module of that name, and no folders to search"
+	case 1:
+		return "", "", "no built-in module of that name, and no file " + rel + " in the script's folder"
 	}
-	return "", "no built-in module of that name, and no file " + strings.Join(looked, ", ")
+	return "", "", "no built-in module of that name, and no file " + rel + " in the script's folder or the lab's modules folder"
 }
 
 // protect sets __metatable so scripts cannot read or replace a host metatable.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -19,7 +20,7 @@ import (
 var (
 	labKeys        = []string{"lab", "title", "description", "version", "timeout", "hosts", "services", "capture", "submission", "limits", "checks"}
 	captureKeys    = []string{"filter", "snaplen", "interface"}
-	submissionKeys = []string{"file", "args", "host"}
+	submissionKeys = []string{"file", "args", "host", "modules"}
 	limitsKeys     = []string{"memory", "output", "sockets"}
 	commonKeys     = []string{"name", "points", "hint", "visibility", "requires"}
 	checkExtraKeys = map[string]string{"count": KindPacket, "min": KindPacket, "max": KindPacket, "within": KindSequence, "same_stream": KindSequence}
@@ -319,6 +320,32 @@ func (d *decoder) submission(n *yaml.Node, lab *Lab) {
 			if m, ok := d.anyValue(v, "args").(map[string]any); ok {
 				lab.Submission.Args = m
 			}
+		case "modules":
+			// Helper modules a submission may require, besides its own folder
+			// (issue 11: never the lab's folder itself).
+			s, ok := d.str(e.v, "submission modules")
+			if !ok {
+				continue
+			}
+			clean := filepath.Clean(filepath.FromSlash(s))
+			if s == "" || filepath.IsAbs(s) || clean == "." || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+				d.errorf(e.v, "submission modules %q must name a folder inside the lab's folder other than the lab's folder itself (it holds the solution and checks), like `modules: lib`", s)
+				continue
+			}
+			p := filepath.Join(d.dir, clean)
+			if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+				d.errorf(e.v, "submission modules %q is not a folder in the lab's folder: create it and put the helper modules students may require there", s)
+				continue
+			}
+			if real, err := filepath.EvalSymlinks(p); err == nil {
+				if rdir, err := filepath.EvalSymlinks(d.dir); err == nil {
+					if rel, err := filepath.Rel(rdir, real); err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+						d.errorf(e.v, "submission modules %q is a link that leaves the lab's folder: keep the helper modules inside it", s)
+						continue
+					}
+				}
+			}
+			lab.Submission.Modules = p
 		case "host":
 			if s, ok := d.str(e.v, "submission host"); ok {
 				a, found := lab.HostAddr(s)

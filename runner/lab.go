@@ -69,6 +69,9 @@ type Submission struct {
 	File string         // absolute path of the reference solution; "" when none
 	Args map[string]any // handed to the script as lab.args
 	Host string         // the name in Hosts whose address the script's sockets use
+	// Modules is the absolute path of the folder of helper modules a submission
+	// may require (`modules:`); "" when the lab hands out none.
+	Modules string
 }
 
 // Limits is the `limits:` section. Zero means the runner's default.

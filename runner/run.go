@@ -37,6 +37,7 @@ func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (Artifacts, []strin
 	cfg := sandbox.Config{
 		Dir:           opt.Dir,
 		LabDir:        lab.Dir,
+		Modules:       lab.Submission.Modules,
 		Services:      lab.Services,
 		CaptureFilter: lab.Capture.Filter,
 		Snaplen:       lab.Capture.Snaplen,

@@ -108,6 +108,7 @@ type Host struct {
 type Config struct {
 	Dir           string         `json:"dir"`     // the run's folder, where artifacts go; must exist
 	LabDir        string         `json:"lab_dir"` // relative paths of services resolve here
+	Modules       string         `json:"modules"` // the lab's helper-modules folder a submission may require from; "" for none
 	Hosts         []Host         `json:"hosts"`
 	Services      []service.Spec `json:"services"`
 	CaptureFilter string         `json:"capture_filter"` // pcap-filter syntax; "" captures all

@@ -40,9 +40,11 @@ func runScript(ctx context.Context, cfg *Config, env scriptEnv) error {
 	if cfg.Source != "" {
 		source = env.hosts[cfg.Source]
 	}
+	// A submission requires from its own folder and the lab's modules folder
+	// only: the lab's folder holds the reference solution and the checks.
 	dirs := []string{filepath.Dir(cfg.Script)}
-	if cfg.LabDir != "" && cfg.LabDir != dirs[0] {
-		dirs = append(dirs, cfg.LabDir)
+	if cfg.Modules != "" {
+		dirs = append(dirs, cfg.Modules)
 	}
 	st, err := lualib.NewState(&lualib.Env{
 		Ctx:      ctx,
