@@ -122,6 +122,7 @@ func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
 			cr.Evidence = append(cr.Evidence, pkts[i].Number)
 			cr.Packets = append(cr.Packets, view(pkts[i], fmt.Sprintf("step %d", k+1)))
 		}
+		cr.Steps = ev.stepResults(c, path, len(steps), -1, stream, stream[i0])
 		return
 	}
 
@@ -147,6 +148,7 @@ func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
 			}
 			cr.Packets = append(cr.Packets, view(p, ""))
 		}
+		cr.Steps = ev.stepResults(c, nil, 0, -1, stream, -1)
 		return
 	}
 	a := *best
@@ -169,6 +171,7 @@ func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
 			len(a.matched), len(steps), ev.frames(a.matched), ev.inStream(c, a.stream), a.broke+1, steps[a.broke].Filter, pkts[last].Number)
 	}
 	cr.Packets = ev.context(c, a, stream)
+	cr.Steps = ev.stepResults(c, a.matched, a.broke, a.late, stream, a.stream)
 }
 
 // context picks the packets shown for a broken sequence: the matched steps and

@@ -433,6 +433,7 @@ func view(p *capture.Packet, mark string) PacketView {
 	v := PacketView{Number: p.Number, Time: p.Relative.Seconds(), Line: p.Line(), Info: s.Info, Mark: mark}
 	v.Src, v.Dst = endpoint(p, "src"), endpoint(p, "dst")
 	v.Flags = tcpFlags(p)
+	v.Text = payloadLine(p)
 	return v
 }
 

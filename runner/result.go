@@ -77,6 +77,7 @@ type CheckResult struct {
 	// Packets shows the evidence (and, for a broken sequence, the packets of the
 	// stream around the break) as packet lines, for reports.
 	Packets []PacketView `json:"packets,omitempty"`
+	Steps   []StepResult `json:"steps,omitempty"` // sequence: each step, its frame, the nearest miss
 }
 
 // PacketView is a packet as a report shows it.
@@ -88,6 +89,7 @@ type PacketView struct {
 	Dst    string  `json:"dst,omitempty"`
 	Flags  string  `json:"flags,omitempty"` // TCP flags as Wireshark writes them: "SYN, ACK"
 	Info   string  `json:"info,omitempty"`
+	Text   string  `json:"text,omitempty"` // a text payload's first line: "EHLO lab", "GET / HTTP/1.1"
 	Mark   string  `json:"mark,omitempty"` // "step 1", "expected step 3 here", ...
 }
 
