@@ -46,7 +46,7 @@ Examples:
   wirelab capture -i lo -f 'tcp port 80'
   wirelab capture -i lo -w http.pcapng -c 100
   wirelab capture -i any --duration 10s -w all.pcapng`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCapture(o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},

@@ -196,7 +196,7 @@ func TestCaptureUsage(t *testing.T) {
 		{[]string{"capture"}, "error: -i INTERFACE is required"},
 		{[]string{"capture", "-i", "lo", "-c", "-1"}, "error: -c -1: the count must be positive"},
 		{[]string{"capture", "-i", "lo", "-f", "port 80 and"}, "error: bad capture filter"},
-		{[]string{"capture", "-i", "lo", "extra"}, "error: unknown command"},
+		{[]string{"capture", "-i", "lo", "extra"}, `error: wirelab capture takes no arguments, got "extra"`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"github.com/wirelab-dev/wirelab/runner"
 )
 
 func init() { register(newCheckCmd) }
@@ -26,19 +23,15 @@ cannot be read at all.
 The lab format is described in docs/lab-format.md.`,
 		Example: `  wirelab check labs/http-client
   wirelab check labs/*`,
-		Args: cobra.MinimumNArgs(1),
+		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := cmd.OutOrStdout()
 			code := ExitOK
 			for _, path := range args {
 				lab, err := loadLab(path, cmd.ErrOrStderr())
-				var list runner.ErrorList
-				switch {
-				case errors.As(err, &list):
-					for _, e := range list {
-						fmt.Fprintln(out, e.Error())
-					}
-					fmt.Fprintf(out, "%s: %d %s\n", path, len(list), plural(len(list), "problem", "problems"))
+				switch n := printLabProblems(out, err); {
+				case n > 0:
+					fmt.Fprintf(out, "%s: %d %s\n", path, n, plural(n, "problem", "problems"))
 					code = max(code, ExitFailed)
 				case err != nil:
 					fmt.Fprintf(cmd.ErrOrStderr(), "error: %v\n", err)
@@ -50,11 +43,4 @@ The lab format is described in docs/lab-format.md.`,
 			return exitCode(code)
 		},
 	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

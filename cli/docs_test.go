@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -98,8 +100,11 @@ func TestUsageErrors(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"check"}, []string{"error: expected at least 1 argument(s), got 0", "usage: wirelab check LAB...", "Run 'wirelab check --help' for more."}},
-		{[]string{"packets", "a", "b"}, []string{"error: expected 1 argument(s), got 2", "usage: wirelab packets FILE"}},
+		{[]string{"check"}, []string{"error: expected at least 1 argument, got 0", "usage: wirelab check LAB...", "Run 'wirelab check --help' for more."}},
+		{[]string{"packets", "a", "b"}, []string{"error: expected 1 argument, got 2", "usage: wirelab packets FILE"}},
+		{[]string{"verify", "a"}, []string{"error: expected 2 arguments, got 1", "usage: wirelab verify LAB CAPTURE"}},
+		{[]string{"labs", "x"}, []string{`error: wirelab labs takes no arguments, got "x"`, "usage: wirelab labs"}},
+		{[]string{"chek", "labs/http-client"}, []string{`error: unknown command "chek" for "wirelab" (did you mean check?)`, "Run 'wirelab --help' for more."}},
 		{[]string{"packets", "x.pcap", "--nope"}, []string{"unknown flag: --nope", "usage: wirelab packets FILE"}},
 		{[]string{"nope"}, []string{`unknown command "nope"`, "Run 'wirelab --help' for more."}},
 	} {
@@ -110,6 +115,29 @@ func TestUsageErrors(t *testing.T) {
 		for _, w := range tc.want {
 			if !strings.Contains(stderr.String(), w) {
 				t.Errorf("%v: stderr has no %q:\n%s", tc.args, w, stderr.String())
+			}
+		}
+	}
+}
+
+// Every command validates its arguments with wirelab's own validators, which
+// say the count in wirelab's words and mark the mistake as usage; cobra's
+// validators' messages would reach the user as cobra writes them.
+func TestArgsValidatorsAreOurs(t *testing.T) {
+	root := NewRoot(io.Discard, io.Discard)
+	many := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
+	for _, c := range root.Commands() {
+		if c.Args == nil || c.Hidden || c.Name() == "help" {
+			continue
+		}
+		for _, args := range [][]string{nil, many} {
+			err := c.Args(c, args)
+			if err == nil {
+				continue
+			}
+			var ue usageError
+			if !errors.As(err, &ue) {
+				t.Errorf("%s %v: %q is not a usage error from wirelab's validators", c.Name(), args, err)
 			}
 		}
 	}

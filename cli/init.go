@@ -27,7 +27,7 @@ template lab has an echo service and a client that talks to it; it passes
 step and rerun. An existing folder is never overwritten.`,
 		Example: `  wirelab init dns-lookup
   wirelab check dns-lookup && wirelab run dns-lookup`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
 			if !labName.MatchString(name) {

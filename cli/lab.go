@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -51,4 +52,28 @@ func labCache() string {
 		return filepath.Join(dir, "wirelab", "labs")
 	}
 	return ""
+}
+
+// printLabProblems prints the problems of a lab that does not load, one a line
+// as FILE:LINE:COL: MESSAGE, and returns how many there were: 0 when err is not
+// a list of problems in the lab (an unreadable file, say).
+func printLabProblems(w io.Writer, err error) int {
+	var list runner.ErrorList
+	if !errors.As(err, &list) {
+		return 0
+	}
+	for _, e := range list {
+		fmt.Fprintln(w, e.Error())
+	}
+	return len(list)
+}
+
+// labHasProblems is how run and verify refuse a lab with problems: the list,
+// then a line that counts them and names the command that lists them again.
+func labHasProblems(w io.Writer, err error, arg string) bool {
+	n := printLabProblems(w, err)
+	if n > 0 {
+		fmt.Fprintf(w, "error: the lab has %d %s; `wirelab check %s` lists them\n", n, plural(n, "problem", "problems"), arg)
+	}
+	return n > 0
 }

@@ -20,7 +20,7 @@ func newLabsCmd() *cobra.Command {
 and the points its checks are worth. The catalogue is built into the binary, so
 this works from any directory; in the source tree each lab is the folder
 labs/NAME, which ` + "`wirelab run labs/NAME`" + ` runs with its reference solution.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			all, err := labs.List()
 			if err != nil {

@@ -27,7 +27,7 @@ completes functions and shows their documentation:
 --module prints one module's file alone. --dir writes one file per module
 (socket.lua, scan.lua, ...) into a folder; point Lua.workspace.library at it and
 ` + "`local socket = require(\"socket\")`" + ` is typed too.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if dir != "" {
 				if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -39,7 +39,7 @@ docs/filters.md.`,
 		Example: `  wirelab packets http-get.pcap -Y 'http.response.code == 200'
   wirelab packets http-get.pcap -T fields -e tcp.stream -e tcp.seq -e tcp.flags
   wirelab packets http-get.pcap -f 'tcp port 80' --count`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runPackets(cmd.OutOrStdout(), cmd.ErrOrStderr(), args[0], &o)
 		},

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -67,6 +66,11 @@ Start with:  wirelab labs            (the catalogue)
 Docs:        docs/ in the source tree, or https://github.com/wirelab-dev/wirelab`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Runnable so that an unknown command reaches rootArgs; with no
+		// command it shows the help, as a root without Run does.
+		Args:                       rootArgs,
+		SuggestionsMinimumDistance: 2,
+		RunE:                       func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -91,9 +95,9 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	fmt.Fprintf(stderr, "error: %s\n", plainArgError(err.Error()))
+	fmt.Fprintf(stderr, "error: %s\n", err)
 	var ue usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
+	if errors.As(err, &ue) {
 		c, _, ferr := root.Find(args)
 		if ferr != nil || c == nil {
 			c = root
@@ -109,32 +113,52 @@ func Run(args []string, stdout, stderr io.Writer) int {
 // Main is Run on the process's own streams.
 func Main(args []string) int { return Run(args, os.Stdout, os.Stderr) }
 
-func isCobraUsage(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "accepts ", "requires at least", "requires at most", "unknown flag", "unknown shorthand"} {
-		if strings.Contains(msg, p) {
-			return true
+// The positional-argument validators every command uses in Args:. They say
+// the count the way the rest of wirelab says things and mark the mistake as
+// usage, so Run adds the usage line; cobra's own validators' wording is theirs.
+
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("expected %d %s, got %d", n, plural(n, "argument", "arguments"), len(args))
 		}
+		return nil
 	}
-	return false
 }
 
-// cobra's argument-count messages, said the way the rest of wirelab says things.
-var argCount = []struct {
-	re   *regexp.Regexp
-	says string
-}{
-	{regexp.MustCompile(`^accepts (\d+) arg\(s\), received (\d+)$`), "expected $1 argument(s), got $2"},
-	{regexp.MustCompile(`^requires at least (\d+) arg\(s\), only received (\d+)$`), "expected at least $1 argument(s), got $2"},
-	{regexp.MustCompile(`^accepts at most (\d+) arg\(s\), received (\d+)$`), "expected at most $1 argument(s), got $2"},
-	{regexp.MustCompile(`^accepts between (\d+) and (\d+) arg\(s\), received (\d+)$`), "expected $1 to $2 arguments, got $3"},
+func minArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usagef("expected at least %d %s, got %d", n, plural(n, "argument", "arguments"), len(args))
+		}
+		return nil
+	}
 }
 
-func plainArgError(msg string) string {
-	for _, a := range argCount {
-		if a.re.MatchString(msg) {
-			return a.re.ReplaceAllString(msg, a.says)
-		}
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
 	}
-	return msg
+	return nil
+}
+
+// rootArgs is the root's validator: an argument that names no subcommand is an
+// unknown command, with cobra's suggestions of the nearest names.
+func rootArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += " (did you mean " + strings.Join(s, ", ") + "?)"
+	}
+	return usageError{errors.New(msg)}
+}
+
+// plural is the word for n things: one or many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

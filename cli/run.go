@@ -73,12 +73,7 @@ carried out.`,
 			}
 			lab, err := loadLab(args[0], cmd.ErrOrStderr())
 			if err != nil {
-				var list runner.ErrorList
-				if errors.As(err, &list) {
-					for _, e := range list {
-						fmt.Fprintln(cmd.ErrOrStderr(), e.Error())
-					}
-					fmt.Fprintf(cmd.ErrOrStderr(), "error: the lab has %d %s; `wirelab check %s` lists them\n", len(list), plural(len(list), "problem", "problems"), args[0])
+				if labHasProblems(cmd.ErrOrStderr(), err, args[0]) {
 					return exitCode(ExitError)
 				}
 				return err

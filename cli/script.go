@@ -29,7 +29,7 @@ module, scan, banner, capture and lab. Without --lab it runs on this machine's o
 network, with the system resolver, as a student practising against their own
 machine expects. Arguments after -- reach the script as arg[1..n] (arg[0] is the
 script's path). Ctrl-C stops the script; --timeout bounds it.`,
-		Args: cobra.MinimumNArgs(1),
+		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			file := args[0]
 			if dash := cmd.ArgsLenAtDash(); dash > 1 || dash == 0 {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -33,7 +32,7 @@ Exit status: 0 when every check passed, 1 when some did not, 2 when the lab or
 the capture could not be evaluated.`,
 		Example: `  wirelab verify labs/http-client student.pcapng
   wirelab verify labs/http-client run.pcap --output run.txt --format text --format junit=junit.xml`,
-		Args: cobra.ExactArgs(2),
+		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			specs, err := parseReportSpecs(formats)
 			if err != nil {
@@ -41,12 +40,7 @@ the capture could not be evaluated.`,
 			}
 			lab, err := loadLab(args[0], cmd.ErrOrStderr())
 			if err != nil {
-				var list runner.ErrorList
-				if errors.As(err, &list) {
-					for _, e := range list {
-						fmt.Fprintln(cmd.ErrOrStderr(), e.Error())
-					}
-					fmt.Fprintf(cmd.ErrOrStderr(), "error: the lab has %d %s; `wirelab check %s` lists them\n", len(list), plural(len(list), "problem", "problems"), args[0])
+				if labHasProblems(cmd.ErrOrStderr(), err, args[0]) {
 					return exitCode(ExitError)
 				}
 				return fmt.Errorf("could not evaluate: %w", err)
