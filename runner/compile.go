@@ -30,20 +30,7 @@ func (d *decoder) filter(n *yaml.Node, expr, what string, captureSyntax bool) *f
 		return nil
 	}
 	line, col := scalarPos(n, d.lines, fe.Offset)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s\n", what, fe.Msg)
-	flat := strings.NewReplacer("\n", " ", "\r", " ").Replace(expr)
-	fmt.Fprintf(&b, "\t%s\n\t", flat)
-	off := min(max(fe.Offset, 0), len(flat))
-	for _, r := range flat[:off] {
-		if r == '\t' {
-			b.WriteByte('\t')
-		} else {
-			b.WriteByte(' ')
-		}
-	}
-	b.WriteByte('^')
-	d.errs.Add(Pos{File: d.file, Line: line, Col: col}, "%s", b.String())
+	d.errs.Add(Pos{File: d.file, Line: line, Col: col}, "%s: %s\n%s", what, fe.Msg, fe.Underline("\t"))
 	return nil
 }
 

@@ -34,10 +34,19 @@ func (e *Error) column() int {
 // about, and the message. Tabs in the filter are kept in the caret line so the
 // caret lines up in a terminal.
 func (e *Error) Caret() string {
+	return e.Underline("") + "\n" + e.Msg
+}
+
+// Underline returns the filter on one line (newlines read as spaces) and a
+// caret under the column the error is about, each line starting with indent:
+// the one caret renderer, for messages that put the reason elsewhere.
+func (e *Error) Underline(indent string) string {
 	var b strings.Builder
 	line := strings.NewReplacer("\n", " ", "\r", " ").Replace(e.Filter)
+	b.WriteString(indent)
 	b.WriteString(line)
 	b.WriteByte('\n')
+	b.WriteString(indent)
 	n := 0
 	for _, r := range line {
 		if n == e.column()-1 {
@@ -50,8 +59,7 @@ func (e *Error) Caret() string {
 		}
 		n++
 	}
-	b.WriteString("^\n")
-	b.WriteString(e.Msg)
+	b.WriteByte('^')
 	return b.String()
 }
 

@@ -89,3 +89,20 @@ func TestErrorFormat(t *testing.T) {
 		t.Errorf("err = %v, want column 21", err)
 	}
 }
+
+// Underline is the one caret renderer: Caret and the lab loader's messages
+// (indented under FILE:LINE:COL) both draw the caret with it, tabs kept.
+func TestErrorUnderline(t *testing.T) {
+	_, err := Compile("tcp.port == 80 &&\tbogus", testReg)
+	var fe *Error
+	if !errors.As(err, &fe) {
+		t.Fatalf("err = %v", err)
+	}
+	want := "\ttcp.port == 80 &&\tbogus\n\t" + strings.Repeat(" ", 17) + "\t^"
+	if got := fe.Underline("\t"); got != want {
+		t.Errorf("Underline() =\n%q\nwant\n%q", got, want)
+	}
+	if got := fe.Caret(); got != fe.Underline("")+"\n"+fe.Msg {
+		t.Errorf("Caret() = %q is not Underline and the message", got)
+	}
+}
