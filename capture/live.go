@@ -18,13 +18,15 @@ type LiveOptions struct {
 	Filter *filter.Filter
 }
 
-// liveFilter decides whether a frame is kept; nil keeps all.
-type liveFilter func(fr Frame) bool
+// FrameFilter decides whether a frame is kept.
+type FrameFilter func(fr Frame) bool
 
-// newLiveFilter decodes each frame with a decoder of its own (stream numbers and
-// reassembly need every packet, so it sees all of them) and keeps the frames f
-// matches.
-func newLiveFilter(f *filter.Filter) liveFilter {
+// NewFrameFilter returns the live capture's filter as a function, for a reader
+// that must see some frames before filtering (the sandbox's markers): it
+// decodes each frame with a decoder of its own, into one reused packet (stream
+// numbers and reassembly need every packet, so it must be given all of them),
+// and keeps the frames f matches. It is not safe for concurrent use.
+func NewFrameFilter(f *filter.Filter) FrameFilter {
 	d := NewDecoder()
 	var p Packet
 	return func(fr Frame) bool {

@@ -49,7 +49,7 @@ type Live struct {
 	loopback bool
 	dropOut  bool // the kernel lacks PACKET_IGNORE_OUTGOING: drop outgoing copies here
 	snaplen  int
-	filter   liveFilter
+	filter   FrameFilter
 
 	mu       sync.Mutex // held by Next while it reads; Close takes it to close the fd
 	buf      []byte
@@ -88,7 +88,7 @@ func OpenLive(iface string, opt LiveOptions) (*Live, error) {
 		return nil, fmt.Errorf("live capture on %q: %w", iface, err)
 	}
 	if opt.Filter != nil {
-		l.filter = newLiveFilter(opt.Filter)
+		l.filter = NewFrameFilter(opt.Filter)
 	}
 	return l, nil
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/wirelab-dev/wirelab/capture"
-	"github.com/wirelab-dev/wirelab/capture/filter"
 )
 
 // markerWait bounds how long the capture may take to see a marker.
@@ -38,8 +37,7 @@ type liveCapture struct {
 	bw      *bufio.Writer
 	w       *capture.Writer
 	iface   int
-	match   *filter.Filter
-	dec     *capture.Decoder
+	keep    capture.FrameFilter // the capture filter; nil keeps every frame
 	token   []byte
 	marker  *net.UDPConn
 	port    int   // the marker socket's port
@@ -62,8 +60,7 @@ func startCapture(cfg *Config, path string, max int64, full func()) (*liveCaptur
 		if err != nil {
 			return nil, fmt.Errorf("capture filter %q: %w", cfg.CaptureFilter, err)
 		}
-		c.match = f
-		c.dec = capture.NewDecoder()
+		c.keep = capture.NewFrameFilter(f)
 	}
 	tok := make([]byte, 16)
 	rand.Read(tok)
@@ -134,11 +131,8 @@ func (c *liveCapture) loop() {
 			c.sawMarker(payload)
 			continue
 		}
-		if c.match != nil {
-			p := c.dec.Decode(fr)
-			if !c.match.Match(p) {
-				continue
-			}
+		if c.keep != nil && !c.keep(fr) {
+			continue
 		}
 		if werr != nil || c.written > c.max {
 			continue
