@@ -77,29 +77,40 @@ func writeText(w io.Writer, res *runner.Result, opt Options) error {
 		}
 		// A message may span lines (a filter's caret, a Lua error): each is
 		// indented, so the caret stays under its column.
-		b.WriteString(indentLines(clean(c.Message), indent))
+		msg := clean(c.Message)
+		if c.Status == runner.CheckFail {
+			msg = wrap(msg, textWidth-len(indent), "")
+		}
+		b.WriteString(indentLines(msg, indent))
 		if c.Hint != "" {
-			fmt.Fprintf(&b, "%s%s %s\n", indent, p.paint(cBold, "hint:"), c.Hint)
+			h := wrap("hint: "+clean(c.Hint), textWidth-len(indent), "      ")
+			b.WriteString(indentLines(p.paint(cBold, "hint:")+strings.TrimPrefix(h, "hint:"), indent))
 		}
 		if c.Kind == runner.KindOutput && c.Status == runner.CheckFail {
 			b.WriteString(outputExcerpt(res.Output, indent, p))
 		}
+		laddered := false
 		if c.Kind == runner.KindSequence && c.Status == runner.CheckFail {
-			if lad := ladder(c.Packets); lad != "" {
+			b.WriteString(stepLines(c, indent, p))
+			if lad := ladder(c.Packets, stepNames(c)); lad != "" {
+				laddered = true
 				b.WriteString("\n")
 				for _, line := range strings.Split(strings.TrimRight(lad, "\n"), "\n") {
 					b.WriteString(indent + line + "\n")
 				}
+				b.WriteString("\n")
 			}
 		}
-		if len(c.Packets) > 0 {
+		// The ladder shows a broken sequence's packets; other evidence is
+		// listed as packet lines, cut to the report's width.
+		if len(c.Packets) > 0 && !laddered {
 			b.WriteString("\n")
 			for _, pk := range c.Packets {
 				line := pk.Line
 				if pk.Mark != "" {
 					line += "   ← " + pk.Mark
 				}
-				b.WriteString(indent + p.paint(cDim, line) + "\n")
+				b.WriteString(indent + p.paint(cDim, cut(line, textWidth-len(indent))) + "\n")
 			}
 			b.WriteString("\n")
 		}
@@ -165,24 +176,21 @@ func plural(n int, one, many string) string {
 	return many
 }
 
+// textWidth is the widest line the text report writes (a filter error's own
+// lines and a word longer than a line aside): it fits a 100-column terminal.
+const textWidth = 100
+
 // ladderWidth is the width of an arrow between the two sides of a ladder.
-const ladderWidth = 34
+const ladderWidth = 36
 
 // ladder draws the packets of one conversation as a ladder diagram: the client
-// on the left, the server on the right, one arrow per packet labelled with its
-// TCP flags or its application summary. Packets of other conversations are
-// left out. It returns "" when fewer than two packets fit.
-func ladder(pkts []runner.PacketView) string {
-	client, server := "", ""
-	for _, p := range pkts {
-		if p.Flags == "SYN" {
-			client, server = p.Src, p.Dst
-			break
-		}
-	}
-	if client == "" && len(pkts) > 0 {
-		client, server = pkts[0].Src, pkts[0].Dst
-	}
+// on the left, the server on the right, one arrow per packet, pointing the way
+// the packet went, labelled with its application summary, the first line of
+// its text payload or its TCP flags. marks (by frame number) replace the
+// packets' own marks when given. Packets of other conversations are left out.
+// It returns "" when fewer than two packets fit.
+func ladder(pkts []runner.PacketView, marks map[int]string) string {
+	client, server := sides(pkts)
 	if client == "" || server == "" || client == server {
 		return ""
 	}
@@ -203,8 +211,12 @@ func ladder(pkts []runner.PacketView) string {
 			continue
 		}
 		row := fmt.Sprintf("%*d  %s", num, p.Number, arrow)
-		if p.Mark != "" {
-			row += "  " + p.Mark
+		mark := p.Mark
+		if marks != nil {
+			mark = marks[p.Number]
+		}
+		if mark != "" {
+			row += "  " + mark
 		}
 		rows = append(rows, row)
 	}
@@ -217,21 +229,189 @@ func ladder(pkts []runner.PacketView) string {
 	return head + "\n" + strings.Join(rows, "\n") + "\n"
 }
 
+// sides tells the client from the server of the packets' conversation: the
+// client sent the first SYN (or received the SYN-ACK); without either, the
+// server is the side on a well-known or registered port when the other is
+// not, else the first packet's sender is the client. A server-first protocol
+// (an SMTP greeting) thus still has its greeting drawn from server to client.
+func sides(pkts []runner.PacketView) (client, server string) {
+	for _, p := range pkts {
+		if p.Flags == "SYN" {
+			return p.Src, p.Dst
+		}
+	}
+	for _, p := range pkts {
+		if p.Flags == "SYN, ACK" {
+			return p.Dst, p.Src
+		}
+	}
+	if len(pkts) == 0 {
+		return "", ""
+	}
+	a, b := pkts[0].Src, pkts[0].Dst
+	pa, pb := port(a), port(b)
+	for _, limit := range []int{1024, 32768} { // well-known, then below the ephemeral range
+		switch {
+		case pa > 0 && pb > 0 && pa < limit && pb >= limit:
+			return b, a
+		case pa > 0 && pb > 0 && pb < limit && pa >= limit:
+			return a, b
+		}
+	}
+	return a, b
+}
+
+// port is the port of an "addr:port" or "[addr]:port" endpoint, or 0.
+func port(ep string) int {
+	i := strings.LastIndexByte(ep, ':')
+	if i < 0 || strings.Count(ep, ":") > 1 && !strings.Contains(ep, "]:") {
+		return 0
+	}
+	n, err := strconv.Atoi(ep[i+1:])
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
 // arrowLabel is what an arrow says: the application summary when the packet
-// carries one (HTTP), else the TCP flags, else the info column.
+// carries one (HTTP, DNS), else the first line of a text payload ("EHLO lab",
+// "220 mail.lab.test ESMTP"), else the TCP flags, else the info column.
 func arrowLabel(p runner.PacketView) string {
 	label := p.Flags
-	if info := strings.TrimSpace(p.Info); info != "" && !strings.Contains(info, " → ") && !strings.Contains(info, "[TCP") {
+	info := strings.TrimSpace(p.Info)
+	switch {
+	case info != "" && !strings.Contains(info, " → ") && !strings.Contains(info, "[TCP"):
+		label = info
+	case p.Text != "":
+		label = p.Text
+	case label == "":
 		label = info
 	}
-	if label == "" {
-		label = strings.TrimSpace(p.Info)
+	return cut(label, ladderWidth-6)
+}
+
+// cut shortens s to width runes, ending it with "..." when it was longer.
+func cut(s string, width int) string {
+	if utf8.RuneCountInString(s) <= width || width < 4 {
+		return s
 	}
-	if max := ladderWidth - 6; utf8.RuneCountInString(label) > max {
-		r := []rune(label)
-		label = string(r[:max-3]) + "..."
+	r := []rune(s)
+	return string(r[:width-3]) + "..."
+}
+
+// stepNames labels a sequence's frames by the steps they matched ("step 2:
+// the request"), the frame after which the first unmatched step was expected,
+// and that step's nearest miss. It returns nil when the result lists no steps.
+func stepNames(c runner.CheckResult) map[int]string {
+	if len(c.Steps) == 0 {
+		return nil
 	}
-	return label
+	marks := map[int]string{}
+	add := func(frame int, s string) {
+		if frame == 0 {
+			return
+		}
+		if marks[frame] != "" {
+			s = marks[frame] + "; " + s
+		}
+		marks[frame] = s
+	}
+	last := 0
+	for i, st := range c.Steps {
+		if st.Frame != 0 {
+			add(st.Frame, stepLabel(i, st))
+			last = st.Frame
+			continue
+		}
+		add(last, fmt.Sprintf("step %d expected after this", i+1))
+		if st.Miss != nil && st.Miss.Frame != 0 {
+			add(st.Miss.Frame, fmt.Sprintf("nearest miss for step %d", i+1))
+		}
+		break
+	}
+	// A match that came too late keeps the evaluation's own mark.
+	for _, p := range c.Packets {
+		if strings.Contains(p.Mark, "too late") {
+			marks[p.Number] = p.Mark
+		}
+	}
+	return marks
+}
+
+// stepLabel is "step 2" or, for a named step, "step 2: the request".
+func stepLabel(i int, st runner.StepResult) string {
+	if st.Name != "" {
+		return fmt.Sprintf("step %d: %s", i+1, st.Name)
+	}
+	return fmt.Sprintf("step %d", i+1)
+}
+
+// stepLines lists a failed sequence's steps: each with the frame that matched
+// it, the first unmatched one with its hint and its nearest miss.
+func stepLines(c runner.CheckResult, indent string, p painter) string {
+	if len(c.Steps) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n")
+	width := textWidth - len(indent)
+	for i, st := range c.Steps {
+		frame := "frame " + strconv.Itoa(st.Frame)
+		switch {
+		case st.Frame == 0 && (i == 0 || c.Steps[i-1].Frame != 0):
+			frame = p.paint(cRed, "missing ")
+		case st.Frame == 0:
+			frame = "        "
+		}
+		what := st.Filter
+		if st.Name != "" {
+			what = st.Name + ": " + st.Filter
+		}
+		lead := fmt.Sprintf("step %d  %-8s  ", i+1, frame)
+		if st.Frame == 0 && !(i == 0 || c.Steps[i-1].Frame != 0) {
+			lead = fmt.Sprintf("step %d            ", i+1)
+		}
+		pad := strings.Repeat(" ", 18)
+		b.WriteString(indentLines(wrap(lead+what, width, pad), indent))
+		if st.Frame != 0 {
+			continue
+		}
+		if st.Hint != "" {
+			b.WriteString(indentLines(wrap(pad+"hint: "+clean(st.Hint), width, pad+"      "), indent))
+		}
+		if st.Miss != nil {
+			b.WriteString(indentLines(wrap(pad+"nearest miss: "+st.Miss.Text, width, pad+"  "), indent))
+		}
+		// Steps after the first unmatched one were never looked for.
+		break
+	}
+	return b.String()
+}
+
+// wrap breaks each line of s longer than width at spaces; continuation lines
+// start with pad. A word longer than a line stays whole.
+func wrap(s string, width int, pad string) string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		for utf8.RuneCountInString(line) > width {
+			r := []rune(line)
+			at := -1
+			for i := width; i > len(pad); i-- {
+				if r[i] == ' ' {
+					at = i
+					break
+				}
+			}
+			if at < 0 {
+				break
+			}
+			out = append(out, strings.TrimRight(string(r[:at]), " "))
+			line = pad + strings.TrimLeft(string(r[at:]), " ")
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
 }
 
 // center pads s with fill to width, s in the middle.
