@@ -1,40 +1,19 @@
 package capture
 
 import (
+	"github.com/wirelab-dev/wirelab/internal/testcorpus"
+
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// corpusDir finds ../shared/corpus from the module root; it skips the test when
-// the corpus is absent, and fails in CI.
+// corpusDir returns the shared test corpus; a missing one fails the test.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-	c := filepath.Join(filepath.Dir(dir), "shared", "corpus")
-	if _, err := os.Stat(c); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus %s missing in CI: %v", c, err)
-		}
-		t.Skipf("corpus %s absent: %v", c, err)
-	}
-	return c
+	return testcorpus.Dir(t)
 }
 
 // decodeFile reads and decodes every frame of a capture file.

@@ -1,6 +1,8 @@
 package capture
 
 import (
+	"github.com/wirelab-dev/wirelab/internal/testcorpus"
+
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -330,32 +332,11 @@ func TestOpenFileDamage(t *testing.T) {
 	}
 }
 
-// ioSharedDir returns <repo root>/../shared/corpus/sub, or skips the test (fails
-// it when CI is set) when it is absent.
+// ioSharedDir returns the folder sub of the shared test corpus; a missing one
+// fails the test.
 func ioSharedDir(t testing.TB, sub string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the package directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(filepath.Dir(dir), "shared", "corpus", sub)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is required in CI: %v", p, err)
-		}
-		t.Skipf("%s absent (tests use ../shared/corpus next to the repository): %v", p, err)
-	}
-	return p
+	return testcorpus.Path(t, sub)
 }
 
 func TestOpenFileHTTPGet(t *testing.T) {

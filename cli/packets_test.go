@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/wirelab-dev/wirelab/internal/testcorpus"
+
 	"bytes"
 	"encoding/json"
 	"os"
@@ -9,21 +11,10 @@ import (
 	"testing"
 )
 
-// sharedCorpus finds ../shared/corpus next to the module root; it skips the test
-// when the corpus is absent, and fails in CI.
+// sharedCorpus returns the shared test corpus; a missing one fails the test.
 func sharedCorpus(t *testing.T) string {
 	t.Helper()
-	c, err := filepath.Abs(filepath.Join("..", "..", "shared", "corpus"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(c); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus %s missing in CI: %v", c, err)
-		}
-		t.Skipf("corpus %s absent", c)
-	}
-	return c
+	return testcorpus.Dir(t)
 }
 
 func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/wirelab-dev/wirelab/internal/testcorpus"
+
 	"bytes"
 	"encoding/json"
 	"os"
@@ -9,18 +11,10 @@ import (
 	"testing"
 )
 
-// corpusFile finds ../shared/corpus/NAME beside the repository; a missing
-// corpus skips the test, or fails it when CI is set.
+// corpusFile returns a file of the shared test corpus; a missing one fails the test.
 func corpusFile(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join("..", "..", "shared", "corpus", name)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus file %s missing", p)
-		}
-		t.Skipf("corpus file %s missing", p)
-	}
-	return p
+	return testcorpus.Path(t, name)
 }
 
 func run(args ...string) (int, string, string) {

@@ -1,6 +1,8 @@
 package lualib
 
 import (
+	"github.com/wirelab-dev/wirelab/internal/testcorpus"
+
 	"io"
 	"net"
 	"os"
@@ -103,40 +105,17 @@ func TestCaptureLua(t *testing.T) {
 		t.Error("live capture tests need root")
 	}
 	corpus := corpusDir(t)
-	if corpus != "" {
-		args["corpus"] = "http-get.pcap"
-	}
+	args["corpus"] = "http-get.pcap"
 	runLuaTests(t, "testdata/probe_capture.lua", func(t *testing.T) *Env {
-		env := &Env{Args: args, LabDir: lab}
-		if corpus != "" {
-			env.Dirs = []string{corpus}
-		}
-		return env
+		return &Env{Args: args, LabDir: lab, Dirs: []string{corpus}}
 	})
 }
 
-// corpusDir finds ../shared/corpus/captures above the module root; a missing
-// corpus fails the test under CI.
+// corpusDir returns the captures folder of the shared test corpus; a missing
+// one fails the test.
 func corpusDir(t *testing.T) string {
-	dir, _ := filepath.Abs(".")
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus", "captures")
-	if _, err := os.Stat(filepath.Join(c, "http-get.pcap")); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Errorf("corpus missing: %v", err)
-		}
-		return ""
-	}
-	return c
+	t.Helper()
+	return filepath.Dir(testcorpus.Path(t, "captures/http-get.pcap"))
 }
 
 // TestCaptureClosedWithState checks State.Close releases the live captures and

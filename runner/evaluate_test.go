@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"github.com/wirelab-dev/wirelab/internal/testcorpus"
+
 	"context"
 	"encoding/json"
 	"os"
@@ -10,29 +12,10 @@ import (
 	"testing"
 )
 
-// corpus returns a file of ../shared/corpus (beside the repository), skipping
-// the test when it is absent, or failing it when CI is set.
+// corpus returns a file of the shared test corpus; a missing one fails the test.
 func corpus(t testing.TB, name string) string {
 	t.Helper()
-	dir, _ := filepath.Abs(".")
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "corpus", name)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus file %s missing: %v", p, err)
-		}
-		t.Skipf("corpus file %s missing", p)
-	}
-	return p
+	return testcorpus.Path(t, name)
 }
 
 func writeFile(t testing.TB, name, text string) string {

@@ -1,6 +1,8 @@
 package filter
 
 import (
+	"github.com/wirelab-dev/wirelab/internal/testcorpus"
+
 	"bufio"
 	"bytes"
 	"encoding/binary"
@@ -56,30 +58,10 @@ var tsharkChecks = []string{
 	"ip.dst[3] == 1", "ip.src[0:2] == c0:a8", "ipv6.src[0:2] == fe:80",
 }
 
-// corpusDir finds ../shared/corpus beside the repository root.
+// corpusDir returns the shared test corpus; a missing one fails the test.
 func corpusDir(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the package directory")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(c); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus %s is required in CI: %v", c, err)
-		}
-		t.Skipf("corpus %s not found; skipping", c)
-	}
-	return c
+	t.Helper()
+	return testcorpus.Dir(t)
 }
 
 // TestAgainstTshark runs display filters through tshark and through this package

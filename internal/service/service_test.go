@@ -1,6 +1,8 @@
 package service
 
 import (
+	"github.com/wirelab-dev/wirelab/internal/testcorpus"
+
 	"bufio"
 	"bytes"
 	"context"
@@ -9,8 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -235,28 +235,10 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-// corpus returns the shared capture corpus beside the repository.
+// corpus returns a file of the shared test corpus; a missing one fails the test.
 func corpus(t *testing.T, rel string) string {
 	t.Helper()
-	dir, _ := filepath.Abs(".")
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "corpus", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus: %v", err)
-		}
-		t.Skipf("corpus: %v", err)
-	}
-	return p
+	return testcorpus.Path(t, rel)
 }
 
 func TestReplay(t *testing.T) {
