@@ -6,9 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/netip"
+	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -21,8 +25,9 @@ const haveEngine = true
 // The connect engine. nmap's -sT is slow on loopback because every port costs
 // socket, connect, poll, getsockopt and close, and the kernel hunts for a free
 // ephemeral port on every connect. The engine instead binds each socket once
-// (the kernel locks a bound port, so it survives a refused connect) and reuses
-// it after a refusal: on loopback and on a lab's veth pair the reset is handled
+// to a port it names (the kernel keeps a port asked for by number through a
+// refused connect; one it picked itself it releases) and reuses it after a
+// refusal: on loopback and on a lab's veth pair the reset is handled
 // before connect returns, so a closed port costs two connect calls and nothing
 // else. Answers that are not immediate wait in an epoll set with a deadline.
 // A few event loops, one per CPU, share the port list.
@@ -38,6 +43,17 @@ type engine struct {
 	res      []Result
 	next     atomic.Int64
 
+	portLo, portHi int          // the range local ports are taken from
+	portNext       atomic.Int64 // the next of them, modulo the range
+	// bound marks every local port a socket of this scan has been bound
+	// to, when the scan targets its own source address: there two of its
+	// probes can cross (socket A on port P probing Q while B on Q probes
+	// P) and open each other by TCP's simultaneous open. A port the scan
+	// holds cannot have had a listener on that address, so a handshake
+	// with it is one of those crossings, not an open port.
+	bound   []atomic.Uint64
+	ownAddr bool
+
 	stop  atomic.Bool // set when ctx ends or a loop fails
 	wakeR int         // read end of a pipe written once stop is set
 	wakeW int
@@ -46,8 +62,13 @@ type engine struct {
 	err   error
 }
 
-// tsock is a bound TCP socket and its local port.
-type tsock struct{ fd, lport int }
+// tsock is a bound TCP socket and its local port. A socket whose port the
+// kernel picked (locked false) loses it at its first refused connect and is
+// not used again.
+type tsock struct {
+	fd, lport int
+	locked    bool
+}
 
 // slot is one probe in flight in an event loop.
 type slot struct {
@@ -69,6 +90,8 @@ func engineScan(ctx context.Context, host netip.Addr, ports []int, opt Options, 
 		ports:    ports,
 		res:      res,
 	}
+	e.portLo, e.portHi = ephemeralRange()
+	e.portNext.Store(rand.Int64N(int64(e.portHi - e.portLo + 1)))
 	if !opt.Source.IsValid() {
 		// Bind to the address the kernel would pick anyway: a socket bound
 		// to a specific address spares connect a second route lookup.
@@ -98,6 +121,9 @@ func engineScan(ctx context.Context, host netip.Addr, ports []int, opt Options, 
 			return err
 		}
 		e.zone = z
+	}
+	if e.ownAddr = !opt.Source.IsValid() || opt.Source == host; e.ownAddr {
+		e.bound = make([]atomic.Uint64, (MaxPort+1+63)/64)
 	}
 
 	var p [2]int
@@ -339,6 +365,12 @@ func (l *loop) close() {
 
 // socket returns a bound socket whose local port is not port: connecting a
 // socket to its own port on a local address would connect it to itself.
+//
+// The socket is bound to a port the engine names, not to port 0: only a port
+// asked for by number stays with the socket after a refused connect (the
+// kernel releases an automatically chosen one when the connection fails), so
+// a spare socket keeps the port it is known by, and its next connect skips
+// the kernel's search for a free port.
 func (l *loop) socket(port int) (tsock, error) {
 	for k := len(l.spare) - 1; k >= 0; k-- {
 		if s := l.spare[k]; s.lport != port {
@@ -351,23 +383,91 @@ func (l *loop) socket(port int) (tsock, error) {
 	if err != nil {
 		return tsock{}, fmt.Errorf("scan: socket: %w", err)
 	}
-	if err := syscall.Bind(fd, l.bind); err != nil {
+	lport := 0
+	for tries := 0; ; tries++ {
+		lport = 0
+		if tries < 64 {
+			// Ports in use by others, or the one being probed, are
+			// skipped; after many misses the kernel picks (and the
+			// self-connect check in done stays the guard).
+			if lport = l.e.sourcePort(); lport == port {
+				continue
+			}
+		}
+		setPort(l.bind, lport)
+		err = syscall.Bind(fd, l.bind)
+		if err == nil || lport == 0 || (err != syscall.EADDRINUSE && err != syscall.EACCES) {
+			break
+		}
+	}
+	if err != nil {
 		syscall.Close(fd)
 		return tsock{}, fmt.Errorf("scan: bind: %w", err)
 	}
-	sa, err := syscall.Getsockname(fd)
-	if err != nil {
-		syscall.Close(fd)
-		return tsock{}, fmt.Errorf("scan: %w", err)
+	locked := lport != 0
+	if lport == 0 {
+		sa, err := syscall.Getsockname(fd)
+		if err != nil {
+			syscall.Close(fd)
+			return tsock{}, fmt.Errorf("scan: %w", err)
+		}
+		switch sa := sa.(type) {
+		case *syscall.SockaddrInet4:
+			lport = sa.Port
+		case *syscall.SockaddrInet6:
+			lport = sa.Port
+		}
 	}
-	s := tsock{fd: fd}
+	l.e.markBound(lport)
+	return tsock{fd: fd, lport: lport, locked: locked}, nil
+}
+
+// markBound records that a socket of the scan holds port (see engine.bound).
+func (e *engine) markBound(port int) {
+	if e.bound != nil && port > 0 && port <= MaxPort {
+		e.bound[port/64].Or(1 << (port % 64))
+	}
+}
+
+// heldByScan reports whether a socket of this scan has held port on the
+// target address.
+func (e *engine) heldByScan(port int) bool {
+	return e.bound != nil && e.bound[port/64].Load()&(1<<(port%64)) != 0
+}
+
+func setPort(sa syscall.Sockaddr, port int) {
 	switch sa := sa.(type) {
 	case *syscall.SockaddrInet4:
-		s.lport = sa.Port
+		sa.Port = port
 	case *syscall.SockaddrInet6:
-		s.lport = sa.Port
+		sa.Port = port
 	}
-	return s, nil
+}
+
+// sourcePort returns the next local port to bind to: the ports of the
+// kernel's ephemeral range in turn, from a random start.
+func (e *engine) sourcePort() int {
+	n := e.portHi - e.portLo + 1
+	return e.portLo + int(uint64(e.portNext.Add(1))%uint64(n))
+}
+
+// ephemeralRange reads the kernel's range of local ports for connections.
+func ephemeralRange() (lo, hi int) {
+	lo, hi = 32768, 60999
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return lo, hi
+	}
+	f := strings.Fields(string(b))
+	if len(f) != 2 {
+		return lo, hi
+	}
+	a, err1 := strconv.Atoi(f[0])
+	z, err2 := strconv.Atoi(f[1])
+	if err1 != nil || err2 != nil || a < 1 || z > MaxPort || a > z {
+		return lo, hi
+	}
+	return a, z
 }
 
 // launch starts attempt s.attempt on port s.i. It reports whether the probe is
@@ -430,13 +530,21 @@ func (l *loop) done(s *slot, err error, reusable bool) {
 	}
 	r := Result{Port: l.e.ports[s.i], RTT: time.Since(s.start)}
 	switch {
+	case (err == nil || err == syscall.EISCONN) && (selfConnected(s.sock.fd) || l.e.heldByScan(r.Port)):
+		// The kernel gave the socket the target port as its own (a
+		// connection to itself, which only happens when nothing
+		// listens there: a listener's port is never handed out), or
+		// two probes of this scan crossed (see engine.bound).
+		r.State = Closed
+		syscall.SetsockoptLinger(s.sock.fd, syscall.SOL_SOCKET, syscall.SO_LINGER, &syscall.Linger{Onoff: 1})
+		syscall.Close(s.sock.fd)
 	case err == nil || err == syscall.EISCONN:
 		r.State = Open
 		syscall.SetsockoptLinger(s.sock.fd, syscall.SOL_SOCKET, syscall.SO_LINGER, &syscall.Linger{Onoff: 1})
 		syscall.Close(s.sock.fd)
 	case err == syscall.ECONNREFUSED || err == syscall.ECONNRESET:
 		r.State = Closed
-		if reusable {
+		if reusable && s.sock.locked {
 			l.spare = append(l.spare, s.sock)
 		} else {
 			syscall.Close(s.sock.fd)
@@ -456,6 +564,28 @@ func isResource(err error) bool {
 		if errors.Is(err, e) {
 			return true
 		}
+	}
+	return false
+}
+
+// selfConnected reports whether the connected socket fd has the same local
+// and remote endpoint (TCP's simultaneous open with itself).
+func selfConnected(fd int) bool {
+	la, err := syscall.Getsockname(fd)
+	if err != nil {
+		return false
+	}
+	ra, err := syscall.Getpeername(fd)
+	if err != nil {
+		return false
+	}
+	switch la := la.(type) {
+	case *syscall.SockaddrInet4:
+		ra, ok := ra.(*syscall.SockaddrInet4)
+		return ok && la.Port == ra.Port && la.Addr == ra.Addr
+	case *syscall.SockaddrInet6:
+		ra, ok := ra.(*syscall.SockaddrInet6)
+		return ok && la.Port == ra.Port && la.Addr == ra.Addr
 	}
 	return false
 }

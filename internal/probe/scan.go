@@ -182,8 +182,15 @@ func dialScan(ctx context.Context, host netip.Addr, ports []int, opt Options, re
 						if tc, ok := c.(*net.TCPConn); ok {
 							tc.SetLinger(0)
 						}
+						// A connection to itself (net's own dial guards
+						// against it, a caller's Dial may not) means
+						// nothing listens there.
+						self := c.LocalAddr().String() == c.RemoteAddr().String()
 						c.Close()
 						r.State = Open
+						if self {
+							r.State = Closed
+						}
 						break
 					}
 					if r.State = connectState(err); r.State != Filtered {

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -421,4 +422,119 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Exit(m.Run())
+}
+
+// phantomRunsEnv sets how many full-range scans TestTCPScanNoPhantoms makes;
+// CI makes fullPhantomRuns.
+const phantomRunsEnv = "WIRELAB_PHANTOM_RUNS"
+
+const fullPhantomRuns = 50
+
+// TestTCPScanNoPhantoms scans all of 127.0.0.1 again and again, with ten
+// listeners and with none, and fails on any port reported open that nothing
+// listens on. A connect from an automatically chosen port can be handed the
+// very port it targets and connect to itself (TCP simultaneous open): before
+// the engine guarded against it, most full scans "found" such ports in the
+// ephemeral range. Every other port must read closed: nothing in the test's
+// own network namespace drops a SYN, so filtered would be a timeout misread.
+//
+// The scans run in a network namespace of their own (as root), where
+// nothing else listens. A full scan costs about a second on a loaded 2-CPU
+// machine, so the default suite makes 4 scans; CI, or WIRELAB_PHANTOM_RUNS=N,
+// makes 50 (or N).
+func TestTCPScanNoPhantoms(t *testing.T) {
+	if os.Getenv(netnsEnv) == "" {
+		if os.Geteuid() != 0 {
+			if os.Getenv("CI") != "" {
+				t.Fatal("needs root for a network namespace of its own")
+			}
+			t.Skip("needs root for a network namespace of its own (127.0.0.1 is shared here)")
+		}
+		inNetns(t, "^TestTCPScanNoPhantoms$")
+		return
+	}
+	runs := 4
+	if os.Getenv("CI") != "" {
+		runs = fullPhantomRuns
+	}
+	if v := os.Getenv(phantomRunsEnv); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("%s=%q: want a number of scans", phantomRunsEnv, v)
+		}
+		runs = n
+	}
+	ports := seq(1, MaxPort)
+	scan := func(run int, listening map[int]bool) {
+		res, err := TCPScan(context.Background(), loopback, ports, Options{Timeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res) != MaxPort {
+			t.Fatalf("scan %d: %d results", run, len(res))
+		}
+		var phantoms []int
+		for _, r := range res {
+			switch {
+			case listening[r.Port] && r.State != Open:
+				t.Errorf("scan %d: listener port %d reads %q", run, r.Port, r.State)
+			case !listening[r.Port] && r.State == Open:
+				phantoms = append(phantoms, r.Port)
+			case !listening[r.Port] && r.State != Closed:
+				t.Errorf("scan %d: port %d reads %q; nothing listens and nothing drops", run, r.Port, r.State)
+			}
+		}
+		if len(phantoms) > 0 {
+			t.Errorf("scan %d: ports %v read open, but nothing listens on them", run, phantoms)
+		}
+	}
+	// Two of the runs with nothing listening at all.
+	for run := range min(2, runs) {
+		scan(run, nil)
+	}
+	listening := map[int]bool{}
+	for range 10 {
+		_, port := listen(t)
+		listening[port] = true
+	}
+	for run := 2; run < runs; run++ {
+		scan(run, listening)
+	}
+	t.Logf("%d full-range scans of %s, no phantom ports", runs, loopback)
+}
+
+// TestTCPScanSelfConnected makes a real TCP self-connect (a socket bound to
+// a port and connected to that same port) and hands it to the engine as a
+// completed probe: it must read closed, not open.
+func TestTCPScanSelfConnected(t *testing.T) {
+	port := closedPort(t, "tcp")
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa := &syscall.SockaddrInet4{Addr: loopback.As4(), Port: port}
+	if err := syscall.Bind(fd, sa); err != nil {
+		syscall.Close(fd)
+		t.Skip("the port was taken again:", err)
+	}
+	if err := syscall.Connect(fd, sa); err != nil {
+		syscall.Close(fd)
+		t.Fatalf("self-connect: %v", err)
+	}
+	e := &engine{ports: []int{port}, res: make([]Result, 1)}
+	l := &loop{e: e, slots: make([]slot, 1)}
+	l.slots[0].sock = tsock{fd: fd, lport: port}
+	l.done(&l.slots[0], nil, false)
+	if got := e.res[0].State; got != Closed {
+		t.Errorf("self-connected socket on port %d: %q, want closed", port, got)
+	}
+	// The dial path: a Dial that hands back a self-connected socket.
+	selfDial := func(ctx context.Context, network, address string) (net.Conn, error) {
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: loopback.AsSlice(), Port: port}}
+		return d.DialContext(ctx, network, address)
+	}
+	res, err := TCPScan(context.Background(), loopback, []int{port}, Options{Dial: selfDial})
+	if err != nil || len(res) != 1 || res[0].State != Closed {
+		t.Errorf("dial path, self-connect: %v, %v; want closed", res, err)
+	}
 }
