@@ -329,6 +329,10 @@ type liveCap struct {
 	live    *capture.Live
 	iface   string
 	untrack func()
+	// cursor is the index of the packet after the one h:wait last
+	// returned: the next wait looks from there. Only the script's
+	// goroutine touches it.
+	cursor int
 
 	mu      sync.Mutex
 	pkts    []*capture.Packet
@@ -438,8 +442,11 @@ func (m *captureMod) start(L *lua.LState) int {
 	return 1
 }
 
-// liveWait is h:wait(filter[, timeout]): the first packet since the start of
-// the capture that matches, waiting for it if need be.
+// liveWait is h:wait(filter[, timeout]): the first packet that matches after
+// the one the previous wait returned (from the start of the capture for the
+// first wait), waiting for it if need be. Like expect, a wait consumes: what
+// it skipped to reach its match is not seen by later waits (h:packets still
+// has every packet), and a wait that times out moves nothing.
 func (m *captureMod) liveWait(L *lua.LState) int {
 	c := checkLive(L, "wait")
 	f := m.displayFilter(L, 2, "wait", true, true)
@@ -450,12 +457,13 @@ func (m *captureMod) liveWait(L *lua.LState) int {
 	ctx := ctxOf(L)
 	timer := time.NewTimer(time.Duration(min(secs, 1e6) * float64(time.Second)))
 	defer timer.Stop()
-	seen := 0
+	seen := c.cursor
 	for {
 		pkts, notify, ended := c.snapshot(seen)
 		for _, p := range pkts {
 			seen++
 			if f == nil || f.Match(p) {
+				c.cursor = seen
 				pushPacket(L, p)
 				return 1
 			}
