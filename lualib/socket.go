@@ -144,6 +144,7 @@ func openSocket(s *State) lua.LValue {
 	mod.RawSetString("_SOCKETINVALID", lua.LNumber(-1))
 	mod.RawSetString("try", L.NewClosure(tryCall, lua.LNil))
 	mod.RawSetString("dns", L.SetFuncs(L.NewTable(), dnsFuncs))
+	lazySocketHelpers(s, mod)
 	return mod
 }
 

@@ -481,6 +481,9 @@ func baseRequire(L *lua.LState) int {
 		L.Push(v)
 		return 1
 	}
+	if fn := s.builtinModule(L, name); fn != nil {
+		return runModule(L, loaded, name, fn)
+	}
 	path, rel, why := s.findModule(name)
 	if path == "" {
 		L.RaiseError("module '%s' not found: %s", name, why)
@@ -496,6 +499,12 @@ func baseRequire(L *lua.LState) int {
 	if err != nil {
 		L.RaiseError("error loading module '%s' from file '%s':\n\t%s", name, rel, luaError(err).Error())
 	}
+	return runModule(L, loaded, name, fn)
+}
+
+// runModule runs a module's main chunk with its name and records what it
+// returns (or what it put in package.loaded, or true) as the module.
+func runModule(L *lua.LState, loaded *lua.LTable, name string, fn *lua.LFunction) int {
 	loaded.RawSetString(name, loadingSentinel)
 	L.Push(fn)
 	L.Push(lua.LString(name))
