@@ -53,6 +53,7 @@ type Decoder struct {
 
 	parsers [numFirst]*gopacket.DecodingLayerParser
 	decoded []gopacket.LayerType
+	seg     segment // the payload being dispatched (kept here: no allocation)
 
 	streams
 }
@@ -167,153 +168,44 @@ func (d *Decoder) decode(p *Packet) {
 		p.Malformed = "truncated"
 	}
 	var rest []byte // payload not decoded by any layer
+	// Each layer gopacket decoded is filled in by its protocol's file.
 	for _, lt := range d.decoded {
 		switch lt {
 		case layers.LayerTypeEthernet:
-			p.has |= pEth
-			p.link.src = mac48(d.eth.SrcMAC)
-			p.link.dst = mac48(d.eth.DstMAC)
-			p.link.typ = uint16(d.eth.EthernetType)
-			if d.eth.Length != 0 { // 802.3 length field, not an EtherType
-				p.link.typ = d.eth.Length
-			}
-			rest = d.eth.Payload
+			rest = d.fillEthernet(p)
 		case layers.LayerTypeDot1Q:
-			// One Dot1Q layer struct serves every tag, so the tags are read
-			// from the frame itself (QinQ has two).
-			if p.has&pVLAN == 0 && p.has&pEth != 0 {
-				p.has |= pVLAN
-				off := 12
-				for p.link.ntags < 2 && off+6 <= len(data) {
-					tpid := be16(data[off:])
-					if tpid != 0x8100 && tpid != 0x88a8 && tpid != 0x9100 {
-						break
-					}
-					p.link.tags[p.link.ntags] = vlanTag{tpid, be16(data[off+2:]), be16(data[off+4:])}
-					p.link.ntags++
-					off += 4
-				}
-			}
-			rest = d.dot1q.Payload
-		case layers.LayerTypeLinuxSLL:
-			p.has |= pSLL
-			p.link.sllPktType = uint16(d.sll.PacketType)
-			p.link.typ = uint16(d.sll.EthernetType)
-			p.link.src = mac48(d.sll.Addr)
-			rest = d.sll.Payload
-		case layers.LayerTypeLinuxSLL2:
-			p.has |= pSLL
-			p.link.sllPktType = uint16(d.sll2.PacketType)
-			p.link.typ = uint16(d.sll2.ProtocolType)
-			p.link.src = mac48(d.sll2.Addr)
-			rest = d.sll2.Payload
+			rest = d.fillDot1Q(p, data)
+		case layers.LayerTypeLinuxSLL, layers.LayerTypeLinuxSLL2:
+			rest = d.fillSLL(p, lt)
 		case layers.LayerTypeLoopback:
 			p.has |= pNull
 			rest = d.lo.Payload
 		case layers.LayerTypeARP:
-			p.has |= pARP
-			a := &d.arp
-			p.arp.op = a.Operation
-			p.arp.hwLen, p.arp.protLen = a.HwAddressSize, a.ProtAddressSize
-			if a.HwAddressSize == 6 && a.ProtAddressSize == 4 && len(a.SourceProtAddress) == 4 && len(a.DstProtAddress) == 4 {
-				p.arp.ipv4 = true
-				p.arp.srcHW = mac48(a.SourceHwAddress)
-				p.arp.dstHW = mac48(a.DstHwAddress)
-				p.arp.srcIP = be32(a.SourceProtAddress)
-				p.arp.dstIP = be32(a.DstProtAddress)
-			}
+			d.fillARP(p)
 			rest = nil
 		case layers.LayerTypeIPv4:
-			if p.has&(pIP|pIPv6) != 0 {
-				// Tunnelled IP: keep the outer header's fields.
-				rest = d.ip4.Payload
-				continue
-			}
-			p.has |= pIP
-			ip := &d.ip4
-			p.ip4 = ip4Info{src: be32(ip.SrcIP), dst: be32(ip.DstIP), hdrLen: ip.IHL * 4, tos: ip.TOS, length: ip.Length,
-				id: ip.Id, flags: uint8(ip.Flags), frag: ip.FragOffset, ttl: ip.TTL, proto: uint8(ip.Protocol), checksum: ip.Checksum}
-			if ip.Flags&layers.IPv4MoreFragments != 0 || ip.FragOffset != 0 {
-				p.has |= pIPFrag
-			}
-			rest = ip.Payload
+			rest = d.fillIPv4(p)
 		case layers.LayerTypeIPv6:
-			if p.has&(pIP|pIPv6) != 0 {
-				rest = d.ip6.Payload
-				continue
-			}
-			p.has |= pIPv6
-			ip := &d.ip6
-			p.ip6 = ip6Info{tclass: ip.TrafficClass, flow: ip.FlowLabel, plen: ip.Length, nxt: uint8(ip.NextHeader), hlim: ip.HopLimit}
-			copy(p.ip6.src[:], ip.SrcIP)
-			copy(p.ip6.dst[:], ip.DstIP)
-			if ip.HopByHop != nil { // gopacket decodes hop-by-hop options with the fixed header
-				p.ext[0], p.next = 0, 1
-			}
-			rest = ip.Payload
+			rest = d.fillIPv6(p)
 		case layers.LayerTypeIPv6HopByHop, layers.LayerTypeIPv6Routing, layers.LayerTypeIPv6Destination, layers.LayerTypeIPv6Fragment:
-			if int(p.next) < len(p.ext) {
-				var t uint8
-				switch lt {
-				case layers.LayerTypeIPv6Routing:
-					t = 43
-				case layers.LayerTypeIPv6Fragment:
-					t = 44
-					p.has |= pIPFrag
-				case layers.LayerTypeIPv6Destination:
-					t = 60
-				}
-				p.ext[p.next] = t
-				p.next++
-			}
-			rest = d.ext.Payload
+			rest = d.fillIPv6Ext(p, lt)
 		case layers.LayerTypeTCP:
 			if p.has&pIPFrag != 0 && (p.has&pIP != 0 && p.ip4.frag != 0) {
 				continue
 			}
-			p.has |= pTCP
 			d.fillTCP(p)
 			rest = nil
 		case layers.LayerTypeUDP:
 			if p.has&pIP != 0 && p.ip4.frag != 0 {
 				continue
 			}
-			p.has |= pUDP
-			x := &d.udp
-			p.udp = udpInfo{sport: uint16(x.SrcPort), dport: uint16(x.DstPort), length: x.Length, checksum: x.Checksum, payload: x.Payload}
+			d.fillUDP(p)
 			rest = nil
 		case layers.LayerTypeICMPv4:
-			p.has |= pICMP
-			x := &d.icmp4
-			p.icmp.typ, p.icmp.code, p.icmp.checksum = x.TypeCode.Type(), x.TypeCode.Code(), x.Checksum
-			switch p.icmp.typ {
-			case 0, 8, 13, 14, 15, 16:
-				p.icmp.echo, p.icmp.id, p.icmp.seq = true, x.Id, x.Seq
-			}
-			if len(x.Payload) > 0 && (p.icmp.typ == 0 || p.icmp.typ == 8) {
-				p.has |= pData
-				p.data = x.Payload
-			}
+			d.fillICMP(p)
 			rest = nil
 		case layers.LayerTypeICMPv6:
-			p.has |= pICMPv6
-			x := &d.icmp6
-			p.icmp.typ, p.icmp.code, p.icmp.checksum = x.TypeCode.Type(), x.TypeCode.Code(), x.Checksum
-			pl := x.Payload
-			switch p.icmp.typ {
-			case 128, 129:
-				if len(pl) >= 4 {
-					p.icmp.echo, p.icmp.id, p.icmp.seq = true, be16(pl), be16(pl[2:])
-					if len(pl) > 4 {
-						p.has |= pData
-						p.data = pl[4:]
-					}
-				}
-			case 135, 136:
-				if len(pl) >= 20 {
-					copy(p.icmp.target[:], pl[4:20])
-				}
-			}
+			d.fillICMPv6(p)
 			rest = nil
 		}
 	}
@@ -339,59 +231,6 @@ func (d *Decoder) decode(p *Packet) {
 			// An EtherType nothing here decodes: Wireshark shows it as data.
 			p.has |= pData
 			p.data = rest
-		}
-	}
-}
-
-func (d *Decoder) fillTCP(p *Packet) {
-	x := &d.tcp
-	t := &p.tcp
-	t.sport, t.dport = uint16(x.SrcPort), uint16(x.DstPort)
-	t.seqRaw, t.ackRaw = x.Seq, x.Ack
-	t.hdrLen = x.DataOffset * 4
-	var f uint16
-	for i, b := range [...]bool{x.FIN, x.SYN, x.RST, x.PSH, x.ACK, x.URG, x.ECE, x.CWR, x.NS} {
-		if b {
-			f |= 1 << i
-		}
-	}
-	t.flags = f
-	t.win, t.checksum, t.urg = x.Window, x.Checksum, x.Urgent
-	t.payload = x.Payload
-	t.length = uint32(len(x.Payload))
-	// tcp.len counts what the IP header says was sent, not what was captured.
-	if p.has&pIP != 0 {
-		if n := int(p.ip4.length) - int(p.ip4.hdrLen) - int(t.hdrLen); n >= 0 {
-			t.length = uint32(n)
-		}
-	} else if p.has&pIPv6 != 0 && p.next == 0 {
-		if n := int(p.ip6.plen) - int(t.hdrLen); n >= 0 {
-			t.length = uint32(n)
-		}
-	}
-	t.wscale = -1
-	for i := range x.Options {
-		o := &x.Options[i]
-		switch o.OptionType {
-		case layers.TCPOptionKindMSS:
-			if len(o.OptionData) == 2 {
-				t.hasMSS, t.mss = true, be16(o.OptionData)
-			}
-		case layers.TCPOptionKindWindowScale:
-			if len(o.OptionData) == 1 {
-				t.wscale = int8(min(o.OptionData[0], 14))
-			}
-		case layers.TCPOptionKindSACKPermitted:
-			t.sackPerm = true
-		case layers.TCPOptionKindTimestamps:
-			if len(o.OptionData) == 8 {
-				t.hasTS, t.tsval, t.tsecr = true, be32(o.OptionData), be32(o.OptionData[4:])
-			}
-		case layers.TCPOptionKindSACK:
-			for j := 0; j+8 <= len(o.OptionData) && int(t.nsack) < len(t.sack); j += 8 {
-				t.sack[t.nsack] = [2]uint32{be32(o.OptionData[j:]), be32(o.OptionData[j+4:])}
-				t.nsack++
-			}
 		}
 	}
 }

@@ -34,6 +34,85 @@ type dnsInfo struct {
 	rrs            []dnsRR // answers, authority, additional, in order
 }
 
+var dnsProto = protocol{
+	name: "dns", title: "DNS", desc: "Domain Name System (UDP or TCP port 53)", example: "dns", bit: pDNS,
+	tcpPorts: []uint16{53}, udpPorts: []uint16{53, 5353},
+	decode: func(d *Decoder, p *Packet, s *segment) verdict {
+		if d.decodeDNS(p, s.payload, s.tcp) {
+			return taken
+		}
+		return rejected
+	},
+	info: func(p *Packet) (string, string) { return "DNS", p.dns.info() },
+	fields: []field{
+		{name: "dns.id", typ: filter.Uint, hex: 4, desc: "DNS transaction ID", example: "dns.id == 0x1234",
+			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.id) })},
+		{name: "dns.flags", typ: filter.Uint, hex: 4, desc: "DNS flags as a number", example: "dns.flags & 0x8000",
+			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.flags) })},
+		{name: "dns.flags.response", typ: filter.Bool, desc: "DNS message is a response", example: "dns.flags.response == 1",
+			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.flags >> 15) })},
+		{name: "dns.flags.opcode", typ: filter.Uint, desc: "DNS opcode: 0 standard query", example: "dns.flags.opcode == 0",
+			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.flags >> 11 & 0xf) })},
+		{name: "dns.flags.rcode", typ: filter.Uint, desc: "DNS reply code: 0 no error, 3 no such name", example: "dns.flags.rcode == 3",
+			get: dnsValues(func(x *dnsInfo, dst []filter.Value) []filter.Value {
+				if x.flags&0x8000 != 0 {
+					return u(dst, uint64(x.flags&0xf))
+				}
+				return dst
+			})},
+		{name: "dns.count.queries", typ: filter.Uint, desc: "Number of questions", example: "dns.count.queries == 1",
+			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.qd) })},
+		{name: "dns.count.answers", typ: filter.Uint, desc: "Number of answer records", example: "dns.count.answers > 0",
+			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.an) })},
+		{name: "dns.count.auth_rr", typ: filter.Uint, desc: "Number of authority records", example: "dns.count.auth_rr > 0",
+			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.ns) })},
+		{name: "dns.count.add_rr", typ: filter.Uint, desc: "Number of additional records", example: "dns.count.add_rr > 0",
+			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.ar) })},
+		{name: "dns.qry.name", typ: filter.String, desc: "Queried name", example: `dns.qry.name == "www.example.com"`,
+			get: dnsQuestions(func(q *dnsQuestion, dst []filter.Value) []filter.Value {
+				return append(dst, filter.Value{B: rootName(q.name)})
+			})},
+		{name: "dns.qry.type", typ: filter.Uint, desc: "Query type: 1 A, 28 AAAA, 5 CNAME, 15 MX, 16 TXT", example: "dns.qry.type == 28",
+			get: dnsQuestions(func(q *dnsQuestion, dst []filter.Value) []filter.Value { return u(dst, uint64(q.typ)) })},
+		{name: "dns.qry.class", typ: filter.Uint, hex: 4, desc: "Query class: 0x0001 IN", example: "dns.qry.class == 1",
+			get: dnsQuestions(func(q *dnsQuestion, dst []filter.Value) []filter.Value { return u(dst, uint64(q.class)) })},
+		{name: "dns.resp.name", typ: filter.String, desc: "Name of an answer record", example: `dns.resp.name == "www.example.com"`,
+			get: dnsRecords(func(r *dnsRR, dst []filter.Value) []filter.Value {
+				return append(dst, filter.Value{B: rootName(r.name)})
+			})},
+		{name: "dns.resp.type", typ: filter.Uint, desc: "Type of an answer record", example: "dns.resp.type == 1",
+			get: dnsRecords(func(r *dnsRR, dst []filter.Value) []filter.Value { return u(dst, uint64(r.typ)) })},
+		{name: "dns.resp.ttl", typ: filter.Uint, desc: "Time to live of an answer record, in seconds", example: "dns.resp.ttl < 60",
+			get: dnsRecords(func(r *dnsRR, dst []filter.Value) []filter.Value {
+				if r.typ != uint16(layers.DNSTypeOPT) {
+					dst = u(dst, uint64(r.ttl))
+				}
+				return dst
+			})},
+		{name: "dns.a", typ: filter.IPv4, desc: "IPv4 address in an A record", example: "dns.a == 10.0.0.80",
+			get: dnsRecords(func(r *dnsRR, dst []filter.Value) []filter.Value {
+				if r.typ == uint16(layers.DNSTypeA) {
+					dst = u(dst, uint64(r.a))
+				}
+				return dst
+			})},
+		{name: "dns.aaaa", typ: filter.IPv6, desc: "IPv6 address in an AAAA record", example: "dns.aaaa == 2001:db8::80",
+			get: dnsRecords(func(r *dnsRR, dst []filter.Value) []filter.Value {
+				if r.typ == uint16(layers.DNSTypeAAAA) {
+					dst = append(dst, filter.Value{B: r.aaaa[:]})
+				}
+				return dst
+			})},
+		{name: "dns.cname", typ: filter.String, desc: "Canonical name in a CNAME record", example: `dns.cname contains "cdn"`,
+			get: dnsRecords(func(r *dnsRR, dst []filter.Value) []filter.Value {
+				if r.typ == uint16(layers.DNSTypeCNAME) {
+					dst = append(dst, filter.Value{B: r.target})
+				}
+				return dst
+			})},
+	},
+}
+
 func (d *Decoder) decodeDNS(p *Packet, b []byte, tcp bool) bool {
 	if tcp {
 		if len(b) < 2 {
@@ -94,69 +173,36 @@ func rootName(n []byte) []byte {
 	return n
 }
 
-func (x *dnsInfo) values(dst []filter.Value, id int) []filter.Value {
-	switch id {
-	case fDNS:
-		return u(dst, 0)
-	case fDNSID:
-		return u(dst, uint64(x.id))
-	case fDNSFlags:
-		return u(dst, uint64(x.flags))
-	case fDNSFlagsResponse:
-		return u(dst, uint64(x.flags>>15))
-	case fDNSFlagsOpcode:
-		return u(dst, uint64(x.flags>>11&0xf))
-	case fDNSFlagsRcode:
-		if x.flags&0x8000 != 0 {
-			return u(dst, uint64(x.flags&0xf))
+// dnsValues makes a getter from a function of the message.
+func dnsValues(v func(x *dnsInfo, dst []filter.Value) []filter.Value) func(p *Packet, dst []filter.Value) []filter.Value {
+	return func(p *Packet, dst []filter.Value) []filter.Value {
+		if p.dns == nil {
+			return dst
 		}
-	case fDNSCountQueries:
-		return u(dst, uint64(x.qd))
-	case fDNSCountAnswers:
-		return u(dst, uint64(x.an))
-	case fDNSCountAuth:
-		return u(dst, uint64(x.ns))
-	case fDNSCountAdd:
-		return u(dst, uint64(x.ar))
-	case fDNSQryName, fDNSQryType, fDNSQryClass:
-		for _, q := range x.questions {
-			switch id {
-			case fDNSQryName:
-				dst = append(dst, filter.Value{B: rootName(q.name)})
-			case fDNSQryType:
-				dst = u(dst, uint64(q.typ))
-			default:
-				dst = u(dst, uint64(q.class))
-			}
-		}
-	default:
-		for i := range x.rrs {
-			r := &x.rrs[i]
-			switch id {
-			case fDNSRespName:
-				dst = append(dst, filter.Value{B: rootName(r.name)})
-			case fDNSRespType:
-				dst = u(dst, uint64(r.typ))
-			case fDNSRespTTL:
-				if r.typ != uint16(layers.DNSTypeOPT) {
-					dst = u(dst, uint64(r.ttl))
-				}
-			case fDNSA:
-				if r.typ == uint16(layers.DNSTypeA) {
-					dst = u(dst, uint64(r.a))
-				}
-			case fDNSAAAA:
-				if r.typ == uint16(layers.DNSTypeAAAA) {
-					dst = append(dst, filter.Value{B: r.aaaa[:]})
-				}
-			case fDNSCNAME:
-				if r.typ == uint16(layers.DNSTypeCNAME) {
-					dst = append(dst, filter.Value{B: r.target})
-				}
-			}
-		}
+		return v(p.dns, dst)
 	}
-	return dst
+}
+
+func dnsHeader(v func(x *dnsInfo) uint64) func(p *Packet, dst []filter.Value) []filter.Value {
+	return dnsValues(func(x *dnsInfo, dst []filter.Value) []filter.Value { return u(dst, v(x)) })
+}
+
+func dnsQuestions(v func(q *dnsQuestion, dst []filter.Value) []filter.Value) func(p *Packet, dst []filter.Value) []filter.Value {
+	return dnsValues(func(x *dnsInfo, dst []filter.Value) []filter.Value {
+		for i := range x.questions {
+			dst = v(&x.questions[i], dst)
+		}
+		return dst
+	})
+}
+
+func dnsRecords(v func(r *dnsRR, dst []filter.Value) []filter.Value) func(p *Packet, dst []filter.Value) []filter.Value {
+	return dnsValues(func(x *dnsInfo, dst []filter.Value) []filter.Value {
+		for i := range x.rrs {
+			dst = v(&x.rrs[i], dst)
+		}
+		return dst
+	})
 }
 
 var dnsTypeNames = map[uint16]string{1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 13: "HINFO", 15: "MX", 16: "TXT", 17: "RP", 18: "AFSDB", 24: "SIG", 25: "KEY", 28: "AAAA", 29: "LOC", 33: "SRV", 35: "NAPTR", 37: "CERT", 39: "DNAME", 41: "OPT", 43: "DS", 44: "SSHFP", 46: "RRSIG", 47: "NSEC", 48: "DNSKEY", 50: "NSEC3", 51: "NSEC3PARAM", 52: "TLSA", 59: "CDS", 60: "CDNSKEY", 64: "SVCB", 65: "HTTPS", 99: "SPF", 249: "TKEY", 250: "TSIG", 251: "IXFR", 252: "AXFR", 255: "ANY", 256: "URI", 257: "CAA"}

@@ -11,13 +11,6 @@ import (
 	"github.com/wirelab-dev/wirelab/capture/filter"
 )
 
-// protocolTitles names the sections of the field reference, in order.
-var protocolTitles = []struct{ prefix, title string }{
-	{"frame", "Frame"}, {"eth", "Ethernet"}, {"vlan", "802.1Q VLAN"}, {"sll", "Linux cooked capture"}, {"null", "BSD loopback"},
-	{"arp", "ARP"}, {"ip", "IPv4"}, {"ipv6", "IPv6"}, {"tcp", "TCP"}, {"udp", "UDP"}, {"icmp", "ICMP"}, {"icmpv6", "ICMPv6"},
-	{"dns", "DNS"}, {"http", "HTTP"}, {"data", "Data"},
-}
-
 func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`).Replace(s)
 }
@@ -35,7 +28,7 @@ func filtersDoc() []byte {
 	var b bytes.Buffer
 	b.WriteString(`# Filter reference
 
-<!-- Generated from the field registry (capture.Fields) and filter.Operators by
+<!-- Generated from the protocol table (capture/protocol.go) and filter.Operators by
      go test ./capture -run TestFiltersDoc -update. Do not edit by hand. -->
 
 wirelab filters packets with two languages, both compiled to the same predicate:
@@ -70,19 +63,20 @@ compare with ` + "`1`/`0`" + ` or ` + "`true`/`false`" + `; addresses compare wi
 ` + "`wirelab packets -T fields -e FIELD`" + ` prints values as ` + "`tshark -T fields`" + ` does (hex
 where Wireshark shows hex, such as ` + "`tcp.flags`" + ` ` + "`0x0012`" + `).
 `)
+	// One section per protocol of the table, its fields in the table's order.
 	fields := Fields().Fields()
-	for _, sec := range protocolTitles {
+	for _, pr := range table.protos {
 		var rows []*filter.Field
 		for _, f := range fields {
 			p, _, _ := strings.Cut(f.Name, ".")
-			if p == sec.prefix {
+			if p == pr.name {
 				rows = append(rows, f)
 			}
 		}
 		if len(rows) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "\n### %s\n\n| Field | Type | Description | Example |\n| --- | --- | --- | --- |\n", sec.title)
+		fmt.Fprintf(&b, "\n### %s\n\n| Field | Type | Description | Example |\n| --- | --- | --- | --- |\n", pr.title)
 		for _, f := range rows {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", code(f.Name), f.Type, mdEscape(f.Desc), code(f.Example))
 		}

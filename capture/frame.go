@@ -3,6 +3,7 @@ package capture
 import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+	"github.com/wirelab-dev/wirelab/capture/filter"
 )
 
 // Frame is one captured frame as a source delivers it, before decoding.
@@ -20,4 +21,38 @@ type Frame struct {
 type Source interface {
 	Next() (Frame, error)
 	Close() error
+}
+
+var frameProto = protocol{
+	name: "frame", title: "Frame", desc: "Every captured frame", example: "frame",
+	fields: []field{
+		{name: "frame.number", typ: filter.Uint, desc: "Frame number, from 1", example: "frame.number == 4",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.Number)) }},
+		{name: "frame.time_relative", typ: filter.Float, desc: "Seconds since the first frame", example: "frame.time_relative <= 1.5",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				return append(dst, filter.Value{F: p.Relative.Seconds()})
+			}},
+		{name: "frame.time_epoch", typ: filter.Float, desc: "Capture time, seconds since 1970-01-01 UTC", example: "frame.time_epoch > 1700000000",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				return append(dst, filter.Value{F: float64(p.Time.UnixNano()) / 1e9})
+			}},
+		{name: "frame.len", typ: filter.Uint, desc: "Frame length on the wire, in bytes", example: "frame.len > 1000",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.Len)) }},
+		{name: "frame.cap_len", typ: filter.Uint, desc: "Captured length of the frame, in bytes", example: "frame.cap_len < frame.len",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.CapLen)) }},
+		{name: "frame.protocols", typ: filter.String, desc: "Protocols in the frame, outermost first, colon-separated", example: `frame.protocols contains "http"`,
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				return append(dst, filter.Value{B: p.appendProtocols(nil)})
+			}},
+		{name: "frame.comment", typ: filter.String, desc: "A comment attached to the frame (pcapng)", example: `frame.comment contains "check"`,
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				for _, c := range p.Comments {
+					dst = append(dst, filter.Value{B: []byte(c)})
+				}
+				return dst
+			}},
+		{name: "frame.interface_id", typ: filter.Uint, desc: "Index of the capture interface (pcapng)", example: "frame.interface_id == 0",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.Interface)) }},
+	},
+	chain: func(p *Packet, b []byte) []byte { return b },
 }

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/wirelab-dev/wirelab/capture/filter"
 )
@@ -40,6 +41,122 @@ type httpDir struct {
 
 func (h *httpDir) reset() { h.buf, h.pending, h.untilClose = h.buf[:0], false, false }
 
+var httpProto = protocol{
+	name: "http", title: "HTTP", desc: "Hypertext Transfer Protocol/1.x (reported on the segment that completes the message)", example: "http", bit: pHTTP,
+	// Wireshark's default HTTP TCP ports; on any other port the heuristic.
+	tcpPorts:  []uint16{80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710},
+	heuristic: func(b []byte, tcp bool) bool { return tcp && looksLikeHTTP(b) },
+	decode: func(d *Decoder, p *Packet, s *segment) verdict {
+		if s.dir == nil || !d.httpSegment(p, &s.dir.http, s.byPort) {
+			return rejected
+		}
+		if s.dir.http.pending {
+			if p.has&pHTTP != 0 {
+				return takenMore
+			}
+			return pending
+		}
+		return taken
+	},
+	flush: func(d *Decoder, p *Packet, dir *tcpDir) { d.httpClose(p, &dir.http) },
+	reset: func(d *Decoder, dir *tcpDir) {
+		d.reasmBytes -= len(dir.http.buf)
+		dir.http.reset()
+	},
+	info: httpColumns,
+	chain: func(p *Packet, b []byte) []byte {
+		b = appendProto(b, "http")
+		switch h := p.has; {
+		case h&pText != 0:
+			b = appendProto(b, "data-text-lines")
+		case h&pForm != 0:
+			b = appendProto(b, "urlencoded-form")
+		case h&pJSON != 0:
+			b = appendProto(b, "json")
+		case h&pMedia != 0:
+			b = appendProto(b, "media")
+		}
+		return b
+	},
+	fields: []field{
+		{name: "http.request", typ: filter.None, desc: "The frame carries an HTTP request", example: "http.request",
+			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
+				if m.request {
+					dst = u(dst, 0)
+				}
+				return dst
+			})},
+		{name: "http.response", typ: filter.None, desc: "The frame carries an HTTP response", example: "http.response",
+			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
+				if !m.request {
+					dst = u(dst, 0)
+				}
+				return dst
+			})},
+		{name: "http.request.method", typ: filter.String, desc: "Request method", example: `http.request.method == "GET"`,
+			get: httpText(true, false, func(m *httpMsg) []byte { return m.method })},
+		{name: "http.request.uri", typ: filter.String, desc: "Request target as sent", example: `http.request.uri == "/"`,
+			get: httpText(true, false, func(m *httpMsg) []byte { return m.uri })},
+		{name: "http.request.version", typ: filter.String, desc: "Request HTTP version", example: `http.request.version == "HTTP/1.1"`,
+			get: httpText(true, false, func(m *httpMsg) []byte { return m.version })},
+		{name: "http.host", typ: filter.String, desc: "Host header", example: `http.host == "www.example.com"`,
+			get: httpText(true, true, func(m *httpMsg) []byte { return m.host })},
+		{name: "http.user_agent", typ: filter.String, desc: "User-Agent header", example: `http.user_agent contains "curl"`,
+			get: httpText(true, true, func(m *httpMsg) []byte { return m.ua })},
+		{name: "http.response.version", typ: filter.String, desc: "Response HTTP version", example: `http.response.version == "HTTP/1.0"`,
+			get: httpText(false, true, func(m *httpMsg) []byte { return m.version })},
+		{name: "http.response.code", typ: filter.Uint, desc: "Response status code", example: "http.response.code == 200",
+			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
+				if !m.request {
+					dst = u(dst, m.code)
+				}
+				return dst
+			})},
+		{name: "http.response.phrase", typ: filter.String, desc: "Response reason phrase", example: `http.response.phrase == "OK"`,
+			get: httpText(false, true, func(m *httpMsg) []byte { return m.phrase })},
+		{name: "http.content_length", typ: filter.Uint, desc: "Content-Length header", example: "http.content_length > 0",
+			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
+				if m.hasCL {
+					dst = u(dst, m.clen)
+				}
+				return dst
+			})},
+		{name: "http.content_type", typ: filter.String, desc: "Content-Type header", example: `http.content_type contains "html"`,
+			get: httpText(true, true, func(m *httpMsg) []byte { return m.ctype })},
+		{name: "http.server", typ: filter.String, desc: "Server header", example: `http.server contains "Python"`,
+			get: httpText(true, true, func(m *httpMsg) []byte { return m.server })},
+		{name: "http.location", typ: filter.String, desc: "Location header", example: `http.location == "/login"`,
+			get: httpText(true, true, func(m *httpMsg) []byte { return m.location })},
+		{name: "http.connection", typ: filter.String, desc: "Connection header", example: `http.connection == "close"`,
+			get: httpText(true, true, func(m *httpMsg) []byte { return m.conn })},
+	},
+}
+
+// httpColumns is the Protocol and Info columns of a frame that carries HTTP.
+func httpColumns(p *Packet) (string, string) {
+	if p.has&pHTTPCont != 0 && len(p.http.msgs) == 0 {
+		return "HTTP", "Continuation"
+	}
+	var b strings.Builder
+	for i := range p.http.msgs {
+		m := &p.http.msgs[i]
+		b.Write(m.line)
+		b.WriteByte(' ')
+		if m.body > 0 && len(m.ctype) > 0 {
+			ct, _, _ := strings.Cut(string(m.ctype), ";")
+			ct = strings.ToLower(strings.TrimSpace(ct))
+			if ct == "application/json" {
+				b.WriteString(", JavaScript Object Notation")
+			}
+			b.WriteString(" (" + ct + ")")
+		}
+	}
+	if p.has&pJSON != 0 {
+		return "HTTP/JSON", b.String()
+	}
+	return "HTTP", b.String()
+}
+
 var httpMethods = [...]string{"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "PATCH ", "TRACE ", "CONNECT "}
 
 // looksLikeHTTP reports whether b starts an HTTP/1.x message.
@@ -54,15 +171,6 @@ func looksLikeHTTP(b []byte) bool {
 		if len(b) >= len(m) && string(b[:len(m)]) == m {
 			return true
 		}
-	}
-	return false
-}
-
-// isHTTPPort is Wireshark's default HTTP TCP port range.
-func isHTTPPort(p uint16) bool {
-	switch p {
-	case 80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710:
-		return true
 	}
 	return false
 }
@@ -286,7 +394,7 @@ const maxReassemblyTotal = 64 << 20
 // httpSegment feeds one in-order TCP payload to a direction's reassembly and
 // records on p what Wireshark shows for it. It reports whether the payload was
 // taken as HTTP (a message, a part of one, or a continuation).
-func (d *Decoder) httpSegment(p *Packet, h *httpDir, sport, dport uint16) bool {
+func (d *Decoder) httpSegment(p *Packet, h *httpDir, onPort bool) bool {
 	old := len(h.buf)
 	defer func() { d.reasmBytes += len(h.buf) - old }()
 	pl := p.tcp.payload
@@ -308,14 +416,14 @@ func (d *Decoder) httpSegment(p *Packet, h *httpDir, sport, dport uint16) bool {
 		p.reasm = append(p.reasm[:0], h.buf...)
 		data = p.reasm
 	} else if !looksLikeHTTP(pl) {
-		if (isHTTPPort(sport) || isHTTPPort(dport)) && bytes.IndexByte(pl, '\n') < 0 && d.reasmBytes+len(pl) <= maxReassemblyTotal {
+		if onPort && bytes.IndexByte(pl, '\n') < 0 && d.reasmBytes+len(pl) <= maxReassemblyTotal {
 			// Wireshark waits for a whole first line before deciding.
 			h.buf = append(h.buf[:0], pl...)
 			h.pending = true
 			p.has |= pReasm
 			return true
 		}
-		if isHTTPPort(sport) || isHTTPPort(dport) {
+		if onPort {
 			p.has |= pHTTP | pHTTPCont
 			return true
 		}
@@ -344,6 +452,13 @@ func (d *Decoder) httpSegment(p *Packet, h *httpDir, sport, dport uint16) bool {
 			}
 			h.pending = true
 			h.untilClose = m.untilClose
+			if len(p.http.msgs) > 0 {
+				// The messages before this one are complete: they are this frame's.
+				p.has |= pHTTP
+				if last := &p.http.msgs[len(p.http.msgs)-1]; last.body > 0 {
+					p.has |= bodyProto(last.ctype)
+				}
+			}
 			if len(p.http.msgs) == 0 {
 				p.has |= pReasm
 				if (!continued || consumed > 0) && bytes.IndexByte(rest, '\n') >= 0 {
@@ -374,76 +489,31 @@ func (d *Decoder) httpSegment(p *Packet, h *httpDir, sport, dport uint16) bool {
 	return true
 }
 
-func (h *httpInfo) values(dst []filter.Value, id int) []filter.Value {
-	if id == fHTTP {
-		return u(dst, 0)
-	}
-	for i := range h.msgs {
-		m := &h.msgs[i]
-		var s []byte
-		switch id {
-		case fHTTPRequest:
-			if m.request {
-				dst = u(dst, 0)
-			}
-			continue
-		case fHTTPResponse:
-			if !m.request {
-				dst = u(dst, 0)
-			}
-			continue
-		case fHTTPResponseCode:
-			if !m.request {
-				dst = u(dst, m.code)
-			}
-			continue
-		case fHTTPContentLength:
-			if m.hasCL {
-				dst = u(dst, m.clen)
-			}
-			continue
-		case fHTTPRequestMethod:
-			if m.request {
-				s = m.method
-			}
-		case fHTTPRequestURI:
-			if m.request {
-				s = m.uri
-			}
-		case fHTTPRequestVersion:
-			if m.request {
-				s = m.version
-			}
-		case fHTTPResponseVersion:
-			if !m.request {
-				s = m.version
-			}
-		case fHTTPResponsePhrase:
-			if !m.request {
-				s = m.phrase
-			}
-		case fHTTPHost:
-			s = m.host
-		case fHTTPUserAgent:
-			s = m.ua
-		case fHTTPContentType:
-			s = m.ctype
-		case fHTTPServer:
-			s = m.server
-		case fHTTPLocation:
-			s = m.location
-		case fHTTPConnection:
-			s = m.conn
+// httpMsgs makes a getter that reads each message of the frame.
+func httpMsgs(v func(m *httpMsg, dst []filter.Value) []filter.Value) func(p *Packet, dst []filter.Value) []filter.Value {
+	return func(p *Packet, dst []filter.Value) []filter.Value {
+		for i := range p.http.msgs {
+			dst = v(&p.http.msgs[i], dst)
 		}
-		if s != nil {
+		return dst
+	}
+}
+
+// httpText is a text field of requests (req), responses (resp) or both.
+func httpText(req, resp bool, v func(m *httpMsg) []byte) func(p *Packet, dst []filter.Value) []filter.Value {
+	return httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
+		if m.request && !req || !m.request && !resp {
+			return dst
+		}
+		if s := v(m); s != nil {
 			dst = append(dst, filter.Value{B: s})
 		}
-	}
-	return dst
+		return dst
+	})
 }
 
 // bodyProto is the protocol Wireshark hands a message body of this media type to.
-func bodyProto(ctype []byte) uint32 {
+func bodyProto(ctype []byte) uint64 {
 	mt, _, _ := bytes.Cut(ctype, []byte(";"))
 	mt = bytes.ToLower(bytes.TrimSpace(mt))
 	switch {

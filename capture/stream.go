@@ -25,7 +25,9 @@ type tcpDir struct {
 	window     uint32
 	lastNonDup int
 	dups       int
-	http       httpDir
+	// owner is the protocol reassembling a message in this direction.
+	owner *protocol
+	http  httpDir
 }
 
 type tcpConn struct {
@@ -179,9 +181,11 @@ func (d *Decoder) trackTCP(p *Packet) {
 	// Retransmitted segments do not feed reassembly; after a gap what was
 	// buffered cannot complete.
 	inOrder := t.analysis&aRetransmission == 0
-	if t.analysis&aLostSegment != 0 {
-		d.reasmBytes -= len(fwd.http.buf)
-		fwd.http.reset()
+	if t.analysis&aLostSegment != 0 && fwd.owner != nil {
+		if fwd.owner.reset != nil {
+			fwd.owner.reset(d, fwd)
+		}
+		fwd.owner = nil
 	}
 	end := t.seqRaw + t.length
 	if syn {
@@ -193,23 +197,16 @@ func (d *Decoder) trackTCP(p *Packet) {
 	if !fwd.nextSet || int32(end-fwd.next) > 0 {
 		fwd.next, fwd.nextSet = end, true
 	}
-	if fin && inOrder {
-		defer d.httpClose(p, &fwd.http)
+	if len(t.payload) > 0 && inOrder {
+		d.seg = segment{payload: t.payload, sport: t.sport, dport: t.dport, tcp: true, dir: fwd}
+		d.dispatch(p, &d.seg)
 	}
-	if len(t.payload) == 0 || !inOrder {
-		return
-	}
-	if t.sport == 53 || t.dport == 53 {
-		if d.decodeDNS(p, t.payload, true) {
-			return
+	if fin && inOrder && fwd.owner != nil {
+		// What the direction buffered ends with its FIN.
+		if fwd.owner.flush != nil {
+			fwd.owner.flush(d, p, fwd)
 		}
-	}
-	if d.httpSegment(p, &fwd.http, t.sport, t.dport) {
-		return
-	}
-	if p.has&(pHTTP|pReasm|pDNS) == 0 {
-		p.has |= pData
-		p.data = t.payload
+		fwd.owner = nil
 	}
 }
 
@@ -230,11 +227,8 @@ func (d *Decoder) trackUDP(p *Packet) {
 	if len(x.payload) == 0 {
 		return
 	}
-	if (x.sport == 53 || x.dport == 53 || x.sport == 5353 || x.dport == 5353) && d.decodeDNS(p, x.payload, false) {
-		return
-	}
-	p.has |= pData
-	p.data = x.payload
+	d.seg = segment{payload: x.payload, sport: x.sport, dport: x.dport}
+	d.dispatch(p, &d.seg)
 }
 
 // trackICMP pairs echo replies with their requests, for the Info column.

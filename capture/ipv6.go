@@ -1,0 +1,84 @@
+package capture
+
+import (
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/wirelab-dev/wirelab/capture/filter"
+)
+
+// IPv6 and its extension headers (named in frame.protocols).
+var ipv6Proto = protocol{
+	name: "ipv6", title: "IPv6", desc: "Internet Protocol version 6", example: "ipv6", bit: pIPv6,
+	fields: []field{
+		{name: "ipv6.tclass", typ: filter.Uint, hex: 8, desc: "IPv6 traffic class", example: "ipv6.tclass != 0",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.ip6.tclass)) }},
+		{name: "ipv6.flow", typ: filter.Uint, hex: 6, desc: "IPv6 flow label", example: "ipv6.flow == 0",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.ip6.flow)) }},
+		{name: "ipv6.plen", typ: filter.Uint, desc: "IPv6 payload length, in bytes", example: "ipv6.plen > 1000",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.ip6.plen)) }},
+		{name: "ipv6.nxt", typ: filter.Uint, desc: "IPv6 next header (of the fixed header): 0 hop-by-hop, 6 TCP, 17 UDP, 58 ICMPv6", example: "ipv6.nxt == 58",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.ip6.nxt)) }},
+		{name: "ipv6.hlim", typ: filter.Uint, desc: "IPv6 hop limit", example: "ipv6.hlim == 255",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.ip6.hlim)) }},
+		{name: "ipv6.src", typ: filter.IPv6, desc: "IPv6 source address", example: "ipv6.src == fe80::/10",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return append(dst, filter.Value{B: p.ip6.src[:]}) }},
+		{name: "ipv6.dst", typ: filter.IPv6, desc: "IPv6 destination address", example: "ipv6.dst == ::1",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return append(dst, filter.Value{B: p.ip6.dst[:]}) }},
+		{name: "ipv6.addr", typ: filter.IPv6, desc: "IPv6 source or destination address", example: "ipv6.addr == 2001:db8::1",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				return append(dst, filter.Value{B: p.ip6.src[:]}, filter.Value{B: p.ip6.dst[:]})
+			}},
+	},
+	info: func(p *Packet) (string, string) { return "IPv6", "" },
+	chain: func(p *Packet, b []byte) []byte {
+		b = appendProto(b, "ipv6")
+		for _, e := range p.ext[:p.next] {
+			switch e {
+			case 0:
+				b = appendProto(b, "ipv6.hopopts")
+			case 43:
+				b = appendProto(b, "ipv6.routing")
+			case 44:
+				b = appendProto(b, "ipv6.fraghdr")
+			case 60:
+				b = appendProto(b, "ipv6.dstopts")
+			}
+		}
+		return b
+	},
+}
+
+func (d *Decoder) fillIPv6(p *Packet) []byte {
+	if p.has&(pIP|pIPv6) != 0 {
+		return d.ip6.Payload
+	}
+	p.has |= pIPv6
+	ip := &d.ip6
+	p.ip6 = ip6Info{tclass: ip.TrafficClass, flow: ip.FlowLabel, plen: ip.Length, nxt: uint8(ip.NextHeader), hlim: ip.HopLimit}
+	copy(p.ip6.src[:], ip.SrcIP)
+	copy(p.ip6.dst[:], ip.DstIP)
+	if ip.HopByHop != nil { // gopacket decodes hop-by-hop options with the fixed header
+		p.ext[0], p.next = 0, 1
+	}
+	return ip.Payload
+}
+
+// fillIPv6Ext records an extension header's type, in order.
+func (d *Decoder) fillIPv6Ext(p *Packet, lt gopacket.LayerType) []byte {
+	if int(p.next) < len(p.ext) {
+		var t uint8
+		switch lt {
+		case layers.LayerTypeIPv6Routing:
+			t = 43
+		case layers.LayerTypeIPv6Fragment:
+			t = 44
+			p.has |= pIPFrag
+		case layers.LayerTypeIPv6Destination:
+			t = 60
+		}
+		p.ext[p.next] = t
+		p.next++
+	}
+	return d.ext.Payload
+}

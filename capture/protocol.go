@@ -1,0 +1,283 @@
+package capture
+
+import (
+	"fmt"
+
+	"github.com/wirelab-dev/wirelab/capture/filter"
+)
+
+// The protocol table. Each protocol is one file holding one protocol value: its
+// fields (name, type, description, value function), how it is recognised
+// (TCP/UDP ports and a heuristic), its decoder and its Info-column text. The
+// field registry (Fields), Packet.Values, `-T fields`, the Lua packet API and
+// docs/filters.md all read this table; nothing else lists fields or ports.
+//
+// To add a protocol: write NAME.go with `var nameProto = protocol{...}` and list
+// it in protocols below, in the order of the layers (it decides the order of
+// frame.protocols, of the reference and which protocol names the Info column).
+
+// protocols is the table, outermost layer first.
+var protocols = []*protocol{
+	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto,
+	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
+	&dnsProto, &httpProto, &dataProto,
+}
+
+// protocol is one entry of the table.
+type protocol struct {
+	name    string // the protocol field's name, as Wireshark filters name it: "tcp"
+	title   string // its section title in docs/filters.md: "TCP"
+	desc    string // the protocol field's description
+	example string // a display filter using the protocol field
+	noField bool   // a layer frame.protocols names that has no filter field (raw)
+
+	// bit is the protocol's presence bit in Packet.has. Protocols decoded by the
+	// link, network and transport layers have a fixed bit (pTCP ...); the table
+	// gives every other protocol one of its own.
+	bit    uint64
+	fields []field
+
+	// Recognition of an application protocol: Wireshark's TCP and UDP ports
+	// (the lower port is tried first), then heuristic on any port.
+	tcpPorts, udpPorts []uint16
+	heuristic          func(payload []byte, tcp bool) bool
+	// decode decodes one payload (s.payload) the ports or the heuristic chose.
+	decode func(d *Decoder, p *Packet, s *segment) verdict
+	// flush completes what a direction buffered when it closes (FIN); reset
+	// drops it after a gap. Both are for protocols that reassemble.
+	flush func(d *Decoder, p *Packet, dir *tcpDir)
+	reset func(d *Decoder, dir *tcpDir)
+
+	// info returns the Protocol and Info columns when this is the packet's
+	// topmost protocol with an info function.
+	info func(p *Packet) (column, info string)
+	// chain appends the protocol's part of frame.protocols (default: its name).
+	chain func(p *Packet, b []byte) []byte
+}
+
+// field is one field of a protocol.
+type field struct {
+	name    string
+	typ     filter.Type
+	hex     uint8 // print as 0x%0*x with this many digits, as tshark does; 0 = decimal
+	desc    string
+	example string
+	// has is the presence bits the field needs; 0 means the protocol's bit.
+	has uint64
+	// get appends the field's occurrences; the table calls it only when the
+	// protocol (has) is present.
+	get func(p *Packet, dst []filter.Value) []filter.Value
+}
+
+// verdict is a decoder's answer for a payload.
+type verdict uint8
+
+const (
+	rejected  verdict = iota // not this protocol: try the next one
+	taken                    // decoded (or shown as this protocol's continuation)
+	pending                  // part of a message that continues in later segments
+	takenMore                // decoded, and a further message continues in later segments
+)
+
+// segment is one TCP or UDP payload handed to application decoders.
+type segment struct {
+	payload      []byte
+	sport, dport uint16
+	tcp          bool
+	dir          *tcpDir // this direction's state; nil for UDP
+	byPort       bool    // chosen by its port, not by a heuristic
+}
+
+// protoTable is the table indexed: fields by ID, protocols by port.
+type protoTable struct {
+	protos     []*protocol
+	fields     []field
+	reg        *registry
+	tcpPort    map[uint16]*protocol
+	udpPort    map[uint16]*protocol
+	heuristics []*protocol
+}
+
+var table *protoTable
+
+func init() { table = buildTable(protocols) }
+
+// firstDynamicBit is the first presence bit the table hands out.
+const firstDynamicBit = 32
+
+func buildTable(protos []*protocol) *protoTable {
+	t := &protoTable{protos: protos, tcpPort: map[uint16]*protocol{}, udpPort: map[uint16]*protocol{}}
+	next := uint(firstDynamicBit)
+	names := map[string]bool{}
+	for _, pr := range protos {
+		if pr.bit == 0 && pr != &frameProto {
+			if next >= 64 {
+				panic("capture: protocol table: more than 64 protocols")
+			}
+			pr.bit = 1 << next
+			next++
+		}
+		if !pr.noField {
+			t.fields = append(t.fields, field{name: pr.name, typ: filter.None, desc: pr.desc, example: pr.example, get: present})
+		}
+		for _, f := range pr.fields {
+			t.fields = append(t.fields, f)
+		}
+		for _, ports := range []struct {
+			m     map[uint16]*protocol
+			ports []uint16
+		}{{t.tcpPort, pr.tcpPorts}, {t.udpPort, pr.udpPorts}} {
+			for _, port := range ports.ports {
+				if o := ports.m[port]; o != nil {
+					panic(fmt.Sprintf("capture: protocol table: port %d is both %s and %s", port, o.name, pr.name))
+				}
+				ports.m[port] = pr
+			}
+		}
+		if pr.heuristic != nil {
+			t.heuristics = append(t.heuristics, pr)
+		}
+		// Fields of this protocol need its bit unless they say otherwise.
+		start := len(t.fields) - len(pr.fields)
+		if !pr.noField {
+			t.fields[start-1].has = pr.bit
+		}
+		for i := start; i < len(t.fields); i++ {
+			if t.fields[i].has == 0 {
+				t.fields[i].has = pr.bit
+			}
+		}
+	}
+	t.reg = &registry{fields: make([]*filter.Field, len(t.fields)), byName: make(map[string]*filter.Field, len(t.fields))}
+	for id, d := range t.fields {
+		if names[d.name] {
+			panic(fmt.Sprintf("capture: protocol table: field %s is listed twice", d.name))
+		}
+		names[d.name] = true
+		f := &filter.Field{Name: d.name, Type: d.typ, Desc: d.desc, Example: d.example, ID: id}
+		t.reg.fields[id] = f
+		t.reg.byName[d.name] = f
+	}
+	return t
+}
+
+func present(p *Packet, dst []filter.Value) []filter.Value { return u(dst, 0) }
+
+// Values appends the occurrences of f in p to dst (filter.Record). Time fields
+// are floats in seconds; addresses follow filter.Type's encodings.
+func (p *Packet) Values(dst []filter.Value, f *filter.Field) []filter.Value {
+	if f == nil || uint(f.ID) >= uint(len(table.fields)) {
+		return dst
+	}
+	fd := &table.fields[f.ID]
+	if fd.has != 0 && p.has&fd.has == 0 {
+		return dst
+	}
+	return fd.get(p, dst)
+}
+
+func u(dst []filter.Value, n uint64) []filter.Value { return append(dst, filter.Value{N: n}) }
+
+// dispatch hands a TCP or UDP payload to the protocol that owns it: the one a
+// direction is reassembling for, then the protocol of the lower port, of the
+// higher port, then the heuristics in table order. A payload nobody takes is
+// data, as Wireshark shows it.
+func (d *Decoder) dispatch(p *Packet, s *segment) {
+	if s.dir != nil && s.dir.owner != nil {
+		pr := s.dir.owner
+		s.byPort = true
+		if v := pr.decode(d, p, s); v != rejected {
+			d.took(p, s, pr, v)
+			return
+		}
+		s.dir.owner = nil
+	}
+	ports := table.udpPort
+	if s.tcp {
+		ports = table.tcpPort
+	}
+	lo, hi := s.sport, s.dport
+	if hi < lo {
+		lo, hi = hi, lo
+	}
+	for i, port := range [2]uint16{lo, hi} {
+		if i == 1 && port == lo {
+			break
+		}
+		if pr := ports[port]; pr != nil && pr.decode != nil {
+			s.byPort = true
+			if v := pr.decode(d, p, s); v != rejected {
+				d.took(p, s, pr, v)
+				return
+			}
+		}
+	}
+	s.byPort = false
+	for _, pr := range table.heuristics {
+		if pr.heuristic(s.payload, s.tcp) {
+			if v := pr.decode(d, p, s); v != rejected {
+				d.took(p, s, pr, v)
+				return
+			}
+		}
+	}
+	if p.has&(pHTTP|pReasm|pDNS) == 0 {
+		p.has |= pData
+		p.data = s.payload
+	}
+}
+
+func (d *Decoder) took(p *Packet, s *segment, pr *protocol, v verdict) {
+	switch v {
+	case taken:
+		p.has |= pr.bit
+		if s.dir != nil {
+			s.dir.owner = nil
+		}
+	case pending:
+		p.has |= pReasm
+		if s.dir != nil {
+			s.dir.owner = pr
+		}
+	case takenMore:
+		p.has |= pr.bit
+		if s.dir != nil {
+			s.dir.owner = pr
+		}
+	}
+}
+
+// appendProtocols builds frame.protocols as Wireshark does: eth:ethertype:ip:tcp:http.
+func (p *Packet) appendProtocols(b []byte) []byte {
+	for _, pr := range table.protos {
+		if pr.bit == 0 || p.has&pr.bit == 0 {
+			continue
+		}
+		if pr.chain != nil {
+			b = pr.chain(p, b)
+			continue
+		}
+		b = appendProto(b, pr.name)
+	}
+	return b
+}
+
+// appendProto appends one name to a colon-separated frame.protocols.
+func appendProto(b []byte, name string) []byte {
+	if len(b) > 0 {
+		b = append(b, ':')
+	}
+	return append(b, name...)
+}
+
+// protoInfo returns the Protocol and Info columns of the topmost protocol that
+// has an info function.
+func (p *Packet) protoInfo() (proto, info string) {
+	for i := len(table.protos) - 1; i >= 0; i-- {
+		pr := table.protos[i]
+		if pr.info != nil && pr.bit != 0 && p.has&pr.bit != 0 {
+			return pr.info(p)
+		}
+	}
+	return "", ""
+}

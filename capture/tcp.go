@@ -1,0 +1,310 @@
+package capture
+
+import (
+	"strconv"
+
+	"github.com/gopacket/gopacket/layers"
+	"github.com/wirelab-dev/wirelab/capture/filter"
+)
+
+// TCP: the header, conversation state (stream.go: tcp.stream, relative sequence
+// numbers, window scaling) and Wireshark's sequence analysis. Payloads go to the
+// application protocols of the table (dispatch).
+var tcpProto = protocol{
+	name: "tcp", title: "TCP", desc: "Transmission Control Protocol", example: "tcp", bit: pTCP,
+	fields: []field{
+		{name: "tcp.srcport", typ: filter.Uint, desc: "TCP source port", example: "tcp.srcport == 80",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.sport)) }},
+		{name: "tcp.dstport", typ: filter.Uint, desc: "TCP destination port", example: "tcp.dstport == 80",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.dport)) }},
+		{name: "tcp.port", typ: filter.Uint, desc: "TCP source or destination port", example: "tcp.port in {80, 443, 8000..8080}",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				return u(u(dst, uint64(p.tcp.sport)), uint64(p.tcp.dport))
+			}},
+		{name: "tcp.stream", typ: filter.Uint, desc: "TCP conversation index, from 0 in order of first appearance", example: "tcp.stream == 0",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.stream)) }},
+		{name: "tcp.len", typ: filter.Uint, desc: "TCP segment (payload) length, in bytes", example: "tcp.len > 0",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.length)) }},
+		{name: "tcp.seq", typ: filter.Uint, desc: "Sequence number, relative to the direction's initial sequence number", example: "tcp.seq == 1",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.seq)) }},
+		{name: "tcp.seq_raw", typ: filter.Uint, desc: "Sequence number as sent", example: "tcp.seq_raw == 1234567",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.seqRaw)) }},
+		{name: "tcp.nxtseq", typ: filter.Uint, desc: "Next expected sequence number (seq + len + SYN + FIN), relative", example: "tcp.nxtseq == 84",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.nxtseq)) }},
+		{name: "tcp.ack", typ: filter.Uint, desc: "Acknowledgment number, relative to the other direction's initial sequence number (0 without ACK)", example: "tcp.ack == 1",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.ack)) }},
+		{name: "tcp.ack_raw", typ: filter.Uint, desc: "Acknowledgment number as sent", example: "tcp.ack_raw == 7654321",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.ackRaw)) }},
+		{name: "tcp.hdr_len", typ: filter.Uint, desc: "TCP header length, in bytes", example: "tcp.hdr_len == 32",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.hdrLen)) }},
+		{name: "tcp.flags", typ: filter.Uint, hex: 4, desc: "TCP flags as a number (FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10, URG 0x20, ECE 0x40, CWR 0x80)", example: "tcp.flags & 0x12 == 0x12",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.flags)) }},
+		{name: "tcp.flags.fin", typ: filter.Bool, desc: "TCP FIN flag", example: "tcp.flags.fin == 1", get: tcpFlag(0)},
+		{name: "tcp.flags.syn", typ: filter.Bool, desc: "TCP SYN flag", example: "tcp.flags.syn == 1 && tcp.flags.ack == 0", get: tcpFlag(1)},
+		{name: "tcp.flags.reset", typ: filter.Bool, desc: "TCP RST flag", example: "tcp.flags.reset == 1", get: tcpFlag(2)},
+		{name: "tcp.flags.push", typ: filter.Bool, desc: "TCP PSH flag", example: "tcp.flags.push == 1", get: tcpFlag(3)},
+		{name: "tcp.flags.ack", typ: filter.Bool, desc: "TCP ACK flag", example: "tcp.flags.ack == 1", get: tcpFlag(4)},
+		{name: "tcp.flags.urg", typ: filter.Bool, desc: "TCP URG flag", example: "tcp.flags.urg == 1", get: tcpFlag(5)},
+		{name: "tcp.flags.ece", typ: filter.Bool, desc: "TCP ECN-Echo flag", example: "tcp.flags.ece == 1", get: tcpFlag(6)},
+		{name: "tcp.flags.cwr", typ: filter.Bool, desc: "TCP congestion window reduced flag", example: "tcp.flags.cwr == 1", get: tcpFlag(7)},
+		{name: "tcp.window_size_value", typ: filter.Uint, desc: "Window field as sent (before scaling)", example: "tcp.window_size_value == 0",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.win)) }},
+		{name: "tcp.window_size", typ: filter.Uint, desc: "Window size after window scaling, when the handshake was seen", example: "tcp.window_size < 1000",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.winScaled)) }},
+		{name: "tcp.checksum", typ: filter.Uint, hex: 4, desc: "TCP checksum", example: "tcp.checksum == 0xfe30",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.checksum)) }},
+		{name: "tcp.urgent_pointer", typ: filter.Uint, desc: "TCP urgent pointer", example: "tcp.urgent_pointer != 0",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.urg)) }},
+		{name: "tcp.options.mss_val", typ: filter.Uint, desc: "Maximum segment size option value", example: "tcp.options.mss_val == 1460",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if p.tcp.hasMSS {
+					return u(dst, uint64(p.tcp.mss))
+				}
+				return dst
+			}},
+		{name: "tcp.payload", typ: filter.Bytes, desc: "TCP payload bytes of this segment", example: `tcp.payload contains "GET"`,
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if len(p.tcp.payload) > 0 {
+					return append(dst, filter.Value{B: p.tcp.payload})
+				}
+				return dst
+			}},
+		{name: "tcp.analysis.flags", typ: filter.None, desc: "Sequence analysis found something worth a look (any of the tcp.analysis fields)", example: "tcp.analysis.flags",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if p.tcp.analysis != 0 {
+					return u(dst, 0)
+				}
+				return dst
+			}},
+		{name: "tcp.analysis.retransmission", typ: filter.None, desc: "The segment repeats data already seen in this direction", example: "tcp.analysis.retransmission", get: tcpAnalysis(aRetransmission, 1)},
+		{name: "tcp.analysis.spurious_retransmission", typ: filter.None, desc: "A retransmission of data the other side had already acknowledged", example: "tcp.analysis.spurious_retransmission", get: tcpAnalysis(aSpurious, 1)},
+		{name: "tcp.analysis.lost_segment", typ: filter.None, desc: "A gap: the previous segment of this direction was not captured", example: "tcp.analysis.lost_segment", get: tcpAnalysis(aLostSegment, 1)},
+		// tshark shows duplicate_ack twice (summary and detail).
+		{name: "tcp.analysis.duplicate_ack", typ: filter.None, desc: "A duplicate acknowledgment (same ack, window and sequence, no data)", example: "tcp.analysis.duplicate_ack", get: tcpAnalysis(aDupAck, 2)},
+		{name: "tcp.analysis.keep_alive", typ: filter.None, desc: "A keep-alive segment (one byte or none, one before the next sequence number)", example: "tcp.analysis.keep_alive", get: tcpAnalysis(aKeepAlive, 1)},
+		{name: "tcp.analysis.window_update", typ: filter.None, desc: "A pure window update: only the window changed", example: "tcp.analysis.window_update", get: tcpAnalysis(aWindowUpdate, 1)},
+		{name: "tcp.analysis.reused_ports", typ: filter.None, desc: "A SYN reusing the ports of an earlier, closed connection (a new tcp.stream)", example: "tcp.analysis.reused_ports", get: tcpAnalysis(aReusedPorts, 1)},
+	},
+	info: func(p *Packet) (string, string) {
+		info := p.tcpInfo()
+		if p.has&pReasm != 0 {
+			if p.http.first != nil {
+				info = string(p.http.first) + " "
+			}
+			info += " " + reassembledNote
+		}
+		return "TCP", info
+	},
+}
+
+const reassembledNote = "[TCP segment of a reassembled PDU]"
+
+func tcpFlag(bit uint) func(p *Packet, dst []filter.Value) []filter.Value {
+	return func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.flags>>bit&1)) }
+}
+
+func tcpAnalysis(a uint8, times int) func(p *Packet, dst []filter.Value) []filter.Value {
+	return func(p *Packet, dst []filter.Value) []filter.Value {
+		if p.tcp.analysis&a != 0 {
+			for range times {
+				dst = u(dst, 0)
+			}
+		}
+		return dst
+	}
+}
+
+func (d *Decoder) fillTCP(p *Packet) {
+	p.has |= pTCP
+	x := &d.tcp
+	t := &p.tcp
+	t.sport, t.dport = uint16(x.SrcPort), uint16(x.DstPort)
+	t.seqRaw, t.ackRaw = x.Seq, x.Ack
+	t.hdrLen = x.DataOffset * 4
+	var f uint16
+	for i, b := range [...]bool{x.FIN, x.SYN, x.RST, x.PSH, x.ACK, x.URG, x.ECE, x.CWR, x.NS} {
+		if b {
+			f |= 1 << i
+		}
+	}
+	t.flags = f
+	t.win, t.checksum, t.urg = x.Window, x.Checksum, x.Urgent
+	t.payload = x.Payload
+	t.length = uint32(len(x.Payload))
+	// tcp.len counts what the IP header says was sent, not what was captured.
+	if p.has&pIP != 0 {
+		if n := int(p.ip4.length) - int(p.ip4.hdrLen) - int(t.hdrLen); n >= 0 {
+			t.length = uint32(n)
+		}
+	} else if p.has&pIPv6 != 0 && p.next == 0 {
+		if n := int(p.ip6.plen) - int(t.hdrLen); n >= 0 {
+			t.length = uint32(n)
+		}
+	}
+	t.wscale = -1
+	for i := range x.Options {
+		o := &x.Options[i]
+		switch o.OptionType {
+		case layers.TCPOptionKindMSS:
+			if len(o.OptionData) == 2 {
+				t.hasMSS, t.mss = true, be16(o.OptionData)
+			}
+		case layers.TCPOptionKindWindowScale:
+			if len(o.OptionData) == 1 {
+				t.wscale = int8(min(o.OptionData[0], 14))
+			}
+		case layers.TCPOptionKindSACKPermitted:
+			t.sackPerm = true
+		case layers.TCPOptionKindTimestamps:
+			if len(o.OptionData) == 8 {
+				t.hasTS, t.tsval, t.tsecr = true, be32(o.OptionData), be32(o.OptionData[4:])
+			}
+		case layers.TCPOptionKindSACK:
+			for j := 0; j+8 <= len(o.OptionData) && int(t.nsack) < len(t.sack); j += 8 {
+				t.sack[t.nsack] = [2]uint32{be32(o.OptionData[j:]), be32(o.OptionData[j+4:])}
+				t.nsack++
+			}
+		}
+	}
+}
+
+var tcpFlagNames = [...]string{"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"}
+
+func (p *Packet) tcpInfo() string {
+	t := &p.tcp
+	b := make([]byte, 0, 128)
+	if t.reused {
+		b = append(b, "[TCP Port numbers reused] "...)
+	}
+	switch a := t.analysis; {
+	case a&aLostSegment != 0:
+		b = append(b, "[TCP Previous segment not captured] "...)
+	case a&aSpurious != 0:
+		b = append(b, "[TCP Spurious Retransmission] "...)
+	case a&aRetransmission != 0:
+		b = append(b, "[TCP Retransmission] "...)
+	case a&aKeepAlive != 0:
+		b = append(b, "[TCP Keep-Alive] "...)
+	case a&aWindowUpdate != 0:
+		b = append(b, "[TCP Window Update] "...)
+	case a&aDupAck != 0:
+		b = append(b, "[TCP Dup ACK "...)
+		b = strconv.AppendInt(b, int64(t.dupOf), 10)
+		b = append(b, '#')
+		b = strconv.AppendInt(b, int64(t.dupN), 10)
+		b = append(b, "] "...)
+	}
+	b = strconv.AppendUint(b, uint64(t.sport), 10)
+	b = append(b, " → "...)
+	b = strconv.AppendUint(b, uint64(t.dport), 10)
+	b = append(b, " ["...)
+	n := 0
+	for i, name := range tcpFlagNames {
+		if t.flags&(1<<i) != 0 {
+			if n > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, name...)
+			n++
+		}
+	}
+	if n == 0 {
+		b = append(b, "<None>"...)
+	}
+	b = append(b, "] Seq="...)
+	b = strconv.AppendUint(b, uint64(t.seq), 10)
+	if t.flags&0x10 != 0 {
+		b = append(b, " Ack="...)
+		b = strconv.AppendUint(b, uint64(t.ack), 10)
+	}
+	b = append(b, " Win="...)
+	b = strconv.AppendUint(b, uint64(t.winScaled), 10)
+	if t.flags&0x20 != 0 {
+		b = append(b, " Urg="...)
+		b = strconv.AppendUint(b, uint64(t.urg), 10)
+	}
+	b = append(b, " Len="...)
+	b = strconv.AppendUint(b, uint64(t.length), 10)
+	// Options in the order they appear, as Wireshark lists them.
+	opts := p.tcpOptionOrder()
+	for _, o := range opts {
+		switch o {
+		case 2:
+			b = append(b, " MSS="...)
+			b = strconv.AppendUint(b, uint64(t.mss), 10)
+		case 4:
+			b = append(b, " SACK_PERM"...)
+		case 8:
+			b = append(b, " TSval="...)
+			b = strconv.AppendUint(b, uint64(t.tsval), 10)
+			b = append(b, " TSecr="...)
+			b = strconv.AppendUint(b, uint64(t.tsecr), 10)
+		case 3:
+			b = append(b, " WS="...)
+			b = strconv.AppendUint(b, 1<<uint(t.wscale), 10)
+		case 5:
+			for _, s := range t.sack[:t.nsack] {
+				b = append(b, " SLE="...)
+				b = strconv.AppendUint(b, uint64(s[0]), 10)
+				b = append(b, " SRE="...)
+				b = strconv.AppendUint(b, uint64(s[1]), 10)
+			}
+		}
+	}
+	return string(b)
+}
+
+// tcpOptionOrder lists the kinds of the options shown in Info, in header order.
+func (p *Packet) tcpOptionOrder() []byte {
+	t := &p.tcp
+	if p.has&pTCP == 0 {
+		return nil
+	}
+	// Walk the raw option bytes: the decoded layer is gone by now.
+	hdr := p.tcpHeader()
+	if len(hdr) <= 20 {
+		return nil
+	}
+	var out []byte
+	opts := hdr[20:]
+	for len(opts) > 0 {
+		k := opts[0]
+		if k == 0 {
+			break
+		}
+		if k == 1 {
+			opts = opts[1:]
+			continue
+		}
+		if len(opts) < 2 || int(opts[1]) < 2 || int(opts[1]) > len(opts) {
+			break
+		}
+		switch k {
+		case 2:
+			if t.hasMSS {
+				out = append(out, k)
+			}
+		case 3:
+			if t.wscale >= 0 {
+				out = append(out, k)
+			}
+		case 4, 5, 8:
+			out = append(out, k)
+		}
+		opts = opts[opts[1]:]
+	}
+	return out
+}
+
+// tcpHeader finds the TCP header in Data from the payload's position.
+func (p *Packet) tcpHeader() []byte {
+	t := &p.tcp
+	if t.payload != nil {
+		off := cap(p.Data) - cap(t.payload)
+		start := off - int(t.hdrLen)
+		if start >= 0 && off <= len(p.Data) {
+			return p.Data[start:off]
+		}
+	}
+	return nil
+}
