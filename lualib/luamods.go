@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	lua "github.com/yuin/gopher-lua"
-	"github.com/yuin/gopher-lua/parse"
 )
 
 // The rest of LuaSocket a script can require: ltn12, mime, socket.url,
@@ -58,12 +57,7 @@ func proto(file string) (*lua.FunctionProto, error) {
 		}
 		name := strings.TrimPrefix(file, "lua/")
 		name = strings.ReplaceAll(strings.TrimSuffix(name, ".lua"), ".", "/") + ".lua"
-		chunk, err := parse.Parse(strings.NewReader(string(src)), name)
-		if err != nil {
-			p.err = err
-			return
-		}
-		p.proto, p.err = lua.Compile(chunk, name)
+		p.proto, p.err = compileLua(strings.NewReader(string(src)), name)
 	})
 	return p.proto, p.err
 }

@@ -244,7 +244,7 @@ func (s *State) doChunk(src, name string) error {
 		return &Error{Message: name + ": attempt to load a binary chunk"}
 	}
 	src = skipShebang(src)
-	fn, err := s.L.Load(strings.NewReader(src), name)
+	fn, err := loadLua(s.L, strings.NewReader(src), name)
 	if err != nil {
 		return luaError(err)
 	}
@@ -417,7 +417,7 @@ func compile(L *lua.LState, src, name string) int {
 		L.Push(lua.LString("attempt to load a binary chunk"))
 		return 2
 	}
-	fn, err := L.Load(strings.NewReader(src), name)
+	fn, err := loadLua(L, strings.NewReader(src), name)
 	if err != nil {
 		L.Push(lua.LNil)
 		L.Push(lua.LString(luaError(err).Error()))
@@ -495,7 +495,7 @@ func baseRequire(L *lua.LState) int {
 	if isBinaryChunk(string(src)) {
 		L.RaiseError("error loading module '%s' from file '%s': attempt to load a binary chunk", name, rel)
 	}
-	fn, err := L.Load(strings.NewReader(skipShebang(string(src))), rel)
+	fn, err := loadLua(L, strings.NewReader(skipShebang(string(src))), rel)
 	if err != nil {
 		L.RaiseError("error loading module '%s' from file '%s':\n\t%s", name, rel, luaError(err).Error())
 	}

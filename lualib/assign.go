@@ -1,0 +1,189 @@
+package lualib
+
+import (
+	"fmt"
+	"io"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/ast"
+	"github.com/yuin/gopher-lua/parse"
+)
+
+// gopher-lua compiles a multiple assignment one target at a time, so a target
+// assigned early is read already changed by a later value: `a, b = b, a` leaves
+// both equal to b (gopher-lua issue #440; Lua 5.1 evaluates every value, then
+// assigns). wirelab compiles every chunk through loadLua, which rewrites each
+// multiple assignment before compiling it:
+//
+//	a, t[k] = e1, e2   becomes   do local o, k2 = t, k; local v1, v2 = e1, e2; a = v1; o[k2] = v2 end
+//
+// The temporaries' names cannot be written in Lua, so no script can see them.
+
+// loadLua parses and compiles src as L.Load does, with multiple assignments
+// rewritten.
+func loadLua(L *lua.LState, src io.Reader, name string) (*lua.LFunction, error) {
+	p, err := compileLua(src, name)
+	if err != nil {
+		return nil, err
+	}
+	return L.NewFunctionFromProto(p), nil
+}
+
+func compileLua(src io.Reader, name string) (*lua.FunctionProto, error) {
+	chunk, err := parse.Parse(src, name)
+	if err != nil {
+		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(err.Error()), Cause: err}
+	}
+	var r assignRewriter
+	chunk = r.stmts(chunk)
+	p, err := lua.Compile(chunk, name)
+	if err != nil {
+		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(err.Error()), Cause: err}
+	}
+	return p, nil
+}
+
+type assignRewriter struct{ n int }
+
+func (r *assignRewriter) temp() string {
+	r.n++
+	return fmt.Sprintf("(assign %d)", r.n)
+}
+
+func (r *assignRewriter) stmts(list []ast.Stmt) []ast.Stmt {
+	for i, s := range list {
+		list[i] = r.stmt(s)
+	}
+	return list
+}
+
+func (r *assignRewriter) stmt(s ast.Stmt) ast.Stmt {
+	switch s := s.(type) {
+	case *ast.AssignStmt:
+		r.exprs(s.Lhs)
+		r.exprs(s.Rhs)
+		if len(s.Lhs) > 1 {
+			return r.split(s)
+		}
+	case *ast.LocalAssignStmt:
+		r.exprs(s.Exprs)
+	case *ast.FuncCallStmt:
+		r.expr(s.Expr)
+	case *ast.DoBlockStmt:
+		r.stmts(s.Stmts)
+	case *ast.WhileStmt:
+		r.expr(s.Condition)
+		r.stmts(s.Stmts)
+	case *ast.RepeatStmt:
+		r.expr(s.Condition)
+		r.stmts(s.Stmts)
+	case *ast.IfStmt:
+		r.expr(s.Condition)
+		r.stmts(s.Then)
+		r.stmts(s.Else)
+	case *ast.NumberForStmt:
+		r.expr(s.Init)
+		r.expr(s.Limit)
+		r.expr(s.Step)
+		r.stmts(s.Stmts)
+	case *ast.GenericForStmt:
+		r.exprs(s.Exprs)
+		r.stmts(s.Stmts)
+	case *ast.FuncDefStmt:
+		r.expr(s.Func)
+	case *ast.ReturnStmt:
+		r.exprs(s.Exprs)
+	}
+	return s
+}
+
+func (r *assignRewriter) exprs(list []ast.Expr) {
+	for _, e := range list {
+		r.expr(e)
+	}
+}
+
+// expr descends into e for the function bodies it may hold.
+func (r *assignRewriter) expr(e ast.Expr) {
+	switch e := e.(type) {
+	case *ast.FunctionExpr:
+		r.stmts(e.Stmts)
+	case *ast.AttrGetExpr:
+		r.expr(e.Object)
+		r.expr(e.Key)
+	case *ast.TableExpr:
+		for _, f := range e.Fields {
+			r.expr(f.Key)
+			r.expr(f.Value)
+		}
+	case *ast.FuncCallExpr:
+		r.expr(e.Func)
+		r.expr(e.Receiver)
+		r.exprs(e.Args)
+	case *ast.LogicalOpExpr:
+		r.expr(e.Lhs)
+		r.expr(e.Rhs)
+	case *ast.RelationalOpExpr:
+		r.expr(e.Lhs)
+		r.expr(e.Rhs)
+	case *ast.StringConcatOpExpr:
+		r.expr(e.Lhs)
+		r.expr(e.Rhs)
+	case *ast.ArithmeticOpExpr:
+		r.expr(e.Lhs)
+		r.expr(e.Rhs)
+	case *ast.UnaryMinusOpExpr:
+		r.expr(e.Expr)
+	case *ast.UnaryNotOpExpr:
+		r.expr(e.Expr)
+	case *ast.UnaryLenOpExpr:
+		r.expr(e.Expr)
+	}
+}
+
+// split turns a multiple assignment into a block that evaluates the targets'
+// tables and keys, then every value, into temporaries, then assigns them one by
+// one.
+func (r *assignRewriter) split(s *ast.AssignStmt) ast.Stmt {
+	line, last := s.Line(), s.LastLine()
+	at := func(n ast.PositionHolder) {
+		n.SetLine(line)
+		n.SetLastLine(last)
+	}
+	ident := func(name string) *ast.IdentExpr {
+		e := &ast.IdentExpr{Value: name}
+		at(e)
+		return e
+	}
+	local := func(names []string, exprs []ast.Expr) ast.Stmt {
+		l := &ast.LocalAssignStmt{Names: names, Exprs: exprs}
+		at(l)
+		return l
+	}
+	block := &ast.DoBlockStmt{}
+	at(block)
+	targets := make([]ast.Expr, len(s.Lhs))
+	for i, t := range s.Lhs {
+		a, ok := t.(*ast.AttrGetExpr)
+		if !ok {
+			targets[i] = t
+			continue
+		}
+		obj, key := r.temp(), r.temp()
+		block.Stmts = append(block.Stmts, local([]string{obj, key}, []ast.Expr{a.Object, a.Key}))
+		g := &ast.AttrGetExpr{Object: ident(obj), Key: ident(key)}
+		at(g)
+		targets[i] = g
+	}
+	values := make([]string, max(len(s.Lhs), len(s.Rhs)))
+	for i := range values {
+		values[i] = r.temp()
+	}
+	block.Stmts = append(block.Stmts, local(values, s.Rhs))
+	for i, t := range targets {
+		a := &ast.AssignStmt{Lhs: []ast.Expr{t}, Rhs: []ast.Expr{ident(values[i])}}
+		at(a)
+		block.Stmts = append(block.Stmts, a)
+	}
+	return block
+}
