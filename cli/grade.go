@@ -102,7 +102,7 @@ be graded (the machine or the lab is at fault; run again to retry).`,
 				return err
 			}
 			for _, s := range skipped {
-				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s: not graded: it holds neither %s nor main.lua as a file (rename the student's file, or pass it as FOLDER/FILE.lua)\n", s, entry)
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s: not graded: %s\n", visible(s.Path), s.Why)
 			}
 			sh := grade.Shard{}
 			if shard != "" {
@@ -179,7 +179,7 @@ func printGradeSummary(w io.Writer, sum *grade.Summary, out string, reused int) 
 		len(sum.Students), plural(len(sum.Students), "submission", "submissions"), kept, t[runner.StatusPassed], t[runner.StatusFailed], t[runner.StatusError], t[runner.StatusTimeout])
 	for _, r := range sum.Students {
 		for _, f := range r.Flaky {
-			fmt.Fprintf(w, "flaky: %s: check %q: %s\n", r.Student, f.Check, strings.Join(f.Outcomes, ", "))
+			fmt.Fprintf(w, "flaky: %s: check %q: %s\n", visible(r.Student), f.Check, strings.Join(f.Outcomes, ", "))
 		}
 	}
 	fmt.Fprintf(w, "summary: %s\n", filepath.Join(out, grade.SummaryCSV))
@@ -222,17 +222,17 @@ func (p *progress) event(ev grade.Event) {
 		case r.Ended != "" && r.Ended != "timeout":
 			note = "  ended: " + r.Ended
 		case r.Reason != "":
-			note = "  " + r.Reason
+			note = "  " + visible(r.Reason)
 		}
 		fmt.Fprintf(p.w, "[%*d/%d] %s %s/%s %s%s\n", len(fmt.Sprint(ev.Total)), ev.Done, ev.Total,
-			r.Student, num(r.Score), num(r.MaxScore), r.Status, note)
+			visible(r.Student), num(r.Score), num(r.MaxScore), r.Status, note)
 		return
 	}
 	if r.Status == runner.StatusError && !ev.Reused {
 		// A student who could not be graded is named above the bar, so that
 		// the closing "see above" has something above.
 		fmt.Fprintf(p.w, "\r%s\r%s %s/%s %s  %s\n", strings.Repeat(" ", p.last),
-			r.Student, num(r.Score), num(r.MaxScore), r.Status, r.Reason)
+			visible(r.Student), num(r.Score), num(r.MaxScore), r.Status, visible(r.Reason))
 	}
 	const width = 30
 	fill := width * ev.Done / max(ev.Total, 1)

@@ -166,7 +166,7 @@ func runPackets(stdout, stderr io.Writer, path string, o *packetsOpts) error {
 		switch {
 		case o.countOnly:
 		case o.format == "text":
-			w.WriteString(p.Line())
+			w.WriteString(tsharkText(p.Line()))
 			w.WriteByte('\n')
 		case o.format == "fields":
 			line = line[:0]

@@ -134,3 +134,24 @@ func TestPacketsJSON(t *testing.T) {
 		t.Errorf("tcp.port = %v, want [80 56586]", obj["tcp.port"])
 	}
 }
+
+// A payload's escape sequences (ESC, OSC, C1 controls, U+202E, bytes that are
+// not UTF-8) are printed as tshark prints them (\033, \a, \u009B, U+FFFD),
+// never raw to the terminal. testdata/escapes.tshark.txt is tshark 4.0's
+// output (tshark -r testdata/escapes.pcap).
+func TestPacketsEscapesLikeTshark(t *testing.T) {
+	want, err := os.ReadFile(filepath.Join("testdata", "escapes.tshark.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, "packets", filepath.Join("testdata", "escapes.pcap"))
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if out != string(want) {
+		t.Errorf("got\n%q\nwant (tshark)\n%q", out, want)
+	}
+	if strings.ContainsAny(out, "\x1b\x07\u009b\u202e") {
+		t.Errorf("an escape character reached the output: %q", out)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/wirelab-dev/wirelab/runner"
 )
@@ -56,6 +57,9 @@ type key struct {
 	Runs       int    `json:"runs"`
 	// Flaky lists checks whose outcome changed between repeated runs.
 	Flaky []Flake `json:"flaky,omitempty"`
+	// Ungraded marks a result that records why the submission could not be
+	// graded: it is in the summaries, and never kept as current.
+	Ungraded bool `json:"ungraded,omitempty"`
 }
 
 const keyVersion = 1
@@ -168,14 +172,42 @@ feed:
 
 // gradeOne grades one student, or keeps the stored result when it is current.
 func gradeOne(ctx context.Context, lab *runner.Lab, labHash string, sub Submission, opts Options, staging string) (Row, bool) {
-	final := filepath.Join(opts.Out, sub.ID)
+	final := filepath.Join(opts.Out, FolderName(sub.ID))
+	want := key{Version: keyVersion, Lab: labHash, Runs: opts.Repeat}
+	// ungraded records why the submission could not be graded, so that it
+	// has its row in every summary (the next batch tries it again), unless a
+	// current result is stored: a machine fault under --force keeps it.
+	ungraded := func(msg string) (Row, bool) {
+		row := errorRow(sub.ID, lab, msg)
+		if _, ok := stored(final, want, sub.ID); ok || ctx.Err() != nil {
+			return row, false
+		}
+		res := &runner.Result{Version: runner.ResultVersion, Lab: runner.LabInfo{ID: lab.ID, Title: lab.Title, SHA256: lab.SHA256},
+			Submission: runner.SubmissionInfo{ID: sub.ID}, Start: time.Now().UTC(), Status: runner.StatusError, Reason: msg, MaxScore: lab.MaxScore()}
+		k := want
+		k.Ungraded = true
+		dir, err := os.MkdirTemp(staging, "run-")
+		if err == nil {
+			err = writeJSON(filepath.Join(dir, ResultFile), res)
+		}
+		if err == nil {
+			err = writeJSON(filepath.Join(dir, KeyFile), k)
+		}
+		if err == nil {
+			err = swapIn(dir, final, staging)
+		}
+		if err != nil {
+			row.Reason += fmt.Sprintf(" (and recording it failed: %v)", err)
+		}
+		return row, false
+	}
 	subHash, err := sub.Hash()
 	if err != nil {
-		return errorRow(sub.ID, lab, fmt.Sprintf("reading the submission: %v", err)), false
+		return ungraded(fmt.Sprintf("reading the submission: %v", err))
 	}
-	want := key{Version: keyVersion, Lab: labHash, Submission: subHash, Runs: opts.Repeat}
+	want.Submission = subHash
 	if !opts.Force {
-		if row, ok := stored(final, want); ok {
+		if row, ok := stored(final, want, sub.ID); ok {
 			return row, true
 		}
 	}
@@ -185,9 +217,9 @@ func gradeOne(ctx context.Context, lab *runner.Lab, labHash string, sub Submissi
 		keep    string
 	)
 	for r := 0; r < opts.Repeat; r++ {
-		dir, err := os.MkdirTemp(staging, sub.ID+"-")
+		dir, err := os.MkdirTemp(staging, "run-")
 		if err != nil {
-			return errorRow(sub.ID, lab, err.Error()), false
+			return ungraded(err.Error())
 		}
 		res, err := opts.Run(ctx, lab, sub.Entry, dir)
 		if err != nil {
@@ -195,9 +227,9 @@ func gradeOne(ctx context.Context, lab *runner.Lab, labHash string, sub Submissi
 			if ctx.Err() != nil {
 				return errorRow(sub.ID, lab, "interrupted"), false
 			}
-			// The run could not be carried out: report it, store nothing, so
-			// the next batch tries again.
-			return errorRow(sub.ID, lab, err.Error()), false
+			// The run could not be carried out: report it, and record it
+			// as ungraded, so the next batch tries again.
+			return ungraded(err.Error())
 		}
 		res.Submission.ID = sub.ID
 		results = append(results, res)
@@ -209,46 +241,49 @@ func gradeOne(ctx context.Context, lab *runner.Lab, labHash string, sub Submissi
 	}
 	want.Flaky = flakes(results)
 	if err := writeJSON(filepath.Join(keep, ResultFile), first); err != nil {
-		return errorRow(sub.ID, lab, err.Error()), false
+		return ungraded(err.Error())
 	}
 	if err := writeJSON(filepath.Join(keep, KeyFile), want); err != nil {
-		return errorRow(sub.ID, lab, err.Error()), false
+		return ungraded(err.Error())
 	}
-	if err := swapIn(keep, final); err != nil {
-		return errorRow(sub.ID, lab, err.Error()), false
+	if err := swapIn(keep, final, staging); err != nil {
+		return ungraded(err.Error())
 	}
 	return rowOf(sub.ID, first, want.Flaky), false
 }
 
-// stored returns the row of a student's stored result when it was graded from
+// stored returns the row of student id's stored result when it was graded from
 // the same lab and submission.
-func stored(dir string, want key) (Row, bool) {
+func stored(dir string, want key, id string) (Row, bool) {
 	var k key
 	if err := readJSON(filepath.Join(dir, KeyFile), &k); err != nil {
 		return Row{}, false
 	}
-	if k.Version != want.Version || k.Lab != want.Lab || k.Submission != want.Submission || k.Runs != want.Runs {
+	if k.Ungraded || k.Version != want.Version || k.Lab != want.Lab || k.Submission != want.Submission || k.Runs != want.Runs {
 		return Row{}, false
 	}
 	var res runner.Result
 	if err := readJSON(filepath.Join(dir, ResultFile), &res); err != nil {
 		return Row{}, false
 	}
-	return rowOf(filepath.Base(dir), &res, k.Flaky), true
+	return rowOf(id, &res, k.Flaky), true
 }
 
 // swapIn replaces final with the staged folder. The old folder is moved aside
-// first, so at every moment final is either the old result or the new one.
-func swapIn(staged, final string) error {
-	old := final + ".old"
-	os.RemoveAll(old)
+// first, into the staging folder (never beside final, where it could be
+// another student's folder), so at every moment final is either the old
+// result or the new one.
+func swapIn(staged, final, staging string) error {
+	aside, err := os.MkdirTemp(staging, "old-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(aside)
+	old := filepath.Join(aside, "old")
 	if err := os.Rename(final, old); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	if err := os.Rename(staged, final); err != nil {
-		return err
-	}
-	return os.RemoveAll(old)
+	return os.Rename(staged, final)
 }
 
 // interrupted is a batch stopped by its context (Ctrl-C): said for a person,

@@ -24,14 +24,24 @@ type Submission struct {
 // hostile submission of huge files cannot stall the grader.
 const maxHashed = 64 << 20
 
+// Skip is a path inside a class folder that looked like a submission but is
+// not graded, and why: a student who named the file differently, or handed in
+// a link, would otherwise vanish from the summary without a word.
+type Skip struct {
+	Path string
+	Why  string
+}
+
 // Discover turns the command line's paths into submissions. A path is a .lua
 // file, a folder holding entry (a submission), or a folder of those (a class).
-// Student ids must be unique; a clash names both paths.
+// Student ids must be unique; a clash names both paths. Every submission is
+// graded whatever its name (dot-files too): names are made safe where they are
+// stored (FolderName) and printed.
 //
-// skipped lists the folders inside a class folder that hold neither entry nor
-// main.lua: most likely a student who named the file differently, who would
-// otherwise vanish from the summary without a word.
-func Discover(paths []string, entry string) (subs []Submission, skipped []string, err error) {
+// skipped lists what inside a class folder is not graded: folders that hold
+// neither entry nor main.lua (except dot-folders, a .git say), and .lua
+// entries that are not regular files.
+func Discover(paths []string, entry string) (subs []Submission, skipped []Skip, err error) {
 	seen := map[string]string{}
 	add := func(s Submission) error {
 		src := s.Entry
@@ -58,11 +68,11 @@ func Discover(paths []string, entry string) (subs []Submission, skipped []string
 		}
 	}
 	sort.Slice(subs, func(i, j int) bool { return subs[i].ID < subs[j].ID })
-	sort.Strings(skipped)
+	sort.Slice(skipped, func(i, j int) bool { return skipped[i].Path < skipped[j].Path })
 	return subs, skipped, nil
 }
 
-func discoverOne(p, entry string) (subs []Submission, skipped []string, err error) {
+func discoverOne(p, entry string) (subs []Submission, skipped []Skip, err error) {
 	st, err := os.Stat(p)
 	if err != nil {
 		return nil, nil, fmt.Errorf("submission %q: %w", p, err)
@@ -83,18 +93,17 @@ func discoverOne(p, entry string) (subs []Submission, skipped []string, err erro
 	}
 	for _, e := range ents {
 		child := filepath.Join(p, e.Name())
-		if strings.HasPrefix(e.Name(), ".") {
-			continue
-		}
 		switch {
 		case e.IsDir():
 			if s, ok := folderSubmission(child, entry); ok {
 				subs = append(subs, s)
-			} else {
-				skipped = append(skipped, child)
+			} else if !strings.HasPrefix(e.Name(), ".") {
+				skipped = append(skipped, Skip{child, fmt.Sprintf("it holds neither %s nor main.lua as a file (rename the student's file, or pass it as FOLDER/FILE.lua)", entry)})
 			}
 		case strings.HasSuffix(e.Name(), ".lua") && e.Type().IsRegular():
 			subs = append(subs, fileSubmission(child))
+		case strings.HasSuffix(e.Name(), ".lua"):
+			skipped = append(skipped, Skip{child, "not a regular file (a link or a device is not followed; hand in the file itself)"})
 		}
 	}
 	if len(subs) == 0 {

@@ -120,7 +120,10 @@ func Collect(dirs []string) (*Summary, error) {
 			return nil, err
 		}
 		for _, e := range ents {
-			if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || strings.HasSuffix(e.Name(), ".old") {
+			// Dot-folders are the grader's (staging); a plain name ending
+			// in .old is what an older wirelab left beside a folder it
+			// replaced (a student named so has a folder starting with @).
+			if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || (strings.HasSuffix(e.Name(), ".old") && !strings.HasPrefix(e.Name(), "@")) {
 				continue
 			}
 			sd := filepath.Join(dir, e.Name())
@@ -133,8 +136,12 @@ func Collect(dirs []string) (*Summary, error) {
 			}
 			var k key
 			_ = readJSON(filepath.Join(sd, KeyFile), &k)
-			if prev, ok := from[e.Name()]; ok {
-				return nil, fmt.Errorf("student %q is in both %s and %s", e.Name(), prev, dir)
+			id := res.Submission.ID // the student's own name; the folder's is made safe
+			if id == "" || FolderName(id) != e.Name() {
+				id = e.Name()
+			}
+			if prev, ok := from[id]; ok {
+				return nil, fmt.Errorf("student %q is in both %s and %s", id, prev, dir)
 			}
 			version := k.Lab // the lab folder's hash; result.json has lab.yaml's alone
 			if version == "" {
@@ -147,15 +154,15 @@ func Collect(dirs []string) (*Summary, error) {
 					return nil, fmt.Errorf("%s and %s were graded with different versions of the lab (it changed between the runs): grade the out-of-date folder again with the current lab, then merge", firstAt, sd)
 				}
 			}
-			from[e.Name()] = dir
+			from[id] = dir
 			if s.Lab.ID == "" {
 				s.Lab = res.Lab
 				s.Lab.Path = ""
 			} else if res.Lab.ID != s.Lab.ID {
 				return nil, fmt.Errorf("%s holds a result of lab %q, not %q", sd, res.Lab.ID, s.Lab.ID)
 			}
-			res.Submission.ID = e.Name()
-			s.Students = append(s.Students, rowOf(e.Name(), &res, k.Flaky))
+			res.Submission.ID = id
+			s.Students = append(s.Students, rowOf(id, &res, k.Flaky))
 			s.results = append(s.results, &res)
 		}
 	}
@@ -225,9 +232,13 @@ func (s *Summary) csv() []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	names := s.checkNames()
-	w.Write(append([]string{"student", "score", "max", "status"}, names...))
+	head := []string{"student", "score", "max", "status"}
+	for _, n := range names {
+		head = append(head, cell(n))
+	}
+	w.Write(head)
 	for _, r := range s.Students {
-		rec := []string{r.Student, num(r.Score), num(r.MaxScore), r.Status}
+		rec := []string{cell(r.Student), num(r.Score), num(r.MaxScore), r.Status}
 		pts := map[string]string{}
 		for _, c := range r.Checks {
 			pts[c.Name] = num(c.Points)
@@ -239,6 +250,17 @@ func (s *Summary) csv() []byte {
 	}
 	w.Flush()
 	return b.Bytes()
+}
+
+// cell keeps a text cell of summary.csv text in a spreadsheet: one starting
+// with = + - @ or a tab or carriage return would be read as a formula (a
+// student named =HYPERLINK("http://...") would put a link in the grader's
+// sheet), so it gets a leading apostrophe, as OWASP advises.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // Shard is the K-th of N deterministic slices of a class (K from 1). The zero

@@ -142,6 +142,13 @@ func junitSuite(res *runner.Result, name string) juSuite {
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
+	if len(res.Checks) == 0 && res.Status == runner.StatusError {
+		// Not graded at all (a class's row for a submission that could
+		// not be run): one erroring case, so the suite is not an empty pass.
+		suite.Cases = append(suite.Cases, juCase{Name: "graded", Classname: res.Lab.ID, Time: "0",
+			Error: &juProblem{Type: "not graded", Message: res.Reason}})
+		suite.Tests, suite.Errors = 1, 1
+	}
 	return suite
 }
 

@@ -317,6 +317,28 @@ func TestTextNoTerminalEscapes(t *testing.T) {
 	}
 }
 
+// TestTextNoC1Escapes: C1 controls (U+009B is CSI, U+009D is OSC), bytes that
+// are not UTF-8 (a lone 0x9b is CSI to an 8-bit terminal) and control
+// characters in the submission's name are made visible too.
+func TestTextNoC1Escapes(t *testing.T) {
+	res := fixture(t)
+	res.Submission.ID = "evil\x1b]0;pwned\x07"
+	res.Submission.Path = "/tmp/\u009b2J.lua"
+	res.Exit.Message = "boom\u009d0;title\u009c \x9b31m"
+	res.Checks[6].Message = "ended with error: \u009b2J"
+	res.Reason = "x\x1b[2K"
+	var b bytes.Buffer
+	Write(&b, "text", res)
+	for _, bad := range []string{"\x1b", "\x07", "\u009b", "\u009c", "\u009d", "\x9b"} {
+		if strings.Contains(b.String(), bad) {
+			t.Errorf("%q reached the report:\n%q", bad, b.String())
+		}
+	}
+	if !strings.Contains(b.String(), `\x9b2J`) {
+		t.Errorf("C1 CSI is not shown as \\x9b:\n%s", b.String())
+	}
+}
+
 // TestTextMultilineMessage: every line of a check's message is indented under
 // the check, so a filter error's caret stays under its column.
 func TestTextMultilineMessage(t *testing.T) {

@@ -46,13 +46,13 @@ func writeText(w io.Writer, res *runner.Result, opt Options) error {
 		if p := res.Submission.Path; p != "" && p != sub {
 			sub = strings.TrimSpace(sub + " (" + p + ")")
 		}
-		fmt.Fprintf(&b, "submission %s\n", sub)
+		fmt.Fprintf(&b, "submission %s\n", clean(strings.ReplaceAll(sub, "\n", `\n`)))
 	}
 	if res.Exit.Reason != "" {
 		b.WriteString(exitLine(res.Exit.Reason, clean(res.Exit.Message)) + "\n")
 	}
 	for _, n := range res.Notes {
-		b.WriteString(p.paint(cYellow, "note: ") + n + "\n")
+		b.WriteString(p.paint(cYellow, "note: ") + clean(n) + "\n")
 	}
 	b.WriteString("\n")
 	width := 0
@@ -132,7 +132,7 @@ func writeText(w io.Writer, res *runner.Result, opt Options) error {
 	}
 	b.WriteString(")\n")
 	if res.Reason != "" && res.Status != runner.StatusFailed {
-		b.WriteString(res.Reason + "\n")
+		b.WriteString(clean(res.Reason) + "\n")
 	}
 	_, err := w.Write(b.Bytes())
 	return err
@@ -434,18 +434,31 @@ func indentLines(s, indent string) string {
 }
 
 func clean(s string) string {
-	if strings.IndexFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' || r == 0x7f }) < 0 {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r != '\n' && isControl(r) || r == utf8.RuneError }) {
 		return s
 	}
 	var b strings.Builder
-	for _, r := range s {
-		if (r < 0x20 && r != '\n') || r == 0x7f {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, "\\x%02x", s[i]) // not UTF-8: 0x9b alone is a CSI to some terminals
+		case r != '\n' && isControl(r) && r < 0x100:
 			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
+		case r != '\n' && isControl(r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteString(s[i : i+n])
 		}
-		b.WriteRune(r)
+		i += n
 	}
 	return b.String()
+}
+
+// isControl is a C0 or C1 control character (C1 includes CSI and OSC: 0x9b,
+// 0x9d), DEL, or a Unicode line separator or bidirectional override.
+func isControl(r rune) bool {
+	return r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0x2028 || r == 0x2029 || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 // maxExcerpt is how many lines of the output a failed output check shows.
