@@ -14,12 +14,13 @@ func openBanner(s *State) lua.LValue {
 	return s.L.SetFuncs(s.L.NewTable(), map[string]lua.LGFunction{
 		"grab":     bannerGrab,
 		"grab_all": bannerGrabAll,
+		"service":  bannerService,
 	})
 }
 
 // bannerOpts reads banner options from argument n.
 func bannerOpts(L *lua.LState, n int, fname string, all bool) probe.BannerOptions {
-	names := []string{"timeout", "bytes", "send", "lines", "idle"}
+	names := []string{"timeout", "bytes", "send", "lines", "idle", "wait", "probe"}
 	if all {
 		names = append(names, "concurrency")
 	}
@@ -30,6 +31,16 @@ func bannerOpts(L *lua.LState, n int, fname string, all bool) probe.BannerOption
 	}
 	if d, ok := optSeconds(L, t, n, fname, "idle"); ok {
 		opt.Idle = d
+	}
+	if d, ok := optSeconds(L, t, n, fname, "wait"); ok {
+		opt.Wait = d
+	}
+	switch v := t.RawGetString("probe"); v {
+	case lua.LNil, lua.LTrue:
+	case lua.LFalse:
+		opt.NoProbe = true
+	default:
+		argError(L, n, fname, fmt.Sprintf("option \"probe\" must be a boolean, got %s", v.Type()))
 	}
 	if b, ok := optInt(L, t, n, fname, "bytes", 1, 1<<20); ok {
 		opt.Bytes = b
@@ -64,11 +75,55 @@ func bannerGrab(L *lua.LState) int {
 		return pushProbeErr(L, err)
 	}
 	opt.Source = src
-	b, err := probe.Grab(ctxOf(L), host, port, opt)
+	b, err := probe.Identify(ctxOf(L), host, port, opt)
 	if err != nil {
 		return pushProbeErr(L, err)
 	}
-	L.Push(lua.LString(b))
+	L.Push(lua.LString(b.Text))
+	L.Push(bannerInfo(L, b))
+	return 2
+}
+
+// bannerInfo is grab's second result: {service=, probe=, tls={version=,
+// subject=, issuer=}}; service and probe are absent when unknown or none.
+func bannerInfo(L *lua.LState, b probe.Banner) *lua.LTable {
+	t := L.CreateTable(0, 3)
+	if b.Service != "" {
+		t.RawSetString("service", lua.LString(b.Service))
+	}
+	if b.Probe != "" {
+		t.RawSetString("probe", lua.LString(b.Probe))
+	}
+	if b.TLS != nil {
+		tt := L.CreateTable(0, 3)
+		tt.RawSetString("version", lua.LString(b.TLS.Version))
+		if b.TLS.Subject != "" {
+			tt.RawSetString("subject", lua.LString(b.TLS.Subject))
+		}
+		if b.TLS.Issuer != "" {
+			tt.RawSetString("issuer", lua.LString(b.TLS.Issuer))
+		}
+		t.RawSetString("tls", tt)
+	}
+	return t
+}
+
+func bannerService(L *lua.LState) int {
+	text := checkString(L, 1, "service", false)
+	port := 0
+	if L.Get(2) != lua.LNil {
+		p := checkNumber(L, 2, "service", false)
+		n, ok := toInt(lua.LNumber(p))
+		if !ok || n < 1 || n > probe.MaxPort {
+			argError(L, 2, "service", fmt.Sprintf("%q is not a port (1-%d)", lua.LNumber(p).String(), probe.MaxPort))
+		}
+		port = n
+	}
+	if name := probe.Service(text, port); name != "" {
+		L.Push(lua.LString(name))
+		return 1
+	}
+	L.Push(lua.LNil)
 	return 1
 }
 

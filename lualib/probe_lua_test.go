@@ -2,8 +2,15 @@ package lualib
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/netip"
 	"os"
@@ -185,6 +192,7 @@ func TestBannerLua(t *testing.T) {
 		"peer":   probeServe(t, greet("")), // replaced below
 		"closed": probeClosedPort(t, "tcp"),
 	}
+	args["tls"] = probeTLS(t)
 	args["peer"] = probeServe(t, func(c net.Conn) {
 		io.WriteString(c, c.RemoteAddr().(*net.TCPAddr).AddrPort().Addr().String()+"\n")
 		io.Copy(io.Discard, c)
@@ -252,4 +260,32 @@ func TestProbeHonoursDeadline(t *testing.T) {
 			}
 		})
 	}
+}
+
+// probeTLS serves TLS with a self-signed certificate for CN=wirelab.test: a
+// handshake, then silence.
+func probeTLS(t *testing.T) int {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "wirelab.test"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	return probeServe(t, func(c net.Conn) {
+		defer c.Close() // a failed handshake (plain text) ends the connection
+		tc := tls.Server(c, cfg)
+		if tc.Handshake() == nil {
+			io.Copy(io.Discard, tc)
+		}
+	})
 }

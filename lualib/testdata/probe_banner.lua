@@ -16,7 +16,10 @@ local function raises(text, f, ...)
 end
 
 function TestGreeting()
-  eq(banner.grab("127.0.0.1", args.ssh, {idle = 0.05}), "SSH-2.0-wirelab_test\r\n", "banner")
+  local text, info = banner.grab("127.0.0.1", args.ssh, {idle = 0.05})
+  eq(text, "SSH-2.0-wirelab_test\r\n", "banner")
+  eq(info.service, "ssh", "service")
+  eq(info.probe, nil, "no probe: the service spoke first")
   eq(banner.grab("web", args.ssh, {lines = 1}), "SSH-2.0-wirelab_test\r\n", "banner by lab name")
 end
 
@@ -32,6 +35,32 @@ end
 
 function TestSend()
   eq(banner.grab("127.0.0.1", args.web, {send = "HEAD / HTTP/1.0\r\n\r\n"}), "HTTP/1.0 200 OK\r\n\r\n", "reply to the probe")
+end
+
+function TestProbes()
+  -- A silent web server gets "GET / HTTP/1.0" after a second of silence.
+  local text, info = banner.grab("127.0.0.1", args.web, {wait = 0.2})
+  eq(text, "HTTP/1.0 200 OK\r\n\r\n", "answer to the HTTP probe")
+  eq(info.service, "http", "service")
+  eq(info.probe, "http", "probe")
+  local none, err = banner.grab("127.0.0.1", args.web, {probe = false, timeout = 0.3})
+  eq(err, "timeout", "no probe")
+  -- A TLS server: the handshake's version and the certificate's subject.
+  text, info = banner.grab("127.0.0.1", args.tls, {wait = 0.2, timeout = 5})
+  eq(text, "TLS 1.3; subject CN=wirelab.test", "TLS summary")
+  eq(info.service, "tls", "tls service")
+  eq(info.tls.version, "TLS 1.3", "version")
+  eq(info.tls.subject, "CN=wirelab.test", "subject")
+  text, info = banner.grab("127.0.0.1", args.web, {send = "HEAD / HTTP/1.0\r\n\r\n"})
+  eq(info.probe, "send", "send is the probe")
+end
+
+function TestService()
+  eq(banner.service("SSH-2.0-OpenSSH_9.2p1\r\n"), "ssh", "ssh")
+  eq(banner.service("220 welcome\r\n", 21), "ftp", "ftp by port")
+  eq(banner.service("220 welcome\r\n"), nil, "bare 220")
+  eq(banner.service("+OK ready\r\n"), "pop3", "pop3")
+  raises([[bad argument #2 to 'service' ("0" is not a port (1-65535))]], banner.service, "x", 0)
 end
 
 function TestErrors()
@@ -69,8 +98,9 @@ end
 function TestArgumentErrors()
   raises([[bad argument #2 to 'grab' ("70000" is not a port (1-65535))]], banner.grab, "127.0.0.1", 70000)
   raises([[bad argument #2 to 'grab' (number expected, got nil)]], banner.grab, "127.0.0.1", nil)
-  raises([[bad argument #3 to 'grab' (unknown option "line" (known: timeout, bytes, send, lines, idle))]], banner.grab, "127.0.0.1", 22, {line = 1})
+  raises([[bad argument #3 to 'grab' (unknown option "line" (known: timeout, bytes, send, lines, idle, wait, probe))]], banner.grab, "127.0.0.1", 22, {line = 1})
   raises([[option "send" must be a string, got table]], banner.grab, "127.0.0.1", 22, {send = {}})
+  raises([[option "probe" must be a boolean, got number]], banner.grab, "127.0.0.1", 22, {probe = 1})
   raises([[option "bytes" must be an integer from 1 to 1048576, got 0]], banner.grab, "127.0.0.1", 22, {bytes = 0})
   raises([[bad argument #2 to 'grab_all' ("x" is not a port (1-65535))]], banner.grab_all, "127.0.0.1", "x")
 end
