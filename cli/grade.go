@@ -17,6 +17,7 @@ import (
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/grade"
 	"github.com/wirelab-dev/wirelab/runner/report"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 func init() { register(newGradeCmd) }
@@ -163,11 +164,11 @@ func checkGradeOut(out, labDir string, subs []string) error {
 
 // printGradeSummary prints the class totals and where the files are.
 func printGradeSummary(w io.Writer, sum *grade.Summary, out string, reused int) error {
-	t := map[string]int{}
+	t := map[result.Status]int{}
 	ungraded := 0
 	for _, r := range sum.Students {
 		t[r.Status]++
-		if r.Status == runner.StatusError && len(r.Checks) == 0 {
+		if r.Status == result.StatusError && len(r.Checks) == 0 {
 			ungraded++
 		}
 	}
@@ -176,7 +177,7 @@ func printGradeSummary(w io.Writer, sum *grade.Summary, out string, reused int) 
 		kept = fmt.Sprintf(" (%d kept from an earlier run)", reused)
 	}
 	fmt.Fprintf(w, "graded %d %s%s: %d passed, %d failed, %d error, %d timeout\n",
-		len(sum.Students), plural(len(sum.Students), "submission", "submissions"), kept, t[runner.StatusPassed], t[runner.StatusFailed], t[runner.StatusError], t[runner.StatusTimeout])
+		len(sum.Students), plural(len(sum.Students), "submission", "submissions"), kept, t[result.StatusPassed], t[result.StatusFailed], t[result.StatusError], t[result.StatusTimeout])
 	for _, r := range sum.Students {
 		for _, f := range r.Flaky {
 			fmt.Fprintf(w, "flaky: %s: check %q: %s\n", visible(r.Student), f.Check, strings.Join(f.Outcomes, ", "))
@@ -196,13 +197,13 @@ type progress struct {
 	w      io.Writer
 	tty    bool
 	start  time.Time
-	counts map[string]int
+	counts map[result.Status]int
 	reused int
 	last   int
 }
 
 func newProgress(w io.Writer) *progress {
-	return &progress{w: w, tty: isTerminal(w), start: time.Now(), counts: map[string]int{}}
+	return &progress{w: w, tty: isTerminal(w), start: time.Now(), counts: map[result.Status]int{}}
 }
 
 func (p *progress) event(ev grade.Event) {
@@ -219,8 +220,8 @@ func (p *progress) event(ev grade.Event) {
 		switch {
 		case ev.Reused:
 			note = "  (kept)"
-		case r.Ended != "" && r.Ended != "timeout":
-			note = "  ended: " + r.Ended
+		case r.Ended != result.ExitOK && r.Ended != result.ExitTimeout:
+			note = "  ended: " + r.Ended.String()
 		case r.Reason != "":
 			note = "  " + visible(r.Reason)
 		}
@@ -228,7 +229,7 @@ func (p *progress) event(ev grade.Event) {
 			visible(r.Student), num(r.Score), num(r.MaxScore), r.Status, note)
 		return
 	}
-	if r.Status == runner.StatusError && !ev.Reused {
+	if r.Status == result.StatusError && !ev.Reused {
 		// A student who could not be graded is named above the bar, so that
 		// the closing "see above" has something above.
 		fmt.Fprintf(p.w, "\r%s\r%s %s/%s %s  %s\n", strings.Repeat(" ", p.last),
@@ -243,7 +244,7 @@ func (p *progress) event(ev grade.Event) {
 	}
 	line := fmt.Sprintf("\r[%s%s] %d/%d  passed %d  failed %d  error %d  timeout %d  %s left ",
 		strings.Repeat("=", fill), strings.Repeat(" ", width-fill), ev.Done, ev.Total,
-		p.counts[runner.StatusPassed], p.counts[runner.StatusFailed], p.counts[runner.StatusError], p.counts[runner.StatusTimeout], left)
+		p.counts[result.StatusPassed], p.counts[result.StatusFailed], p.counts[result.StatusError], p.counts[result.StatusTimeout], left)
 	fmt.Fprint(p.w, line)
 	p.last = len(line)
 }
@@ -292,10 +293,10 @@ func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso
 	if err != nil {
 		// The student uploaded the wrong files: tell them in results.json
 		// (score 0), rather than failing the autograder with nothing to read.
-		res := &runner.Result{
-			Version:  runner.ResultVersion,
-			Lab:      runner.LabInfo{ID: lab.ID, Title: lab.Title},
-			Status:   runner.StatusFailed,
+		res := &result.Result{
+			Version:  result.Version,
+			Lab:      result.LabInfo{ID: lab.ID, Title: lab.Title},
+			Status:   result.StatusFailed,
 			MaxScore: lab.MaxScore(),
 			Reason: fmt.Sprintf("nothing was graded: your submission must hold %s (or main.lua), and %s; upload it under that name and resubmit",
 				entry, uploadProblem(subDir, err)),
@@ -340,7 +341,7 @@ func uploadProblem(dir string, err error) string {
 }
 
 // writeGradescopeResults writes res as Gradescope's results.json.
-func writeGradescopeResults(results string, res *runner.Result) error {
+func writeGradescopeResults(results string, res *result.Result) error {
 	f, err := os.Create(results)
 	if err != nil {
 		return err

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/grade"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // A Gradescope upload that holds no usable submission still gets a
@@ -145,9 +145,9 @@ func TestMergeAndGradeUsage(t *testing.T) {
 // is printed above it: the closing "see above" must have something above.
 func TestProgressNamesErrorsOnTerminal(t *testing.T) {
 	var b strings.Builder
-	p := &progress{w: &b, tty: true, start: time.Now(), counts: map[string]int{}}
-	p.event(grade.Event{Done: 1, Total: 2, Row: &grade.Row{Student: "alice", MaxScore: 9, Status: runner.StatusPassed}})
-	p.event(grade.Event{Done: 2, Total: 2, Row: &grade.Row{Student: "bob", MaxScore: 9, Status: runner.StatusError, Reason: "service \"web\": bind: address already in use"}})
+	p := &progress{w: &b, tty: true, start: time.Now(), counts: map[result.Status]int{}}
+	p.event(grade.Event{Done: 1, Total: 2, Row: &grade.Row{Student: "alice", MaxScore: 9, Status: result.StatusPassed}})
+	p.event(grade.Event{Done: 2, Total: 2, Row: &grade.Row{Student: "bob", MaxScore: 9, Status: result.StatusError, Reason: "service \"web\": bind: address already in use"}})
 	p.finish()
 	out := b.String()
 	if strings.Contains(out, "alice 0/9") {

@@ -18,8 +18,8 @@ import (
 	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/grade"
-	"github.com/wirelab-dev/wirelab/runner/labrun"
 	"github.com/wirelab-dev/wirelab/runner/report"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 func init() { register(newRunCmd) }
@@ -99,7 +99,7 @@ carried out.`,
 			if iso == string(sandbox.IsolationNone) {
 				fmt.Fprintln(cmd.ErrOrStderr(), "warning: --isolation=none: the script runs on this machine's own network, unisolated")
 			}
-			run, err := labrun.Execute(ctx, lab, labrun.Options{Submission: submission, Dir: out, Isolation: sandbox.Isolation(iso)})
+			run, err := runner.Run(ctx, lab, runner.RunOptions{Submission: submission, Dir: out, Isolation: sandbox.Isolation(iso)})
 			if err != nil {
 				if run != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "artifacts: %s\n", run.Dir)
@@ -201,8 +201,8 @@ func parseIsolation(s string) (string, error) {
 // `wirelab grade`: the run's artifacts (capture, output, events, result.json,
 // report.txt) go to dir.
 func labRunner(iso string) grade.RunFunc {
-	return func(ctx context.Context, lab *runner.Lab, entry, dir string) (*runner.Result, error) {
-		run, err := labrun.Execute(ctx, lab, labrun.Options{Submission: entry, Dir: dir, Isolation: sandbox.Isolation(iso)})
+	return func(ctx context.Context, lab *runner.Lab, entry, dir string) (*result.Result, error) {
+		run, err := runner.Run(ctx, lab, runner.RunOptions{Submission: entry, Dir: dir, Isolation: sandbox.Isolation(iso)})
 		if err != nil {
 			return nil, err
 		}
@@ -253,7 +253,7 @@ func runScriptInLab(cmd *cobra.Command, labPath, file string, args []string, tim
 		f.Close()
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "artifacts: %s\n", dir)
-	if art.Exit.Reason != "" {
+	if art.Exit.Reason != result.ExitOK {
 		fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: %s\n", file, art.Exit.Reason, art.Exit.Message)
 		return exitCode(ExitFailed)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/report"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 func init() { register(newVerifyCmd) }
@@ -45,7 +46,7 @@ the capture could not be evaluated.`,
 				}
 				return fmt.Errorf("could not evaluate: %w", err)
 			}
-			art := runner.Artifacts{Capture: args[1], Output: output, Submission: args[1]}
+			art := result.Artifacts{Capture: args[1], Output: output, Submission: args[1]}
 			res, err := runner.Evaluate(cmd.Context(), lab, art)
 			if err != nil {
 				return fmt.Errorf("could not evaluate: %w", err)
@@ -58,9 +59,9 @@ the capture could not be evaluated.`,
 				return err
 			}
 			switch res.Status {
-			case runner.StatusPassed:
+			case result.StatusPassed:
 				return nil
-			case runner.StatusError:
+			case result.StatusError:
 				fmt.Fprintf(cmd.ErrOrStderr(), "error: %s\n", res.Reason)
 				return exitCode(ExitError)
 			}
@@ -104,7 +105,7 @@ func parseReportSpecs(values []string) ([]reportSpec, error) {
 
 // emitReports writes res in every requested format. The text report is in
 // colour only on a terminal (and not when NO_COLOR is set).
-func emitReports(stdout io.Writer, res *runner.Result, specs []reportSpec) error {
+func emitReports(stdout io.Writer, res *result.Result, specs []reportSpec) error {
 	for _, s := range specs {
 		if s.Path == "" {
 			opt := report.Options{Color: s.Format == "text" && writerIsTTY(stdout) && os.Getenv("NO_COLOR") == ""}

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/grade"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // A student's name or error message cannot act on the grader's terminal: the
@@ -16,8 +16,8 @@ func TestGradeNamesEscaped(t *testing.T) {
 	name := "evil\x1b]0;pwned\x07\x1b[2K\r[9/9] alice 9/9 passed\u009b2J\xff"
 	var b bytes.Buffer
 	p := newProgress(&b)
-	p.event(grade.Event{Done: 1, Total: 1, Student: name, Row: &grade.Row{Student: name, Status: runner.StatusError, Reason: "boom\x1b[31m"}})
-	sum := &grade.Summary{Students: []grade.Row{{Student: name, Status: runner.StatusPassed, Flaky: []grade.Flake{{Check: "c", Outcomes: []string{"pass", "fail"}}}}}}
+	p.event(grade.Event{Done: 1, Total: 1, Student: name, Row: &grade.Row{Student: name, Status: result.StatusError, Reason: "boom\x1b[31m"}})
+	sum := &grade.Summary{Students: []grade.Row{{Student: name, Status: result.StatusPassed, Flaky: []grade.Flake{{Check: "c", Outcomes: []string{"pass", "fail"}}}}}}
 	printGradeSummary(&b, sum, t.TempDir(), 0)
 	out := b.String()
 	for _, bad := range []string{"\x1b", "\x07", "\r", "\u009b", "\xff"} {

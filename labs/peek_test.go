@@ -9,7 +9,7 @@ import (
 
 	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/runner"
-	"github.com/wirelab-dev/wirelab/runner/labrun"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // TestNoPeeking: a submission's require searches its own folder only, so it
@@ -35,7 +35,7 @@ require("solution")
 				t.Fatal(err)
 			}
 			out := t.TempDir()
-			run, err := labrun.Execute(context.Background(), lab, labrun.Options{Submission: sub, Dir: out, Isolation: sandbox.IsolationNamespace})
+			run, err := runner.Run(context.Background(), lab, runner.RunOptions{Submission: sub, Dir: out, Isolation: sandbox.IsolationNamespace})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -44,7 +44,7 @@ require("solution")
 				t.Errorf("require(\"solution\") scored full marks %g/%g", res.Score, res.MaxScore)
 			}
 			msg := res.Exit.Message
-			if res.Exit.Reason != "error" || !strings.Contains(msg, "module 'solution' not found") {
+			if res.Exit.Reason != result.ExitError || !strings.Contains(msg, "module 'solution' not found") {
 				t.Errorf("exit %s %q, want an error saying module 'solution' was not found", res.Exit.Reason, msg)
 			}
 			abs, _ := filepath.Abs(dir)
@@ -103,7 +103,7 @@ checks:
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	run, err := labrun.Execute(context.Background(), l, labrun.Options{Submission: student, Dir: out, Isolation: sandbox.IsolationNamespace})
+	run, err := runner.Run(context.Background(), l, runner.RunOptions{Submission: student, Dir: out, Isolation: sandbox.IsolationNamespace})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/runner"
-	"github.com/wirelab-dev/wirelab/runner/labrun"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // TestMain lets this test binary serve as the sandbox's worker: runs re-execute
@@ -52,25 +52,25 @@ func needSandbox(t *testing.T) {
 }
 
 // outcome is what a run gave, in the terms of an expectation.
-func outcome(res *runner.Result) expectation {
-	got := expectation{Score: res.Score, MaxScore: res.MaxScore, Status: string(res.Status), Checks: map[string]string{}}
+func outcome(res *result.Result) expectation {
+	got := expectation{Score: res.Score, MaxScore: res.MaxScore, Status: res.Status.String(), Checks: map[string]string{}}
 	for _, c := range res.Checks {
-		got.Checks[c.Name] = string(c.Status)
+		got.Checks[c.Name] = c.Status.String()
 	}
 	return got
 }
 
 // describe prints a run's outcome as an expect file would hold it, plus the
 // message of each check that did not pass: what to paste, or what to fix.
-func describe(res *runner.Result, dir string) string {
+func describe(res *result.Result, dir string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "score: %g\nmax_score: %g\nstatus: %s\nchecks:\n", res.Score, res.MaxScore, res.Status)
-	if res.Reason != "" || res.Exit.Reason != "" {
+	if res.Reason != "" || res.Exit.Reason != result.ExitOK {
 		fmt.Fprintf(&b, "# reason: %s; exit: %s %s\n", res.Reason, res.Exit.Reason, res.Exit.Message)
 	}
 	for _, c := range res.Checks {
 		fmt.Fprintf(&b, "  %s: %s", c.Name, c.Status)
-		if c.Status != runner.CheckPass && c.Message != "" {
+		if c.Status != result.CheckPass && c.Message != "" {
 			fmt.Fprintf(&b, "    # %s", strings.ReplaceAll(c.Message, "\n", " | "))
 		}
 		b.WriteString("\n")
@@ -133,7 +133,7 @@ func TestCatalogueRuns(t *testing.T) {
 			}
 			mu.Unlock()
 			dir := t.TempDir()
-			run, err := labrun.Execute(context.Background(), lab, labrun.Options{
+			run, err := runner.Run(context.Background(), lab, runner.RunOptions{
 				Submission: j.sub,
 				Dir:        dir,
 				Isolation:  sandbox.IsolationNamespace,

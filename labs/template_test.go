@@ -10,7 +10,7 @@ import (
 	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/labs"
 	"github.com/wirelab-dev/wirelab/runner"
-	"github.com/wirelab-dev/wirelab/runner/labrun"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // TestInitTemplateRuns checks the promise of `wirelab init`: the new lab passes
@@ -36,11 +36,11 @@ func TestInitTemplateRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := labrun.Execute(context.Background(), lab, labrun.Options{Dir: t.TempDir(), Isolation: sandbox.IsolationNamespace})
+	run, err := runner.Run(context.Background(), lab, runner.RunOptions{Dir: t.TempDir(), Isolation: sandbox.IsolationNamespace})
 	if err != nil {
 		t.Fatalf("the run could not be carried out: %v", err)
 	}
-	if res := run.Result; res.Status != runner.StatusPassed || res.Score != res.MaxScore {
+	if res := run.Result; res.Status != result.StatusPassed || res.Score != res.MaxScore {
 		for _, c := range res.Checks {
 			t.Logf("%s: %s %s", c.Name, c.Status, c.Message)
 		}

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"github.com/wirelab-dev/wirelab/runner/result"
 	"os"
 	"path/filepath"
 	"testing"
@@ -62,13 +63,13 @@ func TestEvaluateLargeCapture(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	res, err := Evaluate(context.Background(), lab, Artifacts{Capture: pcap})
+	res, err := Evaluate(context.Background(), lab, result.Artifacts{Capture: pcap})
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := time.Since(start)
 	t.Logf("%d packets evaluated in %v", res.Packets, d)
-	if res.Packets != 100000 || res.Checks[0].Status != CheckPass || res.Checks[1].Status != CheckFail || res.Checks[2].Status != CheckPass {
+	if res.Packets != 100000 || res.Checks[0].Status != result.CheckPass || res.Checks[1].Status != result.CheckFail || res.Checks[2].Status != result.CheckPass {
 		t.Errorf("packets %d, checks %+v", res.Packets, res.Checks)
 	}
 	if d > 30*time.Second { // generous: the machine may be busy
@@ -85,7 +86,7 @@ func BenchmarkEvaluate(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := Evaluate(context.Background(), lab, Artifacts{Capture: pcap}); err != nil {
+		if _, err := Evaluate(context.Background(), lab, result.Artifacts{Capture: pcap}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/wirelab-dev/wirelab/lualib"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // luaCheck calls an instructor's FUNCTION(ctx) from FILE in a sandboxed state
@@ -24,15 +25,15 @@ import (
 // output): the call runs in its own goroutine, and when it overstays the limit
 // by luaGrace the check is an error and evaluation goes on without it. When
 // the evaluation itself is cancelled, it is abandoned at once.
-func (ev *evaluation) luaCheck(c *Check, cr *CheckResult) {
+func (ev *evaluation) luaCheck(c *Check, cr *result.CheckResult) {
 	ctx, cancel := context.WithTimeout(ev.ctx, luaTimeout)
 	defer cancel()
-	done := make(chan CheckResult, 1)
+	done := make(chan result.CheckResult, 1)
 	go func() {
 		res := *cr
 		defer func() {
 			if r := recover(); r != nil {
-				res.Status, res.Message = CheckError, fmt.Sprintf("%s:%s: internal error: %v", c.luaName(), c.LuaFunc, r)
+				res.Status, res.Message = result.CheckError, fmt.Sprintf("%s:%s: internal error: %v", c.luaName(), c.LuaFunc, r)
 			}
 			done <- res
 		}()
@@ -42,10 +43,10 @@ func (ev *evaluation) luaCheck(c *Check, cr *CheckResult) {
 	case res := <-done:
 		*cr = res
 	case <-time.After(luaTimeout + luaGrace):
-		cr.Status = CheckError
+		cr.Status = result.CheckError
 		cr.Message = fmt.Sprintf("%s:%s took longer than %s and was abandoned", c.luaName(), c.LuaFunc, luaTimeout)
 	case <-ev.ctx.Done():
-		cr.Status, cr.Message = CheckError, "evaluation was cancelled: "+ev.ctx.Err().Error()
+		cr.Status, cr.Message = result.CheckError, "evaluation was cancelled: "+ev.ctx.Err().Error()
 	}
 }
 
@@ -56,19 +57,19 @@ var (
 	luaGrace   = time.Second
 )
 
-func (ev *evaluation) luaCall(ctx context.Context, c *Check, cr *CheckResult) {
+func (ev *evaluation) luaCall(ctx context.Context, c *Check, cr *result.CheckResult) {
 	hosts := map[string]netip.Addr{}
 	for _, h := range ev.lab.Hosts {
 		hosts[h.Name] = h.Addr
 	}
 	st, err := lualib.NewState(&lualib.Env{Ctx: ctx, Dirs: []string{ev.lab.Dir}, Args: ev.lab.Submission.Args, LabDir: ev.lab.Dir, Hosts: hosts})
 	if err != nil {
-		cr.Status, cr.Message = CheckError, "cannot start Lua: "+err.Error()
+		cr.Status, cr.Message = result.CheckError, "cannot start Lua: "+err.Error()
 		return
 	}
 	defer st.Close()
 	fail := func(format string, args ...any) {
-		cr.Status, cr.Message = CheckError, fmt.Sprintf(format, args...)
+		cr.Status, cr.Message = result.CheckError, fmt.Sprintf(format, args...)
 		if ctx.Err() != nil && ev.ctx.Err() == nil {
 			cr.Message = fmt.Sprintf("%s:%s took longer than %s and was stopped", c.luaName(), c.LuaFunc, luaTimeout)
 		}
@@ -109,9 +110,9 @@ func (ev *evaluation) luaCall(ctx context.Context, c *Check, cr *CheckResult) {
 		cr.Message = lua.LVAsString(rmsg)
 	}
 	passed := lua.LVAsBool(rok)
-	cr.Status = CheckFail
+	cr.Status = result.CheckFail
 	if passed {
-		cr.Status = CheckPass
+		cr.Status = result.CheckPass
 		cr.Points = c.Points
 	}
 	if n, isNum := rpts.(lua.LNumber); isNum {

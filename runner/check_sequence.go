@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wirelab-dev/wirelab/capture/filter"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // seqAttempt is one try at matching a sequence from a given first packet.
@@ -28,7 +29,7 @@ const maxContext = 16
 // the steps' time limits, so the search is a binary search per step and
 // start, never a backtracking one. The earliest start whose earliest
 // completion also fits the check's within wins.
-func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
+func (ev *evaluation) sequenceCheck(c *Check, cr *result.CheckResult) {
 	pkts, steps := ev.pkts, c.Steps
 	stream := make([]int, len(pkts))
 	if c.stream != nil {
@@ -116,7 +117,7 @@ func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
 		if c.Within > 0 && pkts[path[len(path)-1]].Time.Sub(pkts[i0].Time) > c.Within {
 			continue
 		}
-		cr.Status = CheckPass
+		cr.Status = result.CheckPass
 		cr.Message = fmt.Sprintf("all %d steps matched: %s%s", len(steps), ev.frames(path), ev.inStream(c, stream[i0]))
 		for k, i := range path {
 			cr.Evidence = append(cr.Evidence, pkts[i].Number)
@@ -139,7 +140,7 @@ func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
 			best = &b
 		}
 	}
-	cr.Status = CheckFail
+	cr.Status = result.CheckFail
 	if best == nil {
 		cr.Message = fmt.Sprintf("step 1 of %d never matched: no packet matches %s (%s)", len(steps), steps[0].Filter, ev.ofCapture())
 		for i, p := range pkts {
@@ -176,7 +177,7 @@ func (ev *evaluation) sequenceCheck(c *Check, cr *CheckResult) {
 
 // context picks the packets shown for a broken sequence: the matched steps and
 // the packets of the same stream around the break.
-func (ev *evaluation) context(c *Check, a seqAttempt, stream []int) []PacketView {
+func (ev *evaluation) context(c *Check, a seqAttempt, stream []int) []result.PacketView {
 	pkts := ev.pkts
 	last := a.matched[len(a.matched)-1]
 	var same []int // packet indexes in the attempt's stream, from its first step
@@ -209,7 +210,7 @@ func (ev *evaluation) context(c *Check, a seqAttempt, stream []int) []PacketView
 	for k, i := range a.matched {
 		step[i] = k + 1
 	}
-	out := make([]PacketView, 0, len(idx))
+	out := make([]result.PacketView, 0, len(idx))
 	for _, i := range idx {
 		mark := ""
 		if k, ok := step[i]; ok {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/wirelab-dev/wirelab/runner/result"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -33,7 +34,7 @@ func (d *decoder) checks(n *yaml.Node, lab *Lab) {
 }
 
 func (d *decoder) check(n *yaml.Node, i int, lab *Lab) (Check, bool) {
-	c := Check{Points: DefaultPoints, Visibility: Visible, Min: 1, Max: -1}
+	c := Check{Points: DefaultPoints, Visibility: result.Visible, Min: 1, Max: -1}
 	n = resolve(n)
 	what := fmt.Sprintf("check %d", i+1)
 	if name := peekName(n); name != "" {
@@ -85,7 +86,7 @@ func (d *decoder) check(n *yaml.Node, i int, lab *Lab) (Check, bool) {
 			c.Hint, _ = d.str(e.v, what+" hint")
 		case "visibility":
 			if s, ok := d.str(e.v, what+" visibility"); ok {
-				v := Visibility(s)
+				v := result.Visibility(s)
 				found := false
 				for _, k := range visibilities {
 					found = found || k == v

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"github.com/wirelab-dev/wirelab/runner/result"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -48,19 +49,19 @@ checks:
     output: {contains: hello}
 `, nil)
 	out := writeFile(t, "out", "hello world\nstatus 200\nbye now\n")
-	res := evalLab(t, lab, Artifacts{Output: out, Exit: ExitStatus{Reason: "error", Message: "x.lua:3: attempt to index a nil value"}})
+	res := evalLab(t, lab, result.Artifacts{Output: out, Exit: result.Exit{Reason: result.ExitError, Message: "x.lua:3: attempt to index a nil value"}})
 	for _, c := range res.Checks {
-		want := CheckPass
+		want := result.CheckPass
 		switch {
 		case strings.HasSuffix(c.Name, "fails"):
-			want = CheckFail
+			want = result.CheckFail
 		case c.Name == "skipped":
-			want = CheckSkip
+			want = result.CheckSkip
 		}
 		if c.Status != want {
 			t.Errorf("%s: %s (%s), want %s", c.Name, c.Status, c.Message, want)
 		}
-		if c.Status != CheckPass && c.Points != 0 {
+		if c.Status != result.CheckPass && c.Points != 0 {
 			t.Errorf("%s: %v points without passing", c.Name, c.Points)
 		}
 	}
@@ -117,7 +118,7 @@ end
 	out := writeFile(t, "out", "done\n")
 	events := writeFile(t, "events.jsonl", `{"time":"2026-01-01T00:00:00Z","kind":"check","name":"step","ok":true}`+"\nnot json\n")
 	start := time.Now()
-	res, err := Evaluate(context.Background(), lab, Artifacts{Capture: pcap, Output: out, Events: events})
+	res, err := Evaluate(context.Background(), lab, result.Artifacts{Capture: pcap, Output: out, Events: events})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,20 +126,20 @@ end
 		t.Errorf("evaluation took %v", d)
 	}
 	want := map[string]struct {
-		status string
+		status result.CheckStatus
 		points float64
 		msg    string
 	}{
-		"counts":     {CheckPass, 1, "12 packets to the server"},
-		"partial":    {CheckFail, 2, "half"},
-		"fails":      {CheckFail, 0, "nope"},
-		"raises":     {CheckError, 0, "boom"},
-		"spins":      {CheckError, 0, "took longer than 2s"},
-		"backtracks": {CheckError, 0, "took longer than 2s and was abandoned"},
-		"bad filter": {CheckError, 0, "tcp.prot"},
-		"missing":    {CheckError, 0, "checks.lua defines no function nope"},
-		"bad return": {CheckError, 0, "returned string"},
-		"context":    {CheckPass, 1, "context ok"},
+		"counts":     {result.CheckPass, 1, "12 packets to the server"},
+		"partial":    {result.CheckFail, 2, "half"},
+		"fails":      {result.CheckFail, 0, "nope"},
+		"raises":     {result.CheckError, 0, "boom"},
+		"spins":      {result.CheckError, 0, "took longer than 2s"},
+		"backtracks": {result.CheckError, 0, "took longer than 2s and was abandoned"},
+		"bad filter": {result.CheckError, 0, "tcp.prot"},
+		"missing":    {result.CheckError, 0, "checks.lua defines no function nope"},
+		"bad return": {result.CheckError, 0, "returned string"},
+		"context":    {result.CheckPass, 1, "context ok"},
 	}
 	for _, c := range res.Checks {
 		w := want[c.Name]
@@ -146,7 +147,7 @@ end
 			t.Errorf("%s: %s %v %q, want %s %v %q", c.Name, c.Status, c.Points, c.Message, w.status, w.points, w.msg)
 		}
 	}
-	if res.Status != StatusError {
+	if res.Status != result.StatusError {
 		t.Errorf("status %s, want error", res.Status)
 	}
 	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "1 lines") {
@@ -166,14 +167,14 @@ function backtracks(ctx) return string.rep("a", 45):find(string.rep("a-", 6) .. 
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	res, err := Evaluate(ctx, lab, Artifacts{})
+	res, err := Evaluate(ctx, lab, result.Artifacts{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("cancelled evaluation returned after %v", d)
 	}
-	if c := res.Checks[0]; c.Status != CheckError || !strings.Contains(c.Message, "cancelled") {
+	if c := res.Checks[0]; c.Status != result.CheckError || !strings.Contains(c.Message, "cancelled") {
 		t.Errorf("%s %q, want an error saying the evaluation was cancelled", c.Status, c.Message)
 	}
 }
@@ -204,8 +205,8 @@ function packet(ctx)
   return true, "ok"
 end
 `})
-	res := evalLab(t, lab, Artifacts{Capture: pcap})
-	if c := res.Checks[0]; c.Status != CheckPass {
+	res := evalLab(t, lab, result.Artifacts{Capture: pcap})
+	if c := res.Checks[0]; c.Status != result.CheckPass {
 		t.Errorf("%s %q", c.Status, c.Message)
 	}
 }
@@ -219,11 +220,11 @@ func TestDamagedCapture(t *testing.T) {
 	}
 	cut := writeFile(t, "cut.pcap", string(b[:len(b)-30]))
 	lab := loadText(t, "lab: cut\nchecks:\n  - {name: syn, packet: tcp.flags.syn == 1}\n  - {name: no rst, none: tcp.flags.reset == 1}\n", nil)
-	res := evalLab(t, lab, Artifacts{Capture: cut})
+	res := evalLab(t, lab, result.Artifacts{Capture: cut})
 	if res.Packets != 21 || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "damaged") {
 		t.Errorf("packets %d notes %q", res.Packets, res.Notes)
 	}
-	if res.Status != StatusPassed {
+	if res.Status != result.StatusPassed {
 		t.Errorf("status %s", res.Status)
 	}
 }
@@ -237,8 +238,8 @@ func TestCaptureFilterApplied(t *testing.T) {
 		{2 * ms, 5353, true, "U", 0, 0, "noise"},
 	})
 	lab := loadText(t, "lab: f\ncapture:\n  filter: tcp port 80\nchecks:\n  - {name: syn, packet: tcp.flags.syn == 1}\n  - {name: no udp, none: udp}\n", nil)
-	res := evalLab(t, lab, Artifacts{Capture: pcap})
-	if res.Status != StatusPassed || res.Packets != 1 || !reflect.DeepEqual(res.Checks[0].Evidence, []int{2}) {
+	res := evalLab(t, lab, result.Artifacts{Capture: pcap})
+	if res.Status != result.StatusPassed || res.Packets != 1 || !reflect.DeepEqual(res.Checks[0].Evidence, []int{2}) {
 		t.Errorf("status %s packets %d evidence %v", res.Status, res.Packets, res.Checks[0].Evidence)
 	}
 	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], `graded the 1 of 3 packets that match the lab's capture filter "tcp port 80"`) {
@@ -263,9 +264,9 @@ func TestEmptyMatchNamesCaptureFilter(t *testing.T) {
   - name: query and answer
     sequence: [dns.flags.response == 0, dns.flags.response == 1]
 `, nil)
-			res := evalLab(t, lab, Artifacts{Capture: pcap})
+			res := evalLab(t, lab, result.Artifacts{Capture: pcap})
 			for _, c := range res.Checks {
-				if c.Status != CheckFail || !strings.HasSuffix(c.Message, tc.want) {
+				if c.Status != result.CheckFail || !strings.HasSuffix(c.Message, tc.want) {
 					t.Errorf("%s: %s %q, want a failure ending %q", c.Name, c.Status, c.Message, tc.want)
 				}
 			}

@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wirelab-dev/wirelab/internal/service"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 var (
@@ -26,7 +27,7 @@ var (
 	checkExtraKeys = map[string]string{"count": KindPacket, "min": KindPacket, "max": KindPacket, "within": KindSequence, "same_stream": KindSequence}
 	outputKeys     = []string{"contains", "not_contains", "matches", "equals", "lines", "ordered"}
 	stepKeys       = []string{"match", "within"}
-	visibilities   = []Visibility{Visible, Hidden, AfterDueDate, AfterPublished}
+	visibilities   = []result.Visibility{result.Visible, result.Hidden, result.AfterDueDate, result.AfterPublished}
 
 	idPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 	hostPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)

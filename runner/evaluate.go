@@ -17,6 +17,7 @@ import (
 	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/capture/filter"
 	"github.com/wirelab-dev/wirelab/lualib"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // Limits on what evaluation reads, so a hostile run cannot exhaust the grader.
@@ -26,42 +27,16 @@ const (
 	maxEvidence   = 10       // frames listed as evidence of one check
 )
 
-// Artifacts is what a run leaves behind for evaluation: files in Dir, and how
-// the submission ended. A recorded capture is evaluated with only Capture (and
-// perhaps Output) set.
-type Artifacts struct {
-	Dir        string `json:"dir,omitempty"`
-	Capture    string `json:"capture,omitempty"`    // pcap or pcapng; "" when nothing was captured
-	Output     string `json:"output,omitempty"`     // what the script printed; "" when none
-	Events     string `json:"events,omitempty"`     // events.jsonl (lab.log, lab.check); "" when none
-	Submission string `json:"submission,omitempty"` // the graded script, hashed into the result; "" when none
-
-	Exit     ExitStatus    `json:"-"`
-	Start    time.Time     `json:"-"`
-	Duration time.Duration `json:"-"`
-}
-
-// ExitStatus is how the submission ended.
-type ExitStatus struct {
-	// Reason is "" for a normal end, or "error", "timeout", "memory", "output",
-	// "sockets", "crash".
-	Reason  string `json:"reason,omitempty"`
-	Message string `json:"message,omitempty"` // the error text, the limit hit
-}
-
-// exitReasons are the Reasons an `exit:` check may name.
-var exitReasons = []string{"error", "timeout", "memory", "output", "sockets", "crash"}
-
 // Evaluate grades a run's artifacts against the lab's checks. It fails only when
 // the artifacts cannot be read at all (an unopenable capture or output); a
 // damaged capture is graded on the packets before the damage, with a note.
 // Evaluate may be called concurrently for one Lab.
-func Evaluate(ctx context.Context, lab *Lab, art Artifacts) (*Result, error) {
-	res := &Result{
-		Version:   ResultVersion,
-		Lab:       LabInfo{ID: lab.ID, Title: lab.Title, Path: lab.Path, SHA256: lab.SHA256},
+func Evaluate(ctx context.Context, lab *Lab, art result.Artifacts) (*result.Result, error) {
+	res := &result.Result{
+		Version:   result.Version,
+		Lab:       result.LabInfo{ID: lab.ID, Title: lab.Title, Path: lab.Path, SHA256: lab.SHA256},
 		Start:     art.Start,
-		Duration:  Seconds(art.Duration),
+		Duration:  result.Seconds(art.Duration),
 		Exit:      art.Exit,
 		MaxScore:  lab.MaxScore(),
 		Artifacts: art,
@@ -74,7 +49,7 @@ func Evaluate(ctx context.Context, lab *Lab, art Artifacts) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("submission: %w", err)
 		}
-		res.Submission = SubmissionInfo{Path: art.Submission, SHA256: sum}
+		res.Submission = result.SubmissionInfo{Path: art.Submission, SHA256: sum}
 	}
 	ev := &evaluation{ctx: ctx, lab: lab, res: res}
 	if art.Capture != "" {
@@ -109,9 +84,9 @@ func Evaluate(ctx context.Context, lab *Lab, art Artifacts) (*Result, error) {
 			return nil, fmt.Errorf("output: %w", err)
 		}
 		ev.output = out
-		res.Output = Output{Text: out, Length: n}
-		if len(out) > MaxResultOutput {
-			res.Output.Text = truncateUTF8(out, MaxResultOutput)
+		res.Output = result.Output{Text: out, Length: n}
+		if len(out) > result.MaxOutput {
+			res.Output.Text = truncateUTF8(out, result.MaxOutput)
 		}
 		res.Output.Truncated = int64(len(res.Output.Text)) < n
 	} else {
@@ -125,7 +100,7 @@ func Evaluate(ctx context.Context, lab *Lab, art Artifacts) (*Result, error) {
 		ev.events = events
 	}
 
-	res.Checks = make([]CheckResult, len(lab.Checks))
+	res.Checks = make([]result.CheckResult, len(lab.Checks))
 	ev.done = make([]bool, len(lab.Checks))
 	for i := range lab.Checks {
 		ev.run(i)
@@ -133,25 +108,25 @@ func Evaluate(ctx context.Context, lab *Lab, art Artifacts) (*Result, error) {
 	pass, errored := true, ""
 	for _, c := range res.Checks {
 		res.Score += c.Points
-		pass = pass && c.Status == CheckPass
-		if c.Status == CheckError && errored == "" {
+		pass = pass && c.Status == result.CheckPass
+		if c.Status == result.CheckError && errored == "" {
 			errored = fmt.Sprintf("check %q could not be evaluated: %s", c.Name, c.Message)
 		}
 	}
 	switch {
-	case art.Exit.Reason == "timeout":
-		res.Status = StatusTimeout
+	case art.Exit.Reason == result.ExitTimeout:
+		res.Status = result.StatusTimeout
 		res.Reason = "the submission ran out of time"
 		if art.Exit.Message != "" {
 			res.Reason += ": " + art.Exit.Message
 		}
 	case errored != "":
-		res.Status = StatusError
+		res.Status = result.StatusError
 		res.Reason = errored
 	case pass:
-		res.Status = StatusPassed
+		res.Status = result.StatusPassed
 	default:
-		res.Status = StatusFailed
+		res.Status = result.StatusFailed
 	}
 	return res, nil
 }
@@ -160,7 +135,7 @@ func Evaluate(ctx context.Context, lab *Lab, art Artifacts) (*Result, error) {
 type evaluation struct {
 	ctx    context.Context
 	lab    *Lab
-	res    *Result
+	res    *result.Result
 	pkts   []*capture.Packet
 	output string
 	events []lualib.Event
@@ -175,23 +150,23 @@ func (ev *evaluation) run(i int) {
 	ev.done[i] = true // cycles are rejected by Load; this also guards recursion
 	c := &ev.lab.Checks[i]
 	cr := &ev.res.Checks[i]
-	*cr = CheckResult{Name: c.Name, Kind: c.Kind, MaxPoints: c.Points, Visibility: c.Visibility}
+	*cr = result.CheckResult{Name: c.Name, Kind: c.Kind, MaxPoints: c.Points, Visibility: c.Visibility}
 	for _, k := range c.requires {
 		ev.run(k)
-		if st := ev.res.Checks[k].Status; st != CheckPass {
-			cr.Status = CheckSkip
+		if st := ev.res.Checks[k].Status; st != result.CheckPass {
+			cr.Status = result.CheckSkip
 			cr.Message = fmt.Sprintf("skipped: it requires %q, which did not pass", ev.lab.Checks[k].Name)
 			return
 		}
 	}
 	if err := ev.ctx.Err(); err != nil {
-		cr.Status, cr.Message = CheckError, "evaluation was cancelled: "+err.Error()
+		cr.Status, cr.Message = result.CheckError, "evaluation was cancelled: "+err.Error()
 		return
 	}
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
-				cr.Status, cr.Message = CheckError, fmt.Sprintf("internal error evaluating the check: %v", r)
+				cr.Status, cr.Message = result.CheckError, fmt.Sprintf("internal error evaluating the check: %v", r)
 			}
 		}()
 		switch c.Kind {
@@ -208,16 +183,16 @@ func (ev *evaluation) run(i int) {
 		case KindLua:
 			ev.luaCheck(c, cr)
 		default:
-			cr.Status, cr.Message = CheckError, fmt.Sprintf("unknown check kind %q", c.Kind)
+			cr.Status, cr.Message = result.CheckError, fmt.Sprintf("unknown check kind %q", c.Kind)
 		}
 	}()
 	switch cr.Status {
-	case CheckPass:
+	case result.CheckPass:
 		if c.Kind != KindLua {
 			cr.Points = c.Points
 		}
 	default:
-		if cr.Status != CheckFail || c.Kind != KindLua {
+		if cr.Status != result.CheckFail || c.Kind != KindLua {
 			cr.Points = 0
 		}
 		cr.Hint = c.Hint
@@ -238,7 +213,7 @@ func (ev *evaluation) matching(m *filter.Filter) []*capture.Packet {
 	return out
 }
 
-func (ev *evaluation) evidence(cr *CheckResult, pkts []*capture.Packet, mark string) {
+func (ev *evaluation) evidence(cr *result.CheckResult, pkts []*capture.Packet, mark string) {
 	for i, p := range pkts {
 		if i == maxEvidence {
 			break
@@ -266,7 +241,7 @@ func (ev *evaluation) ofCapture() string {
 	return s
 }
 
-func (ev *evaluation) packetCheck(c *Check, cr *CheckResult) {
+func (ev *evaluation) packetCheck(c *Check, cr *result.CheckResult) {
 	m := ev.matching(c.match)
 	n := len(m)
 	ok := n >= c.Min && (c.Max < 0 || n <= c.Max)
@@ -283,26 +258,26 @@ func (ev *evaluation) packetCheck(c *Check, cr *CheckResult) {
 	}
 	switch {
 	case ok:
-		cr.Status = CheckPass
+		cr.Status = result.CheckPass
 		cr.Message = fmt.Sprintf("%s %s", plural(n, "packet matches", "packets match"), c.Filter)
 	case n == 0:
-		cr.Status = CheckFail
+		cr.Status = result.CheckFail
 		cr.Message = fmt.Sprintf("no packet matches %s (%s)", c.Filter, ev.ofCapture())
 	default:
-		cr.Status = CheckFail
+		cr.Status = result.CheckFail
 		cr.Message = fmt.Sprintf("%s %s, expected %s", plural(n, "packet matches", "packets match"), c.Filter, want)
 	}
 	ev.evidence(cr, m, "")
 }
 
-func (ev *evaluation) noneCheck(c *Check, cr *CheckResult) {
+func (ev *evaluation) noneCheck(c *Check, cr *result.CheckResult) {
 	m := ev.matching(c.match)
 	if len(m) == 0 {
-		cr.Status = CheckPass
+		cr.Status = result.CheckPass
 		cr.Message = "no packet matches " + c.Filter
 		return
 	}
-	cr.Status = CheckFail
+	cr.Status = result.CheckFail
 	nums := make([]string, 0, maxEvidence)
 	for i, p := range m {
 		if i == maxEvidence {
@@ -319,13 +294,13 @@ func (ev *evaluation) noneCheck(c *Check, cr *CheckResult) {
 	ev.evidence(cr, m, "")
 }
 
-func (ev *evaluation) outputCheck(c *Check, cr *CheckResult) {
+func (ev *evaluation) outputCheck(c *Check, cr *result.CheckResult) {
 	o, out := c.Output, ev.output
 	fail := func(format string, args ...any) {
-		cr.Status = CheckFail
+		cr.Status = result.CheckFail
 		cr.Message = fmt.Sprintf(format, args...)
 	}
-	cr.Status = CheckPass
+	cr.Status = result.CheckPass
 	if o == nil {
 		return
 	}
@@ -388,32 +363,31 @@ func firstDiff(a, b string) int {
 	return n
 }
 
-func (ev *evaluation) exitCheck(c *Check, cr *CheckResult) {
+func (ev *evaluation) exitCheck(c *Check, cr *result.CheckResult) {
 	ex := ev.res.Exit
 	how := "ended normally"
-	if ex.Reason != "" {
-		how = "ended with " + ex.Reason
+	if ex.Reason != result.ExitOK {
+		how = "ended with " + ex.Reason.String()
 		if ex.Message != "" {
 			how += ": " + ex.Message
 		}
 	}
+	reason, named := result.ParseExitReason(c.Exit)
 	ok := false
-	switch want := c.Exit; {
-	case want == "ok":
-		ok = ex.Reason == ""
-	case contains(exitReasons, want):
-		ok = ex.Reason == want
+	switch {
+	case named:
+		ok = ex.Reason == reason
 	default:
-		ok = ex.Reason != "" && strings.Contains(ex.Message, want)
+		ok = ex.Reason != result.ExitOK && strings.Contains(ex.Message, c.Exit)
 	}
-	cr.Status = CheckFail
+	cr.Status = result.CheckFail
 	if ok {
-		cr.Status = CheckPass
+		cr.Status = result.CheckPass
 	}
 	switch {
 	case ok:
 		cr.Message = "the submission " + how
-	case c.Exit == "ok" || contains(exitReasons, c.Exit):
+	case named:
 		cr.Message = fmt.Sprintf("the submission %s, expected %s", how, exitWant(c.Exit))
 	default:
 		cr.Message = fmt.Sprintf("the submission %s, expected an error mentioning %q", how, c.Exit)
@@ -428,9 +402,9 @@ func exitWant(w string) string {
 }
 
 // view is a packet as reports show it.
-func view(p *capture.Packet, mark string) PacketView {
+func view(p *capture.Packet, mark string) result.PacketView {
 	s := p.Summary()
-	v := PacketView{Number: p.Number, Time: p.Relative.Seconds(), Line: p.Line(), Info: s.Info, Mark: mark}
+	v := result.PacketView{Number: p.Number, Time: p.Relative.Seconds(), Line: p.Line(), Info: s.Info, Mark: mark}
 	v.Src, v.Dst = endpoint(p, "src"), endpoint(p, "dst")
 	v.Flags = tcpFlags(p)
 	v.Text = payloadLine(p)

@@ -5,6 +5,7 @@ import (
 
 	"context"
 	"encoding/json"
+	"github.com/wirelab-dev/wirelab/runner/result"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -27,7 +28,7 @@ func writeFile(t testing.TB, name, text string) string {
 	return p
 }
 
-func evalLab(t testing.TB, lab *Lab, art Artifacts) *Result {
+func evalLab(t testing.TB, lab *Lab, art result.Artifacts) *result.Result {
 	t.Helper()
 	res, err := Evaluate(context.Background(), lab, art)
 	if err != nil {
@@ -36,7 +37,7 @@ func evalLab(t testing.TB, lab *Lab, art Artifacts) *Result {
 	return res
 }
 
-func checkByName(t testing.TB, res *Result, name string) CheckResult {
+func checkByName(t testing.TB, res *result.Result, name string) result.CheckResult {
 	t.Helper()
 	for _, c := range res.Checks {
 		if c.Name == name {
@@ -44,7 +45,7 @@ func checkByName(t testing.TB, res *Result, name string) CheckResult {
 		}
 	}
 	t.Fatalf("no check %q", name)
-	return CheckResult{}
+	return result.CheckResult{}
 }
 
 func TestEvaluateHTTPGet(t *testing.T) {
@@ -54,14 +55,14 @@ func TestEvaluateHTTPGet(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := writeFile(t, "output", "HTTP/1.0 200 OK\n")
-	res := evalLab(t, lab, Artifacts{Capture: pcap, Output: out})
-	want := map[string]string{
-		"three-way handshake":        CheckPass,
-		"sends GET /index.html":      CheckPass,
-		"gets 200 OK":                CheckPass,
-		"no resets":                  CheckFail,
-		"prints the status line":     CheckPass,
-		"answers the extra question": CheckPass,
+	res := evalLab(t, lab, result.Artifacts{Capture: pcap, Output: out})
+	want := map[string]result.CheckStatus{
+		"three-way handshake":        result.CheckPass,
+		"sends GET /index.html":      result.CheckPass,
+		"gets 200 OK":                result.CheckPass,
+		"no resets":                  result.CheckFail,
+		"prints the status line":     result.CheckPass,
+		"answers the extra question": result.CheckPass,
 	}
 	for _, c := range res.Checks {
 		if c.Status != want[c.Name] {
@@ -76,7 +77,7 @@ func TestEvaluateHTTPGet(t *testing.T) {
 	if !reflect.DeepEqual(hs.Evidence, []int{1, 2, 3}) {
 		t.Errorf("handshake evidence %v: %s", hs.Evidence, hs.Message)
 	}
-	if res.Status != StatusFailed || res.Score != 3+2+1+1+1 || res.MaxScore != 9 || res.Packets != 22 {
+	if res.Status != result.StatusFailed || res.Score != 3+2+1+1+1 || res.MaxScore != 9 || res.Packets != 22 {
 		t.Errorf("status %s score %v/%v packets %d", res.Status, res.Score, res.MaxScore, res.Packets)
 	}
 	if _, err := json.Marshal(res); err != nil {
@@ -146,9 +147,9 @@ func TestSequenceVariants(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := evalLab(t, lab, Artifacts{Capture: pcap})
+			res := evalLab(t, lab, result.Artifacts{Capture: pcap})
 			c := res.Checks[0]
-			if c.Status != CheckFail {
+			if c.Status != result.CheckFail {
 				t.Fatalf("status %s: %s", c.Status, c.Message)
 			}
 			for _, m := range tt.message {
@@ -183,11 +184,11 @@ func TestEvaluateConcurrently(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := evalLab(t, lab, Artifacts{Capture: pcap})
-	done := make(chan *Result)
+	want := evalLab(t, lab, result.Artifacts{Capture: pcap})
+	done := make(chan *result.Result)
 	for range 4 {
 		go func() {
-			res, err := Evaluate(context.Background(), lab, Artifacts{Capture: pcap})
+			res, err := Evaluate(context.Background(), lab, result.Artifacts{Capture: pcap})
 			if err != nil {
 				t.Error(err)
 			}

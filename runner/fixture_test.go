@@ -2,13 +2,14 @@ package runner
 
 import (
 	"encoding/json"
+	"github.com/wirelab-dev/wirelab/runner/result"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 )
 
-// TestWriteReportFixture regenerates report/testdata/result.json, the Result
+// TestWriteReportFixture regenerates report/testdata/result.json, the result.Result
 // the report goldens render, from a real evaluation of http-get.pcap. It runs
 // only when WIRELAB_FIXTURE is set.
 func TestWriteReportFixture(t *testing.T) {
@@ -58,12 +59,12 @@ checks:
 		t.Fatal(err)
 	}
 	out := writeFile(t, "output", "HTTP/1.0 404 Not Found\n")
-	res := evalLab(t, l, Artifacts{Capture: pcap, Output: out,
+	res := evalLab(t, l, result.Artifacts{Capture: pcap, Output: out,
 		Start: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), Duration: 1500 * time.Millisecond,
-		Exit: ExitStatus{Reason: "error", Message: "solution.lua:4: attempt to index a nil value"}})
+		Exit: result.Exit{Reason: result.ExitError, Message: "solution.lua:4: attempt to index a nil value"}})
 	res.Lab.Path = "labs/http-client/lab.yaml"
-	res.Submission = SubmissionInfo{ID: "alice", Path: "submissions/alice/solution.lua", SHA256: "0d1f6b2c9f0e4a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b"}
-	res.Artifacts = Artifacts{Dir: "runs/alice", Capture: "runs/alice/capture.pcapng", Output: "runs/alice/output.txt", Events: "runs/alice/events.jsonl"}
+	res.Submission = result.SubmissionInfo{ID: "alice", Path: "submissions/alice/solution.lua", SHA256: "0d1f6b2c9f0e4a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b"}
+	res.Artifacts = result.Artifacts{Dir: "runs/alice", Capture: "runs/alice/capture.pcapng", Output: "runs/alice/output.txt", Events: "runs/alice/events.jsonl"}
 	b, _ := json.MarshalIndent(res, "", "  ")
 	if err := os.WriteFile("report/testdata/result.json", append(b, '\n'), 0o644); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"github.com/wirelab-dev/wirelab/runner/result"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,7 +80,7 @@ func FuzzEvaluate(f *testing.F) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		res, err := Evaluate(context.Background(), lab, Artifacts{Capture: p})
+		res, err := Evaluate(context.Background(), lab, result.Artifacts{Capture: p})
 		if err == nil && len(res.Checks) != len(lab.Checks) {
 			t.Fatalf("%d results for %d checks", len(res.Checks), len(lab.Checks))
 		}

@@ -1,7 +1,7 @@
 // Package runner owns labs: the lab file's schema, loading it strictly with
 // positioned errors, compiling its filters and checks once, running a submission
 // in a sandbox, and evaluating the checks over what the run left behind (a
-// capture, the script's output, its events and how it ended) into a Result.
+// capture, the script's output, its events and how it ended) into a result.Result.
 //
 // Loading and evaluating are separate so that a recorded capture (`wirelab
 // verify`) is graded by the same code as a live run (`wirelab run`).
@@ -16,6 +16,7 @@ import (
 
 	"github.com/wirelab-dev/wirelab/capture/filter"
 	"github.com/wirelab-dev/wirelab/internal/service"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // Defaults for keys a lab may leave out.
@@ -81,17 +82,6 @@ type Limits struct {
 	Sockets int
 }
 
-// Visibility says when a student sees a check's result.
-type Visibility string
-
-// Visibilities, as Gradescope names them.
-const (
-	Visible        Visibility = "visible"
-	Hidden         Visibility = "hidden"
-	AfterDueDate   Visibility = "after_due_date"
-	AfterPublished Visibility = "after_published"
-)
-
 // Check kinds: the key that holds the check's subject.
 const (
 	KindPacket   = "packet"
@@ -112,7 +102,7 @@ type Check struct {
 	Kind       string
 	Points     float64
 	Hint       string
-	Visibility Visibility
+	Visibility result.Visibility
 	Requires   []string
 	Pos        Pos // where the check starts in the lab file
 

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"flag"
+	"github.com/wirelab-dev/wirelab/runner/result"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,7 +35,7 @@ func TestLoadHTTPGet(t *testing.T) {
 	if c := lab.Checks[2]; c.Min != 2 || c.Max != 2 {
 		t.Errorf("count: min %d max %d", c.Min, c.Max)
 	}
-	if c := lab.Checks[5]; c.LuaFunc != "status_code" || c.Visibility != Hidden {
+	if c := lab.Checks[5]; c.LuaFunc != "status_code" || c.Visibility != result.Hidden {
 		t.Errorf("lua check = %+v", c)
 	}
 }

@@ -1,10 +1,20 @@
 package runner
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"time"
 
 	"github.com/wirelab-dev/wirelab/internal/sandbox"
+	"github.com/wirelab-dev/wirelab/lualib"
+	"github.com/wirelab-dev/wirelab/runner/report"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // ExecOptions control one execution of a lab.
@@ -27,9 +37,9 @@ type ExecOptions struct {
 // lab's limits. It returns the artifacts for Evaluate. The error is a
 // *sandbox.SetupError when the run could not be carried out (no namespaces, a
 // service that would not start); a script that failed or hit a limit is
-// reported in Artifacts.Exit instead. Warnings (an unisolated run) are
+// reported in result.Artifacts.Exit instead. Warnings (an unisolated run) are
 // returned for the caller to show.
-func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (Artifacts, []string, error) {
+func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (result.Artifacts, []string, error) {
 	script := opt.Submission
 	if script == "" {
 		script = lab.Submission.File
@@ -60,16 +70,152 @@ func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (Artifacts, []strin
 	}
 	out, err := sandbox.Run(ctx, cfg)
 	if err != nil {
-		return Artifacts{}, nil, err
+		return result.Artifacts{}, nil, err
 	}
-	return Artifacts{
+	return result.Artifacts{
 		Dir:        opt.Dir,
 		Capture:    out.Capture,
 		Output:     out.Output,
 		Events:     out.Events,
 		Submission: script,
-		Exit:       ExitStatus{Reason: out.Exit.Reason, Message: out.Exit.Message},
+		Exit:       result.Exit{Reason: out.Exit.Reason, Message: out.Exit.Message},
 		Start:      out.Start,
 		Duration:   out.Duration,
 	}, out.Warnings, nil
+}
+
+// Files a run writes besides the sandbox's artifacts.
+const (
+	ResultFile = "result.json"
+	ReportFile = "report.txt"
+)
+
+// RunOptions control one run: Run's options.
+type RunOptions struct {
+	Submission string            // the script; "" runs the lab's reference solution
+	Dir        string            // the run's folder; created if needed; "" picks DefaultDir
+	Isolation  sandbox.Isolation // auto (default), namespace or none
+	Grace      time.Duration     // see ExecOptions
+}
+
+// Finished is a finished run: its result, its folder, and what to warn about.
+type Finished struct {
+	Result   *result.Result
+	Dir      string   // the run's folder
+	Warnings []string // e.g. running unisolated
+}
+
+// DefaultDir returns a new folder name for a run of lab under ./wirelab-runs:
+// <lab id>-<UTC timestamp>, with a suffix if that exists already.
+func DefaultDir(lab *Lab) string {
+	id := regexp.MustCompile(`[^A-Za-z0-9._-]+`).ReplaceAllString(lab.ID, "_")
+	if id == "" {
+		id = "lab"
+	}
+	base := filepath.Join("wirelab-runs", id+"-"+time.Now().UTC().Format("20060102T150405Z"))
+	dir := base
+	for i := 2; ; i++ {
+		if _, err := os.Stat(dir); os.IsNotExist(err) {
+			return dir
+		}
+		dir = fmt.Sprintf("%s-%d", base, i)
+	}
+}
+
+// Run carries out one run of a lab end to end: it executes opt.Submission (or
+// the reference solution) against lab in the sandbox (Execute), grades the
+// artifacts (Evaluate), and leaves ResultFile and ReportFile beside the
+// capture, output and events. The error means the run could not be carried out: the folder
+// could not be made, the sandbox or a service could not start, the artifacts
+// could not be read. A submission that failed, looped or was killed at a limit
+// is a Result.
+func Run(ctx context.Context, lab *Lab, opt RunOptions) (*Finished, error) {
+	dir := opt.Dir
+	if dir == "" {
+		dir = DefaultDir(lab)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create the run's folder: %w", err)
+	}
+	sub := opt.Submission
+	if sub != "" {
+		if sub, err = filepath.Abs(sub); err != nil {
+			return nil, err
+		}
+		if _, err := os.Stat(sub); err != nil {
+			return nil, fmt.Errorf("cannot read submission %q: %w", opt.Submission, err)
+		}
+	} else if lab.Submission.File == "" {
+		return nil, fmt.Errorf("lab %q has no reference solution (submission.file); pass --submission FILE", lab.ID)
+	}
+	art, warnings, err := Execute(ctx, lab, ExecOptions{Submission: sub, Dir: abs, Isolation: opt.Isolation, Grace: opt.Grace})
+	if err != nil {
+		return nil, err
+	}
+	res, err := Evaluate(ctx, lab, art)
+	if err != nil {
+		return nil, fmt.Errorf("evaluating the run in %s: %w", abs, err)
+	}
+	res.Notes = append(res.Notes, serviceNotes(art.Events)...)
+	r := &Finished{Result: res, Dir: abs, Warnings: warnings}
+	if err := writeFiles(abs, res); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+func writeFiles(dir string, res *result.Result) error {
+	b, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, ResultFile), append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	f, err := os.Create(filepath.Join(dir, ReportFile))
+	if err != nil {
+		return err
+	}
+	if err := report.Write(f, "text", res); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// maxServiceNotes bounds the notes serviceNotes adds to a result.
+const maxServiceNotes = 10
+
+// serviceNotes turns the events in which a client service says it failed
+// (kind "service", ok false) into notes of the result, so the report shows
+// why the lab's client did not get through: nothing listened, a wrong answer,
+// the submission ended first.
+func serviceNotes(events string) []string {
+	if events == "" {
+		return nil
+	}
+	f, err := os.Open(events)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var notes []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() && len(notes) < maxServiceNotes {
+		line := sc.Bytes()
+		if !bytes.Contains(line, []byte(`"kind":"service"`)) {
+			continue
+		}
+		var e lualib.Event
+		if json.Unmarshal(line, &e) != nil || e.Kind != "service" || e.OK {
+			continue
+		}
+		notes = append(notes, fmt.Sprintf("the lab's client %q: %s", e.Name, e.Message))
+	}
+	return notes
 }

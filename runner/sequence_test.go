@@ -13,6 +13,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/wirelab-dev/wirelab/capture"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // seg is one TCP segment of a built capture.
@@ -130,7 +131,7 @@ func TestSequenceBuiltCaptures(t *testing.T) {
 	tests := []struct {
 		name     string
 		segs     []seg
-		status   map[string]string
+		status   map[string]result.CheckStatus
 		evidence map[string][]int
 		message  map[string]string
 	}{
@@ -147,7 +148,7 @@ func TestSequenceBuiltCaptures(t *testing.T) {
 				{1203 * ms, 40000, true, "PA", 101, 501, "GET / HTTP/1.0\r\n\r\n"},
 				{1204 * ms, 40000, false, "PA", 501, 119, "HTTP/1.0 200 OK\r\n\r\n"},
 			},
-			status: map[string]string{"handshake": CheckPass, "request": CheckPass, "one connection": CheckFail},
+			status: map[string]result.CheckStatus{"handshake": result.CheckPass, "request": result.CheckPass, "one connection": result.CheckFail},
 			// From the first SYN the handshake takes 1.002s, beyond within 1s: the
 			// retransmitted SYN (frame 2) starts the match. The request has no
 			// within, so the earliest SYN wins.
@@ -170,7 +171,7 @@ func TestSequenceBuiltCaptures(t *testing.T) {
 				{7 * ms, 40002, true, "PA", 2, 10, "GET /b HTTP/1.0\r\n\r\n"},
 				{8 * ms, 40002, false, "PA", 10, 21, "HTTP/1.0 200 OK\r\n\r\n"},
 			},
-			status:   map[string]string{"handshake": CheckPass, "request": CheckPass},
+			status:   map[string]result.CheckStatus{"handshake": result.CheckPass, "request": result.CheckPass},
 			evidence: map[string][]int{"handshake": {1, 2, 4}, "request": {3, 8, 9}},
 			message:  map[string]string{"request": "in tcp.stream 1"},
 		},
@@ -183,7 +184,7 @@ func TestSequenceBuiltCaptures(t *testing.T) {
 				{3001 * ms, 40003, false, "SA", 9, 2, ""},
 				{3002 * ms, 40003, true, "R", 2, 0, ""},
 			},
-			status:   map[string]string{"handshake": CheckFail, "request": CheckFail, "one connection": CheckPass},
+			status:   map[string]result.CheckStatus{"handshake": result.CheckFail, "request": result.CheckFail, "one connection": result.CheckPass},
 			evidence: map[string][]int{"handshake": {1, 2}, "request": {1}, "one connection": {1}},
 			message: map[string]string{
 				"handshake": "matched 2 of 3 steps (frames 1, 2 in tcp.stream 0); step 3 (tcp.flags.ack == 1 && tcp.flags.syn == 0 && tcp.len == 0) never followed frame 2",
@@ -193,7 +194,7 @@ func TestSequenceBuiltCaptures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := evalLab(t, lab, Artifacts{Capture: buildCapture(t, tt.segs)})
+			res := evalLab(t, lab, result.Artifacts{Capture: buildCapture(t, tt.segs)})
 			for name, want := range tt.status {
 				c := checkByName(t, res, name)
 				if c.Status != want {
@@ -205,7 +206,7 @@ func TestSequenceBuiltCaptures(t *testing.T) {
 				if m, ok := tt.message[name]; ok && !strings.Contains(c.Message, m) {
 					t.Errorf("%s: message %q lacks %q", name, c.Message, m)
 				}
-				if c.Status == CheckFail && c.Kind == KindSequence && len(c.Packets) == 0 {
+				if c.Status == result.CheckFail && c.Kind == KindSequence && len(c.Packets) == 0 {
 					t.Errorf("%s: a broken sequence shows no packets", name)
 				}
 			}
@@ -242,16 +243,16 @@ checks:
       - udp.dstport == 80
       - tcp.flags.syn == 1
 `, nil)
-	res := evalLab(t, lab, Artifacts{Capture: pcap})
+	res := evalLab(t, lab, result.Artifacts{Capture: pcap})
 	want := []struct {
-		status   string
+		status   result.CheckStatus
 		evidence []int
 		msg      string
 	}{
-		{CheckPass, []int{2, 3}, "in udp.stream 1"},
-		{CheckFail, []int{1}, "matched 1 of 2 steps (frame 1 in udp.stream 0)"},
-		{CheckPass, []int{1, 3}, "all 2 steps matched: frames 1, 3"},
-		{CheckPass, []int{1, 4}, "frames 1, 4"},
+		{result.CheckPass, []int{2, 3}, "in udp.stream 1"},
+		{result.CheckFail, []int{1}, "matched 1 of 2 steps (frame 1 in udp.stream 0)"},
+		{result.CheckPass, []int{1, 3}, "all 2 steps matched: frames 1, 3"},
+		{result.CheckPass, []int{1, 4}, "frames 1, 4"},
 	}
 	for i, w := range want {
 		c := res.Checks[i]
@@ -281,8 +282,8 @@ checks:
       - tcp.dstport == 80 && tcp.len > 0
       - {match: tcp.srcport == 80 && tcp.len > 0, within: 10ms}
 `, nil)
-	c := evalLab(t, lab, Artifacts{Capture: pcap}).Checks[0]
-	if c.Status != CheckPass || !reflect.DeepEqual(c.Evidence, []int{1, 3, 4}) {
+	c := evalLab(t, lab, result.Artifacts{Capture: pcap}).Checks[0]
+	if c.Status != result.CheckPass || !reflect.DeepEqual(c.Evidence, []int{1, 3, 4}) {
 		t.Errorf("%s %v: %s", c.Status, c.Evidence, c.Message)
 	}
 }

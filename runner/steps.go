@@ -9,45 +9,18 @@ import (
 
 	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/capture/filter"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
-
-// StepResult is how one step of a sequence check went, for reports that show
-// the expected steps beside the frames that matched them.
-type StepResult struct {
-	Name   string `json:"name,omitempty"`
-	Filter string `json:"filter"`
-	Hint   string `json:"hint,omitempty"`  // only on the step that did not match
-	Frame  int    `json:"frame,omitempty"` // the frame that matched the step; 0 when none did
-	// Miss is set on the first step that did not match: the frame that came
-	// closest, and the conditions of the step it failed.
-	Miss *NearMiss `json:"nearest_miss,omitempty"`
-}
-
-// NearMiss is the frame that came closest to matching a step that no frame
-// matched: the one that meets the most of the step's conditions (the terms of
-// its top-level &&, and being in the sequence's stream), the earliest of those
-// on a tie.
-type NearMiss struct {
-	Frame  int      `json:"frame,omitempty"` // 0: no frame came after the previous step
-	Met    []string `json:"met,omitempty"`
-	Failed []string `json:"failed,omitempty"`
-	// Has says what the frame has instead, one entry per failed condition:
-	// "tcp.flags.ack is 0", "no http.request.method".
-	Has []string `json:"has,omitempty"`
-	// Text says it all in a sentence: "frame 5 (10.0.0.80:80 → 10.0.0.10:40000)
-	// meets tcp.srcport == 80 but fails tcp.flags.ack == 1: tcp.flags.ack is 0".
-	Text string `json:"text"`
-}
 
 // stepResults describes a sequence check's steps after an attempt: matched
 // holds the packet indexes of the steps matched (in step order), broke is the
 // step that did not match (len(c.Steps) when all did), late the packet index
 // of a match that came after the step's within (or -1), and streamID the
 // attempt's stream (or -1).
-func (ev *evaluation) stepResults(c *Check, matched []int, broke, late int, stream []int, streamID int) []StepResult {
-	out := make([]StepResult, len(c.Steps))
+func (ev *evaluation) stepResults(c *Check, matched []int, broke, late int, stream []int, streamID int) []result.StepResult {
+	out := make([]result.StepResult, len(c.Steps))
 	for i, st := range c.Steps {
-		out[i] = StepResult{Filter: st.Filter}
+		out[i] = result.StepResult{Filter: st.Filter}
 		if i < len(matched) {
 			out[i].Frame = ev.pkts[matched[i]].Number
 		}
@@ -65,12 +38,12 @@ func (ev *evaluation) stepResults(c *Check, matched []int, broke, late int, stre
 
 // nearestMiss finds the frame after packet index after that comes closest to
 // matching step s.
-func (ev *evaluation) nearestMiss(c *Check, s, after, late int, stream []int, streamID int) *NearMiss {
+func (ev *evaluation) nearestMiss(c *Check, s, after, late int, stream []int, streamID int) *result.NearMiss {
 	st := c.Steps[s]
 	if late >= 0 {
 		p := ev.pkts[late]
 		prev := ev.pkts[after]
-		return &NearMiss{
+		return &result.NearMiss{
 			Frame:  p.Number,
 			Met:    []string{st.Filter},
 			Failed: []string{"within " + fmtDur(st.Within) + " of step " + strconv.Itoa(s)},
@@ -107,10 +80,10 @@ func (ev *evaluation) nearestMiss(c *Check, s, after, late int, stream []int, st
 		where = "frame " + strconv.Itoa(ev.pkts[after].Number)
 	}
 	if best < 0 {
-		return &NearMiss{Text: fmt.Sprintf("no frame comes after %s", where)}
+		return &result.NearMiss{Text: fmt.Sprintf("no frame comes after %s", where)}
 	}
 	p := ev.pkts[best]
-	nm := &NearMiss{Frame: p.Number}
+	nm := &result.NearMiss{Frame: p.Number}
 	for _, t := range terms {
 		if t.Match(p) {
 			nm.Met = append(nm.Met, t.String())
@@ -139,7 +112,7 @@ func (ev *evaluation) nearestMiss(c *Check, s, after, late int, stream []int, st
 }
 
 // failures lists a near miss's failed conditions, each with what the frame has.
-func failures(nm *NearMiss) string {
+func failures(nm *result.NearMiss) string {
 	parts := make([]string, len(nm.Failed))
 	for i, f := range nm.Failed {
 		parts[i] = f

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"github.com/wirelab-dev/wirelab/runner/result"
 	"os"
 	"path/filepath"
 	"testing"
@@ -68,9 +69,9 @@ func TestNearestMiss(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := evalLab(t, lab, Artifacts{Capture: buildCapture(t, tt.segs)})
+			res := evalLab(t, lab, result.Artifacts{Capture: buildCapture(t, tt.segs)})
 			c := checkByName(t, res, tt.check)
-			if c.Status != CheckFail {
+			if c.Status != result.CheckFail {
 				t.Fatalf("%s: %s, want fail", tt.check, c.Status)
 			}
 			if len(c.Steps) != len(tt.steps) {

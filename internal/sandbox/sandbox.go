@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/wirelab-dev/wirelab/internal/service"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // Isolation says how a run is separated from the machine it runs on.
@@ -48,15 +49,16 @@ func ParseIsolation(s string) (Isolation, error) {
 	return "", fmt.Errorf("unknown isolation %q (known: auto, namespace, none)", s)
 }
 
-// Exit reasons: why a run ended. The empty reason is a script that finished.
+// Exit reasons: why a run ended, as result.ExitReason names them (the one
+// closed set of outcomes every report shares).
 const (
-	ReasonOK      = ""
-	ReasonError   = "error"   // the script raised an error, or the run could not start
-	ReasonTimeout = "timeout" // wall-clock deadline
-	ReasonMemory  = "memory"  // memory cap
-	ReasonOutput  = "output"  // output cap
-	ReasonSockets = "sockets" // open files and sockets cap
-	ReasonCrash   = "crash"   // the worker died for another reason
+	ReasonOK      = result.ExitOK
+	ReasonError   = result.ExitError   // the script raised an error, or the run could not start
+	ReasonTimeout = result.ExitTimeout // wall-clock deadline
+	ReasonMemory  = result.ExitMemory  // memory cap
+	ReasonOutput  = result.ExitOutput  // output cap
+	ReasonSockets = result.ExitSockets // open files and sockets cap
+	ReasonCrash   = result.ExitCrash   // the worker died for another reason
 )
 
 // Default limits.
@@ -126,8 +128,8 @@ type Config struct {
 
 // Exit is how a run ended.
 type Exit struct {
-	Reason  string `json:"reason"`
-	Message string `json:"message,omitempty"`
+	Reason  result.ExitReason `json:"reason"`
+	Message string            `json:"message,omitempty"`
 }
 
 // Artifact file names in the run's folder.

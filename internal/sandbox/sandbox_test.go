@@ -15,6 +15,7 @@ import (
 
 	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/internal/service"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 func TestMain(m *testing.M) {
@@ -102,7 +103,7 @@ func TestLimits(t *testing.T) {
 		name   string
 		src    string
 		lim    Limits
-		reason string
+		reason result.ExitReason
 		msg    string
 		within time.Duration
 	}{
@@ -314,7 +315,9 @@ func TestWorkerDiesMidRun(t *testing.T) {
 
 func TestCrashExit(t *testing.T) {
 	tests := []struct {
-		stderr, reason, msg string
+		stderr string
+		reason result.ExitReason
+		msg    string
 	}{
 		{"fatal error: runtime: out of memory\n\ngoroutine 1 [running]:", ReasonMemory, "the script ran out of memory (an allocation failed under the 256.0 MiB limit) and was stopped"},
 		// Near the memory limit a thread's stack may be what fails (seen in

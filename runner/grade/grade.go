@@ -20,13 +20,14 @@ import (
 	"time"
 
 	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // RunFunc runs one submission of lab with its artifacts in dir (which exists and
 // is empty) and evaluates it. An error means the run could not be carried out
 // (the machine or the lab is at fault); a submission that crashed, looped or
 // failed checks is a Result, not an error.
-type RunFunc func(ctx context.Context, lab *runner.Lab, entry, dir string) (*runner.Result, error)
+type RunFunc func(ctx context.Context, lab *runner.Lab, entry, dir string) (*result.Result, error)
 
 // Options control a batch.
 type Options struct {
@@ -182,8 +183,8 @@ func gradeOne(ctx context.Context, lab *runner.Lab, labHash string, sub Submissi
 		if _, ok := stored(final, want, sub.ID); ok || ctx.Err() != nil {
 			return row, false
 		}
-		res := &runner.Result{Version: runner.ResultVersion, Lab: runner.LabInfo{ID: lab.ID, Title: lab.Title, SHA256: lab.SHA256},
-			Submission: runner.SubmissionInfo{ID: sub.ID}, Start: time.Now().UTC(), Status: runner.StatusError, Reason: msg, MaxScore: lab.MaxScore()}
+		res := &result.Result{Version: result.Version, Lab: result.LabInfo{ID: lab.ID, Title: lab.Title, SHA256: lab.SHA256},
+			Submission: result.SubmissionInfo{ID: sub.ID}, Start: time.Now().UTC(), Status: result.StatusError, Reason: msg, MaxScore: lab.MaxScore()}
 		k := want
 		k.Ungraded = true
 		dir, err := os.MkdirTemp(staging, "run-")
@@ -212,8 +213,8 @@ func gradeOne(ctx context.Context, lab *runner.Lab, labHash string, sub Submissi
 		}
 	}
 	var (
-		first   *runner.Result
-		results []*runner.Result
+		first   *result.Result
+		results []*result.Result
 		keep    string
 	)
 	for r := 0; r < opts.Repeat; r++ {
@@ -262,7 +263,7 @@ func stored(dir string, want key, id string) (Row, bool) {
 	if k.Ungraded || k.Version != want.Version || k.Lab != want.Lab || k.Submission != want.Submission || k.Runs != want.Runs {
 		return Row{}, false
 	}
-	var res runner.Result
+	var res result.Result
 	if err := readJSON(filepath.Join(dir, ResultFile), &res); err != nil {
 		return Row{}, false
 	}
@@ -297,7 +298,7 @@ func (e interrupted) Error() string {
 func (e interrupted) Unwrap() error { return e.err }
 
 func errorRow(id string, lab *runner.Lab, msg string) Row {
-	return Row{Student: id, MaxScore: lab.MaxScore(), Status: runner.StatusError, Reason: msg}
+	return Row{Student: id, MaxScore: lab.MaxScore(), Status: result.StatusError, Reason: msg}
 }
 
 // writeJSON writes v to path atomically: a temporary file renamed over it.

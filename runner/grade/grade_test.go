@@ -14,7 +14,7 @@ import (
 	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/grade"
-	"github.com/wirelab-dev/wirelab/runner/labrun"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 func TestMain(m *testing.M) {
@@ -39,8 +39,8 @@ func needSandbox(t *testing.T) {
 	t.Skip("grading needs network namespaces")
 }
 
-func sandboxRun(ctx context.Context, lab *runner.Lab, entry, dir string) (*runner.Result, error) {
-	run, err := labrun.Execute(ctx, lab, labrun.Options{Submission: entry, Dir: dir, Isolation: sandbox.IsolationAuto})
+func sandboxRun(ctx context.Context, lab *runner.Lab, entry, dir string) (*result.Result, error) {
+	run, err := runner.Run(ctx, lab, runner.RunOptions{Submission: entry, Dir: dir, Isolation: sandbox.IsolationAuto})
 	if err != nil {
 		return nil, err
 	}
@@ -58,17 +58,21 @@ func loadLab(t *testing.T) *runner.Lab {
 
 // hostile is how each submission of testdata/hostile must end: its status and
 // how the submission ended (the exit reason).
-var hostile = map[string]struct{ status, ended, output string }{
-	"infinite-loop":        {runner.StatusTimeout, "timeout", ""},
-	"sleep-forever":        {runner.StatusTimeout, "timeout", ""},
-	"pathological-pattern": {runner.StatusTimeout, "timeout", ""},
-	"memory-bomb":          {runner.StatusFailed, "memory", ""},
-	"output-flood":         {runner.StatusFailed, "output", ""},
-	"socket-exhaustion":    {runner.StatusFailed, "sockets", ""},
-	"syntax-error":         {runner.StatusFailed, "error", ""},
-	"runtime-error":        {runner.StatusFailed, "error", ""},
-	"escape-network":       {runner.StatusFailed, "", "192.0.2.1\tNetwork is unreachable"},
-	"escape-files":         {runner.StatusFailed, "", "1\tblocked\n2\tblocked\n3\tblocked\n4\tblocked\n5\tblocked\n6\tblocked\n7\tblocked\n8\tblocked\n"},
+var hostile = map[string]struct {
+	status result.Status
+	ended  result.ExitReason
+	output string
+}{
+	"infinite-loop":        {result.StatusTimeout, result.ExitTimeout, ""},
+	"sleep-forever":        {result.StatusTimeout, result.ExitTimeout, ""},
+	"pathological-pattern": {result.StatusTimeout, result.ExitTimeout, ""},
+	"memory-bomb":          {result.StatusFailed, result.ExitMemory, ""},
+	"output-flood":         {result.StatusFailed, result.ExitOutput, ""},
+	"socket-exhaustion":    {result.StatusFailed, result.ExitSockets, ""},
+	"syntax-error":         {result.StatusFailed, result.ExitError, ""},
+	"runtime-error":        {result.StatusFailed, result.ExitError, ""},
+	"escape-network":       {result.StatusFailed, result.ExitOK, "192.0.2.1\tNetwork is unreachable"},
+	"escape-files":         {result.StatusFailed, result.ExitOK, "1\tblocked\n2\tblocked\n3\tblocked\n4\tblocked\n5\tblocked\n6\tblocked\n7\tblocked\n8\tblocked\n"},
 }
 
 // TestHostileSuite grades every hostile submission with the reference beside
@@ -87,7 +91,7 @@ func TestHostileSuite(t *testing.T) {
 	}
 	out := t.TempDir()
 	var runs atomic.Int32
-	opts := grade.Options{Out: out, Jobs: 2, Run: func(ctx context.Context, l *runner.Lab, entry, dir string) (*runner.Result, error) {
+	opts := grade.Options{Out: out, Jobs: 2, Run: func(ctx context.Context, l *runner.Lab, entry, dir string) (*result.Result, error) {
 		runs.Add(1)
 		return sandboxRun(ctx, l, entry, dir)
 	}}
@@ -97,7 +101,7 @@ func TestHostileSuite(t *testing.T) {
 	}
 	for _, r := range first.Students {
 		if r.Student == "solution" {
-			if r.Status != runner.StatusPassed || r.Score != r.MaxScore {
+			if r.Status != result.StatusPassed || r.Score != r.MaxScore {
 				t.Errorf("reference: %s %v/%v (%s)", r.Status, r.Score, r.MaxScore, r.Reason)
 			}
 			continue
@@ -178,7 +182,7 @@ func TestResumeShardsAndMerge(t *testing.T) {
 	}
 
 	var ran []string
-	counting := func(ctx context.Context, l *runner.Lab, entry, dir string) (*runner.Result, error) {
+	counting := func(ctx context.Context, l *runner.Lab, entry, dir string) (*result.Result, error) {
 		ran = append(ran, entry)
 		return sandboxRun(ctx, l, entry, dir)
 	}
@@ -189,7 +193,7 @@ func TestResumeShardsAndMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range sum.Students {
-		if r.Status != runner.StatusPassed {
+		if r.Status != result.StatusPassed {
 			t.Errorf("%s: %s %v/%v %s", r.Student, r.Status, r.Score, r.MaxScore, r.Reason)
 		}
 	}

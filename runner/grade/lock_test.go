@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // Two batches writing one class folder would delete each other's runs in
@@ -22,7 +23,7 @@ func TestOneBatchPerFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	noRun := func(context.Context, *runner.Lab, string, string) (*runner.Result, error) {
+	noRun := func(context.Context, *runner.Lab, string, string) (*result.Result, error) {
 		t.Error("a submission was run while another batch held the folder")
 		return nil, fmt.Errorf("unreachable")
 	}
@@ -44,7 +45,7 @@ func TestInterruptedError(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	lab := &runner.Lab{ID: "x", Dir: t.TempDir()}
-	_, err := Grade(ctx, lab, nil, Options{Out: t.TempDir(), Run: func(context.Context, *runner.Lab, string, string) (*runner.Result, error) {
+	_, err := Grade(ctx, lab, nil, Options{Out: t.TempDir(), Run: func(context.Context, *runner.Lab, string, string) (*result.Result, error) {
 		return nil, fmt.Errorf("unreachable")
 	}})
 	if err == nil || strings.Contains(err.Error(), "context canceled") || !strings.Contains(err.Error(), "run the same command again") || !errors.Is(err, context.Canceled) {

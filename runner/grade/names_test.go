@@ -13,19 +13,20 @@ import (
 
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/grade"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // quickRun stands in for a sandboxed run where only the batch's bookkeeping is
 // under test: it passes every submission, except one whose run cannot be
 // carried out (the machine's fault).
-func quickRun(ctx context.Context, lab *runner.Lab, entry, dir string) (*runner.Result, error) {
+func quickRun(ctx context.Context, lab *runner.Lab, entry, dir string) (*result.Result, error) {
 	if strings.Contains(filepath.Base(entry), "machine-fault") {
 		return nil, errors.New("the sandbox could not start")
 	}
-	return &runner.Result{
-		Version: runner.ResultVersion, Lab: runner.LabInfo{ID: lab.ID, SHA256: lab.SHA256},
-		Status: runner.StatusPassed, Score: lab.MaxScore(), MaxScore: lab.MaxScore(),
-		Checks: []runner.CheckResult{{Name: "ran", Status: runner.CheckPass, Points: lab.MaxScore(), MaxPoints: lab.MaxScore()}},
+	return &result.Result{
+		Version: result.Version, Lab: result.LabInfo{ID: lab.ID, SHA256: lab.SHA256},
+		Status: result.StatusPassed, Score: lab.MaxScore(), MaxScore: lab.MaxScore(),
+		Checks: []result.CheckResult{{Name: "ran", Status: result.CheckPass, Points: lab.MaxScore(), MaxPoints: lab.MaxScore()}},
 	}, nil
 }
 
@@ -88,7 +89,7 @@ func checkRows(t *testing.T, out string, ids []string, batch int) {
 		t.Fatalf("batch %d: summary.json: %v", batch, err)
 	}
 	var got []string
-	status := map[string]string{}
+	status := map[string]result.Status{}
 	for _, r := range sum.Students {
 		got = append(got, r.Student)
 		status[r.Student] = r.Status
@@ -97,7 +98,7 @@ func checkRows(t *testing.T, out string, ids []string, batch int) {
 		t.Errorf("batch %d: summary.json students\n%q\nwant\n%q", batch, got, want)
 	}
 	for _, id := range []string{"big", "machine-fault"} {
-		if status[id] != runner.StatusError {
+		if status[id] != result.StatusError {
 			t.Errorf("batch %d: %s: status %q, want error", batch, id, status[id])
 		}
 	}

@@ -14,8 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/report"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // SummaryVersion is the version of summary.json's shape.
@@ -26,11 +26,11 @@ const SummaryVersion = 1
 // Collect give the same summary as one batch.
 type Summary struct {
 	Version  int            `json:"version"`
-	Lab      runner.LabInfo `json:"lab"`
+	Lab      result.LabInfo `json:"lab"`
 	Students []Row          `json:"students"`
 	Totals   Totals         `json:"totals"`
 
-	results []*runner.Result // the stored results, in student order, for junit.xml
+	results []*result.Result // the stored results, in student order, for junit.xml
 }
 
 // Totals counts the students by status.
@@ -44,26 +44,26 @@ type Totals struct {
 
 // Row is one student's line in the summary.
 type Row struct {
-	Student  string  `json:"student"`
-	Score    float64 `json:"score"`
-	MaxScore float64 `json:"max_score"`
-	Status   string  `json:"status"`
-	Reason   string  `json:"reason,omitempty"`
+	Student  string        `json:"student"`
+	Score    float64       `json:"score"`
+	MaxScore float64       `json:"max_score"`
+	Status   result.Status `json:"status"`
+	Reason   string        `json:"reason,omitempty"`
 	// Ended names how the submission ended when it did not end normally:
 	// error, timeout, memory, output, sockets, crash.
-	Ended    string      `json:"ended,omitempty"`
-	Duration float64     `json:"duration"` // seconds the submission ran
-	Checks   []CheckCell `json:"checks"`
-	Flaky    []Flake     `json:"flaky,omitempty"`
+	Ended    result.ExitReason `json:"ended,omitempty"`
+	Duration float64           `json:"duration"` // seconds the submission ran
+	Checks   []CheckCell       `json:"checks"`
+	Flaky    []Flake           `json:"flaky,omitempty"`
 }
 
 // CheckCell is one check's outcome for one student.
 type CheckCell struct {
-	Name      string  `json:"name"`
-	Status    string  `json:"status"`
-	Points    float64 `json:"points"`
-	MaxPoints float64 `json:"max_points"`
-	Message   string  `json:"message,omitempty"`
+	Name      string             `json:"name"`
+	Status    result.CheckStatus `json:"status"`
+	Points    float64            `json:"points"`
+	MaxPoints float64            `json:"max_points"`
+	Message   string             `json:"message,omitempty"`
 }
 
 // Flake is a check whose outcome changed between repeated runs.
@@ -72,7 +72,7 @@ type Flake struct {
 	Outcomes []string `json:"outcomes"` // one per run
 }
 
-func rowOf(id string, res *runner.Result, flaky []Flake) Row {
+func rowOf(id string, res *result.Result, flaky []Flake) Row {
 	r := Row{Student: id, Score: res.Score, MaxScore: res.MaxScore, Status: res.Status, Reason: res.Reason, Ended: res.Exit.Reason,
 		Duration: time.Duration(res.Duration).Seconds(), Flaky: flaky}
 	for _, c := range res.Checks {
@@ -82,21 +82,21 @@ func rowOf(id string, res *runner.Result, flaky []Flake) Row {
 }
 
 // flakes compares the check outcomes of repeated runs of one submission.
-func flakes(results []*runner.Result) []Flake {
+func flakes(results []*result.Result) []Flake {
 	if len(results) < 2 {
 		return nil
 	}
 	var out []Flake
 	for i, c := range results[0].Checks {
-		outcomes := []string{c.Status}
+		outcomes := []string{c.Status.String()}
 		changed := false
 		for _, r := range results[1:] {
 			s := "missing"
 			if i < len(r.Checks) && r.Checks[i].Name == c.Name {
-				s = r.Checks[i].Status
+				s = r.Checks[i].Status.String()
 			}
 			outcomes = append(outcomes, s)
-			changed = changed || s != c.Status
+			changed = changed || s != c.Status.String()
 		}
 		if changed {
 			out = append(out, Flake{Check: c.Name, Outcomes: outcomes})
@@ -127,7 +127,7 @@ func Collect(dirs []string) (*Summary, error) {
 				continue
 			}
 			sd := filepath.Join(dir, e.Name())
-			var res runner.Result
+			var res result.Result
 			if err := readJSON(filepath.Join(sd, ResultFile), &res); err != nil {
 				if errors.Is(err, os.ErrNotExist) {
 					continue // not a student folder
@@ -171,11 +171,11 @@ func Collect(dirs []string) (*Summary, error) {
 	for _, r := range s.Students {
 		s.Totals.Students++
 		switch r.Status {
-		case runner.StatusPassed:
+		case result.StatusPassed:
 			s.Totals.Passed++
-		case runner.StatusFailed:
+		case result.StatusFailed:
 			s.Totals.Failed++
-		case runner.StatusTimeout:
+		case result.StatusTimeout:
 			s.Totals.Timeout++
 		default:
 			s.Totals.Error++
@@ -238,7 +238,7 @@ func (s *Summary) csv() []byte {
 	}
 	w.Write(head)
 	for _, r := range s.Students {
-		rec := []string{cell(r.Student), num(r.Score), num(r.MaxScore), r.Status}
+		rec := []string{cell(r.Student), num(r.Score), num(r.MaxScore), r.Status.String()}
 		pts := map[string]string{}
 		for _, c := range r.Checks {
 			pts[c.Name] = num(c.Points)

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // GitHub Classroom's autograding result (the shape its runners report and the
@@ -24,12 +24,12 @@ type ghTest struct {
 	MaxScore float64 `json:"max_score"`
 }
 
-func writeGitHub(w io.Writer, res *runner.Result, _ Options) error {
+func writeGitHub(w io.Writer, res *result.Result, _ Options) error {
 	out := ghResult{Version: 1, MaxScore: res.MaxScore, Tests: make([]ghTest, 0, len(res.Checks))}
 	switch res.Status {
-	case runner.StatusPassed:
+	case result.StatusPassed:
 		out.Status = "pass"
-	case runner.StatusError:
+	case result.StatusError:
 		out.Status = "error"
 	default:
 		out.Status = "fail"
@@ -37,9 +37,9 @@ func writeGitHub(w io.Writer, res *runner.Result, _ Options) error {
 	for _, c := range res.Checks {
 		st := "fail"
 		switch c.Status {
-		case runner.CheckPass:
+		case result.CheckPass:
 			st = "pass"
-		case runner.CheckError:
+		case result.CheckError:
 			st = "error"
 		}
 		out.Tests = append(out.Tests, ghTest{Name: c.Name, Status: st, Message: details(c), Score: c.Points, MaxScore: c.MaxPoints})

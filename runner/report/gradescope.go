@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // Gradescope's autograder results.json (the fields wirelab fills).
@@ -28,7 +28,7 @@ type gsTest struct {
 	Tags       []string `json:"tags"`
 }
 
-func writeGradescope(w io.Writer, res *runner.Result, _ Options) error {
+func writeGradescope(w io.Writer, res *result.Result, _ Options) error {
 	out := gsResults{
 		Score:            res.Score,
 		ExecutionTime:    float64(res.Duration) / 1e9,
@@ -39,7 +39,7 @@ func writeGradescope(w io.Writer, res *runner.Result, _ Options) error {
 	}
 	for _, c := range res.Checks {
 		st := "failed"
-		if c.Status == runner.CheckPass {
+		if c.Status == result.CheckPass {
 			st = "passed"
 		}
 		vis := string(c.Visibility)
@@ -48,7 +48,7 @@ func writeGradescope(w io.Writer, res *runner.Result, _ Options) error {
 		}
 		out.Tests = append(out.Tests, gsTest{
 			Name: c.Name, Score: c.Points, MaxScore: c.MaxPoints, Status: st,
-			Output: details(c), Visibility: vis, Tags: []string{c.Kind, c.Status},
+			Output: details(c), Visibility: vis, Tags: []string{c.Kind, c.Status.String()},
 		})
 	}
 	enc := json.NewEncoder(w)
@@ -58,10 +58,10 @@ func writeGradescope(w io.Writer, res *runner.Result, _ Options) error {
 }
 
 // summary is a short paragraph about the whole run.
-func summary(res *runner.Result) string {
+func summary(res *result.Result) string {
 	pass, fail, skip, errs := counts(res)
 	var b strings.Builder
-	b.WriteString(res.Lab.ID + ": " + res.Status + ", score " + fmtPoints(res.Score) + "/" + fmtPoints(res.MaxScore))
+	b.WriteString(res.Lab.ID + ": " + res.Status.String() + ", score " + fmtPoints(res.Score) + "/" + fmtPoints(res.MaxScore))
 	b.WriteString(" (" + itoa(pass) + " passed, " + itoa(fail) + " failed")
 	if skip > 0 {
 		b.WriteString(", " + itoa(skip) + " skipped")

@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // writeJSON writes the Result itself, indented, as the versioned JSON shape.
-func writeJSON(w io.Writer, res *runner.Result, _ Options) error {
+func writeJSON(w io.Writer, res *result.Result, _ Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")

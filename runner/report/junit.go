@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // The JUnit XML shape CI systems read (Jenkins, GitLab, GitHub actions).
@@ -85,14 +85,14 @@ func xmlText(s string) string {
 	return b.String()
 }
 
-func writeJUnit(w io.Writer, res *runner.Result, _ Options) error {
+func writeJUnit(w io.Writer, res *result.Result, _ Options) error {
 	return writeSuites(w, []juSuite{junitSuite(res, res.Lab.ID)})
 }
 
 // WriteJUnitClass writes the results of a class as one JUnit document: a
 // testsuite per result, named after its submission's id (the student), a
 // testcase per check.
-func WriteJUnitClass(w io.Writer, results []*runner.Result) error {
+func WriteJUnitClass(w io.Writer, results []*result.Result) error {
 	suites := make([]juSuite, 0, len(results))
 	for _, res := range results {
 		name := res.Submission.ID
@@ -105,13 +105,13 @@ func WriteJUnitClass(w io.Writer, results []*runner.Result) error {
 }
 
 // junitSuite is one result as a testsuite called name.
-func junitSuite(res *runner.Result, name string) juSuite {
+func junitSuite(res *result.Result, name string) juSuite {
 	_, fail, skip, errs := counts(res)
 	secs := strconv.FormatFloat(float64(res.Duration)/1e9, 'f', 3, 64)
 	suite := juSuite{
 		Name: name, Tests: len(res.Checks), Failures: fail, Errors: errs, Skipped: skip, Time: secs,
 		Properties: []juProperty{
-			{"status", res.Status},
+			{"status", res.Status.String()},
 			{"score", fmtPoints(res.Score)},
 			{"max_score", fmtPoints(res.MaxScore)},
 			{"lab_sha256", res.Lab.SHA256},
@@ -130,19 +130,19 @@ func junitSuite(res *runner.Result, name string) juSuite {
 		tc := juCase{Name: c.Name, Classname: res.Lab.ID + "." + c.Kind, Time: "0"}
 		p := &juProblem{Message: c.Message, Text: xmlText(details(c))}
 		switch c.Status {
-		case runner.CheckFail:
+		case result.CheckFail:
 			p.Type = fmt.Sprintf("%s check failed (%s/%s points)", c.Kind, fmtPoints(c.Points), fmtPoints(c.MaxPoints))
 			tc.Failure = p
-		case runner.CheckError:
+		case result.CheckError:
 			p.Type = "error"
 			tc.Error = p
-		case runner.CheckSkip:
+		case result.CheckSkip:
 			p.Text = ""
 			tc.Skipped = p
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
-	if len(res.Checks) == 0 && res.Status == runner.StatusError {
+	if len(res.Checks) == 0 && res.Status == result.StatusError {
 		// Not graded at all (a class's row for a submission that could
 		// not be run): one erroring case, so the suite is not an empty pass.
 		suite.Cases = append(suite.Cases, juCase{Name: "graded", Classname: res.Lab.ID, Time: "0",

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // TestLadderDirection: the client is the side that opened the conversation
@@ -16,10 +16,10 @@ func TestLadderDirection(t *testing.T) {
 	srv, cli := "10.0.0.25:25", "10.0.0.10:40000"
 	tests := []struct {
 		name string
-		pkts []runner.PacketView
+		pkts []result.PacketView
 		want []string
 	}{
-		{"SMTP greeting first, no SYN in view", []runner.PacketView{
+		{"SMTP greeting first, no SYN in view", []result.PacketView{
 			{Number: 4, Src: srv, Dst: cli, Flags: "PSH, ACK", Info: "25 → 40000 [PSH, ACK] Seq=1 Ack=1 Len=25", Text: "220 mail.lab.test ESMTP"},
 			{Number: 5, Src: cli, Dst: srv, Flags: "ACK", Info: "40000 → 25 [ACK] Seq=1 Ack=26 Len=0"},
 			{Number: 6, Src: cli, Dst: srv, Flags: "PSH, ACK", Info: "40000 → 25 [PSH, ACK] Seq=1 Ack=26 Len=10", Text: "EHLO lab"},
@@ -30,11 +30,11 @@ func TestLadderDirection(t *testing.T) {
 			"6  |------------ EHLO lab ------------->|",
 			"7  |<------------- 250 OK --------------|",
 		}},
-		{"the SYN decides", []runner.PacketView{
+		{"the SYN decides", []result.PacketView{
 			{Number: 1, Src: "10.0.0.10:2525", Dst: "10.0.0.80:40001", Flags: "SYN"},
 			{Number: 2, Src: "10.0.0.80:40001", Dst: "10.0.0.10:2525", Flags: "SYN, ACK"},
 		}, []string{"client 10.0.0.10:2525", "1  |--------------- SYN --------------->|"}},
-		{"UDP, a registered port serves", []runner.PacketView{
+		{"UDP, a registered port serves", []result.PacketView{
 			{Number: 3, Src: "10.0.0.53:5353", Dst: "10.0.0.10:45000", Info: "5353 → 45000 Len=5", Text: "pong"},
 			{Number: 2, Src: "10.0.0.10:45000", Dst: "10.0.0.53:5353", Info: "45000 → 5353 Len=5", Text: "ping"},
 		}, []string{"client 10.0.0.10:45000", "3  |<-------------- pong ---------------|"}},

@@ -1,4 +1,4 @@
-// Package report renders a runner.Result for the people and systems that read
+// Package report renders a result.Result for the people and systems that read
 // it: a terminal (text), other programs (json), CI systems (junit, tap), and
 // grading platforms (gradescope, github). Formats are chosen by name from one
 // explicit registry.
@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // Options tune a report.
@@ -21,7 +21,7 @@ type Options struct {
 }
 
 // writer renders one format.
-type writer func(w io.Writer, res *runner.Result, opt Options) error
+type writer func(w io.Writer, res *result.Result, opt Options) error
 
 // formats is the registry of report formats.
 var formats = map[string]writer{
@@ -55,12 +55,12 @@ func Known(format string) bool {
 }
 
 // Write renders res in format, without colour.
-func Write(w io.Writer, format string, res *runner.Result) error {
+func Write(w io.Writer, format string, res *result.Result) error {
 	return WriteOptions(w, format, res, Options{})
 }
 
 // WriteOptions renders res in format with opt.
-func WriteOptions(w io.Writer, format string, res *runner.Result, opt Options) error {
+func WriteOptions(w io.Writer, format string, res *result.Result, opt Options) error {
 	f, ok := formats[format]
 	if !ok {
 		return fmt.Errorf("unknown report format %q (known: %s)", format, strings.Join(Formats(), ", "))
@@ -73,10 +73,10 @@ func WriteOptions(w io.Writer, format string, res *runner.Result, opt Options) e
 
 // details is the text a grading system shows under a check that did not pass:
 // the message, the hint, and the evidence as packet lines.
-func details(c runner.CheckResult) string {
+func details(c result.CheckResult) string {
 	var b strings.Builder
 	b.WriteString(c.Message)
-	if c.Status != runner.CheckPass {
+	if c.Status != result.CheckPass {
 		if c.Hint != "" {
 			b.WriteString("\nhint: " + c.Hint)
 		}
@@ -104,14 +104,14 @@ func fmtPoints(p float64) string {
 }
 
 // counts tallies the checks by status.
-func counts(res *runner.Result) (pass, fail, skip, errs int) {
+func counts(res *result.Result) (pass, fail, skip, errs int) {
 	for _, c := range res.Checks {
 		switch c.Status {
-		case runner.CheckPass:
+		case result.CheckPass:
 			pass++
-		case runner.CheckFail:
+		case result.CheckFail:
 			fail++
-		case runner.CheckSkip:
+		case result.CheckSkip:
 			skip++
 		default:
 			errs++

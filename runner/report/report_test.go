@@ -10,20 +10,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // fixture is a Result from evaluating http-get.pcap (see the runner package's
 // TestWriteReportFixture): passes, failures, a broken sequence, a skip.
-func fixture(t *testing.T) *runner.Result {
+func fixture(t *testing.T) *result.Result {
 	t.Helper()
 	b, err := os.ReadFile("testdata/result.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res runner.Result
+	var res result.Result
 	if err := json.Unmarshal(b, &res); err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	res := fixture(t)
 	var b bytes.Buffer
 	Write(&b, "json", res)
-	var back runner.Result
+	var back result.Result
 	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestJUnitStructure(t *testing.T) {
 		if n > 1 {
 			t.Errorf("case %q has %d outcomes", c.Name, n)
 		}
-		if (n == 0) != (res.Checks[i].Status == runner.CheckPass) {
+		if (n == 0) != (res.Checks[i].Status == result.CheckPass) {
 			t.Errorf("case %q: outcome does not match status %s", c.Name, res.Checks[i].Status)
 		}
 	}
@@ -358,40 +358,40 @@ func TestTextMultilineMessage(t *testing.T) {
 func TestTextWording(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		change func(res *runner.Result)
+		change func(res *result.Result)
 		want   []string
 		not    []string
 	}{
-		{"memory limit", func(res *runner.Result) {
-			res.Exit = runner.ExitStatus{Reason: "memory", Message: "the script used 70 MiB of memory, over the 64 MiB limit, and was killed"}
+		{"memory limit", func(res *result.Result) {
+			res.Exit = result.Exit{Reason: result.ExitMemory, Message: "the script used 70 MiB of memory, over the 64 MiB limit, and was killed"}
 		}, []string{"\nthe script used 70 MiB of memory, over the 64 MiB limit, and was killed\n"}, []string{"ended with memory"}},
-		{"memory, other message", func(res *runner.Result) {
-			res.Exit = runner.ExitStatus{Reason: "memory", Message: "rss 70 MiB"}
+		{"memory, other message", func(res *result.Result) {
+			res.Exit = result.Exit{Reason: result.ExitMemory, Message: "rss 70 MiB"}
 		}, []string{"\nthe script was stopped: it used more memory than the lab allows (rss 70 MiB)\n"}, nil},
-		{"timeout, no message", func(res *runner.Result) {
-			res.Exit = runner.ExitStatus{Reason: "timeout"}
+		{"timeout, no message", func(res *result.Result) {
+			res.Exit = result.Exit{Reason: result.ExitTimeout}
 		}, []string{"\nthe script was stopped: it ran longer than the lab allows\n"}, nil},
-		{"error", func(res *runner.Result) {
-			res.Exit = runner.ExitStatus{Reason: "error", Message: "x.lua:3: boom"}
+		{"error", func(res *result.Result) {
+			res.Exit = result.Exit{Reason: result.ExitError, Message: "x.lua:3: boom"}
 		}, []string{"\nthe script ended with an error: x.lua:3: boom\n"}, nil},
-		{"verify names the capture once", func(res *runner.Result) {
-			res.Submission = runner.SubmissionInfo{ID: "run.pcap", Path: "run.pcap"}
+		{"verify names the capture once", func(res *result.Result) {
+			res.Submission = result.SubmissionInfo{ID: "run.pcap", Path: "run.pcap"}
 		}, []string{"\nsubmission run.pcap\n"}, []string{"(run.pcap)"}},
-		{"no output file", func(res *runner.Result) {
-			res.Output = runner.Output{Absent: true}
+		{"no output file", func(res *result.Result) {
+			res.Output = result.Output{Absent: true}
 			failOutputCheck(t, res)
 		}, []string{"no --output file was given, so output checks have nothing to read"}, []string{"printed nothing"}},
-		{"empty output", func(res *runner.Result) {
-			res.Output = runner.Output{}
+		{"empty output", func(res *result.Result) {
+			res.Output = result.Output{}
 			failOutputCheck(t, res)
 		}, []string{"the script printed nothing"}, nil},
-		{"one error", func(res *runner.Result) {
+		{"one error", func(res *result.Result) {
 			for i := range res.Checks {
-				if res.Checks[i].Status == runner.CheckError {
-					res.Checks[i].Status = runner.CheckFail
+				if res.Checks[i].Status == result.CheckError {
+					res.Checks[i].Status = result.CheckFail
 				}
 			}
-			res.Checks[0].Status = runner.CheckError
+			res.Checks[0].Status = result.CheckError
 		}, []string{", 1 error)"}, []string{"1 errors"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -415,11 +415,11 @@ func TestTextWording(t *testing.T) {
 	}
 }
 
-func failOutputCheck(t *testing.T, res *runner.Result) {
+func failOutputCheck(t *testing.T, res *result.Result) {
 	t.Helper()
 	for i := range res.Checks {
-		if res.Checks[i].Kind == runner.KindOutput {
-			res.Checks[i].Status = runner.CheckFail
+		if res.Checks[i].Kind == kindOutput {
+			res.Checks[i].Status = result.CheckFail
 			return
 		}
 	}

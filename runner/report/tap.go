@@ -8,7 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // tapDiag is the YAML diagnostics block of a test point that did not pass.
@@ -24,22 +24,22 @@ type tapDiag struct {
 
 // writeTAP writes TAP version 14: one test point per check, a YAML block under
 // each that did not pass, skips as `# SKIP`.
-func writeTAP(w io.Writer, res *runner.Result, _ Options) error {
+func writeTAP(w io.Writer, res *result.Result, _ Options) error {
 	var b bytes.Buffer
 	b.WriteString("TAP version 14\n")
 	fmt.Fprintf(&b, "1..%d\n", len(res.Checks))
 	for i, c := range res.Checks {
 		name := tapEscape(c.Name)
 		switch c.Status {
-		case runner.CheckPass:
+		case result.CheckPass:
 			fmt.Fprintf(&b, "ok %d - %s\n", i+1, name)
 			continue
-		case runner.CheckSkip:
+		case result.CheckSkip:
 			fmt.Fprintf(&b, "ok %d - %s # SKIP %s\n", i+1, name, tapEscape(c.Message))
 			continue
 		}
 		fmt.Fprintf(&b, "not ok %d - %s\n", i+1, name)
-		d := tapDiag{Message: c.Message, Severity: c.Status, Points: c.Points, MaxPoints: c.MaxPoints, Hint: c.Hint, Evidence: c.Evidence}
+		d := tapDiag{Message: c.Message, Severity: c.Status.String(), Points: c.Points, MaxPoints: c.MaxPoints, Hint: c.Hint, Evidence: c.Evidence}
 		for _, p := range c.Packets {
 			d.Packets = append(d.Packets, strings.TrimSpace(p.Line))
 		}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // ANSI styles for the text report on a terminal.
@@ -33,7 +33,7 @@ func (p painter) paint(style, s string) string {
 // writeText writes the report for a person at a terminal: one line per check
 // with its points, and under each check that did not pass its message, hint,
 // the evidence as packet lines and, for a broken sequence, a ladder diagram.
-func writeText(w io.Writer, res *runner.Result, opt Options) error {
+func writeText(w io.Writer, res *result.Result, opt Options) error {
 	p := painter(opt.Color)
 	var b bytes.Buffer
 	title := res.Lab.ID
@@ -48,7 +48,7 @@ func writeText(w io.Writer, res *runner.Result, opt Options) error {
 		}
 		fmt.Fprintf(&b, "submission %s\n", clean(strings.ReplaceAll(sub, "\n", `\n`)))
 	}
-	if res.Exit.Reason != "" {
+	if res.Exit.Reason != result.ExitOK {
 		b.WriteString(exitLine(res.Exit.Reason, clean(res.Exit.Message)) + "\n")
 	}
 	for _, n := range res.Notes {
@@ -63,22 +63,22 @@ func writeText(w io.Writer, res *runner.Result, opt Options) error {
 	for _, c := range res.Checks {
 		label, style := "PASS ", cGreen
 		switch c.Status {
-		case runner.CheckFail:
+		case result.CheckFail:
 			label, style = "FAIL ", cRed
-		case runner.CheckSkip:
+		case result.CheckSkip:
 			label, style = "SKIP ", cYellow
-		case runner.CheckError:
+		case result.CheckError:
 			label, style = "ERROR", cRed
 		}
 		pts := fmtPoints(c.Points) + "/" + fmtPoints(c.MaxPoints)
 		fmt.Fprintf(&b, "  %s  %*s  %s\n", p.paint(style, label), width, pts, c.Name)
-		if c.Status == runner.CheckPass {
+		if c.Status == result.CheckPass {
 			continue
 		}
 		// A message may span lines (a filter's caret, a Lua error): each is
 		// indented, so the caret stays under its column.
 		msg := clean(c.Message)
-		if c.Status == runner.CheckFail {
+		if c.Status == result.CheckFail {
 			msg = wrap(msg, textWidth-len(indent), "")
 		}
 		b.WriteString(indentLines(msg, indent))
@@ -86,11 +86,11 @@ func writeText(w io.Writer, res *runner.Result, opt Options) error {
 			h := wrap("hint: "+clean(c.Hint), textWidth-len(indent), "      ")
 			b.WriteString(indentLines(p.paint(cBold, "hint:")+strings.TrimPrefix(h, "hint:"), indent))
 		}
-		if c.Kind == runner.KindOutput && c.Status == runner.CheckFail {
+		if c.Kind == kindOutput && c.Status == result.CheckFail {
 			b.WriteString(outputExcerpt(res.Output, indent, p))
 		}
 		laddered := false
-		if c.Kind == runner.KindSequence && c.Status == runner.CheckFail {
+		if c.Kind == kindSequence && c.Status == result.CheckFail {
 			b.WriteString(stepLines(c, indent, p))
 			if lad := ladder(c.Packets, stepNames(c)); lad != "" {
 				laddered = true
@@ -116,9 +116,9 @@ func writeText(w io.Writer, res *runner.Result, opt Options) error {
 		}
 	}
 	pass, fail, skip, errs := counts(res)
-	status := res.Status
-	switch status {
-	case runner.StatusPassed:
+	status := res.Status.String()
+	switch res.Status {
+	case result.StatusPassed:
 		status = p.paint(cGreen, status)
 	default:
 		status = p.paint(cRed, status)
@@ -131,22 +131,29 @@ func writeText(w io.Writer, res *runner.Result, opt Options) error {
 		fmt.Fprintf(&b, ", %d %s", errs, plural(errs, "error", "errors"))
 	}
 	b.WriteString(")\n")
-	if res.Reason != "" && res.Status != runner.StatusFailed {
+	if res.Reason != "" && res.Status != result.StatusFailed {
 		b.WriteString(clean(res.Reason) + "\n")
 	}
 	_, err := w.Write(b.Bytes())
 	return err
 }
 
+// The check kinds whose failures the text report shows more of: the script's
+// output under an output check, the ladder under a sequence check.
+const (
+	kindOutput   = "output"
+	kindSequence = "sequence"
+)
+
 // exitLine says how the script ended, in a sentence per reason. The sandbox's
 // message for a limit already is one ("the script ran past its 10s deadline
 // and was stopped"); another message goes in parentheses after the reason.
-func exitLine(reason, msg string) string {
-	stopped := map[string]string{
-		"timeout": "it ran longer than the lab allows",
-		"memory":  "it used more memory than the lab allows",
-		"output":  "it printed more output than the lab allows",
-		"sockets": "it opened more sockets than the lab allows",
+func exitLine(reason result.ExitReason, msg string) string {
+	stopped := map[result.ExitReason]string{
+		result.ExitTimeout: "it ran longer than the lab allows",
+		result.ExitMemory:  "it used more memory than the lab allows",
+		result.ExitOutput:  "it printed more output than the lab allows",
+		result.ExitSockets: "it opened more sockets than the lab allows",
 	}
 	switch why, limit := stopped[reason]; {
 	case limit && strings.HasPrefix(msg, "the script "):
@@ -155,13 +162,13 @@ func exitLine(reason, msg string) string {
 		return "the script was stopped: " + why + " (" + msg + ")"
 	case limit:
 		return "the script was stopped: " + why
-	case reason == "error" && msg != "":
+	case reason == result.ExitError && msg != "":
 		return "the script ended with an error: " + msg
-	case reason == "error":
+	case reason == result.ExitError:
 		return "the script ended with an error"
-	case reason == "crash" && msg != "":
+	case reason == result.ExitCrash && msg != "":
 		return "the script's process crashed: " + msg
-	case reason == "crash":
+	case reason == result.ExitCrash:
 		return "the script's process crashed"
 	case msg != "":
 		return fmt.Sprintf("the script ended (%s): %s", reason, msg)
@@ -189,7 +196,7 @@ const ladderWidth = 36
 // its text payload or its TCP flags. marks (by frame number) replace the
 // packets' own marks when given. Packets of other conversations are left out.
 // It returns "" when fewer than two packets fit.
-func ladder(pkts []runner.PacketView, marks map[int]string) string {
+func ladder(pkts []result.PacketView, marks map[int]string) string {
 	client, server := sides(pkts)
 	if client == "" || server == "" || client == server {
 		return ""
@@ -234,7 +241,7 @@ func ladder(pkts []runner.PacketView, marks map[int]string) string {
 // server is the side on a well-known or registered port when the other is
 // not, else the first packet's sender is the client. A server-first protocol
 // (an SMTP greeting) thus still has its greeting drawn from server to client.
-func sides(pkts []runner.PacketView) (client, server string) {
+func sides(pkts []result.PacketView) (client, server string) {
 	for _, p := range pkts {
 		if p.Flags == "SYN" {
 			return p.Src, p.Dst
@@ -277,7 +284,7 @@ func port(ep string) int {
 // arrowLabel is what an arrow says: the application summary when the packet
 // carries one (HTTP, DNS), else the first line of a text payload ("EHLO lab",
 // "220 mail.lab.test ESMTP"), else the TCP flags, else the info column.
-func arrowLabel(p runner.PacketView) string {
+func arrowLabel(p result.PacketView) string {
 	label := p.Flags
 	info := strings.TrimSpace(p.Info)
 	switch {
@@ -303,7 +310,7 @@ func cut(s string, width int) string {
 // stepNames labels a sequence's frames by the steps they matched ("step 2:
 // the request"), the frame after which the first unmatched step was expected,
 // and that step's nearest miss. It returns nil when the result lists no steps.
-func stepNames(c runner.CheckResult) map[int]string {
+func stepNames(c result.CheckResult) map[int]string {
 	if len(c.Steps) == 0 {
 		return nil
 	}
@@ -340,7 +347,7 @@ func stepNames(c runner.CheckResult) map[int]string {
 }
 
 // stepLabel is "step 2" or, for a named step, "step 2: the request".
-func stepLabel(i int, st runner.StepResult) string {
+func stepLabel(i int, st result.StepResult) string {
 	if st.Name != "" {
 		return fmt.Sprintf("step %d: %s", i+1, st.Name)
 	}
@@ -349,7 +356,7 @@ func stepLabel(i int, st runner.StepResult) string {
 
 // stepLines lists a failed sequence's steps: each with the frame that matched
 // it, the first unmatched one with its hint and its nearest miss.
-func stepLines(c runner.CheckResult, indent string, p painter) string {
+func stepLines(c result.CheckResult, indent string, p painter) string {
 	if len(c.Steps) == 0 {
 		return ""
 	}
@@ -466,7 +473,7 @@ const maxExcerpt = 10
 
 // outputExcerpt shows the start of what the script printed, under a failed
 // output check, with invisible characters made visible.
-func outputExcerpt(out runner.Output, indent string, p painter) string {
+func outputExcerpt(out result.Output, indent string, p painter) string {
 	var b strings.Builder
 	if out.Absent {
 		return indent + "no --output file was given, so output checks have nothing to read\n"

@@ -1,4 +1,4 @@
-package labrun
+package runner_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/runner"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 func TestMain(m *testing.M) {
@@ -37,7 +38,7 @@ func needRoot(t *testing.T) {
 
 func load(t *testing.T, name string) *runner.Lab {
 	t.Helper()
-	lab, err := runner.Load(filepath.Join("..", "testdata", "run", name))
+	lab, err := runner.Load(filepath.Join("testdata", "run", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,35 +50,35 @@ func TestLabs(t *testing.T) {
 	needRoot(t)
 	tests := []struct {
 		lab     string
-		packets int    // frames in the capture; -1: any
-		status  string // "": passed
-		events  string // events.jsonl contains it
+		packets int           // frames in the capture; -1: any
+		status  result.Status // StatusUnset: passed
+		events  string        // events.jsonl contains it
 	}{
-		{"http", 10, "", ""}, // handshake, request, ack, response, ack, FIN, FIN, ack
-		{"services", -1, "", ""},
-		{"outside", -1, "", ""},
-		{"sockets", -1, "", ""},
-		{"lua", -1, "", ""},
-		{"replay", -1, "", ""},
-		{"killed", -1, runner.StatusTimeout, "about to hang"},
+		{"http", 10, result.StatusUnset, ""}, // handshake, request, ack, response, ack, FIN, FIN, ack
+		{"services", -1, result.StatusUnset, ""},
+		{"outside", -1, result.StatusUnset, ""},
+		{"sockets", -1, result.StatusUnset, ""},
+		{"lua", -1, result.StatusUnset, ""},
+		{"replay", -1, result.StatusUnset, ""},
+		{"killed", -1, result.StatusTimeout, "about to hang"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lab, func(t *testing.T) {
-			run, err := Execute(context.Background(), load(t, tt.lab), Options{Dir: t.TempDir()})
+			run, err := runner.Run(context.Background(), load(t, tt.lab), runner.RunOptions{Dir: t.TempDir()})
 			if err != nil {
 				t.Fatal(err)
 			}
 			res := run.Result
 			want := tt.status
-			if want == "" {
-				want = runner.StatusPassed
+			if want == result.StatusUnset {
+				want = result.StatusPassed
 			}
 			if res.Status != want || res.Score != res.MaxScore {
-				rep, _ := os.ReadFile(filepath.Join(run.Dir, ReportFile))
+				rep, _ := os.ReadFile(filepath.Join(run.Dir, runner.ReportFile))
 				out, _ := os.ReadFile(filepath.Join(run.Dir, sandbox.OutputFile))
 				t.Fatalf("status %s, score %v of %v\n%s\noutput:\n%s", res.Status, res.Score, res.MaxScore, rep, out)
 			}
-			for _, f := range []string{sandbox.CaptureFile, sandbox.OutputFile, sandbox.EventsFile, ResultFile, ReportFile} {
+			for _, f := range []string{sandbox.CaptureFile, sandbox.OutputFile, sandbox.EventsFile, runner.ResultFile, runner.ReportFile} {
 				if _, err := os.Stat(filepath.Join(run.Dir, f)); err != nil {
 					t.Errorf("artifact: %v", err)
 				}
@@ -108,14 +109,14 @@ func TestConcurrentRuns(t *testing.T) {
 	needRoot(t)
 	lab := load(t, "http")
 	const n = 3
-	runs := make([]*Run, n)
+	runs := make([]*runner.Finished, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			runs[i], errs[i] = Execute(context.Background(), lab, Options{Dir: t.TempDir()})
+			runs[i], errs[i] = runner.Run(context.Background(), lab, runner.RunOptions{Dir: t.TempDir()})
 		}()
 	}
 	wg.Wait()
@@ -160,11 +161,11 @@ for i = 1, 100000 do
   held[#held + 1] = c
 end`), 0o644)
 	for i := range 3 {
-		run, err := Execute(context.Background(), load(t, "sockets"), Options{Submission: sub, Dir: filepath.Join(dir, fmt.Sprint(i))})
+		run, err := runner.Run(context.Background(), load(t, "sockets"), runner.RunOptions{Submission: sub, Dir: filepath.Join(dir, fmt.Sprint(i))})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if run.Result.Exit.Reason != "sockets" {
+		if run.Result.Exit.Reason != result.ExitSockets {
 			t.Fatalf("run %d: exit %+v, want sockets", i, run.Result.Exit)
 		}
 	}
@@ -177,7 +178,7 @@ func TestIsolationNone(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("capturing on the host's loopback needs root")
 	}
-	run, err := Execute(context.Background(), load(t, "http"), Options{Dir: t.TempDir(), Isolation: sandbox.IsolationNone})
+	run, err := runner.Run(context.Background(), load(t, "http"), runner.RunOptions{Dir: t.TempDir(), Isolation: sandbox.IsolationNone})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,9 +186,9 @@ func TestIsolationNone(t *testing.T) {
 		t.Errorf("warnings: %q", run.Warnings)
 	}
 	for _, c := range run.Result.Checks {
-		want := runner.CheckPass
+		want := result.CheckPass
 		if c.Name == "from the client's address" {
-			want = runner.CheckFail // 10.0.0.10 is 127.0.0.3 here
+			want = result.CheckFail // 10.0.0.10 is 127.0.0.3 here
 		}
 		if c.Status != want {
 			t.Errorf("check %q: %s, want %s (%s)", c.Name, c.Status, want, c.Message)
@@ -214,8 +215,8 @@ end`
 		name     string
 		sub      string        // "" for the lab's solution
 		timeout  time.Duration // replaces the lab's 20s when set
-		exit     string        // the exit reason
-		status   string
+		exit     result.ExitReason
+		status   result.Status
 		maxDur   time.Duration // the run's duration is under it
 		syns     map[string]int
 		events   []string // events.jsonl contains each
@@ -225,7 +226,7 @@ end`
 		notEvent string   // events.jsonl must not contain it
 	}{
 		{
-			name: "solution", exit: "", status: runner.StatusPassed, maxDur: 5 * time.Second,
+			name: "solution", exit: result.ExitOK, status: result.StatusPassed, maxDur: 5 * time.Second,
 			syns:     map[string]int{"10.0.0.60": 2, "10.0.0.70": 1},
 			events:   []string{`"kind":"service","name":"tester","ok":true`, `"kind":"service","name":"observer","ok":true`, "tester done"},
 			log:      []string{"tester: connection 1 to server:7000 from 10.0.0.60", "observer: connection 1 to server:7000 from 10.0.0.70", "tester: finished"},
@@ -235,13 +236,13 @@ end`
 			// The client waits for the listener instead of meeting a refusal:
 			// no SYN before the server listens, no RST.
 			name: "late listener", sub: "local socket = require('socket')\nsocket.sleep(0.3)\n" + upper,
-			exit: "", status: runner.StatusPassed, maxDur: 5 * time.Second,
+			exit: result.ExitOK, status: result.StatusPassed, maxDur: 5 * time.Second,
 			syns: map[string]int{"10.0.0.60": 2, "10.0.0.70": 1},
 			log:  []string{"tester: waiting for the submission to listen on server:7000"},
 		},
 		{
 			name: "never listens", sub: "local socket = require('socket')\nwhile true do socket.sleep(0.05) end",
-			timeout: 2 * time.Second, exit: "timeout", status: runner.StatusTimeout,
+			timeout: 2 * time.Second, exit: result.ExitTimeout, status: result.StatusTimeout,
 			syns:   map[string]int{},
 			events: []string{`"name":"tester","ok":false,"message":"did not finish by the run's deadline: could not connect to server:7000: nothing listened there`},
 			log:    []string{"tester: failed: did not finish by the run's deadline"},
@@ -249,7 +250,7 @@ end`
 		},
 		{
 			name: "wrong answers", sub: strings.ReplaceAll(upper, "line:upper()", "line"),
-			exit: "", status: runner.StatusFailed, maxDur: 5 * time.Second,
+			exit: result.ExitOK, status: result.StatusFailed, maxDur: 5 * time.Second,
 			syns:   map[string]int{"10.0.0.60": 1, "10.0.0.70": 1},
 			events: []string{`"name":"tester","ok":false,"message":"answer ping 1"`, `observer.lua:5: assertion failed!`},
 			log:    []string{"tester: failed: answer ping 1"},
@@ -258,7 +259,7 @@ end`
 		{
 			name: "submission ends first",
 			sub:  strings.Replace(upper, "while true do", "for _ = 1, 1 do", 1),
-			exit: "", status: runner.StatusFailed, maxDur: 5 * time.Second,
+			exit: result.ExitOK, status: result.StatusFailed, maxDur: 5 * time.Second,
 			events: []string{"the submission ended before the client finished"},
 			notes:  []string{"the submission ended before the client finished"},
 			resets: true, // a client queued on the listener when the script ends is reset
@@ -276,7 +277,7 @@ end`
 				sub = filepath.Join(dir, "sub.lua")
 				os.WriteFile(sub, []byte(tt.sub), 0o644)
 			}
-			run, err := Execute(context.Background(), lab, Options{Submission: sub, Dir: filepath.Join(dir, "run")})
+			run, err := runner.Run(context.Background(), lab, runner.RunOptions{Submission: sub, Dir: filepath.Join(dir, "run")})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -284,13 +285,13 @@ end`
 			svclog, _ := os.ReadFile(filepath.Join(run.Dir, sandbox.ServiceLog))
 			ev, _ := os.ReadFile(filepath.Join(run.Dir, sandbox.EventsFile))
 			if res.Exit.Reason != tt.exit || res.Status != tt.status {
-				rep, _ := os.ReadFile(filepath.Join(run.Dir, ReportFile))
+				rep, _ := os.ReadFile(filepath.Join(run.Dir, runner.ReportFile))
 				t.Fatalf("exit %+v, status %s; want exit %q, status %s\n%s\nservices.log:\n%s", res.Exit, res.Status, tt.exit, tt.status, rep, svclog)
 			}
 			if d := time.Duration(res.Duration); tt.maxDur > 0 && d > tt.maxDur {
 				t.Errorf("the run took %v, want under %v (the lab's timeout is %v)", d, tt.maxDur, lab.Timeout)
 			}
-			if tt.exit == "timeout" && time.Duration(res.Duration) < tt.timeout {
+			if tt.exit == result.ExitTimeout && time.Duration(res.Duration) < tt.timeout {
 				t.Errorf("the run took %v, less than its %v deadline", time.Duration(res.Duration), tt.timeout)
 			}
 			for _, s := range tt.events {
