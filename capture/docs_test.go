@@ -92,6 +92,11 @@ where Wireshark shows hex, such as ` + "`tcp.flags`" + ` ` + "`0x0012`" + `).
   fields.
 - Ethernet addresses are printed as numbers: tshark's Source and Destination
   columns resolve the vendor prefix (` + "`RadDataC_5a:fb:3f`" + `).
+- FTP, SMTP, POP, IMAP, SSH and Telnet are recognised on Wireshark's ports
+  (21, 25/587, 110, 143, 22, 23), not by heuristics. Each segment is decoded on
+  its own: FTP and POP parse its first line, IMAP names its last line in Info; an
+  SMTP message after DATA is not handed to IMF; SSH's binary packets are named
+  only for Key Exchange Init and New Keys.
 - DNS over TCP is decoded when a message fits in one segment.
 - The IP header quoted inside an ICMP error is not decoded (Wireshark adds its
   fields as further occurrences of ` + "`ip.*`" + ` and ` + "`tcp.*`/`udp.*`" + `).

@@ -87,7 +87,7 @@ func appendFormat(b []byte, f *filter.Field, v filter.Value) []byte {
 	case filter.Bytes:
 		return hex.AppendEncode(b, v.B)
 	case filter.String:
-		return append(b, v.B...)
+		return appendEscaped(b, v.B)
 	}
 	return b
 }
@@ -103,3 +103,29 @@ func appendMAC(b []byte, n uint64) []byte {
 	}
 	return b
 }
+
+// appendEscaped appends text as tshark prints a string field: control
+// characters as C escapes (a command line's "\r\n").
+func appendEscaped(b, s []byte) []byte {
+	for _, c := range s {
+		switch c {
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\a', '\b', '\f', '\v':
+			b = append(b, '\\', "abtnvfr"[bytesIndex("\a\b\t\n\v\f\r", c)])
+		default:
+			if c < 0x20 || c == 0x7f {
+				b = append(b, '\\', 'x', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
+				continue
+			}
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+func bytesIndex(s string, c byte) int { return strings.IndexByte(s, c) }

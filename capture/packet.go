@@ -37,6 +37,7 @@ type Packet struct {
 	dns    *dnsInfo
 	http   httpInfo
 	data   []byte // data.data: undecoded payload
+	app    appInfo
 	reasm  []byte // packet-owned copy of reassembled HTTP messages
 	digits uint8  // decimals of the time column in Line
 }
@@ -66,6 +67,16 @@ const (
 	pIPFrag
 	pHTTPCont // HTTP continuation data
 )
+
+// appInfo is what a table protocol without state of its own in Packet keeps:
+// the payload it took (its fields parse it when asked), whether it was sent to
+// the protocol's port (a request), and a byte of the direction's state as the
+// decoder saw it.
+type appInfo struct {
+	payload []byte
+	req     bool
+	state   uint8
+}
 
 type linkInfo struct {
 	src, dst   uint64

@@ -20,7 +20,8 @@ import (
 var protocols = []*protocol{
 	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto,
 	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
-	&dnsProto, &httpProto, &dataProto,
+	&dnsProto, &httpProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
+	&dataProto,
 }
 
 // protocol is one entry of the table.
@@ -86,6 +87,19 @@ type segment struct {
 	tcp          bool
 	dir          *tcpDir // this direction's state; nil for UDP
 	byPort       bool    // chosen by its port, not by a heuristic
+	port         uint16  // the port that chose the protocol (0: the heuristic)
+}
+
+// toServer reports whether the segment was sent to the port that chose its
+// protocol: a request, for client/server protocols.
+func (s *segment) toServer() bool { return s.port != 0 && s.dport == s.port }
+
+// takeApp records s.payload as the packet's application payload.
+func (s *segment) takeApp(p *Packet) {
+	p.app = appInfo{payload: s.payload, req: s.toServer()}
+	if s.dir != nil {
+		p.app.state = s.dir.state
+	}
 }
 
 // protoTable is the table indexed: fields by ID, protocols by port.
@@ -185,7 +199,7 @@ func u(dst []filter.Value, n uint64) []filter.Value { return append(dst, filter.
 func (d *Decoder) dispatch(p *Packet, s *segment) {
 	if s.dir != nil && s.dir.owner != nil {
 		pr := s.dir.owner
-		s.byPort = true
+		s.byPort, s.port = true, s.dir.ownerPort
 		if v := pr.decode(d, p, s); v != rejected {
 			d.took(p, s, pr, v)
 			return
@@ -205,14 +219,14 @@ func (d *Decoder) dispatch(p *Packet, s *segment) {
 			break
 		}
 		if pr := ports[port]; pr != nil && pr.decode != nil {
-			s.byPort = true
+			s.byPort, s.port = true, port
 			if v := pr.decode(d, p, s); v != rejected {
 				d.took(p, s, pr, v)
 				return
 			}
 		}
 	}
-	s.byPort = false
+	s.byPort, s.port = false, 0
 	for _, pr := range table.heuristics {
 		if pr.heuristic(s.payload, s.tcp) {
 			if v := pr.decode(d, p, s); v != rejected {
@@ -237,12 +251,12 @@ func (d *Decoder) took(p *Packet, s *segment, pr *protocol, v verdict) {
 	case pending:
 		p.has |= pReasm
 		if s.dir != nil {
-			s.dir.owner = pr
+			s.dir.owner, s.dir.ownerPort = pr, s.port
 		}
 	case takenMore:
 		p.has |= pr.bit
 		if s.dir != nil {
-			s.dir.owner = pr
+			s.dir.owner, s.dir.ownerPort = pr, s.port
 		}
 	}
 }

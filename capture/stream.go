@@ -25,9 +25,13 @@ type tcpDir struct {
 	window     uint32
 	lastNonDup int
 	dups       int
-	// owner is the protocol reassembling a message in this direction.
-	owner *protocol
-	http  httpDir
+	// owner is the protocol reassembling a message in this direction, chosen
+	// by ownerPort; state is a byte of protocol state (SMTP's DATA phase, SSH's
+	// encryption) for the protocol the conversation's ports choose.
+	owner     *protocol
+	ownerPort uint16
+	state     uint8
+	http      httpDir
 }
 
 type tcpConn struct {

@@ -1,0 +1,133 @@
+package capture
+
+import (
+	"bytes"
+
+	"github.com/wirelab-dev/wirelab/capture/filter"
+)
+
+// FTP's control connection (TCP port 21): a request is one command line to the
+// server, a response a code and text; only the first line of a segment is
+// parsed, as Wireshark does. A 227 reply announces the passive data address.
+var ftpProto = protocol{
+	name: "ftp", title: "FTP", desc: "File Transfer Protocol (control connection)", example: "ftp",
+	tcpPorts: []uint16{21},
+	decode:   decodeText,
+	info: func(p *Packet) (string, string) {
+		if p.app.req {
+			return "FTP", "Request: " + string(firstLine(p.app.payload))
+		}
+		return "FTP", "Response: " + string(firstLine(p.app.payload))
+	},
+	fields: []field{
+		{name: "ftp.request", typ: filter.Bool, desc: "The segment is a request (sent to the server's port)", example: "ftp.request == 1",
+			get: appBool(func(a *appInfo) bool { return a.req })},
+		{name: "ftp.response", typ: filter.Bool, desc: "The segment is a response", example: "ftp.response == 1",
+			get: appBool(func(a *appInfo) bool { return !a.req })},
+		{name: "ftp.request.command", typ: filter.String, desc: "Request command", example: `ftp.request.command == "USER"`,
+			get: appText(func(a *appInfo) []byte {
+				if !a.req {
+					return nil
+				}
+				c, _ := word(firstLine(a.payload))
+				return c
+			})},
+		{name: "ftp.request.arg", typ: filter.String, desc: "Request argument", example: `ftp.request.arg == "anonymous"`,
+			get: appText(func(a *appInfo) []byte {
+				if !a.req {
+					return nil
+				}
+				if _, arg := word(firstLine(a.payload)); len(arg) > 0 {
+					return arg
+				}
+				return nil
+			})},
+		{name: "ftp.response.code", typ: filter.Uint, desc: "Response code: 220 ready, 230 logged in, 331 password needed, 530 not logged in", example: "ftp.response.code == 230",
+			get: appUint(func(a *appInfo) []byte {
+				code, _ := ftpReply(a)
+				return code
+			})},
+		{name: "ftp.response.arg", typ: filter.String, desc: "Response text after the code", example: `ftp.response.arg contains "successful"`,
+			get: appText(func(a *appInfo) []byte {
+				code, arg := ftpReply(a)
+				if code == nil || len(arg) == 0 {
+					return nil
+				}
+				return arg
+			})},
+		{name: "ftp.passive.ip", typ: filter.IPv4, desc: "Data address a 227 (passive mode) reply announces", example: "ftp.passive.ip == 10.0.0.80",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if ip, _, ok := ftpPassive(&p.app); ok {
+					dst = u(dst, uint64(ip))
+				}
+				return dst
+			}},
+		{name: "ftp.passive.port", typ: filter.Uint, desc: "Data port a 227 (passive mode) reply announces", example: "ftp.passive.port > 1024",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if _, port, ok := ftpPassive(&p.app); ok {
+					dst = u(dst, uint64(port))
+				}
+				return dst
+			}},
+	},
+}
+
+// decodeText takes a text payload for a line protocol chosen by its port.
+func decodeText(d *Decoder, p *Packet, s *segment) verdict {
+	if !s.byPort {
+		return rejected
+	}
+	s.takeApp(p)
+	return taken
+}
+
+// ftpReply splits a response's first line into its three-digit code and text
+// ("221-Goodbye." is 221, "Goodbye.").
+func ftpReply(a *appInfo) (code, arg []byte) {
+	if a.req {
+		return nil, nil
+	}
+	l := firstLine(a.payload)
+	if len(l) < 3 || !isDigits(l[:3]) || len(l) > 3 && l[3] != ' ' && l[3] != '-' {
+		return nil, nil
+	}
+	if len(l) > 4 {
+		arg = l[4:]
+	}
+	return l[:3], arg
+}
+
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+// ftpPassive reads "227 Entering Passive Mode (h1,h2,h3,h4,p1,p2)".
+func ftpPassive(a *appInfo) (ip uint32, port uint16, ok bool) {
+	code, arg := ftpReply(a)
+	if string(code) != "227" {
+		return 0, 0, false
+	}
+	i := bytes.IndexByte(arg, '(')
+	j := bytes.IndexByte(arg, ')')
+	if i < 0 || j < i {
+		return 0, 0, false
+	}
+	var n [6]uint64
+	parts := bytes.Split(arg[i+1:j], []byte(","))
+	if len(parts) != 6 {
+		return 0, 0, false
+	}
+	for k, part := range parts {
+		v, ok := parseDec(bytes.TrimSpace(part))
+		if !ok || v > 255 {
+			return 0, 0, false
+		}
+		n[k] = v
+	}
+	return uint32(n[0]<<24 | n[1]<<16 | n[2]<<8 | n[3]), uint16(n[4]<<8 | n[5]), true
+}

@@ -1,0 +1,152 @@
+package capture
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wirelab-dev/wirelab/capture/filter"
+)
+
+// The live oracle: tests that run tshark itself on a capture (from the corpus,
+// or one a test just wrote) and compare every frame's one-line summary and the
+// given fields with wirelab's. CI installs tshark (.ci/run); elsewhere the
+// tests skip without it.
+
+func needTshark(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("tshark"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tshark is required in CI (apt-get install tshark)")
+		}
+		t.Skip("tshark is not installed")
+	}
+}
+
+// tsharkRun runs tshark -r path with args and returns its output lines.
+func tsharkRun(t *testing.T, path string, args ...string) []string {
+	t.Helper()
+	cmd := exec.Command("tshark", append([]string{"-r", path}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("tshark %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	s := strings.TrimSuffix(string(out), "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// agreement counts what matched tshark.
+type agreement struct {
+	frames, sameLines int
+	values, sameVals  int
+}
+
+// compareLive compares the capture at path with what tshark prints now: each
+// frame's line (unless lines is false) and each field, all occurrences joined
+// by commas. skip names "frame field" pairs that differ by design.
+func compareLive(t *testing.T, path string, fields []string, lines bool, skip map[string]bool) agreement {
+	t.Helper()
+	pkts := decodeFile(t, path)
+	var a agreement
+	a.frames = len(pkts)
+	name := filepath.Base(path)
+	if lines {
+		want := tsharkRun(t, path)
+		if len(want) != len(pkts) {
+			t.Fatalf("%s: %d packets, tshark shows %d", name, len(pkts), len(want))
+		}
+		for i, p := range pkts {
+			if got := p.Line(); got == want[i] {
+				a.sameLines++
+			} else if !skip[lineKey(i+1, "line")] {
+				t.Errorf("%s frame %d line:\n got %q\nwant %q", name, i+1, got, want[i])
+			}
+		}
+	}
+	if len(fields) > 0 {
+		args := []string{"-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"}
+		for _, f := range fields {
+			args = append(args, "-e", f)
+		}
+		want := tsharkRun(t, path, args...)
+		if len(want) != len(pkts) {
+			t.Fatalf("%s: %d packets, tshark -T fields shows %d", name, len(pkts), len(want))
+		}
+		for i, p := range pkts {
+			cols := strings.Split(want[i], "\t")
+			for j, f := range fields {
+				if _, ok := lookupField(f); !ok {
+					t.Fatalf("field %s is not in the registry", f)
+				}
+				a.values++
+				got := strings.Join(p.Strings(f), ",")
+				if fd, _ := lookupField(f); fd.Type == filter.None {
+					// tshark prints a protocol's label: compare presence.
+					if (got != "") == (cols[j] != "") {
+						got = cols[j]
+					}
+				}
+				if got == cols[j] {
+					a.sameVals++
+				} else if !skip[lineKey(i+1, f)] {
+					t.Errorf("%s frame %d %s: got %q, tshark %q", name, i+1, f, got, cols[j])
+				}
+			}
+		}
+	}
+	t.Logf("%s: %d/%d lines and %d/%d field values as tshark", name, a.sameLines, a.frames, a.sameVals, a.values)
+	return a
+}
+
+func lineKey(frame int, what string) string {
+	return strings.Join([]string{itoa(frame), what}, " ")
+}
+
+func itoa(n int) string { return string(appendInt(nil, int64(n))) }
+
+// protoFields lists the registry's fields of the named protocol, itself first.
+func protoFields(name string) []string {
+	var out []string
+	for _, f := range Fields().Fields() {
+		if f.Name == name || strings.HasPrefix(f.Name, name+".") {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// compareFilters runs each display filter through tshark and wirelab on the
+// capture at path and requires the same frames.
+func compareFilters(t *testing.T, path string, exprs []string) (same int) {
+	t.Helper()
+	pkts := decodeFile(t, path)
+	for _, expr := range exprs {
+		f, err := Compile(expr)
+		if err != nil {
+			t.Errorf("%s: %v", expr, err)
+			continue
+		}
+		var got []string
+		for _, p := range pkts {
+			if f.Match(p) {
+				got = append(got, itoa(p.Number))
+			}
+		}
+		want := tsharkRun(t, path, "-Y", expr, "-T", "fields", "-e", "frame.number")
+		if g, w := strings.Join(got, " "), strings.Join(want, " "); g != w {
+			t.Errorf("%s on %s: frames %q, tshark %q", expr, filepath.Base(path), g, w)
+		} else {
+			same++
+		}
+	}
+	t.Logf("%s: %d/%d filters select the frames tshark selects", filepath.Base(path), same, len(exprs))
+	return same
+}
