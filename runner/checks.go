@@ -3,27 +3,29 @@ package runner
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/wirelab-dev/wirelab/internal/yamlx"
 	"github.com/wirelab-dev/wirelab/runner/result"
 	"go.yaml.in/yaml/v3"
 )
 
 func (d *decoder) checks(n *yaml.Node, lab *Lab) {
-	n = resolve(n)
-	if n == nil || isNull(n) {
-		d.errorf(n, "checks is empty: list at least one check (see docs/lab-format.md)")
+	n = yamlx.Resolve(n)
+	if n == nil || yamlx.IsNull(n) {
+		d.Errorf(n, "checks is empty: list at least one check (see docs/lab-format.md)")
 		return
 	}
 	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "checks must be a list (each entry starting with `- name:`), not %s", describe(n))
+		d.Errorf(n, "checks must be a list (each entry starting with `- name:`), not %s", yamlx.Describe(n))
 		return
 	}
 	if len(n.Content) == 0 {
-		d.errorf(n, "checks is empty: list at least one check (see docs/lab-format.md)")
+		d.Errorf(n, "checks is empty: list at least one check (see docs/lab-format.md)")
 	}
 	if len(n.Content) > maxChecks {
-		d.errorf(n, "%d checks are more than the %d a lab may have", len(n.Content), maxChecks)
+		d.Errorf(n, "%d checks are more than the %d a lab may have", len(n.Content), maxChecks)
 		return
 	}
 	for i, cn := range n.Content {
@@ -35,57 +37,57 @@ func (d *decoder) checks(n *yaml.Node, lab *Lab) {
 
 func (d *decoder) check(n *yaml.Node, i int, lab *Lab) (Check, bool) {
 	c := Check{Points: DefaultPoints, Visibility: result.Visible, Min: 1, Max: -1}
-	n = resolve(n)
+	n = yamlx.Resolve(n)
 	what := fmt.Sprintf("check %d", i+1)
 	if name := peekName(n); name != "" {
 		what = fmt.Sprintf("check %q", name)
 	}
-	entries := d.mapping(n, what, checkKeys)
+	entries := d.Mapping(n, what, checkKeys)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return c, false
 	}
-	c.Pos = d.pos(n)
+	c.Pos = d.Pos(n)
 	for _, e := range entries {
-		if e.key == "name" {
-			c.Name, _ = d.str(e.v, what+" name")
+		if e.Key == "name" {
+			c.Name, _ = d.Str(e.V, what+" name")
 		}
 	}
 	if strings.TrimSpace(c.Name) == "" {
-		d.errorf(n, "%s has no name: add `name: ...` (names must be unique)", what)
+		d.Errorf(n, "%s has no name: add `name: ...` (names must be unique)", what)
 	}
-	var kindEntry *kv
+	var kindEntry *yamlx.Entry
 	for j, e := range entries {
-		if !contains(CheckKinds, e.key) {
+		if !slices.Contains(CheckKinds, e.Key) {
 			continue
 		}
 		if kindEntry != nil {
-			d.errorf(e.k, "%s has two kinds, %q and %q: a check tests one thing, split it in two", what, kindEntry.key, e.key)
+			d.Errorf(e.K, "%s has two kinds, %q and %q: a check tests one thing, split it in two", what, kindEntry.Key, e.Key)
 			continue
 		}
 		kindEntry = &entries[j]
 	}
 	if kindEntry == nil {
-		d.errorf(n, "%s has no kind: add one of %s", what, strings.Join(CheckKinds, ", "))
+		d.Errorf(n, "%s has no kind: add one of %s", what, strings.Join(CheckKinds, ", "))
 		return c, true
 	}
-	c.Kind = kindEntry.key
+	c.Kind = kindEntry.Key
 	for _, e := range entries {
-		if k, ok := checkExtraKeys[e.key]; ok && k != c.Kind {
-			d.errorf(e.k, "%s: %q belongs to %s checks, not to %s checks", what, e.key, k, c.Kind)
+		if k, ok := checkExtraKeys[e.Key]; ok && k != c.Kind {
+			d.Errorf(e.K, "%s: %q belongs to %s checks, not to %s checks", what, e.Key, k, c.Kind)
 			continue
 		}
-		switch e.key {
+		switch e.Key {
 		case "points":
-			if v, ok := d.number(e.v, what+" points"); ok {
+			if v, ok := d.Number(e.V, what+" points"); ok {
 				if v < 0 {
-					d.errorf(e.v, "%s: points must not be negative", what)
+					d.Errorf(e.V, "%s: points must not be negative", what)
 				}
 				c.Points = v
 			}
 		case "hint":
-			c.Hint, _ = d.str(e.v, what+" hint")
+			c.Hint, _ = d.Str(e.V, what+" hint")
 		case "visibility":
-			if s, ok := d.str(e.v, what+" visibility"); ok {
+			if s, ok := d.Str(e.V, what+" visibility"); ok {
 				v := result.Visibility(s)
 				found := false
 				for _, k := range visibilities {
@@ -96,64 +98,64 @@ func (d *decoder) check(n *yaml.Node, i int, lab *Lab) (Check, bool) {
 					for i, k := range visibilities {
 						names[i] = string(k)
 					}
-					d.errorf(e.v, "%s: unknown visibility %q (known: %s)", what, s, strings.Join(names, ", "))
+					d.Errorf(e.V, "%s: unknown visibility %q (known: %s)", what, s, strings.Join(names, ", "))
 				}
 				c.Visibility = v
 			}
 		case "requires":
-			if l, ok := d.strList(e.v, what+" requires"); ok {
+			if l, ok := d.StrList(e.V, what+" requires"); ok {
 				c.Requires = l
-				c.requireNodes = requireNodes(e.v)
+				c.requireNodes = requireNodes(e.V)
 			}
 		case KindPacket, KindNone:
-			if s, ok := d.str(e.v, what+" filter"); ok {
+			if s, ok := d.Str(e.V, what+" filter"); ok {
 				if strings.TrimSpace(s) == "" {
-					d.errorf(e.v, "%s: the %s filter is empty", what, e.key)
+					d.Errorf(e.V, "%s: the %s filter is empty", what, e.Key)
 					continue
 				}
 				c.Filter = s
-				c.match = d.filter(e.v, s, what+" filter", false)
+				c.match = d.filter(e.V, s, what+" filter", false)
 			}
 		case "count":
-			if v, ok := d.integer(e.v, what+" count", 0, 1<<30); ok {
+			if v, ok := d.Integer(e.V, what+" count", 0, 1<<30); ok {
 				c.Min, c.Max = int(v), int(v)
 				c.countSet = true
 			}
 		case "min":
-			if v, ok := d.integer(e.v, what+" min", 0, 1<<30); ok {
+			if v, ok := d.Integer(e.V, what+" min", 0, 1<<30); ok {
 				c.Min = int(v)
 				c.minSet = true
 			}
 		case "max":
-			if v, ok := d.integer(e.v, what+" max", 0, 1<<30); ok {
+			if v, ok := d.Integer(e.V, what+" max", 0, 1<<30); ok {
 				c.Max = int(v)
 				c.maxSet = true
 			}
 		case KindSequence:
-			d.steps(e.v, what, &c)
+			d.steps(e.V, what, &c)
 		case "within":
-			c.Within, _ = d.duration(e.v, what+" within")
+			c.Within, _ = d.Duration(e.V, what+" within")
 		case "same_stream":
-			if b, ok := d.boolean(e.v, what+" same_stream"); ok {
+			if b, ok := d.Boolean(e.V, what+" same_stream"); ok {
 				c.sameStreamSet = &b
-				c.sameStreamNode = e.k
+				c.sameStreamNode = e.K
 			}
 		case KindOutput:
-			c.Output = d.output(e.v, what, &c)
+			c.Output = d.output(e.V, what, &c)
 		case KindExit:
-			v := resolve(e.v)
-			if v == nil || isNull(v) {
+			v := yamlx.Resolve(e.V)
+			if v == nil || yamlx.IsNull(v) {
 				c.Exit = "ok"
 				continue
 			}
-			if s, ok := d.str(e.v, what+" exit"); ok {
+			if s, ok := d.Str(e.V, what+" exit"); ok {
 				if s == "" {
 					s = "ok"
 				}
 				c.Exit = s
 			}
 		case KindLua:
-			if s, ok := d.str(e.v, what+" lua"); ok {
+			if s, ok := d.Str(e.V, what+" lua"); ok {
 				// FILE:FUNCTION; the last colon splits, so a file name may hold one.
 				i := strings.LastIndex(s, ":")
 				file, fn := "", ""
@@ -161,22 +163,22 @@ func (d *decoder) check(n *yaml.Node, i int, lab *Lab) (Check, bool) {
 					file, fn = s[:i], s[i+1:]
 				}
 				if file == "" || !luaName.MatchString(fn) {
-					d.errorf(e.v, "%s: lua %q must be FILE:FUNCTION, like checks.lua:status_code", what, s)
+					d.Errorf(e.V, "%s: lua %q must be FILE:FUNCTION, like checks.lua:status_code", what, s)
 					continue
 				}
 				c.LuaFunc = fn
-				tmp := *resolve(e.v)
+				tmp := *yamlx.Resolve(e.V)
 				tmp.Value = file
 				if p, ok := d.labPath(&tmp, what+" lua file"); ok {
 					c.LuaFile = p
-					if chunk, ok := d.luaCompiles(e.v, what+" lua file", file, p); ok {
+					if chunk, ok := d.luaCompiles(e.V, what+" lua file", file, p); ok {
 						found, defined, dynamic := luaDefines(chunk.stmts, fn)
 						if !found && !dynamic {
 							list := "it defines no global function"
 							if len(defined) > 0 {
 								list = "it defines: " + strings.Join(defined, ", ")
 							}
-							d.errorf(e.v, "%s: %s defines no function %q (%s)", what, file, fn, list)
+							d.Errorf(e.V, "%s: %s defines no function %q (%s)", what, file, fn, list)
 						}
 					}
 				}
@@ -184,10 +186,10 @@ func (d *decoder) check(n *yaml.Node, i int, lab *Lab) (Check, bool) {
 		}
 	}
 	if c.countSet && (c.minSet || c.maxSet) {
-		d.errorf(n, "%s: give either count or min/max, not both", what)
+		d.Errorf(n, "%s: give either count or min/max, not both", what)
 	}
 	if c.maxSet && c.Max < c.Min {
-		d.errorf(n, "%s: max %d is below min %d", what, c.Max, c.Min)
+		d.Errorf(n, "%s: max %d is below min %d", what, c.Max, c.Min)
 	}
 	if c.maxSet && !c.minSet && !c.countSet {
 		c.Min = 0 // `max: 3` alone means "at most three"
@@ -202,7 +204,7 @@ func peekName(n *yaml.Node) string {
 		return ""
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k, v := resolve(n.Content[i]), resolve(n.Content[i+1]); k != nil && v != nil && k.Value == "name" && v.Kind == yaml.ScalarNode {
+		if k, v := yamlx.Resolve(n.Content[i]), yamlx.Resolve(n.Content[i+1]); k != nil && v != nil && k.Value == "name" && v.Kind == yaml.ScalarNode {
 			return v.Value
 		}
 	}
@@ -220,7 +222,7 @@ const (
 var luaName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func requireNodes(n *yaml.Node) []*yaml.Node {
-	n = resolve(n)
+	n = yamlx.Resolve(n)
 	if n.Kind == yaml.SequenceNode {
 		return n.Content
 	}
@@ -228,43 +230,43 @@ func requireNodes(n *yaml.Node) []*yaml.Node {
 }
 
 func (d *decoder) steps(n *yaml.Node, what string, c *Check) {
-	n = resolve(n)
+	n = yamlx.Resolve(n)
 	if n == nil || n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
-		d.errorf(n, "%s: sequence must be a list of steps (filters, or {match: FILTER, within: DURATION}), not %s", what, describe(n))
+		d.Errorf(n, "%s: sequence must be a list of steps (filters, or {match: FILTER, within: DURATION}), not %s", what, yamlx.Describe(n))
 		return
 	}
 	if len(n.Content) > maxSteps {
-		d.errorf(n, "%s: %d steps are more than the %d a sequence may have", what, len(n.Content), maxSteps)
+		d.Errorf(n, "%s: %d steps are more than the %d a sequence may have", what, len(n.Content), maxSteps)
 		return
 	}
 	for i, sn := range n.Content {
 		sw := fmt.Sprintf("%s step %d", what, i+1)
-		sn = resolve(sn)
+		sn = yamlx.Resolve(sn)
 		var st Step
 		var fnode *yaml.Node
 		switch {
-		case sn != nil && sn.Kind == yaml.ScalarNode && !isNull(sn):
+		case sn != nil && sn.Kind == yaml.ScalarNode && !yamlx.IsNull(sn):
 			st.Filter, fnode = sn.Value, sn
 		case sn != nil && sn.Kind == yaml.MappingNode:
-			for _, e := range d.mapping(sn, sw, stepKeys) {
-				switch e.key {
+			for _, e := range d.Mapping(sn, sw, stepKeys) {
+				switch e.Key {
 				case "match":
-					if s, ok := d.str(e.v, sw+" match"); ok {
-						st.Filter, fnode = s, resolve(e.v)
+					if s, ok := d.Str(e.V, sw+" match"); ok {
+						st.Filter, fnode = s, yamlx.Resolve(e.V)
 					}
 				case "within":
-					st.Within, _ = d.duration(e.v, sw+" within")
+					st.Within, _ = d.Duration(e.V, sw+" within")
 				}
 			}
 			if fnode == nil {
-				d.errorf(sn, "%s has no filter: add `match: FILTER`", sw)
+				d.Errorf(sn, "%s has no filter: add `match: FILTER`", sw)
 			}
 		default:
-			d.errorf(sn, "%s must be a filter or {match: FILTER, within: DURATION}, not %s", sw, describe(sn))
+			d.Errorf(sn, "%s must be a filter or {match: FILTER, within: DURATION}, not %s", sw, yamlx.Describe(sn))
 		}
 		if fnode != nil {
 			if strings.TrimSpace(st.Filter) == "" {
-				d.errorf(fnode, "%s: the filter is empty", sw)
+				d.Errorf(fnode, "%s: the filter is empty", sw)
 			} else {
 				st.match = d.filter(fnode, st.Filter, sw, false)
 			}
@@ -276,44 +278,44 @@ func (d *decoder) steps(n *yaml.Node, what string, c *Check) {
 
 func (d *decoder) output(n *yaml.Node, what string, c *Check) *OutputCheck {
 	o := &OutputCheck{}
-	v := resolve(n)
-	if v != nil && v.Kind == yaml.ScalarNode && !isNull(v) {
+	v := yamlx.Resolve(n)
+	if v != nil && v.Kind == yaml.ScalarNode && !yamlx.IsNull(v) {
 		// `output: "200 OK"` is short for {contains: "200 OK"}.
 		o.Contains = []string{v.Value}
 		return o
 	}
-	entries := d.mapping(n, what+" output", outputKeys)
+	entries := d.Mapping(n, what+" output", outputKeys)
 	if len(entries) == 0 {
-		d.errorf(n, "%s: output needs a condition: one of %s", what, strings.Join(outputKeys[:5], ", "))
+		d.Errorf(n, "%s: output needs a condition: one of %s", what, strings.Join(outputKeys[:5], ", "))
 		return o
 	}
 	for _, e := range entries {
-		switch e.key {
+		switch e.Key {
 		case "contains":
-			o.Contains, _ = d.strList(e.v, what+" contains")
+			o.Contains, _ = d.StrList(e.V, what+" contains")
 		case "not_contains":
-			o.NotContains, _ = d.strList(e.v, what+" not_contains")
+			o.NotContains, _ = d.StrList(e.V, what+" not_contains")
 		case "matches":
-			if s, ok := d.str(e.v, what+" matches"); ok {
+			if s, ok := d.Str(e.V, what+" matches"); ok {
 				re, err := regexp.Compile(s)
 				if err != nil {
-					d.errorf(e.v, "%s: matches %q is not a regular expression: %v", what, s, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+					d.Errorf(e.V, "%s: matches %q is not a regular expression: %v", what, s, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 					continue
 				}
 				o.Matches, c.outMatches = s, re
 			}
 		case "equals":
-			if s, ok := d.str(e.v, what+" equals"); ok {
+			if s, ok := d.Str(e.V, what+" equals"); ok {
 				o.Equals = &s
 			}
 		case "lines":
-			o.Lines, _ = d.strList(e.v, what+" lines")
+			o.Lines, _ = d.StrList(e.V, what+" lines")
 		case "ordered":
-			o.Ordered, _ = d.boolean(e.v, what+" ordered")
+			o.Ordered, _ = d.Boolean(e.V, what+" ordered")
 		}
 	}
 	if o.Ordered && len(o.Lines) == 0 {
-		d.errorf(n, "%s: ordered applies to lines: add `lines: [...]`", what)
+		d.Errorf(n, "%s: ordered applies to lines: add `lines: [...]`", what)
 	}
 	return o
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/capture/filter"
+	"github.com/wirelab-dev/wirelab/internal/yamlx"
 )
 
 // filter compiles a filter written at node n and reports its error with the
@@ -26,11 +27,11 @@ func (d *decoder) filter(n *yaml.Node, expr, what string, captureSyntax bool) *f
 	}
 	var fe *filter.Error
 	if !errors.As(err, &fe) {
-		d.errorf(n, "%s %q: %v", what, expr, err)
+		d.Errorf(n, "%s %q: %v", what, expr, err)
 		return nil
 	}
-	line, col := scalarPos(n, d.lines, fe.Offset)
-	d.errs.Add(Pos{File: d.file, Line: line, Col: col}, "%s: %s\n%s", what, fe.Msg, fe.Underline("\t"))
+	line, col := scalarPos(n, d.Lines, fe.Offset)
+	d.Errs.Add(Pos{File: d.File, Line: line, Col: col}, "%s: %s\n%s", what, fe.Msg, fe.Underline("\t"))
 	return nil
 }
 
@@ -113,7 +114,7 @@ func (d *decoder) compile(lab *Lab) {
 	for i := range lab.Checks {
 		c := &lab.Checks[i]
 		if prev, dup := index[c.Name]; dup {
-			d.errs.Add(c.Pos, "check name %q is repeated (first at line %d): names must be unique", c.Name, lab.Checks[prev].Pos.Line)
+			d.Errs.Add(c.Pos, "check name %q is repeated (first at line %d): names must be unique", c.Name, lab.Checks[prev].Pos.Line)
 			continue
 		}
 		index[c.Name] = i
@@ -127,18 +128,18 @@ func (d *decoder) compile(lab *Lab) {
 		for j, r := range c.Requires {
 			at := c.Pos
 			if j < len(c.requireNodes) {
-				at = d.pos(c.requireNodes[j])
+				at = d.Pos(c.requireNodes[j])
 			}
 			k, ok := index[r]
 			switch {
 			case !ok:
-				if s := nearest(r, names); s != "" {
-					d.errs.Add(at, "check %q requires %q, which is not a check (did you mean %q?)", c.Name, r, s)
+				if s := yamlx.Nearest(r, names); s != "" {
+					d.Errs.Add(at, "check %q requires %q, which is not a check (did you mean %q?)", c.Name, r, s)
 				} else {
-					d.errs.Add(at, "check %q requires %q, which is not a check in this lab", c.Name, r)
+					d.Errs.Add(at, "check %q requires %q, which is not a check in this lab", c.Name, r)
 				}
 			case k == i:
-				d.errs.Add(at, "check %q requires itself", c.Name)
+				d.Errs.Add(at, "check %q requires itself", c.Name)
 			default:
 				c.requires = append(c.requires, k)
 			}
@@ -164,7 +165,7 @@ func (d *decoder) compile(lab *Lab) {
 					}
 				}
 				cyc = append(cyc, fmt.Sprintf("%q", lab.Checks[k].Name))
-				d.errs.Add(lab.Checks[k].Pos, "checks require each other in a cycle: %s", strings.Join(cyc, " → "))
+				d.Errs.Add(lab.Checks[k].Pos, "checks require each other in a cycle: %s", strings.Join(cyc, " → "))
 				return true
 			}
 			if state[k] == 0 && visit(k) {
@@ -214,9 +215,9 @@ func (d *decoder) sequenceStream(c *Check) {
 		if want && proto == "" {
 			at := c.Pos
 			if c.sameStreamNode != nil {
-				at = d.pos(c.sameStreamNode)
+				at = d.Pos(c.sameStreamNode)
 			}
-			d.errs.Add(at, "check %q: same_stream needs every step to name tcp fields (or every step udp fields), so the stream is known", c.Name)
+			d.Errs.Add(at, "check %q: same_stream needs every step to name tcp fields (or every step udp fields), so the stream is known", c.Name)
 		}
 		if !want {
 			c.stream = nil

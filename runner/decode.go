@@ -7,14 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
-	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wirelab-dev/wirelab/internal/service"
+	"github.com/wirelab-dev/wirelab/internal/yamlx"
 	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
@@ -58,61 +58,61 @@ var ServiceKinds = service.Kinds()
 var serviceOptionKeys = []string{"routes", "banner", "dialog", "unknown", "script", "protocol", "connect", "from", "capture", "stream"}
 
 func (d *decoder) lab(root *yaml.Node, lab *Lab) {
-	d.budget = 10000
-	entries := d.mapping(root, "the lab file", labKeys)
-	if root = resolve(root); root != nil && root.Kind != yaml.MappingNode {
+	d.Budget = 10000
+	entries := d.Mapping(root, "the lab file", labKeys)
+	if root = yamlx.Resolve(root); root != nil && root.Kind != yaml.MappingNode {
 		return
 	}
 	have := map[string]bool{}
 	var clients map[int]*yaml.Node // client services (connect), by index
 	// hosts first: services and submission name them.
 	for _, e := range entries {
-		have[e.key] = true
-		if e.key == "hosts" {
-			d.hosts(e.v, lab)
+		have[e.Key] = true
+		if e.Key == "hosts" {
+			d.hosts(e.V, lab)
 		}
 	}
 	for _, e := range entries {
-		switch e.key {
+		switch e.Key {
 		case "lab":
-			if s, ok := d.str(e.v, "lab"); ok {
+			if s, ok := d.Str(e.V, "lab"); ok {
 				if !idPattern.MatchString(s) || len(s) > 64 {
-					d.errorf(e.v, "lab id %q must be lowercase letters, digits, '.', '_' or '-' (like \"http-client\")", s)
+					d.Errorf(e.V, "lab id %q must be lowercase letters, digits, '.', '_' or '-' (like \"http-client\")", s)
 				}
 				lab.ID = s
 			}
 		case "title":
-			lab.Title, _ = d.str(e.v, "title")
+			lab.Title, _ = d.Str(e.V, "title")
 		case "description":
-			lab.Description, _ = d.str(e.v, "description")
+			lab.Description, _ = d.Str(e.V, "description")
 		case "version":
-			if v, ok := d.integer(e.v, "version", 0, 1<<31); ok && v != 1 {
-				d.errorf(e.v, "version %d is not supported: this wirelab reads lab files of version 1", v)
+			if v, ok := d.Integer(e.V, "version", 0, 1<<31); ok && v != 1 {
+				d.Errorf(e.V, "version %d is not supported: this wirelab reads lab files of version 1", v)
 			}
 		case "timeout":
-			if t, ok := d.duration(e.v, "timeout"); ok {
+			if t, ok := d.Duration(e.V, "timeout"); ok {
 				if t <= 0 {
-					d.errorf(e.v, "timeout must be more than 0")
+					d.Errorf(e.V, "timeout must be more than 0")
 				}
 				lab.Timeout = t
 			}
 		case "services":
-			clients = d.services(e.v, lab)
+			clients = d.services(e.V, lab)
 		case "capture":
-			d.capture(e.v, lab)
+			d.capture(e.V, lab)
 		case "submission":
-			d.submission(e.v, lab)
+			d.submission(e.V, lab)
 		case "limits":
-			d.limits(e.v, lab)
+			d.limits(e.V, lab)
 		case "checks":
-			d.checks(e.v, lab)
+			d.checks(e.V, lab)
 		}
 	}
 	if !have["lab"] {
-		d.errorf(root, "the lab has no id: add `lab: NAME` (lowercase, like \"http-client\")")
+		d.Errorf(root, "the lab has no id: add `lab: NAME` (lowercase, like \"http-client\")")
 	}
 	if !have["checks"] {
-		d.errorf(root, "the lab has no checks: add a `checks:` list (see docs/lab-format.md)")
+		d.Errorf(root, "the lab has no checks: add a `checks:` list (see docs/lab-format.md)")
 	}
 	// The submission's source address: the named host, else a host called client.
 	if lab.Submission.Host == "" {
@@ -129,53 +129,53 @@ func (d *decoder) lab(root *yaml.Node, lab *Lab) {
 	for i, sp := range lab.Services {
 		if n, ok := clients[i]; ok {
 			if _, _, err := service.ClientFrom(sp, hosts, lab.Submission.Host); err != nil {
-				d.errorf(n, "service %q: %v", sp.Name, err)
+				d.Errorf(n, "service %q: %v", sp.Name, err)
 			}
 		}
 	}
 }
 
 func (d *decoder) hosts(n *yaml.Node, lab *Lab) {
-	n = resolve(n)
-	if n == nil || isNull(n) {
+	n = yamlx.Resolve(n)
+	if n == nil || yamlx.IsNull(n) {
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "hosts must map names to addresses (like `client: 10.0.0.10`), not %s", describe(n))
+		d.Errorf(n, "hosts must map names to addresses (like `client: 10.0.0.10`), not %s", yamlx.Describe(n))
 		return
 	}
 	if len(n.Content)/2 > maxHosts {
-		d.errorf(n, "%d hosts are more than the %d a lab may have", len(n.Content)/2, maxHosts)
+		d.Errorf(n, "%d hosts are more than the %d a lab may have", len(n.Content)/2, maxHosts)
 		return
 	}
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+		k, v := yamlx.Resolve(n.Content[i]), yamlx.Resolve(n.Content[i+1])
 		if k == nil || k.Kind != yaml.ScalarNode || v == nil {
-			d.errorf(n.Content[i], "hosts: a host name must be a plain word, not %s", describe(k))
+			d.Errorf(n.Content[i], "hosts: a host name must be a plain word, not %s", yamlx.Describe(k))
 			continue
 		}
 		name := k.Value
 		if prev, dup := seen[name]; dup {
-			d.errorf(k, "host %q is repeated (first at line %d)", name, prev)
+			d.Errorf(k, "host %q is repeated (first at line %d)", name, prev)
 			continue
 		}
 		seen[name] = k.Line
 		if !hostPattern.MatchString(name) || len(name) > 253 {
-			d.errorf(k, "host name %q is not a valid name: use letters, digits, '-' and '.'", name)
+			d.Errorf(k, "host name %q is not a valid name: use letters, digits, '-' and '.'", name)
 			continue
 		}
 		if _, err := netip.ParseAddr(name); err == nil {
-			d.errorf(k, "host name %q is an address: give the host a name and the address as its value", name)
+			d.Errorf(k, "host name %q is an address: give the host a name and the address as its value", name)
 			continue
 		}
-		s, ok := d.str(v, fmt.Sprintf("host %q", name))
+		s, ok := d.Str(v, fmt.Sprintf("host %q", name))
 		if !ok {
 			continue
 		}
 		a, err := netip.ParseAddr(s)
 		if err != nil || a.Zone() != "" {
-			d.errorf(v, "host %q: %q is not an IPv4 or IPv6 address", name, s)
+			d.Errorf(v, "host %q: %q is not an IPv4 or IPv6 address", name, s)
 			continue
 		}
 		a = a.Unmap()
@@ -183,96 +183,35 @@ func (d *decoder) hosts(n *yaml.Node, lab *Lab) {
 	}
 }
 
-// duration parses Go duration syntax: 10s, 500ms, 1m30s.
-func (d *decoder) duration(n *yaml.Node, what string) (time.Duration, bool) {
-	s, ok := d.str(n, what)
-	if !ok {
-		return 0, false
-	}
-	t, err := time.ParseDuration(s)
-	if err != nil {
-		if _, nerr := strconv.ParseFloat(s, 64); nerr == nil {
-			d.errorf(n, "%s %q needs a unit: write %ss (or ms, m)", what, s, s)
-		} else {
-			d.errorf(n, "%s %q is not a duration: write a number and a unit, like 10s, 500ms or 1m", what, s)
-		}
-		return 0, false
-	}
-	if t < 0 {
-		d.errorf(n, "%s %q must not be negative", what, s)
-		return 0, false
-	}
-	return t, true
-}
-
-var sizeUnits = []struct {
-	suffix string
-	mul    int64
-}{
-	{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30},
-	{"kb", 1000}, {"mb", 1000 * 1000}, {"gb", 1000 * 1000 * 1000},
-	{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"b", 1},
-}
-
-// size parses a byte count: 65536, 64KB, 64KiB, 256MiB, 1GB.
-func (d *decoder) size(n *yaml.Node, what string) (int64, bool) {
-	s, ok := d.str(n, what)
-	if !ok {
-		return 0, false
-	}
-	v, err := parseSize(s)
-	if err != nil {
-		d.errorf(n, "%s %q is not a size: write bytes or a number and a unit, like 64KiB, 256MiB or 1GB", what, s)
-		return 0, false
-	}
-	return v, true
-}
-
-func parseSize(s string) (int64, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	mul := int64(1)
-	for _, u := range sizeUnits {
-		if strings.HasSuffix(t, u.suffix) {
-			t, mul = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mul
-			break
-		}
-	}
-	f, err := strconv.ParseFloat(t, 64)
-	if err != nil || f < 0 || f*float64(mul) > 1<<50 || t == "" || !unicode.IsDigit(rune(t[0])) {
-		return 0, fmt.Errorf("bad size %q", s)
-	}
-	return int64(f * float64(mul)), nil
-}
-
 // labPath resolves a path written in the lab against the lab's folder, rejecting
 // paths that leave it; must says the file must exist.
 func (d *decoder) labPath(n *yaml.Node, what string) (string, bool) {
-	s, ok := d.str(n, what)
+	s, ok := d.Str(n, what)
 	if !ok {
 		return "", false
 	}
 	if s == "" {
-		d.errorf(n, "%s is empty: name a file in the lab's folder", what)
+		d.Errorf(n, "%s is empty: name a file in the lab's folder", what)
 		return "", false
 	}
 	if filepath.IsAbs(s) || strings.HasPrefix(s, "/") {
-		d.errorf(n, "%s %q must be relative to the lab's folder", what, s)
+		d.Errorf(n, "%s %q must be relative to the lab's folder", what, s)
 		return "", false
 	}
 	clean := filepath.Clean(filepath.FromSlash(s))
 	if clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
-		d.errorf(n, "%s %q leaves the lab's folder: keep the lab's files inside it", what, s)
+		d.Errorf(n, "%s %q leaves the lab's folder: keep the lab's files inside it", what, s)
 		return "", false
 	}
 	abs := filepath.Join(d.dir, clean)
 	if !fileExists(abs) {
-		d.errorf(n, "%s %q does not exist in the lab's folder", what, s)
+		d.Errorf(n, "%s %q does not exist in the lab's folder", what, s)
 		return abs, false
 	}
 	if real, err := filepath.EvalSymlinks(abs); err == nil {
 		if rdir, err := filepath.EvalSymlinks(d.dir); err == nil {
 			if rel, err := filepath.Rel(rdir, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-				d.errorf(n, "%s %q is a link that leaves the lab's folder", what, s)
+				d.Errorf(n, "%s %q is a link that leaves the lab's folder", what, s)
 				return "", false
 			}
 		}
@@ -281,77 +220,77 @@ func (d *decoder) labPath(n *yaml.Node, what string) (string, bool) {
 }
 
 func (d *decoder) capture(n *yaml.Node, lab *Lab) {
-	for _, e := range d.mapping(n, "capture", captureKeys) {
-		switch e.key {
+	for _, e := range d.Mapping(n, "capture", captureKeys) {
+		switch e.Key {
 		case "filter":
-			if s, ok := d.str(e.v, "capture filter"); ok {
+			if s, ok := d.Str(e.V, "capture filter"); ok {
 				lab.Capture.Filter = s
 				if s != "" {
-					lab.captureMatch = d.filter(e.v, s, "capture filter", true)
+					lab.captureMatch = d.filter(e.V, s, "capture filter", true)
 				}
 			}
 		case "snaplen":
-			if v, ok := d.integer(e.v, "snaplen", 0, 262144); ok {
+			if v, ok := d.Integer(e.V, "snaplen", 0, 262144); ok {
 				lab.Capture.Snaplen = int(v)
 			}
 		case "interface":
-			lab.Capture.Interface, _ = d.str(e.v, "capture interface")
+			lab.Capture.Interface, _ = d.Str(e.V, "capture interface")
 		}
 	}
 }
 
 func (d *decoder) submission(n *yaml.Node, lab *Lab) {
-	for _, e := range d.mapping(n, "submission", submissionKeys) {
-		switch e.key {
+	for _, e := range d.Mapping(n, "submission", submissionKeys) {
+		switch e.Key {
 		case "file":
-			if p, ok := d.labPath(e.v, "submission file"); ok {
+			if p, ok := d.labPath(e.V, "submission file"); ok {
 				lab.Submission.File = p
-				name, _ := d.str(e.v, "submission file")
-				d.luaCompiles(e.v, "submission file", name, p)
+				name, _ := d.Str(e.V, "submission file")
+				d.luaCompiles(e.V, "submission file", name, p)
 			}
 		case "args":
-			v := resolve(e.v)
-			if v == nil || isNull(v) {
+			v := yamlx.Resolve(e.V)
+			if v == nil || yamlx.IsNull(v) {
 				continue
 			}
 			if v.Kind != yaml.MappingNode {
-				d.errorf(v, "submission args must be a mapping (like `{host: www.example.com, port: 80}`), not %s", describe(v))
+				d.Errorf(v, "submission args must be a mapping (like `{host: www.example.com, port: 80}`), not %s", yamlx.Describe(v))
 				continue
 			}
-			if m, ok := d.anyValue(v, "args").(map[string]any); ok {
+			if m, ok := d.Any(v, "args").(map[string]any); ok {
 				lab.Submission.Args = m
 			}
 		case "modules":
 			// Helper modules a submission may require, besides its own folder
 			// (issue 11: never the lab's folder itself).
-			s, ok := d.str(e.v, "submission modules")
+			s, ok := d.Str(e.V, "submission modules")
 			if !ok {
 				continue
 			}
 			clean := filepath.Clean(filepath.FromSlash(s))
 			if s == "" || filepath.IsAbs(s) || clean == "." || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
-				d.errorf(e.v, "submission modules %q must name a folder inside the lab's folder other than the lab's folder itself (it holds the solution and checks), like `modules: lib`", s)
+				d.Errorf(e.V, "submission modules %q must name a folder inside the lab's folder other than the lab's folder itself (it holds the solution and checks), like `modules: lib`", s)
 				continue
 			}
 			p := filepath.Join(d.dir, clean)
 			if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
-				d.errorf(e.v, "submission modules %q is not a folder in the lab's folder: create it and put the helper modules students may require there", s)
+				d.Errorf(e.V, "submission modules %q is not a folder in the lab's folder: create it and put the helper modules students may require there", s)
 				continue
 			}
 			if real, err := filepath.EvalSymlinks(p); err == nil {
 				if rdir, err := filepath.EvalSymlinks(d.dir); err == nil {
 					if rel, err := filepath.Rel(rdir, real); err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-						d.errorf(e.v, "submission modules %q is a link that leaves the lab's folder: keep the helper modules inside it", s)
+						d.Errorf(e.V, "submission modules %q is a link that leaves the lab's folder: keep the helper modules inside it", s)
 						continue
 					}
 				}
 			}
 			lab.Submission.Modules = p
 		case "host":
-			if s, ok := d.str(e.v, "submission host"); ok {
+			if s, ok := d.Str(e.V, "submission host"); ok {
 				a, found := lab.HostAddr(s)
 				if !found {
-					d.errorf(e.v, "submission host %q is not in hosts (known: %s)", s, hostNames(lab))
+					d.Errorf(e.V, "submission host %q is not in hosts (known: %s)", s, hostNames(lab))
 					continue
 				}
 				lab.Submission.Host, lab.source = s, a
@@ -372,21 +311,21 @@ func hostNames(lab *Lab) string {
 }
 
 func (d *decoder) limits(n *yaml.Node, lab *Lab) {
-	for _, e := range d.mapping(n, "limits", limitsKeys) {
-		switch e.key {
+	for _, e := range d.Mapping(n, "limits", limitsKeys) {
+		switch e.Key {
 		case "memory":
-			if v, ok := d.size(e.v, "memory limit"); ok {
+			if v, ok := d.Size(e.V, "memory limit"); ok {
 				if v < 1<<20 {
-					d.errorf(e.v, "memory limit %q is below 1MiB: nothing runs in that", resolve(e.v).Value)
+					d.Errorf(e.V, "memory limit %q is below 1MiB: nothing runs in that", yamlx.Resolve(e.V).Value)
 				}
 				lab.Limits.Memory = v
 			}
 		case "output":
-			if v, ok := d.size(e.v, "output limit"); ok {
+			if v, ok := d.Size(e.V, "output limit"); ok {
 				lab.Limits.Output = v
 			}
 		case "sockets":
-			if v, ok := d.integer(e.v, "socket limit", 1, 1<<20); ok {
+			if v, ok := d.Integer(e.V, "socket limit", 1, 1<<20); ok {
 				lab.Limits.Sockets = int(v)
 			}
 		}
@@ -397,39 +336,39 @@ func (d *decoder) limits(n *yaml.Node, lab *Lab) {
 // services that decoded cleanly, by index, for the checks that need the
 // submission's host.
 func (d *decoder) services(n *yaml.Node, lab *Lab) map[int]*yaml.Node {
-	n = resolve(n)
-	if n == nil || isNull(n) {
+	n = yamlx.Resolve(n)
+	if n == nil || yamlx.IsNull(n) {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "services must be a list (each entry starting with `- name:`), not %s", describe(n))
+		d.Errorf(n, "services must be a list (each entry starting with `- name:`), not %s", yamlx.Describe(n))
 		return nil
 	}
 	if len(n.Content) > maxServices {
-		d.errorf(n, "%d services are more than the %d a lab may have", len(n.Content), maxServices)
+		d.Errorf(n, "%d services are more than the %d a lab may have", len(n.Content), maxServices)
 		return nil
 	}
 	clients := map[int]*yaml.Node{}
 	names := map[string]int{}
 	for i, sn := range n.Content {
-		before := len(d.errs)
+		before := len(d.Errs)
 		sp, listen, ok := d.service(sn, i, lab)
 		if !ok {
 			continue
 		}
-		if len(d.errs) == before {
+		if len(d.Errs) == before {
 			// The kind's own rules (routes needed, a banner or a dialog, ...).
 			for _, err := range service.Validate(sp) {
-				d.errorf(resolve(sn), "%v", err)
+				d.Errorf(yamlx.Resolve(sn), "%v", err)
 			}
-			if len(d.errs) == before && service.IsClient(sp) {
-				clients[len(lab.Services)] = resolve(sn)
+			if len(d.Errs) == before && service.IsClient(sp) {
+				clients[len(lab.Services)] = yamlx.Resolve(sn)
 			}
 		}
 		if prev, dup := names[sp.Name]; dup && sp.Name != "" {
-			d.errorf(resolve(sn), "service name %q is repeated (first at line %d)", sp.Name, prev)
+			d.Errorf(yamlx.Resolve(sn), "service name %q is repeated (first at line %d)", sp.Name, prev)
 		}
-		names[sp.Name] = resolve(sn).Line
+		names[sp.Name] = yamlx.Resolve(sn).Line
 		lab.Services = append(lab.Services, sp)
 		lab.listen = append(lab.listen, listen)
 	}
@@ -439,134 +378,134 @@ func (d *decoder) services(n *yaml.Node, lab *Lab) map[int]*yaml.Node {
 func (d *decoder) service(n *yaml.Node, i int, lab *Lab) (service.Spec, netip.AddrPort, bool) {
 	var sp service.Spec
 	var listen netip.AddrPort
-	n = resolve(n)
+	n = yamlx.Resolve(n)
 	what := fmt.Sprintf("service %d", i+1)
 	if name := peekName(n); name != "" {
 		what = fmt.Sprintf("service %q", name)
 	}
 	keys := append([]string{"name", "kind", "listen"}, serviceOptionKeys...)
-	entries := d.mapping(n, what, keys)
+	entries := d.Mapping(n, what, keys)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return sp, listen, false
 	}
 	for _, e := range entries {
-		if e.key == "name" {
-			sp.Name, _ = d.str(e.v, "service name")
+		if e.Key == "name" {
+			sp.Name, _ = d.Str(e.V, "service name")
 		}
 	}
 	if sp.Name != "" {
 		what = fmt.Sprintf("service %q", sp.Name)
 	} else {
-		d.errorf(n, "%s has no name: add `name: NAME`", what)
+		d.Errorf(n, "%s has no name: add `name: NAME`", what)
 	}
 	var kindNode *yaml.Node
 	for _, e := range entries {
-		if e.key == "kind" {
-			kindNode = e.v
-			sp.Kind, _ = d.str(e.v, what+" kind")
+		if e.Key == "kind" {
+			kindNode = e.V
+			sp.Kind, _ = d.Str(e.V, what+" kind")
 		}
 	}
 	allowed, known := serviceKinds[sp.Kind]
 	switch {
 	case kindNode == nil:
-		d.errorf(n, "%s has no kind: add `kind:` with one of %s", what, strings.Join(ServiceKinds, ", "))
+		d.Errorf(n, "%s has no kind: add `kind:` with one of %s", what, strings.Join(ServiceKinds, ", "))
 	case !known:
-		d.errorf(kindNode, "%s: unknown kind %q (known: %s)", what, sp.Kind, strings.Join(ServiceKinds, ", "))
+		d.Errorf(kindNode, "%s: unknown kind %q (known: %s)", what, sp.Kind, strings.Join(ServiceKinds, ", "))
 	}
 	hasListen, hasConnect := false, false
 	for _, e := range entries {
-		if known && contains(serviceOptionKeys, e.key) && !contains(allowed, e.key) {
+		if known && slices.Contains(serviceOptionKeys, e.Key) && !slices.Contains(allowed, e.Key) {
 			takes := "no options"
 			if len(allowed) > 0 {
 				takes = strings.Join(allowed, ", ")
 			}
-			d.errorf(e.k, "%s: option %q does not belong to kind %q (%s takes: %s)", what, e.key, sp.Kind, sp.Kind, takes)
+			d.Errorf(e.K, "%s: option %q does not belong to kind %q (%s takes: %s)", what, e.Key, sp.Kind, sp.Kind, takes)
 			continue
 		}
-		switch e.key {
+		switch e.Key {
 		case "listen":
 			hasListen = true
-			if s, ok := d.str(e.v, what+" listen"); ok {
+			if s, ok := d.Str(e.V, what+" listen"); ok {
 				sp.Listen = s
-				listen, _ = d.listen(e.v, s, what, lab)
+				listen, _ = d.listen(e.V, s, what, lab)
 			}
 		case "connect":
 			hasConnect = true
-			if s, ok := d.str(e.v, what+" connect"); ok {
+			if s, ok := d.Str(e.V, what+" connect"); ok {
 				sp.Connect = s
-				d.connect(e.v, s, what, lab)
+				d.connect(e.V, s, what, lab)
 			}
 		case "from":
-			if s, ok := d.str(e.v, what+" from"); ok {
+			if s, ok := d.Str(e.V, what+" from"); ok {
 				sp.From = s
 				if _, ok := lab.HostAddr(s); !ok {
-					d.errorf(e.v, "%s: from %q is not in hosts (known: %s)", what, s, hostNames(lab))
+					d.Errorf(e.V, "%s: from %q is not in hosts (known: %s)", what, s, hostNames(lab))
 				}
 			}
 		case "routes":
-			sp.Routes = d.routes(e.v, what)
+			sp.Routes = d.routes(e.V, what)
 		case "banner":
-			sp.Banner, _ = d.str(e.v, what+" banner")
+			sp.Banner, _ = d.Str(e.V, what+" banner")
 		case "unknown":
-			sp.Unknown, _ = d.str(e.v, what+" unknown")
+			sp.Unknown, _ = d.Str(e.V, what+" unknown")
 		case "dialog":
-			sp.Dialog = d.dialog(e.v, what)
+			sp.Dialog = d.dialog(e.V, what)
 		case "script":
-			if p, ok := d.labPath(e.v, what+" script"); ok {
+			if p, ok := d.labPath(e.V, what+" script"); ok {
 				sp.Script = p
-				name, _ := d.str(e.v, what+" script")
-				d.luaCompiles(e.v, what+" script", name, p)
+				name, _ := d.Str(e.V, what+" script")
+				d.luaCompiles(e.V, what+" script", name, p)
 			}
 		case "protocol":
-			if s, ok := d.str(e.v, what+" protocol"); ok {
+			if s, ok := d.Str(e.V, what+" protocol"); ok {
 				if s != "tcp" && s != "udp" {
-					d.errorf(e.v, "%s: protocol %q must be tcp or udp", what, s)
+					d.Errorf(e.V, "%s: protocol %q must be tcp or udp", what, s)
 				}
 				sp.Protocol = s
 			}
 		case "capture":
-			if p, ok := d.labPath(e.v, what+" capture"); ok {
+			if p, ok := d.labPath(e.V, what+" capture"); ok {
 				sp.Capture = p
 			}
 		case "stream":
-			if v, ok := d.integer(e.v, what+" stream", 0, 1<<30); ok {
+			if v, ok := d.Integer(e.V, what+" stream", 0, 1<<30); ok {
 				sp.Stream = int(v)
 			}
 		}
 	}
 	switch {
 	case hasListen && hasConnect:
-		d.errorf(n, "%s has both listen and connect: a lua service either listens (a server) or connects to the submission (a client)", what)
+		d.Errorf(n, "%s has both listen and connect: a lua service either listens (a server) or connects to the submission (a client)", what)
 	case !hasListen && !hasConnect && known && sp.Kind == "lua":
-		d.errorf(n, "%s has no listen address: add `listen: HOST:PORT` for a server, or `connect: HOST:PORT` for a client of the submission's server", what)
+		d.Errorf(n, "%s has no listen address: add `listen: HOST:PORT` for a server, or `connect: HOST:PORT` for a client of the submission's server", what)
 	case !hasListen && !hasConnect && known:
-		d.errorf(n, "%s has no listen address: add `listen: HOST:PORT` with a name from hosts", what)
+		d.Errorf(n, "%s has no listen address: add `listen: HOST:PORT` with a name from hosts", what)
 	}
 	if hasKey(entries, "from") && !hasConnect && known && sp.Kind == "lua" {
-		d.errorf(n, "%s: from applies only to a client service (one with `connect: HOST:PORT`)", what)
+		d.Errorf(n, "%s: from applies only to a client service (one with `connect: HOST:PORT`)", what)
 	}
 	if known {
 		switch sp.Kind {
 		case "lua":
 			if sp.Script == "" && !hasKey(entries, "script") {
 				if hasConnect {
-					d.errorf(n, "%s: a lua client service needs `script: FILE` (a file defining run(target))", what)
+					d.Errorf(n, "%s: a lua client service needs `script: FILE` (a file defining run(target))", what)
 				} else {
-					d.errorf(n, "%s: a lua service needs `script: FILE` (a file defining handle(conn))", what)
+					d.Errorf(n, "%s: a lua service needs `script: FILE` (a file defining handle(conn))", what)
 				}
 			}
 		case "replay":
 			if !hasKey(entries, "capture") {
-				d.errorf(n, "%s: a replay service needs `capture: FILE` (a pcap or pcapng in the lab's folder)", what)
+				d.Errorf(n, "%s: a replay service needs `capture: FILE` (a pcap or pcapng in the lab's folder)", what)
 			}
 		}
 	}
 	return sp, listen, true
 }
 
-func hasKey(entries []kv, key string) bool {
+func hasKey(entries []yamlx.Entry, key string) bool {
 	for _, e := range entries {
-		if e.key == key {
+		if e.Key == key {
 			return true
 		}
 	}
@@ -578,16 +517,16 @@ func hasKey(entries []kv, key string) bool {
 func (d *decoder) connect(n *yaml.Node, s, what string, lab *Lab) {
 	host, port, err := net.SplitHostPort(s)
 	if err != nil || host == "" {
-		d.errorf(n, "%s: connect %q must be HOST:PORT, the submission's host and the port its server listens on, like server:7000", what, s)
+		d.Errorf(n, "%s: connect %q must be HOST:PORT, the submission's host and the port its server listens on, like server:7000", what, s)
 		return
 	}
 	if p, err := strconv.ParseUint(port, 10, 16); err != nil || p == 0 {
-		d.errorf(n, "%s: connect %q: port %q must be a number from 1 to 65535", what, s, port)
+		d.Errorf(n, "%s: connect %q: port %q must be a number from 1 to 65535", what, s, port)
 		return
 	}
 	if _, ok := lab.HostAddr(host); !ok {
 		if _, err := netip.ParseAddr(host); err != nil {
-			d.errorf(n, "%s: connect %q: host %q is not in hosts (known: %s)", what, s, host, hostNames(lab))
+			d.Errorf(n, "%s: connect %q: host %q is not in hosts (known: %s)", what, s, host, hostNames(lab))
 		}
 	}
 }
@@ -596,19 +535,19 @@ func (d *decoder) connect(n *yaml.Node, s, what string, lab *Lab) {
 func (d *decoder) listen(n *yaml.Node, s, what string, lab *Lab) (netip.AddrPort, bool) {
 	host, port, err := net.SplitHostPort(s)
 	if err != nil {
-		d.errorf(n, "%s: listen %q must be HOST:PORT, like www.example.com:80", what, s)
+		d.Errorf(n, "%s: listen %q must be HOST:PORT, like www.example.com:80", what, s)
 		return netip.AddrPort{}, false
 	}
 	p, err := strconv.ParseUint(port, 10, 16)
 	if err != nil || p == 0 {
-		d.errorf(n, "%s: listen %q: port %q must be a number from 1 to 65535", what, s, port)
+		d.Errorf(n, "%s: listen %q: port %q must be a number from 1 to 65535", what, s, port)
 		return netip.AddrPort{}, false
 	}
 	addr, ok := lab.HostAddr(host)
 	if !ok {
 		a, err := netip.ParseAddr(host)
 		if err != nil {
-			d.errorf(n, "%s: listen %q: host %q is not in hosts (known: %s)", what, s, host, hostNames(lab))
+			d.Errorf(n, "%s: listen %q: host %q is not in hosts (known: %s)", what, s, host, hostNames(lab))
 			return netip.AddrPort{}, false
 		}
 		addr = a.Unmap()
@@ -617,62 +556,62 @@ func (d *decoder) listen(n *yaml.Node, s, what string, lab *Lab) (netip.AddrPort
 }
 
 func (d *decoder) routes(n *yaml.Node, what string) map[string]service.Route {
-	n = resolve(n)
-	if n == nil || isNull(n) {
+	n = yamlx.Resolve(n)
+	if n == nil || yamlx.IsNull(n) {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "%s: routes must map paths to answers (like `/: {status: 200, body: hello}`), not %s", what, describe(n))
+		d.Errorf(n, "%s: routes must map paths to answers (like `/: {status: 200, body: hello}`), not %s", what, yamlx.Describe(n))
 		return nil
 	}
 	out := map[string]service.Route{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := resolve(n.Content[i])
+		k := yamlx.Resolve(n.Content[i])
 		if k == nil || k.Kind != yaml.ScalarNode {
-			d.errorf(n.Content[i], "%s: a route must be a path, not %s", what, describe(k))
+			d.Errorf(n.Content[i], "%s: a route must be a path, not %s", what, yamlx.Describe(k))
 			continue
 		}
 		if !strings.HasPrefix(k.Value, "/") {
-			d.errorf(k, "%s: route %q must start with /", what, k.Value)
+			d.Errorf(k, "%s: route %q must start with /", what, k.Value)
 			continue
 		}
 		if _, dup := out[k.Value]; dup {
-			d.errorf(k, "%s: route %q is repeated", what, k.Value)
+			d.Errorf(k, "%s: route %q is repeated", what, k.Value)
 			continue
 		}
 		rw := fmt.Sprintf("%s route %q", what, k.Value)
 		var r service.Route
 		hasBody := false
-		for _, e := range d.mapping(n.Content[i+1], rw, []string{"status", "body", "file", "headers"}) {
-			switch e.key {
+		for _, e := range d.Mapping(n.Content[i+1], rw, []string{"status", "body", "file", "headers"}) {
+			switch e.Key {
 			case "status":
-				if v, ok := d.integer(e.v, rw+" status", 100, 599); ok {
+				if v, ok := d.Integer(e.V, rw+" status", 100, 599); ok {
 					r.Status = int(v)
 				}
 			case "body":
 				hasBody = true
-				r.Body, _ = d.str(e.v, rw+" body")
+				r.Body, _ = d.Str(e.V, rw+" body")
 			case "file":
 				if hasBody {
-					d.errorf(e.k, "%s: give either body or file, not both", rw)
+					d.Errorf(e.K, "%s: give either body or file, not both", rw)
 				}
-				if p, ok := d.labPath(e.v, rw+" file"); ok {
+				if p, ok := d.labPath(e.V, rw+" file"); ok {
 					r.File = p
 				}
 			case "headers":
-				hv := resolve(e.v)
-				if hv == nil || isNull(hv) {
+				hv := yamlx.Resolve(e.V)
+				if hv == nil || yamlx.IsNull(hv) {
 					continue
 				}
 				if hv.Kind != yaml.MappingNode {
-					d.errorf(hv, "%s: headers must map names to values, not %s", rw, describe(hv))
+					d.Errorf(hv, "%s: headers must map names to values, not %s", rw, yamlx.Describe(hv))
 					continue
 				}
 				r.Headers = map[string]string{}
 				for j := 0; j+1 < len(hv.Content); j += 2 {
-					hk := resolve(hv.Content[j])
-					name, ok1 := d.str(hk, rw+" header name")
-					val, ok2 := d.str(hv.Content[j+1], rw+" header "+name)
+					hk := yamlx.Resolve(hv.Content[j])
+					name, ok1 := d.Str(hk, rw+" header name")
+					val, ok2 := d.Str(hv.Content[j+1], rw+" header "+name)
 					if ok1 && ok2 {
 						r.Headers[name] = val
 					}
@@ -685,24 +624,24 @@ func (d *decoder) routes(n *yaml.Node, what string) map[string]service.Route {
 }
 
 func (d *decoder) dialog(n *yaml.Node, what string) []service.DialogStep {
-	n = resolve(n)
-	if n == nil || isNull(n) {
+	n = yamlx.Resolve(n)
+	if n == nil || yamlx.IsNull(n) {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "%s: dialog must be a list of {expect, send}, not %s", what, describe(n))
+		d.Errorf(n, "%s: dialog must be a list of {expect, send}, not %s", what, yamlx.Describe(n))
 		return nil
 	}
 	var out []service.DialogStep
 	for i, sn := range n.Content {
 		sw := fmt.Sprintf("%s dialog step %d", what, i+1)
 		var st service.DialogStep
-		for _, e := range d.mapping(sn, sw, []string{"expect", "send"}) {
-			switch e.key {
+		for _, e := range d.Mapping(sn, sw, []string{"expect", "send"}) {
+			switch e.Key {
 			case "expect":
-				st.Expect, _ = d.str(e.v, sw+" expect")
+				st.Expect, _ = d.Str(e.V, sw+" expect")
 			case "send":
-				st.Send, _ = d.str(e.v, sw+" send")
+				st.Send, _ = d.Str(e.V, sw+" send")
 			}
 		}
 		out = append(out, st)

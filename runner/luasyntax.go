@@ -93,7 +93,7 @@ func (d *decoder) luaCompiles(n *yaml.Node, what, name, abs string) (*luaChunk, 
 	}
 	if !c.reported {
 		c.reported = true
-		d.errorf(n, "%s %q does not compile: %s", what, name, c.err)
+		d.Errorf(n, "%s %q does not compile: %s", what, name, c.err)
 	}
 	return c, false
 }

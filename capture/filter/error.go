@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/wirelab-dev/wirelab/internal/suggest"
 )
 
 // Error is a filter that does not compile. Offset is the byte offset in Filter of
@@ -95,7 +97,7 @@ func Suggest(reg Registry, name string) string {
 	}
 	best, bestD := "", 1<<30
 	for _, f := range reg.Fields() {
-		d := editDistance(name, f.Name, bestD)
+		d := suggest.Distance(name, f.Name, bestD)
 		if d < bestD {
 			best, bestD = f.Name, d
 		}
@@ -108,39 +110,6 @@ func Suggest(reg Registry, name string) string {
 		return ""
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, giving up (returning
-// max) once the answer cannot be below max.
-func editDistance(a, b string, max int) int {
-	if d := len(a) - len(b); d >= max || -d >= max {
-		return max
-	}
-	if len(a) > 256 || len(b) > 256 {
-		return max
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin >= max {
-			return max
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func unknownField(src string, off int, reg Registry, name string) {

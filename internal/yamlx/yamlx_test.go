@@ -1,0 +1,58 @@
+package yamlx
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestDecoder decodes a small file with a problem in every key and checks
+// each is reported at its line and column, sorted, with the way out.
+func TestDecoder(t *testing.T) {
+	src := "name: x\ntimout: 10s\nwait: 10\nsize: 64 parsecs\ncount: many\non: maybe\nlist: [a, {b: c}]\n"
+	d := NewDecoder("f.yaml", []byte(src))
+	root := d.Parse([]byte(src), "empty")
+	if root == nil {
+		t.Fatal(d.Errs)
+	}
+	for _, e := range d.Mapping(root, "the file", []string{"name", "timeout", "wait", "size", "count", "on", "list"}) {
+		switch e.Key {
+		case "wait":
+			d.Duration(e.V, "wait")
+		case "size":
+			d.Size(e.V, "size")
+		case "count":
+			d.Integer(e.V, "count", 0, 10)
+		case "on":
+			d.Boolean(e.V, "on")
+		case "list":
+			d.StrList(e.V, "list")
+		}
+	}
+	d.Errs.Sort()
+	want := []string{
+		`f.yaml:2:1: unknown key "timout" in the file (did you mean "timeout"?)`,
+		`f.yaml:3:7: wait "10" needs a unit: write 10s (or ms, m)`,
+		`f.yaml:4:7: size "64 parsecs" is not a size: write bytes or a number and a unit, like 64KiB, 256MiB or 1GB`,
+		`f.yaml:5:8: count must be a whole number, not "many"`,
+		`f.yaml:6:5: on must be true or false, not "maybe"`,
+		`f.yaml:7:11: list must be a text, not a mapping`,
+	}
+	if got := d.Errs.Error(); got != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// TestParse checks the syntax errors a person makes most: a tab in the
+// indentation is named at the tab, and an empty file says what to write.
+func TestParse(t *testing.T) {
+	for src, want := range map[string]string{
+		"a:\n\tb: 1\n": "f.yaml:2:1: invalid YAML: a tab character in the indentation: indent with spaces, not tabs",
+		"":             "f.yaml: write something",
+		"a: [\n":       "f.yaml:1: invalid YAML: did not find expected node content",
+	} {
+		d := NewDecoder("f.yaml", []byte(src))
+		if d.Parse([]byte(src), "write something") != nil || d.Errs.Error() != want {
+			t.Errorf("%q: %v, want %s", src, d.Errs, want)
+		}
+	}
+}
