@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/wirelab-dev/wirelab/runner"
 )
 
 func init() { register(newCheckCmd) }
@@ -17,8 +19,13 @@ way ` + "`wirelab run`" + ` and ` + "`wirelab verify`" + ` do, and print every p
 line as FILE:LINE:COL: MESSAGE, with a caret under the column of a filter that
 does not compile. Nothing is run.
 
-Exit status: 0 when every lab is clean, 1 when a lab has problems, 2 when a lab
-cannot be read at all.
+It also warns, without failing, about checks a submission could fool or pass by
+doing nothing: in a lab with more than one host, a packet check (or sequence
+step) that pins neither the source nor the destination address, and a none
+check without requires (an empty submission sends nothing, so it passes).
+
+Exit status: 0 when every lab is clean (warnings or not), 1 when a lab has
+problems, 2 when a lab cannot be read at all.
 
 The lab format is described in docs/lab-format.md.`,
 		Example: `  wirelab check labs/http-client
@@ -37,7 +44,15 @@ The lab format is described in docs/lab-format.md.`,
 					fmt.Fprintf(cmd.ErrOrStderr(), "error: %v\n", err)
 					code = ExitError
 				default:
-					fmt.Fprintf(out, "%s: ok (%s, %s, %d %s)\n", path, lab.ID, pointsText(lab.MaxScore()), len(lab.Checks), plural(len(lab.Checks), "check", "checks"))
+					warns := runner.Lint(lab)
+					for _, w := range warns {
+						fmt.Fprintln(out, w)
+					}
+					more := ""
+					if n := len(warns); n > 0 {
+						more = fmt.Sprintf(", %d %s", n, plural(n, "warning", "warnings"))
+					}
+					fmt.Fprintf(out, "%s: ok (%s, %s, %d %s%s)\n", path, lab.ID, pointsText(lab.MaxScore()), len(lab.Checks), plural(len(lab.Checks), "check", "checks"), more)
 				}
 			}
 			return exitCode(code)

@@ -55,6 +55,10 @@ func TestDocExamples(t *testing.T) {
 			t.Errorf("example lab %d (%s) does not load:\n%v", i+1, strings.SplitN(b, "\n", 2)[0], err)
 			continue
 		}
+		// The docs show labs a submission cannot fool (runner.Lint).
+		for _, w := range Lint(lab) {
+			t.Errorf("example lab %d: %s", i+1, strings.TrimPrefix(w.String(), filepath.Join(dir, "lab.yaml")))
+		}
 		// `max` alone counts from zero: such a check passes on a capture with
 		// no packet at all, so an example using it must mean "at most".
 		for _, c := range lab.Checks {

@@ -1,0 +1,72 @@
+package runner
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Lint warns about a packet check (or sequence step) that pins neither source
+// nor destination in a lab with more than one host, and about a none check
+// without requires; nothing else.
+func TestLint(t *testing.T) {
+	path := writeFile(t, "lab.yaml", `lab: lint
+hosts:
+  server: 10.0.0.80
+  client: 10.0.0.10
+services:
+  - {name: web, kind: http, listen: server:80, routes: {/: {status: 200, body: hi}}}
+submission: {file: solution.lua}
+checks:
+  - name: any 200
+    packet: http.response.code == 200
+  - name: a 200 from the server
+    packet: http.response.code == 200 && ip.src == 10.0.0.80
+  - name: either way
+    packet: http.response.code == 200 && (ip.src == 10.0.0.80 || tcp.port == 80)
+  - name: handshake
+    sequence:
+      - tcp.flags.syn == 1 && ip.dst == 10.0.0.80
+      - tcp.flags.syn == 1 && tcp.flags.ack == 1
+  - name: no resets
+    none: tcp.flags.reset == 1
+  - name: no resets after the 200
+    none: tcp.flags.reset == 1
+    requires: [a 200 from the server]
+  - name: ends well
+    exit: ok
+`)
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), "solution.lua"), []byte("print(1)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lab, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range Lint(lab) {
+		got = append(got, strings.TrimPrefix(w.String(), path))
+	}
+	want := []string{
+		`:9:5: warning: check "any 200": the filter pins neither source nor destination`,
+		`:13:5: warning: check "either way": the filter pins neither source nor destination`,
+		`:15:5: warning: check "handshake": step 2 pins neither source nor destination`,
+		`:19:5: warning: check "no resets": a none check without requires passes on an empty submission`,
+		`:24:5: warning: check "ends well": exit: ok without requires passes on an empty submission`,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("warnings:\n%s\nwant %d", strings.Join(got, "\n"), len(want))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("warning %d:\n got %s\nwant %s...", i, got[i], want[i])
+		}
+	}
+	// With one host, every packet is between the submission and itself: no
+	// endpoint warning.
+	lab.Hosts = lab.Hosts[:1]
+	if ws := Lint(lab); len(ws) != 2 || !strings.Contains(ws[0].Msg, "none check") {
+		t.Errorf("one host: %v", ws)
+	}
+}
