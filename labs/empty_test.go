@@ -8,7 +8,6 @@ import (
 
 	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/runner"
-	"github.com/wirelab-dev/wirelab/runner/labrun"
 )
 
 // The catalogue's checks cannot be fooled: `wirelab check` has no warning for
@@ -43,7 +42,7 @@ func TestEmptySubmissionEarnsNothing(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			run, err := labrun.Execute(context.Background(), lab, labrun.Options{Submission: empty, Dir: t.TempDir(), Isolation: sandbox.IsolationNamespace})
+			run, err := runner.Run(context.Background(), lab, runner.RunOptions{Submission: empty, Dir: t.TempDir(), Isolation: sandbox.IsolationNamespace})
 			if err != nil {
 				t.Fatalf("the run could not be carried out: %v", err)
 			}
