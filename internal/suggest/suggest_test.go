@@ -13,7 +13,7 @@ func TestDistance(t *testing.T) {
 		{"knd", "kind", 10, 1},
 		{"kitten", "sitting", 10, 3},
 		{"tcp.port", "tcp.prot", 10, 2},
-		{"a", "abcdef", 3, 3},       // gives up at max
+		{"a", "abcdef", 3, 3},      // gives up at max
 		{"abcdef", "uvwxyz", 2, 2}, // gives up at max
 	}
 	for _, tt := range tests {
