@@ -31,9 +31,10 @@ func lookupField(name string) (*filter.Field, bool) { return table.reg.Lookup(na
 // Compile compiles a display filter against Fields.
 func Compile(expr string) (*filter.Filter, error) { return filter.Compile(expr, Fields()) }
 
-// CompileCapture compiles a capture filter (the pcap-filter subset) against Fields.
+// CompileCapture compiles a capture filter (tcpdump's pcap-filter language); it
+// tests a Packet's bytes (Packet.RawFrame) as tcpdump does.
 func CompileCapture(expr string) (*filter.Filter, error) {
-	return filter.CompileCapture(expr, Fields())
+	return filter.CompileCapture(expr)
 }
 
 // Format prints one value of f as `tshark -T fields` prints it: decimal or 0x-hex

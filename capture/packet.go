@@ -182,6 +182,10 @@ func (p *Packet) reset() {
 	p.tcp.wscale = -1
 }
 
+// RawFrame returns the frame as captured, its link type and its length on the
+// wire (filter.Raw): capture filters test these bytes as tcpdump does.
+func (p *Packet) RawFrame() ([]byte, int, int) { return p.Data, int(p.LinkType), p.Len }
+
 // Strings returns the occurrences of the field called name, each formatted as
 // `tshark -T fields` prints it; nil if the field is absent or unknown.
 func (p *Packet) Strings(name string) []string {

@@ -80,7 +80,8 @@ func TestPacketsOptions(t *testing.T) {
 		out, errIn string
 	}{
 		{"count", []string{"--count", "-Y", "tcp.stream == 1"}, ExitOK, "10\n", ""},
-		{"capture filter", []string{"--count", "-f", "tcp port 80 and tcp[tcpflags] & tcp-syn != 0"}, -1, "", ""},
+		{"capture filter", []string{"--count", "-f", "tcp port 80 and tcp[tcpflags] & tcp-syn != 0"}, ExitOK, "4\n", ""},
+		{"capture filter byte offsets", []string{"--count", "-f", "ip[2:2] > 100 and tcp[tcpflags] & tcp-push != 0"}, ExitOK, "3\n", ""},
 		{"capture filter simple", []string{"--count", "-f", "port 80 or port 443"}, ExitOK, "22\n", ""},
 		{"limit", []string{"-c", "2", "-T", "fields", "-e", "frame.number"}, ExitOK, "1\n2\n", ""},
 		{"limit after filter", []string{"-c", "1", "-Y", "http", "-T", "fields", "-e", "frame.number", "-e", "http.request.method"}, ExitOK, "4\tGET\n", ""},

@@ -19,7 +19,7 @@ func TestErrorsGolden(t *testing.T) {
 		kind, expr, _ := strings.Cut(line, " ")
 		var err error
 		if kind == "C" {
-			_, err = CompileCapture(expr, testReg)
+			_, err = CompileCapture(expr)
 		} else {
 			_, err = Compile(expr, testReg)
 		}

@@ -21,6 +21,9 @@ type Filter struct {
 	nslot  int      // number of operands with their own scratch buffer
 	bufs   [][]Value
 	bytes  [][]byte
+
+	capture *capProg // a capture filter's programs, one per link type
+	pf      pframe   // its scratch frame
 }
 
 // Match reports whether the record satisfies the filter.
@@ -38,14 +41,19 @@ func (f *Filter) Clone() *Filter {
 		nslot:  f.nslot,
 		bufs:   make([][]Value, f.nslot),
 		bytes:  make([][]byte, f.nslot),
+
+		capture: f.capture,
 	}
 }
 
-// String returns the filter in display-filter syntax, normalised: operators in
-// their symbolic form, and parentheses only where precedence needs them. For a
-// capture filter this is the display filter it was translated into
-// (`port 80` gives `tcp.port == 80 || udp.port == 80`).
+// String returns a display filter in display-filter syntax, normalised:
+// operators in their symbolic form, and parentheses only where precedence needs
+// them. A capture filter, which tests bytes as tcpdump does and has no display
+// filter equivalent, is returned as written (without surrounding space).
 func (f *Filter) String() string {
+	if f.capture != nil {
+		return strings.TrimSpace(f.text)
+	}
 	var b strings.Builder
 	f.root.format(&b, 0)
 	return b.String()
