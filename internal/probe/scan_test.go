@@ -411,10 +411,18 @@ func inNetns(t *testing.T, run string) {
 	if !strings.Contains(string(out), "--- PASS") {
 		t.Fatalf("the test did not run in the namespace:\n%s", out)
 	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "_test.go:") {
+			t.Log("in the namespace: " + strings.TrimSpace(line))
+		}
+	}
 }
 
 // TestMain brings the loopback up in a namespace inNetns created.
 func TestMain(m *testing.M) {
+	if os.Getenv(udpTargetEnv) != "" {
+		os.Exit(runUDPTarget())
+	}
 	if os.Getenv(netnsEnv) != "" {
 		if out, err := exec.Command("ip", "link", "set", "lo", "up").CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "ip link set lo up: %v\n%s", err, out)
