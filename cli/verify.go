@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -118,7 +119,7 @@ func emitReports(stdout io.Writer, res *result.Result, specs []reportSpec) error
 		if err != nil {
 			return fmt.Errorf("%s report: %w", s.Format, err)
 		}
-		err = report.Write(f, s.Format, res)
+		err = report.WriteOptions(f, s.Format, res, report.Options{Dir: filepath.Dir(s.Path)})
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}

@@ -88,6 +88,7 @@ func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (result.Artifacts, 
 const (
 	ResultFile = "result.json"
 	ReportFile = "report.txt"
+	HTMLFile   = "report.html" // the student's view, with the flow diagram and packets
 )
 
 // RunOptions control one run: Run's options.
@@ -184,7 +185,18 @@ func writeFiles(dir string, res *result.Result) error {
 		f.Close()
 		return err
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return err
+	}
+	h, err := os.Create(filepath.Join(dir, HTMLFile))
+	if err != nil {
+		return err
+	}
+	if err := report.WriteOptions(h, "html", res, report.Options{Dir: dir}); err != nil {
+		h.Close()
+		return err
+	}
+	return h.Close()
 }
 
 // maxServiceNotes bounds the notes serviceNotes adds to a result.

@@ -18,6 +18,12 @@ type Options struct {
 	// Color adds ANSI colours to the text report. Set it only when the output
 	// is a terminal.
 	Color bool
+	// Grader shows every check, hidden ones too: the grader's view. The HTML
+	// report is otherwise the student's view.
+	Grader bool
+	// Dir is the folder the report is written to, when known: the HTML
+	// report links the capture relative to it.
+	Dir string
 }
 
 // writer renders one format.
@@ -31,6 +37,7 @@ var formats = map[string]writer{
 	"tap":        writeTAP,
 	"gradescope": writeGradescope,
 	"github":     writeGitHub,
+	"html":       writeHTML,
 }
 
 // Default is the format used when none is asked for.
