@@ -115,7 +115,7 @@ func TestVerifyCannotEvaluate(t *testing.T) {
 		{"not a capture", []string{"verify", "../runner/testdata/http-get", notCapture}, "could not evaluate: capture:"},
 		{"no capture", []string{"verify", "../runner/testdata/http-get", "/no/such.pcap"}, "could not evaluate"},
 		{"broken lab", []string{"verify", "../runner/testdata/broken/paths.yaml", notCapture}, "the lab has 4 problems"},
-		{"unknown format", []string{"verify", "../runner/testdata/http-get", notCapture, "--format", "html"}, `unknown report format "html"`},
+		{"unknown format", []string{"verify", "../runner/testdata/http-get", notCapture, "--format", "pdf"}, `unknown report format "pdf"`},
 		{"two on stdout", []string{"verify", "../runner/testdata/http-get", notCapture, "--format", "text", "--format", "json"}, "2 reports go to standard output"},
 	}
 	for _, tt := range tests {
