@@ -184,7 +184,8 @@ func Collect(dirs []string) (*Summary, error) {
 	return s, nil
 }
 
-// Write writes summary.csv, summary.json and junit.xml into dir, each atomically.
+// Write writes summary.csv, summary.json, junit.xml and the dashboard
+// (index.html) into dir, each atomically.
 func (s *Summary) Write(dir string) error {
 	j, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
@@ -195,6 +196,10 @@ func (s *Summary) Write(dir string) error {
 		return err
 	}
 	junit := jb.Bytes()
+	dash, err := s.dashboard(dir)
+	if err != nil {
+		return err
+	}
 	for _, f := range []struct {
 		name string
 		data []byte
@@ -202,6 +207,7 @@ func (s *Summary) Write(dir string) error {
 		{SummaryCSV, s.csv()},
 		{SummaryJSON, append(j, '\n')},
 		{JUnitFile, junit},
+		{DashboardFile, dash},
 	} {
 		if err := writeAtomic(filepath.Join(dir, f.name), f.data); err != nil {
 			return err
