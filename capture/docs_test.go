@@ -61,7 +61,8 @@ completes the message (the last TCP segment of a message split over several).
 Types: *protocol* fields have no value and only test presence; *boolean* fields
 compare with ` + "`1`/`0`" + ` or ` + "`true`/`false`" + `; addresses compare with addresses or networks.
 ` + "`wirelab packets -T fields -e FIELD`" + ` prints values as ` + "`tshark -T fields`" + ` does (hex
-where Wireshark shows hex, such as ` + "`tcp.flags`" + ` ` + "`0x0012`" + `).
+where Wireshark shows hex, such as ` + "`tcp.flags`" + ` ` + "`0x0012`" + `). It reads pcap and pcapng
+files, gzip-compressed or not, and standard input for ` + "`-`" + `.
 `)
 	// One section per protocol of the table, its fields in the table's order.
 	fields := Fields().Fields()

@@ -14,6 +14,11 @@ type Frame struct {
 	Info     gopacket.CaptureInfo // Timestamp, CaptureLength, Length, InterfaceIndex
 	LinkType layers.LinkType
 	Offset   int64 // byte offset of the frame's record in its file; 0 for live frames
+	// HasInterface says the source numbers its interfaces (pcapng, live
+	// capture): a plain pcap file has no frame.interface_id.
+	HasInterface bool
+	// Comments are the frame's pcapng comments (opt_comment), in order.
+	Comments []string
 }
 
 // Source delivers frames in order: a pcap or pcapng file, or a live interface.
@@ -51,8 +56,13 @@ var frameProto = protocol{
 				}
 				return dst
 			}},
-		{name: "frame.interface_id", typ: filter.Uint, desc: "Index of the capture interface (pcapng)", example: "frame.interface_id == 0",
-			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.Interface)) }},
+		{name: "frame.interface_id", typ: filter.Uint, desc: "Index of the capture interface (pcapng and live captures; absent in pcap files)", example: "frame.interface_id == 0",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if p.Interface < 0 {
+					return dst
+				}
+				return u(dst, uint64(p.Interface))
+			}},
 	},
 	chain: func(p *Packet, b []byte) []byte { return b },
 }

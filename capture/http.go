@@ -25,6 +25,7 @@ type httpMsg struct {
 	hasCL                bool
 	body                 int
 	untilClose           bool // a response whose body ends with the connection
+	noBody               bool // a response to HEAD: no body, whatever the headers say
 }
 
 type httpInfo struct {
@@ -37,6 +38,10 @@ type httpDir struct {
 	buf        []byte
 	pending    bool
 	untilClose bool // the buffered message ends with this direction's FIN
+	// The requests this direction is to answer, oldest first: bit i of heads
+	// is set when the i-th was a HEAD (its response has no body).
+	reqs  uint8
+	heads uint64
 }
 
 func (h *httpDir) reset() { h.buf, h.pending, h.untilClose = h.buf[:0], false, false }
@@ -47,7 +52,11 @@ var httpProto = protocol{
 	tcpPorts:  []uint16{80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710},
 	heuristic: func(b []byte, tcp bool) bool { return tcp && looksLikeHTTP(b) },
 	decode: func(d *Decoder, p *Packet, s *segment) verdict {
-		if s.dir == nil || !d.httpSegment(p, &s.dir.http, s.byPort) {
+		var rev *httpDir
+		if s.rev != nil {
+			rev = &s.rev.http
+		}
+		if s.dir == nil || !d.httpSegment(p, &s.dir.http, rev, s.byPort) {
 			return rejected
 		}
 		if s.dir.http.pending {
@@ -203,6 +212,9 @@ func messageLength(m *httpMsg, b []byte, force bool) (n, hdr int) {
 	}
 	chunked := parseHeaders(m, b[:hdr])
 	switch {
+	case m.noBody && !m.request && m.code >= 200:
+		// The answer to a HEAD request: headers only, whatever they announce.
+		n = hdr
 	case chunked:
 		n = chunkedEnd(b, hdr)
 	case m.hasCL:
@@ -394,7 +406,7 @@ const maxReassemblyTotal = 64 << 20
 // httpSegment feeds one in-order TCP payload to a direction's reassembly and
 // records on p what Wireshark shows for it. It reports whether the payload was
 // taken as HTTP (a message, a part of one, or a continuation).
-func (d *Decoder) httpSegment(p *Packet, h *httpDir, onPort bool) bool {
+func (d *Decoder) httpSegment(p *Packet, h, rev *httpDir, onPort bool) bool {
 	old := len(h.buf)
 	defer func() { d.reasmBytes += len(h.buf) - old }()
 	pl := p.tcp.payload
@@ -436,6 +448,7 @@ func (d *Decoder) httpSegment(p *Packet, h *httpDir, onPort bool) bool {
 			break
 		}
 		var m httpMsg
+		m.noBody = h.reqs > 0 && h.heads&1 != 0 && bytes.HasPrefix(rest, []byte("HTTP/"))
 		n, hdr := messageLength(&m, rest, force)
 		if n < 0 {
 			if h.pending {
@@ -469,6 +482,16 @@ func (d *Decoder) httpSegment(p *Packet, h *httpDir, onPort bool) bool {
 		}
 		if hdr >= 0 {
 			m.body = n - hdr
+		}
+		switch {
+		case m.request && rev != nil && rev.reqs < 64:
+			if asciiEqualFold(m.method, "head") {
+				rev.heads |= 1 << rev.reqs
+			}
+			rev.reqs++
+		case !m.request && m.code >= 200 && h.reqs > 0:
+			h.heads >>= 1
+			h.reqs--
 		}
 		p.http.msgs = append(p.http.msgs, m)
 		consumed += n

@@ -277,7 +277,7 @@ func (l *Live) recv() (Frame, bool, error) {
 	length := int(r) // with MSG_TRUNC, the packet's full length
 	capLen := min(length, len(data), l.snaplen)
 	ts := l.timestamp(l.oob[:msg.Controllen])
-	fr := Frame{LinkType: l.linkType}
+	fr := Frame{LinkType: l.linkType, HasInterface: true}
 	if l.cooked {
 		h := l.buf[:sllHeaderLen]
 		binary.BigEndian.PutUint16(h[0:2], uint16(l.from.Pkttype))

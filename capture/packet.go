@@ -19,7 +19,7 @@ type Packet struct {
 	Len       int           // length on the wire
 	CapLen    int           // captured length (len(Data))
 	LinkType  layers.LinkType
-	Interface int // pcapng interface index
+	Interface int // pcapng (or live) interface index; -1 for a pcap file
 	Data      []byte
 	Comments  []string
 	Malformed string // "" or why decoding stopped early

@@ -86,6 +86,7 @@ type segment struct {
 	sport, dport uint16
 	tcp          bool
 	dir          *tcpDir // this direction's state; nil for UDP
+	rev          *tcpDir // the other direction's
 	byPort       bool    // chosen by its port, not by a heuristic
 	port         uint16  // the port that chose the protocol (0: the heuristic)
 }

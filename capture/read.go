@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"fmt"
 	"io"
 	"os"
 )
@@ -13,10 +14,18 @@ import (
 // Frames returned by Next share one buffer, valid until the next call. In pcapng,
 // interfaces are numbered across sections in the order they are described
 // (Frame.Info.InterfaceIndex), and each frame carries its interface's link type.
+//
+// A gzip-compressed capture (capture.pcap.gz) is read as tshark reads it; byte
+// offsets in errors then count the uncompressed bytes. To read standard input,
+// pass os.Stdin to NewReader.
 func OpenFile(path string) (Source, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%q is a directory, not a capture file", path)
 	}
 	rd, err := newReader(path, f)
 	if err != nil {

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bufio"
+	"compress/gzip"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -119,9 +120,13 @@ type reader struct {
 	recordLen int
 
 	// pcapng
-	ifaces  []pcapngIface // of the current section
-	nifaces int           // interfaces seen in all sections so far
+	ifaces   []pcapngIface // of the current section
+	nifaces  int           // interfaces seen in all sections so far
+	comments []string      // of the last frame
 }
+
+// Comments returns the pcapng comments of the frame Next returned last.
+func (rd *reader) Comments() []string { return rd.comments }
 
 // NewReader reads a pcap or pcapng capture from r, detected by its magic number.
 // Errors name no file; a *ReadError's Path is empty. The Frames it returns share
@@ -139,6 +144,15 @@ func newReader(path string, r io.Reader) (*reader, error) {
 	rd := &reader{path: path, r: bufio.NewReaderSize(r, 64<<10)}
 	if c, ok := r.(io.Closer); ok {
 		rd.closer = c
+	}
+	if m, _ := rd.r.Peek(2); len(m) == 2 && m[0] == 0x1f && m[1] == 0x8b {
+		// gzip: read the capture inside, as tshark and tcpdump do.
+		z, err := gzip.NewReader(rd.r)
+		if err != nil {
+			return nil, notCapture("%s: gzip: %v", displayName(path), err)
+		}
+		z.Multistream(true)
+		rd.r = bufio.NewReaderSize(z, 64<<10)
 	}
 	first, _ := rd.r.Peek(4)
 	if len(first) < 4 {
@@ -177,6 +191,22 @@ func newReader(path string, r io.Reader) (*reader, error) {
 	return rd, nil
 }
 
+func displayName(path string) string {
+	if path == "" {
+		return "input"
+	}
+	return fmt.Sprintf("%q", path)
+}
+
+// knownLinkType reports whether lt is a LINKTYPE_ value Wireshark reads: the
+// registered range (0 to 298, including DLT_RAW's 12 and 14 and the user types
+// 147 to 162). A file of any other type is not a capture tshark can read.
+func knownLinkType(lt layers.LinkType) bool { return lt <= 298 }
+
+func unknownLinkType(lt layers.LinkType) error {
+	return fmt.Errorf("link type %d is unknown (not one of the LINKTYPE_ values pcap and pcapng use, 0 to 298)", lt)
+}
+
 func (rd *reader) fail(frame int, off int64, err error) error {
 	rd.err = &ReadError{Path: rd.path, Frame: frame, Offset: off, Err: err}
 	return rd.err
@@ -201,6 +231,9 @@ func (rd *reader) readPcapHeader(magic uint32) error {
 	}
 	// The link type is the low 16 bits; the high bits may carry FCS information.
 	rd.linkType = layers.LinkType(rd.bo.Uint32(h[20:24]) & 0xffff)
+	if !knownLinkType(rd.linkType) {
+		return rd.fail(0, 20, unknownLinkType(rd.linkType))
+	}
 	return nil
 }
 
@@ -402,6 +435,9 @@ func (rd *reader) nextPcapng() (Frame, error) {
 					ifc.tsoffset = int64(rd.bo.Uint64(v[:8]))
 				}
 			})
+			if !knownLinkType(ifc.linkType) {
+				return Frame{}, rd.fail(num, start, fmt.Errorf("interface %d: %w", ifc.index, unknownLinkType(ifc.linkType)))
+			}
 			if len(rd.ifaces) >= 1<<16 {
 				return Frame{}, rd.fail(num, start, errors.New("corrupt section: more than 65536 interfaces"))
 			}
@@ -431,7 +467,15 @@ func (rd *reader) nextPcapng() (Frame, error) {
 				return Frame{}, rd.fail(num, start, fmt.Errorf("corrupt packet block: captured length %d exceeds the block's %d data bytes", capLen, len(body)-20))
 			}
 			rd.frames++
-			fr := Frame{Data: body[20 : 20+capLen], LinkType: ifc.linkType, Offset: start}
+			rd.comments = rd.comments[:0]
+			if padded := int(capLen+3) &^ 3; typ == blockEPB && len(body)-20-padded >= 4 {
+				rd.scanOptions(body[20+padded:], func(code uint16, v []byte) {
+					if code == optComment {
+						rd.comments = append(rd.comments, string(v))
+					}
+				})
+			}
+			fr := Frame{Data: body[20 : 20+capLen], LinkType: ifc.linkType, Offset: start, HasInterface: true, Comments: rd.comments}
 			fr.Info.Timestamp = ifc.time(ts)
 			fr.Info.CaptureLength = int(capLen)
 			fr.Info.Length = int(origLen)
@@ -454,7 +498,8 @@ func (rd *reader) nextPcapng() (Frame, error) {
 				return Frame{}, rd.fail(num, start, fmt.Errorf("corrupt simple packet block: length %d exceeds the limit of %d bytes", capLen, MaxRecordSize))
 			}
 			rd.frames++
-			fr := Frame{Data: body[4 : 4+capLen], LinkType: ifc.linkType, Offset: start}
+			rd.comments = rd.comments[:0]
+			fr := Frame{Data: body[4 : 4+capLen], LinkType: ifc.linkType, Offset: start, HasInterface: true}
 			fr.Info.CaptureLength = int(capLen)
 			fr.Info.Length = int(origLen)
 			fr.Info.InterfaceIndex = ifc.index

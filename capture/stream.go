@@ -68,9 +68,31 @@ func (s *streams) init() {
 	s.echo = make(map[echoKey]int)
 }
 
-// maxConns bounds the conversation tables: a capture with more conversations
-// than this forgets the oldest state wholesale rather than growing without end.
-const maxConns = 1 << 18
+// maxConns bounds the conversation tables (about 24 MiB for TCP at most): a
+// capture with more conversations than this forgets closed TCP connections
+// first, and everything when most are still open, rather than growing without
+// end. A forgotten conversation's later packets start a new stream.
+const maxConns = 1 << 16
+
+// maxSmallConns bounds the UDP and ICMP echo tables, whose entries are small
+// (about 13 MiB each at most); they are forgotten wholesale.
+const maxSmallConns = 1 << 18
+
+// forgetTCP makes room in the TCP table.
+func (d *Decoder) forgetTCP() {
+	s := &d.streams
+	s.last = nil
+	for k, c := range s.tcp {
+		if c.closed() {
+			d.reasmBytes -= len(c.dir[0].http.buf) + len(c.dir[1].http.buf)
+			delete(s.tcp, k)
+		}
+	}
+	if len(s.tcp) > maxConns/2 {
+		clear(s.tcp)
+		d.reasmBytes = 0
+	}
+}
 
 // endpoints returns the packet's network addresses as 16-byte values.
 func (p *Packet) endpoints() (src, dst [16]byte) {
@@ -124,9 +146,7 @@ func (d *Decoder) trackTCP(p *Packet) {
 			p.tcp.analysis |= aReusedPorts
 		}
 		if len(d.streams.tcp) >= maxConns {
-			clear(d.streams.tcp)
-			d.streams.last = nil
-			d.reasmBytes = 0
+			d.forgetTCP()
 		}
 		c = &tcpConn{stream: d.streams.nTCP, srcA: src, portA: t.sport}
 		c.dir[0].wscale, c.dir[1].wscale = -1, -1
@@ -202,7 +222,7 @@ func (d *Decoder) trackTCP(p *Packet) {
 		fwd.next, fwd.nextSet = end, true
 	}
 	if len(t.payload) > 0 && inOrder {
-		d.seg = segment{payload: t.payload, sport: t.sport, dport: t.dport, tcp: true, dir: fwd}
+		d.seg = segment{payload: t.payload, sport: t.sport, dport: t.dport, tcp: true, dir: fwd, rev: rev}
 		d.dispatch(p, &d.seg)
 	}
 	if fin && inOrder && fwd.owner != nil {
@@ -220,7 +240,7 @@ func (d *Decoder) trackUDP(p *Packet) {
 	key := makeKey(src, dst, x.sport, x.dport)
 	n, ok := d.streams.udp[key]
 	if !ok {
-		if len(d.streams.udp) >= maxConns {
+		if len(d.streams.udp) >= maxSmallConns {
 			clear(d.streams.udp)
 		}
 		n = d.streams.nUDP
@@ -248,7 +268,7 @@ func (d *Decoder) trackICMP(p *Packet) {
 	src, dst := p.endpoints()
 	switch p.icmp.typ {
 	case req:
-		if len(d.streams.echo) >= maxConns {
+		if len(d.streams.echo) >= maxSmallConns {
 			clear(d.streams.echo)
 		}
 		d.streams.echo[echoKey{src, dst, p.icmp.id, p.icmp.seq, v6}] = p.Number

@@ -119,7 +119,12 @@ func runPackets(stdout, stderr io.Writer, path string, o *packetsOpts) error {
 		return usagef("-T %q: unknown format (known: text, fields, json)", o.format)
 	}
 
-	src, err := capture.OpenFile(path)
+	var src capture.Source
+	if path == "-" { // standard input, as tshark -r - reads it
+		src, err = capture.NewReader(os.Stdin)
+	} else {
+		src, err = capture.OpenFile(path)
+	}
 	if err != nil {
 		return err
 	}
