@@ -256,6 +256,10 @@ func (d *decoder) steps(n *yaml.Node, what string, c *Check) {
 					}
 				case "within":
 					st.Within, _ = d.Duration(e.V, sw+" within")
+				case "name":
+					st.Name, _ = d.Str(e.V, sw+" name")
+				case "hint":
+					st.Hint, _ = d.Str(e.V, sw+" hint")
 				}
 			}
 			if fnode == nil {

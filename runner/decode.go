@@ -26,7 +26,7 @@ var (
 	commonKeys     = []string{"name", "points", "hint", "visibility", "requires"}
 	checkExtraKeys = map[string]string{"count": KindPacket, "min": KindPacket, "max": KindPacket, "within": KindSequence, "same_stream": KindSequence}
 	outputKeys     = []string{"contains", "not_contains", "matches", "equals", "lines", "ordered"}
-	stepKeys       = []string{"match", "within"}
+	stepKeys       = []string{"match", "within", "name", "hint"}
 	visibilities   = []result.Visibility{result.Visible, result.Hidden, result.AfterDueDate, result.AfterPublished}
 
 	idPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)

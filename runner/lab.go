@@ -142,6 +142,8 @@ type Check struct {
 type Step struct {
 	Filter string
 	Within time.Duration // since the previous step; 0: unbounded
+	Name   string        // what the step is, for reports ("the server's greeting")
+	Hint   string        // shown when this is the step that did not match
 	match  *filter.Filter
 	node   *yaml.Node
 }

@@ -20,7 +20,7 @@ import (
 func (ev *evaluation) stepResults(c *Check, matched []int, broke, late int, stream []int, streamID int) []result.StepResult {
 	out := make([]result.StepResult, len(c.Steps))
 	for i, st := range c.Steps {
-		out[i] = result.StepResult{Filter: st.Filter}
+		out[i] = result.StepResult{Filter: st.Filter, Name: st.Name}
 		if i < len(matched) {
 			out[i].Frame = ev.pkts[matched[i]].Number
 		}
@@ -32,6 +32,7 @@ func (ev *evaluation) stepResults(c *Check, matched []int, broke, late int, stre
 	if len(matched) > 0 {
 		after = matched[len(matched)-1]
 	}
+	out[broke].Hint = c.Steps[broke].Hint
 	out[broke].Miss = ev.nearestMiss(c, broke, after, late, stream, streamID)
 	return out
 }

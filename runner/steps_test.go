@@ -110,3 +110,35 @@ func checkIndex(lab *Lab, name string) int {
 	}
 	return -1
 }
+
+// TestStepNameAndHint: a step's name and hint reach the result; the hint only
+// on the step that did not match.
+func TestStepNameAndHint(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(`lab: named
+checks:
+  - name: handshake
+    sequence:
+      - match: tcp.flags.syn == 1 && tcp.flags.ack == 0
+        name: the client's SYN
+        hint: connect first
+      - match: tcp.flags.syn == 1 && tcp.flags.ack == 1
+        name: the server's SYN-ACK
+        hint: is the server listening?
+`), 0o644)
+	lab, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := evalLab(t, lab, result.Artifacts{Capture: buildCapture(t, []seg{{0, 40010, true, "S", 1, 0, ""}})})
+	c := checkByName(t, res, "handshake")
+	if len(c.Steps) != 2 {
+		t.Fatalf("%d steps", len(c.Steps))
+	}
+	if c.Steps[0].Name != "the client's SYN" || c.Steps[1].Name != "the server's SYN-ACK" {
+		t.Errorf("names %q, %q", c.Steps[0].Name, c.Steps[1].Name)
+	}
+	if c.Steps[0].Hint != "" || c.Steps[1].Hint != "is the server listening?" {
+		t.Errorf("hints %q, %q: want the second only", c.Steps[0].Hint, c.Steps[1].Hint)
+	}
+}
