@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wirelab-dev/wirelab/internal/words"
 	"github.com/wirelab-dev/wirelab/runner"
 )
 
@@ -38,7 +39,7 @@ The lab format is described in docs/lab-format.md.`,
 				lab, err := loadLab(path, cmd.ErrOrStderr())
 				switch n := printLabProblems(out, err); {
 				case n > 0:
-					fmt.Fprintf(out, "%s: %d %s\n", path, n, plural(n, "problem", "problems"))
+					fmt.Fprintf(out, "%s: %d %s\n", path, n, words.Plural(n, "problem", "problems"))
 					code = max(code, ExitFailed)
 				case err != nil:
 					fmt.Fprintf(cmd.ErrOrStderr(), "error: %v\n", err)
@@ -50,9 +51,9 @@ The lab format is described in docs/lab-format.md.`,
 					}
 					more := ""
 					if n := len(warns); n > 0 {
-						more = fmt.Sprintf(", %d %s", n, plural(n, "warning", "warnings"))
+						more = fmt.Sprintf(", %d %s", n, words.Plural(n, "warning", "warnings"))
 					}
-					fmt.Fprintf(out, "%s: ok (%s, %s, %d %s%s)\n", path, lab.ID, pointsText(lab.MaxScore()), len(lab.Checks), plural(len(lab.Checks), "check", "checks"), more)
+					fmt.Fprintf(out, "%s: ok (%s, %s, %d %s%s)\n", path, lab.ID, pointsText(lab.MaxScore()), len(lab.Checks), words.Plural(len(lab.Checks), "check", "checks"), more)
 				}
 			}
 			return exitCode(code)

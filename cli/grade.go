@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wirelab-dev/wirelab/internal/sandbox"
+	"github.com/wirelab-dev/wirelab/internal/words"
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/grade"
 	"github.com/wirelab-dev/wirelab/runner/report"
@@ -177,7 +178,7 @@ func printGradeSummary(w io.Writer, sum *grade.Summary, out string, reused int) 
 		kept = fmt.Sprintf(" (%d kept from an earlier run)", reused)
 	}
 	fmt.Fprintf(w, "graded %d %s%s: %d passed, %d failed, %d error, %d timeout\n",
-		len(sum.Students), plural(len(sum.Students), "submission", "submissions"), kept, t[result.StatusPassed], t[result.StatusFailed], t[result.StatusError], t[result.StatusTimeout])
+		len(sum.Students), words.Plural(len(sum.Students), "submission", "submissions"), kept, t[result.StatusPassed], t[result.StatusFailed], t[result.StatusError], t[result.StatusTimeout])
 	for _, r := range sum.Students {
 		for _, f := range r.Flaky {
 			fmt.Fprintf(w, "flaky: %s: check %q: %s\n", visible(r.Student), f.Check, strings.Join(f.Outcomes, ", "))
@@ -185,7 +186,7 @@ func printGradeSummary(w io.Writer, sum *grade.Summary, out string, reused int) 
 	}
 	fmt.Fprintf(w, "summary: %s\n", filepath.Join(out, grade.SummaryCSV))
 	if ungraded > 0 {
-		fmt.Fprintf(w, "%d %s could not be graded (see above); run the same command again to retry\n", ungraded, plural(ungraded, "submission", "submissions"))
+		fmt.Fprintf(w, "%d %s could not be graded (see above); run the same command again to retry\n", ungraded, words.Plural(ungraded, "submission", "submissions"))
 		return exitCode(ExitError)
 	}
 	return nil

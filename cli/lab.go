@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/wirelab-dev/wirelab/internal/words"
 	"github.com/wirelab-dev/wirelab/labs"
 	"github.com/wirelab-dev/wirelab/runner"
 )
@@ -73,7 +74,7 @@ func printLabProblems(w io.Writer, err error) int {
 func labHasProblems(w io.Writer, err error, arg string) bool {
 	n := printLabProblems(w, err)
 	if n > 0 {
-		fmt.Fprintf(w, "error: the lab has %d %s; `wirelab check %s` lists them\n", n, plural(n, "problem", "problems"), arg)
+		fmt.Fprintf(w, "error: the lab has %d %s; `wirelab check %s` lists them\n", n, words.Plural(n, "problem", "problems"), arg)
 	}
 	return n > 0
 }

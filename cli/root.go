@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/wirelab-dev/wirelab/internal/words"
 )
 
 // Exit codes shared by the commands.
@@ -120,7 +121,7 @@ func Main(args []string) int { return Run(args, os.Stdout, os.Stderr) }
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usagef("expected %d %s, got %d", n, plural(n, "argument", "arguments"), len(args))
+			return usagef("expected %d %s, got %d", n, words.Plural(n, "argument", "arguments"), len(args))
 		}
 		return nil
 	}
@@ -129,7 +130,7 @@ func exactArgs(n int) cobra.PositionalArgs {
 func minArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {
-			return usagef("expected at least %d %s, got %d", n, plural(n, "argument", "arguments"), len(args))
+			return usagef("expected at least %d %s, got %d", n, words.Plural(n, "argument", "arguments"), len(args))
 		}
 		return nil
 	}
@@ -153,12 +154,4 @@ func rootArgs(cmd *cobra.Command, args []string) error {
 		msg += " (did you mean " + strings.Join(s, ", ") + "?)"
 	}
 	return usageError{errors.New(msg)}
-}
-
-// plural is the word for n things: one or many.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/capture/filter"
+	"github.com/wirelab-dev/wirelab/internal/words"
 	"github.com/wirelab-dev/wirelab/lualib"
 	"github.com/wirelab-dev/wirelab/runner/result"
 )
@@ -223,18 +224,11 @@ func (ev *evaluation) evidence(cr *result.CheckResult, pkts []*capture.Packet, m
 	}
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 // ofCapture says how many packets a check looked at, and, when the lab has a
 // capture filter, that the capture holds only what it lets through: a check
 // that finds nothing may be asking for packets the lab never captured.
 func (ev *evaluation) ofCapture() string {
-	s := "of " + plural(len(ev.pkts), "packet", "packets") + " in the capture"
+	s := "of " + words.Count(len(ev.pkts), "packet", "packets") + " in the capture"
 	if f := ev.lab.Capture.Filter; f != "" {
 		s += "; the lab captures only `" + f + "`"
 	}
@@ -259,13 +253,13 @@ func (ev *evaluation) packetCheck(c *Check, cr *result.CheckResult) {
 	switch {
 	case ok:
 		cr.Status = result.CheckPass
-		cr.Message = fmt.Sprintf("%s %s", plural(n, "packet matches", "packets match"), c.Filter)
+		cr.Message = fmt.Sprintf("%s %s", words.Count(n, "packet matches", "packets match"), c.Filter)
 	case n == 0:
 		cr.Status = result.CheckFail
 		cr.Message = fmt.Sprintf("no packet matches %s (%s)", c.Filter, ev.ofCapture())
 	default:
 		cr.Status = result.CheckFail
-		cr.Message = fmt.Sprintf("%s %s, expected %s", plural(n, "packet matches", "packets match"), c.Filter, want)
+		cr.Message = fmt.Sprintf("%s %s, expected %s", words.Count(n, "packet matches", "packets match"), c.Filter, want)
 	}
 	ev.evidence(cr, m, "")
 }
@@ -290,7 +284,7 @@ func (ev *evaluation) noneCheck(c *Check, cr *result.CheckResult) {
 	if len(m) > 1 {
 		frames = "frames"
 	}
-	cr.Message = fmt.Sprintf("%s %s, expected none (%s %s)", plural(len(m), "packet matches", "packets match"), c.Filter, frames, strings.Join(nums, ", "))
+	cr.Message = fmt.Sprintf("%s %s, expected none (%s %s)", words.Count(len(m), "packet matches", "packets match"), c.Filter, frames, strings.Join(nums, ", "))
 	ev.evidence(cr, m, "")
 }
 

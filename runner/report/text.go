@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/wirelab-dev/wirelab/internal/words"
 	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
@@ -128,7 +129,7 @@ func writeText(w io.Writer, res *result.Result, opt Options) error {
 		fmt.Fprintf(&b, ", %d skipped", skip)
 	}
 	if errs > 0 {
-		fmt.Fprintf(&b, ", %d %s", errs, plural(errs, "error", "errors"))
+		fmt.Fprintf(&b, ", %d %s", errs, words.Plural(errs, "error", "errors"))
 	}
 	b.WriteString(")\n")
 	if res.Reason != "" && res.Status != result.StatusFailed {
@@ -174,13 +175,6 @@ func exitLine(reason result.ExitReason, msg string) string {
 		return fmt.Sprintf("the script ended (%s): %s", reason, msg)
 	}
 	return fmt.Sprintf("the script ended (%s)", reason)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // textWidth is the widest line the text report writes (a filter error's own
