@@ -116,19 +116,15 @@ func (d *decoder) lab(root *yaml.Node, lab *Lab) {
 	}
 	// The submission's source address: the named host, else a host called client.
 	if lab.Submission.Host == "" {
-		if a, ok := lab.HostAddr("client"); ok {
-			lab.Submission.Host, lab.source = "client", a
+		if _, ok := lab.HostAddr("client"); ok {
+			lab.Submission.Host = "client"
 		}
 	}
 	// Client services connect from a host of their own (from, or the first
 	// host that is neither the submission's nor the target's).
-	hosts := make([]service.Host, len(lab.Hosts))
-	for i, h := range lab.Hosts {
-		hosts[i] = service.Host{Name: h.Name, Addr: h.Addr}
-	}
 	for i, sp := range lab.Services {
 		if n, ok := clients[i]; ok {
-			if _, _, err := service.ClientFrom(sp, hosts, lab.Submission.Host); err != nil {
+			if _, _, err := service.ClientFrom(sp, lab.Hosts, lab.Submission.Host); err != nil {
 				d.Errorf(n, "service %q: %v", sp.Name, err)
 			}
 		}
@@ -288,12 +284,12 @@ func (d *decoder) submission(n *yaml.Node, lab *Lab) {
 			lab.Submission.Modules = p
 		case "host":
 			if s, ok := d.Str(e.V, "submission host"); ok {
-				a, found := lab.HostAddr(s)
+				_, found := lab.HostAddr(s)
 				if !found {
 					d.Errorf(e.V, "submission host %q is not in hosts (known: %s)", s, hostNames(lab))
 					continue
 				}
-				lab.Submission.Host, lab.source = s, a
+				lab.Submission.Host = s
 			}
 		}
 	}
@@ -352,7 +348,7 @@ func (d *decoder) services(n *yaml.Node, lab *Lab) map[int]*yaml.Node {
 	names := map[string]int{}
 	for i, sn := range n.Content {
 		before := len(d.Errs)
-		sp, listen, ok := d.service(sn, i, lab)
+		sp, _, ok := d.service(sn, i, lab)
 		if !ok {
 			continue
 		}
@@ -370,7 +366,6 @@ func (d *decoder) services(n *yaml.Node, lab *Lab) map[int]*yaml.Node {
 		}
 		names[sp.Name] = yamlx.Resolve(sn).Line
 		lab.Services = append(lab.Services, sp)
-		lab.listen = append(lab.listen, listen)
 	}
 	return clients
 }

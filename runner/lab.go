@@ -47,16 +47,11 @@ type Lab struct {
 	Path   string // the lab file as it was named
 	SHA256 string // hex sha256 of the lab file's bytes
 
-	listen       []netip.AddrPort // per service, resolved against Hosts
-	captureMatch *filter.Filter   // compiled Capture.Filter, nil when empty
-	source       netip.Addr       // Submission.Host's address; zero when none
+	captureMatch *filter.Filter // compiled Capture.Filter, nil when empty
 }
 
 // Host is one entry of `hosts:`: a name that resolves only inside the lab.
-type Host struct {
-	Name string
-	Addr netip.Addr
-}
+type Host = service.Host
 
 // Capture is the `capture:` section.
 type Capture struct {
@@ -167,19 +162,6 @@ func (l *Lab) HostAddr(name string) (netip.Addr, bool) {
 	}
 	return netip.Addr{}, false
 }
-
-// Listen returns the address and port the i-th service listens on, with a host
-// name already resolved.
-func (l *Lab) Listen(i int) netip.AddrPort {
-	if i < 0 || i >= len(l.listen) {
-		return netip.AddrPort{}
-	}
-	return l.listen[i]
-}
-
-// Source returns the address the submission's sockets use as their source: the
-// address of Submission.Host, or the zero Addr when the lab names none.
-func (l *Lab) Source() netip.Addr { return l.source }
 
 // MaxScore is the sum of every check's points.
 func (l *Lab) MaxScore() float64 {

@@ -19,11 +19,11 @@ func TestLoadHTTPGet(t *testing.T) {
 	if lab.ID != "http-client" || len(lab.Checks) != 6 || len(lab.Hosts) != 2 || lab.Hosts[0].Name != "localhost" {
 		t.Errorf("lab = %+v", lab)
 	}
-	if got := lab.Listen(0).String(); got != "127.0.0.1:80" {
+	if got := lab.Services[0].Listen; got != "localhost:80" {
 		t.Errorf("listen = %s", got)
 	}
-	if lab.Submission.Host != "client" || lab.Source().String() != "127.0.0.1" {
-		t.Errorf("submission host %q source %v", lab.Submission.Host, lab.Source())
+	if a, _ := lab.HostAddr(lab.Submission.Host); lab.Submission.Host != "client" || a.String() != "127.0.0.1" {
+		t.Errorf("submission host %q at %v", lab.Submission.Host, a)
 	}
 	if !filepath.IsAbs(lab.Submission.File) || !strings.HasSuffix(lab.Submission.File, "solution.lua") {
 		t.Errorf("submission file %q", lab.Submission.File)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/wirelab-dev/wirelab/internal/sandbox"
@@ -65,9 +66,7 @@ func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (result.Artifacts, 
 		Isolation:  opt.Isolation,
 		Grace:      opt.Grace,
 	}
-	for _, h := range lab.Hosts {
-		cfg.Hosts = append(cfg.Hosts, sandbox.Host{Name: h.Name, Addr: h.Addr})
-	}
+	cfg.Hosts = slices.Clone(lab.Hosts)
 	out, err := sandbox.Run(ctx, cfg)
 	if err != nil {
 		return result.Artifacts{}, nil, err

@@ -101,10 +101,7 @@ func (l Limits) WithDefaults() Limits {
 }
 
 // Host is a lab host: a name that resolves only inside the run.
-type Host struct {
-	Name string     `json:"name"`
-	Addr netip.Addr `json:"addr"`
-}
+type Host = service.Host
 
 // Config is everything the worker needs; it crosses to the worker as JSON.
 type Config struct {
@@ -391,11 +388,6 @@ func crashExit(waitErr error, stderr string, limit int64) Exit {
 		msg += ": " + firstLines(stderr, 6)
 	}
 	return Exit{ReasonCrash, msg}
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
 }
 
 func firstLines(s string, n int) string {

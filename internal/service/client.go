@@ -32,10 +32,11 @@ type Client interface {
 // use. The sandbox provides it, so that this package does not depend on lualib.
 type LuaClientStarter func(ctx context.Context, spec Spec, script string, target netip.AddrPort, from netip.Addr) (Client, error)
 
-// Host is a lab host, in the order the lab lists its hosts.
+// Host is a lab host: a name that resolves only inside the lab. It is the one
+// host type: the lab (runner.Host) and the sandbox's configuration use it too.
 type Host struct {
-	Name string
-	Addr netip.Addr
+	Name string     `json:"name"`
+	Addr netip.Addr `json:"addr"`
 }
 
 // DefaultFrom returns the host a client service connects from when it names
