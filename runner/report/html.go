@@ -16,6 +16,7 @@ import (
 
 	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/capture/filter"
+	"github.com/wirelab-dev/wirelab/internal/words"
 	"github.com/wirelab-dev/wirelab/lualib"
 	"github.com/wirelab-dev/wirelab/runner/result"
 )
@@ -163,7 +164,7 @@ func writeHTML(w io.Writer, res *result.Result, opt Options) error {
 	pg.Score, pg.MaxScore = fmtPoints(score), fmtPoints(maxScore)
 	if hidden > 0 {
 		pg.Withheld = fmt.Sprintf("%d more %s (%s %s) %s graded but not shown here; the score above counts only the checks shown.",
-			hidden, plural(hidden, "check", "checks"), fmtPoints(hiddenPts), pointsWord(hiddenPts), plural(hidden, "is", "are"))
+			hidden, words.Plural(hidden, "check", "checks"), fmtPoints(hiddenPts), pointsWord(hiddenPts), words.Plural(hidden, "is", "are"))
 	}
 	pg.Outcome, pg.OutcomeWords = outcomeWords(res, shown)
 	if res.Exit.Reason != result.ExitOK {
@@ -303,7 +304,7 @@ func outcomeWords(res *result.Result, shown []result.CheckResult) (string, strin
 	case failed == 0:
 		return "passed", "Passed."
 	}
-	return "failed", fmt.Sprintf("Not yet: %d of %d %s did not pass.", failed, len(shown), plural(len(shown), "check", "checks"))
+	return "failed", fmt.Sprintf("Not yet: %d of %d %s did not pass.", failed, len(shown), words.Plural(len(shown), "check", "checks"))
 }
 
 // captureHref links the capture: by its name when the report is written into
