@@ -1,0 +1,243 @@
+package netlab
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"syscall"
+
+	"github.com/vishvananda/netlink"
+)
+
+// Lab is a built network. Close tears it down.
+type Lab struct {
+	sw    *NS
+	hosts map[string]*NS
+	order []*NS
+	ports map[string][]Port // by host, in interface order
+}
+
+// Build creates spec's network: the switch namespace with a bridge per
+// segment, a namespace per host (or the adopted current one) with lo up, a
+// veth per interface (the host's end named as the interface, the switch's end
+// enslaved to the segment's bridge), addresses and routes. On error nothing
+// is left: the namespaces built so far are closed.
+func Build(spec Spec) (*Lab, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	l := &Lab{hosts: map[string]*NS{}, ports: map[string][]Port{}}
+	if err := l.build(&spec); err != nil {
+		l.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+func (l *Lab) build(spec *Spec) error {
+	sw, err := newNS("switch", false)
+	if err != nil {
+		return err
+	}
+	l.sw = sw
+	var swh *netlink.Handle
+	bridges := map[string]int{}
+	err = sw.Do(func() error {
+		// Bridges and the switch's veth ends carry no addresses: without
+		// IPv6 on them they send nothing of their own (no router
+		// solicitations, no MLD reports) into the segments.
+		if err := sysctls(map[string]string{
+			"net/ipv6/conf/default/disable_ipv6": "1",
+			"net/ipv6/conf/all/disable_ipv6":     "1",
+		}); err != nil {
+			return err
+		}
+		h, err := netlink.NewHandle()
+		if err != nil {
+			return fmt.Errorf("netlink: %w", err)
+		}
+		swh = h
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("the switch: %w", err)
+	}
+	defer swh.Close()
+	for i, g := range spec.Segments {
+		la := netlink.NewLinkAttrs()
+		la.Name = fmt.Sprintf("br%d", i)
+		la.Flags = net.FlagUp
+		no := false
+		br := &netlink.Bridge{LinkAttrs: la, MulticastSnooping: &no}
+		if err := swh.LinkAdd(br); err != nil {
+			return fmt.Errorf("segment %q: bridge: %w", g.Name, err)
+		}
+		link, err := swh.LinkByName(la.Name)
+		if err != nil {
+			return fmt.Errorf("segment %q: bridge: %w", g.Name, err)
+		}
+		bridges[g.Name] = link.Attrs().Index
+	}
+	for hi, h := range spec.Hosts {
+		if err := l.buildHost(spec, hi, h, swh, bridges); err != nil {
+			return fmt.Errorf("host %q: %w", h.Name, err)
+		}
+	}
+	return nil
+}
+
+func (l *Lab) buildHost(spec *Spec, hi int, h Host, swh *netlink.Handle, bridges map[string]int) error {
+	ns, err := newNS(h.Name, h.Adopt)
+	if err != nil {
+		return err
+	}
+	l.hosts[h.Name] = ns
+	l.order = append(l.order, ns)
+	v6 := false
+	for _, i := range h.Interfaces {
+		for _, a := range i.Addrs {
+			v6 = v6 || !a.Addr().Is4()
+		}
+	}
+	var hh *netlink.Handle
+	err = ns.Do(func() error {
+		set := map[string]string{
+			// Every ICMP error the kernel would send is sent: a port scan or
+			// a traceroute must not depend on a rate limit's timing.
+			"net/ipv4/icmp_ratelimit": "0",
+		}
+		if v6 {
+			set["net/ipv6/icmp/ratelimit"] = "0"
+			set["net/ipv6/conf/default/accept_dad"] = "0"
+			set["net/ipv6/conf/default/router_solicitations"] = "0"
+		} else if len(h.Interfaces) > 0 {
+			// An IPv4 host's Ethernet interfaces stay quiet in IPv6 (no
+			// link-local address, no MLD, no router solicitation): the
+			// capture shows the lab's traffic only.
+			set["net/ipv6/conf/default/disable_ipv6"] = "1"
+		}
+		if h.Forward {
+			set["net/ipv4/ip_forward"] = "1"
+			set["net/ipv6/conf/all/forwarding"] = "1"
+		}
+		if err := sysctls(set); err != nil {
+			return err
+		}
+		hd, err := netlink.NewHandle()
+		if err != nil {
+			return fmt.Errorf("netlink: %w", err)
+		}
+		hh = hd
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	defer hh.Close()
+	lo, err := hh.LinkByName("lo")
+	if err != nil {
+		return fmt.Errorf("lo: %w", err)
+	}
+	if err := hh.LinkSetUp(lo); err != nil {
+		return fmt.Errorf("lo up: %w", err)
+	}
+	for _, a := range h.Loopback {
+		if a.IsLoopback() {
+			continue // 127.0.0.0/8 and ::1 come with lo
+		}
+		if err := addAddr(hh, lo, netip.PrefixFrom(a, a.BitLen())); err != nil {
+			return fmt.Errorf("lo: %w", err)
+		}
+	}
+	for ii, ifc := range h.Interfaces {
+		mac := ifc.MAC
+		if mac == nil {
+			mac = MACFor(hi, ii, ifc.Addrs)
+		}
+		la := netlink.NewLinkAttrs()
+		la.Name = fmt.Sprintf("h%di%d", hi, ii)
+		la.Flags = net.FlagUp
+		la.MasterIndex = bridges[ifc.Segment]
+		veth := &netlink.Veth{LinkAttrs: la, PeerName: ifc.Name, PeerHardwareAddr: mac, PeerNamespace: netlink.NsFd(ns.Fd())}
+		if err := swh.LinkAdd(veth); err != nil {
+			return fmt.Errorf("%s: veth: %w", ifc.Name, err)
+		}
+		swEnd, err := swh.LinkByName(la.Name)
+		if err != nil {
+			return fmt.Errorf("%s: veth: %w", ifc.Name, err)
+		}
+		link, err := hh.LinkByName(ifc.Name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", ifc.Name, err)
+		}
+		for _, a := range ifc.Addrs {
+			if err := addAddr(hh, link, a); err != nil {
+				return fmt.Errorf("%s: %w", ifc.Name, err)
+			}
+		}
+		if err := hh.LinkSetUp(link); err != nil {
+			return fmt.Errorf("%s up: %w", ifc.Name, err)
+		}
+		l.ports[h.Name] = append(l.ports[h.Name], Port{
+			Host: h.Name, Name: ifc.Name, Index: link.Attrs().Index, MAC: mac, NS: ns,
+			PeerName: la.Name, PeerIndex: swEnd.Attrs().Index,
+		})
+	}
+	for _, r := range h.Routes {
+		dst := &net.IPNet{IP: r.Dst.Addr().AsSlice(), Mask: net.CIDRMask(r.Dst.Bits(), r.Dst.Addr().BitLen())}
+		route := &netlink.Route{Dst: dst, Gw: r.Via.AsSlice()}
+		if err := hh.RouteAdd(route); err != nil {
+			return fmt.Errorf("route to %s via %s: %w", r.Dst, r.Via, err)
+		}
+	}
+	return nil
+}
+
+// ifaFNoDAD is IFA_F_NODAD: an IPv6 address usable at once, without
+// duplicate address detection (nobody else is on a lab's segment by surprise).
+const ifaFNoDAD = 0x02
+
+func addAddr(h *netlink.Handle, link netlink.Link, p netip.Prefix) error {
+	a := &netlink.Addr{IPNet: &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}}
+	if !p.Addr().Is4() {
+		a.Flags = ifaFNoDAD
+	}
+	if err := h.AddrAdd(link, a); err != nil && !errors.Is(err, syscall.EEXIST) {
+		return fmt.Errorf("address %s: %w", p, err)
+	}
+	return nil
+}
+
+// sysctls writes /proc/sys entries of the calling thread's network namespace.
+func sysctls(set map[string]string) error {
+	for k, v := range set {
+		if err := os.WriteFile("/proc/sys/"+k, []byte(v), 0); err != nil {
+			return fmt.Errorf("sysctl %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// Host returns a host's namespace, nil when there is none of that name.
+func (l *Lab) Host(name string) *NS { return l.hosts[name] }
+
+// Switch returns the namespace that holds the segments' bridges.
+func (l *Lab) Switch() *NS { return l.sw }
+
+// Ports returns a host's Ethernet interfaces, in order.
+func (l *Lab) Ports(host string) []Port { return l.ports[host] }
+
+// Close tears the lab down: it drops every namespace's descriptor and thread;
+// the kernel frees each namespace, with its interfaces, once no socket or
+// process holds it any more. An adopted namespace stays, as it was found
+// (less what Build added to it).
+func (l *Lab) Close() {
+	for _, ns := range l.order {
+		ns.close()
+	}
+	if l.sw != nil {
+		l.sw.close()
+	}
+}
