@@ -118,6 +118,7 @@ func (d *Decoder) DecodeInto(fr Frame, p *Packet) {
 	if !fr.HasInterface {
 		p.Interface = -1
 	}
+	p.InterfaceName = fr.Interface
 	if len(fr.Comments) > 0 {
 		p.Comments = append(p.Comments[:0], fr.Comments...) // the source reuses its slice
 	}

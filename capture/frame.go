@@ -19,6 +19,9 @@ type Frame struct {
 	HasInterface bool
 	// Comments are the frame's pcapng comments (opt_comment), in order.
 	Comments []string
+	// Interface is the name of the frame's pcapng interface (if_name); "" for
+	// none and for live frames.
+	Interface string
 }
 
 // Source delivers frames in order: a pcap or pcapng file, or a live interface.
@@ -62,6 +65,13 @@ var frameProto = protocol{
 					return dst
 				}
 				return u(dst, uint64(p.Interface))
+			}},
+		{name: "frame.interface_name", typ: filter.String, desc: "Name of the capture interface (pcapng); a lab's capture names its points host:ifname", example: `frame.interface_name == "client:eth0"`,
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if p.InterfaceName != "" {
+					dst = append(dst, filter.Value{B: []byte(p.InterfaceName)})
+				}
+				return dst
 			}},
 	},
 	chain: func(p *Packet, b []byte) []byte { return b },

@@ -13,16 +13,19 @@ import (
 // Line. A Packet returned by Decoder.Decode owns its Data; slices returned by
 // Values may alias Data and stay valid as long as the packet.
 type Packet struct {
-	Number    int           // frame number, from 1
-	Time      time.Time     // capture time
-	Relative  time.Duration // since the first frame the decoder saw
-	Len       int           // length on the wire
-	CapLen    int           // captured length (len(Data))
-	LinkType  layers.LinkType
-	Interface int // pcapng (or live) interface index; -1 for a pcap file
-	Data      []byte
-	Comments  []string
-	Malformed string // "" or why decoding stopped early
+	Number   int           // frame number, from 1
+	Time     time.Time     // capture time
+	Relative time.Duration // since the first frame the decoder saw
+	Len      int           // length on the wire
+	CapLen   int           // captured length (len(Data))
+	LinkType layers.LinkType
+	// InterfaceName is the pcapng interface's name (if_name), "" when it has
+	// none.
+	InterfaceName string
+	Interface     int // pcapng (or live) interface index; -1 for a pcap file
+	Data          []byte
+	Comments      []string
+	Malformed     string // "" or why decoding stopped early
 
 	has    uint64 // protocol bits (p*, and protocol.bit for the table's others)
 	link   linkInfo

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
+	"strings"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
@@ -45,6 +46,7 @@ const (
 	byteOrderMagic   = 0x1a2b3c4d
 	optEndOfOpt      = 0
 	optComment       = 1
+	optIfName        = 2
 	optIfTsresol     = 9
 	optIfTsoffset    = 14
 	defaultTsresol   = 6
@@ -97,6 +99,7 @@ type pcapngIface struct {
 	snaplen  uint32
 	tsresol  uint8 // if_tsresol as stored: high bit set means a power of 2
 	tsoffset int64 // seconds added to every timestamp
+	name     string
 }
 
 // reader reads pcap and pcapng from a byte stream. Errors are sticky: after the
@@ -433,6 +436,8 @@ func (rd *reader) nextPcapng() (Frame, error) {
 					ifc.tsresol = v[0]
 				case code == optIfTsoffset && len(v) >= 8:
 					ifc.tsoffset = int64(rd.bo.Uint64(v[:8]))
+				case code == optIfName:
+					ifc.name = strings.TrimRight(string(v), "\x00")
 				}
 			})
 			if !knownLinkType(ifc.linkType) {
@@ -480,6 +485,7 @@ func (rd *reader) nextPcapng() (Frame, error) {
 			fr.Info.CaptureLength = int(capLen)
 			fr.Info.Length = int(origLen)
 			fr.Info.InterfaceIndex = ifc.index
+			fr.Interface = ifc.name
 			return fr, nil
 		case blockSPB:
 			if len(rd.ifaces) == 0 {
@@ -503,6 +509,7 @@ func (rd *reader) nextPcapng() (Frame, error) {
 			fr.Info.CaptureLength = int(capLen)
 			fr.Info.Length = int(origLen)
 			fr.Info.InterfaceIndex = ifc.index
+			fr.Interface = ifc.name
 			return fr, nil
 		}
 		// Name resolution, statistics, decryption secrets, custom blocks: skipped.
