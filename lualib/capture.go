@@ -402,6 +402,9 @@ func checkLive(L *lua.LState, fname string) *liveCap {
 func (m *captureMod) start(L *lua.LState) int {
 	t := checkOpts(L, 1, "start", []string{"filter", "interface", "snaplen"})
 	iface := defaultInterface
+	if s := stateOf(L).env.Interface; s != "" {
+		iface = s
+	}
 	if v := t.RawGetString("interface"); v != lua.LNil {
 		s, ok := v.(lua.LString)
 		if !ok || s == "" {

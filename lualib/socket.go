@@ -91,7 +91,7 @@ func (k *sock) open(s *State, family int) error {
 	if k.udp {
 		typ = syscall.SOCK_DGRAM
 	}
-	d, err := newFdesc(family, typ)
+	d, err := newFdesc(s.env.Socket, family, typ)
 	if err != nil {
 		return err
 	}

@@ -82,8 +82,11 @@ type fdesc struct {
 	rc syscall.RawConn
 }
 
-func newFdesc(family, typ int) (*fdesc, error) {
-	fd, err := syscall.Socket(family, typ|syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC, 0)
+func newFdesc(mk func(domain, typ, proto int) (int, error), family, typ int) (*fdesc, error) {
+	if mk == nil {
+		mk = syscall.Socket
+	}
+	fd, err := mk(family, typ|syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, err
 	}

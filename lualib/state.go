@@ -48,6 +48,13 @@ type Env struct {
 	Events func(Event)
 	// LabDir is the lab's folder (capture.open reads files there).
 	LabDir string
+	// Socket, when set, creates the state's sockets (as syscall.Socket): the
+	// runner uses it to make them in a lab host's network namespace. Nil
+	// means syscall.Socket, in the calling thread's namespace.
+	Socket func(domain, typ, proto int) (int, error)
+	// Interface is where capture.start captures when the script names no
+	// interface; "" means "lo".
+	Interface string
 }
 
 // ServiceAddr is where one of the lab's services listens.

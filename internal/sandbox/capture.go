@@ -12,103 +12,206 @@ import (
 	"net"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 
-	"github.com/gopacket/gopacket/layers"
-
 	"github.com/wirelab-dev/wirelab/capture"
+	"github.com/wirelab-dev/wirelab/capture/filter"
+	"github.com/wirelab-dev/wirelab/internal/netlab"
 )
 
 // markerWait bounds how long the capture may take to see a marker.
 const markerWait = 5 * time.Second
 
-// liveCapture captures the run's loopback into capture.pcapng, a packet at a
-// time, flushed as it goes, so a killed worker leaves a readable file.
+// markerType is the EtherType of marker frames: IEEE 802's local
+// experimental one, which no host's kernel handles (it drops them).
+const markerType = 0x88b5
+
+// liveCapture captures the run's capture points (interfaces) into
+// capture.pcapng, one interface description per point, named host:ifname, a
+// frame at a time, flushed as it goes, so a killed worker leaves a readable
+// file.
 //
-// Readiness and draining are proven with markers: a UDP datagram the worker
-// sends to itself on 127.0.0.1 carrying a random token. Once the capture has
-// seen the marker sent before the script starts, it is capturing; once it has
-// seen the marker sent after the script (and the services) stopped, every
-// earlier packet on the interface has been read, since loopback delivers in
-// order. Markers are left out of the file.
+// Readiness and draining are proven per point with markers: an Ethernet frame
+// of markerType carrying a random token, sent on the point's interface from
+// the host's side (the capture sees it leave) and, for a veth, from the
+// switch's side (the capture sees it arrive). Once a point has seen the
+// markers sent before the script starts, it is capturing; once it has seen
+// those sent after the script (and the services) stopped, every frame the
+// interface carried before them in either direction has been read. Markers
+// are left out of the file.
 type liveCapture struct {
-	live    *capture.Live
-	file    *os.File
-	bw      *bufio.Writer
-	w       *capture.Writer
-	iface   int
-	keep    capture.FrameFilter // the capture filter; nil keeps every frame
-	token   []byte
-	marker  *net.UDPConn
-	port    int   // the marker socket's port
+	file   *os.File
+	bw     *bufio.Writer
+	wmu    sync.Mutex // the writer, written, werr
+	w      *capture.Writer
+	points []*capturePoint
+	token  []byte
+
 	max     int64 // bytes of frames written before the capture is full
 	written int64
+	werr    error
 	full    func() // called once when it is
-	mu      sync.Mutex
-	seen    map[int]chan struct{}
-	n       int
-	done    chan error
+	fullOne sync.Once
+
+	mu   sync.Mutex
+	seen map[markerKey]chan struct{}
+	n    int
 
 	closeOnce sync.Once
 	closeErr  error
 }
 
-func startCapture(cfg *Config, path string, max int64, full func()) (*liveCapture, error) {
-	c := &liveCapture{seen: map[int]chan struct{}{}, done: make(chan error, 1), max: max, full: full}
+type markerKey struct {
+	point int
+	id    string
+}
+
+// capturePoint is one interface being captured.
+type capturePoint struct {
+	idx     int
+	port    netlab.Port
+	live    *capture.Live
+	iface   int                 // the pcapng interface
+	keep    capture.FrameFilter // the capture filter; nil keeps every frame
+	senders []markerSender
+	done    chan error
+}
+
+// markerSender injects marker frames on one end of a point's link.
+type markerSender struct {
+	fd      int
+	ifindex int
+	mac     net.HardwareAddr
+}
+
+func startCapture(cfg *Config, lnet *labNetwork, path string, max int64, full func()) (*liveCapture, error) {
+	c := &liveCapture{seen: map[markerKey]chan struct{}{}, max: max, full: full}
+	ports, err := lnet.capturePoints(cfg.Capture)
+	if err != nil {
+		return nil, err
+	}
+	var match *filter.Filter
 	if cfg.CaptureFilter != "" {
 		f, err := capture.CompileCapture(cfg.CaptureFilter)
 		if err != nil {
 			return nil, fmt.Errorf("capture filter %q: %w", cfg.CaptureFilter, err)
 		}
-		c.keep = capture.NewFrameFilter(f)
+		match = f
 	}
 	tok := make([]byte, 16)
 	rand.Read(tok)
 	c.token = []byte("wirelab-marker-" + hex.EncodeToString(tok))
-	m, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		return nil, fmt.Errorf("marker socket: %w", err)
-	}
-	c.marker = m
-	c.port = m.LocalAddr().(*net.UDPAddr).Port
 	f, err := os.Create(path)
 	if err != nil {
-		m.Close()
 		return nil, err
 	}
 	c.file = f
 	c.bw = bufio.NewWriterSize(f, 64<<10)
-	iface := cfg.Interface
-	if iface == "" {
-		iface = "lo"
-	}
-	live, err := capture.OpenLive(iface, capture.LiveOptions{Snaplen: cfg.Snaplen})
-	if err != nil {
-		m.Close()
-		f.Close()
-		return nil, err
-	}
-	c.live = live
 	w, err := capture.NewWriter(c.bw)
-	if err == nil {
-		c.iface, err = w.AddInterface(iface, live.LinkType(), snaplenOr(cfg.Snaplen))
-	}
-	if err == nil {
-		err = w.Flush()
-	}
-	if err == nil {
-		err = c.bw.Flush()
-	}
 	if err != nil {
-		live.Close()
-		m.Close()
 		f.Close()
 		return nil, err
 	}
 	c.w = w
-	go c.loop()
+	for i, port := range ports {
+		p := &capturePoint{idx: i, port: port, done: make(chan error, 1)}
+		if match != nil {
+			p.keep = capture.NewFrameFilter(match) // one each: a filter decodes
+		}
+		c.points = append(c.points, p)
+		if err := c.open(p, lnet, cfg.Snaplen); err != nil {
+			c.closeAll()
+			return nil, fmt.Errorf("capture point %s: %w", port.ID(), err)
+		}
+	}
+	if err := c.flush(); err != nil {
+		c.closeAll()
+		return nil, err
+	}
+	for _, p := range c.points {
+		go c.loop(p)
+	}
 	return c, nil
 }
+
+// open opens a point's capture socket and marker senders, in the namespaces
+// they belong to.
+func (c *liveCapture) open(p *capturePoint, lnet *labNetwork, snaplen int) error {
+	var at place = here{}
+	if p.port.NS != nil {
+		at = p.port.NS
+	}
+	err := at.Do(func() error {
+		live, err := capture.OpenLive(p.port.Name, capture.LiveOptions{Snaplen: snaplen})
+		if err != nil {
+			return err
+		}
+		p.live = live
+		idx := p.port.Index
+		if idx == 0 {
+			ifc, err := net.InterfaceByName(p.port.Name)
+			if err != nil {
+				return err
+			}
+			idx = ifc.Index
+		}
+		s, err := newMarkerSender(idx, p.port.MAC)
+		if err != nil {
+			return err
+		}
+		p.senders = append(p.senders, s)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if p.port.PeerIndex != 0 && lnet.lab != nil {
+		err := lnet.lab.Switch().Do(func() error {
+			s, err := newMarkerSender(p.port.PeerIndex, p.port.MAC)
+			if err == nil {
+				p.senders = append(p.senders, s)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	name := p.port.ID()
+	if lnet.lab == nil {
+		name = p.port.Name // the machine's own loopback
+	}
+	p.iface, err = c.w.AddInterface(name, p.live.LinkType(), snaplenOr(snaplen))
+	return err
+}
+
+func newMarkerSender(ifindex int, mac net.HardwareAddr) (markerSender, error) {
+	fd, err := syscall.Socket(syscall.AF_PACKET, syscall.SOCK_RAW|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return markerSender{}, fmt.Errorf("marker socket: %w", err)
+	}
+	if mac == nil {
+		mac = make(net.HardwareAddr, 6)
+	}
+	return markerSender{fd: fd, ifindex: ifindex, mac: mac}, nil
+}
+
+// send sends one marker frame, addressed to and from the point's own MAC (a
+// bridge that has learnt it drops the frame; no kernel handles it).
+func (s markerSender) send(payload []byte) error {
+	frame := make([]byte, 0, 14+len(payload))
+	frame = append(frame, s.mac...)
+	frame = append(frame, s.mac...)
+	frame = binary.BigEndian.AppendUint16(frame, markerType)
+	frame = append(frame, payload...)
+	var addr [8]byte
+	copy(addr[:], s.mac)
+	sa := &syscall.SockaddrLinklayer{Protocol: htons(markerType), Ifindex: s.ifindex, Halen: 6, Addr: addr}
+	return syscall.Sendto(s.fd, frame, 0, sa)
+}
+
+func htons(v uint16) uint16 { return v<<8 | v>>8 }
 
 func snaplenOr(n int) int {
 	if n <= 0 {
@@ -117,119 +220,138 @@ func snaplenOr(n int) int {
 	return n
 }
 
-func (c *liveCapture) loop() {
-	var werr error
+func (c *liveCapture) flush() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if err := c.w.Flush(); err != nil {
+		return err
+	}
+	return c.bw.Flush()
+}
+
+func (c *liveCapture) loop(p *capturePoint) {
+	var rerr error
 	for {
-		fr, err := c.live.Next()
+		fr, err := p.live.Next()
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
-				werr = err
+				rerr = err
 			}
 			break
 		}
 		if payload, ok := c.markerPayload(fr.Data); ok {
-			c.sawMarker(payload)
+			c.sawMarker(p.idx, payload)
 			continue
 		}
-		if c.keep != nil && !c.keep(fr) {
+		if p.keep != nil && !p.keep(fr) {
 			continue
 		}
-		if werr != nil || c.written > c.max {
-			continue
-		}
-		c.written += int64(len(fr.Data)) + 32
-		if c.written > c.max && c.full != nil {
-			c.full()
-		}
-		if err := c.w.WriteFrame(c.iface, fr); err != nil {
-			werr = err
-			continue
-		}
-		if err := c.w.Flush(); err != nil {
-			werr = err
-			continue
-		}
-		if err := c.bw.Flush(); err != nil {
-			werr = err
-		}
+		c.write(p, fr)
 	}
-	c.done <- werr
+	p.done <- rerr
 }
 
-// markerPayload returns what follows the token in a marker datagram: IPv4
-// UDP from the marker socket to itself (a port the script cannot bind while
-// the worker holds it), starting with the run's random token.
-func (c *liveCapture) markerPayload(b []byte) ([]byte, bool) {
-	hdr := 14 // Ethernet: the ethertype ends the header
-	if c.live.LinkType() == layers.LinkTypeLinuxSLL {
-		hdr = 16 // Linux cooked: so does the protocol
-	} else if c.live.LinkType() != layers.LinkTypeEthernet {
-		return nil, false
-	}
-	if len(b) < hdr+20+8 || binary.BigEndian.Uint16(b[hdr-2:hdr]) != 0x0800 {
-		return nil, false
-	}
-	ip := b[hdr:]
-	ihl := int(ip[0]&0x0f) * 4
-	if ip[0]>>4 != 4 || ip[9] != 17 || ihl < 20 || len(ip) < ihl+8 {
-		return nil, false
-	}
-	udp := ip[ihl:]
-	if int(binary.BigEndian.Uint16(udp[0:2])) != c.port || int(binary.BigEndian.Uint16(udp[2:4])) != c.port {
-		return nil, false
-	}
-	payload, ok := bytes.CutPrefix(udp[8:], c.token)
-	return payload, ok
-}
-
-func (c *liveCapture) sawMarker(rest []byte) {
-	if len(rest) < 2 || rest[0] != ':' {
+func (c *liveCapture) write(p *capturePoint, fr capture.Frame) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.werr != nil || c.written > c.max {
 		return
 	}
-	var n int
-	fmt.Sscanf(string(rest[1:]), "%d", &n)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if ch, ok := c.seen[n]; ok {
-		close(ch)
-		delete(c.seen, n)
+	c.written += int64(len(fr.Data)) + 32
+	if c.written > c.max && c.full != nil {
+		c.fullOne.Do(c.full)
+	}
+	if err := c.w.WriteFrame(p.iface, fr); err != nil {
+		c.werr = err
+		return
+	}
+	if err := c.w.Flush(); err != nil {
+		c.werr = err
+		return
+	}
+	if err := c.bw.Flush(); err != nil {
+		c.werr = err
 	}
 }
 
-// mark sends a marker and waits until the capture has seen it.
+// markerPayload returns what follows the token in a marker frame.
+func (c *liveCapture) markerPayload(b []byte) ([]byte, bool) {
+	if len(b) < 14 || binary.BigEndian.Uint16(b[12:14]) != markerType {
+		return nil, false
+	}
+	return bytes.CutPrefix(b[14:], c.token)
+}
+
+func (c *liveCapture) sawMarker(point int, rest []byte) {
+	id, ok := bytes.CutPrefix(rest, []byte(":"))
+	if !ok {
+		return
+	}
+	if i := bytes.IndexByte(id, ';'); i >= 0 {
+		id = id[:i]
+	}
+	k := markerKey{point, string(id)}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ch, ok := c.seen[k]; ok {
+		close(ch)
+		delete(c.seen, k)
+	}
+}
+
+// mark sends a marker on every end of every point and waits until each
+// point's capture has seen its own.
 func (c *liveCapture) mark() error {
 	c.mu.Lock()
 	c.n++
-	n := c.n
-	ch := make(chan struct{})
-	c.seen[n] = ch
-	c.mu.Unlock()
-	msg := append(append([]byte(nil), c.token...), fmt.Sprintf(":%d:", n)...)
-	to := c.marker.LocalAddr().(*net.UDPAddr)
-	t := time.NewTimer(markerWait)
-	defer t.Stop()
-	resend := time.NewTicker(500 * time.Millisecond)
-	defer resend.Stop()
-	if _, err := c.marker.WriteToUDP(msg, to); err != nil {
-		return err
+	round := c.n
+	type pending struct {
+		p   *capturePoint
+		s   markerSender
+		msg []byte
+		ch  chan struct{}
 	}
-	for {
-		select {
-		case <-ch:
-			return nil
-		case <-resend.C:
-			c.marker.WriteToUDP(msg, to) // a datagram may be dropped under load
-		case <-t.C:
-			return fmt.Errorf("the capture did not see its marker packet within %v", markerWait)
+	var all []pending
+	for _, p := range c.points {
+		for j, s := range p.senders {
+			id := fmt.Sprintf("%d.%d.%d", round, p.idx, j)
+			ch := make(chan struct{})
+			c.seen[markerKey{p.idx, id}] = ch
+			msg := append(append([]byte(nil), c.token...), ":"+id+";"...)
+			all = append(all, pending{p, s, msg, ch})
 		}
 	}
+	c.mu.Unlock()
+	t := time.NewTimer(markerWait)
+	defer t.Stop()
+	for _, w := range all {
+		if err := w.s.send(w.msg); err != nil {
+			return fmt.Errorf("marker on %s: %w", w.p.port.ID(), err)
+		}
+	}
+	resend := time.NewTicker(500 * time.Millisecond)
+	defer resend.Stop()
+	for _, w := range all {
+	wait:
+		for {
+			select {
+			case <-w.ch:
+				break wait
+			case <-resend.C:
+				w.s.send(w.msg) // a frame may be dropped under load
+			case <-t.C:
+				return fmt.Errorf("the capture on %s did not see its marker frame within %v", w.p.port.ID(), markerWait)
+			}
+		}
+	}
+	return nil
 }
 
-// Ready returns once the capture is capturing.
+// Ready returns once every point is capturing.
 func (c *liveCapture) Ready() error { return c.mark() }
 
-// Drain waits until the capture has read every packet sent so far, then
-// closes it and its file.
+// Drain waits until every point has read every frame its interface carried
+// so far, then closes the capture and its file.
 func (c *liveCapture) Drain() error {
 	merr := c.mark()
 	werr := c.Close()
@@ -239,19 +361,63 @@ func (c *liveCapture) Drain() error {
 	return werr
 }
 
+// Dropped is how many frames the kernel dropped because a reader fell
+// behind.
+func (c *liveCapture) Dropped() uint64 {
+	var n uint64
+	for _, p := range c.points {
+		if p.live != nil {
+			_, d := p.live.Stats()
+			n += d
+		}
+	}
+	return n
+}
+
 // Close stops the capture at once, and returns the first error writing the
 // file. It is safe to call more than once.
 func (c *liveCapture) Close() error {
 	c.closeOnce.Do(func() {
-		c.live.Close()
-		c.closeErr = <-c.done
-		c.marker.Close()
+		for _, p := range c.points {
+			p.live.Close()
+		}
+		for _, p := range c.points {
+			if err := <-p.done; err != nil && c.closeErr == nil {
+				c.closeErr = err
+			}
+		}
+		c.closeSenders()
+		c.wmu.Lock()
+		if c.werr != nil && c.closeErr == nil {
+			c.closeErr = c.werr
+		}
 		if err := c.bw.Flush(); err != nil && c.closeErr == nil {
 			c.closeErr = err
 		}
+		c.wmu.Unlock()
 		if err := c.file.Close(); err != nil && c.closeErr == nil {
 			c.closeErr = err
 		}
 	})
 	return c.closeErr
+}
+
+func (c *liveCapture) closeSenders() {
+	for _, p := range c.points {
+		for _, s := range p.senders {
+			syscall.Close(s.fd)
+		}
+		p.senders = nil
+	}
+}
+
+// closeAll releases what startCapture opened before it failed.
+func (c *liveCapture) closeAll() {
+	for _, p := range c.points {
+		if p.live != nil {
+			p.live.Close()
+		}
+	}
+	c.closeSenders()
+	c.file.Close()
 }

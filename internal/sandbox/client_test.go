@@ -152,7 +152,7 @@ end`, target, false, ""},
 			waiting := make(chan struct{})
 			var once sync.Once
 			begin := make(chan struct{})
-			start := luaClientService(&Config{LabDir: dir}, nil, &conns,
+			start := luaClientService(&Config{LabDir: dir}, nil, &labNetwork{}, &conns,
 				func(svc, line string) {
 					mu.Lock()
 					logged = append(logged, svc+": "+line)

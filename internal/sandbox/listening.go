@@ -11,19 +11,32 @@ import (
 )
 
 // listening reports whether a TCP socket of this network namespace listens
-// on ap: on its address, or on the unspecified address of its family (the
+// on ap (in the calling thread's network namespace): on its address, or on the unspecified address of its family (the
 // kernel's own table, /proc/net/tcp and tcp6). Client services wait for it
 // before connecting, so that a server still starting up is not met with a
 // SYN and a refusal (RST) that would land in the capture. known is false when
 // the table cannot be read; the caller then just tries to connect.
-func listening(ap netip.AddrPort) (yes, known bool) {
-	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+func listening(ap netip.AddrPort) (yes, known bool) { return listeningOn(ap, "tcp") }
+
+// listeningOn is listening for proto "tcp", and for "udp" whether a UDP
+// socket is bound to ap (or to the unspecified address with ap's port): a
+// datagram sent there is received, not answered with port unreachable.
+func listeningOn(ap netip.AddrPort, proto string) (yes, known bool) {
+	state := "0A" // TCP_LISTEN
+	if proto == "udp" {
+		state = "07" // TCP_CLOSE: how the table shows an unconnected UDP socket
+	} else {
+		proto = "tcp"
+	}
+	// thread-self: the calling thread's namespace, which may be a lab host's
+	// (/proc/net is the process's first thread's).
+	for _, f := range []string{"/proc/thread-self/net/" + proto, "/proc/thread-self/net/" + proto + "6"} {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			continue
 		}
 		known = true
-		if listensIn(data, ap) {
+		if inState(data, ap, state) {
 			return true, true
 		}
 	}
@@ -33,7 +46,11 @@ func listening(ap netip.AddrPort) (yes, known bool) {
 // listensIn reports whether the table in data (the format of /proc/net/tcp
 // or tcp6) has a socket in state LISTEN on ap or on the unspecified address
 // with ap's port.
-func listensIn(data []byte, ap netip.AddrPort) bool {
+func listensIn(data []byte, ap netip.AddrPort) bool { return inState(data, ap, "0A") }
+
+// inState is listensIn for sockets in the given state (hex, as the table
+// prints it).
+func inState(data []byte, ap netip.AddrPort, state string) bool {
 	want := ap.Addr().Unmap()
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 4096), 1<<20)
@@ -44,7 +61,7 @@ func listensIn(data []byte, ap netip.AddrPort) bool {
 			continue
 		}
 		f := bytes.Fields(sc.Bytes())
-		if len(f) < 4 || string(f[3]) != "0A" { // 0A: TCP_LISTEN
+		if len(f) < 4 || string(f[3]) != state {
 			continue
 		}
 		addr, port, ok := parseProcAddr(string(f[1]))

@@ -106,11 +106,12 @@ func (l *lineLogger) Write(p []byte) (int, error) {
 }
 
 // luaService returns how the worker starts lua services.
-func luaService(cfg *Config, hosts map[string]netip.Addr, conns *atomic.Int64, logf func(svc, line string)) service.LuaStarter {
+func luaService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, conns *atomic.Int64, logf func(svc, line string)) service.LuaStarter {
 	return func(ctx context.Context, spec service.Spec, script string, listen netip.AddrPort) (service.Service, error) {
 		ctx, cancel := context.WithCancel(ctx)
 		log := func(line string) { logf(spec.Name, line) }
 		st, err := lualib.NewState(&lualib.Env{
+			Socket: socketIn(lnet.at(listen.Addr())),
 			Ctx:    ctx,
 			Stdout: &lineLogger{emit: log},
 			Dirs:   []string{filepath.Dir(script), cfg.LabDir},
@@ -200,7 +201,16 @@ function target.connect()
   local delay = 0.005
   while true do
     w.await()
-    local c, err = socket.connect(w.addr, w.port)
+    local c, err
+    if w.proto == "udp" then
+      c, err = socket.udp()
+      if c then
+        local ok, perr = c:setpeername(w.addr, w.port)
+        if not ok then c:close(); c, err = nil, perr end
+      end
+    else
+      c, err = socket.connect(w.addr, w.port)
+    end
     if c then
       held[#held + 1] = c
       w.held(count())
@@ -268,11 +278,12 @@ type clientProgress struct {
 // luaClientService returns how the worker starts lua client services.
 // events receives the client script's lab.log and lab.check records.
 // Clients call run(target) once begin is closed.
-func luaClientService(cfg *Config, hosts map[string]netip.Addr, conns *atomic.Int64, logf func(svc, line string), events func(lualib.Event), begin <-chan struct{}) service.LuaClientStarter {
+func luaClientService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, conns *atomic.Int64, logf func(svc, line string), events func(lualib.Event), begin <-chan struct{}) service.LuaClientStarter {
 	return func(ctx context.Context, spec service.Spec, script string, target netip.AddrPort, from netip.Addr) (service.Client, error) {
 		ctx, cancel := context.WithCancel(ctx)
 		log := func(line string) { logf(spec.Name, line) }
 		st, err := lualib.NewState(&lualib.Env{
+			Socket: socketIn(lnet.at(from)),
 			Ctx:    ctx,
 			Stdout: &lineLogger{emit: log},
 			Dirs:   []string{filepath.Dir(script), cfg.LabDir},
@@ -306,6 +317,11 @@ func luaClientService(cfg *Config, hosts map[string]netip.Addr, conns *atomic.In
 		w.RawSetString("port", lua.LNumber(target.Port()))
 		w.RawSetString("from", lua.LString(from.String()))
 		w.RawSetString("target", lua.LString(spec.Connect))
+		proto := spec.Protocol
+		if proto == "" {
+			proto = "tcp"
+		}
+		w.RawSetString("proto", lua.LString(proto))
 		w.RawSetString("script", lua.LString(filepath.Base(script)))
 		w.RawSetString("held", L.NewFunction(func(L *lua.LState) int {
 			n := int64(L.CheckInt(1))
@@ -344,7 +360,7 @@ func luaClientService(cfg *Config, hosts map[string]netip.Addr, conns *atomic.In
 			return 0
 		}))
 		w.RawSetString("await", L.NewFunction(func(*lua.LState) int {
-			awaitListener(ctx, target, func() {
+			awaitListener(ctx, lnet.at(target.Addr()), target, spec.Protocol, func() {
 				pr.mu.Lock()
 				if pr.waits == 0 {
 					pr.since = time.Now()
@@ -398,10 +414,11 @@ func luaClientService(cfg *Config, hosts map[string]netip.Addr, conns *atomic.In
 // calls waiting each time it finds none. It polls the kernel's socket table
 // with a backoff from 1 ms to 50 ms: a server that binds a moment after it
 // starts is met at once, an absent one costs little.
-func awaitListener(ctx context.Context, target netip.AddrPort, waiting func()) {
+func awaitListener(ctx context.Context, at place, target netip.AddrPort, proto string, waiting func()) {
 	delay := time.Millisecond
 	for {
-		yes, known := listening(target)
+		var yes, known bool
+		at.Do(func() error { yes, known = listeningOn(target, proto); return nil })
 		if yes || !known {
 			return
 		}

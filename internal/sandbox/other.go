@@ -4,7 +4,6 @@ package sandbox
 
 import (
 	"errors"
-	"net/netip"
 	"syscall"
 )
 
@@ -18,5 +17,3 @@ func sysProcAttr(iso Isolation) (*syscall.SysProcAttr, error) {
 func namespaceError(iso Isolation, err error) string {
 	return "cannot start the worker: " + err.Error()
 }
-
-func setupNetwork(addrs []netip.Addr) error { return errNoNamespaces }

@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wirelab-dev/wirelab/internal/netlab"
 	"github.com/wirelab-dev/wirelab/internal/service"
 	"github.com/wirelab-dev/wirelab/runner/result"
 )
@@ -112,15 +113,21 @@ type Config struct {
 	Services      []service.Spec `json:"services"`
 	CaptureFilter string         `json:"capture_filter"` // pcap-filter syntax; "" captures all
 	Snaplen       int            `json:"snaplen"`
-	Interface     string         `json:"interface"`   // "" or "lo": the namespace's loopback; "any" also works
-	Script        string         `json:"script"`      // the Lua file to run; "" runs no script
-	ScriptArgs    []string       `json:"script_args"` // arg[1..n] for the script (arg[0] is Script); nil: no arg table
-	Args          map[string]any `json:"args"`
-	Source        string         `json:"source"` // host name whose address the script's sockets use
-	Limits        Limits         `json:"limits"`
-	Isolation     Isolation      `json:"isolation"`
-	Grace         time.Duration  `json:"grace"`       // 0: DefaultGrace
-	MaxCapture    int64          `json:"max_capture"` // bytes of capture.pcapng; 0: DefaultMaxCapture
+	// Network is the lab's network; nil puts every host of Hosts on one
+	// segment (see flatNetwork). Its host names are those of Hosts.
+	Network *netlab.Spec `json:"network,omitempty"`
+	// Capture are the capture points, host:ifname (host:lo for a host's
+	// loopback, "any" for every interface); nil: every interface of the
+	// submission's host.
+	Capture    []string       `json:"capture,omitempty"`
+	Script     string         `json:"script"`      // the Lua file to run; "" runs no script
+	ScriptArgs []string       `json:"script_args"` // arg[1..n] for the script (arg[0] is Script); nil: no arg table
+	Args       map[string]any `json:"args"`
+	Source     string         `json:"source"` // host name whose address the script's sockets use
+	Limits     Limits         `json:"limits"`
+	Isolation  Isolation      `json:"isolation"`
+	Grace      time.Duration  `json:"grace"`       // 0: DefaultGrace
+	MaxCapture int64          `json:"max_capture"` // bytes of capture.pcapng; 0: DefaultMaxCapture
 }
 
 // Exit is how a run ended.

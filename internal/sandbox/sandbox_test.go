@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -157,7 +158,7 @@ while true do u:sendto(string.rep("p", 1000), "www.example.com", 9) end`, Limits
 	})
 	t.Run("capture on any", func(t *testing.T) {
 		out := run(t, `print(require("socket").connect("10.0.0.80", 7) ~= nil)`, Limits{Timeout: 5 * time.Second}, func(c *Config) {
-			c.Interface = "any"
+			c.Capture = []string{"any"}
 			c.Services = []service.Spec{{Name: "echo", Kind: "tcp-echo", Listen: "www.example.com:7"}}
 		})
 		frames, err := readCapture(out.Capture)
@@ -334,5 +335,76 @@ func TestCrashExit(t *testing.T) {
 		if e.Reason != tt.reason || !strings.HasPrefix(e.Message, tt.msg) {
 			t.Errorf("%q: %+v", tt.stderr, e)
 		}
+	}
+}
+
+// TestHostNamespaces: every lab host is a machine of its own on one Ethernet
+// segment: the script cannot bind another host's address, frames are
+// Ethernet with ARP before the first, and a capture of every interface has
+// one interface per host:ifname, each frame once on each, named as tshark
+// reads the file.
+func TestHostNamespaces(t *testing.T) {
+	out := run(t, `
+local socket = require("socket")
+local c = assert(socket.connect("www.example.com", 7))
+c:send("ping\n")
+print(c:receive("*l"))
+c:close()
+local u = socket.udp()
+print(u:setsockname("10.0.0.80", 0))`, Limits{Timeout: 5 * time.Second}, func(c *Config) {
+		c.Capture = []string{"any"}
+		c.Services = []service.Spec{{Name: "echo", Kind: "tcp-echo", Listen: "www.example.com:7"}}
+	})
+	b, _ := os.ReadFile(out.Output)
+	if out.Exit.Reason != ReasonOK || !strings.HasPrefix(string(b), "ping") || !strings.Contains(string(b), "\nnil\tCannot assign requested address") {
+		t.Fatalf("exit %+v, output %q", out.Exit, b)
+	}
+	pkts, err := capture.ReadFile(out.Capture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perIface := map[string][]string{}
+	var names []string
+	for _, p := range pkts {
+		if p.LinkType != 1 {
+			t.Fatalf("frame %d: link type %v, want Ethernet", p.Number, p.LinkType)
+		}
+		names = append(names, p.InterfaceName)
+		perIface[p.InterfaceName] = append(perIface[p.InterfaceName], p.Summary().Protocol)
+	}
+	for _, id := range []string{"client:eth0", "www.example.com:eth0"} {
+		got := perIface[id]
+		if len(got) < 10 || got[0] != "ARP" || got[1] != "ARP" {
+			t.Errorf("%s: %v, want ARP who-has and is-at, then the TCP exchange", id, got)
+		}
+	}
+	if len(perIface["client:eth0"]) != len(perIface["www.example.com:eth0"]) || len(perIface) != 2 {
+		t.Errorf("frames per interface: %v; want the same frames on both ends of the segment", perIface)
+	}
+	tshark, err := exec.LookPath("tshark")
+	if err != nil {
+		skipOrFail(t, "tshark is not installed: the oracle for frame.interface_name")
+	}
+	cmd := exec.Command(tshark, "-r", out.Capture, "-T", "fields", "-e", "frame.interface_name")
+	txt, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.Fields(string(txt)); strings.Join(want, " ") != strings.Join(names, " ") {
+		t.Errorf("frame.interface_name: wirelab %v, tshark %v", names, want)
+	}
+	// The display filter sees the names too.
+	f, err := capture.Compile(`frame.interface_name == "www.example.com:eth0"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, p := range pkts {
+		if f.Match(p) {
+			n++
+		}
+	}
+	if n != len(perIface["www.example.com:eth0"]) {
+		t.Errorf("frame.interface_name matched %d frames, want %d", n, len(perIface["www.example.com:eth0"]))
 	}
 }

@@ -25,6 +25,7 @@ type scriptEnv struct {
 	sockets   int
 	onSockets func()
 	svcConns  *atomic.Int64 // connections the services hold open (their fds are not the script's)
+	iface     string        // capture.start's default interface; "" for lo
 }
 
 // runScript runs cfg.Script with lualib until it returns or ctx ends.
@@ -56,6 +57,9 @@ func runScript(ctx context.Context, cfg *Config, env scriptEnv) error {
 		Services: services,
 		Events:   func(e lualib.Event) { env.events.write(e) },
 		LabDir:   cfg.LabDir,
+		// The submission's host's first Ethernet interface: where its
+		// packets go.
+		Interface: env.iface,
 	})
 	if err != nil {
 		return err

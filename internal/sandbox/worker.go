@@ -92,59 +92,29 @@ func WorkerMain() int {
 	return 0
 }
 
-// work sets up the lab, runs the script and tears the lab down.
+// work sets up the lab, runs the script and tears the lab down, in phases:
+// limits, network, artifacts, capture, services, clients, script, stop and
+// drain. Each phase that fails ends the run with an error Exit; what was set
+// up is torn down by the deferred calls in reverse.
 func work(cfg *Config, send func(status)) Exit {
 	lim := cfg.Limits.WithDefaults()
-	// Backstops behind the parent's watch: the Go heap's soft limit keeps the
-	// collector working before the cap; RLIMIT_DATA makes a huge allocation
-	// fail at once ("out of memory") instead of racing the parent's poll.
-	debug.SetMemoryLimit(lim.Memory * 3 / 4)
-	setRlimit(syscall.RLIMIT_DATA, uint64(lim.Memory)+512<<20)
-	// Services run in this process too: their side of every connection the
-	// script opens counts against the same table, hence twice the limit.
-	setRlimit(syscall.RLIMIT_NOFILE, uint64(2*lim.Sockets+64))
+	applyLimits(lim)
 
 	hosts := map[string]netip.Addr{}
-	var addrs []netip.Addr
 	for _, h := range cfg.Hosts {
 		hosts[h.Name] = h.Addr
-		addrs = append(addrs, h.Addr)
 	}
-	if cfg.Isolation != IsolationNone {
-		if err := setupNetwork(addrs); err != nil {
-			return Exit{ReasonError, "setting up the lab's network: " + err.Error()}
-		}
+	lnet, err := buildNetwork(cfg)
+	if err != nil {
+		return Exit{ReasonError, "setting up the lab's network: " + err.Error()}
 	}
+	defer lnet.close()
 
-	outFile, err := os.Create(filepath.Join(cfg.Dir, OutputFile))
+	art, err := openArtifacts(cfg.Dir)
 	if err != nil {
 		return Exit{ReasonError, err.Error()}
 	}
-	defer outFile.Close()
-	evFile, err := os.Create(filepath.Join(cfg.Dir, EventsFile))
-	if err != nil {
-		return Exit{ReasonError, err.Error()}
-	}
-	defer evFile.Close()
-	logFile, err := os.Create(filepath.Join(cfg.Dir, ServiceLog))
-	if err != nil {
-		return Exit{ReasonError, err.Error()}
-	}
-	defer logFile.Close()
-	var logMu sync.Mutex
-	var logged int64
-	svcLog := func(svc, line string) {
-		logMu.Lock()
-		defer logMu.Unlock()
-		if logged > maxServiceLog {
-			return
-		}
-		n, _ := fmt.Fprintf(logFile, "%s %s: %.1000s\n", time.Now().UTC().Format("15:04:05.000000"), svc, line)
-		logged += int64(n)
-		if logged > maxServiceLog {
-			fmt.Fprintf(logFile, "[wirelab: services log truncated after %d bytes]\n", logged)
-		}
-	}
+	defer art.close()
 
 	runCtx, stopRun := context.WithCancelCause(context.Background())
 	defer stopRun(nil)
@@ -153,18 +123,18 @@ func work(cfg *Config, send func(status)) Exit {
 	if maxCapture <= 0 {
 		maxCapture = DefaultMaxCapture
 	}
-	capt, err := startCapture(cfg, filepath.Join(cfg.Dir, CaptureFile), maxCapture, func() { stopRun(errCaptureLimit) })
+	capt, err := startCapture(cfg, lnet, filepath.Join(cfg.Dir, CaptureFile), maxCapture, func() { stopRun(errCaptureLimit) })
 	if err != nil {
 		return Exit{ReasonError, "starting the capture: " + err.Error()}
 	}
 	defer capt.Close()
 
 	var svcConns atomic.Int64
-	senv := &service.Env{LabDir: cfg.LabDir, Hosts: hosts, Log: svcLog, Conns: &svcConns}
-	senv.Lua = luaService(cfg, hosts, &svcConns, svcLog)
-	events := &eventWriter{w: evFile, max: lim.Output, over: func() { stopRun(errOutputLimit) }}
+	events := &eventWriter{w: art.events, max: lim.Output, over: func() { stopRun(errOutputLimit) }}
 	begin := make(chan struct{})
-	senv.LuaClient = luaClientService(cfg, hosts, &svcConns, svcLog, func(e lualib.Event) { events.write(e) }, begin)
+	senv := &service.Env{LabDir: cfg.LabDir, Hosts: hosts, Log: art.svcLog, Conns: &svcConns}
+	senv.Lua = luaService(cfg, hosts, lnet, &svcConns, art.svcLog)
+	senv.LuaClient = luaClientService(cfg, hosts, lnet, &svcConns, art.svcLog, func(e lualib.Event) { events.write(e) }, begin)
 	var services []service.Service
 	var clients []*client
 	defer func() {
@@ -175,19 +145,9 @@ func work(cfg *Config, send func(status)) Exit {
 			services[i].Close()
 		}
 	}()
-	labHosts := make([]service.Host, len(cfg.Hosts))
-	for i, h := range cfg.Hosts {
-		labHosts[i] = service.Host{Name: h.Name, Addr: h.Addr}
-	}
-	for _, spec := range cfg.Services {
-		if service.IsClient(spec) {
-			continue
-		}
-		s, err := service.Start(runCtx, spec, senv)
-		if err != nil {
-			return Exit{ReasonError, err.Error()}
-		}
-		services = append(services, s)
+	services, err = startServers(runCtx, cfg, lnet, senv)
+	if err != nil {
+		return Exit{ReasonError, err.Error()}
 	}
 	if err := capt.Ready(); err != nil {
 		return Exit{ReasonError, "the capture did not become ready: " + err.Error()}
@@ -199,15 +159,9 @@ func work(cfg *Config, send func(status)) Exit {
 	start := time.Now()
 	deadlineCtx, cancelDeadline := context.WithDeadline(runCtx, start.Add(lim.Timeout))
 	defer cancelDeadline()
-	for _, spec := range cfg.Services {
-		if !service.IsClient(spec) {
-			continue
-		}
-		c, err := service.StartClient(deadlineCtx, spec, senv, labHosts, cfg.Source)
-		if err != nil {
-			return Exit{ReasonError, err.Error()}
-		}
-		clients = append(clients, &client{Client: c, name: spec.Name})
+	clients, err = startClients(deadlineCtx, cfg, senv)
+	if err != nil {
+		return Exit{ReasonError, err.Error()}
 	}
 	send(status{Ready: true, Start: start.UnixNano()})
 	exit := Exit{}
@@ -215,9 +169,9 @@ func work(cfg *Config, send func(status)) Exit {
 	defer stopScript(nil)
 	scriptDone := make(chan error, 1)
 	if cfg.Script != "" {
-		out := &limitWriter{w: outFile, max: lim.Output, over: func() { stopRun(errOutputLimit) }}
+		out := &limitWriter{w: art.output, max: lim.Output, over: func() { stopRun(errOutputLimit) }}
 		go func() {
-			scriptDone <- runScript(scriptCtx, cfg, scriptEnv{hosts: hosts, out: out, events: events, sockets: lim.Sockets, onSockets: func() { stopRun(errSocketsLimit) }, svcConns: &svcConns})
+			scriptDone <- runScript(scriptCtx, cfg, scriptEnv{iface: lnet.mainInterface(), hosts: hosts, out: out, events: events, sockets: lim.Sockets, onSockets: func() { stopRun(errSocketsLimit) }, svcConns: &svcConns})
 		}()
 	} else {
 		scriptDone <- nil
@@ -235,7 +189,7 @@ func work(cfg *Config, send func(status)) Exit {
 	// belong in it. The clients go first (one still running is stopped: the
 	// submission ended, or the deadline came), then the servers.
 	for _, c := range clients {
-		c.finish(deadlineCtx, svcLog, events)
+		c.finish(deadlineCtx, art.svcLog, events)
 	}
 	clients = nil
 	for i := len(services) - 1; i >= 0; i-- {
@@ -245,10 +199,121 @@ func work(cfg *Config, send func(status)) Exit {
 	if err := capt.Drain(); err != nil && exit.Reason == ReasonOK {
 		exit = Exit{ReasonError, "draining the capture: " + err.Error()}
 	}
-	if _, dropped := capt.live.Stats(); dropped > 0 {
+	if dropped := capt.Dropped(); dropped > 0 {
 		send(status{Warning: fmt.Sprintf("the capture dropped %d packets: the machine was too busy to keep up; the grade may miss them", dropped)})
 	}
 	return exit
+}
+
+// applyLimits sets the worker's own backstops behind the parent's watch: the
+// Go heap's soft limit keeps the collector working before the cap;
+// RLIMIT_DATA makes a huge allocation fail at once ("out of memory") instead
+// of racing the parent's poll.
+func applyLimits(lim Limits) {
+	debug.SetMemoryLimit(lim.Memory * 3 / 4)
+	setRlimit(syscall.RLIMIT_DATA, uint64(lim.Memory)+512<<20)
+	// Services run in this process too: their side of every connection the
+	// script opens counts against the same table, hence twice the limit.
+	setRlimit(syscall.RLIMIT_NOFILE, uint64(2*lim.Sockets+64))
+}
+
+// artifacts are the run's files the worker writes besides the capture.
+type artifacts struct {
+	output, events, log *os.File
+	logMu               sync.Mutex
+	logged              int64
+}
+
+func openArtifacts(dir string) (*artifacts, error) {
+	a := &artifacts{}
+	var err error
+	if a.output, err = os.Create(filepath.Join(dir, OutputFile)); err != nil {
+		return nil, err
+	}
+	if a.events, err = os.Create(filepath.Join(dir, EventsFile)); err != nil {
+		a.close()
+		return nil, err
+	}
+	if a.log, err = os.Create(filepath.Join(dir, ServiceLog)); err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *artifacts) close() {
+	for _, f := range []*os.File{a.output, a.events, a.log} {
+		if f != nil {
+			f.Close()
+		}
+	}
+}
+
+// svcLog writes one line of services.log, up to maxServiceLog bytes of them.
+func (a *artifacts) svcLog(svc, line string) {
+	a.logMu.Lock()
+	defer a.logMu.Unlock()
+	if a.logged > maxServiceLog {
+		return
+	}
+	n, _ := fmt.Fprintf(a.log, "%s %s: %.1000s\n", time.Now().UTC().Format("15:04:05.000000"), svc, line)
+	a.logged += int64(n)
+	if a.logged > maxServiceLog {
+		fmt.Fprintf(a.log, "[wirelab: services log truncated after %d bytes]\n", a.logged)
+	}
+}
+
+// startServers starts the lab's servers, each in the namespace of the host
+// it listens on: its sockets belong there.
+func startServers(ctx context.Context, cfg *Config, lnet *labNetwork, senv *service.Env) ([]service.Service, error) {
+	var services []service.Service
+	for _, spec := range cfg.Services {
+		if service.IsClient(spec) {
+			continue
+		}
+		var at place = here{}
+		if ap, err := service.ResolveListen(spec.Listen, senv.Hosts); err == nil {
+			at = lnet.at(ap.Addr())
+		}
+		var s service.Service
+		err := at.Do(func() error {
+			var err error
+			s, err = service.Start(ctx, spec, senv)
+			return err
+		})
+		if err != nil {
+			for i := len(services) - 1; i >= 0; i-- {
+				services[i].Close()
+			}
+			return nil, err
+		}
+		services = append(services, s)
+	}
+	return services, nil
+}
+
+// startClients loads the lab's client services (each makes its sockets in
+// its own host: see luaClientService).
+func startClients(ctx context.Context, cfg *Config, senv *service.Env) ([]*client, error) {
+	labHosts := make([]service.Host, len(cfg.Hosts))
+	for i, h := range cfg.Hosts {
+		labHosts[i] = service.Host{Name: h.Name, Addr: h.Addr}
+	}
+	var clients []*client
+	for _, spec := range cfg.Services {
+		if !service.IsClient(spec) {
+			continue
+		}
+		c, err := service.StartClient(ctx, spec, senv, labHosts, cfg.Source)
+		if err != nil {
+			for _, c := range clients {
+				c.Stop()
+			}
+			return nil, err
+		}
+		clients = append(clients, &client{Client: c, name: spec.Name})
+	}
+	return clients, nil
 }
 
 // classify turns the script's error and its context's cause into an Exit.

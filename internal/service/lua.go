@@ -18,11 +18,7 @@ func validateLua(spec Spec) []error {
 		}
 	}
 	switch spec.Protocol {
-	case "", "tcp":
-	case "udp":
-		if spec.Connect != "" {
-			errs = append(errs, errors.New("a client service (connect) speaks tcp; protocol \"udp\" is for lua servers"))
-		}
+	case "", "tcp", "udp":
 	default:
 		errs = append(errs, fmt.Errorf("protocol %q is not supported; use \"tcp\" or \"udp\"", spec.Protocol))
 	}

@@ -2,7 +2,7 @@ local socket = require("socket")
 local c = assert(socket.connect("www.example.com", 80))
 c:close()
 print("inside: ok")
-for _, addr in ipairs({"192.0.2.1", "8.8.8.8", "10.0.0.99", "2001:db8::1"}) do
+for _, addr in ipairs({"192.0.2.1", "8.8.8.8", "10.0.1.99", "2001:db8::1"}) do
   local s, err = socket.connect(addr, 80)
   if s then
     print(addr .. ": connected!")
