@@ -68,3 +68,29 @@ func TestDocExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestDocCheckKinds proves docs/lab-format.md agrees with CheckKinds: the
+// checks section lists every kind, in CheckKinds' order, and each has a
+// section of its own (### `kind`: ...) in that order.
+func TestDocCheckKinds(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "lab-format.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(doc)
+	quoted := make([]string, len(CheckKinds))
+	for i, k := range CheckKinds {
+		quoted[i] = "`" + k + "`"
+	}
+	list := "exactly one of the keys " + strings.Join(quoted[:len(quoted)-1], ", ") + ", " + quoted[len(quoted)-1] + ")"
+	if !strings.Contains(strings.Join(strings.Fields(text), " "), list) {
+		t.Errorf("docs/lab-format.md's checks section does not list the kinds as %q", list)
+	}
+	var sections []string
+	for _, m := range regexp.MustCompile("(?m)^### `([a-z_]+)`: ").FindAllStringSubmatch(text, -1) {
+		sections = append(sections, m[1])
+	}
+	if strings.Join(sections, " ") != strings.Join(CheckKinds, " ") {
+		t.Errorf("docs/lab-format.md has sections for the kinds %v, CheckKinds is %v", sections, CheckKinds)
+	}
+}
