@@ -37,8 +37,9 @@ or --submission) under the lab's limits, and grades the run with the lab's
 checks. LAB is a lab folder or its lab.yaml.
 
 The run's folder (--out; default ./wirelab-runs/<lab>-<time>) keeps
-capture.pcapng, output.txt, events.jsonl, services.log, result.json and
-report.txt. A script killed at a limit is still graded on what it sent.
+capture.pcapng, output.txt, events.jsonl, services.log, result.json,
+report.txt and report.html (one page to open in a browser: the checks, a flow
+diagram and the packets). A script killed at a limit is still graded on what it sent.
 
 --format NAME[=PATH] chooses a report and where it goes (default: text on
 standard output); repeat it for several. Formats: ` + strings.Join(report.Formats(), ", ") + `.

@@ -14,7 +14,7 @@ const maxPlain = 100
 // reserved are the names of the class files: a student of that name must not
 // take their place (summary.csv.lua would make summary.csv a folder and the
 // batch end with no summary).
-var reserved = map[string]bool{SummaryCSV: true, SummaryJSON: true, JUnitFile: true}
+var reserved = map[string]bool{SummaryCSV: true, SummaryJSON: true, JUnitFile: true, DashboardFile: true}
 
 // FolderName is the name of a student's folder in the class folder. A plain id
 // (letters, digits, '_', '-', '.'; not starting with '.' or '@'; not a class

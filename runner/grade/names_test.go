@@ -39,7 +39,7 @@ func TestEveryNameOneRow(t *testing.T) {
 	lab := loadLab(t)
 	class := t.TempDir()
 	long := strings.Repeat("n", 251)
-	ids := []string{"summary.csv", "summary.json", "junit.xml", "x", "x.old", long, ".dot",
+	ids := []string{"summary.csv", "summary.json", "junit.xml", "index.html", "x", "x.old", long, ".dot",
 		"evil\x1b]0;pwned\x07\x1b[2K", `=HYPERLINK("http:example.com","x")`, "machine-fault", "@x", "big"}
 	for _, id := range ids {
 		if id == "big" {

@@ -366,7 +366,7 @@ const (
 	flowCol   = 190 // between two hosts' lifelines
 	flowTop   = 58  // host names
 	flowRow   = 30
-	flowMarkW = 300 // check names on the right
+	flowMarkW = 360 // check names on the right
 )
 
 // flowSVG draws the frames as Wireshark's Flow Graph does: a column per host
@@ -468,7 +468,7 @@ func flowSVG(pkts []*capture.Packet, marks map[int][]htmlMark, look map[int]bool
 			}
 		}
 		if ms := marks[p.Number]; len(ms) > 0 {
-			fmt.Fprintf(&b, `<text class="mark %s" x="%d" y="%d">%s</text>`, ms[0].Class, flowLeft+flowCol*len(cols)+8, y+4, html.EscapeString(cut(markText(ms), 44)))
+			fmt.Fprintf(&b, `<text class="mark %s" x="%d" y="%d">%s</text>`, ms[0].Class, flowLeft+flowCol*len(cols)+8, y+4, html.EscapeString(cut(markText(ms), 54)))
 		}
 		b.WriteString(`</g></a>`)
 	}
