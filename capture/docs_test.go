@@ -89,8 +89,12 @@ files, gzip-compressed or not, and standard input for ` + "`-`" + `.
   markers such as ` + "`http.request`" + ` as ` + "`1`" + `; tshark prints the protocol's summary line.
 - HTTP/1.x is recognised on Wireshark's HTTP ports and, on any other port, by a
   payload that starts with a request method or ` + "`HTTP/1.`" + ` (as Wireshark's
-  heuristic does). HTTP/2, TLS and HTTP bodies (JSON, forms) are not decoded into
+  heuristic does). HTTP/2 and HTTP bodies (JSON, forms) are not decoded into
   fields.
+- TLS is decoded on Wireshark's TLS ports (443, 993, 995, 465, 636, 853, 5061 ...),
+  record by record when the record starts and ends in the segment (records are
+  not reassembled across segments); certificates are not parsed, so
+  frame.protocols lacks tshark's x509 layers.
 - Ethernet addresses are printed as numbers: tshark's Source and Destination
   columns resolve the vendor prefix (` + "`RadDataC_5a:fb:3f`" + `).
 - FTP, SMTP, POP, IMAP, SSH and Telnet are recognised on Wireshark's ports

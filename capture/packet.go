@@ -74,11 +74,12 @@ const (
 // appInfo is what a table protocol without state of its own in Packet keeps:
 // the payload it took (its fields parse it when asked), whether it was sent to
 // the protocol's port (a request), and a byte of the direction's state as the
-// decoder saw it.
+// decoder saw it and as it left it.
 type appInfo struct {
 	payload []byte
 	req     bool
-	state   uint8
+	state   uint8 // the direction's state before this segment
+	after   uint8 // and after it
 }
 
 type linkInfo struct {

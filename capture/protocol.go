@@ -20,7 +20,7 @@ import (
 var protocols = []*protocol{
 	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto,
 	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
-	&dnsProto, &httpProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
+	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
 	&dataProto,
 }
 
