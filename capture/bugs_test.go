@@ -137,3 +137,16 @@ func TestOpenFileErrors(t *testing.T) {
 		t.Errorf("OpenFile(link type 4660) = %v", err)
 	}
 }
+
+// TestHTTPPortsAsWireshark: 631 (IPP) and 3689 (DAAP) are HTTP ports in
+// Wireshark too; a request split before its first line ends is reassembled
+// there as on port 80.
+func TestHTTPPortsAsWireshark(t *testing.T) {
+	needTshark(t)
+	c, s := true, false
+	path := writeDialogue(t, t.TempDir(), "ipp", 40013, 631, dialogue{
+		{c, "PO"}, {c, "ST /printers/lab HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"},
+		{s, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"},
+	})
+	compareLive(t, path, []string{"frame.protocols", "http.request.method", "http.response.code"}, true, nil)
+}

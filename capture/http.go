@@ -49,7 +49,7 @@ func (h *httpDir) reset() { h.buf, h.pending, h.untilClose = h.buf[:0], false, f
 var httpProto = protocol{
 	name: "http", title: "HTTP", desc: "Hypertext Transfer Protocol/1.x (reported on the segment that completes the message)", example: "http", bit: pHTTP,
 	// Wireshark's default HTTP TCP ports; on any other port the heuristic.
-	tcpPorts:  []uint16{80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710},
+	tcpPorts:  []uint16{80, 631, 3128, 3132, 3689, 5985, 8080, 8088, 11371, 1900, 2869, 2710},
 	heuristic: func(b []byte, tcp bool) bool { return tcp && looksLikeHTTP(b) },
 	decode: func(d *Decoder, p *Packet, s *segment) verdict {
 		var rev *httpDir
