@@ -102,6 +102,8 @@ files, gzip-compressed or not, and standard input for ` + "`-`" + `.
   its own: FTP and POP parse its first line, IMAP names its last line in Info; an
   SMTP message after DATA is not handed to IMF; SSH's binary packets are named
   only for Key Exchange Init and New Keys.
+- DHCP is decoded on UDP ports 67, 68 and 4011; a BOOTP message's Info does not
+  name the client's MAC address and vendor, and ` + "`bootp`" + ` is not an alias of ` + "`dhcp`" + `.
 - DNS over TCP is decoded when a message fits in one segment.
 - The IP header quoted inside an ICMP error is not decoded (Wireshark adds its
   fields as further occurrences of ` + "`ip.*`" + ` and ` + "`tcp.*`/`udp.*`" + `).
