@@ -49,9 +49,9 @@ func (e *Error) Underline(indent string) string {
 	b.WriteString(line)
 	b.WriteByte('\n')
 	b.WriteString(indent)
-	n := 0
+	n, col := 0, e.column()-1 // once: column() counts from the start
 	for _, r := range line {
-		if n == e.column()-1 {
+		if n == col {
 			break
 		}
 		if r == '\t' {
