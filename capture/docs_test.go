@@ -31,14 +31,19 @@ func filtersDoc() []byte {
 <!-- Generated from the protocol table (capture/protocol.go) and filter.Operators by
      go test ./capture -run TestFiltersDoc -update. Do not edit by hand. -->
 
-wirelab filters packets with two languages, both compiled to the same predicate:
+wirelab filters packets with two languages:
 
 - **Display filters** (` + "`wirelab packets -Y`" + `, lab checks): Wireshark's language and
   field names. A filter pasted from Wireshark selects the same frames.
 - **Capture filters** (` + "`wirelab packets -f`" + `, ` + "`wirelab capture -f`" + `, the lab's ` + "`capture.filter`" + `):
-  the pcap-filter subset people type into tcpdump: ` + "`host net port portrange`" + ` with
-  ` + "`src`/`dst`" + `, ` + "`ether ip ip6 arp tcp udp icmp icmp6`" + `, ` + "`and or not ! && ||`" + `,
-  parentheses, and tcpdump's qualifier carry-over (` + "`port 80 or 443`" + `).
+  tcpdump's language (pcap-filter(7)), evaluated on the frame's bytes as tcpdump evaluates
+  it, so a filter selects the frames ` + "`tcpdump -r FILE 'FILTER'`" + ` selects: ` + "`host net port portrange`" + `
+  with ` + "`src`/`dst`" + `, protocols alone and as qualifiers, ` + "`proto`" + ` (` + "`ip proto 17`, `ether proto 0x0806`, `proto \\tcp`" + `),
+  byte offsets and arithmetic (` + "`tcp[tcpflags] & tcp-syn != 0`, `ip[2:2] > 576`, `icmp[icmptype] == icmp-echo`" + `),
+  ` + "`len`, `less`, `greater`, `broadcast`, `multicast`, `vlan [N]`" + ` (which moves the offsets of
+  the tests after it), ` + "`and or not ! && ||`" + ` and tcpdump's qualifier carry-over (` + "`port 80 or 443`" + `).
+  Host names are not resolved; Ethernet, Linux cooked, loopback, raw IP, PPP and Cisco HDLC
+  captures are understood (other link types match nothing).
 
 Semantics follow Wireshark: a field can occur several times in a packet
 (` + "`ip.addr`" + ` is the source and the destination); ` + "`==`" + ` holds if any occurrence matches,

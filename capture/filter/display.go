@@ -187,7 +187,7 @@ func (p *dparser) parseTerm() term {
 		if keywords[t.text] {
 			p.unexpected(t, "a field")
 		}
-		if t.text == "len" && p.peekAt(1).kind == tLParen {
+		if (t.text == "len" || t.text == "count") && p.peekAt(1).kind == tLParen {
 			return p.parseLen()
 		}
 		p.next()
@@ -202,11 +202,11 @@ func (p *dparser) parseTerm() term {
 }
 
 func (p *dparser) parseLen() term {
-	t := p.next() // len
+	t := p.next() // len or count
 	p.next()      // (
 	a := p.next()
 	if a.kind != tWord {
-		p.unexpected(a, "a field inside len()")
+		p.unexpected(a, "a field inside "+t.text+"()")
 	}
 	fld, ok := p.reg.Lookup(a.text)
 	if !ok {
@@ -214,6 +214,13 @@ func (p *dparser) parseLen() term {
 	}
 	if c := p.next(); c.kind != tRParen {
 		p.unexpected(c, `")"`)
+	}
+	if t.text == "count" {
+		// count(field): the number of occurrences, 0 when absent.
+		o := p.f.newOperand(fld, "count("+fld.Name+")")
+		o.count = true
+		o.typ = Uint
+		return term{o: o, tok: t}
 	}
 	switch fld.Type {
 	case Bytes, String, IPv4, IPv6, Ether:
@@ -243,7 +250,8 @@ func (p *dparser) fieldExpr(fld *Field, t token) *operand {
 	}
 	if s := p.peek(); s.kind == tSlice {
 		p.next()
-		switch fld.Type {
+		p.asBytes(o)
+		switch o.typ {
 		case Bytes, String, IPv4, IPv6, Ether:
 		default:
 			fail(p.src, s.pos, "%s is %s; only byte-like fields (bytes, strings, addresses) can be sliced", fld.Name, an(fld.Type))
@@ -408,7 +416,7 @@ func (p *dparser) rhsTerm(o *operand) term {
 			p.next()
 			return term{lit: literal{text: t.text, pos: t.pos}, tok: t, other: fld}
 		}
-		if t.text == "len" && p.peekAt(1).kind == tLParen {
+		if (t.text == "len" || t.text == "count") && p.peekAt(1).kind == tLParen {
 			return p.parseLen()
 		}
 		p.next()
@@ -426,6 +434,7 @@ func (p *dparser) rhsTerm(o *operand) term {
 }
 
 func (p *dparser) noProtocol(o *operand, at int) {
+	p.asBytes(o)
 	if o.typ == None {
 		fail(p.src, at, "%s is a protocol, it has no value: test its presence with %q alone, or compare one of its fields", o.field.Name, o.field.Name)
 	}
@@ -490,7 +499,20 @@ func (p *dparser) literalCmp(o *operand, r relOp, lit literal, opTok token) node
 	return &cmpNode{o: o, q: r.q, p: pr, op: r.sym, text: lit.source()}
 }
 
+// asBytes turns frame, a protocol, into the frame's bytes for a slice,
+// contains, matches or a comparison, as Wireshark does (frame[0:2], frame
+// contains "GET"). Other protocols' bytes are not available here.
+func (p *dparser) asBytes(o *operand) {
+	if o.typ == None && o.field.Name == "frame" && !o.raw && o.sl == nil {
+		o.raw, o.typ = true, Bytes
+	}
+}
+
 func (p *dparser) bytesOperand(o *operand, opTok token) {
+	p.asBytes(o)
+	if o.typ == None {
+		fail(p.src, opTok.pos, "%q on a protocol's bytes is supported for frame only (write frame %s ... or compare one of %s's fields, such as %s.payload)", opTok.text, opTok.text, o.text, o.text)
+	}
 	if o.typ != Bytes && o.typ != String {
 		fail(p.src, opTok.pos, "%q needs a string or byte field; %s is %s", opTok.text, o.text, an(o.typ))
 	}
@@ -543,13 +565,23 @@ func (p *dparser) in(lhs term) node {
 	var texts []string
 	for {
 		t := p.peek()
-		if t.kind == tRBrace {
+		if len(set) > 0 {
+			// Wireshark 4 separates members with commas; "{80 443}" is an error.
+			if t.kind == tRBrace {
+				p.next()
+				break
+			}
+			if t.kind != tComma {
+				if t.kind == tEOF {
+					fail(p.src, open.pos, "the set is not closed (expected %q)", "}")
+				}
+				fail(p.src, t.pos, "%s was unexpected in this context: set members are separated by commas, as in {80, 443}", describe(t))
+			}
+			p.next()
+			t = p.peek()
+		} else if t.kind == tRBrace {
 			p.next()
 			break
-		}
-		if t.kind == tComma {
-			p.next()
-			continue
 		}
 		if t.kind != tWord && t.kind != tString {
 			if t.kind == tEOF {
@@ -591,5 +623,5 @@ func (p *dparser) in(lhs term) node {
 	if len(set) == 0 {
 		fail(p.src, open.pos, "the set is empty")
 	}
-	return &cmpNode{o: o, q: qAny, p: set, op: "in", text: "{" + strings.Join(texts, " ") + "}"}
+	return &cmpNode{o: o, q: qAny, p: set, op: "in", text: "{" + strings.Join(texts, ", ") + "}"}
 }

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -97,7 +98,6 @@ var displayCases = []struct{ expr, want string }{
 	{"eth.dst == ffff.ffff.ffff", "dns arp"},
 	{"eth.addr == 66:77:88:99:AA:BB", "syn get v6 icmp"},
 	{"arp.dst.proto_ipv4 == 10.0.0.80", "arp"},
-	{`ip.src == "10.0.0.10"`, "syn get icmp"},
 
 	// field against field
 	{"ip.src == ip.dst", "icmp lo"},
@@ -164,17 +164,17 @@ var displayCases = []struct{ expr, want string }{
 	{"len(ip.src) == 4 && len(ipv6.src) == 16", ""},
 
 	// sets
-	{"tcp.port in {80 443}", "syn get v6 lo"},
+	{"tcp.port in {80, 443}", "syn get v6 lo"},
 	{"tcp.port in {80, 443}", "syn get v6 lo"},
 	{"tcp.port in {80,443}", "syn get v6 lo"},
-	{"tcp.port in {80 , 443 ,}", "syn get v6 lo"},
-	{"tcp.port in {8000..8080 443}", "v6"},
+	{"tcp.port in {80 , 443}", "syn get v6 lo"},
+	{"tcp.port in {8000..8080, 443}", "v6"},
 	{"tcp.port in {8000 .. 8080, 56000..57000}", "syn get"},
 	{"udp.port in {53}", "dns icmp"},
-	{"tcp.port not in {80 443}", "dns arp icmp"},
-	{"ip.addr in {8.8.8.8 127.0.0.0/8}", "dns lo"},
-	{`http.request.method in {"GET" "HEAD"}`, "get"},
-	{`http.request.method in {GET HEAD}`, "get"},
+	{"tcp.port not in {80, 443}", "dns arp icmp"},
+	{"ip.addr in {8.8.8.8, 127.0.0.0/8}", "dns lo"},
+	{`http.request.method in {"GET", "HEAD"}`, "get"},
+	{`http.request.method in {GET, HEAD}`, "get"},
 	{"frame.time_relative in {0.4..0.6}", "get"},
 	{"eth.dst in {ff:ff:ff:ff:ff:ff}", "dns arp"},
 
@@ -245,7 +245,7 @@ func TestDisplayString(t *testing.T) {
 		{"tcp or (udp and arp)", "tcp || udp && arp"},
 		{"tcp and (udp and arp)", "tcp && udp && arp"},
 		{"!(tcp and udp)", "!(tcp && udp)"},
-		{"tcp.port in {80,443, 8000..8080}", "tcp.port in {80 443 8000..8080}"},
+		{"tcp.port in {80,443, 8000..8080}", "tcp.port in {80, 443, 8000..8080}"},
 		{`http.host matches "a\"b"`, `http.host matches "a\"b"`},
 		{"eth.src[0:3] == 00:11:22", "eth.src[0:3] == 00:11:22"},
 		{"tcp.flags & 0x02", "tcp.flags & 0x02"},
@@ -279,4 +279,66 @@ func TestFields(t *testing.T) {
 	if got, want := fmt.Sprint(names), "[tcp.port ip.src ip.dst eth.src]"; got != want {
 		t.Errorf("Fields() = %s, want %s", got, want)
 	}
+}
+
+func TestCount(t *testing.T) {
+	for expr, want := range map[string]string{
+		"count(ip.addr) == 2":  "syn get dns lo",
+		"count(ip.addr) == 4":  "icmp",
+		"count(ip.addr) == 0":  "",
+		"count(tcp.port) > 1":  "syn get v6 lo",
+		"count(http.host) < 2": "get",
+	} {
+		f, err := Compile(expr, testReg)
+		if err != nil {
+			t.Fatalf("%q: %v", expr, err)
+		}
+		if got := matching(f); got != want {
+			t.Errorf("%q matches [%s], want [%s]", expr, got, want)
+		}
+	}
+}
+
+// TestFrameBytes: frame is a protocol, and its bytes can be sliced and searched
+// as in Wireshark (the record's RawFrame).
+func TestFrameBytes(t *testing.T) {
+	for expr, want := range map[string]string{
+		"frame[0:2] == 66:77":             "syn get vlan short",
+		"frame[12:2] == 81:00":            "vlan",
+		`frame contains "GET /index"`:     "get",
+		`frame matches "host: www\\."`:    "get",
+		"frame[0:6] == ff:ff:ff:ff:ff:ff": "dns arp",
+		"frame[-2:] == 00:00":             "syn dns arp v6 icmp lo vlan",
+		"frame":                           "syn get dns arp v6 icmp lo vlan short",
+	} {
+		f, err := Compile(expr, testReg)
+		if err != nil {
+			t.Fatalf("%q: %v", expr, err)
+		}
+		var got []string
+		for _, n := range frameNames {
+			r := rawRec{frames[n], ltEthernet}
+			if f.Match(rawFrameRec{r}) {
+				got = append(got, n)
+			}
+		}
+		if g := strings.Join(got, " "); g != want {
+			t.Errorf("%q matches [%s], want [%s]", expr, g, want)
+		}
+	}
+	for _, expr := range []string{`tcp contains "GET"`, "ip[0:2] == 45:00"} {
+		if _, err := Compile(expr, testReg); err == nil {
+			t.Errorf("%q compiled; slices of protocols other than frame are not supported", expr)
+		}
+	}
+}
+
+// rawFrameRec is a frame with only the frame protocol.
+type rawFrameRec struct{ rawRec }
+
+func (r rawFrameRec) Values(dst []Value, f *Field) []Value {
+	if f.Name == "frame" {
+		return append(dst, Value{})
+	}
+	return dst
 }

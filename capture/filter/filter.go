@@ -133,7 +133,9 @@ type operand struct {
 	masked bool
 	mask   uint64
 	length bool
-	layer  int // N > 0: only the Nth occurrence (field#N)
+	count  bool // count(field): one value, the number of occurrences (none when absent)
+	raw    bool // frame as bytes: the record's RawFrame
+	layer  int  // N > 0: only the Nth occurrence (field#N)
 	text   string
 }
 
@@ -182,7 +184,22 @@ func rawBytes(t Type, v Value, buf []byte) []byte {
 }
 
 func (o *operand) values(f *Filter, r Record) []Value {
-	vs := r.Values(f.bufs[o.slot][:0], o.field)
+	var vs []Value
+	if o.raw {
+		vs = f.bufs[o.slot][:0]
+		if rr, ok := r.(Raw); ok {
+			data, _, _ := rr.RawFrame()
+			vs = append(vs, Value{B: data})
+		}
+	} else {
+		vs = r.Values(f.bufs[o.slot][:0], o.field)
+	}
+	if o.count && len(vs) > 0 {
+		n := uint64(len(vs))
+		vs = append(vs[:0], Value{N: n})
+		f.bufs[o.slot] = vs
+		return vs
+	}
 	f.bufs[o.slot] = vs
 	if o.layer > 0 {
 		if len(vs) < o.layer {

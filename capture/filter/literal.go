@@ -57,6 +57,11 @@ func quoteC(s string) string {
 // instead return a network predicate (CIDR block).
 func parseValue(t Type, l literal) (Value, pred, error) {
 	s := l.text
+	if l.quoted && t != Bytes && t != String && t != None {
+		// Wireshark 4.0 reads a quoted value as a string only: ip.src ==
+		// "127.0.0.1" is an error there.
+		return Value{}, nil, fmt.Errorf("%s cannot be converted from a string (%s): write the value without quotes", typeNoun(t), quoteC(s))
+	}
 	switch t {
 	case Bool:
 		switch strings.ToLower(s) {
@@ -265,4 +270,10 @@ func formatValue(t Type, v Value) string {
 		return strings.Join(parts, ":")
 	}
 	return quoteC(string(v.B))
+}
+
+// typeNoun names a type as Wireshark's errors do: "IPv4 address".
+func typeNoun(t Type) string {
+	s := t.String()
+	return strings.ToUpper(s[:1]) + s[1:]
 }

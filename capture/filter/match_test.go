@@ -10,7 +10,7 @@ import (
 var allocFilters = []string{
 	"tcp.port == 80 && ip.src == 10.0.0.10",
 	"tcp.port != 80 || udp.port !== 53 || tcp.port === 80",
-	"tcp.port in {80 443 8000..8080} && ip.addr == 10.0.0.0/8",
+	"tcp.port in {80, 443, 8000..8080} && ip.addr == 10.0.0.0/8",
 	"ipv6.addr == fe80::/10 || ipv6.src == fe80::1",
 	"tcp.flags & 0x12 == 0x12 || tcp.flags & 0x02",
 	`tcp.payload[0:3] == "GET" || tcp.payload[-4:] == 0d:0a:0d:0a`,
@@ -94,7 +94,7 @@ func containsWord(s, sub string) bool {
 func BenchmarkMatch(b *testing.B) {
 	cases := []struct{ name, expr string }{
 		{"port", "tcp.port == 80"},
-		{"l2-l4", "ip.addr == 10.0.0.0/8 && tcp.dstport in {80 443} && tcp.flags & 0x02"},
+		{"l2-l4", "ip.addr == 10.0.0.0/8 && tcp.dstport in {80, 443} && tcp.flags & 0x02"},
 		{"http", `http.request.method == "GET" && http.host matches "example\\.com$"`},
 		{"slice", `tcp.payload[0:4] == "GET " || eth.src[0:3] == 00:11:22`},
 	}
@@ -115,7 +115,7 @@ func BenchmarkMatch(b *testing.B) {
 
 func BenchmarkCompile(b *testing.B) {
 	for b.Loop() {
-		if _, err := Compile(`tcp.port in {80 443} && ip.addr == 10.0.0.0/8 && http.host matches "x"`, testReg); err != nil {
+		if _, err := Compile(`tcp.port in {80, 443} && ip.addr == 10.0.0.0/8 && http.host matches "x"`, testReg); err != nil {
 			b.Fatal(err)
 		}
 	}
