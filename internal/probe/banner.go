@@ -394,6 +394,11 @@ func unfinishedText(b []byte) bool {
 	if len(b) == 0 {
 		return false
 	}
+	if bytes.HasPrefix(b, []byte("HTTP/")) {
+		// An HTTP reply is done once its header is: its body need not end
+		// in a newline.
+		return !bytes.Contains(b, []byte("\r\n\r\n")) && !bytes.Contains(b, []byte("\n\n"))
+	}
 	if b[len(b)-1] != '\n' {
 		t := bytes.TrimRight(b, " ")
 		if len(t) == 0 {

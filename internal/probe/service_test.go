@@ -263,6 +263,8 @@ func TestUnfinished(t *testing.T) {
 		{string(mysqlGreeting("8.0")[:7]), true},
 		{string(mysqlGreeting("8.0")), false},
 		{"\x00\x01\x02\x03\x04\x05", false},
+		{"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n400 Bad Request", false},
+		{"HTTP/1.1 200 OK\r\nServer: x\r\n", true},
 	} {
 		if got := unfinished([]byte(tt.text)); got != tt.want {
 			t.Errorf("unfinished(%q) = %v, want %v", tt.text, got, tt.want)
