@@ -122,7 +122,7 @@ func engineScan(ctx context.Context, host netip.Addr, ports []int, opt Options, 
 		}
 		e.zone = z
 	}
-	if e.ownAddr = !opt.Source.IsValid() || opt.Source == host; e.ownAddr {
+	if e.ownAddr = opt.Source == host || (!opt.Source.IsValid() && host.IsLoopback()); e.ownAddr {
 		e.bound = make([]atomic.Uint64, (MaxPort+1+63)/64)
 	}
 
