@@ -67,9 +67,13 @@ function packet:matches(filter) end
 ---@class capture.live
 local live = {}
 
----The first packet captured since the start that matches the display filter
----(any packet when nil), waiting for it up to `timeout` seconds (default 5).
----Returns `nil, "timeout"`, or `nil, "closed"` once the capture is stopped.
+---The next packet that matches the display filter (any packet when nil),
+---waiting for it up to `timeout` seconds (default 5). The handle has a
+---cursor: the first wait looks from the start of the capture, each later one
+---from just after the packet the previous wait returned, so successive waits
+---return successive matches (a timeout moves nothing; `h:packets` still has
+---every packet). Returns `nil, "timeout"`, or `nil, "closed"` once the capture
+---is stopped and every packet has been looked at.
 ---
 ---```lua
 ---local h = capture.start{filter = "tcp port 80"}
