@@ -110,7 +110,7 @@ checks:
 	got, _ := os.ReadFile(filepath.Join(out, "output.txt"))
 	lines := strings.Split(string(got), "\n")
 	if run.Result.Score != run.Result.MaxScore || len(lines) < 3 || lines[0] != "hello from lib" ||
-		!strings.Contains(lines[1], ":1: module 'secret' not found") || !strings.Contains(lines[2], ":1: module 'solution' not found") {
+		!strings.Contains(lines[1], "module 'secret' not found") || !strings.Contains(lines[2], "module 'solution' not found") {
 		t.Errorf("score %g/%g, output:\n%s", run.Result.Score, run.Result.MaxScore, got)
 	}
 	if strings.Contains(string(got), lab) {

@@ -42,6 +42,15 @@ func limitedResume(L *lua.LState) int {
 	nargs := L.GetTop()
 	L.Insert(L.Get(lua.UpvalueIndex(1)), 1)
 	L.Call(nargs, lua.MultRet)
+	if L.GetTop() == 2 && L.Get(1) == lua.LFalse {
+		// gopher-lua's wording, in Lua 5.1's
+		switch L.Get(2) {
+		case lua.LString("can not resume a dead thread"):
+			L.Replace(2, lua.LString("cannot resume dead coroutine"))
+		case lua.LString("can not resume a running thread"):
+			L.Replace(2, lua.LString("cannot resume non-suspended coroutine"))
+		}
+	}
 	return L.GetTop()
 }
 

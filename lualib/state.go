@@ -109,16 +109,28 @@ const stateKey = "wirelab.state"
 
 // Options for every state: the data stack ("registry") starts moderately and
 // grows in large steps, so table.concat or unpack on big tables stays cheap.
-// Every coroutine gets a state with the same options, so the starting sizes are
-// small (a script may create thousands) and the call stack grows on demand.
+// The call stack is a fixed array: gopher-lua's growing one
+// (MinimizeStackMemory) corrupts the state when it overflows inside nested
+// pcalls (pcall returns stale stack slots, then Go panics), where a fixed one
+// raises "stack overflow" as Lua does (issue 11 item 5). The main thread gets
+// room for deep recursion; coroutines, which a script may create by the
+// thousand, get threadCallStack frames each (see NewState).
 var options = lua.Options{
-	CallStackSize:       1024,
-	MinimizeStackMemory: true,
+	CallStackSize:       mainCallStack,
+	MinimizeStackMemory: false,
 	RegistrySize:        1024,
 	RegistryMaxSize:     1024 * 1024,
 	RegistryGrowStep:    1024 * 32,
 	SkipOpenLibs:        true,
 }
+
+// Call-stack depths, in Lua calls: C Lua allows about 16000 nested Lua calls
+// (LUAI_MAXCALLS 20000); a frame costs about 100 bytes here, so a coroutine's
+// 1024 cost 100 KiB, and the main thread's 16000 1.6 MiB once.
+const (
+	mainCallStack   = 16000
+	threadCallStack = 1024
+)
 
 // NewState returns a sandboxed state for env with every module loaded. The
 // caller must Close it.
@@ -134,6 +146,8 @@ func NewState(env *Env) (*State, error) {
 		s.env.Stdout = io.Discard
 	}
 	L := lua.NewState(options)
+	// coroutine.create copies L.Options for the new thread.
+	L.Options.CallStackSize = threadCallStack
 	s.L = L
 	ud := L.NewUserData()
 	ud.Value = s
@@ -301,6 +315,9 @@ func (s *State) sandbox() error {
 	}
 	g := L.G.Global
 	s.limitCoroutines()
+	if err := s.installPcall(); err != nil {
+		return fmt.Errorf("installing pcall: %w", err)
+	}
 	for _, name := range []string{"collectgarbage", "newproxy",
 		"getfenv", "setfenv", "module", "_printregs", "require", "load", "loadstring", "print"} {
 		g.RawSetString(name, lua.LNil)
@@ -328,6 +345,7 @@ func (s *State) sandbox() error {
 		"require":    baseRequire,
 		"load":       baseLoad,
 		"loadstring": baseLoadString,
+		"error":      baseError,
 	})
 	pkg := L.NewTable()
 	loaded := L.NewTable()
@@ -399,6 +417,28 @@ func (s *State) unavailableTable(lib, why string) *lua.LTable {
 	mt.RawSetString("__metatable", lua.LString("locked"))
 	L.SetMetatable(t, mt)
 	return t
+}
+
+// baseError is error(obj [, level]); unlike gopher-lua's, error() with no
+// argument raises nil, as Lua 5.1's does.
+// A string message gets the position of the function at the level asked for
+// (1: the function that called error, 2: its caller, ...), none when that is
+// a Go function, as C Lua's luaL_where does; gopher-lua's blames level 2 on
+// the function itself.
+func baseError(L *lua.LState) int {
+	obj := L.Get(1)
+	level := L.OptInt(2, 1)
+	if msg, ok := obj.(lua.LString); ok && level > 0 {
+		pos := ""
+		if dbg, ok := L.GetStack(level); ok {
+			if _, err := L.GetInfo("Sl", dbg, lua.LNil); err == nil && dbg.CurrentLine > 0 {
+				pos = fmt.Sprintf("%s:%d: ", dbg.Source, dbg.CurrentLine)
+			}
+		}
+		obj = lua.LString(pos) + msg
+	}
+	L.Error(obj, 0)
+	return 0
 }
 
 func basePrint(L *lua.LState) int {

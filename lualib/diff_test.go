@@ -1,0 +1,76 @@
+package lualib
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDifferential runs each testdata/diff program under C Lua 5.1 with C
+// LuaSocket (lua5.1, Debian's lua5.1 and lua-socket) and in a wirelab state,
+// and compares what they print. Without lua5.1 it skips, except in CI, which
+// installs the oracle and must not skip.
+func TestDifferential(t *testing.T) {
+	lua51, err := exec.LookPath("lua5.1")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("lua5.1 is not installed, and CI is set: install lua5.1 and lua-socket")
+		}
+		t.Skip("lua5.1 is not installed (apt-get install lua5.1 lua-socket)")
+	}
+	files, _ := filepath.Glob("testdata/diff/*.lua")
+	if len(files) == 0 {
+		t.Fatal("no differential programs")
+	}
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".lua"), func(t *testing.T) {
+			t.Parallel()
+			want := runOracle(t, lua51, f)
+			got := runWirelab(t, f)
+			if got != want {
+				t.Errorf("output differs from C Lua 5.1's (-lua5.1 +wirelab):\n%s", lineDiff(want, got))
+			}
+		})
+	}
+}
+
+func runOracle(t *testing.T, lua51, file string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, lua51, filepath.Base(file))
+	cmd.Dir = filepath.Dir(file)
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("lua5.1 %s: %v\n%s%s", file, err, out.String(), stderr.String())
+	}
+	return normalize(out.String())
+}
+
+func runWirelab(t *testing.T, file string) string {
+	t.Helper()
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// Debian's pure-Lua modules (lua-copas: copas, coxpcall) load as they do
+	// under lua5.1.
+	s, err := NewState(&Env{Ctx: ctx, Stdout: &out, Dirs: []string{filepath.Dir(file), "/usr/share/lua/5.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DoString(string(src), filepath.Base(file)); err != nil {
+		t.Fatalf("%v\noutput so far:\n%s", err, out.String())
+	}
+	return normalize(out.String())
+}

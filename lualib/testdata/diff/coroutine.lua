@@ -1,0 +1,28 @@
+-- coroutines: status and running as seen from inside pcall, errors, wrap.
+local co
+co = coroutine.create(function(a)
+  print("start", a, coroutine.status(co), coroutine.running() == co)
+  local ok, v = pcall(function()
+    print("in pcall", coroutine.status(co), coroutine.running() == co)
+    return "value"
+  end)
+  print("pcall in coroutine", ok, v)
+  local b = coroutine.yield(a + 1)
+  print("resumed with", b)
+  local ok2, e = pcall(error, "inside")
+  print(ok2, e)
+  error("dies")
+end)
+print(coroutine.resume(co, 1))
+print(coroutine.status(co))
+print(coroutine.resume(co, "two"))
+print(coroutine.status(co))
+print(coroutine.resume(co))
+print(coroutine.running())
+local gen = coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i) end end)
+print(gen(), gen(), gen())
+print(pcall(coroutine.wrap(function() error("wrapped") end)))
+print(select("#", coroutine.resume(coroutine.create(function() return end))))
+local t = {5, 2, 8, 1}
+table.sort(t, function(a, b) return a > b end)
+print(table.concat(t, " "))
