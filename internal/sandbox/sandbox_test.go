@@ -117,6 +117,10 @@ func TestLimits(t *testing.T) {
 			Limits{Timeout: 500 * time.Millisecond}, ReasonTimeout, "killed", 4 * time.Second},
 		{"memory bomb", `local t = {} local s = string.rep("x", 1e6) for i = 1, 1e6 do t[i] = s .. i end`,
 			Limits{Timeout: 20 * time.Second, Memory: 64 << 20}, ReasonMemory, "memory", 20 * time.Second},
+		// Live data past three quarters of the cap makes the collector run
+		// back to back before RSS reaches the cap: that is out of memory too.
+		{"live data near the cap", `local t = {} local s = string.rep("x", 1e6) for i = 1, 104 do t[i] = s .. i end while true do end`,
+			Limits{Timeout: 10 * time.Second, Memory: 128 << 20}, ReasonMemory, "live data", 15 * time.Second},
 		{"one huge string", `local s = string.rep("x", 2e9) print(#s)`,
 			Limits{Timeout: 20 * time.Second, Memory: 64 << 20}, ReasonMemory, "memory", 20 * time.Second},
 		{"events flood", `while true do lab.log(string.rep("z", 100)) end`,

@@ -164,6 +164,7 @@ func work(cfg *Config, send func(status)) Exit {
 		return Exit{ReasonError, err.Error()}
 	}
 	send(status{Ready: true, Start: start.UnixNano()})
+	defer watchHeap(lim.Memory*3/4, func() { stopRun(errMemoryLimit) })()
 	exit := Exit{}
 	scriptCtx, stopScript := context.WithCancelCause(deadlineCtx)
 	defer stopScript(nil)
@@ -325,6 +326,8 @@ func classify(err, cause error, lim Limits) Exit {
 		return Exit{ReasonOutput, fmt.Sprintf("the script printed more than %d bytes of output and was stopped", lim.Output)}
 	case errors.Is(cause, errCaptureLimit):
 		return Exit{ReasonOutput, "the script sent too many packets"}
+	case errors.Is(cause, errMemoryLimit):
+		return Exit{ReasonMemory, fmt.Sprintf("the script ran out of memory (its live data passed %s, three quarters of the %s limit) and was stopped", mib(lim.Memory*3/4), mib(lim.Memory))}
 	case errors.Is(cause, errSocketsLimit):
 		return Exit{ReasonSockets, fmt.Sprintf("the script opened more than %d sockets and was stopped", lim.Sockets)}
 	case errors.Is(cause, context.DeadlineExceeded):
