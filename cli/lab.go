@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/wirelab-dev/wirelab/internal/words"
 	"github.com/wirelab-dev/wirelab/labs"
 	"github.com/wirelab-dev/wirelab/runner"
@@ -77,4 +79,25 @@ func labHasProblems(w io.Writer, err error, arg string) bool {
 		fmt.Fprintf(w, "error: the lab has %d %s; `wirelab check %s` lists them\n", n, words.Plural(n, "problem", "problems"), arg)
 	}
 	return n > 0
+}
+
+// labArgs are the commands whose first argument is a LAB: shell completion
+// offers the built-in labs' names there, and files and folders as usual.
+var labArgs = map[string]bool{"run": true, "check": true, "verify": true, "grade": true}
+
+// completeLab completes a LAB argument: the built-in labs whose names start
+// with what was typed, then the shell's own file and folder completion.
+// check takes several labs; the others complete the built-ins first only.
+func completeLab(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) > 0 && cmd.Name() != "check" {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	all, _ := labs.List()
+	var out []cobra.Completion
+	for _, l := range all {
+		if strings.HasPrefix(l.Name, toComplete) {
+			out = append(out, cobra.CompletionWithDesc(l.Name, l.Title))
+		}
+	}
+	return out, cobra.ShellCompDirectiveDefault
 }

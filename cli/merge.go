@@ -20,8 +20,9 @@ func newMergeCmd() *cobra.Command {
 		Long: `Combine the output folders of 'wirelab grade --shard K/N' runs into one class
 summary (summary.csv, summary.json, junit.xml in --out), identical to what a single
 'wirelab grade' of the whole class writes. A student found in two folders is an
-error: shards never overlap. So are folders graded from different versions of the
-lab (a shard graded before a fix): grade that shard again, then merge.`,
+error: shards never overlap. So are folders of different labs, and folders graded
+from different versions of one lab (a shard graded before a fix): grade that shard
+again, then merge.`,
 		Example: `  wirelab merge shard1/ shard2/ shard3/ --out grades/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {

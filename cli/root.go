@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -71,14 +72,23 @@ Docs:        docs/ in the source tree, or https://github.com/wirelab-dev/wirelab
 		// command it shows the help, as a root without Run does.
 		Args:                       rootArgs,
 		SuggestionsMinimumDistance: 2,
+		Version:                    version(),
 		RunE:                       func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.CompletionOptions.HiddenDefaultCmd = true
+	root.SetVersionTemplate("wirelab {{.Version}} (" + runtime.Version() + ")\n")
 	for _, c := range commands {
-		root.AddCommand(c())
+		cmd := c()
+		if labArgs[cmd.Name()] && cmd.ValidArgsFunction == nil {
+			cmd.ValidArgsFunction = completeLab
+		}
+		root.AddCommand(cmd)
 	}
+	// Now, not at Execute, so that Find and the docs test see them.
+	root.InitDefaultCompletionCmd()
+	root.InitDefaultVersionFlag()
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	return root
 }

@@ -387,3 +387,18 @@ func TestCollectRefusesMixedLabVersions(t *testing.T) {
 		t.Errorf("one folder with an older student: %v", err)
 	}
 }
+
+// Folders graded for two different labs say so, not "different versions".
+func TestCollectDifferentLabs(t *testing.T) {
+	student := func(dir, id, lab, labHash string) {
+		writeFile(t, filepath.Join(dir, id, grade.ResultFile), `{"version":1,"lab":{"id":"`+lab+`","sha256":"`+labHash+`"},"status":"passed","score":1,"max_score":1}`)
+		writeFile(t, filepath.Join(dir, id, grade.KeyFile), `{"version":1,"lab":"`+labHash+`","submission":"s","runs":1}`)
+	}
+	a, b := t.TempDir(), t.TempDir()
+	student(a, "ana", "http-client", "h1")
+	student(b, "ben", "udp-client", "u1")
+	_, err := grade.Collect([]string{a, b})
+	if err == nil || !strings.Contains(err.Error(), `were graded for different labs ("http-client" and "udp-client")`) {
+		t.Errorf("two labs merged: %v", err)
+	}
+}

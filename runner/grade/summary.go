@@ -114,6 +114,7 @@ func Collect(dirs []string) (*Summary, error) {
 	s := &Summary{Version: SummaryVersion}
 	from := map[string]string{}
 	var firstVersion, firstAt string // a lab version, and the student folder graded with it
+	var labAt string                 // the student folder s.Lab comes from
 	for _, dir := range dirs {
 		ents, err := os.ReadDir(dir)
 		if err != nil {
@@ -147,6 +148,15 @@ func Collect(dirs []string) (*Summary, error) {
 			if version == "" {
 				version = res.Lab.SHA256
 			}
+			// Different labs first: their hashes differ too, and "different
+			// versions of the lab" would send the grader looking for a change.
+			if s.Lab.ID == "" {
+				s.Lab = res.Lab
+				s.Lab.Path = ""
+				labAt = sd
+			} else if res.Lab.ID != s.Lab.ID {
+				return nil, fmt.Errorf("%s and %s were graded for different labs (%q and %q): merge the folders of one lab only", labAt, sd, s.Lab.ID, res.Lab.ID)
+			}
 			if len(dirs) > 1 && version != "" {
 				if firstVersion == "" {
 					firstVersion, firstAt = version, sd
@@ -155,12 +165,6 @@ func Collect(dirs []string) (*Summary, error) {
 				}
 			}
 			from[id] = dir
-			if s.Lab.ID == "" {
-				s.Lab = res.Lab
-				s.Lab.Path = ""
-			} else if res.Lab.ID != s.Lab.ID {
-				return nil, fmt.Errorf("%s holds a result of lab %q, not %q", sd, res.Lab.ID, s.Lab.ID)
-			}
 			res.Submission.ID = id
 			s.Students = append(s.Students, rowOf(id, &res, k.Flaky))
 			s.results = append(s.results, &res)
