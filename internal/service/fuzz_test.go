@@ -6,13 +6,26 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wirelab-dev/wirelab/internal/testcorpus"
 )
 
 // FuzzReplayCapture: a replay service's capture is the lab author's file, but
 // no file may crash the worker.
 func FuzzReplayCapture(f *testing.F) {
-	if b, err := os.ReadFile(filepath.Join("..", "testdata", "run", "replay", "recorded.pcapng")); err == nil {
+	// Seeds: real recorded conversations (a missing one fails: a fuzzer
+	// starting from nothing never gets past the magic number).
+	for _, p := range []string{
+		filepath.Join("..", "..", "runner", "testdata", "run", "replay", "recorded.pcapng"),
+		filepath.Join("..", "..", "labs", "replay-server", "http-client.pcapng"),
+		testcorpus.Path(f, "captures/http-get.pcap"),
+	} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
 		f.Add(b, 0)
+		f.Add(b, 1)
 		f.Add(b[:len(b)/2], 0)
 	}
 	f.Add([]byte{}, 1)
