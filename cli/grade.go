@@ -87,7 +87,7 @@ be graded (the machine or the lab is at fault; run again to retry).`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			if gradescope {
-				return runGradescope(ctx, cmd, lab, iso, gsSub, gsResults, args[1:])
+				return runGradescope(ctx, cmd, lab, iso, gsSub, gsResults, out, args[1:])
 			}
 			if len(args) < 2 {
 				return usagef("grade needs at least one SUBMISSION after the lab")
@@ -272,7 +272,9 @@ func isTerminal(w io.Writer) bool {
 
 // runGradescope grades the one submission Gradescope mounts and writes its
 // results.json.
-func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso string, subDir, results string, extra []string) error {
+// The run's artifacts go to out when it is given, else to a temporary folder
+// removed once results.json is written.
+func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso string, subDir, results, out string, extra []string) error {
 	if len(extra) > 0 {
 		return usagef("--gradescope reads the submission from --gradescope-submission, not from arguments")
 	}
@@ -308,8 +310,13 @@ func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso
 		fmt.Fprintf(cmd.OutOrStdout(), "%s: 0/%s (no submission: %v)\n", results, num(res.MaxScore), err)
 		return nil
 	}
-	dir, err := os.MkdirTemp("", "wirelab-gradescope-")
-	if err != nil {
+	dir := out
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "wirelab-gradescope-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	res, err := labRunner(iso)(ctx, lab, subs[0].Entry, dir)
@@ -319,7 +326,11 @@ func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso
 	if err := writeGradescopeResults(results, res); err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%s: %s/%s (%s); artifacts in %s\n", results, num(res.Score), num(res.MaxScore), res.Status, dir)
+	kept := ""
+	if out != "" {
+		kept = "; artifacts in " + dir
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "%s: %s/%s (%s)%s\n", results, num(res.Score), num(res.MaxScore), res.Status, kept)
 	return nil
 }
 

@@ -85,10 +85,15 @@ func TestGradeGradescope(t *testing.T) {
 	sub := t.TempDir()
 	copyFile(t, "../labs/http-client/solution.lua", filepath.Join(sub, "solution.lua"))
 	results := filepath.Join(t.TempDir(), "results", "results.json")
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where the run's artifacts go: nothing may be left
 	var stdout, stderr bytes.Buffer
 	code := Run([]string{"grade", "../labs/http-client", "--gradescope", "--gradescope-submission", sub, "--gradescope-results", results}, &stdout, &stderr)
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "wirelab-*")); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
 	}
 	var gs struct {
 		Score float64 `json:"score"`

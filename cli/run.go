@@ -214,9 +214,9 @@ func labRunner(iso string) grade.RunFunc {
 // runScriptInLab is `wirelab script FILE --lab LAB`: the script runs in the
 // sandbox, inside the lab's network with its hosts and services, under its
 // limits (--timeout replaces the lab's), and its output is copied to stdout.
-// The artifacts (capture, output, events, services log) stay in a temporary
-// folder named on stderr. Nothing is graded.
-func runScriptInLab(cmd *cobra.Command, labPath, file string, args []string, timeout time.Duration) error {
+// The artifacts (capture, output, events, services log) go to out, named on
+// stderr, or to a temporary folder removed after the run. Nothing is graded.
+func runScriptInLab(cmd *cobra.Command, labPath, file string, args []string, timeout time.Duration, out string) error {
 	lab, err := loadLab(labPath, cmd.ErrOrStderr())
 	if err != nil {
 		return err
@@ -228,8 +228,13 @@ func runScriptInLab(cmd *cobra.Command, labPath, file string, args []string, tim
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "wirelab-script-")
-	if err != nil {
+	dir := out
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "wirelab-script-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	if timeout > 0 {
@@ -253,7 +258,9 @@ func runScriptInLab(cmd *cobra.Command, labPath, file string, args []string, tim
 		io.Copy(cmd.OutOrStdout(), f)
 		f.Close()
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "artifacts: %s\n", dir)
+	if out != "" {
+		fmt.Fprintf(cmd.ErrOrStderr(), "artifacts: %s\n", dir)
+	}
 	if art.Exit.Reason != result.ExitOK {
 		fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: %s\n", file, art.Exit.Reason, art.Exit.Message)
 		return exitCode(ExitFailed)

@@ -93,20 +93,29 @@ local c = assert(socket.connect(arg[1], tonumber(arg[2])))
 c:send("GET / HTTP/1.0\r\n\r\n")
 print(c:receive("*l"))
 print(socket.connect("8.8.8.8", 53))`)
-	code, stdout, stderr := scriptRun("script", p, "--lab", runLab, "--", "www.example.com", "80")
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where a run's temporary folders go: none may be left
+	kept := filepath.Join(t.TempDir(), "kept")
+	code, stdout, stderr := scriptRun("script", p, "--lab", runLab, "--out", kept, "--", "www.example.com", "80")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if want := "HTTP/1.0 200 OK\tnil\tnil\nnil\tNetwork is unreachable\n"; stdout != want {
 		t.Errorf("stdout %q, want %q", stdout, want)
 	}
-	if !strings.Contains(stderr, "artifacts: ") {
+	if !strings.Contains(stderr, "artifacts: "+kept) {
 		t.Errorf("stderr: %q", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(kept, "capture.pcapng")); err != nil {
+		t.Errorf("--out: %v", err)
 	}
 	loop := writeScript(t, `while true do end`)
 	code, _, stderr = scriptRun("script", loop, "--lab", runLab, "--timeout", "200ms")
-	if code != ExitFailed || !strings.Contains(stderr, "timeout: the script ran past its 200ms deadline") {
+	if code != ExitFailed || !strings.Contains(stderr, "timeout: the script ran past its 200ms deadline") || strings.Contains(stderr, "artifacts: ") {
 		t.Errorf("loop: exit %d, %q", code, stderr)
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "wirelab-*")); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
 	}
 	dir := t.TempDir()
 	code, _, stderr = scriptRun("script", dir, "--lab", runLab)

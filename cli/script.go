@@ -19,6 +19,7 @@ func init() { register(newScriptCmd) }
 func newScriptCmd() *cobra.Command {
 	var (
 		labPath string
+		out     string
 		timeout time.Duration
 	)
 	cmd := &cobra.Command{
@@ -41,7 +42,7 @@ script's path). Ctrl-C stops the script; --timeout bounds it.`,
 				return fmt.Errorf("cannot read script %q: %w", file, errors.Unwrap(err))
 			}
 			if labPath != "" {
-				return runScriptInLab(cmd, labPath, file, args[1:], timeout)
+				return runScriptInLab(cmd, labPath, file, args[1:], timeout, out)
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
@@ -75,6 +76,7 @@ script's path). Ctrl-C stops the script; --timeout bounds it.`,
 		},
 	}
 	cmd.Flags().StringVar(&labPath, "lab", "", "run inside this lab's network, with its hosts and services, in the sandbox")
+	cmd.Flags().StringVar(&out, "out", "", "with --lab: keep the run's artifacts (capture, output, events, services log) in this folder (default: a temporary folder, removed after the run)")
 	cmd.Flags().DurationVar(&timeout, "timeout", 0, "stop the script after this long (default: no limit)")
 	return cmd
 }
