@@ -204,6 +204,10 @@ func (d *decoder) labPath(n *yaml.Node, what string) (string, bool) {
 		d.Errorf(n, "%s %q does not exist in the lab's folder", what, s)
 		return abs, false
 	}
+	if kind := irregular(abs); kind != "" {
+		d.Errorf(n, "%s %q is %s, not a file: a lab's files must be regular files (reading it would hang the run)", what, s, kind)
+		return abs, false
+	}
 	if real, err := filepath.EvalSymlinks(abs); err == nil {
 		if rdir, err := filepath.EvalSymlinks(d.dir); err == nil {
 			if rel, err := filepath.Rel(rdir, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {

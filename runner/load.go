@@ -29,7 +29,7 @@ func Load(path string) (*Lab, error) {
 			}
 		}
 	}
-	f, err := os.Open(file)
+	f, err := openLabFile(file)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("no lab at %q: %w", path, fs.ErrNotExist)

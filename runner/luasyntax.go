@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
@@ -36,7 +35,7 @@ func (d *decoder) luaParse(abs, name string) *luaChunk {
 		d.luaFiles = map[string]*luaChunk{}
 	}
 	d.luaFiles[abs] = c
-	f, err := os.Open(abs)
+	f, err := openLabFile(abs)
 	if err != nil {
 		c.err = err.Error()
 		return c

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -67,7 +66,7 @@ func startHTTP(ctx context.Context, spec Spec, env *Env, ap netip.AddrPort) (Ser
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(env.LabDir, p)
 			}
-			b, err := os.ReadFile(p)
+			b, err := readRegular(p)
 			if err != nil {
 				return nil, fmt.Errorf("route %q: %w", path, err)
 			}

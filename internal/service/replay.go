@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"strconv"
 
@@ -53,21 +54,52 @@ func endpoint(p *capture.Packet) string {
 	return addr + "|" + first(p, "tcp.srcport")
 }
 
+// maxReplayData bounds the payload a replay service keeps of its
+// conversation: a capture is read a frame at a time, keeping only the
+// stream's packets, so a capture of a million packets costs the worker only
+// the conversation it serves; a conversation above this is the lab's mistake,
+// said as such (it used to end as the script running out of memory).
+const maxReplayData = 16 << 20
+
 // loadConversation reads stream from the capture at path.
 func loadConversation(path string, stream int) (*conversation, error) {
-	pkts, err := capture.ReadFile(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
+	return readConversation(f, filepath.Base(path), stream)
+}
+
+// readConversation reads stream from the capture r (named name in errors).
+func readConversation(r io.Reader, name string, stream int) (*conversation, error) {
+	src, err := capture.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("capture %q: %w", name, err)
+	}
 	want := strconv.Itoa(stream)
 	var mine []*capture.Packet
-	for _, p := range pkts {
-		if first(p, "tcp.stream") == want {
-			mine = append(mine, p)
+	var size int
+	dec := capture.NewDecoder()
+	for {
+		fr, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
 		}
+		if err != nil {
+			return nil, fmt.Errorf("capture %q: %w", name, err)
+		}
+		p := dec.Decode(fr)
+		if first(p, "tcp.stream") != want {
+			continue
+		}
+		if size += len(fr.Data); size > maxReplayData {
+			return nil, fmt.Errorf("capture %q: tcp.stream %d holds more than %d MiB: a replay serves one recorded conversation; cut the capture to it (tshark -r IN -Y 'tcp.stream == %d' -w OUT)", name, stream, maxReplayData>>20, stream)
+		}
+		mine = append(mine, p)
 	}
 	if len(mine) == 0 {
-		return nil, fmt.Errorf("capture %q has no tcp.stream %d", filepath.Base(path), stream)
+		return nil, fmt.Errorf("capture %q has no tcp.stream %d", name, stream)
 	}
 	// The server is the side the first SYN went to; without a handshake in the
 	// capture, the side with the lower port.
@@ -116,7 +148,7 @@ func loadConversation(path string, stream int) (*conversation, error) {
 		}
 	}
 	if len(c.turns) == 0 {
-		return nil, fmt.Errorf("tcp.stream %d of capture %q carries no data", stream, filepath.Base(path))
+		return nil, fmt.Errorf("tcp.stream %d of capture %q carries no data", stream, name)
 	}
 	return c, nil
 }
@@ -182,4 +214,29 @@ func startReplay(ctx context.Context, spec Spec, env *Env, ap netip.AddrPort) (S
 		}
 		io.Copy(io.Discard, c)
 	}), nil
+}
+
+// openRegular opens a file of the lab, refusing before the open one that is
+// not a regular file: opening a FIFO blocks until a writer comes, and reading
+// a device may never end, which hung the run. Errors name the file by its
+// base name, not the grader's path to it.
+func openRegular(p string) (*os.File, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(p), errors.Unwrap(err))
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%v): a lab's files must be regular files", filepath.Base(p), st.Mode().Type())
+	}
+	return os.Open(p)
+}
+
+// readRegular reads a lab file opened with openRegular.
+func readRegular(p string) ([]byte, error) {
+	f, err := openRegular(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
 }

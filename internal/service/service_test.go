@@ -183,7 +183,7 @@ func TestStartErrors(t *testing.T) {
 	}{
 		{Spec{Name: "web", Kind: "http", Listen: busy.Addr().String(), Routes: map[string]Route{"/": {}}}, `service "web": listen tcp ` + busy.Addr().String() + `: bind: address already in use`},
 		{Spec{Name: "web", Kind: "http", Listen: "nowhere:80"}, `service "web": listen "nowhere:80": "nowhere" is neither a lab host nor an address`},
-		{Spec{Name: "web", Kind: "http", Listen: "127.0.0.1:0", Routes: map[string]Route{"/": {File: "missing.html"}}}, `service "web": route "/": open testdata/missing.html: no such file or directory`},
+		{Spec{Name: "web", Kind: "http", Listen: "127.0.0.1:0", Routes: map[string]Route{"/": {File: "missing.html"}}}, `service "web": route "/": missing.html: no such file or directory`},
 		{Spec{Name: "x", Kind: "htp", Listen: "127.0.0.1:0"}, `service "x": kind "htp" is not supported`},
 	}
 	for _, tt := range tests {
