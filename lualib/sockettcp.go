@@ -211,7 +211,7 @@ func tcpReceive(L *lua.LState) int {
 		if !(v >= 0) { // negative or NaN
 			argErr(L, 2, "receive", true, "invalid receive pattern")
 		}
-		err = k.recvRaw(ctx, &b, int(min(v, 1<<40)))
+		err = k.recvPrefixed(ctx, &b, int(min(v, 1<<40)))
 	case lua.LString, *lua.LNilType:
 		p := "*l"
 		if s, ok := v.(lua.LString); ok {
@@ -221,7 +221,7 @@ func tcpReceive(L *lua.LState) int {
 			if n < 0 {
 				argErr(L, 2, "receive", true, "invalid receive pattern")
 			}
-			err = k.recvRaw(ctx, &b, n)
+			err = k.recvPrefixed(ctx, &b, n)
 			break
 		}
 		switch strings.TrimPrefix(p, "*")[:min(1, len(strings.TrimPrefix(p, "*")))] {
@@ -246,6 +246,18 @@ func tcpReceive(L *lua.LState) int {
 	L.Push(lua.LNil)
 	L.Push(lua.LNil)
 	return 3
+}
+
+// recvPrefixed reads receive(n, prefix)'s bytes: C LuaSocket counts the
+// prefix in n (the non-blocking retry loop `repeat d, e, part =
+// c:receive(10, part) until d` relies on it), so it reads n minus the prefix,
+// and nothing when the prefix is already that long.
+func (k *sock) recvPrefixed(ctx context.Context, b *strings.Builder, n int) error {
+	have := b.Len()
+	if have != 0 && n <= have {
+		return nil
+	}
+	return k.recvRaw(ctx, b, n-have)
 }
 
 func numericString(s string) (int, bool) {
@@ -463,7 +475,12 @@ func sockSettimeout(group string) lua.LGFunction {
 		if t < 0 {
 			t = -1
 		}
-		switch mode {
+		// C LuaSocket looks at the first letter only: "total" and "block" work.
+		first := ""
+		if mode != "" {
+			first = mode[:1]
+		}
+		switch first {
 		case "b":
 			k.tm.block = t
 		case "r", "t":
