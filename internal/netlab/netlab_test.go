@@ -122,3 +122,114 @@ func BenchmarkTwoHosts(b *testing.B) {
 		l.Close()
 	}
 }
+
+func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+
+// threeSegments: 6 hosts, 2 of them routers, on 3 segments, IPv4 and IPv6:
+// a -r1- b -r2- c.
+func threeSegments() Spec {
+	eth := func(seg string, addrs ...string) Interface {
+		i := Interface{Segment: seg}
+		for _, a := range addrs {
+			i.Addrs = append(i.Addrs, pfx(a))
+		}
+		return i
+	}
+	host := func(name string, forward bool, ifs ...Interface) Host {
+		for n := range ifs {
+			ifs[n].Name = "eth" + string(rune('0'+n))
+		}
+		return Host{Name: name, Forward: forward, Interfaces: ifs}
+	}
+	s := Spec{
+		Segments: []Segment{
+			{Name: "a", Prefixes: []netip.Prefix{pfx("10.0.1.0/24"), pfx("fd00:1::/64")}},
+			{Name: "b", Prefixes: []netip.Prefix{pfx("10.0.2.0/24"), pfx("fd00:2::/64")}},
+			{Name: "c", Prefixes: []netip.Prefix{pfx("10.0.3.0/24"), pfx("fd00:3::/64")}},
+		},
+		Hosts: []Host{
+			host("client", false, eth("a", "10.0.1.10/24", "fd00:1::10/64")),
+			host("other", false, eth("a", "10.0.1.11/24", "fd00:1::11/64")),
+			host("r1", true, eth("a", "10.0.1.1/24", "fd00:1::1/64"), eth("b", "10.0.2.1/24", "fd00:2::1/64")),
+			host("middle", false, eth("b", "10.0.2.20/24", "fd00:2::20/64")),
+			host("r2", true, eth("b", "10.0.2.2/24", "fd00:2::2/64"), eth("c", "10.0.3.1/24", "fd00:3::1/64")),
+			host("server", false, eth("c", "10.0.3.30/24", "fd00:3::30/64")),
+		},
+	}
+	AddRoutes(&s)
+	return s
+}
+
+func TestRoutersForward(t *testing.T) {
+	needRoot(t)
+	spec := threeSegments()
+	if r := spec.Hosts[0].Routes; len(r) != 4 || r[0].Via.String() != "10.0.1.1" {
+		t.Errorf("client routes %v, want b and c through r1, both families", r)
+	}
+	if r := spec.Hosts[3].Routes; len(r) != 4 {
+		t.Errorf("middle routes %v, want a through r1 and c through r2", r)
+	}
+	l, err := Build(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	for _, ap := range []string{"10.0.3.30:7000", "[fd00:3::30]:7000"} {
+		ln := listenIn(t, l.Host("server"), ap)
+		go func() {
+			c, err := ln.Accept()
+			if err == nil {
+				c.Write([]byte(c.RemoteAddr().String()))
+				c.Close()
+			}
+		}()
+		var c net.Conn
+		if err := l.Host("client").Do(func() error {
+			var err error
+			c, err = net.DialTimeout("tcp", ap, 2*time.Second)
+			return err
+		}); err != nil {
+			t.Fatalf("client to %s through two routers: %v", ap, err)
+		}
+		b, _ := io.ReadAll(c)
+		c.Close()
+		ln.Close()
+		t.Logf("%s saw %s", ap, b)
+	}
+	// TTL 1 dies at r1, which says so (ICMP time exceeded, from 10.0.1.1).
+	err = l.Host("client").Do(func() error {
+		fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_DGRAM, 0)
+		if err != nil {
+			return err
+		}
+		defer syscall.Close(fd)
+		syscall.SetsockoptInt(fd, syscall.IPPROTO_IP, syscall.IP_TTL, 1)
+		syscall.SetsockoptInt(fd, syscall.IPPROTO_IP, syscall.IP_RECVERR, 1)
+		if err := syscall.Connect(fd, &syscall.SockaddrInet4{Port: 33434, Addr: [4]byte{10, 0, 3, 30}}); err != nil {
+			return err
+		}
+		syscall.Write(fd, []byte("x"))
+		tv := syscall.Timeval{Sec: 2}
+		syscall.SetsockoptTimeval(fd, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &tv)
+		_, err = syscall.Read(fd, make([]byte, 10))
+		if err != syscall.EHOSTUNREACH {
+			t.Errorf("a TTL-1 datagram: %v, want EHOSTUNREACH (time exceeded from r1)", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func BenchmarkThreeSegments(b *testing.B) {
+	needRoot(b)
+	spec := threeSegments()
+	for b.Loop() {
+		l, err := Build(spec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		l.Close()
+	}
+}
