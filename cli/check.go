@@ -12,7 +12,8 @@ import (
 func init() { register(newCheckCmd) }
 
 func newCheckCmd() *cobra.Command {
-	return &cobra.Command{
+	var graph bool
+	cmd := &cobra.Command{
 		Use:   "check LAB...",
 		Short: "Load a lab and report every problem in it, with its position",
 		Long: `Load and compile each lab (a folder holding lab.yaml, or the file itself) the
@@ -28,9 +29,13 @@ check without requires (an empty submission sends nothing, so it passes).
 Exit status: 0 when every lab is clean (warnings or not), 1 when a lab has
 problems, 2 when a lab cannot be read at all.
 
+With --graph it also draws each clean lab's network: every segment with its
+subnets, and the hosts and routers on it.
+
 The lab format is described in docs/lab-format.md.`,
 		Example: `  wirelab check labs/http-client
-  wirelab check labs/*`,
+  wirelab check labs/*
+  wirelab check --graph labs/two-subnets`,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := cmd.OutOrStdout()
@@ -54,9 +59,14 @@ The lab format is described in docs/lab-format.md.`,
 						more = fmt.Sprintf(", %d %s", n, words.Plural(n, "warning", "warnings"))
 					}
 					fmt.Fprintf(out, "%s: ok (%s, %s, %d %s%s)\n", path, lab.ID, pointsText(lab.MaxScore()), len(lab.Checks), words.Plural(len(lab.Checks), "check", "checks"), more)
+					if graph {
+						fmt.Fprint(out, lab.Graph())
+					}
 				}
 			}
 			return exitCode(code)
 		},
 	}
+	cmd.Flags().BoolVar(&graph, "graph", false, "draw each lab's network (segments, hosts, routers)")
+	return cmd
 }

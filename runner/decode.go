@@ -19,7 +19,7 @@ import (
 )
 
 var (
-	labKeys        = []string{"lab", "title", "description", "version", "timeout", "hosts", "services", "capture", "submission", "limits", "checks"}
+	labKeys        = []string{"lab", "title", "description", "version", "timeout", "hosts", "segments", "routers", "services", "capture", "submission", "limits", "checks"}
 	captureKeys    = []string{"filter", "snaplen", "interface"}
 	submissionKeys = []string{"file", "args", "host", "modules"}
 	limitsKeys     = []string{"memory", "output", "sockets"}
@@ -108,6 +108,7 @@ func (d *decoder) lab(root *yaml.Node, lab *Lab) {
 			d.checks(e.V, lab)
 		}
 	}
+	d.topology(entries, lab)
 	if !have["lab"] {
 		d.Errorf(root, "the lab has no id: add `lab: NAME` (lowercase, like \"http-client\")")
 	}

@@ -37,6 +37,7 @@ type Lab struct {
 	Version     int           // 1
 	Timeout     time.Duration // wall-clock limit of a run
 	Hosts       []Host        // in file order
+	Topology    *Topology     // segments and routers; nil: the hosts on one inferred segment
 	Services    []service.Spec
 	Capture     Capture
 	Submission  Submission

@@ -53,6 +53,7 @@ func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (result.Artifacts, 
 		CaptureFilter: lab.Capture.Filter,
 		Snaplen:       lab.Capture.Snaplen,
 		Capture:       capturePoints(lab.Capture.Interface),
+		Network:       lab.Network(),
 		Script:        script,
 		Args:          lab.Submission.Args,
 		Source:        lab.Submission.Host,
@@ -67,6 +68,13 @@ func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (result.Artifacts, 
 		Grace:      opt.Grace,
 	}
 	cfg.Hosts = slices.Clone(lab.Hosts)
+	if lab.Topology != nil {
+		for _, r := range lab.Topology.Routers {
+			if len(r.Addrs) > 0 {
+				cfg.Hosts = append(cfg.Hosts, Host{Name: r.Name, Addr: r.Addrs[0]}) // a router's name is its first address
+			}
+		}
+	}
 	out, err := sandbox.Run(ctx, cfg)
 	if err != nil {
 		return result.Artifacts{}, nil, err

@@ -192,6 +192,11 @@ func buildNetwork(cfg *Config) (*labNetwork, error) {
 	}
 	if cfg.Network != nil {
 		n.spec, n.sub = *cfg.Network, cfg.Source
+		for _, h := range n.spec.Hosts {
+			if h.Adopt {
+				n.sub = h.Name
+			}
+		}
 	} else {
 		n.spec, n.sub = flatNetwork(cfg.Hosts, cfg.Source)
 	}
