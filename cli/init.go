@@ -30,8 +30,8 @@ step and rerun. An existing folder is never overwritten.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
-			if !labName.MatchString(name) {
-				return usagef("lab name %q is not valid: use lowercase letters, digits and dashes, starting with a letter or digit (like %q)", name, "dns-lookup")
+			if !labID.MatchString(name) || len(name) > 64 || name == "." || name == ".." {
+				return usagef("lab name %q is not valid: use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64 (like %q)", name, "dns-lookup")
 			}
 			target := filepath.Join(dir, name)
 			if err := writeLabTemplate(target, name); err != nil {
@@ -47,8 +47,13 @@ step and rerun. An existing folder is never overwritten.`,
 	return cmd
 }
 
-// labName is what `lab:` accepts as an id, narrowed to what also makes a
-// pleasant folder name.
+// labID is what `lab:` accepts as an id (runner's idPattern, and at most 64
+// bytes): init takes every id a lab file may have (it rejected "dns.v2" and
+// "net_101").
+var labID = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+
+// labName is a built-in lab's name as resolveLab recognises one: an id with
+// no dot, so a file name that does not exist is not taken for a lab name.
 var labName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 // writeLabTemplate creates the folder target and writes the template's files

@@ -60,8 +60,24 @@ func TestInitRefusesToOverwrite(t *testing.T) {
 	}
 }
 
+// init takes every id the lab format allows, '.' and '_' included (it
+// rejected "dns.v2" and "net_101", valid values of lab:).
+func TestInitTakesEveryValidID(t *testing.T) {
+	for _, name := range []string{"dns.v2", "net_101", "a", "x-1.2_b"} {
+		dir := t.TempDir()
+		var stdout, stderr bytes.Buffer
+		if code := Run([]string{"init", name, "--dir", dir}, &stdout, &stderr); code != ExitOK {
+			t.Fatalf("%s: exit %d: %s", name, code, stderr.String())
+		}
+		lab, err := runner.Load(filepath.Join(dir, name))
+		if err != nil || lab.ID != name {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
 func TestInitRejectsBadNames(t *testing.T) {
-	for _, name := range []string{"My Lab", "../escape", "-dash", "UPPER", "a/b", ""} {
+	for _, name := range []string{"My Lab", "../escape", "-dash", "UPPER", "a/b", "", ".hidden", "_x", strings.Repeat("a", 65)} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			var stdout, stderr bytes.Buffer
