@@ -23,6 +23,14 @@ func TestMain(m *testing.M) {
 	if IsWorker() {
 		os.Exit(WorkerMain())
 	}
+	if dir := os.Getenv("WIRELAB_TEST_RUNNER"); dir != "" {
+		// A runner for TestKillRunner, killed with SIGKILL mid-run.
+		Run(context.Background(), Config{Dir: dir, LabDir: dir, Hosts: labHosts, Source: "client",
+			Script:   filepath.Join(dir, "submission.lua"),
+			Services: []service.Spec{{Name: "echo", Kind: "tcp-echo", Listen: "www.example.com:7"}},
+			Limits:   Limits{Timeout: 30 * time.Second}})
+		os.Exit(0)
+	}
 	os.Exit(m.Run())
 }
 
@@ -411,4 +419,82 @@ print(u:setsockname("10.0.0.80", 0))`, Limits{Timeout: 5 * time.Second}, func(c 
 	if n != len(perIface["www.example.com:eth0"]) {
 		t.Errorf("frame.interface_name matched %d frames, want %d", n, len(perIface["www.example.com:eth0"]))
 	}
+}
+
+// TestKillRunner: kill -9 of the runner mid-run leaves nothing behind in the
+// machine's namespaces: the worker dies with it (Pdeathsig), and the lab's
+// namespaces, held only by the worker's descriptors, go with it. No
+// interface appears in the machine's namespace at any time.
+func TestKillRunner(t *testing.T) {
+	needNamespaces(t)
+	dir := t.TempDir()
+	script(t, dir, `local socket = require("socket")
+local c = assert(socket.connect("www.example.com", 7))
+while true do c:send("x\n"); c:receive("*l"); socket.sleep(0.01) end`)
+	links := func() string {
+		ents, _ := os.ReadDir("/sys/class/net")
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		return strings.Join(names, " ")
+	}
+	before := links()
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe, "-test.run", "^$")
+	cmd.Env = append(os.Environ(), "WIRELAB_TEST_RUNNER="+dir)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Mid-run: the script is talking (the capture has frames).
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if fi, err := os.Stat(filepath.Join(dir, CaptureFile)); err == nil && fi.Size() > 2000 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the run never got going")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := links(); got != before {
+		t.Errorf("mid-run the machine's interfaces are %q, were %q", got, before)
+	}
+	if inDir(dir) == "" {
+		t.Fatal("no process runs in the run's folder: the worker's cwd is not the run's folder any more, and this test checks nothing")
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	// The worker runs in dir: once nothing does, nothing holds the lab.
+	for deadline = time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		left := inDir(dir)
+		if left == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("process %s still runs in the killed run's folder", left)
+		}
+	}
+	if got := links(); got != before {
+		t.Errorf("after the kill the machine's interfaces are %q, were %q", got, before)
+	}
+	if ents, _ := os.ReadDir("/run/netns"); len(ents) > 0 {
+		for _, e := range ents {
+			if strings.Contains(e.Name(), "wirelab") {
+				t.Errorf("a named namespace %s is left", e.Name())
+			}
+		}
+	}
+}
+
+// inDir is a process whose working folder is dir, "" for none.
+func inDir(dir string) string {
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		if cwd, err := os.Readlink("/proc/" + p.Name() + "/cwd"); err == nil && cwd == dir {
+			return p.Name()
+		}
+	}
+	return ""
 }
