@@ -37,6 +37,10 @@ var tcpMethods = map[string]lua.LGFunction{
 	"receive":     tcpReceive,
 	"send":        tcpSend,
 	"shutdown":    tcpShutdown,
+	// C LuaSocket's tcp objects have these as other names of connect and
+	// bind (LuaSocket's own test suite calls them).
+	"setpeername": tcpConnect,
+	"setsockname": tcpBind,
 }
 
 func tcpBind(L *lua.LState) int {
@@ -510,6 +514,7 @@ var sockOptions = map[string]struct {
 	"tcp-keepcnt":      {syscall.IPPROTO_TCP, syscall.TCP_KEEPCNT, "int"},
 	"tcp-keepintvl":    {syscall.IPPROTO_TCP, syscall.TCP_KEEPINTVL, "int"},
 	"ipv6-v6only":      {syscall.IPPROTO_IPV6, syscall.IPV6_V6ONLY, "bool"},
+	"error":            {syscall.SOL_SOCKET, syscall.SO_ERROR, "error"}, // getoption only
 	"ip-multicast-ttl": {syscall.IPPROTO_IP, syscall.IP_MULTICAST_TTL, "int"},
 	"ip-multicast-loop": {syscall.IPPROTO_IP, syscall.IP_MULTICAST_LOOP,
 		"bool"},
@@ -520,7 +525,7 @@ func sockSetoption(group string) lua.LGFunction {
 		k := checkSock(L, "setoption", group)
 		name := sockString(L, 2, "setoption", true)
 		o, ok := sockOptions[name]
-		if !ok {
+		if !ok || o.kind == "error" {
 			argErr(L, 2, "setoption", true, "unsupported option `"+name+"'")
 		}
 		if k.d == nil {
@@ -567,6 +572,19 @@ func sockGetoption(group string) lua.LGFunction {
 			return pushErr(L, sockErr("getsockopt failed"))
 		}
 		switch o.kind {
+		case "error":
+			// The pending error (SO_ERROR, which reading clears), as
+			// LuaSocket words it; nil when there is none.
+			v, err := syscall.GetsockoptInt(k.d.fd, o.level, o.opt)
+			if err != nil {
+				return pushErr(L, sockErr("getsockopt failed"))
+			}
+			if v == 0 {
+				L.Push(lua.LNil)
+			} else {
+				L.Push(lua.LString(strerror(syscall.Errno(v))))
+			}
+			return 1
 		case "linger":
 			l, err := getLinger(k.d.fd)
 			if err != nil {

@@ -1,0 +1,13 @@
+-- tcp setsockname and setpeername are bind and connect under other names.
+local socket = require("socket")
+local m = socket.tcp()
+print(m:setsockname("127.0.0.1", 0))
+local _, port = m:getsockname()
+print(m:listen())
+local c = socket.tcp()
+print(c:setpeername("127.0.0.1", port))
+local a = m:accept()
+c:send("hi\n")
+a:settimeout(1)
+print(a:receive())
+print(type(m.setpeername), type(c.setsockname))
