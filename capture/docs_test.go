@@ -112,8 +112,10 @@ files, gzip-compressed or not, and standard input for ` + "`-`" + `.
 - DNS over TCP is decoded when a message fits in one segment.
 - The IP header quoted inside an ICMP error is not decoded (Wireshark adds its
   fields as further occurrences of ` + "`ip.*`" + ` and ` + "`tcp.*`/`udp.*`" + `).
-- TCP analysis flags (retransmission, duplicate ACK, window update ...) are not
-  computed; retransmitted segments are not fed to HTTP reassembly.
+- TCP sequence analysis computes retransmission (spurious), lost segment,
+  duplicate ACK, keep-alive, window update and reused ports; not yet
+  zero_window, fast_retransmission, out_of_order, window_full, ack_rtt or
+  bytes_in_flight. Retransmitted segments are not fed to HTTP reassembly.
 `)
 	return b.Bytes()
 }

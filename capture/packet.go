@@ -125,6 +125,7 @@ type ip6Info struct {
 type tcpInfo struct {
 	sport, dport     uint16
 	stream           uint32
+	delta, rel       time.Duration // since the stream's previous and first frame
 	seqRaw, ackRaw   uint32
 	seq, ack, nxtseq uint32
 	length           uint32

@@ -1,5 +1,7 @@
 package capture
 
+import "time"
+
 // Conversation tracking, as Wireshark does it: tcp.stream and udp.stream number
 // conversations from 0 in order of first appearance; TCP sequence and
 // acknowledgment numbers are made relative to each direction's initial sequence
@@ -36,10 +38,12 @@ type tcpDir struct {
 
 type tcpConn struct {
 	stream uint32
-	srcA   [16]byte // source of the first packet: direction 0
-	portA  uint16
-	dir    [2]tcpDir
-	rst    bool
+	// first and last are the times of the stream's first and latest frame.
+	first, last time.Time
+	srcA        [16]byte // source of the first packet: direction 0
+	portA       uint16
+	dir         [2]tcpDir
+	rst         bool
 }
 
 func (c *tcpConn) closed() bool { return c.rst || (c.dir[0].fin && c.dir[1].fin) }
@@ -169,6 +173,11 @@ func (d *Decoder) trackTCP(p *Packet) {
 		rev.base, rev.baseSet = t.ackRaw-1, true
 	}
 	t.stream = c.stream
+	if c.first.IsZero() {
+		c.first, c.last = p.Time, p.Time
+	}
+	t.delta, t.rel = p.Time.Sub(c.last), p.Time.Sub(c.first)
+	c.last = p.Time
 	t.seq = t.seqRaw - fwd.base
 	t.ack = t.ackRaw // Wireshark shows the raw value without the ACK flag
 	if ack {

@@ -62,6 +62,60 @@ var tcpProto = protocol{
 				}
 				return dst
 			}},
+		{name: "tcp.flags.str", typ: filter.String, desc: "The flags as tshark spells them, one letter each (RRRNCEUAPRSF), a middle dot for each flag not set", example: `tcp.flags.str contains "S"`,
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				f := p.tcp.flags
+				if hdr := p.tcpHeader(); len(hdr) >= 13 {
+					f |= uint16(hdr[12]&0x0e) << 8 // the reserved bits
+				}
+				b := make([]byte, 0, 24)
+				for i := 11; i >= 0; i-- {
+					if f&(1<<i) != 0 {
+						b = append(b, "FSRPAUECNRRR"[i])
+					} else {
+						b = append(b, "\u00b7"...)
+					}
+				}
+				return append(dst, filter.Value{B: b})
+			}},
+		{name: "tcp.time_delta", typ: filter.Float, desc: "Seconds since the previous frame of this TCP stream", example: "tcp.time_delta > 0.2",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				return append(dst, filter.Value{F: p.tcp.delta.Seconds()})
+			}},
+		{name: "tcp.time_relative", typ: filter.Float, desc: "Seconds since the first frame of this TCP stream", example: "tcp.time_relative > 1",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				return append(dst, filter.Value{F: p.tcp.rel.Seconds()})
+			}},
+		{name: "tcp.option_kind", typ: filter.Uint, desc: "Kind of each option, in order: 1 NOP, 2 MSS, 3 window scale, 4 SACK permitted, 5 SACK, 8 timestamps", example: "tcp.option_kind == 4",
+			get: tcpOptions(func(kind byte, v []byte, dst []filter.Value) []filter.Value { return u(dst, uint64(kind)) })},
+		{name: "tcp.options.wscale.shift", typ: filter.Uint, desc: "Window scale option: the shift count", example: "tcp.options.wscale.shift == 7",
+			get: tcpOptions(func(kind byte, v []byte, dst []filter.Value) []filter.Value {
+				if kind == 3 && len(v) == 1 {
+					dst = u(dst, uint64(v[0]))
+				}
+				return dst
+			})},
+		{name: "tcp.options.wscale.multiplier", typ: filter.Uint, desc: "Window scale option: the multiplier (2 to the shift)", example: "tcp.options.wscale.multiplier == 128",
+			get: tcpOptions(func(kind byte, v []byte, dst []filter.Value) []filter.Value {
+				if kind == 3 && len(v) == 1 {
+					dst = u(dst, 1<<min(v[0], 14))
+				}
+				return dst
+			})},
+		{name: "tcp.options.timestamp.tsval", typ: filter.Uint, desc: "Timestamps option: the sender's timestamp value", example: "tcp.options.timestamp.tsval > 0",
+			get: tcpOptions(func(kind byte, v []byte, dst []filter.Value) []filter.Value {
+				if kind == 8 && len(v) == 8 {
+					dst = u(dst, uint64(be32(v)))
+				}
+				return dst
+			})},
+		{name: "tcp.options.timestamp.tsecr", typ: filter.Uint, desc: "Timestamps option: the echoed timestamp", example: "tcp.options.timestamp.tsecr == 0",
+			get: tcpOptions(func(kind byte, v []byte, dst []filter.Value) []filter.Value {
+				if kind == 8 && len(v) == 8 {
+					dst = u(dst, uint64(be32(v[4:])))
+				}
+				return dst
+			})},
 		{name: "tcp.payload", typ: filter.Bytes, desc: "TCP payload bytes of this segment", example: `tcp.payload contains "GET"`,
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				if len(p.tcp.payload) > 0 {
@@ -307,4 +361,28 @@ func (p *Packet) tcpHeader() []byte {
 		}
 	}
 	return nil
+}
+
+// tcpOptions makes a getter that walks the header's options in order.
+func tcpOptions(v func(kind byte, val []byte, dst []filter.Value) []filter.Value) func(p *Packet, dst []filter.Value) []filter.Value {
+	return func(p *Packet, dst []filter.Value) []filter.Value {
+		hdr := p.tcpHeader()
+		if len(hdr) <= 20 {
+			return dst
+		}
+		for opts := hdr[20:]; len(opts) > 0; {
+			k := opts[0]
+			if k == 0 || k == 1 { // End of list (each padding byte after it too, as tshark counts) or NOP
+				dst = v(k, nil, dst)
+				opts = opts[1:]
+				continue
+			}
+			if len(opts) < 2 || int(opts[1]) < 2 || int(opts[1]) > len(opts) {
+				break
+			}
+			dst = v(k, opts[2:opts[1]], dst)
+			opts = opts[opts[1]:]
+		}
+		return dst
+	}
 }
