@@ -1,9 +1,12 @@
 package filter
 
 import (
+	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/wirelab-dev/wirelab/internal/suggest"
 )
 
 // CompileCapture compiles a capture filter: tcpdump's language (pcap-filter(7)),
@@ -454,7 +457,7 @@ func (p *cparser) parseRterm(q cq) (gfn, cq) {
 			}
 			switch n.kind {
 			case pNum, pHID, pHID6, pEID, pID:
-				fail(p.src, n.pos, "expected host, net, port or portrange after %q, found %s (write %s host|port %s, or join with and)", t.raw, describeP(n), t.raw, n.raw)
+				fail(p.src, n.pos, "expected host, net, port or portrange after %q, found %s (%s)", t.raw, describeP(n), qualifierHint(t.raw, n))
 			}
 			if n.kind != pKW || !p.isHeadWord(n) {
 				p.next()
@@ -1196,4 +1199,19 @@ func (p *cparser) parseArithPrimary() afn {
 	}
 	p.syntax(t)
 	return nil
+}
+
+// qualifierHint is the way out when a protocol is followed by something that
+// is not a qualifier: a misspelt qualifier ("tcp prot 80") gets its correction,
+// a bare value ("tcp 80", "tcp 10.0.0.1") the qualified form.
+func qualifierHint(proto string, n ptoken) string {
+	if n.kind == pID {
+		if q, d := suggest.Closest(n.raw, []string{"host", "net", "port", "portrange"}); d <= 2 {
+			return fmt.Sprintf("did you mean %q?", proto+" "+q)
+		}
+	}
+	if n.kind == pNum {
+		return fmt.Sprintf("write %q, or join the two with and", proto+" port "+n.raw)
+	}
+	return fmt.Sprintf("write %q, or join the two with and", proto+" host "+n.raw)
 }

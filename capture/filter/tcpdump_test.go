@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/wirelab-dev/wirelab/capture"
+	"github.com/wirelab-dev/wirelab/internal/testcorpus"
 )
 
 func readList(t *testing.T, name string) []string {
@@ -33,30 +34,7 @@ func readList(t *testing.T, name string) []string {
 	return out
 }
 
-func sharedCorpus(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the package directory")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(c); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus %s is required in CI: %v", c, err)
-		}
-		t.Skipf("corpus %s not found; skipping", c)
-	}
-	return c
-}
+func sharedCorpus(t *testing.T) string { return testcorpus.Dir(t) }
 
 type rawFrame struct {
 	data     []byte
