@@ -516,6 +516,10 @@ var sockOptions = map[string]struct {
 	"ipv6-v6only":      {syscall.IPPROTO_IPV6, syscall.IPV6_V6ONLY, "bool"},
 	"error":            {syscall.SOL_SOCKET, syscall.SO_ERROR, "error"}, // getoption only
 	"ip-multicast-ttl": {syscall.IPPROTO_IP, syscall.IP_MULTICAST_TTL, "int"},
+	// Not in C LuaSocket (which has only the multicast TTL and
+	// ipv6-unicast-hops): the unicast TTL a traceroute sets.
+	"ip-ttl":            {syscall.IPPROTO_IP, syscall.IP_TTL, "int"},
+	"ipv6-unicast-hops": {syscall.IPPROTO_IPV6, syscall.IPV6_UNICAST_HOPS, "int"},
 	"ip-multicast-loop": {syscall.IPPROTO_IP, syscall.IP_MULTICAST_LOOP,
 		"bool"},
 }
