@@ -13,8 +13,9 @@ type LiveOptions struct {
 	// Snaplen is the most bytes kept of each packet; 0 means DefaultSnaplen.
 	Snaplen int
 	// Filter, when set, keeps only the packets it matches. It is evaluated in
-	// userspace on the decoded packet (capture filters compile to it with
-	// CompileCapture); packets it rejects still count in Stats.
+	// userspace: a capture filter (CompileCapture) on the frame's bytes, a
+	// display filter on the decoded packet; packets it rejects still count in
+	// Stats.
 	Filter *filter.Filter
 }
 
@@ -27,6 +28,10 @@ type FrameFilter func(fr Frame) bool
 // numbers and reassembly need every packet, so it must be given all of them),
 // and keeps the frames f matches. It is not safe for concurrent use.
 func NewFrameFilter(f *filter.Filter) FrameFilter {
+	if f.IsCapture() {
+		// A capture filter tests the frame's bytes: nothing to decode.
+		return func(fr Frame) bool { return f.MatchFrame(fr.Data, int(fr.LinkType), fr.Info.Length) }
+	}
 	d := NewDecoder()
 	var p Packet
 	return func(fr Frame) bool {

@@ -142,6 +142,29 @@ func runPackets(stdout, stderr io.Writer, path string, o *packetsOpts) error {
 	commented, _ := src.(interface{ Comments() []string })
 	var p capture.Packet
 	matched := 0
+	// Counting what a capture filter alone keeps needs no decoding: the filter
+	// tests the frame's bytes as tcpdump does.
+	if o.countOnly && display == nil && capFilter != nil && capFilter.IsCapture() {
+		for {
+			fr, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				fmt.Fprintln(stdout, matched)
+				fmt.Fprintf(stderr, "error: %v\n", err)
+				return exitCode(ExitError)
+			}
+			if capFilter.MatchFrame(fr.Data, int(fr.LinkType), fr.Info.Length) {
+				matched++
+				if o.count > 0 && matched >= o.count {
+					break
+				}
+			}
+		}
+		fmt.Fprintln(w, matched)
+		return nil
+	}
 	var vals []filter.Value
 	var line []byte
 	for {
