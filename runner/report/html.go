@@ -297,6 +297,10 @@ func outcomeWords(res *result.Result, shown []result.CheckResult) (string, strin
 		return "timeout", "Out of time: the script was stopped at the lab's deadline and graded on what it had sent."
 	case res.Status == result.StatusError:
 		return "error", "Not graded completely: " + res.Reason
+	case res.Status == result.StatusLabError:
+		return "error", "The lab itself failed, not your submission: " + strings.TrimSuffix(res.Reason, ".") + ". It will be graded again."
+	case res.Status == result.StatusNotGraded:
+		return "error", "Not graded: " + res.Reason
 	case res.Exit.Reason != result.ExitOK && res.Exit.Reason != result.ExitError:
 		return "stopped", "Stopped: " + exitLine(res.Exit.Reason, clean(res.Exit.Message)) + "."
 	case failed == 0 && len(shown) > 0:

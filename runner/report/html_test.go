@@ -170,3 +170,25 @@ func TestHTMLInBrowser(t *testing.T) {
 		})
 	}
 }
+
+// TestHTMLOutcomeWords: the page says in words how the run went, a lab's own
+// failure apart from the student's.
+func TestHTMLOutcomeWords(t *testing.T) {
+	for _, tc := range []struct {
+		status result.Status
+		reason string
+		want   string
+	}{
+		{result.StatusFailed, "", "Not yet: "},
+		{result.StatusTimeout, "", "Out of time"},
+		{result.StatusLabError, "the lab's service \"web\" raised an error", "The lab itself failed, not your submission"},
+		{result.StatusNotGraded, "no submission file", "Not graded: no submission file"},
+	} {
+		res, dir := htmlFixture(t)
+		res.Status, res.Reason = tc.status, tc.reason
+		_, page := writeHTMLFile(t, res, dir, Options{})
+		if !strings.Contains(page, tc.want) {
+			t.Errorf("%s: the page does not say %q", tc.status, tc.want)
+		}
+	}
+}
