@@ -11,9 +11,51 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/wirelab-dev/wirelab/internal/yamlx"
 	"github.com/wirelab-dev/wirelab/lualib"
 	"github.com/wirelab-dev/wirelab/runner/result"
+	"strings"
 )
+
+// KindLua: FILE:FUNCTION, a check written in Lua that may give part of its
+// points.
+const KindLua = "lua"
+
+var luaKind = checkKind{
+	name: KindLua,
+	decode: func(d *decoder, c *Check, e yamlx.Entry, what string) {
+		if s, ok := d.Str(e.V, what+" lua"); ok {
+			// FILE:FUNCTION; the last colon splits, so a file name may hold one.
+			i := strings.LastIndex(s, ":")
+			file, fn := "", ""
+			if i >= 0 {
+				file, fn = s[:i], s[i+1:]
+			}
+			if file == "" || !luaName.MatchString(fn) {
+				d.Errorf(e.V, "%s: lua %q must be FILE:FUNCTION, like checks.lua:status_code", what, s)
+				return
+			}
+			c.LuaFunc = fn
+			tmp := *yamlx.Resolve(e.V)
+			tmp.Value = file
+			if p, ok := d.labPath(&tmp, what+" lua file"); ok {
+				c.LuaFile = p
+				if chunk, ok := d.luaCompiles(e.V, what+" lua file", file, p); ok {
+					found, defined, dynamic := luaDefines(chunk.stmts, fn)
+					if !found && !dynamic {
+						list := "it defines no global function"
+						if len(defined) > 0 {
+							list = "it defines: " + strings.Join(defined, ", ")
+						}
+						d.Errorf(e.V, "%s: %s defines no function %q (%s)", what, file, fn, list)
+					}
+				}
+			}
+		}
+	},
+	eval:      (*evaluation).luaCheck,
+	ownPoints: true,
+}
 
 // luaCheck calls an instructor's FUNCTION(ctx) from FILE in a sandboxed state
 // with a time limit. ctx has packets(filter), output, events and args; the

@@ -7,9 +7,155 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/capture/filter"
+	"github.com/wirelab-dev/wirelab/internal/yamlx"
 	"github.com/wirelab-dev/wirelab/runner/result"
+	"go.yaml.in/yaml/v3"
 )
+
+// KindSequence: display filters that must match packets in order.
+const KindSequence = "sequence"
+
+var sequenceKind = checkKind{
+	name: KindSequence,
+	keys: []string{"within", "same_stream"},
+	decode: func(d *decoder, c *Check, e yamlx.Entry, what string) {
+		switch e.Key {
+		case KindSequence:
+			d.steps(e.V, what, c)
+		case "within":
+			c.Within, _ = d.Duration(e.V, what+" within")
+		case "same_stream":
+			if b, ok := d.Boolean(e.V, what+" same_stream"); ok {
+				c.sameStreamSet = &b
+				c.sameStreamNode = e.K
+			}
+		}
+	},
+	compile: (*decoder).sequenceStream,
+	eval:    (*evaluation).sequenceCheck,
+	lint: func(lab *Lab, c *Check) []string {
+		var out []string
+		if len(lab.Hosts) > 1 {
+			for n, s := range c.Steps {
+				if !pinsEndpoint(s.Filter) {
+					out = append(out, fmt.Sprintf("check %q: step %d pins neither source nor destination (ip.src, ip.dst): any host's packet matches, the submission's own too", c.Name, n+1))
+				}
+			}
+		}
+		return out
+	},
+}
+
+func (d *decoder) steps(n *yaml.Node, what string, c *Check) {
+	n = yamlx.Resolve(n)
+	if n == nil || n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		d.Errorf(n, "%s: sequence must be a list of steps (filters, or {match: FILTER, within: DURATION}), not %s", what, yamlx.Describe(n))
+		return
+	}
+	if len(n.Content) > maxSteps {
+		d.Errorf(n, "%s: %d steps are more than the %d a sequence may have", what, len(n.Content), maxSteps)
+		return
+	}
+	for i, sn := range n.Content {
+		sw := fmt.Sprintf("%s step %d", what, i+1)
+		sn = yamlx.Resolve(sn)
+		var st Step
+		var fnode *yaml.Node
+		switch {
+		case sn != nil && sn.Kind == yaml.ScalarNode && !yamlx.IsNull(sn):
+			st.Filter, fnode = sn.Value, sn
+		case sn != nil && sn.Kind == yaml.MappingNode:
+			for _, e := range d.Mapping(sn, sw, stepKeys) {
+				switch e.Key {
+				case "match":
+					if s, ok := d.Str(e.V, sw+" match"); ok {
+						st.Filter, fnode = s, yamlx.Resolve(e.V)
+					}
+				case "within":
+					st.Within, _ = d.Duration(e.V, sw+" within")
+				case "name":
+					st.Name, _ = d.Str(e.V, sw+" name")
+				case "hint":
+					st.Hint, _ = d.Str(e.V, sw+" hint")
+				}
+			}
+			if fnode == nil {
+				d.Errorf(sn, "%s has no filter: add `match: FILTER`", sw)
+			}
+		default:
+			d.Errorf(sn, "%s must be a filter or {match: FILTER, within: DURATION}, not %s", sw, yamlx.Describe(sn))
+		}
+		if fnode != nil {
+			if strings.TrimSpace(st.Filter) == "" {
+				d.Errorf(fnode, "%s: the filter is empty", sw)
+			} else {
+				st.match = d.filter(fnode, st.Filter, sw, false)
+			}
+		}
+		st.node = fnode
+		c.Steps = append(c.Steps, st)
+	}
+}
+
+// sequenceStream decides whether a sequence's steps must share one stream:
+// by default when every step names a TCP field (tcp.stream), or every step a
+// UDP field (udp.stream).
+func (d *decoder) sequenceStream(c *Check) {
+	proto := ""
+	for i, st := range c.Steps {
+		p := stepProto(st.match)
+		if i == 0 {
+			proto = p
+		} else if p != proto {
+			proto = ""
+		}
+		if proto == "" {
+			break
+		}
+	}
+	if proto != "" {
+		c.stream, _ = capture.Fields().Lookup(proto + ".stream")
+	}
+	if c.sameStreamSet != nil {
+		want := *c.sameStreamSet
+		if want && proto == "" {
+			at := c.Pos
+			if c.sameStreamNode != nil {
+				at = d.Pos(c.sameStreamNode)
+			}
+			d.Errs.Add(at, "check %q: same_stream needs every step to name tcp fields (or every step udp fields), so the stream is known", c.Name)
+		}
+		if !want {
+			c.stream = nil
+		}
+	}
+	c.SameStream = c.stream != nil
+}
+
+func stepProto(m *filter.Filter) string {
+	if m == nil {
+		return ""
+	}
+	tcp, udp := false, false
+	for _, f := range m.Fields() {
+		switch {
+		case f.Name == "tcp" || strings.HasPrefix(f.Name, "tcp."),
+			f.Name == "http" || strings.HasPrefix(f.Name, "http."): // HTTP rides on TCP here
+			tcp = true
+		case f.Name == "udp" || strings.HasPrefix(f.Name, "udp."):
+			udp = true
+		}
+	}
+	switch {
+	case tcp && !udp:
+		return "tcp"
+	case udp && !tcp:
+		return "udp"
+	}
+	return ""
+}
 
 // seqAttempt is one try at matching a sequence from a given first packet.
 type seqAttempt struct {

@@ -3,7 +3,6 @@ package runner
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/wirelab-dev/wirelab/internal/yamlx"
@@ -42,7 +41,7 @@ func (d *decoder) check(n *yaml.Node, i int, lab *Lab) (Check, bool) {
 	if name := peekName(n); name != "" {
 		what = fmt.Sprintf("check %q", name)
 	}
-	entries := d.Mapping(n, what, checkKeys)
+	entries := d.Mapping(n, what, checkKinds.keys())
 	if n == nil || n.Kind != yaml.MappingNode {
 		return c, false
 	}
@@ -57,7 +56,7 @@ func (d *decoder) check(n *yaml.Node, i int, lab *Lab) (Check, bool) {
 	}
 	var kindEntry *yamlx.Entry
 	for j, e := range entries {
-		if !slices.Contains(CheckKinds, e.Key) {
+		if _, ok := checkKinds.kind(e.Key); !ok {
 			continue
 		}
 		if kindEntry != nil {
@@ -71,9 +70,10 @@ func (d *decoder) check(n *yaml.Node, i int, lab *Lab) (Check, bool) {
 		return c, true
 	}
 	c.Kind = kindEntry.Key
+	kind, _ := checkKinds.kind(c.Kind)
 	for _, e := range entries {
-		if k, ok := checkExtraKeys[e.Key]; ok && k != c.Kind {
-			d.Errorf(e.K, "%s: %q belongs to %s checks, not to %s checks", what, e.Key, k, c.Kind)
+		if k, ok := checkKinds.byKey[e.Key]; ok && k.name != e.Key && k != kind {
+			d.Errorf(e.K, "%s: %q belongs to %s checks, not to %s checks", what, e.Key, k.name, c.Kind)
 			continue
 		}
 		switch e.Key {
@@ -107,92 +107,13 @@ func (d *decoder) check(n *yaml.Node, i int, lab *Lab) (Check, bool) {
 				c.Requires = l
 				c.requireNodes = requireNodes(e.V)
 			}
-		case KindPacket, KindNone:
-			if s, ok := d.Str(e.V, what+" filter"); ok {
-				if strings.TrimSpace(s) == "" {
-					d.Errorf(e.V, "%s: the %s filter is empty", what, e.Key)
-					continue
-				}
-				c.Filter = s
-				c.match = d.filter(e.V, s, what+" filter", false)
-			}
-		case "count":
-			if v, ok := d.Integer(e.V, what+" count", 0, 1<<30); ok {
-				c.Min, c.Max = int(v), int(v)
-				c.countSet = true
-			}
-		case "min":
-			if v, ok := d.Integer(e.V, what+" min", 0, 1<<30); ok {
-				c.Min = int(v)
-				c.minSet = true
-			}
-		case "max":
-			if v, ok := d.Integer(e.V, what+" max", 0, 1<<30); ok {
-				c.Max = int(v)
-				c.maxSet = true
-			}
-		case KindSequence:
-			d.steps(e.V, what, &c)
-		case "within":
-			c.Within, _ = d.Duration(e.V, what+" within")
-		case "same_stream":
-			if b, ok := d.Boolean(e.V, what+" same_stream"); ok {
-				c.sameStreamSet = &b
-				c.sameStreamNode = e.K
-			}
-		case KindOutput:
-			c.Output = d.output(e.V, what, &c)
-		case KindExit:
-			v := yamlx.Resolve(e.V)
-			if v == nil || yamlx.IsNull(v) {
-				c.Exit = "ok"
-				continue
-			}
-			if s, ok := d.Str(e.V, what+" exit"); ok {
-				if s == "" {
-					s = "ok"
-				}
-				c.Exit = s
-			}
-		case KindLua:
-			if s, ok := d.Str(e.V, what+" lua"); ok {
-				// FILE:FUNCTION; the last colon splits, so a file name may hold one.
-				i := strings.LastIndex(s, ":")
-				file, fn := "", ""
-				if i >= 0 {
-					file, fn = s[:i], s[i+1:]
-				}
-				if file == "" || !luaName.MatchString(fn) {
-					d.Errorf(e.V, "%s: lua %q must be FILE:FUNCTION, like checks.lua:status_code", what, s)
-					continue
-				}
-				c.LuaFunc = fn
-				tmp := *yamlx.Resolve(e.V)
-				tmp.Value = file
-				if p, ok := d.labPath(&tmp, what+" lua file"); ok {
-					c.LuaFile = p
-					if chunk, ok := d.luaCompiles(e.V, what+" lua file", file, p); ok {
-						found, defined, dynamic := luaDefines(chunk.stmts, fn)
-						if !found && !dynamic {
-							list := "it defines no global function"
-							if len(defined) > 0 {
-								list = "it defines: " + strings.Join(defined, ", ")
-							}
-							d.Errorf(e.V, "%s: %s defines no function %q (%s)", what, file, fn, list)
-						}
-					}
-				}
-			}
+		case "name": // decoded above
+		default:
+			kind.decode(d, &c, e, what)
 		}
 	}
-	if c.countSet && (c.minSet || c.maxSet) {
-		d.Errorf(n, "%s: give either count or min/max, not both", what)
-	}
-	if c.maxSet && c.Max < c.Min {
-		d.Errorf(n, "%s: max %d is below min %d", what, c.Max, c.Min)
-	}
-	if c.maxSet && !c.minSet && !c.countSet {
-		c.Min = 0 // `max: 3` alone means "at most three"
+	if kind.finish != nil {
+		kind.finish(d, &c, n, what)
 	}
 	return c, true
 }
@@ -227,99 +148,4 @@ func requireNodes(n *yaml.Node) []*yaml.Node {
 		return n.Content
 	}
 	return []*yaml.Node{n}
-}
-
-func (d *decoder) steps(n *yaml.Node, what string, c *Check) {
-	n = yamlx.Resolve(n)
-	if n == nil || n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
-		d.Errorf(n, "%s: sequence must be a list of steps (filters, or {match: FILTER, within: DURATION}), not %s", what, yamlx.Describe(n))
-		return
-	}
-	if len(n.Content) > maxSteps {
-		d.Errorf(n, "%s: %d steps are more than the %d a sequence may have", what, len(n.Content), maxSteps)
-		return
-	}
-	for i, sn := range n.Content {
-		sw := fmt.Sprintf("%s step %d", what, i+1)
-		sn = yamlx.Resolve(sn)
-		var st Step
-		var fnode *yaml.Node
-		switch {
-		case sn != nil && sn.Kind == yaml.ScalarNode && !yamlx.IsNull(sn):
-			st.Filter, fnode = sn.Value, sn
-		case sn != nil && sn.Kind == yaml.MappingNode:
-			for _, e := range d.Mapping(sn, sw, stepKeys) {
-				switch e.Key {
-				case "match":
-					if s, ok := d.Str(e.V, sw+" match"); ok {
-						st.Filter, fnode = s, yamlx.Resolve(e.V)
-					}
-				case "within":
-					st.Within, _ = d.Duration(e.V, sw+" within")
-				case "name":
-					st.Name, _ = d.Str(e.V, sw+" name")
-				case "hint":
-					st.Hint, _ = d.Str(e.V, sw+" hint")
-				}
-			}
-			if fnode == nil {
-				d.Errorf(sn, "%s has no filter: add `match: FILTER`", sw)
-			}
-		default:
-			d.Errorf(sn, "%s must be a filter or {match: FILTER, within: DURATION}, not %s", sw, yamlx.Describe(sn))
-		}
-		if fnode != nil {
-			if strings.TrimSpace(st.Filter) == "" {
-				d.Errorf(fnode, "%s: the filter is empty", sw)
-			} else {
-				st.match = d.filter(fnode, st.Filter, sw, false)
-			}
-		}
-		st.node = fnode
-		c.Steps = append(c.Steps, st)
-	}
-}
-
-func (d *decoder) output(n *yaml.Node, what string, c *Check) *OutputCheck {
-	o := &OutputCheck{}
-	v := yamlx.Resolve(n)
-	if v != nil && v.Kind == yaml.ScalarNode && !yamlx.IsNull(v) {
-		// `output: "200 OK"` is short for {contains: "200 OK"}.
-		o.Contains = []string{v.Value}
-		return o
-	}
-	entries := d.Mapping(n, what+" output", outputKeys)
-	if len(entries) == 0 {
-		d.Errorf(n, "%s: output needs a condition: one of %s", what, strings.Join(outputKeys[:5], ", "))
-		return o
-	}
-	for _, e := range entries {
-		switch e.Key {
-		case "contains":
-			o.Contains, _ = d.StrList(e.V, what+" contains")
-		case "not_contains":
-			o.NotContains, _ = d.StrList(e.V, what+" not_contains")
-		case "matches":
-			if s, ok := d.Str(e.V, what+" matches"); ok {
-				re, err := regexp.Compile(s)
-				if err != nil {
-					d.Errorf(e.V, "%s: matches %q is not a regular expression: %v", what, s, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
-					continue
-				}
-				o.Matches, c.outMatches = s, re
-			}
-		case "equals":
-			if s, ok := d.Str(e.V, what+" equals"); ok {
-				o.Equals = &s
-			}
-		case "lines":
-			o.Lines, _ = d.StrList(e.V, what+" lines")
-		case "ordered":
-			o.Ordered, _ = d.Boolean(e.V, what+" ordered")
-		}
-	}
-	if o.Ordered && len(o.Lines) == 0 {
-		d.Errorf(n, "%s: ordered applies to lines: add `lines: [...]`", what)
-	}
-	return o
 }

@@ -144,8 +144,8 @@ func (d *decoder) compile(lab *Lab) {
 				c.requires = append(c.requires, k)
 			}
 		}
-		if c.Kind == KindSequence {
-			d.sequenceStream(c)
+		if k, ok := checkKinds.kind(c.Kind); ok && k.compile != nil {
+			k.compile(d, c)
 		}
 	}
 	// Cycles: a check that (transitively) requires itself would never run.
@@ -191,63 +191,6 @@ func (d *decoder) compile(lab *Lab) {
 	}
 }
 
-// sequenceStream decides whether a sequence's steps must share one stream:
-// by default when every step names a TCP field (tcp.stream), or every step a
-// UDP field (udp.stream).
-func (d *decoder) sequenceStream(c *Check) {
-	proto := ""
-	for i, st := range c.Steps {
-		p := stepProto(st.match)
-		if i == 0 {
-			proto = p
-		} else if p != proto {
-			proto = ""
-		}
-		if proto == "" {
-			break
-		}
-	}
-	if proto != "" {
-		c.stream, _ = capture.Fields().Lookup(proto + ".stream")
-	}
-	if c.sameStreamSet != nil {
-		want := *c.sameStreamSet
-		if want && proto == "" {
-			at := c.Pos
-			if c.sameStreamNode != nil {
-				at = d.Pos(c.sameStreamNode)
-			}
-			d.Errs.Add(at, "check %q: same_stream needs every step to name tcp fields (or every step udp fields), so the stream is known", c.Name)
-		}
-		if !want {
-			c.stream = nil
-		}
-	}
-	c.SameStream = c.stream != nil
-}
-
 // stepProto returns "tcp" or "udp" when the filter names a field of that
 // protocol (and not of the other), else "". HTTP fields count as TCP: every
 // HTTP packet has a tcp.stream.
-func stepProto(m *filter.Filter) string {
-	if m == nil {
-		return ""
-	}
-	tcp, udp := false, false
-	for _, f := range m.Fields() {
-		switch {
-		case f.Name == "tcp" || strings.HasPrefix(f.Name, "tcp."),
-			f.Name == "http" || strings.HasPrefix(f.Name, "http."): // HTTP rides on TCP here
-			tcp = true
-		case f.Name == "udp" || strings.HasPrefix(f.Name, "udp."):
-			udp = true
-		}
-	}
-	switch {
-	case tcp && !udp:
-		return "tcp"
-	case udp && !tcp:
-		return "udp"
-	}
-	return ""
-}

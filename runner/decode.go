@@ -24,7 +24,6 @@ var (
 	submissionKeys = []string{"file", "args", "host", "modules"}
 	limitsKeys     = []string{"memory", "output", "sockets"}
 	commonKeys     = []string{"name", "points", "hint", "visibility", "requires"}
-	checkExtraKeys = map[string]string{"count": KindPacket, "min": KindPacket, "max": KindPacket, "within": KindSequence, "same_stream": KindSequence}
 	outputKeys     = []string{"contains", "not_contains", "matches", "equals", "lines", "ordered"}
 	stepKeys       = []string{"match", "within", "name", "hint"}
 	visibilities   = []result.Visibility{result.Visible, result.Hidden, result.AfterDueDate, result.AfterPublished}
@@ -32,13 +31,6 @@ var (
 	idPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 	hostPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
 )
-
-// checkKeys is every key a check may hold.
-var checkKeys = func() []string {
-	k := append([]string{}, commonKeys...)
-	k = append(k, CheckKinds...)
-	return append(k, "count", "min", "max", "within", "same_stream")
-}()
 
 // serviceKinds is the registry of service kinds and the options each takes
 // beside name, kind and listen. Package service runs them; the loader only

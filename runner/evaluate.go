@@ -170,30 +170,24 @@ func (ev *evaluation) run(i int) {
 				cr.Status, cr.Message = result.CheckError, fmt.Sprintf("internal error evaluating the check: %v", r)
 			}
 		}()
-		switch c.Kind {
-		case KindPacket:
-			ev.packetCheck(c, cr)
-		case KindNone:
-			ev.noneCheck(c, cr)
-		case KindSequence:
-			ev.sequenceCheck(c, cr)
-		case KindOutput:
-			ev.outputCheck(c, cr)
-		case KindExit:
-			ev.exitCheck(c, cr)
-		case KindLua:
-			ev.luaCheck(c, cr)
-		default:
+		k, ok := checkKinds.kind(c.Kind)
+		if !ok {
 			cr.Status, cr.Message = result.CheckError, fmt.Sprintf("unknown check kind %q", c.Kind)
+			return
 		}
+		k.eval(ev, c, cr)
 	}()
+	own := false
+	if k, ok := checkKinds.kind(c.Kind); ok {
+		own = k.ownPoints
+	}
 	switch cr.Status {
 	case result.CheckPass:
-		if c.Kind != KindLua {
+		if !own {
 			cr.Points = c.Points
 		}
 	default:
-		if cr.Status != result.CheckFail || c.Kind != KindLua {
+		if cr.Status != result.CheckFail || !own {
 			cr.Points = 0
 		}
 		cr.Hint = c.Hint
@@ -233,166 +227,6 @@ func (ev *evaluation) ofCapture() string {
 		s += "; the lab captures only `" + f + "`"
 	}
 	return s
-}
-
-func (ev *evaluation) packetCheck(c *Check, cr *result.CheckResult) {
-	m := ev.matching(c.match)
-	n := len(m)
-	ok := n >= c.Min && (c.Max < 0 || n <= c.Max)
-	want := ""
-	switch {
-	case c.Max >= 0 && c.Min == c.Max:
-		want = fmt.Sprintf("exactly %d", c.Min)
-	case c.Max >= 0 && c.Min > 0:
-		want = fmt.Sprintf("between %d and %d", c.Min, c.Max)
-	case c.Max >= 0:
-		want = fmt.Sprintf("at most %d", c.Max)
-	default:
-		want = fmt.Sprintf("at least %d", c.Min)
-	}
-	switch {
-	case ok:
-		cr.Status = result.CheckPass
-		cr.Message = fmt.Sprintf("%s %s", words.Count(n, "packet matches", "packets match"), c.Filter)
-	case n == 0:
-		cr.Status = result.CheckFail
-		cr.Message = fmt.Sprintf("no packet matches %s (%s)", c.Filter, ev.ofCapture())
-	default:
-		cr.Status = result.CheckFail
-		cr.Message = fmt.Sprintf("%s %s, expected %s", words.Count(n, "packet matches", "packets match"), c.Filter, want)
-	}
-	ev.evidence(cr, m, "")
-}
-
-func (ev *evaluation) noneCheck(c *Check, cr *result.CheckResult) {
-	m := ev.matching(c.match)
-	if len(m) == 0 {
-		cr.Status = result.CheckPass
-		cr.Message = "no packet matches " + c.Filter
-		return
-	}
-	cr.Status = result.CheckFail
-	nums := make([]string, 0, maxEvidence)
-	for i, p := range m {
-		if i == maxEvidence {
-			nums = append(nums, "...")
-			break
-		}
-		nums = append(nums, fmt.Sprint(p.Number))
-	}
-	frames := "frame"
-	if len(m) > 1 {
-		frames = "frames"
-	}
-	cr.Message = fmt.Sprintf("%s %s, expected none (%s %s)", words.Count(len(m), "packet matches", "packets match"), c.Filter, frames, strings.Join(nums, ", "))
-	ev.evidence(cr, m, "")
-}
-
-func (ev *evaluation) outputCheck(c *Check, cr *result.CheckResult) {
-	o, out := c.Output, ev.output
-	fail := func(format string, args ...any) {
-		cr.Status = result.CheckFail
-		cr.Message = fmt.Sprintf(format, args...)
-	}
-	cr.Status = result.CheckPass
-	if o == nil {
-		return
-	}
-	for _, s := range o.Contains {
-		if !strings.Contains(out, s) {
-			fail("the output does not contain %q", s)
-			return
-		}
-	}
-	for _, s := range o.NotContains {
-		if strings.Contains(out, s) {
-			fail("the output contains %q, which it should not", s)
-			return
-		}
-	}
-	if c.outMatches != nil && !c.outMatches.MatchString(out) {
-		fail("the output does not match /%s/", o.Matches)
-		return
-	}
-	if o.Equals != nil && strings.TrimRight(out, "\r\n") != strings.TrimRight(*o.Equals, "\r\n") {
-		fail("the output is not exactly %q (first difference at byte %d)", *o.Equals, firstDiff(out, *o.Equals))
-		return
-	}
-	if len(o.Lines) > 0 {
-		lines := strings.Split(strings.ReplaceAll(out, "\r\n", "\n"), "\n")
-		at := 0
-		for _, want := range o.Lines {
-			found := -1
-			start := 0
-			if o.Ordered {
-				start = at
-			}
-			for j := start; j < len(lines); j++ {
-				if strings.TrimRight(lines[j], " \t\r") == strings.TrimRight(want, " \t\r") {
-					found = j
-					break
-				}
-			}
-			if found < 0 {
-				if o.Ordered && at > 0 {
-					fail("the output has no line %q after line %d", want, at)
-				} else {
-					fail("the output has no line %q", want)
-				}
-				return
-			}
-			at = found + 1
-		}
-	}
-	cr.Message = "the output is as expected"
-}
-
-func firstDiff(a, b string) int {
-	n := min(len(a), len(b))
-	for i := 0; i < n; i++ {
-		if a[i] != b[i] {
-			return i
-		}
-	}
-	return n
-}
-
-func (ev *evaluation) exitCheck(c *Check, cr *result.CheckResult) {
-	ex := ev.res.Exit
-	how := "ended normally"
-	if ex.Reason != result.ExitOK {
-		how = "ended with " + ex.Reason.String()
-		if ex.Message != "" {
-			how += ": " + ex.Message
-		}
-	}
-	reason, named := result.ParseExitReason(c.Exit)
-	ok := false
-	switch {
-	case named:
-		ok = ex.Reason == reason
-	default:
-		ok = ex.Reason != result.ExitOK && strings.Contains(ex.Message, c.Exit)
-	}
-	cr.Status = result.CheckFail
-	if ok {
-		cr.Status = result.CheckPass
-	}
-	switch {
-	case ok:
-		cr.Message = "the submission " + how
-	case named:
-		cr.Message = fmt.Sprintf("the submission %s, expected %s", how, exitWant(c.Exit))
-	default:
-		cr.Message = fmt.Sprintf("the submission %s, expected an error mentioning %q", how, c.Exit)
-	}
-}
-
-func exitWant(w string) string {
-	if w == "ok" {
-		return "a normal end"
-	}
-	return "it to end with " + w
 }
 
 // view is a packet as reports show it.

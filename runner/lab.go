@@ -78,19 +78,6 @@ type Limits struct {
 	Sockets int
 }
 
-// Check kinds: the key that holds the check's subject.
-const (
-	KindPacket   = "packet"
-	KindNone     = "none"
-	KindSequence = "sequence"
-	KindOutput   = "output"
-	KindExit     = "exit"
-	KindLua      = "lua"
-)
-
-// CheckKinds lists the check kinds in the order the docs present them.
-var CheckKinds = []string{KindPacket, KindNone, KindSequence, KindOutput, KindExit, KindLua}
-
 // Check is one entry of `checks:`. Kind names which of the kind-specific fields
 // apply.
 type Check struct {

@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/wirelab-dev/wirelab/capture"
@@ -39,26 +38,9 @@ func Lint(lab *Lab) []Warning {
 	var out []Warning
 	for i := range lab.Checks {
 		c := &lab.Checks[i]
-		switch c.Kind {
-		case KindPacket:
-			if len(lab.Hosts) > 1 && !pinsEndpoint(c.Filter) {
-				out = append(out, Warning{c.Pos, fmt.Sprintf("check %q: the filter pins neither source nor destination (ip.src, ip.dst): any host's packet matches, the submission's own too (add && ip.src == ... or ip.dst == ...)", c.Name)})
-			}
-		case KindSequence:
-			if len(lab.Hosts) > 1 {
-				for n, s := range c.Steps {
-					if !pinsEndpoint(s.Filter) {
-						out = append(out, Warning{c.Pos, fmt.Sprintf("check %q: step %d pins neither source nor destination (ip.src, ip.dst): any host's packet matches, the submission's own too", c.Name, n+1)})
-					}
-				}
-			}
-		case KindNone:
-			if len(c.Requires) == 0 {
-				out = append(out, Warning{c.Pos, fmt.Sprintf("check %q: a none check without requires passes on an empty submission, which sends nothing (add requires: [a check the work must pass first])", c.Name)})
-			}
-		case KindExit:
-			if c.Exit == "ok" && len(c.Requires) == 0 && c.Points > 0 {
-				out = append(out, Warning{c.Pos, fmt.Sprintf("check %q: exit: ok without requires passes on an empty submission, which ends without an error (add requires: [a check the work must pass first])", c.Name)})
+		if k, ok := checkKinds.kind(c.Kind); ok && k.lint != nil {
+			for _, msg := range k.lint(lab, c) {
+				out = append(out, Warning{c.Pos, msg})
 			}
 		}
 	}
