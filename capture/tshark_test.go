@@ -49,60 +49,60 @@ type agreement struct {
 	values, sameVals  int
 }
 
-// compareLive compares the capture at path with what tshark prints now: each
-// frame's line (unless lines is false) and each field, all occurrences joined
-// by commas. skip names "frame field" pairs that differ by design.
+// compareLive compares the capture at path with what tshark prints now, in one
+// tshark run: each frame's Protocol and Info columns (unless lines is false;
+// the other columns are the goldens' business) and each field, all
+// occurrences joined by commas. skip names "frame field" pairs ("frame line"
+// for the columns) that differ by design.
 func compareLive(t *testing.T, path string, fields []string, lines bool, skip map[string]bool) agreement {
 	t.Helper()
 	pkts := decodeFile(t, path)
 	var a agreement
 	a.frames = len(pkts)
 	name := filepath.Base(path)
+	args := []string{"-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"}
 	if lines {
-		want := tsharkRun(t, path)
-		if len(want) != len(pkts) {
-			t.Fatalf("%s: %d packets, tshark shows %d", name, len(pkts), len(want))
+		args = append(args, "-e", "_ws.col.Protocol", "-e", "_ws.col.Info")
+	}
+	for _, f := range fields {
+		if _, ok := lookupField(f); !ok {
+			t.Fatalf("field %s is not in the registry", f)
 		}
-		for i, p := range pkts {
-			if got := p.Line(); got == want[i] {
+		args = append(args, "-e", f)
+	}
+	want := tsharkRun(t, path, args...)
+	if len(want) != len(pkts) {
+		t.Fatalf("%s: %d packets, tshark shows %d", name, len(pkts), len(want))
+	}
+	for i, p := range pkts {
+		cols := strings.Split(want[i], "\t")
+		if lines {
+			s := p.Summary()
+			got := s.Protocol + "\t" + string(appendEscaped(nil, []byte(s.Info)))
+			if w := cols[0] + "\t" + cols[1]; got == w || got == strings.TrimRight(w, " ") || strings.TrimRight(got, " ") == strings.TrimRight(w, " ") {
 				a.sameLines++
 			} else if !skip[lineKey(i+1, "line")] {
-				t.Errorf("%s frame %d line:\n got %q\nwant %q", name, i+1, got, want[i])
+				t.Errorf("%s frame %d Protocol and Info:\n got %q\nwant %q", name, i+1, got, w)
+			}
+			cols = cols[2:]
+		}
+		for j, f := range fields {
+			a.values++
+			got := strings.Join(p.Strings(f), ",")
+			if fd, _ := lookupField(f); fd.Type == filter.None {
+				// tshark prints a protocol's label: compare presence.
+				if (got != "") == (cols[j] != "") {
+					got = cols[j]
+				}
+			}
+			if got == cols[j] {
+				a.sameVals++
+			} else if !skip[lineKey(i+1, f)] {
+				t.Errorf("%s frame %d %s: got %q, tshark %q", name, i+1, f, got, cols[j])
 			}
 		}
 	}
-	if len(fields) > 0 {
-		args := []string{"-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"}
-		for _, f := range fields {
-			args = append(args, "-e", f)
-		}
-		want := tsharkRun(t, path, args...)
-		if len(want) != len(pkts) {
-			t.Fatalf("%s: %d packets, tshark -T fields shows %d", name, len(pkts), len(want))
-		}
-		for i, p := range pkts {
-			cols := strings.Split(want[i], "\t")
-			for j, f := range fields {
-				if _, ok := lookupField(f); !ok {
-					t.Fatalf("field %s is not in the registry", f)
-				}
-				a.values++
-				got := strings.Join(p.Strings(f), ",")
-				if fd, _ := lookupField(f); fd.Type == filter.None {
-					// tshark prints a protocol's label: compare presence.
-					if (got != "") == (cols[j] != "") {
-						got = cols[j]
-					}
-				}
-				if got == cols[j] {
-					a.sameVals++
-				} else if !skip[lineKey(i+1, f)] {
-					t.Errorf("%s frame %d %s: got %q, tshark %q", name, i+1, f, got, cols[j])
-				}
-			}
-		}
-	}
-	t.Logf("%s: %d/%d lines and %d/%d field values as tshark", name, a.sameLines, a.frames, a.sameVals, a.values)
+	t.Logf("%s: %d/%d Protocol+Info columns and %d/%d field values as tshark", name, a.sameLines, a.frames, a.sameVals, a.values)
 	return a
 }
 
@@ -123,12 +123,45 @@ func protoFields(name string) []string {
 	return out
 }
 
-// compareFilters runs each display filter through tshark and wirelab on the
-// capture at path and requires the same frames.
+// compareFilters runs every display filter through tshark (one run: a Lua
+// listener per filter prints the frames it matches) and wirelab on the capture
+// at path, and requires the same frames.
 func compareFilters(t *testing.T, path string, exprs []string) (same int) {
 	t.Helper()
 	pkts := decodeFile(t, path)
-	for _, expr := range exprs {
+	dir := t.TempDir()
+	list, script := filepath.Join(dir, "filters.txt"), filepath.Join(dir, "listen.lua")
+	if err := os.WriteFile(list, []byte(strings.Join(exprs, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(script, []byte(listenLua), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("tshark", "-q", "-r", path, "-X", "lua_script:"+script)
+	cmd.Env = append(os.Environ(), "WL_FILTERS="+list)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("tshark: %v\n%s", err, stderr.String())
+	}
+	want := make([][]string, len(exprs))
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		k, frame, ok := strings.Cut(line, " ")
+		n := 0
+		for _, c := range k {
+			n = n*10 + int(c-'0')
+		}
+		if !ok || n < 1 || n > len(exprs) {
+			continue
+		}
+		if strings.HasPrefix(frame, "E ") {
+			t.Errorf("tshark rejects %q: %s", exprs[n-1], frame[2:])
+			continue
+		}
+		want[n-1] = append(want[n-1], frame)
+	}
+	for i, expr := range exprs {
 		f, err := Compile(expr)
 		if err != nil {
 			t.Errorf("%s: %v", expr, err)
@@ -140,8 +173,7 @@ func compareFilters(t *testing.T, path string, exprs []string) (same int) {
 				got = append(got, itoa(p.Number))
 			}
 		}
-		want := tsharkRun(t, path, "-Y", expr, "-T", "fields", "-e", "frame.number")
-		if g, w := strings.Join(got, " "), strings.Join(want, " "); g != w {
+		if g, w := strings.Join(got, " "), strings.Join(want[i], " "); g != w {
 			t.Errorf("%s on %s: frames %q, tshark %q", expr, filepath.Base(path), g, w)
 		} else {
 			same++
@@ -150,3 +182,20 @@ func compareFilters(t *testing.T, path string, exprs []string) (same int) {
 	t.Logf("%s: %d/%d filters select the frames tshark selects", filepath.Base(path), same, len(exprs))
 	return same
 }
+
+// listenLua makes one tshark Listener per line of $WL_FILTERS; each prints
+// "index frame" for the frames its filter matches ("index E message" if tshark
+// rejects the filter).
+const listenLua = `
+local i = 0
+for line in io.lines(os.getenv("WL_FILTERS")) do
+  i = i + 1
+  local n = i
+  local ok, l = pcall(Listener.new, nil, line)
+  if ok then
+    function l.packet(pinfo) io.write(n, " ", pinfo.number, "\n") end
+  else
+    io.write(n, " E ", tostring(l), "\n")
+  end
+end
+`
