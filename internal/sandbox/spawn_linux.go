@@ -87,7 +87,7 @@ func namespaceError(iso Isolation, err error) string {
 		fixes = append(fixes, "AppArmor restricts unprivileged user namespaces: `sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0`, or an AppArmor profile allowing userns for wirelab")
 	}
 	if errors.Is(err, syscall.EPERM) && len(fixes) == 0 {
-		fixes = append(fixes, "user namespaces are not permitted here (a container's seccomp profile?)")
+		fixes = append(fixes, "user namespaces are not permitted here; in a container the seccomp profile refuses CLONE_NEWUSER: run Docker with `--security-opt seccomp=unconfined` (or a profile allowing it), Kubernetes with `securityContext.seccompProfile.type: Unconfined` (see docs/security.md, \"Running in a container\")")
 	}
 	fixes = append(fixes, "or run as root, or pass --isolation=none to run unisolated on the host's loopback")
 	return why + "; " + strings.Join(fixes, "; ")
