@@ -98,6 +98,18 @@ be graded (the machine or the lab is at fault; run again to retry).`,
 			if err := checkGradeOut(out, lab.Dir, args[1:]); err != nil {
 				return err
 			}
+			sh := grade.Shard{}
+			if shard == "auto" {
+				if shard, err = autoShard(os.Getenv); err != nil {
+					return usageError{err}
+				}
+			}
+			if shard != "" {
+				if sh, err = grade.ParseShard(shard); err != nil {
+					return usageError{err}
+				}
+			}
+
 			entry := filepath.Base(lab.Submission.File)
 			subs, skipped, err := grade.Discover(args[1:], entry)
 			if err != nil {
@@ -106,13 +118,6 @@ be graded (the machine or the lab is at fault; run again to retry).`,
 			for _, s := range skipped {
 				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s: not graded: %s\n", visible(s.Path), s.Why)
 			}
-			sh := grade.Shard{}
-			if shard != "" {
-				if sh, err = grade.ParseShard(shard); err != nil {
-					return usageError{err}
-				}
-			}
-
 			prog := newProgress(cmd.ErrOrStderr())
 			sum, err := grade.Grade(ctx, lab, subs, grade.Options{
 				Out: out, Jobs: jobs, Force: force, Repeat: repeat, Shard: sh,
@@ -131,7 +136,7 @@ be graded (the machine or the lab is at fault; run again to retry).`,
 	f.StringVarP(&out, "out", "o", "", "output folder (default: grades-LABID)")
 	f.BoolVar(&force, "force", false, "regrade every student, even those whose stored result is current")
 	f.IntVar(&repeat, "repeat", 1, "grade each submission N times and report checks whose outcome changed (flakiness guard)")
-	f.StringVar(&shard, "shard", "", "grade only slice K of N of the class (K/N, e.g. 2/4); combine shards with 'wirelab merge'")
+	f.StringVar(&shard, "shard", "", "grade only slice K of N of the class (K/N, e.g. 2/4, or auto: from a Kubernetes Indexed Job's or a Slurm array's variables); combine shards with 'wirelab merge'")
 	f.StringVar(&isolation, "isolation", "auto", "auto, namespace or none (none runs unisolated on the host's loopback: never for untrusted code)")
 	f.BoolVar(&gradescope, "gradescope", false, "Gradescope autograder mode: grade one submission folder, write Gradescope's results.json")
 	f.StringVar(&gsSub, "gradescope-submission", "/autograder/submission", "submission folder in --gradescope mode")
