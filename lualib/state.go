@@ -315,6 +315,7 @@ func (s *State) sandbox() error {
 	}
 	g := L.G.Global
 	s.limitCoroutines()
+	s.installNumbers()
 	if err := s.installPcall(); err != nil {
 		return fmt.Errorf("installing pcall: %w", err)
 	}
@@ -448,6 +449,10 @@ func basePrint(L *lua.LState) int {
 	for i := 1; i <= top; i++ {
 		if i > 1 {
 			b.WriteByte('\t')
+		}
+		if n, ok := L.Get(i).(lua.LNumber); ok {
+			b.WriteString(numberString(n))
+			continue
 		}
 		b.WriteString(L.ToStringMeta(L.Get(i)).String())
 	}
