@@ -25,23 +25,9 @@ var ftpProto = protocol{
 		{name: "ftp.response", typ: filter.Bool, desc: "The segment is a response", example: "ftp.response == 1",
 			get: appBool(func(a *appInfo) bool { return !a.req })},
 		{name: "ftp.request.command", typ: filter.String, desc: "Request command", example: `ftp.request.command == "USER"`,
-			get: appText(func(a *appInfo) []byte {
-				if !a.req {
-					return nil
-				}
-				c, _ := word(firstLine(a.payload))
-				return c
-			})},
+			get: appText(requestCommand)},
 		{name: "ftp.request.arg", typ: filter.String, desc: "Request argument", example: `ftp.request.arg == "anonymous"`,
-			get: appText(func(a *appInfo) []byte {
-				if !a.req {
-					return nil
-				}
-				if _, arg := word(firstLine(a.payload)); len(arg) > 0 {
-					return arg
-				}
-				return nil
-			})},
+			get: appText(requestArg)},
 		{name: "ftp.response.code", typ: filter.Uint, desc: "Response code: 220 ready, 230 logged in, 331 password needed, 530 not logged in", example: "ftp.response.code == 230",
 			get: appUint(func(a *appInfo) []byte {
 				code, _ := ftpReply(a)
@@ -130,4 +116,24 @@ func ftpPassive(a *appInfo) (ip uint32, port uint16, ok bool) {
 		n[k] = v
 	}
 	return uint32(n[0]<<24 | n[1]<<16 | n[2]<<8 | n[3]), uint16(n[4]<<8 | n[5]), true
+}
+
+// requestCommand is a text protocol request's first word ("USER", "RETR").
+func requestCommand(a *appInfo) []byte {
+	if !a.req {
+		return nil
+	}
+	c, _ := word(firstLine(a.payload))
+	return c
+}
+
+// requestArg is what follows a text protocol request's first word, if anything.
+func requestArg(a *appInfo) []byte {
+	if !a.req {
+		return nil
+	}
+	if _, arg := word(firstLine(a.payload)); len(arg) > 0 {
+		return arg
+	}
+	return nil
 }

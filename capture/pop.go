@@ -18,23 +18,9 @@ var popProto = protocol{
 		{name: "pop.request", typ: filter.None, desc: "The segment is a command", example: "pop.request",
 			get: appMarker(func(a *appInfo) bool { return a.req })},
 		{name: "pop.request.command", typ: filter.String, desc: "Command: USER, PASS, STAT, LIST, RETR, DELE, QUIT ...", example: `pop.request.command == "RETR"`,
-			get: appText(func(a *appInfo) []byte {
-				if !a.req {
-					return nil
-				}
-				c, _ := word(firstLine(a.payload))
-				return c
-			})},
+			get: appText(requestCommand)},
 		{name: "pop.request.parameter", typ: filter.String, desc: "Command parameter", example: `pop.request.parameter == "1"`,
-			get: appText(func(a *appInfo) []byte {
-				if !a.req {
-					return nil
-				}
-				if _, arg := word(firstLine(a.payload)); len(arg) > 0 {
-					return arg
-				}
-				return nil
-			})},
+			get: appText(requestArg)},
 		{name: "pop.response", typ: filter.None, desc: "The segment is a response", example: "pop.response",
 			get: appMarker(func(a *appInfo) bool { return !a.req })},
 		{name: "pop.response.indicator", typ: filter.String, desc: "Status: +OK or -ERR", example: `pop.response.indicator == "-ERR"`,

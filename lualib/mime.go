@@ -299,13 +299,7 @@ func mimeWrp(L *lua.LState) int {
 	length := L.OptInt(3, 76)
 	c, okC := optChunk(L, 2)
 	if !okC {
-		if left < length {
-			L.Push(lua.LString("\r\n"))
-		} else {
-			L.Push(lua.LNil)
-		}
-		L.Push(lua.LNumber(length))
-		return 2
+		return wrapEnd(L, left, length, "\r\n")
 	}
 	var b strings.Builder
 	for i := 0; i < len(c); i++ {
@@ -335,13 +329,7 @@ func mimeQPWrp(L *lua.LState) int {
 	length := L.OptInt(3, 76)
 	c, okC := optChunk(L, 2)
 	if !okC {
-		if left < length {
-			L.Push(lua.LString("=\r\n"))
-		} else {
-			L.Push(lua.LNil)
-		}
-		L.Push(lua.LNumber(length))
-		return 2
+		return wrapEnd(L, left, length, "=\r\n")
 	}
 	var b strings.Builder
 	for i := 0; i < len(c); i++ {
@@ -431,5 +419,17 @@ func mimeDot(L *lua.LState) int {
 	}
 	L.Push(lua.LString(b.String()))
 	L.Push(lua.LNumber(state))
+	return 2
+}
+
+// wrapEnd is wrp's and qpwrp's answer to the end of the text: a final line
+// break (brk) when the last line is not empty, and a fresh line's length.
+func wrapEnd(L *lua.LState, left, length int, brk string) int {
+	if left < length {
+		L.Push(lua.LString(brk))
+	} else {
+		L.Push(lua.LNil)
+	}
+	L.Push(lua.LNumber(length))
 	return 2
 }
