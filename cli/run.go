@@ -25,7 +25,7 @@ import (
 func init() { register(newRunCmd) }
 
 func newRunCmd() *cobra.Command {
-	var submission, out, isolation string
+	var submission, out, isolation, view string
 	var formats []string
 	cmd := &cobra.Command{
 		Use:   "run LAB [--submission FILE] [--out DIR] [--format NAME[=PATH]]... [--isolation auto|namespace|none]",
@@ -43,6 +43,8 @@ diagram and the packets). A script killed at a limit is still graded on what it 
 
 --format NAME[=PATH] chooses a report and where it goes (default: text on
 standard output); repeat it for several. Formats: ` + strings.Join(report.Formats(), ", ") + `.
+` + viewHelp + ` The run's own report.txt and report.html are the
+student's view.
 
 --isolation: auto (the default) and namespace run in a network namespace (as an
 ordinary user, inside a user namespace too); none runs on the host's loopback,
@@ -71,6 +73,10 @@ carried out.`,
 			iso, err := parseIsolation(isolation)
 			if err != nil {
 				return usageError{err}
+			}
+			grader, err := parseView(view)
+			if err != nil {
+				return err
 			}
 			lab, err := loadLab(args[0], cmd.ErrOrStderr())
 			if err != nil {
@@ -115,7 +121,7 @@ carried out.`,
 					fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
 				}
 			}
-			if err := emitReports(cmd.OutOrStdout(), run.Result, specs); err != nil {
+			if err := emitReports(cmd.OutOrStdout(), run.Result, specs, grader); err != nil {
 				return err
 			}
 			artifacts := cmd.OutOrStdout()
@@ -136,6 +142,7 @@ carried out.`,
 	f.StringVar(&out, "out", "", "the run's folder (default: a new folder under ./wirelab-runs)")
 	f.StringArrayVar(&formats, "format", nil, "report `NAME[=PATH]` (repeatable; with no PATH, or PATH -, it goes to standard output)")
 	f.StringVar(&isolation, "isolation", "auto", "auto, namespace or none (none runs unisolated on the host's loopback: never for untrusted code)")
+	viewFlag(cmd, &view)
 	return cmd
 }
 

@@ -17,7 +17,7 @@ import (
 func init() { register(newVerifyCmd) }
 
 func newVerifyCmd() *cobra.Command {
-	var output, id string
+	var output, id, view string
 	var formats []string
 	cmd := &cobra.Command{
 		Use:   "verify LAB CAPTURE",
@@ -29,6 +29,7 @@ script ended (exit:) see a normal end.
 
 --format NAME[=PATH] chooses a report and where it goes (default: text on
 standard output); repeat it for several. Formats: ` + strings.Join(report.Formats(), ", ") + `.
+` + viewHelp + `
 
 Exit status: 0 when every check passed, 1 when some did not, 2 when the lab or
 the capture could not be evaluated.`,
@@ -37,6 +38,10 @@ the capture could not be evaluated.`,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			specs, err := parseReportSpecs(formats)
+			if err != nil {
+				return err
+			}
+			grader, err := parseView(view)
 			if err != nil {
 				return err
 			}
@@ -56,7 +61,7 @@ the capture could not be evaluated.`,
 			if res.Submission.ID == "" {
 				res.Submission.ID = args[1]
 			}
-			if err := emitReports(cmd.OutOrStdout(), res, specs); err != nil {
+			if err := emitReports(cmd.OutOrStdout(), res, specs, grader); err != nil {
 				return err
 			}
 			switch res.Status {
@@ -72,7 +77,32 @@ the capture could not be evaluated.`,
 	cmd.Flags().StringVar(&output, "output", "", "a file holding what the script printed, for output: checks")
 	cmd.Flags().StringArrayVar(&formats, "format", nil, "report `NAME[=PATH]` (repeatable; PATH - or none is standard output)")
 	cmd.Flags().StringVar(&id, "id", "", "the submission's name in reports (default: the capture's path)")
+	viewFlag(cmd, &view)
 	return cmd
+}
+
+// viewHelp says what --view does, for a command's long help.
+const viewHelp = `
+--view student (the default) leaves out of every student-facing report (text,
+html, tap, junit, github) the checks a student may not see (visibility hidden,
+after_due_date, after_published) and counts only the checks shown; --view
+grader shows every check. json always has every check; gradescope marks each
+check for Gradescope to hide.`
+
+// viewFlag adds --view to cmd.
+func viewFlag(cmd *cobra.Command, view *string) {
+	cmd.Flags().StringVar(view, "view", "student", "whose view the reports give: student (checks a student may not see left out) or grader (every check)")
+}
+
+// parseView reads --view: it returns true for the grader's view.
+func parseView(view string) (bool, error) {
+	switch view {
+	case "student", "":
+		return false, nil
+	case "grader":
+		return true, nil
+	}
+	return false, usagef("--view %q: want student or grader", view)
 }
 
 // reportSpec is one --format NAME[=PATH]: Path "" is standard output.
@@ -104,12 +134,13 @@ func parseReportSpecs(values []string) ([]reportSpec, error) {
 	return out, nil
 }
 
-// emitReports writes res in every requested format. The text report is in
-// colour only on a terminal (and not when NO_COLOR is set).
-func emitReports(stdout io.Writer, res *result.Result, specs []reportSpec) error {
+// emitReports writes res in every requested format, in the grader's view or
+// the student's. The text report is in colour only on a terminal (and not
+// when NO_COLOR is set).
+func emitReports(stdout io.Writer, res *result.Result, specs []reportSpec, grader bool) error {
 	for _, s := range specs {
 		if s.Path == "" {
-			opt := report.Options{Color: s.Format == "text" && writerIsTTY(stdout) && os.Getenv("NO_COLOR") == ""}
+			opt := report.Options{Grader: grader, Color: s.Format == "text" && writerIsTTY(stdout) && os.Getenv("NO_COLOR") == ""}
 			if err := report.WriteOptions(stdout, s.Format, res, opt); err != nil {
 				return err
 			}
@@ -119,7 +150,7 @@ func emitReports(stdout io.Writer, res *result.Result, specs []reportSpec) error
 		if err != nil {
 			return fmt.Errorf("%s report: %w", s.Format, err)
 		}
-		err = report.WriteOptions(f, s.Format, res, report.Options{Dir: filepath.Dir(s.Path)})
+		err = report.WriteOptions(f, s.Format, res, report.Options{Grader: grader, Dir: filepath.Dir(s.Path)})
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}

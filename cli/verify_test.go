@@ -67,10 +67,22 @@ func TestVerify(t *testing.T) {
 	if code != ExitFailed {
 		t.Fatalf("exit %d, want 1\n%s%s", code, out, errs)
 	}
-	for _, s := range []string{"PASS   3/3  three-way handshake", "FAIL   0/1  no resets", "22   0.091382", "score 8/9  failed"} {
+	// The student's view (the default) leaves the hidden check out.
+	for _, s := range []string{"PASS   3/3  three-way handshake", "FAIL   0/1  no resets", "22   0.091382", "score 7/8  failed",
+		"1 more check (1 point) is graded but not shown here"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("text report lacks %q:\n%s", s, out)
 		}
+	}
+	if strings.Contains(out, "answers the extra question") {
+		t.Errorf("the student's view names the hidden check:\n%s", out)
+	}
+	_, grader, _ := run("verify", "../runner/testdata/http-get", pcap, "--output", output, "--view", "grader")
+	if !strings.Contains(grader, "score 8/9  failed") || !strings.Contains(grader, "answers the extra question") {
+		t.Errorf("--view grader lacks the hidden check or its points:\n%s", grader)
+	}
+	if code, _, errs := run("verify", "../runner/testdata/http-get", pcap, "--view", "teacher"); code != ExitError || !strings.Contains(errs, `--view "teacher": want student or grader`) {
+		t.Errorf("--view teacher: exit %d, %s", code, errs)
 	}
 	if strings.Contains(out, "\x1b[") {
 		t.Error("colour in a report that is not on a terminal")
@@ -85,8 +97,8 @@ func TestVerify(t *testing.T) {
 	if err != nil || json.Unmarshal(b, &res) != nil || res.Version != 1 || res.Status != "failed" || res.Score != 8 || len(res.Submission.SHA256) != 64 {
 		t.Errorf("json report: %v %+v", err, res)
 	}
-	if b, err := os.ReadFile(junitPath); err != nil || !bytes.Contains(b, []byte("<testsuites")) {
-		t.Errorf("junit report: %v", err)
+	if b, err := os.ReadFile(junitPath); err != nil || !bytes.Contains(b, []byte("<testsuites")) || bytes.Contains(b, []byte("answers the extra question")) {
+		t.Errorf("junit report (the student's view): %v\n%s", err, b)
 	}
 }
 

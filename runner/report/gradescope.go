@@ -29,10 +29,17 @@ type gsTest struct {
 }
 
 func writeGradescope(w io.Writer, res *result.Result, _ Options) error {
+	// Every student sees the top-level output: it speaks of the visible
+	// checks only, as the student's view does.
+	sv, wh := studentView(res)
+	output := summary(sv)
+	if ws := wh.sentence(); ws != "" {
+		output += "\n" + ws
+	}
 	out := gsResults{
 		Score:            res.Score,
 		ExecutionTime:    float64(res.Duration) / 1e9,
-		Output:           summary(res),
+		Output:           output,
 		Visibility:       "visible",
 		StdoutVisibility: "hidden",
 		Tests:            make([]gsTest, 0, len(res.Checks)),

@@ -113,13 +113,6 @@ type htmlField struct{ Name, Value string }
 
 type htmlEvent struct{ Kind, Name, Message, Class string }
 
-// studentVisible reports whether a student sees a check: only visible ones.
-// Hidden checks, and those shown after a due date or publication (a local
-// report cannot know the date), are left out of the student view entirely.
-func studentVisible(c result.CheckResult) bool {
-	return c.Visibility == "" || c.Visibility == result.Visible
-}
-
 // writeHTML writes the HTML report: the student view unless opt.Grader.
 func writeHTML(w io.Writer, res *result.Result, opt Options) error {
 	css, err := htmlAssets.ReadFile("html/report.css")
@@ -144,28 +137,11 @@ func writeHTML(w io.Writer, res *result.Result, opt Options) error {
 		pg.Submission = strings.TrimSpace(pg.Submission + " (" + p + ")")
 	}
 
-	// The checks the reader sees, and the score over them.
-	var shown []result.CheckResult
-	var score, maxScore, hiddenPts float64
-	hidden := 0
-	for _, c := range res.Checks {
-		if !opt.Grader && !studentVisible(c) {
-			hidden++
-			hiddenPts += c.MaxPoints
-			continue
-		}
-		shown = append(shown, c)
-		score += c.Points
-		maxScore += c.MaxPoints
-	}
-	if opt.Grader {
-		score, maxScore = res.Score, res.MaxScore
-	}
-	pg.Score, pg.MaxScore = fmtPoints(score), fmtPoints(maxScore)
-	if hidden > 0 {
-		pg.Withheld = fmt.Sprintf("%d more %s (%s %s) %s graded but not shown here; the score above counts only the checks shown.",
-			hidden, words.Plural(hidden, "check", "checks"), fmtPoints(hiddenPts), pointsWord(hiddenPts), words.Plural(hidden, "is", "are"))
-	}
+	// The checks the reader sees (WriteOptions gave the student's view
+	// unless opt.Grader), and the score over them.
+	shown := res.Checks
+	pg.Score, pg.MaxScore = fmtPoints(res.Score), fmtPoints(res.MaxScore)
+	pg.Withheld = opt.withheld.sentence()
 	pg.Outcome, pg.OutcomeWords = outcomeWords(res, shown)
 	if res.Exit.Reason != result.ExitOK {
 		pg.Ended = exitLine(res.Exit.Reason, clean(res.Exit.Message))

@@ -85,8 +85,14 @@ func xmlText(s string) string {
 	return b.String()
 }
 
-func writeJUnit(w io.Writer, res *result.Result, _ Options) error {
-	return writeSuites(w, []juSuite{junitSuite(res, res.Lab.ID)})
+func writeJUnit(w io.Writer, res *result.Result, opt Options) error {
+	suite := junitSuite(res, res.Lab.ID)
+	if opt.withheld.checks > 0 {
+		suite.Properties = append(suite.Properties,
+			juProperty{"withheld_checks", strconv.Itoa(opt.withheld.checks)},
+			juProperty{"withheld_points", fmtPoints(opt.withheld.points)})
+	}
+	return writeSuites(w, []juSuite{suite})
 }
 
 // WriteJUnitClass writes the results of a class as one JUnit document: a

@@ -18,27 +18,40 @@ type Options struct {
 	// Color adds ANSI colours to the text report. Set it only when the output
 	// is a terminal.
 	Color bool
-	// Grader shows every check, hidden ones too: the grader's view. The HTML
-	// report is otherwise the student's view.
+	// Grader shows every check, hidden ones too: the grader's view. Every
+	// student-facing format is otherwise the student's view (view.go).
 	Grader bool
 	// Dir is the folder the report is written to, when known: the HTML
 	// report links the capture relative to it.
 	Dir string
+
+	withheld withheld // what the student's view left out: set by WriteOptions
 }
 
 // writer renders one format.
 type writer func(w io.Writer, res *result.Result, opt Options) error
 
-// formats is the registry of report formats.
-var formats = map[string]writer{
-	"text":       writeText,
-	"json":       writeJSON,
-	"junit":      writeJUnit,
-	"tap":        writeTAP,
-	"gradescope": writeGradescope,
-	"github":     writeGitHub,
-	"html":       writeHTML,
+// format is a report format: how it is written, and whether a student reads
+// it (then it is given the student's view unless Options.Grader).
+type format struct {
+	write   writer
+	student bool
 }
+
+// formats is the registry of report formats.
+var formats = map[string]format{
+	"text":       {writeText, true},
+	"json":       {writeJSON, false}, // the grader's record
+	"junit":      {writeJUnit, true},
+	"tap":        {writeTAP, true},
+	"gradescope": {writeGradescope, false}, // every check, marked: Gradescope hides them
+	"github":     {writeGitHub, true},
+	"html":       {writeHTML, true},
+}
+
+// StudentFacing reports whether format is read by students, and so shows
+// the student's view unless Options.Grader is set.
+func StudentFacing(format string) bool { return formats[format].student }
 
 // Default is the format used when none is asked for.
 const Default = "text"
@@ -75,7 +88,10 @@ func WriteOptions(w io.Writer, format string, res *result.Result, opt Options) e
 	if res == nil {
 		return fmt.Errorf("no result to report")
 	}
-	return f(w, res, opt)
+	if f.student && !opt.Grader {
+		res, opt.withheld = studentView(res)
+	}
+	return f.write(w, res, opt)
 }
 
 // details is the text a grading system shows under a check that did not pass:

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,6 +63,16 @@ func TestGolden(t *testing.T) {
 			}
 			golden(t, f+".golden."+ext[f], b.Bytes())
 		})
+		if StudentFacing(f) {
+			// The fixture has hidden checks: the grader's view differs.
+			t.Run(f+"-grader", func(t *testing.T) {
+				var b bytes.Buffer
+				if err := WriteOptions(&b, f, res, Options{Grader: true}); err != nil {
+					t.Fatal(err)
+				}
+				golden(t, f+".grader.golden."+ext[f], b.Bytes())
+			})
+		}
 	}
 	t.Run("text-color", func(t *testing.T) {
 		var b bytes.Buffer
@@ -106,7 +117,7 @@ func TestJSONRoundTrip(t *testing.T) {
 func TestJUnitStructure(t *testing.T) {
 	res := fixture(t)
 	var b bytes.Buffer
-	Write(&b, "junit", res)
+	WriteOptions(&b, "junit", res, Options{Grader: true}) // every check
 	type problem struct {
 		Message string `xml:"message,attr"`
 		Type    string `xml:"type,attr"`
@@ -262,7 +273,7 @@ func checkTypes(t *testing.T, what string, m map[string]any, want map[string]str
 func TestTAPShape(t *testing.T) {
 	var b bytes.Buffer
 	res := fixture(t)
-	Write(&b, "tap", res)
+	WriteOptions(&b, "tap", res, Options{Grader: true}) // every check
 	lines := strings.Split(b.String(), "\n")
 	if lines[0] != "TAP version 14" || lines[1] != "1..7" {
 		t.Errorf("header %q %q", lines[0], lines[1])
@@ -401,7 +412,7 @@ func TestTextWording(t *testing.T) {
 			res := fixture(t)
 			tc.change(res)
 			var b bytes.Buffer
-			if err := Write(&b, "text", res); err != nil {
+			if err := WriteOptions(&b, "text", res, Options{Grader: true}); err != nil {
 				t.Fatal(err)
 			}
 			for _, w := range tc.want {
@@ -427,4 +438,90 @@ func failOutputCheck(t *testing.T, res *result.Result) {
 		}
 	}
 	t.Fatal("the fixture has no output check")
+}
+
+// TestStudentView: in every student-facing format, the student's view names
+// no check a student may not see (hidden, after_due_date, after_published),
+// counts only the checks shown, and says how many more are graded; the
+// grader's view, json and gradescope (which marks each test for Gradescope to
+// hide) have every check.
+func TestStudentView(t *testing.T) {
+	res := fixture(t)
+	var withheld []string
+	for _, c := range res.Checks {
+		if !StudentSees(c) {
+			withheld = append(withheld, c.Name)
+		}
+	}
+	if len(withheld) < 2 {
+		t.Fatalf("the fixture withholds %d checks, want a hidden and an after_due_date one", len(withheld))
+	}
+	// A hidden check that could not be evaluated must not be named in the
+	// run's reason either.
+	res.Checks[5].Status, res.Checks[5].Message = result.CheckError, "boom"
+	res.Status, res.Reason = result.ChecksStatus(res.Checks)
+	if !strings.Contains(res.Reason, withheld[1]) {
+		t.Fatalf("reason %q does not name the erroring check", res.Reason)
+	}
+	for _, f := range Formats() {
+		t.Run(f, func(t *testing.T) {
+			var student, grader bytes.Buffer
+			if err := WriteOptions(&student, f, res, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteOptions(&grader, f, res, Options{Grader: true}); err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range withheld {
+				if !strings.Contains(grader.String(), name) {
+					t.Errorf("the grader's view lacks check %q", name)
+				}
+				if StudentFacing(f) && strings.Contains(student.String(), name) {
+					t.Errorf("the student's view names check %q", name)
+				}
+			}
+			if !StudentFacing(f) {
+				if f != "json" && f != "gradescope" {
+					t.Errorf("%s is not student-facing: say why here", f)
+				}
+				if !bytes.Equal(student.Bytes(), grader.Bytes()) {
+					t.Error("a grader's format differs between views")
+				}
+				return
+			}
+			switch f {
+			case "github":
+				var gh ghResult
+				if err := json.Unmarshal(student.Bytes(), &gh); err != nil {
+					t.Fatal(err)
+				}
+				if len(gh.Tests) != len(res.Checks)-len(withheld) || gh.MaxScore != 7.5 || gh.Status != "fail" {
+					t.Errorf("github student view: %d tests, max %v, status %s; want %d, 7.5, fail", len(gh.Tests), gh.MaxScore, gh.Status, len(res.Checks)-len(withheld))
+				}
+			default:
+				if !strings.Contains(student.String(), "2 more checks") && !strings.Contains(student.String(), `"withheld_checks" value="2"`) {
+					t.Error("the student's view does not say that checks are withheld")
+				}
+			}
+		})
+	}
+	// Gradescope marks each test and speaks of visible checks only at the top.
+	var b bytes.Buffer
+	if err := Write(&b, "gradescope", res); err != nil {
+		t.Fatal(err)
+	}
+	var gs gsResults
+	if err := json.Unmarshal(b.Bytes(), &gs); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range gs.Tests {
+		if slices.Contains(withheld, tc.Name) == (tc.Visibility == "visible") {
+			t.Errorf("gradescope test %q has visibility %q", tc.Name, tc.Visibility)
+		}
+	}
+	for _, name := range withheld {
+		if strings.Contains(gs.Output, name) {
+			t.Errorf("gradescope's top-level output names check %q", name)
+		}
+	}
 }

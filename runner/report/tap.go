@@ -24,7 +24,7 @@ type tapDiag struct {
 
 // writeTAP writes TAP version 14: one test point per check, a YAML block under
 // each that did not pass, skips as `# SKIP`.
-func writeTAP(w io.Writer, res *result.Result, _ Options) error {
+func writeTAP(w io.Writer, res *result.Result, opt Options) error {
 	var b bytes.Buffer
 	b.WriteString("TAP version 14\n")
 	fmt.Fprintf(&b, "1..%d\n", len(res.Checks))
@@ -57,6 +57,9 @@ func writeTAP(w io.Writer, res *result.Result, _ Options) error {
 		b.WriteString("\n  ...\n")
 	}
 	fmt.Fprintf(&b, "# %s\n", strings.ReplaceAll(summary(res), "\n", "\n# "))
+	if ws := opt.withheld.sentence(); ws != "" {
+		fmt.Fprintf(&b, "# %s\n", ws)
+	}
 	_, err := w.Write(b.Bytes())
 	return err
 }

@@ -135,6 +135,9 @@ func writeText(w io.Writer, res *result.Result, opt Options) error {
 	if res.Reason != "" && res.Status != result.StatusFailed {
 		b.WriteString(clean(res.Reason) + "\n")
 	}
+	if ws := opt.withheld.sentence(); ws != "" {
+		b.WriteString(wrap(ws, textWidth, "") + "\n")
+	}
 	_, err := w.Write(b.Bytes())
 	return err
 }

@@ -183,3 +183,20 @@ func (s *CheckStatus) UnmarshalText(b []byte) error {
 	*s = v
 	return nil
 }
+
+// ChecksStatus is the status the checks alone give a run, and its reason:
+// StatusError (naming the first check that could not be evaluated) when one
+// could not be, else StatusPassed when every check passed, else StatusFailed.
+func ChecksStatus(checks []CheckResult) (Status, string) {
+	pass := true
+	for _, c := range checks {
+		if c.Status == CheckError {
+			return StatusError, fmt.Sprintf("check %q could not be evaluated: %s", c.Name, c.Message)
+		}
+		pass = pass && c.Status == CheckPass
+	}
+	if pass {
+		return StatusPassed, ""
+	}
+	return StatusFailed, ""
+}
