@@ -222,6 +222,8 @@ func (d *Decoder) fillTCP(p *Packet) {
 	}
 }
 
+// tcpFlagNames are the TCP flags by bit, as Wireshark's Info column names
+// them: the one table of their names.
 var tcpFlagNames = [...]string{"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"}
 
 func (p *Packet) tcpInfo() string {
@@ -252,18 +254,10 @@ func (p *Packet) tcpInfo() string {
 	b = append(b, " → "...)
 	b = strconv.AppendUint(b, uint64(t.dport), 10)
 	b = append(b, " ["...)
-	n := 0
-	for i, name := range tcpFlagNames {
-		if t.flags&(1<<i) != 0 {
-			if n > 0 {
-				b = append(b, ", "...)
-			}
-			b = append(b, name...)
-			n++
-		}
-	}
-	if n == 0 {
+	if t.flags&(1<<len(tcpFlagNames)-1) == 0 {
 		b = append(b, "<None>"...)
+	} else {
+		b = appendTCPFlags(b, t.flags)
 	}
 	b = append(b, "] Seq="...)
 	b = strconv.AppendUint(b, uint64(t.seq), 10)

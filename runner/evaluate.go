@@ -229,59 +229,14 @@ func (ev *evaluation) ofCapture() string {
 	return s
 }
 
-// view is a packet as reports show it.
+// view is a packet as reports show it, with mark.
 func view(p *capture.Packet, mark string) result.PacketView {
-	s := p.Summary()
-	v := result.PacketView{Number: p.Number, Time: p.Relative.Seconds(), Line: p.Line(), Info: s.Info, Mark: mark}
-	v.Src, v.Dst = endpoint(p, "src"), endpoint(p, "dst")
-	v.Flags = tcpFlags(p)
-	v.Text = payloadLine(p)
-	return v
+	return packetView(p.View(), mark)
 }
 
-func endpoint(p *capture.Packet, dir string) string {
-	addr := first(p.Strings("ip." + dir))
-	if addr == "" {
-		addr = first(p.Strings("ipv6." + dir))
-	}
-	port := first(p.Strings("tcp." + dir + "port"))
-	if port == "" {
-		port = first(p.Strings("udp." + dir + "port"))
-	}
-	switch {
-	case addr == "":
-		return ""
-	case port == "":
-		return addr
-	case strings.Contains(addr, ":"):
-		return "[" + addr + "]:" + port
-	}
-	return addr + ":" + port
-}
-
-func first(s []string) string {
-	if len(s) == 0 {
-		return ""
-	}
-	return s[0]
-}
-
-// tcpFlagNames are the flags in the order Wireshark's info column lists them.
-var tcpFlagNames = []struct{ field, name string }{
-	{"tcp.flags.fin", "FIN"}, {"tcp.flags.syn", "SYN"}, {"tcp.flags.reset", "RST"},
-	{"tcp.flags.push", "PSH"}, {"tcp.flags.ack", "ACK"}, {"tcp.flags.urg", "URG"},
-	{"tcp.flags.ece", "ECE"}, {"tcp.flags.cwr", "CWR"},
-}
-
-func tcpFlags(p *capture.Packet) string {
-	var out []string
-	for _, f := range tcpFlagNames {
-		switch first(p.Strings(f.field)) {
-		case "1", "True", "true":
-			out = append(out, f.name)
-		}
-	}
-	return strings.Join(out, ", ")
+func packetView(v capture.View, mark string) result.PacketView {
+	return result.PacketView{Number: v.Number, Time: v.Relative.Seconds(), Line: v.Line, Src: v.Src, Dst: v.Dst,
+		Flags: v.Flags, Info: v.Info, Text: v.Text, Mark: mark}
 }
 
 func hashFile(path string) (string, error) {

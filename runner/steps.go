@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/wirelab-dev/wirelab/capture"
@@ -126,12 +125,12 @@ func failures(nm *result.NearMiss) string {
 
 // frameBrief is "(10.0.0.80:80 → 10.0.0.10:40000, SYN, ACK)".
 func frameBrief(p *capture.Packet) string {
-	src, dst := endpoint(p, "src"), endpoint(p, "dst")
+	src, dst := p.Endpoint("src"), p.Endpoint("dst")
 	var parts []string
 	if src != "" || dst != "" {
 		parts = append(parts, src+" → "+dst)
 	}
-	if f := tcpFlags(p); f != "" {
+	if f := p.TCPFlags(); f != "" {
 		parts = append(parts, f)
 	} else if info := strings.TrimSpace(p.Summary().Info); info != "" && len(parts) == 0 {
 		parts = append(parts, info)
@@ -174,47 +173,4 @@ func hasValues(p *capture.Packet, fields []*filter.Field) string {
 		parts = append(parts, f.Name+" is "+strings.Join(strs, ", "))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// maxPayloadLine bounds the payload text a packet view carries.
-const maxPayloadLine = 80
-
-// payloadLine returns the first line of a TCP or UDP payload that is text
-// (an SMTP greeting, an HTTP request line, "EHLO lab"), or "" for an empty or
-// binary payload. Ladders and flow diagrams label arrows with it.
-func payloadLine(p *capture.Packet) string {
-	var b []byte
-	for _, name := range []string{"tcp.payload", "udp.payload"} {
-		f, _ := capture.Fields().Lookup(name)
-		if f == nil {
-			continue
-		}
-		var buf [1]filter.Value
-		if vs := p.Values(buf[:0], f); len(vs) > 0 && len(vs[0].B) > 0 {
-			b = vs[0].B
-			break
-		}
-	}
-	if len(b) == 0 {
-		return ""
-	}
-	if i := strings.IndexAny(string(b[:min(len(b), 512)]), "\r\n"); i >= 0 {
-		b = b[:i]
-	} else if len(b) > 512 {
-		b = b[:512]
-	}
-	s := string(b)
-	if s == "" || !utf8.ValidString(s) {
-		return ""
-	}
-	for _, r := range s {
-		if r != '\t' && !unicode.IsPrint(r) {
-			return ""
-		}
-	}
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) > maxPayloadLine {
-		s = string([]rune(s)[:maxPayloadLine-3]) + "..."
-	}
-	return s
 }

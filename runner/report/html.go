@@ -503,7 +503,7 @@ func first(s []string) string {
 // packet itself.
 func flowLabel(p *capture.Packet) string {
 	s := p.Summary()
-	v := result.PacketView{Info: s.Info, Flags: flagsOf(p), Text: textLine(p)}
+	v := result.PacketView{Info: s.Info, Flags: p.TCPFlags(), Text: textLine(p)}
 	label := v.Flags
 	info := strings.TrimSpace(v.Info)
 	switch {
@@ -521,22 +521,6 @@ func flowLabel(p *capture.Packet) string {
 		label = s.Protocol
 	}
 	return label
-}
-
-var flagOrder = []struct{ field, name string }{
-	{"tcp.flags.fin", "FIN"}, {"tcp.flags.syn", "SYN"}, {"tcp.flags.reset", "RST"},
-	{"tcp.flags.push", "PSH"}, {"tcp.flags.ack", "ACK"}, {"tcp.flags.urg", "URG"},
-	{"tcp.flags.ece", "ECE"}, {"tcp.flags.cwr", "CWR"},
-}
-
-func flagsOf(p *capture.Packet) string {
-	var out []string
-	for _, f := range flagOrder {
-		if first(p.Strings(f.field)) == "1" {
-			out = append(out, f.name)
-		}
-	}
-	return strings.Join(out, ", ")
 }
 
 // textLine is the first line of a TCP or UDP payload when it is text.
