@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/wirelab-dev/wirelab/capture/filter"
+	"github.com/wirelab-dev/wirelab/internal/netlab"
 	"github.com/wirelab-dev/wirelab/internal/service"
 	"github.com/wirelab-dev/wirelab/runner/result"
 )
@@ -38,6 +39,7 @@ type Lab struct {
 	Timeout     time.Duration // wall-clock limit of a run
 	Hosts       []Host        // in file order
 	Topology    *Topology     // segments and routers; nil: the hosts on one inferred segment
+	Firewalls   []netlab.Firewall
 	Services    []service.Spec
 	Capture     Capture
 	Submission  Submission

@@ -192,6 +192,13 @@ func (l *Lab) buildHost(spec *Spec, hi int, h Host, swh *netlink.Handle, bridges
 			return fmt.Errorf("route to %s via %s: %w", r.Dst, r.Via, err)
 		}
 	}
+	for _, fw := range spec.Firewalls {
+		if fw.Host == h.Name {
+			if err := installFirewall(ns, fw); err != nil {
+				return fmt.Errorf("firewall: %w", err)
+			}
+		}
+	}
 	return nil
 }
 

@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 )
 
 // Spec is a lab's network: segments (switches) and the hosts on them.
 type Spec struct {
 	Segments []Segment
 	Hosts    []Host
+	// Firewalls are hosts' packet filters, at most one per host.
+	Firewalls []Firewall `json:",omitempty"`
 }
 
 // Segment is one switched Ethernet segment: a bridge.
@@ -113,6 +116,32 @@ func (s *Spec) Validate() error {
 	}
 	if adopted > 1 {
 		return fmt.Errorf("%d hosts adopt the current namespace; at most one may", adopted)
+	}
+	walled := map[string]bool{}
+	for _, f := range s.Firewalls {
+		h := s.host(f.Host)
+		if h == nil {
+			return fmt.Errorf("firewall of %q: no such host", f.Host)
+		}
+		if walled[f.Host] {
+			return fmt.Errorf("host %q has two firewalls", f.Host)
+		}
+		walled[f.Host] = true
+		if err := f.Validate(); err != nil {
+			return err
+		}
+		if !h.Forward && slices.ContainsFunc(f.Rules, func(r Rule) bool { return r.Direction == Forward }) {
+			return fmt.Errorf("firewall of %q: direction forward needs a router", f.Host)
+		}
+	}
+	return nil
+}
+
+func (s *Spec) host(name string) *Host {
+	for i := range s.Hosts {
+		if s.Hosts[i].Name == name {
+			return &s.Hosts[i]
+		}
 	}
 	return nil
 }

@@ -184,6 +184,9 @@ type labNetwork struct {
 func buildNetwork(cfg *Config) (*labNetwork, error) {
 	n := &labNetwork{byAddr: map[netip.Addr]place{}}
 	if cfg.Isolation == IsolationNone {
+		if len(cfg.Firewalls) > 0 {
+			return nil, fmt.Errorf("the lab's firewalls need network namespaces, and this run has no isolation")
+		}
 		for _, h := range cfg.Hosts {
 			n.byAddr[h.Addr.Unmap()] = here{}
 		}
@@ -200,6 +203,7 @@ func buildNetwork(cfg *Config) (*labNetwork, error) {
 	} else {
 		n.spec, n.sub = flatNetwork(cfg.Hosts, cfg.Source)
 	}
+	n.spec.Firewalls = append(n.spec.Firewalls, cfg.Firewalls...)
 	lab, err := netlab.Build(n.spec)
 	if err != nil {
 		return nil, err

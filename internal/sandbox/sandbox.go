@@ -116,6 +116,8 @@ type Config struct {
 	// Network is the lab's network; nil puts every host of Hosts on one
 	// segment (see flatNetwork). Its host names are those of Hosts.
 	Network *netlab.Spec `json:"network,omitempty"`
+	// Firewalls are the hosts' firewalls, added to Network or the flat one.
+	Firewalls []netlab.Firewall `json:"firewalls,omitempty"`
 	// Capture are the capture points, host:ifname (host:lo for a host's
 	// loopback, "any" for every interface); nil: every interface of the
 	// submission's host.
