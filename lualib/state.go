@@ -325,6 +325,12 @@ func (s *State) sandbox() error {
 	}
 	if str, ok := g.RawGetString("string").(*lua.LTable); ok {
 		str.RawSetString("dump", lua.LNil)
+		installString(L, str)
+	}
+	g.RawSetString("tonumber", L.NewFunction(baseTonumber))
+	if osFull, ok := g.RawGetString("os").(*lua.LTable); ok {
+		osFull.RawSetString("date", L.NewFunction(osDate))
+		osFull.RawSetString("time", L.NewFunction(osTime))
 	}
 	osFull, _ := g.RawGetString("os").(*lua.LTable)
 	osSafe := L.NewTable()
@@ -339,7 +345,7 @@ func (s *State) sandbox() error {
 	g.RawSetString("os", osSafe)
 	g.RawSetString("dofile", s.unavailable("dofile", noFiles))
 	g.RawSetString("loadfile", s.unavailable("loadfile", noFiles))
-	g.RawSetString("io", s.unavailableTable("io", "scripts cannot touch files; print writes the run's output"))
+	g.RawSetString("io", s.installIO())
 
 	L.SetFuncs(g, map[string]lua.LGFunction{
 		"print":      basePrint,
@@ -356,7 +362,7 @@ func (s *State) sandbox() error {
 	pkg.RawSetString("cpath", lua.LString(""))
 	g.RawSetString("package", pkg)
 	L.G.Registry.RawSetString("wirelab.loaded", loaded)
-	for _, name := range []string{"_G", "string", "table", "math", "coroutine", "os", "package"} {
+	for _, name := range []string{"_G", "string", "table", "math", "coroutine", "os", "io", "package"} {
 		loaded.RawSetString(name, g.RawGetString(name))
 	}
 
