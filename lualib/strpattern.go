@@ -669,4 +669,3 @@ func valueString(v lua.LValue) string {
 	}
 	return string(v.(lua.LString))
 }
-
