@@ -13,27 +13,37 @@ import (
 
 // TestDifferential runs each testdata/diff program under C Lua 5.1 with C
 // LuaSocket (lua5.1, Debian's lua5.1 and lua-socket) and in a wirelab state,
-// and compares what they print. Without lua5.1 it skips, except in CI, which
-// installs the oracle and must not skip.
+// and compares what they print. The extensions taken from later Luas are
+// compared with the Lua they come from: testdata/diff52 (bit32) with lua5.2,
+// testdata/diff53 (string.pack) with lua5.3. Without an oracle it skips,
+// except in CI, which installs them and must not skip.
 func TestDifferential(t *testing.T) {
-	lua51, err := exec.LookPath("lua5.1")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("lua5.1 is not installed, and CI is set: install lua5.1 and lua-socket")
-		}
-		t.Skip("lua5.1 is not installed (apt-get install lua5.1 lua-socket)")
-	}
-	files, _ := filepath.Glob("testdata/diff/*.lua")
-	if len(files) == 0 {
-		t.Fatal("no differential programs")
-	}
-	for _, f := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(f), ".lua"), func(t *testing.T) {
-			t.Parallel()
-			want := runOracle(t, lua51, f)
-			got := runWirelab(t, f)
-			if got != want {
-				t.Errorf("output differs from C Lua 5.1's (-lua5.1 +wirelab):\n%s", lineDiff(want, got))
+	for _, o := range []struct{ dir, oracle, pkg string }{
+		{"testdata/diff", "lua5.1", "lua5.1 and lua-socket"},
+		{"testdata/diff52", "lua5.2", "lua5.2"},
+		{"testdata/diff53", "lua5.3", "lua5.3"},
+	} {
+		t.Run(o.oracle, func(t *testing.T) {
+			lua, err := exec.LookPath(o.oracle)
+			if err != nil {
+				if os.Getenv("CI") != "" {
+					t.Fatalf("%s is not installed, and CI is set: install %s", o.oracle, o.pkg)
+				}
+				t.Skipf("%s is not installed (apt-get install %s)", o.oracle, o.pkg)
+			}
+			files, _ := filepath.Glob(o.dir + "/*.lua")
+			if len(files) == 0 {
+				t.Fatal("no differential programs in " + o.dir)
+			}
+			for _, f := range files {
+				t.Run(strings.TrimSuffix(filepath.Base(f), ".lua"), func(t *testing.T) {
+					t.Parallel()
+					want := runOracle(t, lua, f)
+					got := runWirelab(t, f)
+					if got != want {
+						t.Errorf("output differs from C %s's (-%s +wirelab):\n%s", o.oracle, o.oracle, lineDiff(want, got))
+					}
+				})
 			}
 		})
 	}

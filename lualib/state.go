@@ -98,6 +98,7 @@ var modules = map[string]func(s *State) lua.LValue{
 	"scan":    openScan,
 	"banner":  openBanner,
 	"capture": openCapture,
+	"bit32":   func(s *State) lua.LValue { return openBit32(s.L) },
 }
 
 // aliases are extra require names for a module in the registry.

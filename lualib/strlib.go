@@ -1,6 +1,7 @@
 package lualib
 
 import (
+	"math"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -27,14 +28,14 @@ func installString(L *lua.LState, str *lua.LTable) {
 		"reverse": L.NewFunction(strReverse),
 		"byte":    L.NewFunction(strByte),
 		"char":    L.NewFunction(strChar),
+		// Lua 5.3's, an extension (strpack.go).
+		"pack":     L.NewFunction(strPack),
+		"unpack":   L.NewFunction(strUnpack),
+		"packsize": L.NewFunction(strPacksize),
 	} {
 		str.RawSetString(name, f)
 	}
 }
-
-// maxStringSize bounds string.rep's result, so a script asking for a
-// terabyte gets an error instead of starving the machine (C Lua would try).
-const maxStringSize = 1 << 30
 
 func strRep(L *lua.LState) int {
 	s := checkLString(L, 1)
@@ -43,7 +44,7 @@ func strRep(L *lua.LState) int {
 		L.Push(lua.LString(""))
 		return 1
 	}
-	if len(s) > maxStringSize/n {
+	if len(s) > math.MaxInt/n {
 		L.RaiseError("resulting string too large")
 	}
 	L.Push(lua.LString(strings.Repeat(s, n)))

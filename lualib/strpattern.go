@@ -52,7 +52,7 @@ func (m *matcher) tick() {
 		return
 	}
 	if ctx := m.L.Context(); ctx != nil && ctx.Err() != nil {
-		m.fail("pattern matching stopped: " + ctx.Err().Error())
+		m.fail(ctx.Err().Error()) // what the VM raises at the deadline
 	}
 }
 

@@ -99,7 +99,7 @@ function fails(ctx) return false, "nope" end
 nope = 42 -- not a function: the loader cannot tell without running, the check can
 function raises(ctx) error("boom") end
 function spins(ctx) while true do end end
--- Lua patterns backtrack; gopher-lua cannot interrupt string.find.
+-- Lua patterns backtrack; string.find stops at the check's deadline.
 function backtracks(ctx) return string.rep("a", 3000):find(string.rep("a-", 6) .. "b") end
 function bad_filter(ctx) for p in ctx.packets("tcp.prot == 1") do end end
 function bad_return(ctx) return "yes" end
@@ -135,7 +135,7 @@ end
 		"fails":      {result.CheckFail, 0, "nope"},
 		"raises":     {result.CheckError, 0, "boom"},
 		"spins":      {result.CheckError, 0, "took longer than 2s"},
-		"backtracks": {result.CheckError, 0, "took longer than 2s and was abandoned"},
+		"backtracks": {result.CheckError, 0, "took longer than 2s and was stopped"},
 		"bad filter": {result.CheckError, 0, "tcp.prot"},
 		"missing":    {result.CheckError, 0, "checks.lua defines no function nope"},
 		"bad return": {result.CheckError, 0, "returned string"},

@@ -12,7 +12,7 @@ import (
 var files embed.FS
 
 // Modules lists the modules with a definition file, in the order All prints them.
-var Modules = []string{"socket", "scan", "banner", "capture", "lab"}
+var Modules = []string{"socket", "scan", "banner", "capture", "lab", "bit32"}
 
 // File returns the definition file of one module, as kept in the repository.
 func File(module string) (string, bool) {
