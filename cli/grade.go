@@ -50,8 +50,11 @@ all); an interrupted batch loses at most the students in flight.
 Gradescope: put "wirelab grade LAB --gradescope" in run_autograder. It grades
 /autograder/submission and writes /autograder/results/results.json.
 
-Exit status: 0 every student was graded (whatever their scores), 2 some could not
-be graded (the machine or the lab is at fault; run again to retry).`,
+Exit status: 0 every student was graded (whatever their scores); 2 nothing was
+graded (a usage mistake, a broken lab); 3 an infrastructure error: some
+submissions could not be graded (the machine failed) or were graded lab-error
+(the lab's own code failed). Everything else is written: run the same command
+again to retry just those (after fixing the lab, for a lab error).`,
 		Example: `  wirelab grade labs/http-client submissions/ --out grades/
   wirelab grade labs/http-client alice.lua bob/ --jobs 4
   wirelab grade labs/http-client submissions/ --shard 2/4 --out shard2/ && wirelab merge shard*/ --out grades/
@@ -182,8 +185,12 @@ func printGradeSummary(w io.Writer, sum *grade.Summary, out string, reused int) 
 	if reused > 0 {
 		kept = fmt.Sprintf(" (%d kept from an earlier run)", reused)
 	}
-	fmt.Fprintf(w, "graded %d %s%s: %d passed, %d failed, %d error, %d timeout\n",
-		len(sum.Students), words.Plural(len(sum.Students), "submission", "submissions"), kept, t[result.StatusPassed], t[result.StatusFailed], t[result.StatusError], t[result.StatusTimeout])
+	labErr := ""
+	if n := t[result.StatusLabError]; n > 0 {
+		labErr = fmt.Sprintf(", %d lab-error", n)
+	}
+	fmt.Fprintf(w, "graded %d %s%s: %d passed, %d failed, %d error, %d timeout%s\n",
+		len(sum.Students), words.Plural(len(sum.Students), "submission", "submissions"), kept, t[result.StatusPassed], t[result.StatusFailed], t[result.StatusError], t[result.StatusTimeout], labErr)
 	for _, r := range sum.Students {
 		for _, f := range r.Flaky {
 			fmt.Fprintf(w, "flaky: %s: check %q: %s\n", visible(r.Student), f.Check, strings.Join(f.Outcomes, ", "))
@@ -192,7 +199,13 @@ func printGradeSummary(w io.Writer, sum *grade.Summary, out string, reused int) 
 	fmt.Fprintf(w, "summary: %s\n", filepath.Join(out, grade.SummaryCSV))
 	if ungraded > 0 {
 		fmt.Fprintf(w, "%d %s could not be graded (see above); run the same command again to retry\n", ungraded, words.Plural(ungraded, "submission", "submissions"))
-		return exitCode(ExitError)
+	}
+	if n := t[result.StatusLabError]; n > 0 {
+		fmt.Fprintf(w, "%d %s graded lab-error: the lab's own code failed, not the %s (result.json says how); fix the lab, then run the same command again to regrade %s\n",
+			n, words.Plural(n, "run was", "runs were"), words.Plural(n, "student's", "students'"), words.Plural(n, "it", "them"))
+	}
+	if ungraded > 0 || t[result.StatusLabError] > 0 {
+		return exitCode(ExitRetry)
 	}
 	return nil
 }
@@ -303,6 +316,7 @@ func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso
 		// (score 0), rather than failing the autograder with nothing to read.
 		res := &result.Result{
 			Version:  result.Version,
+			Wirelab:  version(),
 			Lab:      result.LabInfo{ID: lab.ID, Title: lab.Title},
 			Status:   result.StatusFailed,
 			MaxScore: lab.MaxScore(),

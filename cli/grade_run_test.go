@@ -125,3 +125,53 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestGradeLabError: a lab whose own service raises grades every student
+// lab-error, by name in summary.csv, summary.json (counted apart), junit.xml
+// and each result.json, with exit 3; the next batch grades them again rather
+// than keeping the lab's fault as their grade. run says so too. Every result
+// file names the wirelab that wrote it.
+func TestGradeLabError(t *testing.T) {
+	needSandbox(t)
+	lab := "../runner/testdata/run/laberror"
+	class := t.TempDir()
+	copyFile(t, lab+"/solution.lua", filepath.Join(class, "ana.lua"))
+	copyFile(t, lab+"/solution.lua", filepath.Join(class, "bo.lua"))
+	out := filepath.Join(t.TempDir(), "grades")
+	for round := 1; round <= 2; round++ {
+		var stdout, stderr bytes.Buffer
+		code := Run([]string{"grade", lab, class, "--out", out}, &stdout, &stderr)
+		if code != ExitRetry || !strings.Contains(stdout.String(), "graded 2 submissions: 0 passed, 0 failed, 0 error, 0 timeout, 2 lab-error") ||
+			!strings.Contains(stdout.String(), "2 runs were graded lab-error") || strings.Contains(stdout.String(), "kept") {
+			t.Fatalf("round %d: exit %d, stdout:\n%s\nstderr:\n%s", round, code, stdout.String(), stderr.String())
+		}
+	}
+	csv, _ := os.ReadFile(filepath.Join(out, "summary.csv"))
+	if !strings.Contains(string(csv), "\nana,1,1,lab-error,") || !strings.Contains(string(csv), "\nbo,1,1,lab-error,") {
+		t.Errorf("summary.csv:\n%s", csv)
+	}
+	var sum struct {
+		Wirelab string
+		Totals  struct {
+			LabError int `json:"lab_error"`
+		}
+		Students []struct{ Status, Reason string }
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err := json.Unmarshal(b, &sum); err != nil || sum.Totals.LabError != 2 || sum.Wirelab == "" || sum.Students[0].Status != "lab-error" ||
+		!strings.Contains(sum.Students[0].Reason, `the lab's service "broken" failed`) {
+		t.Errorf("summary.json: %v\n%s", err, b)
+	}
+	if ju, _ := os.ReadFile(filepath.Join(out, "junit.xml")); !strings.Contains(string(ju), `<property name="status" value="lab-error"></property>`) {
+		t.Errorf("junit.xml:\n%s", ju)
+	}
+	var res struct{ Wirelab, Status string }
+	b, _ = os.ReadFile(filepath.Join(out, "ana", "result.json"))
+	if err := json.Unmarshal(b, &res); err != nil || res.Status != "lab-error" || res.Wirelab != version() {
+		t.Errorf("result.json: %v %+v (want wirelab %q)", err, res, version())
+	}
+	code, stdout, stderr := run("run", lab, "--out", t.TempDir())
+	if code != ExitRetry || !strings.Contains(stdout, "lab-error") || !strings.Contains(stderr, `lab error: the lab's service "broken" failed`) {
+		t.Errorf("run: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}

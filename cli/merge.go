@@ -50,8 +50,12 @@ again, then merge.`,
 				return err
 			}
 			t := sum.Totals
-			fmt.Fprintf(cmd.OutOrStdout(), "merged %d students from %d folders: %d passed, %d failed, %d error, %d timeout\nsummary: %s\n",
-				t.Students, len(args), t.Passed, t.Failed, t.Error, t.Timeout, filepath.Join(out, grade.SummaryCSV))
+			labErr := ""
+			if t.LabError > 0 {
+				labErr = fmt.Sprintf(", %d lab-error", t.LabError)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "merged %d students from %d folders: %d passed, %d failed, %d error, %d timeout%s\nsummary: %s\n",
+				t.Students, len(args), t.Passed, t.Failed, t.Error, t.Timeout, labErr, filepath.Join(out, grade.SummaryCSV))
 			return nil
 		},
 	}

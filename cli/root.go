@@ -20,6 +20,11 @@ const (
 	ExitOK     = 0 // the command did what it was asked, every check passed
 	ExitFailed = 1 // it ran, and something did not pass (a check, a lint)
 	ExitError  = 2 // it could not do its work (bad usage, unreadable input)
+	// ExitRetry: the machine or the lab failed, not the submission (a run
+	// graded lab-error, a submission the sandbox could not run, missing
+	// shards): what was graded is written; run the same command again to
+	// retry the rest (after fixing the lab, for a lab error).
+	ExitRetry = 3
 )
 
 // exitError carries an exit code through cobra without printing anything more:

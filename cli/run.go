@@ -52,7 +52,8 @@ with the lab's hosts mapped to 127.0.0.2, 127.0.0.3, ... — only for trusted
 scripts on machines without namespaces.
 
 Exit status: 0 every check passed, 1 some did not, 2 the run could not be
-carried out.`,
+carried out, 3 the lab's own code failed during the run (lab-error: not the
+submission's fault).`,
 		Example: `  wirelab run labs/http-client
   wirelab run labs/http-client --submission alice.lua --out runs/alice
   wirelab run labs/http-client/lab.yaml --format text --format junit=junit.xml`,
@@ -131,8 +132,12 @@ carried out.`,
 				}
 			}
 			fmt.Fprintf(artifacts, "artifacts: %s\n", run.Dir)
-			if run.Result.Passed() {
+			switch run.Result.Status {
+			case result.StatusPassed:
 				return nil
+			case result.StatusLabError:
+				fmt.Fprintf(cmd.ErrOrStderr(), "lab error: %s\n", run.Result.Reason)
+				return exitCode(ExitRetry)
 			}
 			return exitCode(ExitFailed)
 		},

@@ -1,35 +1,6 @@
 package cli
 
-import (
-	"runtime/debug"
-	"strings"
-)
+import buildversion "github.com/wirelab-dev/wirelab/internal/version"
 
-// version is what `wirelab --version` prints: the module version a `go
-// install ...@v1.2.3` build records, else "devel" with the commit the binary
-// was built from (and "-dirty" when the tree had changes), as the Go
-// toolchain stamps it into the build.
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "devel"
-	}
-	if v := bi.Main.Version; v != "" && v != "(devel)" {
-		return v
-	}
-	var rev, dirty string
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			if s.Value == "true" {
-				dirty = "-dirty"
-			}
-		}
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	return strings.TrimSuffix("devel+"+rev, "+") + dirty
-}
+// version is what `wirelab --version` prints (see internal/version).
+func version() string { return buildversion.String() }

@@ -73,6 +73,11 @@ type Event struct {
 	Message string    `json:"message,omitempty"`
 }
 
+// EventLabError is the kind of event that records a fault of the lab's own
+// code (a lua service's handle raised an error): the run is graded
+// lab-error, not held against the submission.
+const EventLabError = "lab-error"
+
 // State is a sandboxed Lua state with the wirelab modules loaded. It is not safe
 // for concurrent use, like the *lua.LState it wraps.
 type State struct {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/capture/filter"
+	"github.com/wirelab-dev/wirelab/internal/version"
 	"github.com/wirelab-dev/wirelab/internal/words"
 	"github.com/wirelab-dev/wirelab/lualib"
 	"github.com/wirelab-dev/wirelab/runner/result"
@@ -35,6 +36,7 @@ const (
 func Evaluate(ctx context.Context, lab *Lab, art result.Artifacts) (*result.Result, error) {
 	res := &result.Result{
 		Version:   result.Version,
+		Wirelab:   version.String(),
 		Lab:       result.LabInfo{ID: lab.ID, Title: lab.Title, Path: lab.Path, SHA256: lab.SHA256},
 		Start:     art.Start,
 		Duration:  result.Seconds(art.Duration),

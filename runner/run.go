@@ -170,6 +170,7 @@ func Run(ctx context.Context, lab *Lab, opt RunOptions) (*Finished, error) {
 		return nil, fmt.Errorf("evaluating the run in %s: %w", abs, err)
 	}
 	res.Notes = append(res.Notes, serviceNotes(art.Events)...)
+	markLabError(res, art.Events)
 	r := &Finished{Result: res, Dir: abs, Warnings: warnings}
 	if err := writeFiles(abs, res); err != nil {
 		return r, err

@@ -341,3 +341,35 @@ end`
 		})
 	}
 }
+
+// TestLabError: a run whose lab service raises an error is graded lab-error,
+// though its check passed: the report, result.json and the reason name the
+// service and its error, and say the lab is at fault.
+func TestLabError(t *testing.T) {
+	needRoot(t)
+	run, err := runner.Run(context.Background(), load(t, "laberror"), runner.RunOptions{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := run.Result
+	if res.Status != result.StatusLabError || !strings.Contains(res.Reason, `the lab's service "broken" failed: handle: `) ||
+		!strings.Contains(res.Reason, "attempt to index") || !strings.Contains(res.Reason, "not the submission") {
+		t.Fatalf("status %s, reason %q", res.Status, res.Reason)
+	}
+	if len(res.Checks) != 1 || res.Checks[0].Status != result.CheckPass {
+		t.Errorf("the checks are still graded for the grader: %+v", res.Checks)
+	}
+	rep, _ := os.ReadFile(filepath.Join(run.Dir, runner.ReportFile))
+	js, _ := os.ReadFile(filepath.Join(run.Dir, runner.ResultFile))
+	if !strings.Contains(string(rep), "lab-error") || !strings.Contains(string(rep), `the lab's service "broken" failed`) {
+		t.Errorf("report.txt:\n%s", rep)
+	}
+	if !strings.Contains(string(js), `"status": "lab-error"`) {
+		t.Errorf("result.json:\n%s", js)
+	}
+	// The reference of a sound lab is no lab error.
+	ok, err := runner.Run(context.Background(), load(t, "lua"), runner.RunOptions{Dir: t.TempDir()})
+	if err != nil || ok.Result.Status != result.StatusPassed {
+		t.Fatalf("lua lab: %v %+v", err, ok)
+	}
+}

@@ -22,7 +22,9 @@ import (
 // luaDriver runs a lua service inside its own Lua state: it binds the
 // service's socket with the socket module, reports readiness, and calls the
 // lab's handle(conn) for each connection (one at a time, in arrival order;
-// others wait in the listen backlog) or each datagram. For UDP, conn is a
+// others wait in the listen backlog) or each datagram. An error that handle
+// raises is the lab's fault, not the submission's: w.fault records it as a
+// lab-error event, and the run is graded lab-error. For UDP, conn is a
 // table: conn.data (also conn:receive()), conn:send(s) answers the sender,
 // conn:getpeername(), conn:close().
 const luaDriver = `
@@ -43,7 +45,7 @@ if w.proto == "udp" then
       function conn:getpeername() return ip, port end
       function conn:close() return 1 end
       local ok, err = pcall(handle, conn)
-      if not ok then w.log("handle: " .. tostring(err)) end
+      if not ok then w.fault("handle: " .. tostring(err)) end
     elseif ip ~= "timeout" then
       return
     end
@@ -56,7 +58,7 @@ else
     if c then
       w.conns(1)
       local ok, herr = pcall(handle, c)
-      if not ok then w.log("handle: " .. tostring(herr)) end
+      if not ok then w.fault("handle: " .. tostring(herr)) end
       c:close()
       w.conns(-1)
     elseif err ~= "timeout" then
@@ -106,10 +108,14 @@ func (l *lineLogger) Write(p []byte) (int, error) {
 }
 
 // luaService returns how the worker starts lua services.
-func luaService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, conns *atomic.Int64, logf func(svc, line string)) service.LuaStarter {
+func luaService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, conns *atomic.Int64, logf func(svc, line string), events func(lualib.Event)) service.LuaStarter {
 	return func(ctx context.Context, spec service.Spec, script string, listen netip.AddrPort) (service.Service, error) {
 		ctx, cancel := context.WithCancel(ctx)
 		log := func(line string) { logf(spec.Name, line) }
+		fault := func(msg string) {
+			log(msg)
+			events(lualib.Event{Time: time.Now(), Kind: lualib.EventLabError, Name: spec.Name, Message: msg})
+		}
 		st, err := lualib.NewState(&lualib.Env{
 			Socket: socketIn(lnet.at(listen.Addr())),
 			Ctx:    ctx,
@@ -142,6 +148,7 @@ func luaService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, conn
 		var once sync.Once
 		w.RawSetString("ready", L.NewFunction(func(*lua.LState) int { once.Do(func() { close(ready) }); return 0 }))
 		w.RawSetString("log", L.NewFunction(func(L *lua.LState) int { log(L.CheckString(1)); return 0 }))
+		w.RawSetString("fault", L.NewFunction(func(L *lua.LState) int { fault(L.CheckString(1)); return 0 }))
 		w.RawSetString("conns", L.NewFunction(func(L *lua.LState) int { conns.Add(int64(L.CheckInt(1))); return 0 }))
 		L.SetGlobal("__wirelab", w)
 		s := &luaSvc{cancel: cancel, done: make(chan struct{}), st: st}
@@ -167,7 +174,7 @@ func luaService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, conn
 		}
 		go func() {
 			if err := <-errc; err != nil && ctx.Err() == nil {
-				log(fmt.Sprintf("stopped: %v", err))
+				fault(fmt.Sprintf("stopped: %v", err))
 			}
 		}()
 		return s, nil

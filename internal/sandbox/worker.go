@@ -133,7 +133,7 @@ func work(cfg *Config, send func(status)) Exit {
 	events := &eventWriter{w: art.events, max: lim.Output, over: func() { stopRun(errOutputLimit) }}
 	begin := make(chan struct{})
 	senv := &service.Env{LabDir: cfg.LabDir, Hosts: hosts, Log: art.svcLog, Conns: &svcConns}
-	senv.Lua = luaService(cfg, hosts, lnet, &svcConns, art.svcLog)
+	senv.Lua = luaService(cfg, hosts, lnet, &svcConns, art.svcLog, func(e lualib.Event) { events.write(e) })
 	senv.LuaClient = luaClientService(cfg, hosts, lnet, &svcConns, art.svcLog, func(e lualib.Event) { events.write(e) }, begin)
 	var services []service.Service
 	var clients []*client

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wirelab-dev/wirelab/internal/version"
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/result"
 )
@@ -183,7 +184,7 @@ func gradeOne(ctx context.Context, lab *runner.Lab, labHash string, sub Submissi
 		if _, ok := stored(final, want, sub.ID); ok || ctx.Err() != nil {
 			return row, false
 		}
-		res := &result.Result{Version: result.Version, Lab: result.LabInfo{ID: lab.ID, Title: lab.Title, SHA256: lab.SHA256},
+		res := &result.Result{Version: result.Version, Wirelab: version.String(), Lab: result.LabInfo{ID: lab.ID, Title: lab.Title, SHA256: lab.SHA256},
 			Submission: result.SubmissionInfo{ID: sub.ID}, Start: time.Now().UTC(), Status: result.StatusError, Reason: msg, MaxScore: lab.MaxScore()}
 		k := want
 		k.Ungraded = true
@@ -266,6 +267,9 @@ func stored(dir string, want key, id string) (Row, bool) {
 	var res result.Result
 	if err := readJSON(filepath.Join(dir, ResultFile), &res); err != nil {
 		return Row{}, false
+	}
+	if res.Status == result.StatusLabError {
+		return Row{}, false // the lab failed, not the student: grade again
 	}
 	return rowOf(id, &res, k.Flaky), true
 }

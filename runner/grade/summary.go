@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wirelab-dev/wirelab/internal/version"
 	"github.com/wirelab-dev/wirelab/runner/report"
 	"github.com/wirelab-dev/wirelab/runner/result"
 )
@@ -26,6 +27,7 @@ const SummaryVersion = 1
 // Collect give the same summary as one batch.
 type Summary struct {
 	Version  int            `json:"version"`
+	Wirelab  string         `json:"wirelab,omitempty"` // the wirelab that wrote the summary
 	Lab      result.LabInfo `json:"lab"`
 	Students []Row          `json:"students"`
 	Totals   Totals         `json:"totals"`
@@ -40,6 +42,9 @@ type Totals struct {
 	Failed   int `json:"failed"`
 	Error    int `json:"error"`
 	Timeout  int `json:"timeout"`
+	// LabError counts the runs the lab's own code failed: not the
+	// students' fault, and graded again by the next batch.
+	LabError int `json:"lab_error"`
 }
 
 // Row is one student's line in the summary.
@@ -111,7 +116,7 @@ func flakes(results []*result.Result) []Flake {
 // from different versions of the lab (a shard graded before a lab fix): the
 // merged summary would compare scores that do not compare.
 func Collect(dirs []string) (*Summary, error) {
-	s := &Summary{Version: SummaryVersion}
+	s := &Summary{Version: SummaryVersion, Wirelab: version.String()}
 	from := map[string]string{}
 	var firstVersion, firstAt string // a lab version, and the student folder graded with it
 	var labAt string                 // the student folder s.Lab comes from
@@ -181,6 +186,8 @@ func Collect(dirs []string) (*Summary, error) {
 			s.Totals.Failed++
 		case result.StatusTimeout:
 			s.Totals.Timeout++
+		case result.StatusLabError:
+			s.Totals.LabError++
 		default:
 			s.Totals.Error++
 		}

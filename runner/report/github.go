@@ -29,7 +29,7 @@ func writeGitHub(w io.Writer, res *result.Result, _ Options) error {
 	switch res.Status {
 	case result.StatusPassed:
 		out.Status = "pass"
-	case result.StatusError:
+	case result.StatusError, result.StatusLabError, result.StatusNotGraded:
 		out.Status = "error"
 	default:
 		out.Status = "fail"

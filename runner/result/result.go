@@ -21,6 +21,7 @@ const MaxOutput = 64 << 10
 // Its JSON form is versioned (Version) and is what every report renders.
 type Result struct {
 	Version    int            `json:"version"`
+	Wirelab    string         `json:"wirelab,omitempty"` // the wirelab that graded it: "v1.2.0", "devel+0123abcd4567"
 	Lab        LabInfo        `json:"lab"`
 	Submission SubmissionInfo `json:"submission"`
 	Start      time.Time      `json:"start"`

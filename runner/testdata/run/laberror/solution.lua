@@ -1,0 +1,6 @@
+local socket = require("socket")
+local c = assert(socket.connect("svc.example.com", 5000))
+c:settimeout(5)
+c:send("hello\n")
+print(c:receive("*l"))
+c:close()
