@@ -732,8 +732,8 @@ func dnsToHostname(L *lua.LState) int {
 	}
 	a := addrs[0]
 	name := ""
-	if a.IsLoopback() {
-		name = "localhost"
+	if a == netip.AddrFrom4([4]byte{127, 0, 0, 1}) || a == netip.IPv6Loopback() {
+		name = "localhost" // /etc/hosts names these two only
 	}
 	if s.env.Hosts != nil {
 		for n, h := range s.env.Hosts {

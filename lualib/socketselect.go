@@ -1,6 +1,7 @@
 package lualib
 
 import (
+	"sort"
 	"syscall"
 	"time"
 	"unsafe"
@@ -58,6 +59,7 @@ func collect(L *lua.LState, n int, fname string) []selEntry {
 		argErr(L, n, fname, false, "table expected, got "+typeName(L, n))
 	}
 	var out []selEntry
+	seen := map[*sock]bool{}
 	for i := 1; ; i++ {
 		e := t.RawGetInt(i)
 		if e == lua.LNil {
@@ -68,15 +70,33 @@ func collect(L *lua.LState, n int, fname string) []selEntry {
 			continue
 		}
 		k, ok := ud.Value.(*sock)
-		if !ok || k.d == nil {
-			continue
+		if !ok || k.d == nil || seen[k] {
+			continue // C's fd_set holds a socket once
 		}
+		seen[k] = true
 		out = append(out, selEntry{v: e, k: k})
-		if len(out) >= 1024 {
-			break
+		if len(out) > selectSetSize {
+			argErr(L, n, fname, false, "descriptor too large for set size")
 		}
 	}
 	return out
+}
+
+// selectSetSize is how many sockets one select table may hold: C LuaSocket
+// refuses a descriptor past FD_SETSIZE (1024), which a process with its three
+// standard files reaches at 1021 sockets. wirelab's descriptors are numbered
+// differently, so the count stands in for the number.
+const selectSetSize = 1024 - 3
+
+// appendReady lists ready sockets as C LuaSocket does: the ones with buffered
+// data first, in the table's order, then the rest by descriptor.
+func appendReady(t *lua.LTable, dirty, ready []selEntry) {
+	sort.SliceStable(ready, func(i, j int) bool { return ready[i].k.fd() < ready[j].k.fd() })
+	for _, e := range append(dirty, ready...) {
+		n := t.Len() + 1
+		t.RawSetInt(n, e.v)
+		t.RawSet(e.v, lua.LNumber(n))
+	}
 }
 
 // socketSelect is socket.select(recvt, sendt[, timeout]): tables of the ready
@@ -122,22 +142,23 @@ func socketSelect(L *lua.LState) int {
 			return 3
 		}
 		if n > 0 || dirty {
-			ri, wi := 0, 0
+			var dirtyR, readyR, readyW []selEntry
 			for _, e := range recvs {
-				if e.k.dirty() || fds[e.pi].revents&(pollIn|pollErr|pollHup) != 0 {
-					ri++
-					rt.RawSetInt(ri, e.v)
-					rt.RawSet(e.v, lua.LNumber(ri))
+				switch {
+				case e.k.dirty():
+					dirtyR = append(dirtyR, e)
+				case fds[e.pi].revents&(pollIn|pollErr|pollHup) != 0:
+					readyR = append(readyR, e)
 				}
 			}
 			for _, e := range sends {
 				if fds[e.pi].revents&(pollOut|pollErr|pollHup) != 0 {
-					wi++
-					wt.RawSetInt(wi, e.v)
-					wt.RawSet(e.v, lua.LNumber(wi))
+					readyW = append(readyW, e)
 				}
 			}
-			if ri+wi > 0 {
+			appendReady(rt, dirtyR, readyR)
+			appendReady(wt, nil, readyW)
+			if len(dirtyR)+len(readyR)+len(readyW) > 0 {
 				L.Push(rt)
 				L.Push(wt)
 				return 2

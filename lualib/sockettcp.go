@@ -450,7 +450,13 @@ func sockGetsockname(group string) lua.LGFunction {
 		if err != nil {
 			return pushErr(L, err)
 		}
-		return pushSockaddr(L, sa)
+		// LuaSocket 3.1 gives getsockname's port as a string (getnameinfo's
+		// service), getpeername's as a number.
+		a, port, fam := fromSockaddr(sa)
+		L.Push(lua.LString(a.String()))
+		L.Push(lua.LString(strconv.Itoa(port)))
+		L.Push(lua.LString(fam))
+		return 3
 	}
 }
 

@@ -2,6 +2,8 @@ package lualib
 
 import (
 	"context"
+	"net/netip"
+	"strconv"
 	"syscall"
 
 	lua "github.com/yuin/gopher-lua"
@@ -97,6 +99,14 @@ func udpSendto(L *lua.LState) int {
 	data := sockString(L, 2, "sendto", true)
 	host := sockString(L, 3, "sendto", true)
 	port := sockString(L, 4, "sendto", true)
+	// LuaSocket 3.1 resolves neither names nor services here (getaddrinfo
+	// with AI_NUMERICHOST | AI_NUMERICSERV): socket.dns.toip first.
+	if _, err := netip.ParseAddr(host); err != nil {
+		return pushErr(L, sockErr("Name or service not known"))
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return pushErr(L, sockErr("Name or service not known"))
+	}
 	s := stateOf(L)
 	aps, err := s.resolve(ctxOf(L), host, port, k.family, true)
 	if err != nil {
@@ -161,6 +171,9 @@ func udpSize(L *lua.LState, fname string) int {
 
 func udpReceive(L *lua.LState) int {
 	k := checkSock(L, "receive", "udp{any}")
+	if negativeSize(L) {
+		return pushErr(L, sockErr("out of memory"))
+	}
 	data, _, err := k.recvfrom(ctxOf(L), udpSize(L, "receive"))
 	if err != nil {
 		return pushErr(L, err)
@@ -169,8 +182,19 @@ func udpReceive(L *lua.LState) int {
 	return 1
 }
 
+// negativeSize reports a negative receive size, which C LuaSocket 3.1 turns
+// into a huge allocation that fails ("out of memory", the datagram left in
+// the queue).
+func negativeSize(L *lua.LState) bool {
+	n, ok := L.Get(2).(lua.LNumber)
+	return ok && n < 0
+}
+
 func udpReceivefrom(L *lua.LState) int {
 	k := checkSock(L, "receivefrom", "udp{unconnected}")
+	if negativeSize(L) {
+		return pushErr(L, sockErr("out of memory"))
+	}
 	data, from, err := k.recvfrom(ctxOf(L), udpSize(L, "receivefrom"))
 	if err != nil {
 		return pushErr(L, err)

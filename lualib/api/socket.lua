@@ -372,7 +372,7 @@ function tcp:getpeername() end
 ---local ip, port = server:getsockname()
 ---```
 ---@return string|nil address
----@return integer|string port_or_err
+---@return string port_or_err the port as a string, as LuaSocket 3.1 gives it
 ---@return string? family
 function tcp:getsockname() end
 
@@ -562,7 +562,7 @@ function udp:setoption(name, value) end
 ---print(u:getsockname())   --> 0.0.0.0   53124   inet
 ---```
 ---@return string|nil address
----@return integer|string port_or_err
+---@return string port_or_err the port as a string, as LuaSocket 3.1 gives it
 ---@return string? family
 function udp:getsockname() end
 
@@ -623,7 +623,8 @@ local unconnected = {}
 ---@return string? err
 function unconnected:setsockname(address, port) end
 
----Send a datagram to address:port. Returns the byte count or `nil, err`.
+---Send a datagram to address:port, both numeric (resolve a name first with
+---`socket.dns.toip`). Returns the byte count or `nil, err`.
 ---
 ---```lua
 ---u:sendto("hello", "127.0.0.1", 7)
