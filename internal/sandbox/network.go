@@ -238,6 +238,17 @@ func (n *labNetwork) at(a netip.Addr) place {
 	return here{}
 }
 
+// subPlace is where the submission's host runs: its namespace, or the
+// worker without isolation.
+func (n *labNetwork) subPlace() place {
+	if n.lab != nil {
+		if ns := n.lab.Host(n.sub); ns != nil {
+			return ns
+		}
+	}
+	return here{}
+}
+
 // mainInterface is the submission's host's first Ethernet interface, "" for
 // none.
 func (n *labNetwork) mainInterface() string {

@@ -54,12 +54,13 @@ func ParseIsolation(s string) (Isolation, error) {
 // closed set of outcomes every report shares).
 const (
 	ReasonOK      = result.ExitOK
-	ReasonError   = result.ExitError   // the script raised an error, or the run could not start
-	ReasonTimeout = result.ExitTimeout // wall-clock deadline
-	ReasonMemory  = result.ExitMemory  // memory cap
-	ReasonOutput  = result.ExitOutput  // output cap
-	ReasonSockets = result.ExitSockets // open files and sockets cap
-	ReasonCrash   = result.ExitCrash   // the worker died for another reason
+	ReasonError   = result.ExitError     // the script raised an error, or the run could not start
+	ReasonTimeout = result.ExitTimeout   // wall-clock deadline
+	ReasonMemory  = result.ExitMemory    // memory cap
+	ReasonOutput  = result.ExitOutput    // output cap
+	ReasonSockets = result.ExitSockets   // open files and sockets cap
+	ReasonProcs   = result.ExitProcesses // process cap (a program)
+	ReasonCrash   = result.ExitCrash     // the worker died for another reason
 )
 
 // Default limits.
@@ -130,12 +131,19 @@ type Config struct {
 	Isolation  Isolation      `json:"isolation"`
 	Grace      time.Duration  `json:"grace"`       // 0: DefaultGrace
 	MaxCapture int64          `json:"max_capture"` // bytes of capture.pcapng; 0: DefaultMaxCapture
+	// Program is a submission that is a program; nil: Script is a Lua
+	// submission.
+	Program *Program `json:"program,omitempty"`
 }
 
 // Exit is how a run ended.
 type Exit struct {
 	Reason  result.ExitReason `json:"reason"`
 	Message string            `json:"message,omitempty"`
+	// Code and Signal are a program's exit status (-1 when a signal killed
+	// it) and the signal ("SIGSEGV"); 0 and "" for a Lua script.
+	Code   int    `json:"code,omitempty"`
+	Signal string `json:"signal,omitempty"`
 }
 
 // Artifact file names in the run's folder.
@@ -269,7 +277,9 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	}()
 
 	out.Start = begin
-	deadline := time.NewTimer(setupTimeout)
+	// A program's build runs before the run starts: its budget adds to
+	// the setup's.
+	deadline := time.NewTimer(setupTimeout + cfg.Program.buildBudget())
 	defer deadline.Stop()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
@@ -299,22 +309,22 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 		case <-deadline.C:
 			if killed == nil {
 				if out.Started {
-					killed = &Exit{ReasonTimeout, fmt.Sprintf("the script ran past its %v deadline and was killed", cfg.Limits.Timeout)}
+					killed = &Exit{Reason: ReasonTimeout, Message: fmt.Sprintf("the script ran past its %v deadline and was killed", cfg.Limits.Timeout)}
 				} else {
-					killed = &Exit{ReasonError, fmt.Sprintf("the lab's network, services and capture were not ready after %v", setupTimeout)}
+					killed = &Exit{Reason: ReasonError, Message: fmt.Sprintf("the lab's network, services and capture were not ready after %v", setupTimeout+cfg.Program.buildBudget())}
 				}
 				kill()
 			}
 		case <-tick.C:
 			if killed == nil {
 				if rss := readRSS(pid); rss > cfg.Limits.Memory {
-					killed = &Exit{ReasonMemory, fmt.Sprintf("the script used %s of memory, over the %s limit, and was killed", mib(rss), mib(cfg.Limits.Memory))}
+					killed = &Exit{Reason: ReasonMemory, Message: fmt.Sprintf("the script used %s of memory, over the %s limit, and was killed", mib(rss), mib(cfg.Limits.Memory))}
 					kill()
 				}
 			}
 		case <-ctx.Done():
 			if killed == nil {
-				killed = &Exit{ReasonError, "the run was interrupted: " + ctx.Err().Error()}
+				killed = &Exit{Reason: ReasonError, Message: "the run was interrupted: " + ctx.Err().Error()}
 				kill()
 			}
 		case waitErr = <-waited:
@@ -371,9 +381,9 @@ func crashExit(waitErr error, stderr string, limit int64) Exit {
 	stderr = strings.TrimSpace(stderr)
 	if strings.Contains(stderr, "out of memory") || strings.Contains(stderr, "cannot allocate memory") {
 		if limit > 0 {
-			return Exit{ReasonMemory, fmt.Sprintf("the script ran out of memory (an allocation failed under the %s limit) and was stopped", mib(limit))}
+			return Exit{Reason: ReasonMemory, Message: fmt.Sprintf("the script ran out of memory (an allocation failed under the %s limit) and was stopped", mib(limit))}
 		}
-		return Exit{ReasonMemory, "the script ran out of memory (an allocation failed) and was stopped"}
+		return Exit{Reason: ReasonMemory, Message: "the script ran out of memory (an allocation failed) and was stopped"}
 	}
 	// A new thread's stack counts against RLIMIT_DATA too: near the limit, the
 	// runtime's next thread (more of them on a busy machine) fails before the
@@ -385,9 +395,9 @@ func crashExit(waitErr error, stderr string, limit int64) Exit {
 	gcFault := strings.Contains(stderr, "SIGSEGV") && strings.Contains(stderr, "runtime.(*spanQueue)")
 	if gcFault || strings.Contains(stderr, "pthread_create failed") || strings.Contains(stderr, "failed to create new OS thread") {
 		if limit > 0 {
-			return Exit{ReasonMemory, fmt.Sprintf("the script ran out of memory (no room for another thread under the %s limit) and was stopped", mib(limit))}
+			return Exit{Reason: ReasonMemory, Message: fmt.Sprintf("the script ran out of memory (no room for another thread under the %s limit) and was stopped", mib(limit))}
 		}
-		return Exit{ReasonMemory, "the script ran out of memory (no room for another thread) and was stopped"}
+		return Exit{Reason: ReasonMemory, Message: "the script ran out of memory (no room for another thread) and was stopped"}
 	}
 	msg := "the worker exited without a result"
 	if waitErr != nil {
@@ -396,7 +406,7 @@ func crashExit(waitErr error, stderr string, limit int64) Exit {
 	if stderr != "" {
 		msg += ": " + firstLines(stderr, 6)
 	}
-	return Exit{ReasonCrash, msg}
+	return Exit{Reason: ReasonCrash, Message: msg}
 }
 
 func firstLines(s string, n int) string {

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wirelab-dev/wirelab/internal/jail"
 	"github.com/wirelab-dev/wirelab/internal/service"
 	"github.com/wirelab-dev/wirelab/lualib"
 )
@@ -26,8 +27,10 @@ const WorkerArg = "__worker"
 
 const workerEnv = "WIRELAB_WORKER"
 
-// IsWorker reports whether this process was started by Run as a worker.
-func IsWorker() bool { return os.Getenv(workerEnv) == "1" }
+// IsWorker reports whether this process was started by Run as a worker, or
+// by a worker as a program's jail (internal/jail): a worker starts jails
+// from its own binary, so whatever hosts workers hosts their jails too.
+func IsWorker() bool { return os.Getenv(workerEnv) == "1" || jail.IsJail() }
 
 // Errors that end the script early, and the reasons they stand for.
 var (
@@ -62,6 +65,9 @@ const maxMessage = 8 << 10
 // WorkerMain is the worker process: it reads its Config from fd 3, reports on
 // fd 4, and returns the process's exit code.
 func WorkerMain() int {
+	if jail.IsJail() {
+		return jail.Main()
+	}
 	cfgFile := os.NewFile(3, "config")
 	statFile := os.NewFile(4, "status")
 	if cfgFile == nil || statFile == nil {
@@ -106,13 +112,13 @@ func work(cfg *Config, send func(status)) Exit {
 	}
 	lnet, err := buildNetwork(cfg)
 	if err != nil {
-		return Exit{ReasonError, "setting up the lab's network: " + err.Error()}
+		return Exit{Reason: ReasonError, Message: "setting up the lab's network: " + err.Error()}
 	}
 	defer lnet.close()
 
 	art, err := openArtifacts(cfg.Dir)
 	if err != nil {
-		return Exit{ReasonError, err.Error()}
+		return Exit{Reason: ReasonError, Message: err.Error()}
 	}
 	defer art.close()
 
@@ -125,7 +131,7 @@ func work(cfg *Config, send func(status)) Exit {
 	}
 	capt, err := startCapture(cfg, lnet, filepath.Join(cfg.Dir, CaptureFile), maxCapture, func() { stopRun(errCaptureLimit) })
 	if err != nil {
-		return Exit{ReasonError, "starting the capture: " + err.Error()}
+		return Exit{Reason: ReasonError, Message: "starting the capture: " + err.Error()}
 	}
 	defer capt.Close()
 
@@ -147,10 +153,27 @@ func work(cfg *Config, send func(status)) Exit {
 	}()
 	services, err = startServers(runCtx, cfg, lnet, senv)
 	if err != nil {
-		return Exit{ReasonError, err.Error()}
+		return Exit{Reason: ReasonError, Message: err.Error()}
 	}
 	if err := capt.Ready(); err != nil {
-		return Exit{ReasonError, "the capture did not become ready: " + err.Error()}
+		return Exit{Reason: ReasonError, Message: "the capture did not become ready: " + err.Error()}
+	}
+
+	// A program is built first, in its host; a build that fails is the
+	// run's end (Reason error, the compiler's message), after a start
+	// like any other so that it is graded.
+	progDir := ""
+	if cfg.Program != nil {
+		dir, cleanup, failed := buildProgram(cfg, lnet.subPlace(), send)
+		defer cleanup()
+		if failed != nil {
+			send(status{Ready: true, Start: time.Now().UnixNano()})
+			if err := capt.Drain(); err != nil {
+				send(status{Warning: "draining the capture: " + err.Error()})
+			}
+			return *failed
+		}
+		progDir = dir
 	}
 
 	// The run's deadline bounds the script and the client services, which
@@ -161,25 +184,36 @@ func work(cfg *Config, send func(status)) Exit {
 	defer cancelDeadline()
 	clients, err = startClients(deadlineCtx, cfg, senv)
 	if err != nil {
-		return Exit{ReasonError, err.Error()}
+		return Exit{Reason: ReasonError, Message: err.Error()}
 	}
 	send(status{Ready: true, Start: start.UnixNano()})
 	defer watchHeap(lim.Memory*3/4, func() { stopRun(errMemoryLimit) })()
 	exit := Exit{}
+	var progExit *Exit // set before scriptDone is sent
 	scriptCtx, stopScript := context.WithCancelCause(deadlineCtx)
 	defer stopScript(nil)
 	scriptDone := make(chan error, 1)
-	if cfg.Script != "" {
+	switch {
+	case cfg.Program != nil:
+		go func() {
+			e := runProgram(scriptCtx, cfg, progDir, lnet.subPlace(), lim, art, send)
+			progExit = &e
+			scriptDone <- nil
+		}()
+	case cfg.Script != "":
 		out := &limitWriter{w: art.output, max: lim.Output, over: func() { stopRun(errOutputLimit) }}
 		go func() {
 			scriptDone <- runScript(scriptCtx, cfg, scriptEnv{iface: lnet.mainInterface(), hosts: hosts, out: out, events: events, sockets: lim.Sockets, onSockets: func() { stopRun(errSocketsLimit) }, svcConns: &svcConns})
 		}()
-	} else {
+	default:
 		scriptDone <- nil
 	}
 	close(begin)
 	err = waitScript(scriptDone, clients, stopScript)
 	cause := context.Cause(scriptCtx)
+	if progExit != nil {
+		exit = *progExit
+	}
 	if cfg.Script != "" {
 		exit = classify(err, cause, lim)
 		if exit.Reason == ReasonOutput && errors.Is(cause, errCaptureLimit) {
@@ -198,7 +232,7 @@ func work(cfg *Config, send func(status)) Exit {
 	}
 	services = nil
 	if err := capt.Drain(); err != nil && exit.Reason == ReasonOK {
-		exit = Exit{ReasonError, "draining the capture: " + err.Error()}
+		exit = Exit{Reason: ReasonError, Message: "draining the capture: " + err.Error()}
 	}
 	if dropped := capt.Dropped(); dropped > 0 {
 		send(status{Warning: fmt.Sprintf("the capture dropped %d packets: the machine was too busy to keep up; the grade may miss them", dropped)})
@@ -323,17 +357,17 @@ func classify(err, cause error, lim Limits) Exit {
 	case errors.Is(cause, errClientsDone):
 		return Exit{}
 	case errors.Is(cause, errOutputLimit):
-		return Exit{ReasonOutput, fmt.Sprintf("the script printed more than %d bytes of output and was stopped", lim.Output)}
+		return Exit{Reason: ReasonOutput, Message: fmt.Sprintf("the script printed more than %d bytes of output and was stopped", lim.Output)}
 	case errors.Is(cause, errCaptureLimit):
-		return Exit{ReasonOutput, "the script sent too many packets"}
+		return Exit{Reason: ReasonOutput, Message: "the script sent too many packets"}
 	case errors.Is(cause, errMemoryLimit):
-		return Exit{ReasonMemory, fmt.Sprintf("the script ran out of memory (its live data passed %s, three quarters of the %s limit) and was stopped", mib(lim.Memory*3/4), mib(lim.Memory))}
+		return Exit{Reason: ReasonMemory, Message: fmt.Sprintf("the script ran out of memory (its live data passed %s, three quarters of the %s limit) and was stopped", mib(lim.Memory*3/4), mib(lim.Memory))}
 	case errors.Is(cause, errSocketsLimit):
-		return Exit{ReasonSockets, fmt.Sprintf("the script opened more than %d sockets and was stopped", lim.Sockets)}
+		return Exit{Reason: ReasonSockets, Message: fmt.Sprintf("the script opened more than %d sockets and was stopped", lim.Sockets)}
 	case errors.Is(cause, context.DeadlineExceeded):
-		return Exit{ReasonTimeout, fmt.Sprintf("the script ran past its %v deadline and was stopped", lim.Timeout)}
+		return Exit{Reason: ReasonTimeout, Message: fmt.Sprintf("the script ran past its %v deadline and was stopped", lim.Timeout)}
 	case err != nil:
-		return Exit{ReasonError, err.Error()}
+		return Exit{Reason: ReasonError, Message: err.Error()}
 	}
 	return Exit{}
 }

@@ -154,13 +154,14 @@ const (
 // and was stopped"); another message goes in parentheses after the reason.
 func exitLine(reason result.ExitReason, msg string) string {
 	stopped := map[result.ExitReason]string{
-		result.ExitTimeout: "it ran longer than the lab allows",
-		result.ExitMemory:  "it used more memory than the lab allows",
-		result.ExitOutput:  "it printed more output than the lab allows",
-		result.ExitSockets: "it opened more sockets than the lab allows",
+		result.ExitTimeout:   "it ran longer than the lab allows",
+		result.ExitMemory:    "it used more memory than the lab allows",
+		result.ExitOutput:    "it printed more output than the lab allows",
+		result.ExitSockets:   "it opened more sockets than the lab allows",
+		result.ExitProcesses: "it started more processes than the lab allows",
 	}
 	switch why, limit := stopped[reason]; {
-	case limit && strings.HasPrefix(msg, "the script "):
+	case limit && (strings.HasPrefix(msg, "the script ") || strings.HasPrefix(msg, "the program ")):
 		return msg
 	case limit && msg != "":
 		return "the script was stopped: " + why + " (" + msg + ")"

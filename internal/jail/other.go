@@ -1,0 +1,33 @@
+//go:build !linux
+
+package jail
+
+import (
+	"fmt"
+	"os"
+)
+
+// Proc is a running jail.
+type Proc struct{}
+
+// Start needs Linux.
+func Start(spec Spec) (*Proc, error) {
+	return nil, &SetupError{"jail: running a program in a jail needs Linux (mount, PID and user namespaces)"}
+}
+
+// Wait is never reached without Linux.
+func (p *Proc) Wait() *Result { return &Result{} }
+
+// Kill is never reached without Linux.
+func (p *Proc) Kill() {}
+
+func (p *Proc) kill(*Result) {}
+
+// CopyDir needs Linux.
+func CopyDir(src, dst string) error { return &SetupError{"jail: needs Linux"} }
+
+// Main is the jail's init; without Linux there is none.
+func Main() int {
+	fmt.Fprintf(os.Stderr, "wirelab %s: jails need Linux\n", Arg)
+	return 2
+}
