@@ -24,8 +24,11 @@ func newVerifyCmd() *cobra.Command {
 		Short: "Grade a recorded capture (pcap or pcapng) against a lab's checks",
 		Long: `Evaluate a lab's checks on a capture recorded elsewhere — a student's own
 Wireshark file, or a canned scenario — and on an optional output text, exactly
-as ` + "`wirelab run`" + ` grades a live run. Nothing is executed: checks about how the
-script ended (exit:) see a normal end.
+as ` + "`wirelab run`" + ` grades a live run: verifying a run's own capture (and
+output.txt) gives the run's verdict. The lab's capture filter applies before
+frames are numbered, as in a live capture: frame.number and tcp.stream count
+only the packets it keeps. Nothing is executed: checks about how the script
+ended (exit:) see a normal end, and Lua checks see no lab.log events.
 
 --format NAME[=PATH] chooses a report and where it goes (default: text on
 standard output); repeat it for several. Formats: ` + strings.Join(report.Formats(), ", ") + `.

@@ -87,8 +87,9 @@ func describe(res *result.Result, dir string) string {
 
 // TestCatalogueRuns runs every lab's reference solution, which must get full
 // marks, and every recorded submission, which must get exactly its recorded
-// score and check outcomes. Labs run a few at a time, each in its own network
-// namespace.
+// score and check outcomes; verifying each run's own capture must give the
+// run's verdict (verifyEqualsRun). Labs run a few at a time, each in its own
+// network namespace.
 func TestCatalogueRuns(t *testing.T) {
 	needSandbox(t)
 	if testing.Short() {
@@ -147,6 +148,7 @@ func TestCatalogueRuns(t *testing.T) {
 				t.Fatalf("the run could not be carried out: %v", err)
 			}
 			got := outcome(run.Result)
+			verifyEqualsRun(t, lab, run)
 			if testing.Verbose() {
 				t.Logf("%s", describe(run.Result, dir))
 			}

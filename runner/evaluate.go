@@ -56,7 +56,9 @@ func Evaluate(ctx context.Context, lab *Lab, art result.Artifacts) (*result.Resu
 	}
 	ev := &evaluation{ctx: ctx, lab: lab, res: res}
 	if art.Capture != "" {
-		pkts, err := capture.ReadFile(art.Capture)
+		// A recorded capture may hold more than a live run would have kept:
+		// the lab's capture filter applies before frames are numbered.
+		pkts, total, err := readCapture(art.Capture, lab.captureMatch)
 		var re *capture.ReadError
 		switch {
 		case errors.As(err, &re) && (len(pkts) > 0 || re.Frame > 0):
@@ -64,19 +66,9 @@ func Evaluate(ctx context.Context, lab *Lab, art result.Artifacts) (*result.Resu
 		case err != nil:
 			return nil, fmt.Errorf("capture: %w", err)
 		}
-		// A recorded capture holds more than a live run would have kept: grade
-		// what the lab's capture filter lets through, as a run would.
-		if lab.captureMatch != nil {
-			m, kept := lab.captureMatch.Clone(), pkts[:0:0]
-			for _, p := range pkts {
-				if m.Match(p) {
-					kept = append(kept, p)
-				}
-			}
-			if len(kept) < len(pkts) {
-				res.Notes = append(res.Notes, fmt.Sprintf("graded the %d of %d packets that match the lab's capture filter %q", len(kept), len(pkts), lab.Capture.Filter))
-			}
-			pkts = kept
+		if len(pkts) < total {
+			res.Artifacts.CaptureFilter = lab.Capture.Filter
+			res.Notes = append(res.Notes, fmt.Sprintf("graded the %d of %d packets that match the lab's capture filter %q", len(pkts), total, lab.Capture.Filter))
 		}
 		ev.pkts = pkts
 		res.Packets = len(pkts)

@@ -228,7 +228,7 @@ func writeHTML(w io.Writer, res *result.Result, opt Options) error {
 	if path := res.Artifacts.Capture; path != "" {
 		pg.CaptureName = filepath.Base(path)
 		pg.Capture = captureHref(res, opt)
-		pkts, err := capture.ReadFile(path)
+		pkts, err := readReportCapture(res.Artifacts)
 		if err != nil && len(pkts) == 0 {
 			pg.PacketNote = fmt.Sprintf("the capture could not be read: %v", err)
 		} else {
@@ -698,4 +698,19 @@ func hexDump(data []byte) (string, string) {
 		b.WriteByte('\n')
 	}
 	return b.String(), note
+}
+
+// readReportCapture reads the capture as the evaluation numbered it: without
+// the frames the lab's capture filter drops, when the capture holds some.
+func readReportCapture(art result.Artifacts) ([]*capture.Packet, error) {
+	var keep capture.FrameFilter
+	if art.CaptureFilter != "" {
+		f, err := capture.CompileCapture(art.CaptureFilter)
+		if err != nil {
+			return nil, fmt.Errorf("capture filter %q: %w", art.CaptureFilter, err)
+		}
+		keep = capture.NewFrameFilter(f)
+	}
+	pkts, _, err := capture.ReadFiltered(art.Capture, keep)
+	return pkts, err
 }

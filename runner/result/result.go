@@ -147,11 +147,15 @@ func (r *Result) Passed() bool { return r.Status == StatusPassed }
 // the submission ended. A recorded capture is evaluated with only Capture (and
 // perhaps Output) set.
 type Artifacts struct {
-	Dir        string `json:"dir,omitempty"`
-	Capture    string `json:"capture,omitempty"`    // pcap or pcapng; "" when nothing was captured
-	Output     string `json:"output,omitempty"`     // what the script printed; "" when none
-	Events     string `json:"events,omitempty"`     // events.jsonl (lab.log, lab.check); "" when none
-	Submission string `json:"submission,omitempty"` // the graded script, hashed into the result; "" when none
+	Dir     string `json:"dir,omitempty"`
+	Capture string `json:"capture,omitempty"` // pcap or pcapng; "" when nothing was captured
+	// CaptureFilter is set when Capture holds frames the lab's capture filter
+	// drops (a recorded capture): the frames were numbered after it, and a
+	// report that reads Capture must drop them too.
+	CaptureFilter string `json:"capture_filter,omitempty"`
+	Output        string `json:"output,omitempty"`     // what the script printed; "" when none
+	Events        string `json:"events,omitempty"`     // events.jsonl (lab.log, lab.check); "" when none
+	Submission    string `json:"submission,omitempty"` // the graded script, hashed into the result; "" when none
 
 	Exit     Exit          `json:"-"`
 	Start    time.Time     `json:"-"`
