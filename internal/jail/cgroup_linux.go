@@ -23,6 +23,7 @@ type cgroups struct {
 	memOn   bool   // memory is limited by a cgroup
 	pidsOn  bool   // processes are limited by a cgroup
 	tcp     bool   // socket buffers are limited (v1 memory.kmem.tcp, or v2 where sockets are charged)
+	limit   int64  // the memory limit as the kernel keeps it (in whole pages)
 	why     string // why a cgroup could not be had, for Enforced
 	created []string
 }
@@ -91,6 +92,7 @@ func makeCgroups(lim Limits) *cgroups {
 			cg.v2 = dir
 			cg.created = append(cg.created, dir)
 			if mem && writeFile(dir, "memory.max", lim.Memory) == nil {
+				cg.limit = number(filepath.Join(dir, "memory.max"))
 				writeFile(dir, "memory.swap.max", 0)
 				cg.memOn, cg.tcp = true, true
 			}
@@ -116,6 +118,7 @@ func makeCgroups(lim Limits) *cgroups {
 					// TCP buffers are accounted in v1 only once they have
 					// a limit of their own.
 					cg.tcp = writeFile(dir, "memory.kmem.tcp.limit_in_bytes", lim.Memory) == nil
+					cg.limit = number(filepath.Join(dir, "memory.kmem.tcp.limit_in_bytes"))
 				}
 			}
 		}
@@ -189,14 +192,25 @@ func (cg *cgroups) enforced() (mem, procs string) {
 // memoryHit reports whether the memory cgroup refused memory: the OOM killer
 // killed a process of the jail, or socket buffers hit their limit.
 func (cg *cgroups) memoryHit() (hit bool, sockets bool) {
+	// Socket buffers are charged even past the limit (the kernel forces
+	// the charge and puts the sockets under pressure): they stall, nothing
+	// is killed, so reaching the limit is the sign.
+	near := cg.limit - 256<<10
 	switch {
 	case cg.v2 != "" && cg.memOn:
-		return keyed(filepath.Join(cg.v2, "memory.events"), "oom_kill") > 0, false
+		if keyed(filepath.Join(cg.v2, "memory.events"), "oom_kill") > 0 {
+			return true, false
+		}
+		if keyed(filepath.Join(cg.v2, "memory.events"), "max") > 0 && cg.limit > 0 &&
+			keyed(filepath.Join(cg.v2, "memory.stat"), "sock") >= cg.limit/2 {
+			return true, true
+		}
 	case cg.mem != "" && cg.memOn:
 		if keyed(filepath.Join(cg.mem, "memory.oom_control"), "oom_kill") > 0 {
 			return true, false
 		}
-		if cg.tcp && number(filepath.Join(cg.mem, "memory.kmem.tcp.failcnt")) > 0 {
+		// failcnt does not count the forced charges: the peak does.
+		if cg.tcp && cg.limit > 0 && number(filepath.Join(cg.mem, "memory.kmem.tcp.max_usage_in_bytes")) >= near {
 			return true, true
 		}
 	}

@@ -495,7 +495,15 @@ func setupDev(r string, tty bool) error {
 	if err := os.Mkdir(dev+"/shm", 0o1777); err != nil {
 		return err
 	}
-	return os.Chmod(dev+"/shm", 0o1777)
+	if err := syscall.Mount("tmpfs", dev+"/shm", "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, fmt.Sprintf("mode=1777,size=%d", TmpSize)); err != nil {
+		return fmt.Errorf("mounting /dev/shm: %w", err)
+	}
+	// /dev belongs to the jail's root, which in a user namespace is the
+	// program's own user: read-only, it holds no files of the program's.
+	if err := syscall.Mount("", dev, "", syscall.MS_REMOUNT|syscall.MS_RDONLY|syscall.MS_NOSUID|syscall.MS_NOEXEC, ""); err != nil {
+		return fmt.Errorf("making /dev read-only: %w", err)
+	}
+	return nil
 }
 
 // setupSubmission makes /submission: a private copy of cfg.Dir on a tmpfs of

@@ -92,7 +92,9 @@ type Proc struct {
 	once sync.Once
 	res  *Result
 
-	nsPID, nsMnt string // the jail's namespaces, for tests
+	nsPID, nsMnt string   // the jail's namespaces, for tests
+	root         string   // the init's mount point, removed once it is set up
+	cgDirs       []string // the jail's cgroups, for tests
 }
 
 // message is one line of JSON from the init.
@@ -192,6 +194,8 @@ func Start(spec Spec) (*Proc, error) {
 	}
 	defer os.Remove(root)
 	cfg.Root = root
+	p.root = root
+	p.cgDirs = append([]string(nil), p.cg.created...)
 
 	exe := "/proc/self/exe"
 	if jailExe != "" {
@@ -556,6 +560,9 @@ func (p *Proc) verdict(st *exitStatus) *Result {
 	case !p.cg.memOn && memoryMessage(tail):
 		return &Result{Reason: result.ExitMemory, Code: st.Code,
 			Message: fmt.Sprintf("the program ran out of memory (an allocation failed under the %s limit) and exited with status %d", mib(p.lim.Memory), st.Code)}
+	case strings.Contains(tail, "Too many open files"):
+		return &Result{Reason: result.ExitSockets, Code: st.Code,
+			Message: fmt.Sprintf("the program opened more than %d files and sockets (the limit) and exited with status %d", p.lim.Files, st.Code)}
 	case !p.cg.pidsOn && processesMessage(tail):
 		return &Result{Reason: result.ExitProcesses, Code: st.Code,
 			Message: fmt.Sprintf("the program could not start another process under the limit of %d and exited with status %d", p.lim.Processes, st.Code)}

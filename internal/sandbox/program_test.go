@@ -82,6 +82,14 @@ print(s.recv(100).decode().strip())
 			t.Fatalf("exit %+v, output %q", out.Exit, output)
 		}
 	})
+	t.Run("build never ends", func(t *testing.T) {
+		out, _ := runProgramLab(t, map[string]string{"x.py": ""},
+			Program{Build: [][]string{{"sh", "-c", "trap '' TERM; while :; do :; done"}}, BuildTimeout: time.Second, Run: []string{"python3", "x.py"}},
+			Limits{Timeout: 10 * time.Second})
+		if out.Exit.Reason != ReasonError || !strings.Contains(out.Exit.Message, "did not finish within the build's 1s") {
+			t.Fatalf("exit %+v", out.Exit)
+		}
+	})
 	t.Run("build fails", func(t *testing.T) {
 		out, _ := runProgramLab(t, map[string]string{"bad.c": "int main(void) { return nosuch; }\n"},
 			Program{Build: [][]string{{"cc", "-o", "bad", "bad.c"}}, Run: []string{"./bad"}}, Limits{Timeout: 10 * time.Second})
