@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/wirelab-dev/wirelab/internal/words"
 	"github.com/wirelab-dev/wirelab/runner/grade"
 )
 
@@ -19,10 +21,19 @@ func newMergeCmd() *cobra.Command {
 		Short: "Combine the output folders of sharded 'wirelab grade --shard' runs into one class summary",
 		Long: `Combine the output folders of 'wirelab grade --shard K/N' runs into one class
 summary (summary.csv, summary.json, junit.xml in --out), identical to what a single
-'wirelab grade' of the whole class writes. A student found in two folders is an
-error: shards never overlap. So are folders of different labs, and folders graded
-from different versions of one lab (a shard graded before a fix): grade that shard
-again, then merge.`,
+'wirelab grade' of the whole class writes. A student found in two folders (a shard
+retried into a new folder, or copied twice) gets the newer result, and a note
+says which was kept. Folders of different labs, and folders graded from
+different versions of one lab (a shard graded before a fix), are refused: grade
+that shard again, then merge.
+
+Each completed shard leaves shard.json (K/N) in its folder. A shard of the split
+that no folder completed (never run, killed, still running) is named, the
+summary of the others is written, and merge exits 3: grade the missing shards,
+then merge again.
+
+Exit status: 0 merged every shard; 2 nothing was merged (see the error); 3
+shards are missing.`,
 		Example: `  wirelab merge shard1/ shard2/ shard3/ --out grades/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -36,9 +47,16 @@ again, then merge.`,
 			if out == "" {
 				return usagef("merge needs --out DIR for the combined summary")
 			}
+			missing, unfinished, err := grade.MissingShards(args)
+			if err != nil {
+				return err
+			}
 			sum, err := grade.Collect(args)
 			if err != nil {
 				return err
+			}
+			for _, r := range sum.Replaced {
+				fmt.Fprintf(cmd.ErrOrStderr(), "note: %s\n", visible(r))
 			}
 			if len(sum.Students) == 0 {
 				return fmt.Errorf("no student results (*/%s) in %v", grade.ResultFile, args)
@@ -56,6 +74,14 @@ again, then merge.`,
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "merged %d students from %d folders: %d passed, %d failed, %d error, %d timeout%s\nsummary: %s\n",
 				t.Students, len(args), t.Passed, t.Failed, t.Error, t.Timeout, labErr, filepath.Join(out, grade.SummaryCSV))
+			if len(missing) > 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "missing %s %s: no folder holds a completed grade --shard %s", words.Plural(len(missing), "shard", "shards"), strings.Join(missing, ", "), missing[0])
+				if len(unfinished) > 0 {
+					fmt.Fprintf(cmd.ErrOrStderr(), " (%s %s no completed shard: killed, or still running)", strings.Join(unfinished, ", "), words.Plural(len(unfinished), "holds", "hold"))
+				}
+				fmt.Fprintln(cmd.ErrOrStderr(), "; the summary lacks their students: grade them (again), then merge again")
+				return exitCode(ExitRetry)
+			}
 			return nil
 		},
 	}

@@ -73,6 +73,7 @@ const (
 	SummaryCSV  = "summary.csv"
 	SummaryJSON = "summary.json"
 	JUnitFile   = "junit.xml"
+	ShardFile   = "shard.json" // a completed shard's marker: which slice of how many
 	stagingDir  = ".staging"
 )
 
@@ -108,6 +109,11 @@ func Grade(ctx context.Context, lab *runner.Lab, subs []Submission, opts Options
 		return nil, err
 	}
 	defer unlock()
+	// A shard's marker says its batch completed: gone while it runs, so a
+	// shard killed midway is missing to merge until it is retried.
+	if err := os.Remove(filepath.Join(opts.Out, ShardFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
 	staging := filepath.Join(opts.Out, stagingDir)
 	if err := os.RemoveAll(staging); err != nil { // what an interrupted batch left
 		return nil, err
@@ -168,6 +174,11 @@ feed:
 	}
 	if ctx.Err() != nil {
 		return nil, interrupted{ctx.Err()}
+	}
+	if opts.Shard.N > 1 {
+		if err := writeJSON(filepath.Join(opts.Out, ShardFile), shardMark{Version: keyVersion, Shard: opts.Shard.String(), Lab: labHash, Students: len(subs)}); err != nil {
+			return nil, err
+		}
 	}
 	return &Summary{Version: SummaryVersion, Lab: all.Lab, Students: rows}, nil
 }

@@ -33,6 +33,19 @@ type Summary struct {
 	Totals   Totals         `json:"totals"`
 
 	results []*result.Result // the stored results, in student order, for junit.xml
+
+	// Replaced says, for each student found in more than one folder (a
+	// retried or duplicated shard), which result was kept: the newer.
+	Replaced []string `json:"-"`
+}
+
+// newerResult reports whether a was graded after b: it started later (its
+// end breaks a tie).
+func newerResult(a, b *result.Result) bool {
+	if !a.Start.Equal(b.Start) {
+		return a.Start.After(b.Start)
+	}
+	return time.Duration(a.Duration) > time.Duration(b.Duration)
 }
 
 // Totals counts the students by status.
@@ -111,13 +124,15 @@ func flakes(results []*result.Result) []Flake {
 }
 
 // Collect reads the stored student results under each class folder (a batch's
-// or a shard's --out) into one summary. A student found in two folders is an
-// error: shards never overlap. So is, across several folders, results graded
+// or a shard's --out) into one summary. A student found in two folders (a
+// shard retried into a new folder, a shard copied twice) gets the newer
+// result, said in Replaced. It is an error, across several folders, results graded
 // from different versions of the lab (a shard graded before a lab fix): the
 // merged summary would compare scores that do not compare.
 func Collect(dirs []string) (*Summary, error) {
 	s := &Summary{Version: SummaryVersion, Wirelab: version.String()}
-	from := map[string]string{}
+	from := map[string]int{}         // student id → index in s.Students and s.results
+	var at []string                  // the folder each of s.results comes from
 	var firstVersion, firstAt string // a lab version, and the student folder graded with it
 	var labAt string                 // the student folder s.Lab comes from
 	for _, dir := range dirs {
@@ -146,9 +161,6 @@ func Collect(dirs []string) (*Summary, error) {
 			if id == "" || FolderName(id) != e.Name() {
 				id = e.Name()
 			}
-			if prev, ok := from[id]; ok {
-				return nil, fmt.Errorf("student %q is in both %s and %s", id, prev, dir)
-			}
 			version := k.Lab // the lab folder's hash; result.json has lab.yaml's alone
 			if version == "" {
 				version = res.Lab.SHA256
@@ -169,12 +181,29 @@ func Collect(dirs []string) (*Summary, error) {
 					return nil, fmt.Errorf("%s and %s were graded with different versions of the lab (it changed between the runs): grade the out-of-date folder again with the current lab, then merge", firstAt, sd)
 				}
 			}
-			from[id] = dir
 			res.Submission.ID = id
+			// A student in two folders is a retried or duplicated shard:
+			// the newer result wins, and the summary says so.
+			if i, ok := from[id]; ok {
+				prev := s.results[i]
+				older, newer, newerDir := prev, &res, dir
+				if !newerResult(&res, prev) {
+					older, newer, newerDir = &res, prev, at[i]
+				}
+				s.Replaced = append(s.Replaced, fmt.Sprintf("student %q is in both %s and %s: kept the newer result (%s, graded %s; the other %s)",
+					id, at[i], dir, newerDir, newer.Start.UTC().Format(time.RFC3339), older.Start.UTC().Format(time.RFC3339)))
+				if newer == &res {
+					s.Students[i], s.results[i], at[i] = rowOf(id, &res, k.Flaky), &res, dir
+				}
+				continue
+			}
+			from[id] = len(s.results)
+			at = append(at, dir)
 			s.Students = append(s.Students, rowOf(id, &res, k.Flaky))
 			s.results = append(s.results, &res)
 		}
 	}
+	sort.Strings(s.Replaced)
 	sort.Slice(s.Students, func(i, j int) bool { return s.Students[i].Student < s.Students[j].Student })
 	sort.Slice(s.results, func(i, j int) bool { return s.results[i].Submission.ID < s.results[j].Submission.ID })
 	for _, r := range s.Students {
