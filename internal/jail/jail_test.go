@@ -7,10 +7,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/vishvananda/netlink"
 
@@ -448,4 +450,44 @@ func asSetup(err error, se **SetupError) bool {
 	s, ok := err.(*SetupError)
 	*se = s
 	return ok
+}
+
+// TestTTY: with TTY a terminal is the program's stdin and stdout as it is
+// (wirelab exec), uncounted by the output limit.
+func TestTTY(t *testing.T) {
+	needJail(t)
+	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		skipOrFail(t, "no pseudo-terminals: "+err.Error())
+	}
+	defer ptmx.Close()
+	var unlock int32
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, ptmx.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
+		t.Fatal(e)
+	}
+	var n uint32
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, ptmx.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
+		t.Fatal(e)
+	}
+	pts, err := os.OpenFile("/dev/pts/"+strconv.Itoa(int(n)), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pts.Close()
+	var p *Proc
+	inNetns(t, func() {
+		p, err = Start(Spec{Argv: []string{"sh", "-c", "test -t 0 && test -t 1 && echo on-a-terminal"}, Stdin: pts, Stdout: pts, Stderr: pts, TTY: true,
+			Limits: Limits{Timeout: 10 * time.Second}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := p.Wait()
+	assertGone(t, p)
+	buf := make([]byte, 256)
+	ptmx.SetReadDeadline(time.Now().Add(5 * time.Second))
+	k, _ := ptmx.Read(buf)
+	if r.Reason != result.ExitOK || !strings.Contains(string(buf[:k]), "on-a-terminal") {
+		t.Fatalf("%+v, terminal %q", r, buf[:k])
+	}
 }
