@@ -55,6 +55,9 @@ type Env struct {
 	// Interface is where capture.start captures when the script names no
 	// interface; "" means "lo".
 	Interface string
+	// Offline, when set, is why the state has no network: socket, scan,
+	// banner and capture.start raise it (a lab's Lua checks; see offline.go).
+	Offline string
 }
 
 // ServiceAddr is where one of the lab's services listens.
@@ -161,6 +164,9 @@ func NewState(env *Env) (*State, error) {
 	if err := s.sandbox(); err != nil {
 		L.Close()
 		return nil, err
+	}
+	if s.env.Offline != "" {
+		s.goOffline()
 	}
 	L.SetContext(s.env.Ctx)
 	return s, nil

@@ -17,6 +17,7 @@ import (
 	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/capture/filter"
 	"github.com/wirelab-dev/wirelab/internal/version"
+	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/internal/words"
 	"github.com/wirelab-dev/wirelab/lualib"
 	"github.com/wirelab-dev/wirelab/runner/result"
@@ -55,6 +56,7 @@ func Evaluate(ctx context.Context, lab *Lab, art result.Artifacts) (*result.Resu
 		res.Submission = result.SubmissionInfo{Path: art.Submission, SHA256: sum}
 	}
 	ev := &evaluation{ctx: ctx, lab: lab, res: res}
+	defer ev.closeLua()
 	if art.Capture != "" {
 		// A recorded capture may hold more than a live run would have kept:
 		// the lab's capture filter applies before frames are numbered.
@@ -135,6 +137,7 @@ type evaluation struct {
 	output string
 	events []lualib.Event
 	done   []bool
+	lua    *sandbox.Checker // the Lua checks' worker, started by the first
 }
 
 // run evaluates check i after the checks it requires.

@@ -178,6 +178,10 @@ func (e *SetupError) Error() string { return e.Msg }
 // of this one.
 var workerExe string
 
+// onReady, when set (by tests), is called with the worker's pid when it says
+// it is ready.
+var onReady func(pid int)
+
 // Run runs cfg in a worker process and returns how it ended. The error is a
 // *SetupError (or ctx's error) when the run could not be carried out; a script
 // that failed or hit a limit is an Outcome with an Exit reason, not an error.
@@ -297,6 +301,9 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 			if s.Ready {
 				out.Started = true
 				out.Start = startTime(s.Start)
+				if onReady != nil {
+					onReady(pid)
+				}
 				// The parent's own clock sets the kill.
 				deadline.Reset(cfg.Limits.Timeout + cfg.Grace)
 			}

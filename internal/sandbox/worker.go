@@ -29,8 +29,12 @@ const workerEnv = "WIRELAB_WORKER"
 
 // IsWorker reports whether this process was started by Run as a worker, or
 // by a worker as a program's jail (internal/jail): a worker starts jails
-// from its own binary, so whatever hosts workers hosts their jails too.
-func IsWorker() bool { return os.Getenv(workerEnv) == "1" || jail.IsJail() }
+// from its own binary, so whatever hosts workers hosts their jails too; or
+// by a Checker as a check worker.
+func IsWorker() bool {
+	v := os.Getenv(workerEnv)
+	return v == "1" || v == checkMode || jail.IsJail()
+}
 
 // Errors that end the script early, and the reasons they stand for.
 var (
@@ -68,6 +72,10 @@ func WorkerMain() int {
 	if jail.IsJail() {
 		return jail.Main()
 	}
+	if os.Getenv(workerEnv) == checkMode {
+		return checkWorkerMain()
+	}
+	closeStrayFiles(4)
 	cfgFile := os.NewFile(3, "config")
 	statFile := os.NewFile(4, "status")
 	if cfgFile == nil || statFile == nil {

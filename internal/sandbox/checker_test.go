@@ -1,0 +1,226 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/wirelab-dev/wirelab/lualib"
+	"github.com/wirelab-dev/wirelab/runner/result"
+)
+
+// hostileChecks is a hostile lab's checks.lua: %d is the port of a listener
+// on the grader's own loopback.
+const hostileChecks = `
+function ok(ctx) return true, "fine " .. ctx.output end
+function hog(ctx)
+  local t, s = {}, string.rep("x", 1e6)
+  for i = 1, 1e5 do t[i] = s .. i end
+  return true, "kept " .. #t
+end
+function phone(ctx)
+  local c = socket.tcp()
+  local ok, err = c:connect("127.0.0.1", %d)
+  return ok ~= nil, tostring(err)
+end
+function sniff(ctx) return capture.start{} ~= nil, "started" end
+function spin(ctx) go_spin() end
+function backtrack(ctx) return string.rep("a", 3000):find(string.rep("a-", 6) .. "b") end
+`
+
+// go_spin stands for a Go built-in that never looks at the deadline: the
+// check workers this test binary starts have it.
+func init() {
+	checkStateHook = func(st *lualib.State) {
+		st.L.SetGlobal("go_spin", st.L.NewFunction(func(L *lua.LState) int {
+			for {
+			}
+		}))
+	}
+}
+
+// TestCheckerHostileLab runs a hostile lab's Lua checks as root and as an
+// ordinary user (issue 11 item 2): a memory-hungry check is stopped at the
+// checks' memory cap, one that connects to a listener on the grader's
+// loopback cannot, one that backtracks is stopped at its deadline, and one
+// spinning inside a Go function that never looks at the deadline is killed
+// with its worker (runner's TestHostileLabChecks also watches the listener); the
+// worker has a network namespace of its own with nothing in it;
+// every other check of the evaluation shares one worker.
+func TestCheckerHostileLab(t *testing.T) {
+	needNamespaces(t)
+	for _, user := range []bool{false, true} {
+		name := "as this user"
+		if user {
+			name = "as nobody"
+		}
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if user {
+				if os.Geteuid() != 0 {
+					t.Skip("not root: the other case runs as an ordinary user already")
+				}
+				dir = asNobody(t)
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			file := filepath.Join(dir, "checks.lua")
+			src := fmt.Sprintf(hostileChecks, ln.Addr().(*net.TCPAddr).Port)
+			if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ck := NewChecker(CheckEnv{LabDir: dir, Output: "output", Timeout: 2 * time.Second, Grace: time.Second, Memory: 64 << 20})
+			defer ck.Close()
+			run := func(fn string) CheckReply {
+				return ck.Run(context.Background(), CheckCall{File: file, Func: fn, Name: "checks.lua:" + fn, Points: 1})
+			}
+			if r := run("ok"); r.Status != result.CheckPass || r.Message != "fine output" {
+				t.Fatalf("ok: %+v", r)
+			}
+			pid := ck.proc.pid
+			if mine, theirs := nsOf(t, os.Getpid()), nsOf(t, pid); mine == theirs {
+				t.Errorf("the check worker shares the grader's network namespace %s", mine)
+			}
+			if dev, err := os.ReadFile(fmt.Sprintf("/proc/%d/net/dev", pid)); err != nil || strings.Count(string(dev), ":") != 1 || !strings.Contains(string(dev), "lo:") {
+				t.Errorf("the check worker's network has more than a loopback: %q %v", dev, err)
+			}
+			for _, c := range []struct {
+				fn, want string
+			}{
+				{"phone", "a lab's Lua check has no network"},
+				{"sniff", "capture.start is not available"},
+				{"backtrack", "took longer than 2s"},
+				{"hog", "of memory"}, // stopped in the worker, or the worker killed
+			} {
+				r := run(c.fn)
+				if r.Status != result.CheckError || !strings.Contains(r.Message, c.want) {
+					t.Errorf("%s: %s %q, want an error saying %q", c.fn, r.Status, r.Message, c.want)
+				}
+				if c.fn == "backtrack" && ck.starts != 1 {
+					t.Errorf("%d check workers started for five checks, want 1", ck.starts)
+				}
+			}
+			if r := run("ok"); r.Status != result.CheckPass {
+				t.Errorf("ok after the hostile checks: %+v", r)
+			}
+			pid, starts := ck.proc.pid, ck.starts
+			if r := run("spin"); r.Status != result.CheckError || !strings.Contains(r.Message, "took longer than 2s and was killed") {
+				t.Errorf("spin: %s %q", r.Status, r.Message)
+			}
+			if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+				t.Errorf("the spinning check's worker %d is still there (%v)", pid, err)
+			}
+			if r := run("ok"); r.Status != result.CheckPass || ck.starts != starts+1 {
+				t.Errorf("ok after a killed worker: %+v, %d starts, want %d", r, ck.starts, starts+1)
+			}
+		})
+	}
+}
+
+// TestCheckerNoStrayFiles: a descriptor the grader holds without
+// close-on-exec is not open in the check worker (issue 11 item 8).
+func TestCheckerNoStrayFiles(t *testing.T) {
+	needNamespaces(t)
+	dir := t.TempDir()
+	stray := strayFile(t, dir)
+	file := filepath.Join(dir, "checks.lua")
+	os.WriteFile(file, []byte(`function ok(ctx) return true end`), 0o644)
+	ck := NewChecker(CheckEnv{LabDir: dir})
+	defer ck.Close()
+	if r := ck.Run(context.Background(), CheckCall{File: file, Func: "ok", Name: "ok"}); r.Status != result.CheckPass {
+		t.Fatalf("%+v", r)
+	}
+	noStray(t, ck.proc.pid, stray)
+}
+
+// TestWorkerNoStrayFiles: the same for a submission's worker.
+func TestWorkerNoStrayFiles(t *testing.T) {
+	needNamespaces(t)
+	dir := t.TempDir()
+	stray := strayFile(t, dir)
+	checked := false
+	onReady = func(pid int) { noStray(t, pid, stray); checked = true }
+	defer func() { onReady = nil }()
+	out, err := Run(context.Background(), Config{Dir: dir, LabDir: dir, Hosts: labHosts, Source: "client",
+		Script: script(t, dir, `socket.sleep(2)`), Limits: Limits{Timeout: 10 * time.Second}})
+	if err != nil || out.Exit.Reason != ReasonOK {
+		t.Fatalf("%+v %v", out, err)
+	}
+	if !checked {
+		t.Fatal("the worker never said it was ready")
+	}
+}
+
+// strayFile opens a file without close-on-exec, as a careless parent of the
+// grader might, and returns its path.
+func strayFile(t *testing.T, dir string) string {
+	path := filepath.Join(dir, "stray-descriptor")
+	os.WriteFile(path, []byte("secret"), 0o600)
+	fd, err := syscall.Open(path, syscall.O_RDONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	return path
+}
+
+func noStray(t *testing.T, pid int, stray string) {
+	t.Helper()
+	ents, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if l, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, e.Name())); l == stray {
+			t.Errorf("the worker has %s open as fd %s", stray, e.Name())
+		}
+	}
+}
+
+func nsOf(t *testing.T, pid int) string {
+	t.Helper()
+	l, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/net", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// asNobody makes workers start as nobody in a user namespace, as an
+// ordinary user's do, and returns a folder nobody can use.
+func asNobody(t *testing.T) string {
+	t.Helper()
+	asUser = &[2]int{65534, 65534}
+	t.Cleanup(func() { asUser = nil })
+	exe, _ := os.Executable()
+	bin, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.Chmod(filepath.Dir(dir), 0o711)
+	os.Chmod(dir, 0o777)
+	for d := dir; d != "/"; d = filepath.Dir(d) {
+		if fi, err := os.Stat(d); err != nil || fi.Mode()&0o001 == 0 {
+			t.Skipf("%s is not searchable by nobody", d)
+		}
+	}
+	workerExe = filepath.Join(dir, "worker.test")
+	t.Cleanup(func() { workerExe = "" })
+	if err := os.WriteFile(workerExe, bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
