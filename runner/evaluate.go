@@ -16,8 +16,8 @@ import (
 
 	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/capture/filter"
-	"github.com/wirelab-dev/wirelab/internal/version"
 	"github.com/wirelab-dev/wirelab/internal/sandbox"
+	"github.com/wirelab-dev/wirelab/internal/version"
 	"github.com/wirelab-dev/wirelab/internal/words"
 	"github.com/wirelab-dev/wirelab/lualib"
 	"github.com/wirelab-dev/wirelab/runner/result"
