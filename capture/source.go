@@ -60,6 +60,14 @@ type notCaptureError struct{ msg string }
 
 func (e *notCaptureError) Error() string { return e.msg }
 
+// IsNotCapture reports whether err says a file is not a capture at all (its
+// message shows the file's first bytes: callers reading files on someone
+// else's behalf say less).
+func IsNotCapture(err error) bool {
+	var e *notCaptureError
+	return errors.As(err, &e)
+}
+
 func notCapture(format string, args ...any) error {
 	return &notCaptureError{fmt.Sprintf(format, args...)}
 }

@@ -686,8 +686,14 @@ func (m *captureMod) open(L *lua.LState) int {
 	// Check now that it is a capture, so a wrong file fails here.
 	src, err := capture.OpenFile(path)
 	if err != nil {
+		msg := strings.Replace(err.Error(), path, name, 1)
+		if capture.IsNotCapture(err) {
+			// Not its first bytes: the file is the lab's, perhaps
+			// someone's secret (issue 11 item 8).
+			msg = fmt.Sprintf("%s is not a pcap or pcapng capture", name)
+		}
 		L.Push(lua.LNil)
-		L.Push(lua.LString(strings.Replace(err.Error(), path, name, 1)))
+		L.Push(lua.LString(msg))
 		return 2
 	}
 	src.Close()

@@ -2,6 +2,8 @@ package lualib
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -46,5 +48,33 @@ error("not stopped: " .. tostring(c) .. " " .. tostring(err))`, "start.lua")
 		}
 	case <-time.After(time.Minute):
 		t.Fatal("capture.start was still compiling its filter a minute past the deadline")
+	}
+}
+
+// TestCaptureOpenNoContents: capture.open on a file that is not a capture
+// says so without showing the file's first bytes (issue 11 item 8): the
+// error used to print them, so a script could read any file of the lab's
+// folder four bytes at a time.
+func TestCaptureOpenNoContents(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "answers.txt"), []byte("SECRET-ANSWER"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := NewState(&Env{LabDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.DoString(`local c, err = capture.open("answers.txt") got = tostring(err)`, "open.lua"); err != nil {
+		t.Fatal(err)
+	}
+	got := st.L.GetGlobal("got").String()
+	if got != "answers.txt is not a pcap or pcapng capture" {
+		t.Errorf("capture.open said %q", got)
+	}
+	for _, leak := range []string{"SECR", "0x53", "5345"} {
+		if strings.Contains(strings.ToLower(got), strings.ToLower(leak)) {
+			t.Errorf("capture.open's error %q shows the file's contents", got)
+		}
 	}
 }
