@@ -273,7 +273,19 @@ func (s *Summary) checkNames() []string {
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-// csv is student, score, max, status, then the points of each check.
+// flakyCell is summary.csv's flaky column: each check whose outcome changed
+// between --repeat runs with its outcomes, "no resets: pass fail pass; ...";
+// "" when the runs agreed (or ran once).
+func flakyCell(flaky []Flake) string {
+	var parts []string
+	for _, f := range flaky {
+		parts = append(parts, f.Check+": "+strings.Join(f.Outcomes, " "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// csv is student, score, max, status, the points of each check, then flaky:
+// the checks whose outcome changed between --repeat runs.
 func (s *Summary) csv() []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
@@ -282,6 +294,7 @@ func (s *Summary) csv() []byte {
 	for _, n := range names {
 		head = append(head, cell(n))
 	}
+	head = append(head, "flaky")
 	w.Write(head)
 	for _, r := range s.Students {
 		rec := []string{cell(r.Student), num(r.Score), num(r.MaxScore), r.Status.String()}
@@ -292,6 +305,7 @@ func (s *Summary) csv() []byte {
 		for _, n := range names {
 			rec = append(rec, pts[n])
 		}
+		rec = append(rec, cell(flakyCell(r.Flaky)))
 		w.Write(rec)
 	}
 	w.Flush()
