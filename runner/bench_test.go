@@ -2,11 +2,15 @@ package runner
 
 import (
 	"context"
-	"github.com/wirelab-dev/wirelab/runner/result"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // bigCapture builds n TCP connections of five packets each, interleaved in
@@ -89,5 +93,57 @@ func BenchmarkEvaluate(b *testing.B) {
 		if _, err := Evaluate(context.Background(), lab, result.Artifacts{Capture: pcap}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestEvaluateMemoryBounded grades 200,000 packets and samples the heap while
+// it does: evaluation streams the capture, so its memory does not grow with
+// the packets (holding them took about 1 KiB each: some 200 MiB here).
+func TestEvaluateMemoryBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	pcap := bigCapture(t, 40000)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(bigLab), 0o644)
+	lab, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	base := sample[0].Value.Uint64()
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		s := []metrics.Sample{{Name: sample[0].Name}}
+		for {
+			metrics.Read(s)
+			if v := s[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}()
+	res, err := Evaluate(context.Background(), lab, result.Artifacts{Capture: pcap})
+	close(stop)
+	<-sampled
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Packets != 200000 || res.Checks[0].Status != result.CheckPass || res.Checks[1].Status != result.CheckFail {
+		t.Fatalf("packets %d, checks %+v", res.Packets, res.Checks)
+	}
+	grew := int64(peak.Load()) - int64(base)
+	t.Logf("heap objects: %d MiB before, at most %d MiB more while evaluating %d packets", base>>20, grew>>20, res.Packets)
+	if grew > 48<<20 {
+		t.Errorf("evaluating %d packets grew the heap by %d MiB: evaluation holds packets", res.Packets, grew>>20)
 	}
 }

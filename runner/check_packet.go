@@ -50,7 +50,8 @@ var packetKind = checkKind{
 			c.Min = 0 // `max: 3` alone means "at most three"
 		}
 	},
-	eval: (*evaluation).packetCheck,
+	watch: watchFilter,
+	eval:  (*evaluation).packetCheck,
 	lint: func(lab *Lab, c *Check) []string {
 		if len(lab.Hosts) > 1 && !pinsEndpoint(c.Filter) {
 			return []string{fmt.Sprintf("check %q: the filter pins neither source nor destination (ip.src, ip.dst): any host's packet matches, the submission's own too (add && ip.src == ... or ip.dst == ...)", c.Name)}
@@ -72,8 +73,8 @@ func decodeFilter(d *decoder, c *Check, e yamlx.Entry, what string) {
 }
 
 func (ev *evaluation) packetCheck(c *Check, cr *result.CheckResult) {
-	m := ev.matching(c.match)
-	n := len(m)
+	m := ev.watch[c].(*matches)
+	n := m.n
 	ok := n >= c.Min && (c.Max < 0 || n <= c.Max)
 	want := ""
 	switch {
@@ -97,5 +98,5 @@ func (ev *evaluation) packetCheck(c *Check, cr *result.CheckResult) {
 		cr.Status = result.CheckFail
 		cr.Message = fmt.Sprintf("%s %s, expected %s", words.Count(n, "packet matches", "packets match"), c.Filter, want)
 	}
-	ev.evidence(cr, m, "")
+	ev.evidence(cr, m.views, "")
 }

@@ -34,6 +34,7 @@ var sequenceKind = checkKind{
 		}
 	},
 	compile: (*decoder).sequenceStream,
+	watch:   watchSequence,
 	eval:    (*evaluation).sequenceCheck,
 	lint: func(lab *Lab, c *Check) []string {
 		var out []string
@@ -157,130 +158,202 @@ func stepProto(m *filter.Filter) string {
 	return ""
 }
 
+// seqMatch is a frame that matched a step: its number, its stream (0 when
+// the steps need not share one) and its time. A sequence check keeps these 16
+// bytes per match, not the packets.
+type seqMatch struct {
+	num    uint32
+	stream uint32
+	t      int64 // Unix nanoseconds
+}
+
+// since is the time from o to m.
+func (m seqMatch) since(o seqMatch) time.Duration { return time.Duration(m.t - o.t) }
+
+// seqWatch collects, in the capture's one pass, the frames each step of a
+// sequence check matches, in frame order.
+type seqWatch struct {
+	stream *filter.Field // nil: the steps need not share a stream
+	steps  []*filter.Filter
+	lists  [][]seqMatch
+	buf    [1]filter.Value
+}
+
+func watchSequence(ev *evaluation, c *Check) frameVisitor {
+	w := &seqWatch{stream: c.stream, steps: make([]*filter.Filter, len(c.Steps)), lists: make([][]seqMatch, len(c.Steps))}
+	for s, st := range c.Steps {
+		w.steps[s] = st.match.Clone()
+	}
+	return w
+}
+
+func (w *seqWatch) frame(p *capture.Packet) {
+	var stream uint32
+	if w.stream != nil {
+		vs := p.Values(w.buf[:0], w.stream)
+		if len(vs) == 0 {
+			return // a frame outside every stream belongs to no attempt
+		}
+		stream = uint32(vs[0].N)
+	}
+	for s, m := range w.steps {
+		if m != nil && m.Match(p) {
+			w.lists[s] = append(w.lists[s], seqMatch{num: uint32(p.Number), stream: stream, t: p.Time.UnixNano()})
+		}
+	}
+}
+
+// streamOf is p's stream for check c, or -1 when it has none.
+func streamOf(c *Check, p *capture.Packet) int {
+	var buf [1]filter.Value
+	if vs := p.Values(buf[:0], c.stream); len(vs) > 0 {
+		return int(vs[0].N)
+	}
+	return -1
+}
+
+// seqSet is some of a step's matches, sorted by stream, then frame: all of
+// l, or those at the positions pos.
+type seqSet struct {
+	l   []seqMatch
+	pos []int32
+	all bool
+}
+
+func (f *seqSet) len() int {
+	if f.all {
+		return len(f.l)
+	}
+	return len(f.pos)
+}
+
+func (f *seqSet) at(k int) seqMatch {
+	if f.all {
+		return f.l[k]
+	}
+	return f.l[f.pos[k]]
+}
+
+// after returns the set's first match in stream after frame num.
+func (f *seqSet) after(stream, num uint32) (seqMatch, bool) {
+	n := f.len()
+	k := sort.Search(n, func(k int) bool {
+		m := f.at(k)
+		return m.stream > stream || m.stream == stream && m.num > num
+	})
+	if k < n {
+		if m := f.at(k); m.stream == stream {
+			return m, true
+		}
+	}
+	return seqMatch{}, false
+}
+
 // seqAttempt is one try at matching a sequence from a given first packet.
 type seqAttempt struct {
-	matched []int // packet indexes of the steps matched, in order
-	broke   int   // index of the step that broke; len(steps) when all matched
-	late    int   // packet index of a match that came too late, or -1
-	slow    bool  // every step matched, but first to last exceeded the check's within
-	stream  int
+	matched []seqMatch // the frames of the steps matched, in order
+	broke   int        // index of the step that broke; len(steps) when all matched
+	late    *seqMatch  // a match that came too late, or nil
+	slow    bool       // every step matched, but first to last exceeded the check's within
+	stream  uint32
 }
 
 // maxContext bounds the packets shown around a broken sequence.
 const maxContext = 16
 
-// sequenceCheck finds the steps in order. Each step's filter runs once per
-// packet and the matches are kept per stream; a backward pass marks the
-// matches from which the rest of the sequence can still be completed within
-// the steps' time limits, so the search is a binary search per step and
-// start, never a backtracking one. The earliest start whose earliest
-// completion also fits the check's within wins.
+// sequenceCheck finds the steps in order. Each step's filter ran once per
+// packet in the capture's one pass, and the matches were kept; a backward
+// pass marks the matches from which the rest of the sequence can still be
+// completed, in the same stream, within the steps' time limits, so the
+// search is a binary search per step and start, never a backtracking one.
+// The earliest start whose earliest completion also fits the check's within
+// wins. The frames a report shows are read in the second pass.
 func (ev *evaluation) sequenceCheck(c *Check, cr *result.CheckResult) {
-	pkts, steps := ev.pkts, c.Steps
-	stream := make([]int, len(pkts))
-	if c.stream != nil {
-		var buf [1]filter.Value
-		for i, p := range pkts {
-			stream[i] = -1
-			if vs := p.Values(buf[:0], c.stream); len(vs) > 0 {
-				stream[i] = int(vs[0].N)
-			}
+	steps := c.Steps
+	w := ev.watch[c].(*seqWatch)
+	// lists[s] are step s's matches by stream, then frame; the first step's
+	// stay in frame order (they are only ever walked, in that order).
+	lists := make([]seqSet, len(steps))
+	for s, l := range w.lists {
+		if s > 0 && c.stream != nil {
+			sort.Slice(l, func(i, j int) bool {
+				return l[i].stream < l[j].stream || l[i].stream == l[j].stream && l[i].num < l[j].num
+			})
 		}
+		lists[s] = seqSet{l: l, all: true}
 	}
-	lists := make([]map[int][]int, len(steps))
-	var starts []int
-	for s, st := range steps {
-		lists[s] = map[int][]int{}
-		m := st.match.Clone()
-		for i, p := range pkts {
-			if stream[i] < 0 || !m.Match(p) {
-				continue
-			}
-			lists[s][stream[i]] = append(lists[s][stream[i]], i)
-			if s == 0 {
-				starts = append(starts, i)
-			}
-		}
-	}
-	try := func(i0 int) seqAttempt {
-		a := seqAttempt{matched: []int{i0}, late: -1, stream: stream[i0]}
-		prev := i0
+	try := func(m0 seqMatch) seqAttempt {
+		a := seqAttempt{matched: []seqMatch{m0}, stream: m0.stream}
+		prev := m0
 		for s := 1; s < len(steps); s++ {
-			l := lists[s][a.stream]
-			j := searchAfter(l, prev)
-			if j == len(l) {
+			next, ok := lists[s].after(a.stream, prev.num)
+			if !ok {
 				a.broke = s
 				return a
 			}
-			next := l[j]
-			if w := steps[s].Within; w > 0 && pkts[next].Time.Sub(pkts[prev].Time) > w {
-				a.broke, a.late = s, next
+			if w := steps[s].Within; w > 0 && next.since(prev) > w {
+				a.broke, a.late = s, &next
 				return a
 			}
 			a.matched = append(a.matched, next)
 			prev = next
 		}
 		a.broke = len(steps)
-		if c.Within > 0 && pkts[prev].Time.Sub(pkts[i0].Time) > c.Within {
+		if c.Within > 0 && prev.since(m0) > c.Within {
 			a.slow = true
 		}
 		return a
 	}
-	// feasible[s] keeps, per stream, the packets matching step s from which
-	// steps s+1... can still be completed within their time limits. The
-	// earliest feasible packet after a step's packet is the best next one: any
+	// feasible[s] keeps the matches of step s from which steps s+1... can
+	// still be completed, in the same stream, within their time limits. The
+	// earliest feasible match after a step's match is the best next one: any
 	// later one is further away.
-	feasible := make([]map[int][]int, len(steps))
+	feasible := make([]seqSet, len(steps))
 	feasible[len(steps)-1] = lists[len(steps)-1]
 	for s := len(steps) - 2; s >= 0; s-- {
-		feasible[s] = map[int][]int{}
-		for st, l := range lists[s] {
-			next := feasible[s+1][st]
-			for _, j := range l {
-				x := searchAfter(next, j)
-				if x == len(next) {
-					continue
-				}
-				if w := steps[s+1].Within; w > 0 && pkts[next[x]].Time.Sub(pkts[j].Time) > w {
-					continue
-				}
-				feasible[s][st] = append(feasible[s][st], j)
+		f := seqSet{l: lists[s].l}
+		for k, j := range lists[s].l {
+			next, ok := feasible[s+1].after(j.stream, j.num)
+			if !ok {
+				continue
 			}
+			if w := steps[s+1].Within; w > 0 && next.since(j) > w {
+				continue
+			}
+			f.pos = append(f.pos, int32(k))
 		}
+		feasible[s] = f
 	}
-	// The earliest start whose earliest completion fits the check's within wins.
-	var firsts []int
-	for _, l := range feasible[0] {
-		firsts = append(firsts, l...)
-	}
-	sort.Ints(firsts)
-	for _, i0 := range firsts {
-		path := []int{i0}
+	// The earliest start whose earliest completion fits the check's within
+	// wins; the first step's matches are in frame order.
+	for k := 0; k < feasible[0].len(); k++ {
+		m0 := feasible[0].at(k)
+		path := []seqMatch{m0}
 		for s := 1; s < len(steps); s++ {
-			l := feasible[s][stream[i0]]
-			path = append(path, l[searchAfter(l, path[s-1])])
+			next, _ := feasible[s].after(m0.stream, path[s-1].num)
+			path = append(path, next)
 		}
-		if c.Within > 0 && pkts[path[len(path)-1]].Time.Sub(pkts[i0].Time) > c.Within {
+		if c.Within > 0 && path[len(path)-1].since(m0) > c.Within {
 			continue
 		}
 		cr.Status = result.CheckPass
-		cr.Message = fmt.Sprintf("all %d steps matched: %s%s", len(steps), ev.frames(path), ev.inStream(c, stream[i0]))
-		for k, i := range path {
-			cr.Evidence = append(cr.Evidence, pkts[i].Number)
-			cr.Packets = append(cr.Packets, view(pkts[i], fmt.Sprintf("step %d", k+1)))
+		cr.Message = fmt.Sprintf("all %d steps matched: %s%s", len(steps), frames(path), ev.inStream(c, int(m0.stream)))
+		for _, m := range path {
+			cr.Evidence = append(cr.Evidence, int(m.num))
 		}
-		cr.Steps = ev.stepResults(c, path, len(steps), -1, stream, stream[i0])
+		ev.showFrames(cr, path)
+		cr.Steps = ev.stepResults(c, path, len(steps), nil, int(m0.stream))
 		return
 	}
 
 	// No match: explain the attempt (earliest first match at every step) that
 	// got furthest.
 	var best *seqAttempt
-	for _, i0 := range starts {
+	for k := 0; k < lists[0].len(); k++ {
 		if ev.ctx.Err() != nil {
 			break
 		}
-		a := try(i0)
+		a := try(lists[0].at(k))
 		if best == nil || a.broke > best.broke {
 			b := a
 			best = &b
@@ -289,95 +362,142 @@ func (ev *evaluation) sequenceCheck(c *Check, cr *result.CheckResult) {
 	cr.Status = result.CheckFail
 	if best == nil {
 		cr.Message = fmt.Sprintf("step 1 of %d never matched: no packet matches %s (%s)", len(steps), steps[0].Filter, ev.ofCapture())
-		for i, p := range pkts {
-			if i == 8 {
-				break
+		var views []result.PacketView
+		ev.later(visitFunc(func(p *capture.Packet) {
+			if len(views) < 8 {
+				views = append(views, view(p, ""))
 			}
-			cr.Packets = append(cr.Packets, view(p, ""))
-		}
-		cr.Steps = ev.stepResults(c, nil, 0, -1, stream, -1)
+		}), func() { cr.Packets = views })
+		cr.Steps = ev.stepResults(c, nil, 0, nil, -1)
 		return
 	}
 	a := *best
-	for _, i := range a.matched {
-		cr.Evidence = append(cr.Evidence, pkts[i].Number)
+	for _, m := range a.matched {
+		cr.Evidence = append(cr.Evidence, int(m.num))
 	}
 	last := a.matched[len(a.matched)-1]
 	switch {
 	case a.slow:
-		took := pkts[last].Time.Sub(pkts[a.matched[0]].Time)
+		took := last.since(a.matched[0])
 		cr.Message = fmt.Sprintf("all %d steps matched (%s%s) but took %s from first to last, more than within %s",
-			len(steps), ev.frames(a.matched), ev.inStream(c, a.stream), fmtDur(took), fmtDur(c.Within))
-	case a.late >= 0:
-		gap := pkts[a.late].Time.Sub(pkts[last].Time)
+			len(steps), frames(a.matched), ev.inStream(c, int(a.stream)), fmtDur(took), fmtDur(c.Within))
+	case a.late != nil:
+		gap := a.late.since(last)
 		cr.Message = fmt.Sprintf("matched %d of %d steps (%s%s); step %d (%s) matched frame %d, %s after step %d: later than its within %s",
-			len(a.matched), len(steps), ev.frames(a.matched), ev.inStream(c, a.stream), a.broke+1, steps[a.broke].Filter,
-			pkts[a.late].Number, fmtDur(gap), a.broke, fmtDur(steps[a.broke].Within))
+			len(a.matched), len(steps), frames(a.matched), ev.inStream(c, int(a.stream)), a.broke+1, steps[a.broke].Filter,
+			a.late.num, fmtDur(gap), a.broke, fmtDur(steps[a.broke].Within))
 	default:
 		cr.Message = fmt.Sprintf("matched %d of %d steps (%s%s); step %d (%s) never followed frame %d",
-			len(a.matched), len(steps), ev.frames(a.matched), ev.inStream(c, a.stream), a.broke+1, steps[a.broke].Filter, pkts[last].Number)
+			len(a.matched), len(steps), frames(a.matched), ev.inStream(c, int(a.stream)), a.broke+1, steps[a.broke].Filter, last.num)
 	}
-	cr.Packets = ev.context(c, a, stream)
-	cr.Steps = ev.stepResults(c, a.matched, a.broke, a.late, stream, a.stream)
+	ev.showContext(c, cr, a)
+	cr.Steps = ev.stepResults(c, a.matched, a.broke, a.late, int(a.stream))
 }
 
-// context picks the packets shown for a broken sequence: the matched steps and
-// the packets of the same stream around the break.
-func (ev *evaluation) context(c *Check, a seqAttempt, stream []int) []result.PacketView {
-	pkts := ev.pkts
-	last := a.matched[len(a.matched)-1]
-	var same []int // packet indexes in the attempt's stream, from its first step
-	for i := a.matched[0]; i < len(pkts); i++ {
-		if c.stream == nil || stream[i] == a.stream {
-			same = append(same, i)
-		}
-	}
-	pick := map[int]bool{}
-	for _, i := range a.matched {
-		pick[i] = true
-	}
-	if a.late >= 0 {
-		pick[a.late] = true
-	}
-	// Up to 6 packets after the break, and as many before it as fit.
-	at := sort.SearchInts(same, last)
-	for k := at + 1; k < len(same) && k <= at+6; k++ {
-		pick[same[k]] = true
-	}
-	for k := at - 1; k >= 0 && len(pick) < maxContext; k-- {
-		pick[same[k]] = true
-	}
-	idx := make([]int, 0, len(pick))
-	for i := range pick {
-		idx = append(idx, i)
-	}
-	sort.Ints(idx)
+// showFrames has the second pass show the frames of a matched sequence, each
+// marked with its step.
+func (ev *evaluation) showFrames(cr *result.CheckResult, path []seqMatch) {
 	step := map[int]int{}
-	for k, i := range a.matched {
-		step[i] = k + 1
+	for k, m := range path {
+		step[int(m.num)] = k + 1
 	}
-	out := make([]result.PacketView, 0, len(idx))
-	for _, i := range idx {
-		mark := ""
-		if k, ok := step[i]; ok {
-			mark = fmt.Sprintf("step %d", k)
+	views := map[int]result.PacketView{}
+	ev.later(visitFunc(func(p *capture.Packet) {
+		if k, ok := step[p.Number]; ok {
+			views[p.Number] = view(p, fmt.Sprintf("step %d", k))
 		}
-		if i == last && a.broke < len(c.Steps) {
-			mark += fmt.Sprintf("; step %d expected after this", a.broke+1)
-			mark = strings.TrimPrefix(mark, "; ")
+	}), func() {
+		for _, m := range path {
+			if v, ok := views[int(m.num)]; ok {
+				cr.Packets = append(cr.Packets, v)
+			}
 		}
-		if i == a.late {
-			mark = fmt.Sprintf("step %d, too late", a.broke+1)
-		}
-		out = append(out, view(pkts[i], mark))
-	}
-	return out
+	})
 }
 
-func (ev *evaluation) frames(idx []int) string {
-	s := make([]string, len(idx))
-	for k, i := range idx {
-		s[k] = strconv.Itoa(ev.pkts[i].Number)
+// showContext has the second pass pick the packets shown for a broken
+// sequence: the matched steps and the packets of the same stream around the
+// break (up to 6 after it, and as many before it as fit in maxContext).
+func (ev *evaluation) showContext(c *Check, cr *result.CheckResult, a seqAttempt) {
+	first, last := int(a.matched[0].num), int(a.matched[len(a.matched)-1].num)
+	late := -1
+	if a.late != nil {
+		late = int(a.late.num)
+	}
+	step := map[int]int{}
+	for k, m := range a.matched {
+		step[int(m.num)] = k + 1
+	}
+	// ring holds the latest views of the stream before the break: the walk
+	// back from it passes at most maxContext of them that are not steps.
+	ring := make([]capture.View, maxContext+len(a.matched))
+	next, held := 0, 0 // ring[next] is overwritten next; held are valid
+	var after []capture.View
+	got := map[int]capture.View{} // the steps' and the late match's views
+	ev.later(visitFunc(func(p *capture.Packet) {
+		n := p.Number
+		if n < first || (c.stream != nil && streamOf(c, p) != int(a.stream)) {
+			return
+		}
+		switch {
+		case n < last:
+			v := p.View()
+			ring[next] = v
+			next, held = (next+1)%len(ring), min(held+1, len(ring))
+			if _, ok := step[n]; ok {
+				got[n] = v
+			}
+		case n == last:
+			got[n] = p.View()
+		case len(after) < 6 || n == late:
+			v := p.View()
+			if len(after) < 6 {
+				after = append(after, v)
+			}
+			if n == late {
+				got[n] = v
+			}
+		}
+	}), func() {
+		pick := map[int]capture.View{}
+		for n, v := range got {
+			pick[n] = v
+		}
+		for _, v := range after {
+			pick[v.Number] = v
+		}
+		for k := 1; k <= held && len(pick) < maxContext; k++ {
+			v := ring[(next-k+len(ring))%len(ring)]
+			pick[v.Number] = v
+		}
+		nums := make([]int, 0, len(pick))
+		for n := range pick {
+			nums = append(nums, n)
+		}
+		sort.Ints(nums)
+		out := make([]result.PacketView, 0, len(nums))
+		for _, n := range nums {
+			mark := ""
+			if k, ok := step[n]; ok {
+				mark = fmt.Sprintf("step %d", k)
+			}
+			if n == last && a.broke < len(c.Steps) {
+				mark += fmt.Sprintf("; step %d expected after this", a.broke+1)
+				mark = strings.TrimPrefix(mark, "; ")
+			}
+			if n == late {
+				mark = fmt.Sprintf("step %d, too late", a.broke+1)
+			}
+			out = append(out, packetView(pick[n], mark))
+		}
+		cr.Packets = out
+	})
+}
+
+func frames(ms []seqMatch) string {
+	s := make([]string, len(ms))
+	for k, m := range ms {
+		s[k] = strconv.Itoa(int(m.num))
 	}
 	if len(s) == 1 {
 		return "frame " + s[0]

@@ -23,6 +23,9 @@ type checkKind struct {
 	finish func(d *decoder, c *Check, n *yaml.Node, what string)
 	// compile runs after the whole lab is decoded; may be nil.
 	compile func(d *decoder, c *Check)
+	// watch, when the kind looks at packets, returns what watches the
+	// capture's one pass for check c, before eval; may be nil.
+	watch func(ev *evaluation, c *Check) frameVisitor
 	// eval sets cr's status and message (and evidence).
 	eval func(ev *evaluation, c *Check, cr *result.CheckResult)
 	// lint returns what `wirelab check` warns about in such a check; may be nil.

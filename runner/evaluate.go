@@ -55,25 +55,34 @@ func Evaluate(ctx context.Context, lab *Lab, art result.Artifacts) (*result.Resu
 		}
 		res.Submission = result.SubmissionInfo{Path: art.Submission, SHA256: sum}
 	}
-	ev := &evaluation{ctx: ctx, lab: lab, res: res}
+	ev := &evaluation{ctx: ctx, lab: lab, res: res, capture: art.Capture, watch: map[*Check]frameVisitor{}}
 	defer ev.closeLua()
+	var watch []frameVisitor
+	for i := range lab.Checks {
+		c := &lab.Checks[i]
+		if k, ok := checkKinds.kind(c.Kind); ok && k.watch != nil {
+			v := k.watch(ev, c)
+			ev.watch[c] = v
+			watch = append(watch, v)
+		}
+	}
 	if art.Capture != "" {
 		// A recorded capture may hold more than a live run would have kept:
 		// the lab's capture filter applies before frames are numbered.
-		pkts, total, err := readCapture(art.Capture, lab.captureMatch)
+		total, kept, err := ev.scan(watch)
 		var re *capture.ReadError
 		switch {
-		case errors.As(err, &re) && (len(pkts) > 0 || re.Frame > 0):
-			res.Notes = append(res.Notes, fmt.Sprintf("the capture is damaged (%v): graded on the %d packets before the damage", err, len(pkts)))
+		case errors.As(err, &re) && (kept > 0 || re.Frame > 0):
+			res.Notes = append(res.Notes, fmt.Sprintf("the capture is damaged (%v): graded on the %d packets before the damage", err, kept))
 		case err != nil:
 			return nil, fmt.Errorf("capture: %w", err)
 		}
-		if len(pkts) < total {
+		if kept < total {
 			res.Artifacts.CaptureFilter = lab.Capture.Filter
-			res.Notes = append(res.Notes, fmt.Sprintf("graded the %d of %d packets that match the lab's capture filter %q", len(pkts), total, lab.Capture.Filter))
+			res.Notes = append(res.Notes, fmt.Sprintf("graded the %d of %d packets that match the lab's capture filter %q", kept, total, lab.Capture.Filter))
 		}
-		ev.pkts = pkts
-		res.Packets = len(pkts)
+		ev.npkts = kept
+		res.Packets = kept
 	}
 	if art.Output != "" {
 		out, n, err := readBounded(art.Output, maxOutputRead)
@@ -102,6 +111,18 @@ func Evaluate(ctx context.Context, lab *Lab, art result.Artifacts) (*result.Resu
 	for i := range lab.Checks {
 		ev.run(i)
 	}
+	// What reports show of the checks that asked for it (the frames around a
+	// broken sequence, its nearest miss) is read in a second pass.
+	if len(ev.again) > 0 {
+		v := make([]frameVisitor, len(ev.again))
+		for i, a := range ev.again {
+			v[i] = a.v
+		}
+		ev.scan(v) // the first pass met any damage already
+		for _, a := range ev.again {
+			a.done()
+		}
+	}
 	pass, errored := true, ""
 	for _, c := range res.Checks {
 		res.Score += c.Points
@@ -128,16 +149,92 @@ func Evaluate(ctx context.Context, lab *Lab, art result.Artifacts) (*result.Resu
 	return res, nil
 }
 
-// evaluation is the state of one Evaluate call.
+// evaluation is the state of one Evaluate call. It never holds the
+// capture's packets: checks that look at packets watch one pass over the
+// capture (checkKind.watch), and what a report shows of them is taken during
+// that pass or re-read in a second one (evaluation.later), so the grader's
+// memory does not grow with the capture.
 type evaluation struct {
-	ctx    context.Context
-	lab    *Lab
-	res    *result.Result
-	pkts   []*capture.Packet
-	output string
-	events []lualib.Event
-	done   []bool
-	lua    *sandbox.Checker // the Lua checks' worker, started by the first
+	ctx     context.Context
+	lab     *Lab
+	res     *result.Result
+	capture string // the capture file; "" when there is none
+	npkts   int    // the packets graded: those the lab's capture filter keeps
+	watch   map[*Check]frameVisitor
+	again   []secondPass
+	output  string
+	events  []lualib.Event
+	done    []bool
+	lua     *sandbox.Checker // the Lua checks' worker, started by the first
+}
+
+// frameVisitor sees, in order, every frame of the capture that the lab's
+// capture filter keeps. The packet is valid only during the call: its
+// buffers are reused for the next frame.
+type frameVisitor interface {
+	frame(p *capture.Packet)
+}
+
+// visitFunc is a frameVisitor.
+type visitFunc func(p *capture.Packet)
+
+func (f visitFunc) frame(p *capture.Packet) { f(p) }
+
+// secondPass is a visitor of the second pass and what to do after it.
+type secondPass struct {
+	v    frameVisitor
+	done func()
+}
+
+// later has v see the frames again, after every check was evaluated, then
+// calls done.
+func (ev *evaluation) later(v frameVisitor, done func()) {
+	ev.again = append(ev.again, secondPass{v, done})
+}
+
+// scan reads the capture once: it drops the frames the lab's capture filter
+// does not keep before they are numbered (as a live capture with that filter
+// drops them), decodes the others, in order, into one reused packet and
+// hands each to every visitor. It returns how many frames it read and kept,
+// and the error that stopped it before the end (a *capture.ReadError for a
+// damaged file). A cancelled evaluation stops early without an error: its
+// checks say so.
+func (ev *evaluation) scan(visit []frameVisitor) (total, kept int, err error) {
+	if ev.capture == "" {
+		return 0, 0, nil
+	}
+	src, err := capture.OpenFile(ev.capture)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer src.Close()
+	var keep capture.FrameFilter
+	if ev.lab.captureMatch != nil {
+		keep = capture.NewFrameFilter(ev.lab.captureMatch.Clone())
+	}
+	dec := capture.NewDecoder()
+	var p capture.Packet
+	for {
+		if total%4096 == 0 && ev.ctx.Err() != nil {
+			return total, kept, nil
+		}
+		fr, err := src.Next()
+		if err == io.EOF {
+			return total, kept, nil
+		}
+		if err != nil {
+			return total, kept, err
+		}
+		total++
+		if keep != nil && !keep(fr) {
+			continue
+		}
+		kept++
+		dec.DecodeInto(fr, &p)
+		for _, v := range visit {
+			v.frame(&p)
+		}
+	}
 }
 
 // run evaluates check i after the checks it requires.
@@ -191,27 +288,37 @@ func (ev *evaluation) run(i int) {
 	}
 }
 
-// matching returns the packets m matches. It matches with its own copy of m:
-// filters keep scratch state and are not safe for concurrent use, and Evaluate
-// may run concurrently for one Lab.
-func (ev *evaluation) matching(m *filter.Filter) []*capture.Packet {
-	m = m.Clone()
-	var out []*capture.Packet
-	for _, p := range ev.pkts {
-		if m.Match(p) {
-			out = append(out, p)
-		}
-	}
-	return out
+// matches counts the frames a filter matches and keeps the views of the
+// first maxEvidence of them: a packet or none check's watch.
+type matches struct {
+	m     *filter.Filter
+	n     int
+	views []capture.View
 }
 
-func (ev *evaluation) evidence(cr *result.CheckResult, pkts []*capture.Packet, mark string) {
-	for i, p := range pkts {
-		if i == maxEvidence {
-			break
+// watchFilter watches the frames c's filter matches. It matches with its own
+// copy of the filter: filters keep scratch state and are not safe for
+// concurrent use, and Evaluate may run concurrently for one Lab.
+func watchFilter(ev *evaluation, c *Check) frameVisitor {
+	if c.match == nil {
+		return &matches{}
+	}
+	return &matches{m: c.match.Clone()}
+}
+
+func (w *matches) frame(p *capture.Packet) {
+	if w.m != nil && w.m.Match(p) {
+		w.n++
+		if len(w.views) < maxEvidence {
+			w.views = append(w.views, p.View())
 		}
-		cr.Evidence = append(cr.Evidence, p.Number)
-		cr.Packets = append(cr.Packets, view(p, mark))
+	}
+}
+
+func (ev *evaluation) evidence(cr *result.CheckResult, views []capture.View, mark string) {
+	for _, v := range views {
+		cr.Evidence = append(cr.Evidence, v.Number)
+		cr.Packets = append(cr.Packets, packetView(v, mark))
 	}
 }
 
@@ -219,7 +326,7 @@ func (ev *evaluation) evidence(cr *result.CheckResult, pkts []*capture.Packet, m
 // capture filter, that the capture holds only what it lets through: a check
 // that finds nothing may be asking for packets the lab never captured.
 func (ev *evaluation) ofCapture() string {
-	s := "of " + words.Count(len(ev.pkts), "packet", "packets") + " in the capture"
+	s := "of " + words.Count(ev.npkts, "packet", "packets") + " in the capture"
 	if f := ev.lab.Capture.Filter; f != "" {
 		s += "; the lab captures only `" + f + "`"
 	}

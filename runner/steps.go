@@ -12,77 +12,101 @@ import (
 )
 
 // stepResults describes a sequence check's steps after an attempt: matched
-// holds the packet indexes of the steps matched (in step order), broke is the
-// step that did not match (len(c.Steps) when all did), late the packet index
-// of a match that came after the step's within (or -1), and streamID the
-// attempt's stream (or -1).
-func (ev *evaluation) stepResults(c *Check, matched []int, broke, late int, stream []int, streamID int) []result.StepResult {
+// holds the frames of the steps matched (in step order), broke is the step
+// that did not match (len(c.Steps) when all did), late a match that came
+// after the step's within (or nil), and streamID the attempt's stream (or
+// -1). The broken step's nearest miss is found in the second pass.
+func (ev *evaluation) stepResults(c *Check, matched []seqMatch, broke int, late *seqMatch, streamID int) []result.StepResult {
 	out := make([]result.StepResult, len(c.Steps))
 	for i, st := range c.Steps {
 		out[i] = result.StepResult{Filter: st.Filter, Name: st.Name}
 		if i < len(matched) {
-			out[i].Frame = ev.pkts[matched[i]].Number
+			out[i].Frame = int(matched[i].num)
 		}
 	}
 	if broke >= len(c.Steps) {
 		return out
 	}
-	after := -1
+	var after *seqMatch
 	if len(matched) > 0 {
-		after = matched[len(matched)-1]
+		after = &matched[len(matched)-1]
 	}
 	out[broke].Hint = c.Steps[broke].Hint
-	out[broke].Miss = ev.nearestMiss(c, broke, after, late, stream, streamID)
+	ev.nearestMiss(c, broke, after, late, streamID, &out[broke].Miss)
 	return out
 }
 
-// nearestMiss finds the frame after packet index after that comes closest to
-// matching step s.
-func (ev *evaluation) nearestMiss(c *Check, s, after, late int, stream []int, streamID int) *result.NearMiss {
+// nearestMiss has the second pass find the frame after the frame after (nil:
+// from the start) that comes closest to matching step s, and sets *miss.
+func (ev *evaluation) nearestMiss(c *Check, s int, after, late *seqMatch, streamID int, miss **result.NearMiss) {
 	st := c.Steps[s]
-	if late >= 0 {
-		p := ev.pkts[late]
-		prev := ev.pkts[after]
-		return &result.NearMiss{
-			Frame:  p.Number,
-			Met:    []string{st.Filter},
-			Failed: []string{"within " + fmtDur(st.Within) + " of step " + strconv.Itoa(s)},
-			Has:    []string{fmtDur(p.Time.Sub(prev.Time)) + " after frame " + strconv.Itoa(prev.Number)},
-			Text: fmt.Sprintf("frame %d %s matches step %d, but comes %s after frame %d, later than its within %s",
-				p.Number, frameBrief(p), s+1, fmtDur(p.Time.Sub(prev.Time)), prev.Number, fmtDur(st.Within)),
-		}
+	if late != nil {
+		prev := *after
+		brief := ""
+		ev.later(visitFunc(func(p *capture.Packet) {
+			if p.Number == int(late.num) {
+				brief = frameBrief(p)
+			}
+		}), func() {
+			gap := late.since(prev)
+			*miss = &result.NearMiss{
+				Frame:  int(late.num),
+				Met:    []string{st.Filter},
+				Failed: []string{"within " + fmtDur(st.Within) + " of step " + strconv.Itoa(s)},
+				Has:    []string{fmtDur(gap) + " after frame " + strconv.Itoa(int(prev.num))},
+				Text: fmt.Sprintf("frame %d %s matches step %d, but comes %s after frame %d, later than its within %s",
+					late.num, brief, s+1, fmtDur(gap), prev.num, fmtDur(st.Within)),
+			}
+		})
+		return
 	}
 	if st.match == nil {
-		return nil
+		return
 	}
 	terms := st.match.Terms()
-	inStream := func(i int) bool { return c.stream == nil || streamID < 0 || stream[i] == streamID }
-	best, bestScore := -1, -1
-	for i := after + 1; i < len(ev.pkts); i++ {
-		if ev.ctx.Err() != nil {
-			break
+	where := "the capture"
+	if after != nil {
+		where = "frame " + strconv.Itoa(int(after.num))
+	}
+	inStream := func(p *capture.Packet) bool {
+		return c.stream == nil || streamID < 0 || streamOf(c, p) == streamID
+	}
+	var best *result.NearMiss
+	bestScore, seen, stopped := -1, 0, false
+	ev.later(visitFunc(func(p *capture.Packet) {
+		if stopped || (after != nil && p.Number <= int(after.num)) {
+			return
+		}
+		if seen++; seen%256 == 0 && ev.ctx.Err() != nil {
+			stopped = true
+			return
 		}
 		score := 0
 		for _, t := range terms {
-			if t.Match(ev.pkts[i]) {
+			if t.Match(p) {
 				score++
 			}
 		}
-		if inStream(i) {
+		in := inStream(p)
+		if in {
 			score++
 		}
+		// The score rises at most len(terms)+1 times: describing each new
+		// best on the spot keeps no packet for later.
 		if score > bestScore {
-			best, bestScore = i, score
+			bestScore = score
+			best = describeMiss(c, s, p, terms, in, streamID, where)
 		}
-	}
-	where := "the capture"
-	if after >= 0 {
-		where = "frame " + strconv.Itoa(ev.pkts[after].Number)
-	}
-	if best < 0 {
-		return &result.NearMiss{Text: fmt.Sprintf("no frame comes after %s", where)}
-	}
-	p := ev.pkts[best]
+	}), func() {
+		if best == nil {
+			best = &result.NearMiss{Text: fmt.Sprintf("no frame comes after %s", where)}
+		}
+		*miss = best
+	})
+}
+
+// describeMiss says which of step s's conditions frame p meets and fails.
+func describeMiss(c *Check, s int, p *capture.Packet, terms []*filter.Filter, inStream bool, streamID int, where string) *result.NearMiss {
 	nm := &result.NearMiss{Frame: p.Number}
 	for _, t := range terms {
 		if t.Match(p) {
@@ -92,7 +116,7 @@ func (ev *evaluation) nearestMiss(c *Check, s, after, late int, stream []int, st
 		nm.Failed = append(nm.Failed, t.String())
 		nm.Has = append(nm.Has, hasValues(p, t.Fields()))
 	}
-	if !inStream(best) {
+	if !inStream {
 		nm.Failed = append(nm.Failed, fmt.Sprintf("in %s %d", c.stream.Name, streamID))
 		if vs := p.Strings(c.stream.Name); len(vs) > 0 {
 			nm.Has = append(nm.Has, fmt.Sprintf("it is in %s %s", c.stream.Name, vs[0]))
