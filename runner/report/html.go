@@ -228,18 +228,18 @@ func writeHTML(w io.Writer, res *result.Result, opt Options) error {
 	if path := res.Artifacts.Capture; path != "" {
 		pg.CaptureName = filepath.Base(path)
 		pg.Capture = captureHref(res, opt)
-		pkts, err := readReportCapture(res.Artifacts)
-		if err != nil && len(pkts) == 0 {
+		pkts, total, err := readFirst(res.Artifacts, maxHTMLFrames)
+		if err != nil && total == 0 {
 			pg.PacketNote = fmt.Sprintf("the capture could not be read: %v", err)
 		} else {
 			if err != nil {
-				pg.PacketNote = fmt.Sprintf("the capture is damaged after frame %d: %v", len(pkts), err)
+				pg.PacketNote = fmt.Sprintf("the capture is damaged after frame %d: %v", total, err)
 			}
-			pg.Flow, pg.Frames, pg.FlowNote = flowSVG(pkts, marks, look)
+			pg.Flow, pg.Frames, pg.FlowNote = flowSVG(pkts, total, marks, look)
 			pg.Packets = packetList(pkts, marks, look)
 			pg.FieldDesc = fieldDescriptions(pg.Packets)
-			if len(pkts) > maxHTMLFrames {
-				pg.PacketNote = strings.TrimSpace(pg.PacketNote + fmt.Sprintf(" The first %d of %d frames are shown; open %s in Wireshark for the rest.", maxHTMLFrames, len(pkts), pg.CaptureName))
+			if total > maxHTMLFrames {
+				pg.PacketNote = strings.TrimSpace(pg.PacketNote + fmt.Sprintf(" The first %d of %d frames are shown; open %s in Wireshark for the rest.", maxHTMLFrames, total, pg.CaptureName))
 			}
 		}
 	}
@@ -349,19 +349,60 @@ const (
 	flowMarkW = 360 // check names on the right
 )
 
+// readFirst reads the capture as the evaluation numbered it (without the
+// frames the lab's capture filter drops, when the capture holds some),
+// decodes the first n frames and counts the rest without keeping them, so a
+// report on a huge capture holds only what it shows. It returns the frames,
+// how many there are before the end or the damage, and the error that
+// stopped reading (nil at the end).
+func readFirst(art result.Artifacts, n int) ([]*capture.Packet, int, error) {
+	var keep capture.FrameFilter
+	if art.CaptureFilter != "" {
+		f, err := capture.CompileCapture(art.CaptureFilter)
+		if err != nil {
+			return nil, 0, fmt.Errorf("capture filter %q: %w", art.CaptureFilter, err)
+		}
+		keep = capture.NewFrameFilter(f)
+	}
+	src, err := capture.OpenFile(art.Capture)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer src.Close()
+	dec := capture.NewDecoder()
+	var pkts []*capture.Packet
+	total := 0
+	for {
+		fr, err := src.Next()
+		if err == io.EOF {
+			return pkts, total, nil
+		}
+		if err != nil {
+			return pkts, total, err
+		}
+		if keep != nil && !keep(fr) {
+			continue
+		}
+		total++
+		if len(pkts) < n {
+			pkts = append(pkts, dec.Decode(fr))
+		}
+	}
+}
+
 // flowSVG draws the frames as Wireshark's Flow Graph does: a column per host
 // (address, or address:port when hosts share an address, as on one loopback),
 // time going down, one arrow per frame from its source to its destination
 // labelled with the application summary, a text payload's first line or the
 // TCP flags. Frames a check points at carry the check's name on the right.
-func flowSVG(pkts []*capture.Packet, marks map[int][]htmlMark, look map[int]bool) (template.HTML, int, string) {
+func flowSVG(pkts []*capture.Packet, total int, marks map[int][]htmlMark, look map[int]bool) (template.HTML, int, string) {
 	n := min(len(pkts), maxHTMLFrames)
 	if n == 0 {
 		return "", 0, "the capture holds no frames"
 	}
 	note := ""
-	if len(pkts) > n {
-		note = fmt.Sprintf("The diagram shows the first %d of %d frames.", n, len(pkts))
+	if total > n {
+		note = fmt.Sprintf("The diagram shows the first %d of %d frames.", n, total)
 	}
 	pkts = pkts[:n]
 	byPort := false
@@ -698,19 +739,4 @@ func hexDump(data []byte) (string, string) {
 		b.WriteByte('\n')
 	}
 	return b.String(), note
-}
-
-// readReportCapture reads the capture as the evaluation numbered it: without
-// the frames the lab's capture filter drops, when the capture holds some.
-func readReportCapture(art result.Artifacts) ([]*capture.Packet, error) {
-	var keep capture.FrameFilter
-	if art.CaptureFilter != "" {
-		f, err := capture.CompileCapture(art.CaptureFilter)
-		if err != nil {
-			return nil, fmt.Errorf("capture filter %q: %w", art.CaptureFilter, err)
-		}
-		keep = capture.NewFrameFilter(f)
-	}
-	pkts, _, err := capture.ReadFiltered(art.Capture, keep)
-	return pkts, err
 }
