@@ -4,7 +4,11 @@
 // acknowledgements and the teardown — ten Ethernet/IPv4/TCP frames, addresses
 // and ports varying from one conversation to the next.
 //
-// Usage: go run ./bench/httpgen -n 500000 -o http.pcap
+// With -client and -server every conversation is between those two addresses
+// (client ports vary), the shape of a lab's capture: bench/evaluate.sh grades
+// such a file with a catalogue lab's checks.
+//
+// Usage: go run ./bench/httpgen -n 500000 -o http.pcap [-client 10.0.0.10 -server 10.0.0.80]
 package main
 
 import (
@@ -23,28 +27,44 @@ import (
 func main() {
 	n := flag.Int("n", 500000, "number of packets to write (rounded up to whole conversations)")
 	out := flag.String("o", "http.pcap", "output pcap file")
+	client := flag.String("client", "", "the client's address in every conversation (default: one per conversation, 10.x.y.z)")
+	server := flag.String("server", "192.0.2.80", "the server's address")
 	flag.Parse()
-	if err := run(*n, *out); err != nil {
+	g := &gen{server: net.ParseIP(*server).To4()}
+	if *client != "" {
+		g.client = net.ParseIP(*client).To4()
+		if g.client == nil {
+			fmt.Fprintf(os.Stderr, "httpgen: -client %q is not an IPv4 address\n", *client)
+			os.Exit(2)
+		}
+	}
+	if g.server == nil {
+		fmt.Fprintf(os.Stderr, "httpgen: -server %q is not an IPv4 address\n", *server)
+		os.Exit(2)
+	}
+	if err := g.run(*n, *out); err != nil {
 		fmt.Fprintf(os.Stderr, "httpgen: %v\n", err)
 		os.Exit(1)
 	}
 }
 
 type gen struct {
-	w     *bufio.Writer
-	buf   gopacket.SerializeBuffer
-	ts    time.Time
-	hdr   [16]byte
-	wrote int
+	client net.IP // nil: one address per conversation
+	server net.IP
+	w      *bufio.Writer
+	buf    gopacket.SerializeBuffer
+	ts     time.Time
+	hdr    [16]byte
+	wrote  int
 }
 
-func run(n int, path string) error {
+func (g *gen) run(n int, path string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	g := &gen{w: bufio.NewWriterSize(f, 1<<20), buf: gopacket.NewSerializeBuffer(), ts: time.Unix(1700000000, 0)}
+	g.w, g.buf, g.ts = bufio.NewWriterSize(f, 1<<20), gopacket.NewSerializeBuffer(), time.Unix(1700000000, 0)
 	// Classic microsecond pcap, little-endian, Ethernet.
 	var fh [24]byte
 	binary.LittleEndian.PutUint32(fh[0:], 0xa1b2c3d4)
@@ -65,8 +85,10 @@ func run(n int, path string) error {
 }
 
 func (g *gen) conversation(c int) error {
-	client := net.IP{10, byte(c >> 16), byte(c >> 8), byte(c)}
-	server := net.IP{192, 0, 2, 80}
+	client, server := net.IP{10, byte(c >> 16), byte(c >> 8), byte(c)}, g.server
+	if g.client != nil {
+		client = g.client
+	}
 	cport := layers.TCPPort(1024 + c%60000)
 	cmac := net.HardwareAddr{2, 0, 0, byte(c >> 16), byte(c >> 8), byte(c)}
 	smac := net.HardwareAddr{2, 0, 0, 0, 0, 80}
