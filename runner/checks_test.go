@@ -230,7 +230,8 @@ func TestDamagedCapture(t *testing.T) {
 }
 
 // TestCaptureFilterApplied: a recorded capture is graded on what the lab's
-// capture filter keeps, with the file's own frame numbers.
+// capture filter keeps, numbered as a live capture with that filter numbers
+// them (148df2d).
 func TestCaptureFilterApplied(t *testing.T) {
 	pcap := buildCapture(t, []seg{
 		{0, 5353, true, "U", 0, 0, "noise"},
@@ -239,7 +240,7 @@ func TestCaptureFilterApplied(t *testing.T) {
 	})
 	lab := loadText(t, "lab: f\ncapture:\n  filter: tcp port 80\nchecks:\n  - {name: syn, packet: tcp.flags.syn == 1}\n  - {name: no udp, none: udp}\n", nil)
 	res := evalLab(t, lab, result.Artifacts{Capture: pcap})
-	if res.Status != result.StatusPassed || res.Packets != 1 || !reflect.DeepEqual(res.Checks[0].Evidence, []int{2}) {
+	if res.Status != result.StatusPassed || res.Packets != 1 || !reflect.DeepEqual(res.Checks[0].Evidence, []int{1}) {
 		t.Errorf("status %s packets %d evidence %v", res.Status, res.Packets, res.Checks[0].Evidence)
 	}
 	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], `graded the 1 of 3 packets that match the lab's capture filter "tcp port 80"`) {
