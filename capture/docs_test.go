@@ -112,10 +112,15 @@ files, gzip-compressed or not, and standard input for ` + "`-`" + `.
 - DNS over TCP is decoded when a message fits in one segment.
 - The IP header quoted inside an ICMP error is not decoded (Wireshark adds its
   fields as further occurrences of ` + "`ip.*`" + ` and ` + "`tcp.*`/`udp.*`" + `).
-- TCP sequence analysis computes retransmission (spurious), lost segment,
-  duplicate ACK, keep-alive, window update and reused ports; not yet
-  zero_window, fast_retransmission, out_of_order, window_full, ack_rtt or
-  bytes_in_flight. Retransmitted segments are not fed to HTTP reassembly.
+- TCP sequence analysis is Wireshark 4.0's first pass: every tcp.analysis
+  flag, acks_frame, ack_rtt, initial_rtt, bytes_in_flight, push_bytes_sent and
+  the retransmission timeout, compared with tshark frame by frame on captures
+  with real loss. As in Wireshark, ` + "`tcp.analysis.retransmission`" + ` also marks
+  fast and spurious retransmissions, and retransmitted and out-of-order
+  segments are not handed to the protocol above TCP. Wirelab lists at most
+  2^20 unacknowledged segments over all conversations together (Wireshark
+  10,000 per direction and no total); past that, segments get no acks_frame,
+  ack_rtt or bytes_in_flight.
 `)
 	return b.Bytes()
 }

@@ -75,6 +75,16 @@ func appendFormat(b []byte, f *filter.Field, v filter.Value) []byte {
 	case filter.Int:
 		return strconv.AppendInt(b, int64(v.N), 10)
 	case filter.Float:
+		if v.N != 0 { // a time in exact nanoseconds (seconds)
+			ns := int64(v.N)
+			if ns < 0 {
+				b = append(b, '-')
+				ns = -ns
+			}
+			b = strconv.AppendInt(b, ns/1e9, 10)
+			frac := strconv.AppendInt(make([]byte, 0, 10), 1e9+ns%1e9, 10)
+			return append(append(b, '.'), frac[1:]...)
+		}
 		return strconv.AppendFloat(b, v.F, 'f', 9, 64)
 	case filter.IPv4:
 		return netip.AddrFrom4([4]byte{byte(v.N >> 24), byte(v.N >> 16), byte(v.N >> 8), byte(v.N)}).AppendTo(b)

@@ -133,7 +133,6 @@ type tcpInfo struct {
 	flags            uint16
 	win              uint16
 	winScaled        uint32
-	winKnown         bool
 	checksum, urg    uint16
 	mss              uint16
 	hasMSS, sackPerm bool
@@ -144,11 +143,10 @@ type tcpInfo struct {
 	sack             [4][2]uint32 // relative
 	payload          []byte
 	reused           bool // a SYN opening a new stream on a closed 4-tuple
-	// analysis holds the a* bits of sequence analysis; dupOf and dupN name a
-	// duplicate ACK's original frame and count.
-	analysis uint8
-	dupOf    int
-	dupN     int
+	// analysis holds the a* flags of sequence analysis, ta the rest of what
+	// it recorded (tcpanalysis.go).
+	analysis uint16
+	ta       taInfo
 }
 
 type udpInfo struct {
@@ -167,17 +165,6 @@ type icmpInfo struct {
 	target    [16]byte // ICMPv6 neighbor discovery target
 	related   int      // for echo: the frame number of the matching request (for replies)
 }
-
-// Sequence analysis bits, in the order of the tcp.analysis.* field IDs.
-const (
-	aRetransmission uint8 = 1 << iota
-	aSpurious
-	aLostSegment
-	aDupAck
-	aKeepAlive
-	aWindowUpdate
-	aReusedPorts
-)
 
 func (p *Packet) reset() {
 	data, reasm, msgs := p.Data[:0], p.reasm[:0], p.http.msgs[:0]

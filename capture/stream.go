@@ -15,18 +15,8 @@ type connKey struct {
 type tcpDir struct {
 	base    uint32 // initial sequence number (or first seq - 1 without a SYN)
 	baseSet bool
-	syn     bool
 	fin     bool
-	wscale  int8 // from this direction's SYN; -1 absent
-	next    uint32
-	nextSet bool
-	// Sequence analysis: the last ACK and window sent in this direction, the
-	// last frame that was not a duplicate ACK, and the duplicates since.
-	lastAck    uint32
-	lastAckSet bool
-	window     uint32
-	lastNonDup int
-	dups       int
+	sa      seqDir // sequence analysis (tcpanalysis.go)
 	// owner is the protocol reassembling a message in this direction, chosen
 	// by ownerPort; state is a byte of protocol state (SMTP's DATA phase, SSH's
 	// encryption) for the protocol the conversation's ports choose.
@@ -44,6 +34,7 @@ type tcpConn struct {
 	portA       uint16
 	dir         [2]tcpDir
 	rst         bool
+	an          tcpConvAnalysis
 }
 
 func (c *tcpConn) closed() bool { return c.rst || (c.dir[0].fin && c.dir[1].fin) }
@@ -61,6 +52,9 @@ type streams struct {
 	udp     map[connKey]uint32
 	echo    map[echoKey]int
 	nTCP    uint32
+	// unacked counts the segments of every conversation's unacknowledged
+	// lists (sequence analysis).
+	unacked int
 	// reasmBytes is the sum of the HTTP reassembly buffers' lengths.
 	reasmBytes int
 	nUDP       uint32
@@ -89,12 +83,14 @@ func (d *Decoder) forgetTCP() {
 	for k, c := range s.tcp {
 		if c.closed() {
 			d.reasmBytes -= len(c.dir[0].http.buf) + len(c.dir[1].http.buf)
+			s.unacked -= len(c.dir[0].sa.segs) + len(c.dir[1].sa.segs)
 			delete(s.tcp, k)
 		}
 	}
 	if len(s.tcp) > maxConns/2 {
 		clear(s.tcp)
 		d.reasmBytes = 0
+		s.unacked = 0
 	}
 }
 
@@ -135,34 +131,48 @@ func (d *Decoder) trackTCP(p *Packet) {
 	if c == nil || d.streams.lastKey != key {
 		c = d.streams.tcp[key]
 	}
-	if c != nil && syn && !ack && c.closed() {
-		fwd := &c.dir[0]
-		if src != c.srcA || t.sport != c.portA {
-			fwd = &c.dir[1]
-		}
-		if !fwd.baseSet || fwd.base != t.seqRaw {
-			c = nil // a new connection on a reused 4-tuple
+	dir := 0
+	if c != nil && (src != c.srcA || t.sport != c.portA) {
+		dir = 1
+	}
+	// A SYN with a new initial sequence number on the ports of a known
+	// conversation starts a new one; the same number is that SYN again.
+	reused, synAgain := false, false
+	if c != nil && syn && !ack && c.dir[dir].baseSet {
+		if c.dir[dir].base != t.seqRaw {
+			c, reused = nil, true
+		} else {
+			c.dir[dir].sa.nextseq = c.dir[dir].sa.maxSeqToBeAcked
+			synAgain = true
 		}
 	}
 	if c == nil {
-		if d.streams.tcp[key] != nil {
-			p.tcp.reused = true
-			p.tcp.analysis |= aReusedPorts
-		}
 		if len(d.streams.tcp) >= maxConns {
 			d.forgetTCP()
 		}
+		if old := d.streams.tcp[key]; old != nil {
+			d.streams.unacked -= len(old.dir[0].sa.segs) + len(old.dir[1].sa.segs)
+			d.reasmBytes -= len(old.dir[0].http.buf) + len(old.dir[1].http.buf)
+		}
 		c = &tcpConn{stream: d.streams.nTCP, srcA: src, portA: t.sport}
-		c.dir[0].wscale, c.dir[1].wscale = -1, -1
+		c.dir[0].sa.init()
+		c.dir[1].sa.init()
 		d.streams.nTCP++
 		d.streams.tcp[key] = c
+		dir = 0
 	}
 	d.streams.last, d.streams.lastKey = c, key
-	dir := 0
-	if src != c.srcA || t.sport != c.portA {
-		dir = 1
-	}
 	fwd, rev := &c.dir[dir], &c.dir[1-dir]
+	if syn && ack && fwd.baseSet && fwd.base != t.seqRaw {
+		fwd.base, reused = t.seqRaw, true
+	}
+	if reused {
+		t.reused = true
+		t.analysis |= aReusedPorts
+	}
+	if reused || synAgain {
+		t.ta.kept = true
+	}
 	if !fwd.baseSet {
 		fwd.base, fwd.baseSet = t.seqRaw, true
 		if !syn {
@@ -194,15 +204,6 @@ func (d *Decoder) trackTCP(p *Packet) {
 		t.sack[i][0] -= rev.base
 		t.sack[i][1] -= rev.base
 	}
-	// Window scaling applies once both SYNs were seen, and never to a SYN.
-	t.winScaled = uint32(t.win)
-	if syn {
-		fwd.syn = true
-		fwd.wscale = t.wscale
-	} else if fwd.syn && rev.syn && fwd.wscale >= 0 && rev.wscale >= 0 {
-		t.winScaled = uint32(t.win) << uint(fwd.wscale)
-	}
-	t.winKnown = !syn && fwd.syn && rev.syn
 	if fin {
 		fwd.fin = true
 	}
@@ -210,27 +211,27 @@ func (d *Decoder) trackTCP(p *Packet) {
 		c.rst = true
 	}
 
-	d.analyze(p, fwd, rev)
-	// Retransmitted segments do not feed reassembly; after a gap what was
-	// buffered cannot complete.
-	inOrder := t.analysis&aRetransmission == 0
+	d.analyze(p, c, fwd, rev)
+	// Window scaling as known before this segment's options; never a SYN's.
+	t.winScaled = uint32(t.win)
+	if !syn && fwd.sa.winScale >= 0 {
+		t.winScaled = uint32(t.win) << uint(fwd.sa.winScale)
+	}
+	d.afterAnalysis(p, c, fwd, rev)
+	// As in Wireshark, retransmitted and out-of-order segments are not handed
+	// to the protocol above; after a gap what was buffered cannot complete.
+	inOrder := t.analysis&(aRetransmission|aOutOfOrder) == 0
 	if t.analysis&aLostSegment != 0 && fwd.owner != nil {
 		if fwd.owner.reset != nil {
 			fwd.owner.reset(d, fwd)
 		}
 		fwd.owner = nil
 	}
-	end := t.seqRaw + t.length
-	if syn {
-		end++
-	}
-	if fin {
-		end++
-	}
-	if !fwd.nextSet || int32(end-fwd.next) > 0 {
-		fwd.next, fwd.nextSet = end, true
-	}
-	if len(t.payload) > 0 && inOrder {
+	if len(t.payload) > 0 && t.analysis&aKeepAlive != 0 {
+		// A keep-alive's byte is garbage: shown as data.
+		p.has |= pData
+		p.data = t.payload
+	} else if len(t.payload) > 0 && inOrder {
 		d.seg = segment{payload: t.payload, sport: t.sport, dport: t.dport, tcp: true, dir: fwd, rev: rev}
 		d.dispatch(p, &d.seg)
 	}
@@ -283,45 +284,5 @@ func (d *Decoder) trackICMP(p *Packet) {
 		d.streams.echo[echoKey{src, dst, p.icmp.id, p.icmp.seq, v6}] = p.Number
 	case rep:
 		p.icmp.related = d.streams.echo[echoKey{dst, src, p.icmp.id, p.icmp.seq, v6}]
-	}
-}
-
-// analyze is Wireshark's TCP sequence analysis, in its order of checks: lost
-// segment, keep-alive, window update, duplicate ACK, retransmission (spurious
-// when the other side had acknowledged the data). Out-of-order and fast
-// retransmission are not told apart from retransmission.
-func (d *Decoder) analyze(p *Packet, fwd, rev *tcpDir) {
-	t := &p.tcp
-	syn, ack, fin, rst := t.flags&0x02 != 0, t.flags&0x10 != 0, t.flags&0x01 != 0, t.flags&0x04 != 0
-	seglen := t.length
-	win := t.winScaled
-	if fwd.nextSet && !rst && int32(t.seqRaw-fwd.next) > 0 {
-		t.analysis |= aLostSegment
-	}
-	plain := !syn && !fin && !rst
-	if fwd.nextSet && plain && seglen <= 1 && t.seqRaw == fwd.next-1 {
-		t.analysis |= aKeepAlive
-	}
-	if fwd.nextSet && plain && seglen == 0 && fwd.lastAckSet && t.seqRaw == fwd.next && t.ackRaw == fwd.lastAck {
-		if win != fwd.window {
-			t.analysis |= aWindowUpdate
-		} else if win != 0 {
-			t.analysis |= aDupAck
-			fwd.dups++
-			t.dupOf, t.dupN = fwd.lastNonDup, fwd.dups
-		}
-	}
-	if (seglen > 0 || syn || fin) && fwd.nextSet && int32(fwd.next-t.seqRaw) > 0 && t.analysis&aKeepAlive == 0 {
-		t.analysis |= aRetransmission
-		if rev.lastAckSet && int32(t.seqRaw+seglen-rev.lastAck) <= 0 && seglen > 0 {
-			t.analysis |= aSpurious
-		}
-	}
-	fwd.window = win
-	if ack {
-		fwd.lastAck, fwd.lastAckSet = t.ackRaw, true
-	}
-	if t.analysis&aDupAck == 0 {
-		fwd.lastNonDup, fwd.dups = p.Number, 0
 	}
 }

@@ -12,7 +12,7 @@ import (
 // application protocols of the table (dispatch).
 var tcpProto = protocol{
 	name: "tcp", title: "TCP", desc: "Transmission Control Protocol", example: "tcp", bit: pTCP,
-	fields: []field{
+	fields: append([]field{
 		{name: "tcp.srcport", typ: filter.Uint, desc: "TCP source port", example: "tcp.srcport == 80",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.sport)) }},
 		{name: "tcp.dstport", typ: filter.Uint, desc: "TCP destination port", example: "tcp.dstport == 80",
@@ -123,22 +123,7 @@ var tcpProto = protocol{
 				}
 				return dst
 			}},
-		{name: "tcp.analysis.flags", typ: filter.None, desc: "Sequence analysis found something worth a look (any of the tcp.analysis fields)", example: "tcp.analysis.flags",
-			get: func(p *Packet, dst []filter.Value) []filter.Value {
-				if p.tcp.analysis != 0 {
-					return u(dst, 0)
-				}
-				return dst
-			}},
-		{name: "tcp.analysis.retransmission", typ: filter.None, desc: "The segment repeats data already seen in this direction", example: "tcp.analysis.retransmission", get: tcpAnalysis(aRetransmission, 1)},
-		{name: "tcp.analysis.spurious_retransmission", typ: filter.None, desc: "A retransmission of data the other side had already acknowledged", example: "tcp.analysis.spurious_retransmission", get: tcpAnalysis(aSpurious, 1)},
-		{name: "tcp.analysis.lost_segment", typ: filter.None, desc: "A gap: the previous segment of this direction was not captured", example: "tcp.analysis.lost_segment", get: tcpAnalysis(aLostSegment, 1)},
-		// tshark shows duplicate_ack twice (summary and detail).
-		{name: "tcp.analysis.duplicate_ack", typ: filter.None, desc: "A duplicate acknowledgment (same ack, window and sequence, no data)", example: "tcp.analysis.duplicate_ack", get: tcpAnalysis(aDupAck, 2)},
-		{name: "tcp.analysis.keep_alive", typ: filter.None, desc: "A keep-alive segment (one byte or none, one before the next sequence number)", example: "tcp.analysis.keep_alive", get: tcpAnalysis(aKeepAlive, 1)},
-		{name: "tcp.analysis.window_update", typ: filter.None, desc: "A pure window update: only the window changed", example: "tcp.analysis.window_update", get: tcpAnalysis(aWindowUpdate, 1)},
-		{name: "tcp.analysis.reused_ports", typ: filter.None, desc: "A SYN reusing the ports of an earlier, closed connection (a new tcp.stream)", example: "tcp.analysis.reused_ports", get: tcpAnalysis(aReusedPorts, 1)},
-	},
+	}, tcpAnalysisFields...),
 	info: func(p *Packet) (string, string) {
 		info := p.tcpInfo()
 		if p.has&pReasm != 0 {
@@ -155,17 +140,6 @@ const reassembledNote = "[TCP segment of a reassembled PDU]"
 
 func tcpFlag(bit uint) func(p *Packet, dst []filter.Value) []filter.Value {
 	return func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.flags>>bit&1)) }
-}
-
-func tcpAnalysis(a uint8, times int) func(p *Packet, dst []filter.Value) []filter.Value {
-	return func(p *Packet, dst []filter.Value) []filter.Value {
-		if p.tcp.analysis&a != 0 {
-			for range times {
-				dst = u(dst, 0)
-			}
-		}
-		return dst
-	}
 }
 
 func (d *Decoder) fillTCP(p *Packet) {
@@ -185,7 +159,9 @@ func (d *Decoder) fillTCP(p *Packet) {
 	t.win, t.checksum, t.urg = x.Window, x.Checksum, x.Urgent
 	t.payload = x.Payload
 	t.length = uint32(len(x.Payload))
-	// tcp.len counts what the IP header says was sent, not what was captured.
+	// tcp.len counts what the IP header says was sent, not what was captured,
+	// but no more than the frame's length on the wire leaves (tshark's
+	// reported length).
 	if p.has&pIP != 0 {
 		if n := int(p.ip4.length) - int(p.ip4.hdrLen) - int(t.hdrLen); n >= 0 {
 			t.length = uint32(n)
@@ -194,6 +170,9 @@ func (d *Decoder) fillTCP(p *Packet) {
 		if n := int(p.ip6.plen) - int(t.hdrLen); n >= 0 {
 			t.length = uint32(n)
 		}
+	}
+	if off := cap(p.Data) - cap(x.Payload); x.Payload != nil && off >= 0 && off <= p.Len && uint32(p.Len-off) < t.length {
+		t.length = uint32(p.Len - off)
 	}
 	t.wscale = -1
 	for i := range x.Options {
@@ -229,27 +208,7 @@ var tcpFlagNames = [...]string{"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", 
 func (p *Packet) tcpInfo() string {
 	t := &p.tcp
 	b := make([]byte, 0, 128)
-	if t.reused {
-		b = append(b, "[TCP Port numbers reused] "...)
-	}
-	switch a := t.analysis; {
-	case a&aLostSegment != 0:
-		b = append(b, "[TCP Previous segment not captured] "...)
-	case a&aSpurious != 0:
-		b = append(b, "[TCP Spurious Retransmission] "...)
-	case a&aRetransmission != 0:
-		b = append(b, "[TCP Retransmission] "...)
-	case a&aKeepAlive != 0:
-		b = append(b, "[TCP Keep-Alive] "...)
-	case a&aWindowUpdate != 0:
-		b = append(b, "[TCP Window Update] "...)
-	case a&aDupAck != 0:
-		b = append(b, "[TCP Dup ACK "...)
-		b = strconv.AppendInt(b, int64(t.dupOf), 10)
-		b = append(b, '#')
-		b = strconv.AppendInt(b, int64(t.dupN), 10)
-		b = append(b, "] "...)
-	}
+	b = t.appendAnalysisNotes(b)
 	b = strconv.AppendUint(b, uint64(t.sport), 10)
 	b = append(b, " → "...)
 	b = strconv.AppendUint(b, uint64(t.dport), 10)
