@@ -38,9 +38,13 @@ func newGradeCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "grade LAB SUBMISSION...",
 		Short: "Grade a class: every submission in its own sandbox, in parallel, resumably",
-		Long: `Grade many submissions of one lab. A SUBMISSION is a .lua file, a folder holding
-the lab's submission file (or main.lua), or a folder of those, one per student; the
-student id is the file or folder name.
+		Long: `Grade many submissions of one lab. A SUBMISSION is a file (a .lua script, or a
+program in a language the lab accepts: .py, .c, an executable), a folder that is one
+(a Makefile, the lab's submission file name or main.EXT in it), or a folder of those,
+one file or folder per student; the student id is the file name without its
+extension, or the folder name. What the lab cannot run (an unknown kind of file, a
+language the lab does not accept) is a row of its own, status not-graded, with the
+reason.
 
 Each student gets a folder in --out with result.json, capture.pcapng, output.txt
 and report.txt; the class gets summary.csv, summary.json and junit.xml. Running
@@ -113,13 +117,14 @@ again to retry just those (after fixing the lab, for a lab error).`,
 				}
 			}
 
-			entry := filepath.Base(lab.Submission.File)
-			subs, skipped, err := grade.Discover(args[1:], entry)
+			subs, err := grade.Discover(args[1:], lab)
 			if err != nil {
 				return err
 			}
-			for _, s := range skipped {
-				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s: not graded: %s\n", visible(s.Path), s.Why)
+			for _, s := range subs {
+				if s.NotGraded != "" {
+					fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s: not graded: %s\n", visible(s.Entry), visible(s.NotGraded))
+				}
 			}
 			prog := newProgress(cmd.ErrOrStderr())
 			sum, err := grade.Grade(ctx, lab, subs, grade.Options{
@@ -185,12 +190,15 @@ func printGradeSummary(w io.Writer, sum *grade.Summary, out string, reused int) 
 	if reused > 0 {
 		kept = fmt.Sprintf(" (%d kept from an earlier run)", reused)
 	}
-	labErr := ""
+	extra := ""
 	if n := t[result.StatusLabError]; n > 0 {
-		labErr = fmt.Sprintf(", %d lab-error", n)
+		extra += fmt.Sprintf(", %d lab-error", n)
+	}
+	if n := t[result.StatusNotGraded]; n > 0 {
+		extra += fmt.Sprintf(", %d not graded", n)
 	}
 	fmt.Fprintf(w, "graded %d %s%s: %d passed, %d failed, %d error, %d timeout%s\n",
-		len(sum.Students), words.Plural(len(sum.Students), "submission", "submissions"), kept, t[result.StatusPassed], t[result.StatusFailed], t[result.StatusError], t[result.StatusTimeout], labErr)
+		len(sum.Students), words.Plural(len(sum.Students), "submission", "submissions"), kept, t[result.StatusPassed], t[result.StatusFailed], t[result.StatusError], t[result.StatusTimeout], extra)
 	for _, r := range sum.Students {
 		for _, f := range r.Flaky {
 			fmt.Fprintf(w, "flaky: %s: check %q: %s\n", visible(r.Student), f.Check, strings.Join(f.Outcomes, ", "))
@@ -296,7 +304,6 @@ func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso
 	if len(extra) > 0 {
 		return usagef("--gradescope reads the submission from --gradescope-submission, not from arguments")
 	}
-	entry := filepath.Base(lab.Submission.File)
 	if st, err := os.Stat(subDir); err != nil || !st.IsDir() {
 		// The autograder is set up wrongly: that is no student's fault.
 		if err == nil {
@@ -307,10 +314,9 @@ func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso
 	if err := os.MkdirAll(filepath.Dir(results), 0o755); err != nil {
 		return err
 	}
-	subs, _, err := grade.Discover([]string{subDir}, entry)
-	if err == nil && len(subs) != 1 {
-		err = fmt.Errorf("it holds %d .lua files and no %s", len(subs), entry)
-	}
+	// The upload is one submission, a folder: its Makefile, its file named
+	// like the lab's or main.EXT, or its only program file.
+	e, err := lab.Resolve(subDir)
 	if err != nil {
 		// The student uploaded the wrong files: tell them in results.json
 		// (score 0), rather than failing the autograder with nothing to read.
@@ -320,8 +326,8 @@ func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso
 			Lab:      result.LabInfo{ID: lab.ID, Title: lab.Title},
 			Status:   result.StatusFailed,
 			MaxScore: lab.MaxScore(),
-			Reason: fmt.Sprintf("nothing was graded: your submission must hold %s (or main.lua), and %s; upload it under that name and resubmit",
-				entry, uploadProblem(subDir, err)),
+			Reason: fmt.Sprintf("nothing was graded: %s. This lab takes %s: upload one such file (beside other files, name it %s) and resubmit; %s",
+				err, acceptedText(lab), lab.MainNames(), uploadProblem(subDir, err)),
 		}
 		if werr := writeGradescopeResults(results, res); werr != nil {
 			return werr
@@ -338,7 +344,11 @@ func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	res, err := labRunner(iso)(ctx, lab, subs[0].Entry, dir)
+	entry := e.Path
+	if e.Language.IsLua() {
+		entry = e.File
+	}
+	res, err := labRunner(iso)(ctx, lab, entry, dir)
 	if err != nil {
 		return err
 	}
@@ -351,6 +361,16 @@ func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "%s: %s/%s (%s)%s\n", results, num(res.Score), num(res.MaxScore), res.Status, kept)
 	return nil
+}
+
+// acceptedText says, for a student, what the lab accepts: "a Lua script, a
+// Python program or a C program".
+func acceptedText(lab *runner.Lab) string {
+	var kinds []string
+	for _, g := range lab.Submission.Accepted() {
+		kinds = append(kinds, g.Title())
+	}
+	return words.List(kinds, "or")
 }
 
 // uploadProblem says, for a student, what is wrong with the uploaded folder.

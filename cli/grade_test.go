@@ -22,7 +22,7 @@ func TestGradescopeBadUpload(t *testing.T) {
 		code   int
 		output []string // in results.json's output
 	}{
-		{"empty", nil, ExitOK, []string{"score 0/9", "solution.lua (or main.lua)", "the upload was empty"}},
+		{"empty", nil, ExitOK, []string{"score 0/9", "This lab takes a Lua script", "name it solution.lua or main.lua", "the upload was empty"}},
 		{"two scripts", []string{"a.lua", "b.lua"}, ExitOK, []string{"score 0/9", `"a.lua", "b.lua"`}},
 		{"no script", []string{"notes.txt"}, ExitOK, []string{"score 0/9", `"notes.txt"`}},
 	}
@@ -79,9 +79,10 @@ func TestGradescopeBadUpload(t *testing.T) {
 	})
 }
 
-// A student folder without the lab's file is named on stderr, not silently
-// left out of the class.
-func TestGradeWarnsAboutSkippedFolders(t *testing.T) {
+// What the lab cannot run is named on stderr and is a row of the class (not
+// graded), never silently left out; a student's folder with one script in
+// it is graded whatever the script's name.
+func TestGradeNamesWhatItCannotRun(t *testing.T) {
 	needSandbox(t)
 	class := t.TempDir()
 	ref, err := os.ReadFile(filepath.Join(runLab, "solution.lua"))
@@ -97,16 +98,23 @@ func TestGradeWarnsAboutSkippedFolders(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(class, "bob", "client.lua"), ref, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(class, "carol.py"), []byte("print(1)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(t.TempDir(), "grades")
 	code, stdout, stderr := scriptRun("grade", runLab, class, "--out", out)
 	if code != ExitOK {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
-	if want := "warning: " + filepath.Join(class, "bob") + ": not graded"; !strings.Contains(stderr, want) {
+	if want := "warning: " + filepath.Join(class, "carol.py") + `: not graded: "carol.py" is a Python program, and lab "run-http" accepts lua only`; !strings.Contains(stderr, want) {
 		t.Errorf("stderr has no %q:\n%s", want, stderr)
 	}
-	if !strings.Contains(stdout, "graded 1 submission:") {
+	if !strings.Contains(stdout, "graded 3 submissions: 2 passed, 0 failed, 0 error, 0 timeout, 1 not graded") {
 		t.Errorf("stdout:\n%s", stdout)
+	}
+	csv, err := os.ReadFile(filepath.Join(out, "summary.csv"))
+	if err != nil || !strings.Contains(string(csv), "\ncarol,0,9,not-graded,") {
+		t.Errorf("summary.csv (%v):\n%s", err, csv)
 	}
 }
 

@@ -143,7 +143,7 @@ submission's fault).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&submission, "submission", "", "the script to run, or a folder holding it as the lab names it or main.lua (default: the lab's reference solution)")
+	f.StringVar(&submission, "submission", "", "the script or program to run, or a folder holding it (named like the lab's reference solution, or main.EXT, or its only program file) or a Makefile (default: the lab's reference solution)")
 	f.StringVar(&out, "out", "", "the run's folder (default: a new folder under ./wirelab-runs)")
 	f.StringArrayVar(&formats, "format", nil, "report `NAME[=PATH]` (repeatable; with no PATH, or PATH -, it goes to standard output)")
 	f.StringVar(&isolation, "isolation", "auto", "auto, namespace or none (none runs unisolated on the host's loopback: never for untrusted code)")
@@ -172,33 +172,28 @@ func checkRunDir(dir string) error {
 	return nil
 }
 
-// resolveSubmission checks --submission before anything runs. A folder is
-// taken as `wirelab grade` takes a student's folder: its file named like the
-// lab's reference solution, else main.lua.
+// resolveSubmission checks --submission before anything runs: a file or a
+// folder the lab can run (runner.Lab.Resolve: a folder by its Makefile, its
+// file named like the lab's reference solution or main.EXT, or its only
+// program file), in a language the lab accepts.
 func resolveSubmission(sub string, lab *runner.Lab) (string, error) {
 	if sub == "" {
 		return "", nil
 	}
-	st, err := os.Stat(sub)
-	if err != nil {
+	if _, err := os.Stat(sub); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return "", usagef("submission %q does not exist", sub)
 		}
 		return "", usagef("cannot read submission %q: %v", sub, err)
 	}
-	if !st.IsDir() {
-		return sub, nil
-	}
-	entry := filepath.Base(lab.Submission.File)
-	for _, name := range []string{entry, "main.lua"} {
-		if name == "." || name == "" {
-			continue
+	if _, err := lab.Resolve(sub); err != nil {
+		var nr *runner.NotRunnableError
+		if errors.As(err, &nr) {
+			return "", usagef("submission %q: %s", sub, nr.Msg)
 		}
-		if st, err := os.Stat(filepath.Join(sub, name)); err == nil && st.Mode().IsRegular() {
-			return filepath.Join(sub, name), nil
-		}
+		return "", usagef("cannot read submission %q: %v", sub, err)
 	}
-	return "", usagef("submission %q is a folder without %s or main.lua in it: pass the script itself (--submission FOLDER/FILE.lua)", sub, entry)
+	return sub, nil
 }
 
 // parseIsolation checks an --isolation value and returns it normalised.
@@ -259,7 +254,7 @@ func runScriptInLab(cmd *cobra.Command, labPath, file string, args []string, tim
 	if args == nil {
 		args = []string{}
 	}
-	art, warnings, err := runner.Execute(ctx, lab, runner.ExecOptions{Submission: abs, Dir: dir, ScriptArgs: args})
+	art, warnings, err := runner.Execute(ctx, lab, runner.ExecOptions{Entry: runner.LuaEntry(abs), Dir: dir, ScriptArgs: args})
 	if err != nil {
 		return fmt.Errorf("could not run the script in lab %q: %w", lab.ID, err)
 	}

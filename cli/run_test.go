@@ -27,6 +27,13 @@ func TestRun(t *testing.T) {
 	wrong := writeScript(t, `local s = require("socket").connect("www.example.com", 80)
 s:send("GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n")
 print(s:receive("*l"))`)
+	py := filepath.Join(t.TempDir(), "client.py")
+	txt := filepath.Join(t.TempDir(), "notes.txt")
+	for _, f := range []string{py, txt} {
+		if err := os.WriteFile(f, []byte("print(1)\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	tests := []struct {
 		name   string
 		args   []string
@@ -45,7 +52,9 @@ print(s:receive("*l"))`)
 		{"no lab", []string{"no/such/lab"}, ExitError, nil, "no/such/lab"},
 		{"missing submission", []string{runLab, "--submission", "missing.lua"}, ExitError, nil, `submission "missing.lua" does not exist`},
 		{"submission folder", []string{runLab, "--submission", runLab}, ExitOK, []string{"score 9/9"}, ""},
-		{"folder without a script", []string{runLab, "--submission", "../runner/testdata"}, ExitError, nil, `submission "../runner/testdata" is a folder without solution.lua or main.lua in it`},
+		{"folder without a script", []string{runLab, "--submission", "../runner/testdata"}, ExitError, nil, `submission "../runner/testdata": folder "testdata" holds nothing wirelab can run`},
+		{"python on a lua lab", []string{runLab, "--submission", py}, ExitError, nil, `"client.py" is a Python program, and lab "run-http" accepts lua only (submission.languages)`},
+		{"unknown kind", []string{runLab, "--submission", txt}, ExitError, nil, `"notes.txt" is not a kind of file wirelab can run`},
 		{"report folder missing", []string{runLab, "--format", "json=no/such/dir/r.json"}, ExitError, nil, `folder "no/such/dir" does not exist`},
 	}
 	for _, tt := range tests {

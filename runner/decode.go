@@ -21,7 +21,7 @@ import (
 var (
 	labKeys        = []string{"lab", "title", "description", "version", "timeout", "hosts", "segments", "routers", "firewalls", "services", "capture", "submission", "limits", "checks"}
 	captureKeys    = []string{"filter", "snaplen", "interface"}
-	submissionKeys = []string{"file", "args", "host", "modules"}
+	submissionKeys = []string{"file", "args", "host", "modules", "languages"}
 	limitsKeys     = []string{"memory", "output", "sockets"}
 	commonKeys     = []string{"name", "points", "hint", "visibility", "requires"}
 	outputKeys     = []string{"contains", "not_contains", "matches", "equals", "lines", "ordered"}
@@ -234,14 +234,14 @@ func (d *decoder) capture(n *yaml.Node, lab *Lab) {
 }
 
 func (d *decoder) submission(n *yaml.Node, lab *Lab) {
-	for _, e := range d.Mapping(n, "submission", submissionKeys) {
+	entries := d.Mapping(n, "submission", submissionKeys)
+	var fileNode, langNode *yaml.Node
+	for _, e := range entries {
 		switch e.Key {
 		case "file":
-			if p, ok := d.labPath(e.V, "submission file"); ok {
-				lab.Submission.File = p
-				name, _ := d.Str(e.V, "submission file")
-				d.luaCompiles(e.V, "submission file", name, p)
-			}
+			fileNode = e.V
+		case "languages":
+			langNode = e.V
 		case "args":
 			v := yamlx.Resolve(e.V)
 			if v == nil || yamlx.IsNull(v) {
@@ -290,6 +290,14 @@ func (d *decoder) submission(n *yaml.Node, lab *Lab) {
 				lab.Submission.Host = s
 			}
 		}
+	}
+	// languages after args (templates name them), the reference after
+	// languages (it must be in one of them).
+	if langNode != nil {
+		d.languages(langNode, lab)
+	}
+	if fileNode != nil {
+		d.referenceFile(fileNode, lab)
 	}
 }
 

@@ -71,6 +71,9 @@ type Submission struct {
 	// Modules is the absolute path of the folder of helper modules a submission
 	// may require (`modules:`); "" when the lab hands out none.
 	Modules string
+	// Languages are the languages the lab accepts (`languages:`), in its
+	// order; nil means Lua alone.
+	Languages []Language
 }
 
 // Limits is the `limits:` section. Zero means the runner's default.

@@ -20,8 +20,12 @@ import (
 
 // ExecOptions control one execution of a lab.
 type ExecOptions struct {
-	// Submission is the script to run; "" runs the lab's reference solution.
+	// Submission is the script or program to run, a file or a folder (see
+	// Lab.Resolve); "" runs the lab's reference solution.
 	Submission string
+	// Entry, when set, is the submission already resolved (Submission is
+	// then ignored): `wirelab script` runs any file as Lua.
+	Entry *Entry
 	// Dir is the run's folder, which must exist: the artifacts are written there.
 	Dir string
 	// Isolation is "auto" (the default), "namespace" or "none".
@@ -41,10 +45,14 @@ type ExecOptions struct {
 // reported in result.Artifacts.Exit instead. Warnings (an unisolated run) are
 // returned for the caller to show.
 func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (result.Artifacts, []string, error) {
-	script := opt.Submission
-	if script == "" {
-		script = lab.Submission.File
+	entry := opt.Entry
+	if entry == nil {
+		var err error
+		if entry, err = lab.entryFor(opt.Submission); err != nil {
+			return result.Artifacts{}, nil, err
+		}
 	}
+	script := entry.File
 	cfg := sandbox.Config{
 		Dir:           opt.Dir,
 		LabDir:        lab.Dir,
@@ -55,7 +63,6 @@ func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (result.Artifacts, 
 		Capture:       capturePoints(lab.Capture.Interface),
 		Network:       lab.Network(),
 		Firewalls:     lab.Firewalls,
-		Script:        script,
 		Args:          lab.Submission.Args,
 		Source:        lab.Submission.Host,
 		Limits: sandbox.Limits{
@@ -75,6 +82,15 @@ func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (result.Artifacts, 
 				cfg.Hosts = append(cfg.Hosts, Host{Name: r.Name, Addr: r.Addrs[0]}) // a router's name is its first address
 			}
 		}
+	}
+	if entry.Language.IsLua() {
+		cfg.Script = script
+	} else {
+		cleanup, err := programConfig(lab, entry, opt, &cfg)
+		if err != nil {
+			return result.Artifacts{}, nil, err
+		}
+		defer cleanup()
 	}
 	out, err := sandbox.Run(ctx, cfg)
 	if err != nil {
@@ -161,7 +177,11 @@ func Run(ctx context.Context, lab *Lab, opt RunOptions) (*Finished, error) {
 	} else if lab.Submission.File == "" {
 		return nil, fmt.Errorf("lab %q has no reference solution (submission.file); pass --submission FILE", lab.ID)
 	}
-	art, warnings, err := Execute(ctx, lab, ExecOptions{Submission: sub, Dir: abs, Isolation: opt.Isolation, Grace: opt.Grace})
+	entry, err := lab.entryFor(sub)
+	if err != nil {
+		return nil, err
+	}
+	art, warnings, err := Execute(ctx, lab, ExecOptions{Entry: entry, Dir: abs, Isolation: opt.Isolation, Grace: opt.Grace})
 	if err != nil {
 		return nil, err
 	}

@@ -12,3 +12,14 @@ func TestCount(t *testing.T) {
 		t.Error("Plural")
 	}
 }
+
+func TestList(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{{nil, ""}, {[]string{"a"}, "a"}, {[]string{"a", "b"}, "a or b"}, {[]string{"a", "b", "c"}, "a, b or c"}} {
+		if got := List(tc.in, "or"); got != tc.want {
+			t.Errorf("List(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

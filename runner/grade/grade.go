@@ -224,6 +224,9 @@ func gradeOne(ctx context.Context, lab *runner.Lab, labHash string, sub Submissi
 			return row, true
 		}
 	}
+	if sub.NotGraded != "" {
+		return notGradedRow(lab, sub, want, final, staging)
+	}
 	var (
 		first   *result.Result
 		results []*result.Result
@@ -263,6 +266,30 @@ func gradeOne(ctx context.Context, lab *runner.Lab, labHash string, sub Submissi
 		return ungraded(err.Error())
 	}
 	return rowOf(sub.ID, first, want.Flaky), false
+}
+
+// notGradedRow records a submission the lab cannot run (NotGraded says why)
+// as a result of its own, status not-graded: a row in every summary, kept
+// until the submission or the lab changes.
+func notGradedRow(lab *runner.Lab, sub Submission, want key, final, staging string) (Row, bool) {
+	res := &result.Result{Version: result.Version, Lab: result.LabInfo{ID: lab.ID, Title: lab.Title, SHA256: lab.SHA256},
+		Submission: result.SubmissionInfo{ID: sub.ID, Path: sub.Entry}, Start: time.Now().UTC(), Status: result.StatusNotGraded,
+		Reason: sub.NotGraded, MaxScore: lab.MaxScore()}
+	row := rowOf(sub.ID, res, nil)
+	dir, err := os.MkdirTemp(staging, "run-")
+	if err == nil {
+		err = writeJSON(filepath.Join(dir, ResultFile), res)
+	}
+	if err == nil {
+		err = writeJSON(filepath.Join(dir, KeyFile), want)
+	}
+	if err == nil {
+		err = swapIn(dir, final, staging)
+	}
+	if err != nil {
+		row.Reason += fmt.Sprintf(" (and recording it failed: %v)", err)
+	}
+	return row, false
 }
 
 // stored returns the row of student id's stored result when it was graded from

@@ -82,7 +82,7 @@ var hostile = map[string]struct {
 func TestHostileSuite(t *testing.T) {
 	needSandbox(t)
 	lab := loadLab(t)
-	subs, _, err := grade.Discover([]string{"testdata/hostile", "testdata/lab/solution.lua"}, "solution.lua")
+	subs, err := grade.Discover([]string{"testdata/hostile", "testdata/lab/solution.lua"}, lab)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestResumeShardsAndMerge(t *testing.T) {
 	writeFile(t, filepath.Join(class, "eve", "main.lua"), `local get = require("get")`+"\nget()\n")
 	writeFile(t, filepath.Join(class, "eve", "get.lua"), "return function()\n"+sol+"\nend\n")
 
-	subs, _, err := grade.Discover([]string{class}, "solution.lua")
+	subs, err := grade.Discover([]string{class}, lab)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,29 +287,46 @@ func TestShardAndDiscoverErrors(t *testing.T) {
 			t.Errorf("ParseShard(%q) accepted", bad)
 		}
 	}
+	lab := loadLab(t)
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "a", "alice.lua"), "")
 	writeFile(t, filepath.Join(dir, "b", "alice.lua"), "")
-	if _, _, err := grade.Discover([]string{filepath.Join(dir, "a"), filepath.Join(dir, "b")}, "solution.lua"); err == nil || !strings.Contains(err.Error(), `"alice"`) {
+	writeFile(t, filepath.Join(dir, "a", "x.txt"), "")
+	writeFile(t, filepath.Join(dir, "b", "y.txt"), "")
+	if _, err := grade.Discover([]string{filepath.Join(dir, "a"), filepath.Join(dir, "b")}, lab); err == nil || !strings.Contains(err.Error(), `"alice"`) {
 		t.Errorf("two alices: %v", err)
 	}
-	if _, _, err := grade.Discover([]string{filepath.Join(dir, "nothing")}, "solution.lua"); err == nil {
+	if _, err := grade.Discover([]string{filepath.Join(dir, "nothing")}, lab); err == nil {
 		t.Error("a missing path was accepted")
 	}
 	empty := t.TempDir()
-	if _, _, err := grade.Discover([]string{empty}, "solution.lua"); err == nil || !strings.Contains(err.Error(), "no .lua file") {
+	if _, err := grade.Discover([]string{empty}, lab); err == nil || !strings.Contains(err.Error(), "is empty") {
 		t.Errorf("empty folder: %v", err)
 	}
 }
 
-// A student folder without the entry file is named, not silently dropped.
-func TestDiscoverSkipped(t *testing.T) {
+// TestDiscoverMixedClass: a class of .lua, .py and .c files, folders, and
+// what the lab cannot run: every one of them is a submission, those it cannot
+// run with the reason (never dropped); dot-folders and dot-files of no
+// language are the class folder's own.
+func TestDiscoverMixedClass(t *testing.T) {
+	lab := loadLab(t) // accepts lua, python and c
+	luaOnly, err := runner.Parse(filepath.Join(t.TempDir(), "lab.yaml"), []byte("lab: lua-only\nchecks:\n  - name: a\n    packet: tcp\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	class := t.TempDir()
 	writeFile(t, filepath.Join(class, "alice.lua"), "")
+	writeFile(t, filepath.Join(class, ".amy.lua"), "")
+	writeFile(t, filepath.Join(class, "bea.py"), "")
+	writeFile(t, filepath.Join(class, "cal.c"), "")
 	writeFile(t, filepath.Join(class, "bob", "solution.lua"), "")
 	writeFile(t, filepath.Join(class, "carol", "client.lua"), "")
+	writeFile(t, filepath.Join(class, "dan", "server.py"), "")
+	writeFile(t, filepath.Join(class, "dan", "notes.md"), "")
 	writeFile(t, filepath.Join(class, "dave", "README.md"), "")
 	writeFile(t, filepath.Join(class, "notes.txt"), "")
+	writeFile(t, filepath.Join(class, ".DS_Store"), "")
 	writeFile(t, filepath.Join(class, ".git", "HEAD"), "")
 	// mallory's solution.lua is a link out of her folder: not followed.
 	if err := os.MkdirAll(filepath.Join(class, "mallory"), 0o755); err != nil {
@@ -318,29 +335,49 @@ func TestDiscoverSkipped(t *testing.T) {
 	if err := os.Symlink("/etc/passwd", filepath.Join(class, "mallory", "solution.lua")); err != nil {
 		t.Fatal(err)
 	}
-	subs, skipped, err := grade.Discover([]string{class}, "solution.lua")
-	if err != nil {
+	if err := os.Symlink("/etc/passwd", filepath.Join(class, "oscar.lua")); err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
-	for _, s := range subs {
-		ids = append(ids, s.ID)
+	for _, tc := range []struct {
+		lab  *runner.Lab
+		want string // id:language or id:!reason, space-separated
+	}{
+		{lab, `.amy:lua alice:lua bea:python bob:lua cal:c carol:lua dan:python dave:!"dave" holds nothing mallory:!not a regular file notes:!"notes.txt" is not a kind of file oscar:!not a regular file`},
+		{luaOnly, `.amy:lua alice:lua bea:!"bea.py" is a Python program, and lab "lua-only" accepts lua only bob:lua cal:!"cal.c" is a C program carol:lua dan:!"dan/server.py" is a Python program dave:!"dave" holds nothing mallory:!not a regular file notes:!"notes.txt" is not a kind oscar:!not a regular file`},
+	} {
+		subs, err := grade.Discover([]string{class}, tc.lab)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]grade.Submission{}
+		var ids []string
+		for _, s := range subs {
+			got[s.ID] = s
+			ids = append(ids, s.ID)
+		}
+		var wantIDs []string
+		for _, w := range strings.Split(tc.want, " ") {
+			if !strings.Contains(w, ":") {
+				continue // part of a reason
+			}
+			id, what, _ := strings.Cut(w, ":")
+			wantIDs = append(wantIDs, id)
+			s := got[id]
+			if r, ok := strings.CutPrefix(what, "!"); ok {
+				if s.NotGraded == "" || !strings.Contains(s.NotGraded, r) {
+					t.Errorf("%s %s: not graded %q, want a reason with %q", tc.lab.ID, id, s.NotGraded, r)
+				}
+			} else if s.Language != what || s.NotGraded != "" {
+				t.Errorf("%s %s: language %q (not graded %q), want %s", tc.lab.ID, id, s.Language, s.NotGraded, what)
+			}
+		}
+		if strings.Join(ids, " ") != strings.Join(wantIDs, " ") {
+			t.Errorf("%s: students %q, want %q", tc.lab.ID, ids, wantIDs)
+		}
 	}
-	if got := strings.Join(ids, " "); got != "alice bob" {
-		t.Errorf("students %q, want \"alice bob\"", got)
-	}
-	want := []string{filepath.Join(class, "carol"), filepath.Join(class, "dave"), filepath.Join(class, "mallory")}
-	var paths []string
-	for _, s := range skipped {
-		paths = append(paths, s.Path)
-	}
-	if strings.Join(paths, "\n") != strings.Join(want, "\n") {
-		t.Errorf("skipped %q, want %q", skipped, want)
-	}
-	// One student's folder named on its own is a submission or an error,
-	// never a skip.
-	if _, skipped, err := grade.Discover([]string{filepath.Join(class, "bob")}, "solution.lua"); err != nil || len(skipped) != 0 {
-		t.Errorf("bob/: skipped %q, err %v", skipped, err)
+	// One student's folder named on its own is a submission, by its names.
+	if subs, err := grade.Discover([]string{filepath.Join(class, "bob")}, lab); err != nil || len(subs) != 1 || subs[0].ID != "bob" {
+		t.Errorf("bob/: %v, %v", subs, err)
 	}
 }
 

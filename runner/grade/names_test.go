@@ -47,6 +47,9 @@ func TestEveryNameOneRow(t *testing.T) {
 		}
 		writeFile(t, filepath.Join(class, id+".lua"), "print(1)\n")
 	}
+	// A file of no language wirelab knows: a row, not graded, with why.
+	writeFile(t, filepath.Join(class, "roster.txt"), "ana, ben\n")
+	ids = append(ids, "roster")
 	// A folder too big to hash.
 	writeFile(t, filepath.Join(class, "big", "solution.lua"), "print(1)\n")
 	f, err := os.Create(filepath.Join(class, "big", "data.bin"))
@@ -58,9 +61,9 @@ func TestEveryNameOneRow(t *testing.T) {
 	}
 	f.Close()
 
-	subs, skipped, err := grade.Discover([]string{class}, "solution.lua")
-	if err != nil || len(skipped) > 0 {
-		t.Fatalf("discover: %v, skipped %v", err, skipped)
+	subs, err := grade.Discover([]string{class}, lab)
+	if err != nil {
+		t.Fatalf("discover: %v", err)
 	}
 	if len(subs) != len(ids) {
 		t.Fatalf("%d submissions, want %d: %v", len(subs), len(ids), subs)
@@ -117,6 +120,17 @@ func checkRows(t *testing.T, out string, ids []string, batch int) {
 	junit := readFile(t, filepath.Join(out, grade.JUnitFile))
 	if n := strings.Count(junit, "<testsuite "); n != len(ids) {
 		t.Errorf("batch %d: junit.xml has %d testsuites, want %d", batch, n, len(ids))
+	}
+	if status["roster"] != result.StatusNotGraded {
+		t.Errorf("batch %d: roster: status %q, want not-graded", batch, status["roster"])
+	}
+	if !strings.Contains(junit, `message="&#34;roster.txt&#34; is not a kind of file wirelab can run`) {
+		t.Errorf("batch %d: junit.xml does not say why roster was not graded", batch)
+	}
+	for _, r := range recs {
+		if r[0] == "roster" && (r[3] != "not-graded" || !strings.Contains(r[len(r)-1], "is not a kind of file wirelab can run")) {
+			t.Errorf("batch %d: summary.csv row %q: want status not-graded and the reason last", batch, r)
+		}
 	}
 	if !strings.Contains(junit, `message="the sandbox could not start"`) {
 		t.Errorf("batch %d: junit.xml does not say why machine-fault was not graded", batch)

@@ -10,38 +10,39 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/wirelab-dev/wirelab/runner"
 )
 
-// Submission is one student's work: a Lua file, or a folder whose entry file is
-// the lab's submission file name (else main.lua).
+// Submission is one student's work: a file or a folder, resolved against the
+// lab (runner.Lab.Resolve): its language, or why the lab cannot run it.
 type Submission struct {
-	ID    string // the student: the file name without .lua, or the folder name
-	Entry string // the Lua file to run
+	ID string // the student: the file name without its extension, or the folder name
+	// Entry is what a run is handed: the Lua script (a folder's entry file),
+	// or the program's file or folder.
+	Entry string
 	Dir   string // the submission's folder ("" for a lone file); its files are hashed
+	// Language is the lab's language for it; "" when it is not graded.
+	Language string
+	// NotGraded says why the submission cannot be run (a file of no language
+	// wirelab knows, one the lab does not accept): it gets a row of its own,
+	// status not-graded, with this reason.
+	NotGraded string
 }
 
 // maxHashed bounds what hashing reads of one submission or lab folder, so a
 // hostile submission of huge files cannot stall the grader.
 const maxHashed = 64 << 20
 
-// Skip is a path inside a class folder that looked like a submission but is
-// not graded, and why: a student who named the file differently, or handed in
-// a link, would otherwise vanish from the summary without a word.
-type Skip struct {
-	Path string
-	Why  string
-}
-
-// Discover turns the command line's paths into submissions. A path is a .lua
-// file, a folder holding entry (a submission), or a folder of those (a class).
-// Student ids must be unique; a clash names both paths. Every submission is
-// graded whatever its name (dot-files too): names are made safe where they are
-// stored (FolderName) and printed.
-//
-// skipped lists what inside a class folder is not graded: folders that hold
-// neither entry nor main.lua (except dot-folders, a .git say), and .lua
-// entries that are not regular files.
-func Discover(paths []string, entry string) (subs []Submission, skipped []Skip, err error) {
+// Discover turns the command line's paths into submissions. A path is a
+// submission (a file, or a folder that is one by its names: a Makefile, the
+// lab's file name, main.EXT), or else a folder of them (a class), where every
+// file and folder is a student's (but dot-folders, and dot-files the lab
+// cannot run): a folder with a single program file is one too. What the lab cannot run is a Submission with
+// NotGraded set, never left out. Student ids must be unique; a clash names
+// both paths. Names are made safe where they are stored (FolderName) and
+// printed.
+func Discover(paths []string, lab *runner.Lab) (subs []Submission, err error) {
 	seen := map[string]string{}
 	add := func(s Submission) error {
 		src := s.Entry
@@ -56,87 +57,114 @@ func Discover(paths []string, entry string) (subs []Submission, skipped []Skip, 
 		return nil
 	}
 	for _, p := range paths {
-		found, skip, err := discoverOne(p, entry)
+		found, err := discoverOne(p, lab)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		skipped = append(skipped, skip...)
 		for _, s := range found {
 			if err := add(s); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		}
 	}
 	sort.Slice(subs, func(i, j int) bool { return subs[i].ID < subs[j].ID })
-	sort.Slice(skipped, func(i, j int) bool { return skipped[i].Path < skipped[j].Path })
-	return subs, skipped, nil
+	return subs, nil
 }
 
-func discoverOne(p, entry string) (subs []Submission, skipped []Skip, err error) {
+func discoverOne(p string, lab *runner.Lab) ([]Submission, error) {
 	st, err := os.Stat(p)
 	if err != nil {
-		return nil, nil, fmt.Errorf("submission %q: %w", p, err)
+		return nil, fmt.Errorf("submission %q: %w", p, err)
 	}
 	if !st.IsDir() {
-		if !strings.HasSuffix(p, ".lua") {
-			return nil, nil, fmt.Errorf("submission %q: not a .lua file or a folder", p)
-		}
-		return []Submission{fileSubmission(p)}, nil, nil
+		return []Submission{resolve(p, lab)}, nil
 	}
-	if s, ok := folderSubmission(p, entry); ok {
-		return []Submission{s}, nil, nil
+	e, ok, err := lab.ResolveFolder(p)
+	switch {
+	case ok && err == nil:
+		return []Submission{entrySubmission(p, e)}, nil
+	case ok:
+		return []Submission{notGraded(p, true, err)}, nil
 	}
-	// A class: every .lua file and every folder with an entry file inside.
+	// A class: every file and folder inside but dot-files.
 	ents, err := os.ReadDir(p)
 	if err != nil {
-		return nil, nil, fmt.Errorf("submissions folder %q: %w", p, err)
+		return nil, fmt.Errorf("submissions folder %q: %w", p, err)
 	}
-	for _, e := range ents {
-		child := filepath.Join(p, e.Name())
-		switch {
-		case e.IsDir():
-			if s, ok := folderSubmission(child, entry); ok {
-				subs = append(subs, s)
-			} else if !strings.HasPrefix(e.Name(), ".") {
-				skipped = append(skipped, Skip{child, fmt.Sprintf("it holds neither %s nor main.lua as a file (rename the student's file, or pass it as FOLDER/FILE.lua)", entry)})
-			}
-		case strings.HasSuffix(e.Name(), ".lua") && e.Type().IsRegular():
-			subs = append(subs, fileSubmission(child))
-		case strings.HasSuffix(e.Name(), ".lua"):
-			skipped = append(skipped, Skip{child, "not a regular file (a link or a device is not followed; hand in the file itself)"})
-		}
-	}
-	if len(subs) == 0 {
-		return nil, nil, fmt.Errorf("submissions folder %q holds no .lua file and no folder with %s or main.lua in it", p, entry)
-	}
-	return subs, skipped, nil
-}
-
-func fileSubmission(p string) Submission {
-	return Submission{ID: strings.TrimSuffix(filepath.Base(p), ".lua"), Entry: p}
-}
-
-// folderSubmission reports whether dir is one submission: it holds the lab's
-// entry file name, or main.lua, as a regular file. A link is not followed: a
-// student's solution.lua pointing at /etc/shadow would be read by the grader
-// (require refuses such links too).
-func folderSubmission(dir, entry string) (Submission, bool) {
-	for _, name := range []string{entry, "main.lua"} {
-		if name == "" {
+	var subs []Submission
+	for _, ent := range ents {
+		sub := resolve(filepath.Join(p, ent.Name()), lab)
+		// A dot-folder (.git) or a dot-file of no language (.DS_Store) is
+		// the class folder's, not a student's; .alice.lua is graded.
+		if strings.HasPrefix(ent.Name(), ".") && (ent.IsDir() || sub.NotGraded != "") {
 			continue
 		}
-		f := filepath.Join(dir, name)
-		if st, err := os.Lstat(f); err == nil && st.Mode().IsRegular() {
-			return Submission{ID: filepath.Base(filepath.Clean(dir)), Entry: f, Dir: dir}, true
-		}
+		subs = append(subs, sub)
 	}
-	return Submission{}, false
+	if len(subs) == 0 {
+		return nil, fmt.Errorf("submissions folder %q is empty: it holds no student's file or folder", p)
+	}
+	return subs, nil
+}
+
+// resolve makes one student's submission of a file or folder.
+func resolve(p string, lab *runner.Lab) Submission {
+	st, err := os.Lstat(p)
+	if err != nil {
+		return notGraded(p, false, err)
+	}
+	e, err := lab.Resolve(p)
+	if err != nil || (!st.IsDir() && !st.Mode().IsRegular()) {
+		if err == nil {
+			err = fmt.Errorf("%q is not a regular file (a link or a device is not followed; hand in the file itself)", filepath.Base(p))
+		}
+		return notGraded(p, st.IsDir(), err)
+	}
+	return entrySubmission(p, e)
+}
+
+func entrySubmission(p string, e *runner.Entry) Submission {
+	s := Submission{ID: studentID(p, e.Dir != ""), Dir: e.Dir, Language: e.Language.Name, Entry: e.Path}
+	if e.Language.IsLua() {
+		s.Entry = e.File // the script itself, as before programs
+	}
+	return s
+}
+
+func notGraded(p string, dir bool, err error) Submission {
+	s := Submission{ID: studentID(p, dir), Entry: p, NotGraded: err.Error()}
+	if dir {
+		s.Dir = p
+	}
+	return s
+}
+
+// studentID is a file's name without its extension, or a folder's name.
+func studentID(p string, dir bool) string {
+	base := filepath.Base(filepath.Clean(p))
+	if dir {
+		return base
+	}
+	if ext := filepath.Ext(base); ext != base {
+		return strings.TrimSuffix(base, ext)
+	}
+	return base
 }
 
 // Hash is the submission's content hash: of the file, or of every file in the
-// folder (names and contents, in name order).
+// folder (names and contents, in name order). A link or a device handed in
+// is hashed by what it is, never followed.
 func (s Submission) Hash() (string, error) {
 	if s.Dir == "" {
+		st, err := os.Lstat(s.Entry)
+		if err != nil {
+			return "", err
+		}
+		if !st.Mode().IsRegular() {
+			target, _ := os.Readlink(s.Entry)
+			sum := sha256.Sum256([]byte(fmt.Sprintf("not a file\x00%v\x00%s", st.Mode(), target)))
+			return hex.EncodeToString(sum[:]), nil
+		}
 		h := sha256.New()
 		if err := hashFile(h, s.Entry, new(int64)); err != nil {
 			return "", err

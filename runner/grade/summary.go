@@ -58,6 +58,9 @@ type Totals struct {
 	// LabError counts the runs the lab's own code failed: not the
 	// students' fault, and graded again by the next batch.
 	LabError int `json:"lab_error"`
+	// NotGraded counts submissions the lab cannot run (a file of no known
+	// language, or of one the lab does not accept).
+	NotGraded int `json:"not_graded"`
 }
 
 // Row is one student's line in the summary.
@@ -217,6 +220,8 @@ func Collect(dirs []string) (*Summary, error) {
 			s.Totals.Timeout++
 		case result.StatusLabError:
 			s.Totals.LabError++
+		case result.StatusNotGraded:
+			s.Totals.NotGraded++
 		default:
 			s.Totals.Error++
 		}
@@ -284,8 +289,9 @@ func flakyCell(flaky []Flake) string {
 	return strings.Join(parts, "; ")
 }
 
-// csv is student, score, max, status, the points of each check, then flaky:
-// the checks whose outcome changed between --repeat runs.
+// csv is student, score, max, status, the points of each check, then flaky
+// (the checks whose outcome changed between --repeat runs) and reason (why
+// a submission was not graded, ran out of time, or could not be evaluated).
 func (s *Summary) csv() []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
@@ -295,6 +301,7 @@ func (s *Summary) csv() []byte {
 		head = append(head, cell(n))
 	}
 	head = append(head, "flaky")
+	head = append(head, "reason")
 	w.Write(head)
 	for _, r := range s.Students {
 		rec := []string{cell(r.Student), num(r.Score), num(r.MaxScore), r.Status.String()}
@@ -306,6 +313,7 @@ func (s *Summary) csv() []byte {
 			rec = append(rec, pts[n])
 		}
 		rec = append(rec, cell(flakyCell(r.Flaky)))
+		rec = append(rec, cell(r.Reason))
 		w.Write(rec)
 	}
 	w.Flush()

@@ -148,7 +148,7 @@ func junitSuite(res *result.Result, name string) juSuite {
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
-	if len(res.Checks) == 0 && res.Status == result.StatusError {
+	if len(res.Checks) == 0 && (res.Status == result.StatusError || res.Status == result.StatusNotGraded) {
 		// Not graded at all (a class's row for a submission that could
 		// not be run): one erroring case, so the suite is not an empty pass.
 		suite.Cases = append(suite.Cases, juCase{Name: "graded", Classname: res.Lab.ID, Time: "0",
