@@ -94,3 +94,19 @@ func TestDocCheckKinds(t *testing.T) {
 		t.Errorf("docs/lab-format.md has sections for the kinds %v, CheckKinds is %v", sections, CheckKinds)
 	}
 }
+
+// TestDocLanguages proves docs/lab-format.md's table of languages is the
+// registry's: every language, in order, with its docs line.
+func TestDocLanguages(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "lab-format.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, g := range languages.order {
+		rows = append(rows, "| `"+g.name+"` | "+g.doc+" |")
+	}
+	if !strings.Contains(string(doc), strings.Join(rows, "\n")) {
+		t.Errorf("docs/lab-format.md does not hold the languages table:\n%s", strings.Join(rows, "\n"))
+	}
+}
