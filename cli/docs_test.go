@@ -18,7 +18,9 @@ import (
 func TestDocCommandLines(t *testing.T) {
 	files, _ := filepath.Glob("../docs/*.md")
 	files = append(files, "../README.md")
-	fence := regexp.MustCompile("(?s)```(?:sh|bash|shell|console)?\n(.*?)```")
+	// Every fenced block is matched, whatever its language, so that a yaml
+	// block's closing fence is never taken for the start of one.
+	fence := regexp.MustCompile("(?s)```([a-z]*)\n(.*?)```")
 	inline := regexp.MustCompile("`((?:wirelab|go run \\.) [^`]+)`")
 	checked := 0
 	for _, f := range files {
@@ -32,7 +34,12 @@ func TestDocCommandLines(t *testing.T) {
 		}
 		var lines []docLine
 		for _, m := range fence.FindAllStringSubmatch(string(b), -1) {
-			for _, l := range strings.Split(m[1], "\n") {
+			switch m[1] {
+			case "", "sh", "bash", "shell", "console":
+			default:
+				continue
+			}
+			for _, l := range strings.Split(m[2], "\n") {
 				lines = append(lines, docLine{l, false})
 			}
 		}
