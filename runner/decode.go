@@ -32,23 +32,6 @@ var (
 	hostPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
 )
 
-// serviceKinds is the registry of service kinds and the options each takes
-// beside name, kind and listen. Package service runs them; the loader only
-// checks their shape.
-var serviceKinds = map[string][]string{
-	"http":     {"routes"},
-	"tcp-echo": nil,
-	"udp-echo": nil,
-	"banner":   {"banner", "dialog", "unknown"},
-	"lua":      {"script", "protocol", "connect", "from"},
-	"replay":   {"capture", "stream"},
-}
-
-// ServiceKinds lists the service kinds in the order the docs present them.
-var ServiceKinds = service.Kinds()
-
-var serviceOptionKeys = []string{"routes", "banner", "dialog", "unknown", "script", "protocol", "connect", "from", "capture", "stream"}
-
 func (d *decoder) lab(root *yaml.Node, lab *Lab) {
 	d.Budget = 10000
 	entries := d.Mapping(root, "the lab file", labKeys)
@@ -384,8 +367,8 @@ func (d *decoder) service(n *yaml.Node, i int, lab *Lab) (service.Spec, netip.Ad
 	if name := peekName(n); name != "" {
 		what = fmt.Sprintf("service %q", name)
 	}
-	keys := append([]string{"name", "kind", "listen"}, serviceOptionKeys...)
-	entries := d.Mapping(n, what, keys)
+	optionKeys := service.OptionKeys()
+	entries := d.Mapping(n, what, append([]string{"name", "kind", "listen"}, optionKeys...))
 	if n == nil || n.Kind != yaml.MappingNode {
 		return sp, listen, false
 	}
@@ -406,19 +389,22 @@ func (d *decoder) service(n *yaml.Node, i int, lab *Lab) (service.Spec, netip.Ad
 			sp.Kind, _ = d.Str(e.V, what+" kind")
 		}
 	}
-	allowed, known := serviceKinds[sp.Kind]
+	kind, known := service.Lookup(sp.Kind)
 	switch {
 	case kindNode == nil:
-		d.Errorf(n, "%s has no kind: add `kind:` with one of %s", what, strings.Join(ServiceKinds, ", "))
+		d.Errorf(n, "%s has no kind: add `kind:` with one of %s", what, strings.Join(service.Kinds(), ", "))
 	case !known:
-		d.Errorf(kindNode, "%s: unknown kind %q (known: %s)", what, sp.Kind, strings.Join(ServiceKinds, ", "))
+		d.Errorf(kindNode, "%s: unknown kind %q (known: %s)", what, sp.Kind, strings.Join(service.Kinds(), ", "))
 	}
+	sd := &service.Decoder{Decoder: d.Decoder, LabPath: d.labPath, LuaScript: func(n *yaml.Node, what, name, path string) {
+		d.luaCompiles(n, what, name, path)
+	}}
 	hasListen, hasConnect := false, false
 	for _, e := range entries {
-		if known && slices.Contains(serviceOptionKeys, e.Key) && !slices.Contains(allowed, e.Key) {
+		if known && slices.Contains(optionKeys, e.Key) && !slices.Contains(kind.Keys(), e.Key) {
 			takes := "no options"
-			if len(allowed) > 0 {
-				takes = strings.Join(allowed, ", ")
+			if keys := kind.Keys(); len(keys) > 0 {
+				takes = strings.Join(keys, ", ")
 			}
 			d.Errorf(e.K, "%s: option %q does not belong to kind %q (%s takes: %s)", what, e.Key, sp.Kind, sp.Kind, takes)
 			continue
@@ -443,63 +429,27 @@ func (d *decoder) service(n *yaml.Node, i int, lab *Lab) (service.Spec, netip.Ad
 					d.Errorf(e.V, "%s: from %q is not in hosts (known: %s)", what, s, hostNames(lab))
 				}
 			}
-		case "routes":
-			sp.Routes = d.routes(e.V, what)
-		case "banner":
-			sp.Banner, _ = d.Str(e.V, what+" banner")
-		case "unknown":
-			sp.Unknown, _ = d.Str(e.V, what+" unknown")
-		case "dialog":
-			sp.Dialog = d.dialog(e.V, what)
-		case "script":
-			if p, ok := d.labPath(e.V, what+" script"); ok {
-				sp.Script = p
-				name, _ := d.Str(e.V, what+" script")
-				d.luaCompiles(e.V, what+" script", name, p)
-			}
-		case "protocol":
-			if s, ok := d.Str(e.V, what+" protocol"); ok {
-				if s != "tcp" && s != "udp" {
-					d.Errorf(e.V, "%s: protocol %q must be tcp or udp", what, s)
+		default:
+			if known {
+				if o, ok := kind.Option(e.Key); ok {
+					o.Decode(sd, e.V, what, &sp)
 				}
-				sp.Protocol = s
-			}
-		case "capture":
-			if p, ok := d.labPath(e.V, what+" capture"); ok {
-				sp.Capture = p
-			}
-		case "stream":
-			if v, ok := d.Integer(e.V, what+" stream", 0, 1<<30); ok {
-				sp.Stream = int(v)
 			}
 		}
 	}
 	switch {
 	case hasListen && hasConnect:
 		d.Errorf(n, "%s has both listen and connect: a lua service either listens (a server) or connects to the submission (a client)", what)
-	case !hasListen && !hasConnect && known && sp.Kind == "lua":
+	case !hasListen && !hasConnect && known && kind.Client:
 		d.Errorf(n, "%s has no listen address: add `listen: HOST:PORT` for a server, or `connect: HOST:PORT` for a client of the submission's server", what)
 	case !hasListen && !hasConnect && known:
 		d.Errorf(n, "%s has no listen address: add `listen: HOST:PORT` with a name from hosts", what)
 	}
-	if hasKey(entries, "from") && !hasConnect && known && sp.Kind == "lua" {
+	if hasKey(entries, "from") && !hasConnect && known && kind.Client {
 		d.Errorf(n, "%s: from applies only to a client service (one with `connect: HOST:PORT`)", what)
 	}
-	if known {
-		switch sp.Kind {
-		case "lua":
-			if sp.Script == "" && !hasKey(entries, "script") {
-				if hasConnect {
-					d.Errorf(n, "%s: a lua client service needs `script: FILE` (a file defining run(target))", what)
-				} else {
-					d.Errorf(n, "%s: a lua service needs `script: FILE` (a file defining handle(conn))", what)
-				}
-			}
-		case "replay":
-			if !hasKey(entries, "capture") {
-				d.Errorf(n, "%s: a replay service needs `capture: FILE` (a pcap or pcapng in the lab's folder)", what)
-			}
-		}
+	if known && kind.Finish != nil {
+		kind.Finish(sd, n, what, &sp, func(key string) bool { return hasKey(entries, key) })
 	}
 	return sp, listen, true
 }
@@ -554,98 +504,4 @@ func (d *decoder) listen(n *yaml.Node, s, what string, lab *Lab) (netip.AddrPort
 		addr = a.Unmap()
 	}
 	return netip.AddrPortFrom(addr, uint16(p)), true
-}
-
-func (d *decoder) routes(n *yaml.Node, what string) map[string]service.Route {
-	n = yamlx.Resolve(n)
-	if n == nil || yamlx.IsNull(n) {
-		return nil
-	}
-	if n.Kind != yaml.MappingNode {
-		d.Errorf(n, "%s: routes must map paths to answers (like `/: {status: 200, body: hello}`), not %s", what, yamlx.Describe(n))
-		return nil
-	}
-	out := map[string]service.Route{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := yamlx.Resolve(n.Content[i])
-		if k == nil || k.Kind != yaml.ScalarNode {
-			d.Errorf(n.Content[i], "%s: a route must be a path, not %s", what, yamlx.Describe(k))
-			continue
-		}
-		if !strings.HasPrefix(k.Value, "/") {
-			d.Errorf(k, "%s: route %q must start with /", what, k.Value)
-			continue
-		}
-		if _, dup := out[k.Value]; dup {
-			d.Errorf(k, "%s: route %q is repeated", what, k.Value)
-			continue
-		}
-		rw := fmt.Sprintf("%s route %q", what, k.Value)
-		var r service.Route
-		hasBody := false
-		for _, e := range d.Mapping(n.Content[i+1], rw, []string{"status", "body", "file", "headers"}) {
-			switch e.Key {
-			case "status":
-				if v, ok := d.Integer(e.V, rw+" status", 100, 599); ok {
-					r.Status = int(v)
-				}
-			case "body":
-				hasBody = true
-				r.Body, _ = d.Str(e.V, rw+" body")
-			case "file":
-				if hasBody {
-					d.Errorf(e.K, "%s: give either body or file, not both", rw)
-				}
-				if p, ok := d.labPath(e.V, rw+" file"); ok {
-					r.File = p
-				}
-			case "headers":
-				hv := yamlx.Resolve(e.V)
-				if hv == nil || yamlx.IsNull(hv) {
-					continue
-				}
-				if hv.Kind != yaml.MappingNode {
-					d.Errorf(hv, "%s: headers must map names to values, not %s", rw, yamlx.Describe(hv))
-					continue
-				}
-				r.Headers = map[string]string{}
-				for j := 0; j+1 < len(hv.Content); j += 2 {
-					hk := yamlx.Resolve(hv.Content[j])
-					name, ok1 := d.Str(hk, rw+" header name")
-					val, ok2 := d.Str(hv.Content[j+1], rw+" header "+name)
-					if ok1 && ok2 {
-						r.Headers[name] = val
-					}
-				}
-			}
-		}
-		out[k.Value] = r
-	}
-	return out
-}
-
-func (d *decoder) dialog(n *yaml.Node, what string) []service.DialogStep {
-	n = yamlx.Resolve(n)
-	if n == nil || yamlx.IsNull(n) {
-		return nil
-	}
-	if n.Kind != yaml.SequenceNode {
-		d.Errorf(n, "%s: dialog must be a list of {expect, send}, not %s", what, yamlx.Describe(n))
-		return nil
-	}
-	var out []service.DialogStep
-	for i, sn := range n.Content {
-		sw := fmt.Sprintf("%s dialog step %d", what, i+1)
-		var st service.DialogStep
-		for _, e := range d.Mapping(sn, sw, []string{"expect", "send"}) {
-			switch e.Key {
-			case "expect":
-				st.Expect, _ = d.Str(e.V, sw+" expect")
-			case "send":
-				st.Send, _ = d.Str(e.V, sw+" send")
-			}
-		}
-		out = append(out, st)
-	}
-	return out
 }

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/wirelab-dev/wirelab/internal/service"
 )
 
 // luaCheckRef finds `lua: FILE:FUNC` in an example, to define FUNC in FILE.
@@ -108,5 +110,37 @@ func TestDocLanguages(t *testing.T) {
 	}
 	if !strings.Contains(string(doc), strings.Join(rows, "\n")) {
 		t.Errorf("docs/lab-format.md does not hold the languages table:\n%s", strings.Join(rows, "\n"))
+	}
+}
+
+// TestDocServiceKinds proves docs/lab-format.md agrees with the service-kind
+// registry: the services table lists every kind in the registry's order, and
+// each kind has a section (### `kind`, or ### `a` and `b` for kinds documented
+// together) in that order.
+func TestDocServiceKinds(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "lab-format.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(doc)
+	kinds := service.Kinds()
+	quoted := make([]string, len(kinds))
+	for i, k := range kinds {
+		quoted[i] = "`" + k + "`"
+	}
+	row := "| `kind` | One of " + strings.Join(quoted[:len(quoted)-1], ", ") + ", " + quoted[len(quoted)-1] + ". |"
+	if !strings.Contains(text, row) {
+		t.Errorf("docs/lab-format.md's services table lacks the row %q", row)
+	}
+	var sections []string
+	for _, m := range regexp.MustCompile("(?m)^### (`[a-z-]+`(?: and `[a-z-]+`)*)$").FindAllStringSubmatch(text, -1) {
+		for _, k := range regexp.MustCompile("`([a-z-]+)`").FindAllStringSubmatch(m[1], -1) {
+			if _, ok := service.Lookup(k[1]); ok {
+				sections = append(sections, k[1])
+			}
+		}
+	}
+	if strings.Join(sections, " ") != strings.Join(kinds, " ") {
+		t.Errorf("docs/lab-format.md has sections for the service kinds %v, the registry is %v", sections, kinds)
 	}
 }

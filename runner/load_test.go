@@ -73,17 +73,6 @@ func TestBroken(t *testing.T) {
 	}
 }
 
-func TestServiceKindsMatchRegistry(t *testing.T) {
-	for _, k := range ServiceKinds {
-		if _, ok := serviceKinds[k]; !ok {
-			t.Errorf("service kind %q has no loader options", k)
-		}
-	}
-	if len(serviceKinds) != len(ServiceKinds) {
-		t.Errorf("loader knows %d kinds, package service %d", len(serviceKinds), len(ServiceKinds))
-	}
-}
-
 func TestMergeKeys(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(`lab: merge

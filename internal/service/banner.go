@@ -8,7 +8,49 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/wirelab-dev/wirelab/internal/yamlx"
 )
+
+// bannerKind is a line-based server (FTP, SMTP, POP3): a banner on connect,
+// then each line answered from a dialog.
+var bannerKind = Kind{
+	Name: "banner",
+	Options: []Option{
+		{Key: "banner", Decode: decodeStr("banner", func(sp *Spec) *string { return &sp.Banner }), set: func(s Spec) bool { return s.Banner != "" }},
+		{Key: "dialog", Decode: decodeDialog, set: func(s Spec) bool { return len(s.Dialog) > 0 }},
+		{Key: "unknown", Decode: decodeStr("unknown", func(sp *Spec) *string { return &sp.Unknown }), set: func(s Spec) bool { return s.Unknown != "" }},
+	},
+	validate: validateBanner,
+	start:    startBanner,
+}
+
+// decodeDialog decodes `dialog:`, a list of {expect, send}.
+func decodeDialog(d *Decoder, n *yaml.Node, what string, sp *Spec) {
+	n = yamlx.Resolve(n)
+	if n == nil || yamlx.IsNull(n) {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.Errorf(n, "%s: dialog must be a list of {expect, send}, not %s", what, yamlx.Describe(n))
+		return
+	}
+	for i, sn := range n.Content {
+		sw := fmt.Sprintf("%s dialog step %d", what, i+1)
+		var st DialogStep
+		for _, e := range d.Mapping(sn, sw, []string{"expect", "send"}) {
+			switch e.Key {
+			case "expect":
+				st.Expect, _ = d.Str(e.V, sw+" expect")
+			case "send":
+				st.Send, _ = d.Str(e.V, sw+" send")
+			}
+		}
+		sp.Dialog = append(sp.Dialog, st)
+	}
+}
 
 func validateBanner(spec Spec) []error {
 	var errs []error

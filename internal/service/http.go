@@ -13,6 +13,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/wirelab-dev/wirelab/internal/yamlx"
 )
 
 type httpRoute struct {
@@ -33,6 +37,87 @@ func (s *httpServer) Close() error {
 	err := s.srv.Close()
 	<-s.done
 	return err
+}
+
+// httpKind answers HTTP requests from a table of routes.
+var httpKind = Kind{
+	Name:     "http",
+	Options:  []Option{{Key: "routes", Decode: decodeRoutes, set: func(s Spec) bool { return len(s.Routes) > 0 }}},
+	validate: validateHTTP,
+	start:    startHTTP,
+}
+
+// decodeRoutes decodes `routes:`, a map of paths to answers.
+func decodeRoutes(d *Decoder, n *yaml.Node, what string, sp *Spec) {
+	n = yamlx.Resolve(n)
+	if n == nil || yamlx.IsNull(n) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.Errorf(n, "%s: routes must map paths to answers (like `/: {status: 200, body: hello}`), not %s", what, yamlx.Describe(n))
+		return
+	}
+	out := map[string]Route{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := yamlx.Resolve(n.Content[i])
+		if k == nil || k.Kind != yaml.ScalarNode {
+			d.Errorf(n.Content[i], "%s: a route must be a path, not %s", what, yamlx.Describe(k))
+			continue
+		}
+		if !strings.HasPrefix(k.Value, "/") {
+			d.Errorf(k, "%s: route %q must start with /", what, k.Value)
+			continue
+		}
+		if _, dup := out[k.Value]; dup {
+			d.Errorf(k, "%s: route %q is repeated", what, k.Value)
+			continue
+		}
+		out[k.Value] = decodeRoute(d, n.Content[i+1], fmt.Sprintf("%s route %q", what, k.Value))
+	}
+	sp.Routes = out
+}
+
+// decodeRoute decodes one route's answer; rw names the route in messages.
+func decodeRoute(d *Decoder, n *yaml.Node, rw string) Route {
+	var r Route
+	hasBody := false
+	for _, e := range d.Mapping(n, rw, []string{"status", "body", "file", "headers"}) {
+		switch e.Key {
+		case "status":
+			if v, ok := d.Integer(e.V, rw+" status", 100, 599); ok {
+				r.Status = int(v)
+			}
+		case "body":
+			hasBody = true
+			r.Body, _ = d.Str(e.V, rw+" body")
+		case "file":
+			if hasBody {
+				d.Errorf(e.K, "%s: give either body or file, not both", rw)
+			}
+			if p, ok := d.LabPath(e.V, rw+" file"); ok {
+				r.File = p
+			}
+		case "headers":
+			hv := yamlx.Resolve(e.V)
+			if hv == nil || yamlx.IsNull(hv) {
+				continue
+			}
+			if hv.Kind != yaml.MappingNode {
+				d.Errorf(hv, "%s: headers must map names to values, not %s", rw, yamlx.Describe(hv))
+				continue
+			}
+			r.Headers = map[string]string{}
+			for j := 0; j+1 < len(hv.Content); j += 2 {
+				hk := yamlx.Resolve(hv.Content[j])
+				name, ok1 := d.Str(hk, rw+" header name")
+				val, ok2 := d.Str(hv.Content[j+1], rw+" header "+name)
+				if ok1 && ok2 {
+					r.Headers[name] = val
+				}
+			}
+		}
+	}
+	return r
 }
 
 func validateHTTP(spec Spec) []error {

@@ -13,8 +13,42 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/wirelab-dev/wirelab/capture"
 )
+
+// replayKind serves the server's side of a TCP conversation from a recorded
+// capture.
+var replayKind = Kind{
+	Name: "replay",
+	Options: []Option{
+		{Key: "capture", Decode: decodeCapture, set: func(s Spec) bool { return s.Capture != "" }},
+		{Key: "stream", Decode: decodeStream, set: func(s Spec) bool { return s.Stream != 0 }},
+	},
+	Finish:   finishReplay,
+	validate: validateReplay,
+	start:    startReplay,
+}
+
+func decodeCapture(d *Decoder, n *yaml.Node, what string, sp *Spec) {
+	if p, ok := d.LabPath(n, what+" capture"); ok {
+		sp.Capture = p
+	}
+}
+
+func decodeStream(d *Decoder, n *yaml.Node, what string, sp *Spec) {
+	if v, ok := d.Integer(n, what+" stream", 0, 1<<30); ok {
+		sp.Stream = int(v)
+	}
+}
+
+// finishReplay asks for the capture a replay service serves.
+func finishReplay(d *Decoder, n *yaml.Node, what string, sp *Spec, has func(string) bool) {
+	if !has("capture") {
+		d.Errorf(n, "%s: a replay service needs `capture: FILE` (a pcap or pcapng in the lab's folder)", what)
+	}
+}
 
 func validateReplay(spec Spec) []error {
 	var errs []error

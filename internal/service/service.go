@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,28 +50,6 @@ type Service interface {
 	Close() error
 }
 
-// kind is one service kind: how to validate it and how to start it.
-type kind struct {
-	start    func(ctx context.Context, spec Spec, env *Env, listen netip.AddrPort) (Service, error)
-	validate func(spec Spec) []error
-	options  []string // the Spec options this kind accepts besides name, kind, listen
-}
-
-// kinds is the registry of service kinds.
-var kinds = map[string]kind{
-	"http":     {start: startHTTP, validate: validateHTTP, options: []string{"routes"}},
-	"tcp-echo": {start: startTCPEcho},
-	"udp-echo": {start: startUDPEcho},
-	"banner":   {start: startBanner, validate: validateBanner, options: []string{"banner", "dialog", "unknown"}},
-	"lua":      {start: startLua, validate: validateLua, options: []string{"script", "protocol"}},
-	"replay":   {start: startReplay, validate: validateReplay, options: []string{"capture", "stream"}},
-}
-
-// Kinds returns the service kinds, in the order the docs present them.
-func Kinds() []string {
-	return []string{"http", "tcp-echo", "udp-echo", "banner", "lua", "replay"}
-}
-
 // Validate reports what is wrong with a service entry, without its position
 // (the loader adds it): an unknown kind, options that do not belong to the
 // kind, missing required options. Listen's host is checked by the loader,
@@ -82,7 +59,7 @@ func Validate(spec Spec) []error {
 	if spec.Name == "" {
 		errs = append(errs, fmt.Errorf("service has no name"))
 	}
-	k, ok := kinds[spec.Kind]
+	k, ok := Lookup(spec.Kind)
 	if !ok {
 		known := `"` + strings.Join(Kinds(), `", "`) + `"`
 		if spec.Kind == "" {
@@ -91,7 +68,7 @@ func Validate(spec Spec) []error {
 		return append(errs, fmt.Errorf("service %q: kind %q is not supported; supported kinds are %s", spec.Name, spec.Kind, known))
 	}
 	switch {
-	case spec.Connect != "" && spec.Kind != "lua":
+	case spec.Connect != "" && !k.Client:
 		errs = append(errs, fmt.Errorf("service %q: connect applies only to kind \"lua\" (a lab-side client); kind %q listens", spec.Name, spec.Kind))
 	case spec.Connect != "" && spec.Listen != "":
 		errs = append(errs, fmt.Errorf("service %q: has both listen and connect; a lua service either listens (a server) or connects (a client)", spec.Name))
@@ -99,7 +76,7 @@ func Validate(spec Spec) []error {
 		if err := checkHostPort("connect", spec.Connect); err != nil {
 			errs = append(errs, fmt.Errorf("service %q: %w", spec.Name, err))
 		}
-	case spec.Listen == "" && spec.Kind == "lua":
+	case spec.Listen == "" && k.Client:
 		errs = append(errs, fmt.Errorf("service %q: needs listen (host:port, a server) or connect (host:port, a client of the submission)", spec.Name))
 	case spec.Listen == "":
 		errs = append(errs, fmt.Errorf("service %q: listen is missing (host:port)", spec.Name))
@@ -111,9 +88,11 @@ func Validate(spec Spec) []error {
 	if spec.From != "" && spec.Connect == "" {
 		errs = append(errs, fmt.Errorf("service %q: from applies only to a client service (one with connect)", spec.Name))
 	}
-	for _, opt := range setOptions(spec) {
-		if !slices.Contains(k.options, opt) {
-			errs = append(errs, fmt.Errorf("service %q: option %q does not apply to kind %q", spec.Name, opt, spec.Kind))
+	for _, other := range kinds {
+		for _, o := range other.Options {
+			if _, own := k.Option(o.Key); !own && o.set(spec) {
+				errs = append(errs, fmt.Errorf("service %q: option %q does not apply to kind %q", spec.Name, o.Key, spec.Kind))
+			}
 		}
 	}
 	if k.validate != nil {
@@ -135,35 +114,6 @@ func checkHostPort(key, v string) error {
 		return fmt.Errorf("%s %q: port %q is not a number from 1 to 65535", key, v, port)
 	}
 	return nil
-}
-
-func setOptions(s Spec) []string {
-	var opts []string
-	if len(s.Routes) > 0 {
-		opts = append(opts, "routes")
-	}
-	if s.Banner != "" {
-		opts = append(opts, "banner")
-	}
-	if len(s.Dialog) > 0 {
-		opts = append(opts, "dialog")
-	}
-	if s.Unknown != "" {
-		opts = append(opts, "unknown")
-	}
-	if s.Script != "" {
-		opts = append(opts, "script")
-	}
-	if s.Protocol != "" {
-		opts = append(opts, "protocol")
-	}
-	if s.Capture != "" {
-		opts = append(opts, "capture")
-	}
-	if s.Stream != 0 {
-		opts = append(opts, "stream")
-	}
-	return opts
 }
 
 // ResolveListen resolves a service's listen address against the lab's hosts.
@@ -198,7 +148,7 @@ func resolveHostPort(key, v string, hosts map[string]netip.Addr) (netip.AddrPort
 // Start starts a service and returns once it is listening. The error names
 // the service and the reason (address in use, a missing file, ...).
 func Start(ctx context.Context, spec Spec, env *Env) (Service, error) {
-	k, ok := kinds[spec.Kind]
+	k, ok := Lookup(spec.Kind)
 	if !ok {
 		return nil, fmt.Errorf("service %q: kind %q is not supported; supported kinds are %q", spec.Name, spec.Kind, Kinds())
 	}
@@ -318,66 +268,4 @@ func (s *tcpServer) Close() error {
 	s.cancel()
 	s.wg.Wait()
 	return err
-}
-
-// tcp-echo
-
-func startTCPEcho(ctx context.Context, spec Spec, env *Env, ap netip.AddrPort) (Service, error) {
-	ln, err := listenTCP(ap)
-	if err != nil {
-		return nil, err
-	}
-	return serveTCP(ctx, ln, env, func(ctx context.Context, c net.Conn) {
-		env.log(spec.Name, "connection from %s", c.RemoteAddr())
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := c.Read(buf)
-			if n > 0 {
-				if _, werr := c.Write(buf[:n]); werr != nil {
-					return
-				}
-			}
-			if err != nil {
-				return
-			}
-		}
-	}), nil
-}
-
-// udp-echo
-
-type udpServer struct {
-	pc   net.PacketConn
-	done chan struct{}
-}
-
-func (s *udpServer) Addr() net.Addr { return s.pc.LocalAddr() }
-func (s *udpServer) Close() error {
-	err := s.pc.Close()
-	<-s.done
-	return err
-}
-
-func startUDPEcho(ctx context.Context, spec Spec, env *Env, ap netip.AddrPort) (Service, error) {
-	pc, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(ap))
-	if err != nil {
-		return nil, err
-	}
-	s := &udpServer{pc: pc, done: make(chan struct{})}
-	go func() {
-		defer close(s.done)
-		buf := make([]byte, 65536)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				if isTemporary(err) {
-					continue
-				}
-				return
-			}
-			env.log(spec.Name, "datagram of %d bytes from %s", n, from)
-			pc.WriteTo(buf[:n], from)
-		}
-	}()
-	return s, nil
 }
