@@ -27,8 +27,9 @@ func init() { register(newRunCmd) }
 func newRunCmd() *cobra.Command {
 	var submission, out, isolation, view string
 	var formats []string
+	var keep bool
 	cmd := &cobra.Command{
-		Use:   "run LAB [--submission FILE] [--out DIR] [--format NAME[=PATH]]... [--isolation auto|namespace|none]",
+		Use:   "run LAB [--submission FILE] [--out DIR] [--format NAME[=PATH]]... [--isolation auto|namespace|none] [--keep]",
 		Short: "Run a lab: build its network, start its services, capture, run a script, grade it",
 		Long: `run builds the lab's private network (a network namespace of its own, with the
 lab's hosts on its loopback and no route anywhere else), starts the lab's
@@ -50,6 +51,10 @@ student's view.
 ordinary user, inside a user namespace too); none runs on the host's loopback,
 with the lab's hosts mapped to 127.0.0.2, 127.0.0.3, ... — only for trusted
 scripts on machines without namespaces.
+
+--keep brings the lab up again once the run is graded, as 'wirelab up' does
+(the same hosts, addresses and services, started afresh), and keeps it until
+Ctrl-C, for 'wirelab exec LAB HOST -- COMMAND' to look around in.
 
 Exit status: 0 every check passed, 1 some did not, 2 the run could not be
 carried out, 3 the lab's own code failed during the run (lab-error: not the
@@ -102,6 +107,16 @@ submission's fault).`,
 					return usagef("--format %s=%s: folder %q does not exist (create it first)", s.Format, s.Path, filepath.Dir(s.Path))
 				}
 			}
+			var inst *sandbox.Instance
+			if keep {
+				if _, err := parseUpIsolation(iso); err != nil {
+					return err
+				}
+				if inst, err = claimInstance(instanceOf(lab)); err != nil {
+					return err
+				}
+				defer inst.Release()
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			if iso == string(sandbox.IsolationNone) {
@@ -132,6 +147,12 @@ submission's fault).`,
 				}
 			}
 			fmt.Fprintf(artifacts, "artifacts: %s\n", run.Dir)
+			if inst != nil && ctx.Err() == nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "--keep: bringing the lab up again, afresh\n")
+				if err := keepUp(ctx, cmd.ErrOrStderr(), cmd.ErrOrStderr(), lab, inst, sandbox.Isolation(iso)); err != nil {
+					return err
+				}
+			}
 			switch run.Result.Status {
 			case result.StatusPassed:
 				return nil
@@ -146,6 +167,7 @@ submission's fault).`,
 	f.StringVar(&submission, "submission", "", "the script or program to run, or a folder holding it (named like the lab's reference solution, or main.EXT, or its only program file) or a Makefile (default: the lab's reference solution)")
 	f.StringVar(&out, "out", "", "the run's folder (default: a new folder under ./wirelab-runs)")
 	f.StringArrayVar(&formats, "format", nil, "report `NAME[=PATH]` (repeatable; with no PATH, or PATH -, it goes to standard output)")
+	f.BoolVar(&keep, "keep", false, "after grading, bring the lab up again for 'wirelab exec' until Ctrl-C")
 	f.StringVar(&isolation, "isolation", "auto", "auto, namespace or none (none runs unisolated on the host's loopback: never for untrusted code)")
 	viewFlag(cmd, &view)
 	return cmd

@@ -53,36 +53,11 @@ func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (result.Artifacts, 
 		}
 	}
 	script := entry.File
-	cfg := sandbox.Config{
-		Dir:           opt.Dir,
-		LabDir:        lab.Dir,
-		Modules:       lab.Submission.Modules,
-		Services:      lab.Services,
-		CaptureFilter: lab.Capture.Filter,
-		Snaplen:       lab.Capture.Snaplen,
-		Capture:       capturePoints(lab.Capture.Interface),
-		Network:       lab.Network(),
-		Firewalls:     lab.Firewalls,
-		Args:          lab.Submission.Args,
-		Source:        lab.Submission.Host,
-		Limits: sandbox.Limits{
-			Timeout: lab.Timeout,
-			Memory:  lab.Limits.Memory,
-			Output:  lab.Limits.Output,
-			Sockets: lab.Limits.Sockets,
-		},
-		ScriptArgs: opt.ScriptArgs,
-		Isolation:  opt.Isolation,
-		Grace:      opt.Grace,
-	}
-	cfg.Hosts = slices.Clone(lab.Hosts)
-	if lab.Topology != nil {
-		for _, r := range lab.Topology.Routers {
-			if len(r.Addrs) > 0 {
-				cfg.Hosts = append(cfg.Hosts, Host{Name: r.Name, Addr: r.Addrs[0]}) // a router's name is its first address
-			}
-		}
-	}
+	cfg := lab.sandboxConfig()
+	cfg.Dir = opt.Dir
+	cfg.ScriptArgs = opt.ScriptArgs
+	cfg.Isolation = opt.Isolation
+	cfg.Grace = opt.Grace
 	if entry.Language.IsLua() {
 		cfg.Script = script
 	} else {
@@ -106,6 +81,38 @@ func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (result.Artifacts, 
 		Start:      out.Start,
 		Duration:   out.Duration,
 	}, out.Warnings, nil
+}
+
+// sandboxConfig is the part of a run's sandbox configuration the lab says:
+// its network, hosts, services, capture, arguments and limits.
+func (lab *Lab) sandboxConfig() sandbox.Config {
+	cfg := sandbox.Config{
+		LabDir:        lab.Dir,
+		Modules:       lab.Submission.Modules,
+		Services:      lab.Services,
+		CaptureFilter: lab.Capture.Filter,
+		Snaplen:       lab.Capture.Snaplen,
+		Capture:       capturePoints(lab.Capture.Interface),
+		Network:       lab.Network(),
+		Firewalls:     lab.Firewalls,
+		Args:          lab.Submission.Args,
+		Source:        lab.Submission.Host,
+		Limits: sandbox.Limits{
+			Timeout: lab.Timeout,
+			Memory:  lab.Limits.Memory,
+			Output:  lab.Limits.Output,
+			Sockets: lab.Limits.Sockets,
+		},
+	}
+	cfg.Hosts = slices.Clone(lab.Hosts)
+	if lab.Topology != nil {
+		for _, r := range lab.Topology.Routers {
+			if len(r.Addrs) > 0 {
+				cfg.Hosts = append(cfg.Hosts, Host{Name: r.Name, Addr: r.Addrs[0]}) // a router's name is its first address
+			}
+		}
+	}
+	return cfg
 }
 
 // Files a run writes besides the sandbox's artifacts.

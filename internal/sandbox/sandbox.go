@@ -75,6 +75,9 @@ const (
 	// setupTimeout bounds the time from starting the worker to the script's
 	// start (network, services, capture readiness).
 	setupTimeout = 15 * time.Second
+	// upStop is how long the worker of an Up run has to stop its commands
+	// and services once told to before it is killed.
+	upStop = 5 * time.Second
 )
 
 // Limits bound one run. Zero fields take the defaults.
@@ -134,6 +137,15 @@ type Config struct {
 	// Program is a submission that is a program; nil: Script is a Lua
 	// submission.
 	Program *Program `json:"program,omitempty"`
+	// Up keeps the lab up instead of running a script (`wirelab up`): the
+	// worker builds the network, starts the servers and then serves
+	// `wirelab exec` on Control until the run's context ends. There is no
+	// capture and no deadline.
+	Up bool `json:"up,omitempty"`
+	// Control is the listening unix socket the worker of an Up run accepts
+	// exec requests on; OnReady is called once the lab is up.
+	Control *os.File `json:"-"`
+	OnReady func()   `json:"-"`
 }
 
 // Exit is how a run ended.
@@ -227,6 +239,10 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	cmd.Env = []string{workerEnv + "=1", "PATH=/usr/bin:/bin", "GOTRACEBACK=single"}
 	cmd.Dir = cfg.Dir
 	cmd.ExtraFiles = []*os.File{cfgR, statW}
+	if cfg.Up {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, cfg.Control) // controlFd
+		cmd.Env[0] = workerEnv + "=" + upMode
+	}
 	stderr := &tailBuffer{max: 16 << 10}
 	cmd.Stderr = stderr
 	attr, err := sysProcAttr(cfg.Isolation)
@@ -291,6 +307,7 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	var reported *Exit
 	var waitErr error
 	msgCh := msgs
+	ctxDone := ctx.Done()
 	for done := false; !done; {
 		select {
 		case s, ok := <-msgCh:
@@ -298,7 +315,15 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 				msgCh = nil
 				continue
 			}
-			if s.Ready {
+			if s.Ready && cfg.Up {
+				out.Started = true
+				out.Start = startTime(s.Start)
+				deadline.Stop()
+				tick.Reset(time.Second) // the services only: a lab stays up for hours
+				if cfg.OnReady != nil {
+					cfg.OnReady()
+				}
+			} else if s.Ready {
 				out.Started = true
 				out.Start = startTime(s.Start)
 				if onReady != nil {
@@ -314,6 +339,9 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 				out.Warnings = append(out.Warnings, s.Warning)
 			}
 		case <-deadline.C:
+			if killed != nil && cfg.Up {
+				kill() // it did not stop by itself in time
+			}
 			if killed == nil {
 				if out.Started {
 					killed = &Exit{Reason: ReasonTimeout, Message: fmt.Sprintf("the script ran past its %v deadline and was killed", cfg.Limits.Timeout)}
@@ -329,8 +357,15 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 					kill()
 				}
 			}
-		case <-ctx.Done():
-			if killed == nil {
+		case <-ctxDone:
+			ctxDone = nil // closed for good: once is enough
+			if killed == nil && cfg.Up && out.Started {
+				// The end of an up: the worker stops the commands, the
+				// servers and the network itself; SIGKILL is the backstop.
+				killed = &Exit{Reason: ReasonOK, Message: "stopped"}
+				syscall.Kill(pid, syscall.SIGTERM)
+				deadline.Reset(upStop)
+			} else if killed == nil {
 				killed = &Exit{Reason: ReasonError, Message: "the run was interrupted: " + ctx.Err().Error()}
 				kill()
 			}
@@ -363,7 +398,7 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	default:
 		out.Exit = crashExit(waitErr, stderr.String(), cfg.Limits.Memory)
 	}
-	if ctx.Err() != nil {
+	if ctx.Err() != nil && !(cfg.Up && out.Started) {
 		return out, ctx.Err()
 	}
 	if !out.Started {

@@ -33,7 +33,7 @@ const workerEnv = "WIRELAB_WORKER"
 // by a Checker as a check worker.
 func IsWorker() bool {
 	v := os.Getenv(workerEnv)
-	return v == "1" || v == checkMode || jail.IsJail()
+	return v == "1" || v == upMode || v == checkMode || jail.IsJail()
 }
 
 // Errors that end the script early, and the reasons they stand for.
@@ -75,7 +75,11 @@ func WorkerMain() int {
 	if os.Getenv(workerEnv) == checkMode {
 		return checkWorkerMain()
 	}
-	closeStrayFiles(4)
+	if os.Getenv(workerEnv) == upMode {
+		closeStrayFiles(controlFd)
+	} else {
+		closeStrayFiles(4)
+	}
 	cfgFile := os.NewFile(3, "config")
 	statFile := os.NewFile(4, "status")
 	if cfgFile == nil || statFile == nil {
@@ -95,7 +99,12 @@ func WorkerMain() int {
 		defer mu.Unlock()
 		enc.Encode(s)
 	}
-	exit := work(&cfg, send)
+	var exit Exit
+	if cfg.Up {
+		exit = up(&cfg, send)
+	} else {
+		exit = work(&cfg, send)
+	}
 	if len(exit.Message) > maxMessage {
 		// A script's error message is the script's to choose: keep the
 		// status line, and the result, a sane size.

@@ -1,0 +1,314 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/wirelab-dev/wirelab/internal/sandbox"
+)
+
+// wirelabBin runs this test binary as the wirelab binary, as root or as
+// another user (uid, with a home and runtime folder of its own).
+type wirelabBin struct {
+	exe  string
+	env  []string
+	cred *syscall.Credential
+	dir  string // working directory
+}
+
+func newWirelabBin(t *testing.T, uid int) *wirelabBin {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// t.TempDir's parent is mode 0700: another uid could not reach it.
+	root, err := os.MkdirTemp("", "wirelab-up-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(root) })
+	os.Chmod(root, 0o755)
+	b := &wirelabBin{exe: exe, dir: root}
+	home := filepath.Join(root, "home")
+	run := filepath.Join(root, "run")
+	for _, d := range []string{home, run} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if uid != os.Getuid() {
+		b.exe = filepath.Join(root, "wirelab.test")
+		bin, err := os.ReadFile(exe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(b.exe, bin, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for d := root; d != "/"; d = filepath.Dir(d) {
+			if fi, err := os.Stat(d); err != nil || fi.Mode()&0o001 == 0 {
+				t.Skipf("%s is not searchable by uid %d", d, uid)
+			}
+		}
+		for _, d := range []string{home, run} {
+			if err := os.Chown(d, uid, uid); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(uid)}
+	}
+	b.env = []string{asWirelab + "=1", "HOME=" + home, "XDG_RUNTIME_DIR=" + run, "PATH=/usr/local/bin:/usr/bin:/bin"}
+	return b
+}
+
+func (b *wirelabBin) command(args ...string) *exec.Cmd {
+	cmd := exec.Command(b.exe, args...)
+	cmd.Env = b.env
+	cmd.Dir = b.dir
+	if b.cred != nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: b.cred}
+	}
+	return cmd
+}
+
+// upLab is a `wirelab up` process.
+type upLab struct {
+	cmd    *exec.Cmd
+	out    bytes.Buffer // what it printed up to "is up"
+	stderr bytes.Buffer
+	waited chan error
+}
+
+// up starts `wirelab up ARGS` and waits until it says the lab is up.
+func (b *wirelabBin) up(t *testing.T, args ...string) *upLab {
+	t.Helper()
+	u := &upLab{cmd: b.command(append([]string{"up"}, args...)...), waited: make(chan error, 1)}
+	u.cmd.Stderr = &u.stderr
+	pipe, err := u.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := u.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(pipe)
+		said := false
+		for sc.Scan() {
+			if !said {
+				u.out.WriteString(sc.Text() + "\n")
+			}
+			if !said && strings.HasPrefix(sc.Text(), "services log:") {
+				said = true
+				ready <- true
+			}
+		}
+		if !said {
+			ready <- false
+		}
+		u.waited <- u.cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		u.cmd.Process.Kill()
+	})
+	select {
+	case ok := <-ready:
+		if !ok {
+			t.Fatalf("wirelab up %v ended before the lab was up: %v\nstdout:\n%s\nstderr:\n%s", args, <-u.waited, u.out.String(), u.stderr.String())
+		}
+	case <-time.After(2 * time.Minute): // a hang guard, not a timing
+		t.Fatalf("wirelab up %v: the lab was not up after 2 minutes\nstdout:\n%s", args, u.out.String())
+	}
+	return u
+}
+
+// stop sends sig to up and waits for it to end.
+func (u *upLab) stop(t *testing.T, sig syscall.Signal) {
+	t.Helper()
+	u.cmd.Process.Signal(sig)
+	select {
+	case err := <-u.waited:
+		if err != nil {
+			t.Errorf("wirelab up after %v: %v\n%s", sig, err, u.stderr.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("wirelab up did not stop after %v", sig)
+	}
+}
+
+// run runs `wirelab exec ARGS` with stdin and returns its output and status.
+func (b *wirelabBin) exec(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := b.command(append([]string{"exec"}, args...)...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatalf("wirelab exec %v: %v", args, err)
+	}
+	return o.String(), e.String(), cmd.ProcessState.ExitCode()
+}
+
+// inNetNS lists the processes whose network namespace is ns ("net:[N]").
+func inNetNS(ns string) []string {
+	var pids []string
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		if l, err := os.Readlink(filepath.Join("/proc", e.Name(), "ns", "net")); err == nil && l == ns {
+			pids = append(pids, e.Name())
+		}
+	}
+	return pids
+}
+
+const fetchPy = `import sys, urllib.request
+print(urllib.request.urlopen("http://" + sys.argv[1] + "/").read().decode())`
+
+// TestUpExec brings a catalogue lab up, reaches its web server from the
+// client host with a Python client run by exec, checks that exit statuses,
+// standard input and errors pass through, and that stopping up leaves no
+// process in the lab's namespaces and nothing in the runtime folder. As
+// root, and as an ordinary user (nobody: user namespaces).
+func TestUpExec(t *testing.T) {
+	needSandbox(t)
+	users := []struct {
+		name string
+		uid  int
+		sig  syscall.Signal
+	}{{"as this user", os.Getuid(), syscall.SIGINT}, {"as nobody", 65534, syscall.SIGTERM}}
+	for _, u := range users {
+		t.Run(u.name, func(t *testing.T) {
+			if u.uid != os.Getuid() && os.Geteuid() != 0 {
+				t.Skip("not root: the other run is an ordinary user's already")
+			}
+			b := newWirelabBin(t, u.uid)
+			lab := b.up(t, "http-client")
+			for _, want := range []string{"lab http-client is up as \"http-client\"", "www.yahoo.com  10.0.0.80  web (http, tcp port 80)", "client         10.0.0.10  the submission's host", "wirelab exec http-client client -- curl http://www.yahoo.com/"} {
+				if !strings.Contains(lab.out.String(), want) {
+					t.Errorf("up does not say %q:\n%s", want, lab.out.String())
+				}
+			}
+			// The same name twice is refused, with the way out.
+			if out, err := b.command("up", "http-client").CombinedOutput(); err == nil || !strings.Contains(string(out), `a lab is already up as "http-client"`) || !strings.Contains(string(out), "--name") {
+				t.Errorf("a second up of the same name: %v\n%s", err, out)
+			}
+			out, errOut, code := b.exec(t, "", "http-client", "client", "--", "python3", "-c", fetchPy, "10.0.0.80")
+			if code != 0 || !strings.Contains(out, "Hello from www.yahoo.com") {
+				t.Errorf("fetching the page from client: status %d\nstdout: %s\nstderr: %s", code, out, errOut)
+			}
+			out, _, code = b.exec(t, "from stdin\n", "http-client", "www.yahoo.com", "--", "sh", "-c", "cat; echo to stderr >&2; exit 7")
+			if code != 7 || out != "from stdin\n" {
+				t.Errorf("sh -c 'cat; exit 7': status %d, stdout %q; want 7, the input", code, out)
+			}
+			_, errOut, code = b.exec(t, "", "http-client", "nohost", "--", "true")
+			if code != 125 || !strings.Contains(errOut, `the lab has no host "nohost" (hosts: client, www.yahoo.com)`) {
+				t.Errorf("an unknown host: status %d, %s", code, errOut)
+			}
+			_, errOut, code = b.exec(t, "", "http-client", "client", "--", "no-such-command")
+			if code != 127 || !strings.Contains(errOut, `"no-such-command" not found`) {
+				t.Errorf("an unknown command: status %d, %s", code, errOut)
+			}
+			_, errOut, code = b.exec(t, "", "not-up", "client", "--", "true")
+			if code != 125 || !strings.Contains(errOut, `lab "not-up" is not up (up now: http-client)`) {
+				t.Errorf("a lab that is not up: status %d, %s", code, errOut)
+			}
+
+			// A command still running when up stops: it ends with it, and
+			// nothing stays in the lab's namespaces.
+			nsOut, _, code := b.exec(t, "", "http-client", "client", "--", "readlink", "/proc/self/ns/net")
+			ns := strings.TrimSpace(nsOut)
+			if code != 0 || !strings.HasPrefix(ns, "net:[") {
+				t.Fatalf("readlink /proc/self/ns/net in client: status %d, %q", code, nsOut)
+			}
+			long := b.command("exec", "http-client", "client", "--", "sh", "-c", "echo started; sleep 600")
+			longOut, err := long.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := long.Start(); err != nil {
+				t.Fatal(err)
+			}
+			line, _ := bufio.NewReader(longOut).ReadString('\n')
+			if line != "started\n" {
+				t.Fatalf("the long command said %q", line)
+			}
+			if len(inNetNS(ns)) == 0 {
+				t.Fatalf("no process in the client's namespace %s while a command runs there", ns)
+			}
+			lab.stop(t, u.sig)
+			long.Wait()
+			if code := long.ProcessState.ExitCode(); code != 137 && code != 125 {
+				t.Errorf("the command running when up stopped: status %d, want 137 (killed) or 125", code)
+			}
+			if pids := inNetNS(ns); len(pids) > 0 {
+				t.Errorf("processes %v are still in the lab's namespace %s after up stopped", pids, ns)
+			}
+			left, _ := filepath.Glob(filepath.Join(b.dir, "run", "wirelab", "*"))
+			if len(left) > 0 {
+				t.Errorf("up left %v behind", left)
+			}
+		})
+	}
+}
+
+// TestExecTTY runs a shell at a terminal: the command gets a terminal of
+// its own, and Ctrl-C typed at exec's terminal interrupts the command
+// (status 130), not exec.
+func TestExecTTY(t *testing.T) {
+	needSandbox(t)
+	b := newWirelabBin(t, os.Getuid())
+	lab := b.up(t, "http-client", "--name", "tty")
+	defer lab.stop(t, syscall.SIGTERM)
+	master, slave, err := sandbox.OpenPTY()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	cmd := b.command("exec", "tty", "client", "--", "sh", "-c", `tty; test -t 0 && echo stdin-is-a-terminal; echo ready; sleep 600; echo not interrupted`)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0} // a person's session at that terminal
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	var seen bytes.Buffer
+	r := bufio.NewReader(master)
+	for !strings.Contains(seen.String(), "ready") {
+		line, err := r.ReadString('\n')
+		seen.WriteString(line)
+		if err != nil {
+			t.Fatalf("reading the terminal: %v\n%s", err, seen.String())
+		}
+	}
+	if !strings.Contains(seen.String(), "/dev/pts/") || !strings.Contains(seen.String(), "stdin-is-a-terminal") {
+		t.Errorf("the command has no terminal of its own:\n%s", seen.String())
+	}
+	master.Write([]byte{3})                       // Ctrl-C
+	guard := time.AfterFunc(time.Minute, func() { // a hang guard, not a timing: exec dumps its goroutines
+		out, _ := exec.Command("ps", "-ef", "--forest").CombinedOutput()
+		t.Errorf("exec did not end a minute after Ctrl-C; ps:\n%s", out)
+		cmd.Process.Signal(syscall.SIGQUIT)
+	})
+	rest, _ := io.ReadAll(r)
+	guard.Stop()
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("after Ctrl-C: status %d, want 130 (SIGINT)\n%s%s", code, seen.String(), rest)
+	}
+	if strings.Contains(string(rest), "not interrupted") {
+		t.Errorf("Ctrl-C did not reach the command:\n%s", rest)
+	}
+}
