@@ -205,9 +205,23 @@ func TestUpExec(t *testing.T) {
 			if out, err := b.command("up", "http-client").CombinedOutput(); err == nil || !strings.Contains(string(out), `a lab is already up as "http-client"`) || !strings.Contains(string(out), "--name") {
 				t.Errorf("a second up of the same name: %v\n%s", err, out)
 			}
-			out, errOut, code := b.exec(t, "", "http-client", "client", "--", "python3", "-c", fetchPy, "10.0.0.80")
+			// By the lab's name for the web server, from the submission's
+			// host, with the client program in the current folder.
+			if err := os.WriteFile(filepath.Join(b.dir, "fetch.py"), []byte(fetchPy), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, errOut, code := b.exec(t, "", "http-client", "client", "--", "python3", "fetch.py", "www.yahoo.com")
 			if code != 0 || !strings.Contains(out, "Hello from www.yahoo.com") {
-				t.Errorf("fetching the page from client: status %d\nstdout: %s\nstderr: %s", code, out, errOut)
+				t.Errorf("fetching http://www.yahoo.com/ from client: status %d\nstdout: %s\nstderr: %s", code, out, errOut)
+			}
+			// The folder is a private copy; the machine's files are not there.
+			out, errOut, code = b.exec(t, "", "http-client", "client", "--", "sh", "-c", "echo x > written.txt; ls; cat /etc/hosts; ls /root 2>&1; ls "+b.dir+"/home 2>&1; true")
+			if code != 0 || !strings.Contains(out, "fetch.py") || !strings.Contains(out, "10.0.0.80\twww.yahoo.com") ||
+				!strings.Contains(out, "cannot access '/root'") || !strings.Contains(out, "cannot access '"+b.dir+"/home'") {
+				t.Errorf("the command's view: status %d\nstdout: %s\nstderr: %s", code, out, errOut)
+			}
+			if _, err := os.Stat(filepath.Join(b.dir, "written.txt")); err == nil {
+				t.Errorf("a file the command wrote reached the caller's folder")
 			}
 			out, _, code = b.exec(t, "from stdin\n", "http-client", "www.yahoo.com", "--", "sh", "-c", "cat; echo to stderr >&2; exit 7")
 			if code != 7 || out != "from stdin\n" {
@@ -218,7 +232,7 @@ func TestUpExec(t *testing.T) {
 				t.Errorf("an unknown host: status %d, %s", code, errOut)
 			}
 			_, errOut, code = b.exec(t, "", "http-client", "client", "--", "no-such-command")
-			if code != 127 || !strings.Contains(errOut, `"no-such-command" not found`) {
+			if code != 127 || !strings.Contains(errOut, `cannot run "no-such-command": no such command`) {
 				t.Errorf("an unknown command: status %d, %s", code, errOut)
 			}
 			_, errOut, code = b.exec(t, "", "not-up", "client", "--", "true")
@@ -277,7 +291,7 @@ func TestExecTTY(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer master.Close()
-	cmd := b.command("exec", "tty", "client", "--", "sh", "-c", `tty; test -t 0 && echo stdin-is-a-terminal; echo ready; sleep 600; echo not interrupted`)
+	cmd := b.command("exec", "tty", "client", "--", "sh", "-c", `test -t 0 && echo stdin-is-a-terminal; echo ready; sleep 600; echo not interrupted`)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0} // a person's session at that terminal
 	if err := cmd.Start(); err != nil {
@@ -293,7 +307,7 @@ func TestExecTTY(t *testing.T) {
 			t.Fatalf("reading the terminal: %v\n%s", err, seen.String())
 		}
 	}
-	if !strings.Contains(seen.String(), "/dev/pts/") || !strings.Contains(seen.String(), "stdin-is-a-terminal") {
+	if !strings.Contains(seen.String(), "stdin-is-a-terminal") {
 		t.Errorf("the command has no terminal of its own:\n%s", seen.String())
 	}
 	master.Write([]byte{3})                       // Ctrl-C
@@ -311,4 +325,42 @@ func TestExecTTY(t *testing.T) {
 	if strings.Contains(string(rest), "not interrupted") {
 		t.Errorf("Ctrl-C did not reach the command:\n%s", rest)
 	}
+}
+
+// TestUpKilled kills `wirelab up` with SIGKILL while a command that left a
+// daemon behind runs in the lab: the worker, the command and the daemon all
+// end, and nothing is left in the lab's namespace; the next up of the same
+// name clears the dead one's socket.
+func TestUpKilled(t *testing.T) {
+	needSandbox(t)
+	b := newWirelabBin(t, os.Getuid())
+	lab := b.up(t, "http-client", "--name", "killed")
+	nsOut, _, code := b.exec(t, "", "killed", "www.yahoo.com", "--", "readlink", "/proc/self/ns/net")
+	ns := strings.TrimSpace(nsOut)
+	if code != 0 || !strings.HasPrefix(ns, "net:[") {
+		t.Fatalf("readlink /proc/self/ns/net: status %d, %q", code, nsOut)
+	}
+	long := b.command("exec", "killed", "www.yahoo.com", "--", "sh", "-c", "setsid sleep 600 < /dev/null > /dev/null 2>&1 & echo started; sleep 600")
+	longOut, err := long.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := long.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if line, _ := bufio.NewReader(longOut).ReadString('\n'); line != "started\n" {
+		t.Fatalf("the command said %q", line)
+	}
+	lab.cmd.Process.Kill()
+	<-lab.waited
+	long.Wait()
+	// The kernel ends them as the descriptors close: wait for it, bounded.
+	for end := time.Now().Add(time.Minute); len(inNetNS(ns)) > 0; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(end) {
+			out, _ := exec.Command("ps", "-ef", "--forest").CombinedOutput()
+			t.Fatalf("processes %v are still in the lab's namespace a minute after up was killed:\n%s", inNetNS(ns), out)
+		}
+	}
+	again := b.up(t, "http-client", "--name", "killed")
+	again.stop(t, syscall.SIGINT)
 }

@@ -199,6 +199,12 @@ func startProgram(cfg *initConfig, stdin, stdout, stderr *os.File) (int, *os.Fil
 	if cfg.Ambient {
 		sys.AmbientCaps = keptCaps
 	}
+	if cfg.TTY && !controlsSession(stdin) {
+		// A terminal no session has (the pseudo-terminal `wirelab exec`
+		// makes for a command): the program leads a session of its own
+		// with it as its controlling terminal, for job control and Ctrl-C.
+		sys.Setsid, sys.Setctty, sys.Ctty = true, true, 0
+	}
 	hc := helperConfig{Argv: cfg.Argv, Env: cfg.Env}
 	for _, r := range cfg.Rlimits {
 		if r.Res == rlimitNproc && cfg.NprocAddOwn {
@@ -222,6 +228,14 @@ func startProgram(cfg *initConfig, stdin, stdout, stderr *os.File) (int, *os.Fil
 	json.NewEncoder(specW).Encode(&hc)
 	specW.Close()
 	return pid, errR, nil
+}
+
+// controlsSession reports whether the terminal f is a session's
+// controlling terminal.
+func controlsSession(f *os.File) bool {
+	var sid int32
+	_, _, errno := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), syscall.TIOCGSID, uintptr(unsafe.Pointer(&sid)))
+	return errno == 0
 }
 
 func ownThreads() int {

@@ -41,7 +41,7 @@ type ExecRequest struct {
 type execReply struct {
 	Started bool        `json:"started,omitempty"`
 	Error   string      `json:"error,omitempty"`
-	Code    int         `json:"code,omitempty"` // with Error: 127 the command was not found, 126 it could not start
+	Code    int         `json:"code,omitempty"` // with Error: exec's status
 	Exit    *ExecStatus `json:"exit,omitempty"`
 }
 
@@ -63,6 +63,14 @@ var signals = map[string]syscall.Signal{
 	"SIGQUIT": syscall.SIGQUIT, "SIGKILL": syscall.SIGKILL,
 }
 
+// signalNumbers are the numbers of the signals a command dies of, for its
+// status as a shell gives it (128+n).
+var signalNumbers = map[string]int{
+	"SIGHUP": 1, "SIGINT": 2, "SIGQUIT": 3, "SIGILL": 4, "SIGTRAP": 5, "SIGABRT": 6, "SIGBUS": 7,
+	"SIGFPE": 8, "SIGKILL": 9, "SIGUSR1": 10, "SIGSEGV": 11, "SIGUSR2": 12, "SIGPIPE": 13,
+	"SIGALRM": 14, "SIGTERM": 15, "SIGXCPU": 24, "SIGXFSZ": 25, "SIGSYS": 31,
+}
+
 func signalName(s syscall.Signal) string {
 	for n, v := range signals {
 		if v == s {
@@ -74,9 +82,6 @@ func signalName(s syscall.Signal) string {
 
 // ErrNotUp is a control socket with no lab behind it.
 var ErrNotUp = errNotUp
-
-// errNotFound is a command that is not in the jail's PATH.
-var errNotFound = errors.New("not found")
 
 // maxRequest bounds an exec request line.
 const maxRequest = 1 << 20
@@ -221,11 +226,7 @@ func (c *control) handle(conn *net.UnixConn) {
 		return nil
 	})
 	if err := <-started; err != nil {
-		code := 126
-		if errors.Is(err, errNotFound) {
-			code = 127
-		}
-		reply(execReply{Error: err.Error(), Code: code})
+		reply(execReply{Error: err.Error(), Code: 125})
 		return
 	}
 	c.mu.Lock()
@@ -236,12 +237,18 @@ func (c *control) handle(conn *net.UnixConn) {
 		delete(c.procs, p)
 		c.mu.Unlock()
 	}()
-	// The command holds its own copies: exec sees end of file on the
-	// terminal once the command and its children are gone.
-	for _, f := range files {
-		f.Close()
+	// The command holds its own copies of the terminal: exec sees end of
+	// file on it once the command and its children are gone. Output that
+	// is not a terminal is copied by the jail (and closed by the deferred
+	// close, once the command ended).
+	files[0].Close()
+	if req.TTY {
+		files[1].Close()
+		files[2].Close()
+		files = nil
+	} else {
+		files = files[1:]
 	}
-	files = nil
 	reply(execReply{Started: true})
 	gone := make(chan struct{})
 	go func() {
@@ -292,8 +299,8 @@ func receivedFiles(oob []byte) []*os.File {
 // pseudo-terminal of its own for the command: see execTTY), and returns its
 // exit status. The error says why the command could not be run: ErrNotUp
 // when no lab listens on socket, or the worker's refusal; the status is then
-// 127 for a command that was not found, 126 for one that could not start,
-// 125 otherwise, as env(1) has it.
+// 125, as env(1) has it. A command that was not found (127) or could not be
+// executed (126) is a status, its message written to stderr.
 func Exec(socket string, req ExecRequest, stdin, stdout, stderr *os.File) (int, error) {
 	conn, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: socket, Net: "unix"})
 	if err != nil {
@@ -365,6 +372,10 @@ func Exec(socket string, req ExecRequest, stdin, stdout, stderr *os.File) (int, 
 		if r.Exit != nil {
 			if tty != nil {
 				tty.drain()
+				tty.close() // the terminal as it was, for the message
+			}
+			if r.Exit.Message != "" {
+				fmt.Fprintf(stderr, "wirelab exec: %s\n", r.Exit.Message)
 			}
 			return r.Exit.Code, nil
 		}

@@ -1,68 +1,70 @@
 package sandbox
 
 import (
-	"errors"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
+
+	"github.com/wirelab-dev/wirelab/internal/jail"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
-// jailPath is the PATH a command started by exec looks its name up in.
-var jailPath = []string{"/usr/local/bin", "/usr/bin", "/bin"}
+// Limits of a command exec starts: a person's tools, not a submission
+// under test, so no deadline and room for a capture or a scanner; the tree
+// still ends with the lab.
+var execLimits = jail.Limits{Memory: 1 << 30, Processes: 256, Files: 4096, Output: 1 << 62}
 
-// start starts an exec request's command on the calling thread, which is
-// locked in the host's namespace.
+// wirelabDir is where a command started by exec finds the wirelab binary
+// (`wirelab exec LAB HOST -- wirelab capture ...`).
+const wirelabDir = "/opt/wirelab"
+
+// start starts an exec request's command in a jail, from the calling
+// thread, which is locked in the host's namespace: the command sees the
+// machine's system read-only, a private copy of the caller's folder as
+// /submission, its own /tmp and the lab's /etc/hosts, as a submission does.
 func (c *control) start(req ExecRequest, files []*os.File) (proc, error) {
-	path, err := lookJailPath(req.Argv[0])
+	spec := jail.Spec{
+		Argv: req.Argv, Env: req.Env, Dir: req.Dir,
+		Files: map[string][]byte{"/etc/hosts": c.etcHosts},
+		Stdin: files[0], Stdout: files[1], Stderr: files[2],
+		TTY:    req.TTY,
+		Limits: execLimits,
+	}
+	if req.Argv[0] == "wirelab" {
+		if exe, err := os.Executable(); err == nil {
+			spec.ReadOnly = []jail.Bind{{Host: filepath.Dir(exe), Jail: wirelabDir}}
+			spec.Argv = append([]string{filepath.Join(wirelabDir, filepath.Base(exe))}, req.Argv[1:]...)
+		}
+	}
+	p, err := jail.Start(spec)
 	if err != nil {
 		return nil, err
 	}
-	cmd := &exec.Cmd{Path: path, Args: req.Argv, Dir: req.Dir, Stdin: files[0], Stdout: files[1], Stderr: files[2]}
-	cmd.Env = append([]string{"PATH=" + strings.Join(jailPath, ":"), "HOME=/tmp", "LANG=C.UTF-8"}, req.Env...)
-	if st, err := os.Stat(req.Dir); err != nil || !st.IsDir() {
-		cmd.Dir = "/"
-	}
-	// A session of its own: the command's process group is the one a signal
-	// from exec goes to, and with a terminal it is the terminal's.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: req.TTY, Ctty: 0, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("cannot start %q: %w", req.Argv[0], err)
-	}
-	return &directProc{cmd: cmd}, nil
+	return &jailProc{p: p}, nil
 }
 
-// lookJailPath finds a command's file: a path as it is, a name in jailPath.
-func lookJailPath(name string) (string, error) {
-	if strings.Contains(name, "/") {
-		return name, nil
-	}
-	for _, d := range jailPath {
-		p := filepath.Join(d, name)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("command %q %w (looked in %s)", name, errNotFound, strings.Join(jailPath, ", "))
-}
+// jailProc is a command running in a jail.
+type jailProc struct{ p *jail.Proc }
 
-// directProc is a command started as a plain child process.
-type directProc struct{ cmd *exec.Cmd }
+// signal passes a signal on: the jail ends the whole tree at once, which is
+// what Ctrl-C, SIGTERM and SIGHUP of exec without a terminal come to.
+func (j *jailProc) signal(syscall.Signal) { j.p.Kill() }
+func (j *jailProc) kill()                 { j.p.Kill() }
 
-func (p *directProc) signal(s syscall.Signal) { syscall.Kill(-p.cmd.Process.Pid, s) }
-func (p *directProc) kill()                   { p.signal(syscall.SIGKILL) }
-
-func (p *directProc) wait() ExecStatus {
-	err := p.cmd.Wait()
-	ps := p.cmd.ProcessState
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		return ExecStatus{Code: 126, Message: err.Error()}
+func (j *jailProc) wait() ExecStatus {
+	r := j.p.Wait()
+	st := ExecStatus{Code: r.Code, Signal: r.Signal}
+	if n, ok := signalNumbers[r.Signal]; ok {
+		st.Code = 128 + n
+	} else if st.Code < 0 {
+		st.Code = 128 + 9
 	}
-	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		return ExecStatus{Code: 128 + int(ws.Signal()), Signal: signalName(ws.Signal())}
+	switch {
+	case r.Reason == result.ExitOK, r.Signal == "SIGINT", r.Signal == "SIGPIPE":
+	case r.Reason == result.ExitError && r.Signal == "" && r.Code != 126 && r.Code != 127:
+		// a plain non-zero status says it all
+	default:
+		st.Message = r.Message // a limit, a signal, a command that could not run
 	}
-	return ExecStatus{Code: ps.ExitCode()}
+	return st
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 	"unsafe"
@@ -24,6 +25,7 @@ type execTTY struct {
 	saved         *syscall.Termios
 	copied        chan struct{}
 	winch         chan os.Signal
+	closed        sync.Once
 }
 
 func newExecTTY(stdin, stdout, stderr *os.File) (*execTTY, error) {
@@ -108,15 +110,18 @@ func copyPlain(w io.Writer, r io.Reader) {
 	}
 }
 
+// close gives the caller's terminal its settings back.
 func (t *execTTY) close() {
-	if t.winch != nil {
-		signal.Stop(t.winch)
-	}
-	if t.saved != nil {
-		setTermios(t.in, t.saved)
-	}
-	t.master.Close()
-	t.slave.Close()
+	t.closed.Do(func() {
+		if t.winch != nil {
+			signal.Stop(t.winch)
+		}
+		if t.saved != nil {
+			setTermios(t.in, t.saved)
+		}
+		t.master.Close()
+		t.slave.Close()
+	})
 }
 
 // resize gives the command's terminal the caller's size.
