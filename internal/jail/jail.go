@@ -56,10 +56,13 @@ type Spec struct {
 	Stdout, Stderr io.Writer
 	// Limits bound the run.
 	Limits Limits
-	// TTY says Stdin is a terminal: the program stays in the caller's session
-	// and process group, so the terminal is its controlling terminal, and
-	// Stdout and Stderr that are files are handed over as they are (the
-	// Output limit does not count them).
+	// TTY says Stdin is a terminal, and Stdout and Stderr that are files
+	// are handed over as they are (the Output limit does not count them).
+	// A terminal no session controls (the pseudo-terminal `wirelab exec`
+	// makes) becomes the controlling terminal of a session the program
+	// leads, so Ctrl-C and job control act on the program alone; one that
+	// is a session's already stays so: the program is then in the caller's
+	// session and process group.
 	TTY bool
 }
 
