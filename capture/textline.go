@@ -43,17 +43,6 @@ func word(line []byte) (w, rest []byte) {
 	return w, rest
 }
 
-// isText reports whether b is printable ASCII text with line endings, as the
-// line protocols' dissectors expect.
-func isText(b []byte) bool {
-	for _, c := range b {
-		if (c < 0x20 || c > 0x7e) && c != '\r' && c != '\n' && c != '\t' {
-			return false
-		}
-	}
-	return true
-}
-
 // appText makes a getter for one text value of the payload (nil: absent).
 func appText(v func(a *appInfo) []byte) func(p *Packet, dst []filter.Value) []filter.Value {
 	return func(p *Packet, dst []filter.Value) []filter.Value {

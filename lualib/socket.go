@@ -240,13 +240,6 @@ func checkString(L *lua.LState, n int, fname string, method bool) string {
 	return toString(L, n, fname, method, namedArgErr)
 }
 
-func optString(L *lua.LState, n int, fname string, method bool, def string) string {
-	if L.Get(n) == lua.LNil {
-		return def
-	}
-	return checkString(L, n, fname, method)
-}
-
 func toString(L *lua.LState, n int, fname string, method bool, fail func(*lua.LState, int, string, bool, string)) string {
 	switch v := L.Get(n).(type) {
 	case lua.LString:

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -416,10 +415,4 @@ func readEvents(path string) ([]lualib.Event, error) {
 		return out, fmt.Errorf("%d lines of %s are not events", bad, path)
 	}
 	return out, nil
-}
-
-// searchAfter returns the index in a sorted list of the first value after
-// after, or len(list).
-func searchAfter(list []int, after int) int {
-	return sort.SearchInts(list, after+1)
 }

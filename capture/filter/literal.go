@@ -3,7 +3,6 @@ package filter
 import (
 	"encoding/hex"
 	"fmt"
-	"math/bits"
 	"net"
 	"net/netip"
 	"strconv"
@@ -169,18 +168,6 @@ func v4Prefix(p netip.Prefix) *v4NetPred {
 	return &v4NetPred{net: v4Num(p.Addr()) & mask, mask: mask}
 }
 
-// v4NetText formats a network for String; a non-contiguous mask (from a capture
-// filter's "net N mask M") has no display-filter form and is written N/M.
-func v4NetText(p *v4NetPred) string {
-	a := netip.AddrFrom4([4]byte{byte(p.net >> 24), byte(p.net >> 16), byte(p.net >> 8), byte(p.net)})
-	ones := bits.OnesCount32(uint32(p.mask))
-	if uint64(0xffffffff<<(32-ones))&0xffffffff == p.mask || p.mask == 0 {
-		return fmt.Sprintf("%s/%d", a, ones)
-	}
-	m := netip.AddrFrom4([4]byte{byte(p.mask >> 24), byte(p.mask >> 16), byte(p.mask >> 8), byte(p.mask)})
-	return fmt.Sprintf("%s/%s", a, m)
-}
-
 // parseMAC reads aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or aabb.ccdd.eeff.
 func parseMAC(s string) (uint64, bool) {
 	hw, err := net.ParseMAC(s)
@@ -235,41 +222,6 @@ func parseByteString(s string) ([]byte, bool) {
 		out = append(out, byte(b))
 	}
 	return out, true
-}
-
-// formatValue writes a literal of type t in display-filter syntax.
-func formatValue(t Type, v Value) string {
-	switch t {
-	case Bool:
-		if v.N != 0 {
-			return "1"
-		}
-		return "0"
-	case Uint:
-		return strconv.FormatUint(v.N, 10)
-	case Int:
-		return strconv.FormatInt(int64(v.N), 10)
-	case Float:
-		return strconv.FormatFloat(v.F, 'g', -1, 64)
-	case IPv4:
-		return netip.AddrFrom4([4]byte{byte(v.N >> 24), byte(v.N >> 16), byte(v.N >> 8), byte(v.N)}).String()
-	case IPv6:
-		if len(v.B) == 16 {
-			return netip.AddrFrom16([16]byte(v.B)).String()
-		}
-	case Ether:
-		return net.HardwareAddr{byte(v.N >> 40), byte(v.N >> 32), byte(v.N >> 24), byte(v.N >> 16), byte(v.N >> 8), byte(v.N)}.String()
-	case String:
-		return quoteC(string(v.B))
-	}
-	if t == Bytes && len(v.B) > 0 {
-		parts := make([]string, len(v.B))
-		for i, c := range v.B {
-			parts[i] = fmt.Sprintf("%02x", c)
-		}
-		return strings.Join(parts, ":")
-	}
-	return quoteC(string(v.B))
 }
 
 // typeNoun names a type as Wireshark's errors do: "IPv4 address".
