@@ -278,9 +278,13 @@ func TestUpExec(t *testing.T) {
 	}
 }
 
-// TestExecTTY runs a shell at a terminal: the command gets a terminal of
-// its own, and Ctrl-C typed at exec's terminal interrupts the command
-// (status 130), not exec.
+// TestExecTTY runs a program at a terminal: it gets a terminal of its own,
+// and Ctrl-C typed at exec's terminal interrupts the program (status 130),
+// not exec. Without a terminal, SIGINT to exec (Ctrl-C at a terminal exec
+// does not read) is passed on to the program, which decides what it means.
+// The program is python3, whose SIGINT handler is set before it says it is
+// ready (a shell that gets Ctrl-C just before it starts its child waits for
+// that child).
 func TestExecTTY(t *testing.T) {
 	needSandbox(t)
 	b := newWirelabBin(t, os.Getuid())
@@ -291,7 +295,12 @@ func TestExecTTY(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer master.Close()
-	cmd := b.command("exec", "tty", "client", "--", "sh", "-c", `test -t 0 && echo stdin-is-a-terminal; echo ready; sleep 600; echo not interrupted`)
+	const prog = `import sys, time
+print("stdin-is-a-terminal" if sys.stdin.isatty() else "no terminal", flush=True)
+print("ready", flush=True)
+time.sleep(600)
+print("not interrupted")`
+	cmd := b.command("exec", "tty", "client", "--", "python3", "-c", prog)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0} // a person's session at that terminal
 	if err := cmd.Start(); err != nil {
@@ -322,8 +331,35 @@ func TestExecTTY(t *testing.T) {
 	if code := cmd.ProcessState.ExitCode(); code != 130 {
 		t.Errorf("after Ctrl-C: status %d, want 130 (SIGINT)\n%s%s", code, seen.String(), rest)
 	}
-	if strings.Contains(string(rest), "not interrupted") {
-		t.Errorf("Ctrl-C did not reach the command:\n%s", rest)
+	if strings.Contains(string(rest), "not interrupted") || !strings.Contains(string(rest), "KeyboardInterrupt") {
+		t.Errorf("Ctrl-C did not reach the command as SIGINT:\n%s", rest)
+	}
+
+	// No terminal: exec passes SIGINT on.
+	plain := b.command("exec", "tty", "client", "--", "python3", "-c", prog)
+	out, err := plain.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut bytes.Buffer
+	plain.Stderr = &errOut
+	if err := plain.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pr := bufio.NewReader(out)
+	for line := ""; line != "ready\n"; {
+		if line, err = pr.ReadString('\n'); err != nil {
+			t.Fatalf("exec without a terminal: %v\n%s", err, errOut.String())
+		}
+		if line == "stdin-is-a-terminal\n" {
+			t.Errorf("exec without a terminal gave the command one")
+		}
+	}
+	plain.Process.Signal(syscall.SIGINT)
+	io.Copy(io.Discard, pr)
+	plain.Wait()
+	if code := plain.ProcessState.ExitCode(); code != 130 || !strings.Contains(errOut.String(), "KeyboardInterrupt") {
+		t.Errorf("SIGINT to exec without a terminal: status %d, want 130 (the program's KeyboardInterrupt)\n%s", code, errOut.String())
 	}
 }
 

@@ -41,6 +41,12 @@ type rlimit struct {
 	Max uint64 `json:"max"`
 }
 
+// signalMessage is a line the parent sends the init after its
+// configuration: a signal for the program's processes.
+type signalMessage struct {
+	Signal int `json:"signal"`
+}
+
 // helperConfig is what the init tells the exec helper, as JSON on fd 3.
 type helperConfig struct {
 	Argv    []string `json:"argv"`
@@ -99,10 +105,20 @@ func initMain() int {
 		return 2
 	}
 	// The lifeline: the parent holds the other end for the jail's life;
-	// when it closes (the parent ended, or died), so does the jail.
+	// when it closes (the parent ended, or died), so does the jail. Until
+	// then it carries the signals the parent passes on (Proc.Signal).
 	go func() {
-		io.Copy(io.Discard, cfgFile)
-		os.Exit(3)
+		for {
+			var m signalMessage
+			if err := dec.Decode(&m); err != nil {
+				os.Exit(3)
+			}
+			if m.Signal > 0 {
+				// Every process of the jail but the init, as a terminal
+				// signals its foreground process group.
+				syscall.Kill(-1, syscall.Signal(m.Signal))
+			}
+		}
 	}()
 	// Nothing in the jail may look into the init (its descriptors, its
 	// memory).

@@ -3,6 +3,7 @@ package jail
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -489,5 +490,127 @@ func TestTTY(t *testing.T) {
 	k, _ := ptmx.Read(buf)
 	if r.Reason != result.ExitOK || !strings.Contains(string(buf[:k]), "on-a-terminal") {
 		t.Fatalf("%+v, terminal %q", r, buf[:k])
+	}
+}
+
+// TestSignal passes SIGINT on to a program (wirelab exec without a
+// terminal, interrupted): one that traps it decides how it ends, one that
+// does not dies of it, and the rest of the tree goes with the program.
+func TestSignal(t *testing.T) {
+	for _, mode := range modes(t) {
+		t.Run(mode, func(t *testing.T) {
+			needJail(t)
+			if mode == "user" {
+				asUser = &[2]int{65534, 65534}
+				defer func() { asUser = nil }()
+			}
+			for _, c := range []struct {
+				argv []string
+				want func(*Result) bool
+			}{
+				// The trap is set before the program says it is ready.
+				{[]string{"sh", "-c", `trap 'echo got-INT; exit 5' INT; echo ready; while :; do sleep 0.1; done`},
+					func(r *Result) bool { return r.Reason == result.ExitError && r.Code == 5 }},
+				// sleep itself, not a shell: a shell catches SIGINT, and one
+				// that got it just before it started its child waits for it.
+				{[]string{"sleep", "600"},
+					func(r *Result) bool { return r.Reason == result.ExitCrash && r.Signal == "SIGINT" }},
+			} {
+				pr, pw, err := os.Pipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				var p *Proc
+				inNetns(t, func() {
+					p, err = Start(Spec{Argv: c.argv, Stdout: pw, Stderr: pw, Limits: Limits{Timeout: time.Minute}})
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.argv[0] == "sh" {
+					buf := make([]byte, 64)
+					if n, _ := pr.Read(buf); !strings.Contains(string(buf[:n]), "ready") {
+						t.Fatalf("%q: the program said %q", c.argv, buf[:n])
+					}
+				} else {
+					waitExec(t, p, "sleep")
+				}
+				p.Signal(syscall.SIGINT)
+				r := p.Wait()
+				pw.Close()
+				rest, _ := io.ReadAll(pr)
+				pr.Close()
+				assertGone(t, p)
+				if !c.want(r) || (c.argv[0] == "sh" && !strings.Contains(string(rest), "got-INT")) {
+					t.Errorf("%q, after SIGINT: %+v, output %q", c.argv, r, rest)
+				}
+			}
+		})
+	}
+}
+
+// waitExec waits until a process of the jail runs comm, and returns its
+// /proc/PID/stat fields after the command name (state, ppid, pgrp,
+// session, tty, tpgid, ...).
+func waitExec(t *testing.T, p *Proc, comm string) []string {
+	t.Helper()
+	for end := time.Now().Add(time.Minute); time.Now().Before(end); time.Sleep(10 * time.Millisecond) { // a hang guard, not a timing
+		ents, _ := os.ReadDir("/proc")
+		for _, e := range ents {
+			if l, _ := os.Readlink("/proc/" + e.Name() + "/ns/pid"); l != p.nsPID {
+				continue
+			}
+			b, _ := os.ReadFile("/proc/" + e.Name() + "/stat")
+			if i := bytes.LastIndexByte(b, ')'); i > 0 && bytes.HasSuffix(b[:i], []byte("("+comm)) {
+				return append([]string{e.Name()}, strings.Fields(string(b[i+1:]))...)
+			}
+		}
+	}
+	t.Fatalf("no %s in the jail after a minute", comm)
+	return nil
+}
+
+// TestTTYInterrupt: a program given a terminal no session controls (the
+// pseudo-terminal wirelab exec makes) leads a session with it as its
+// controlling terminal, in the foreground, so Ctrl-C typed at it
+// interrupts the program.
+func TestTTYInterrupt(t *testing.T) {
+	needJail(t)
+	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		skipOrFail(t, "no pseudo-terminals: "+err.Error())
+	}
+	defer ptmx.Close()
+	var unlock int32
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, ptmx.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
+		t.Fatal(e)
+	}
+	var n uint32
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, ptmx.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
+		t.Fatal(e)
+	}
+	pts, err := os.OpenFile("/dev/pts/"+strconv.Itoa(int(n)), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p *Proc
+	inNetns(t, func() {
+		p, err = Start(Spec{Argv: []string{"sleep", "600"}, Stdin: pts, Stdout: pts, Stderr: pts, TTY: true,
+			Limits: Limits{Timeout: time.Minute}})
+	})
+	pts.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// pid, state, ppid, pgrp, session, tty_nr, tpgid
+	st := waitExec(t, p, "sleep")
+	if len(st) < 7 || st[4] != st[0] || st[6] != st[3] {
+		t.Errorf("sleep is not a session leader in the foreground of its terminal: /proc/%s/stat fields %q", st[0], st)
+	}
+	ptmx.Write([]byte{3}) // Ctrl-C
+	r := p.Wait()
+	assertGone(t, p)
+	if r.Reason != result.ExitCrash || r.Signal != "SIGINT" {
+		t.Errorf("after Ctrl-C: %+v, want killed by SIGINT", r)
 	}
 }

@@ -5,6 +5,7 @@ package jail
 import (
 	"fmt"
 	"os"
+	"syscall"
 )
 
 // Proc is a running jail.
@@ -20,6 +21,9 @@ func (p *Proc) Wait() *Result { return &Result{} }
 
 // Kill is never reached without Linux.
 func (p *Proc) Kill() {}
+
+// Signal is never reached without Linux.
+func (p *Proc) Signal(syscall.Signal) {}
 
 func (p *Proc) kill(*Result) {}
 

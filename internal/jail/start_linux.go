@@ -79,7 +79,8 @@ type Proc struct {
 	enf   []string
 	begin time.Time
 
-	lifeline *os.File // the init ends when this closes
+	lifeline *os.File   // the init ends when this closes
+	lifeMu   sync.Mutex // one line at a time on lifeline
 	msgs     chan message
 	waited   chan error
 	copies   sync.WaitGroup
@@ -307,7 +308,9 @@ func Start(spec Spec) (*Proc, error) {
 		p.abort()
 		return fail(&SetupError{"jail: " + err.Error()})
 	}
+	p.lifeMu.Lock()
 	go func() {
+		defer p.lifeMu.Unlock()
 		json.NewEncoder(cfgW).Encode(&cfg)
 		// cfgW stays open: it is the init's lifeline.
 	}()
@@ -360,6 +363,19 @@ func (p *Proc) abort() {
 // "stopped", unless a limit came first.
 func (p *Proc) Kill() {
 	p.kill(&Result{Reason: result.ExitError, Code: -1, Signal: "SIGKILL", Message: "the program was stopped"})
+}
+
+// Signal passes sig on to every process of the program (SIGKILL: Kill),
+// as a terminal's Ctrl-C reaches its foreground processes: the program
+// decides what it means, and its status says how it ended.
+func (p *Proc) Signal(sig syscall.Signal) {
+	if sig == syscall.SIGKILL {
+		p.Kill()
+		return
+	}
+	p.lifeMu.Lock()
+	defer p.lifeMu.Unlock()
+	json.NewEncoder(p.lifeline).Encode(signalMessage{Signal: int(sig)}) // after Wait: closed, and nothing to signal
 }
 
 // kill records why the tree is killed (the first reason stands) and kills

@@ -46,10 +46,10 @@ func (c *control) start(req ExecRequest, files []*os.File) (proc, error) {
 // jailProc is a command running in a jail.
 type jailProc struct{ p *jail.Proc }
 
-// signal passes a signal on: the jail ends the whole tree at once, which is
-// what Ctrl-C, SIGTERM and SIGHUP of exec without a terminal come to.
-func (j *jailProc) signal(syscall.Signal) { j.p.Kill() }
-func (j *jailProc) kill()                 { j.p.Kill() }
+// signal passes a signal exec got (Ctrl-C where exec has no terminal of
+// its own to give the command, a kill) on to the command's processes.
+func (j *jailProc) signal(sig syscall.Signal) { j.p.Signal(sig) }
+func (j *jailProc) kill()                     { j.p.Kill() }
 
 func (j *jailProc) wait() ExecStatus {
 	r := j.p.Wait()
