@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -93,12 +95,7 @@ found.`,
 			done()
 			switch {
 			case errors.Is(err, sandbox.ErrNotUp):
-				up := sandbox.Instances()
-				now := "no lab is up"
-				if len(up) > 0 {
-					now = "up now: " + strings.Join(up, ", ")
-				}
-				return fail("lab %q is not up (%s): start it with `wirelab up %s` in another terminal", name, now, args[0])
+				return fail("%s", notUp(name, args[0]))
 			case err != nil:
 				fmt.Fprintf(cmd.ErrOrStderr(), "error: %v\n", err)
 			}
@@ -111,7 +108,8 @@ found.`,
 }
 
 // upName is the name of the lab that is up that LAB means: a name as it
-// is, a lab folder or file by its lab's id.
+// is; a lab folder or file the name of the lab up from that folder (under
+// --name or not), else its default name.
 func upName(arg string) (string, error) {
 	if sandbox.CheckInstanceName(arg) == nil {
 		if _, err := os.Stat(arg); err != nil {
@@ -123,9 +121,51 @@ func upName(arg string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("%q is not a lab: %w", arg, err)
 		}
-		return instanceOf(lab), nil
+		name := instanceOf(lab.ID)
+		if abs, err := filepath.Abs(lab.Dir); err == nil {
+			var from []string
+			for _, st := range sandbox.Instances() {
+				if st.Path == abs {
+					from = append(from, st.Name)
+				}
+			}
+			if len(from) > 0 && !slices.Contains(from, name) {
+				name = from[0] // Instances lists by name
+			}
+		}
+		return name, nil
 	}
 	return "", sandbox.CheckInstanceName(arg)
+}
+
+// notUp says why no lab answers as name (LAB as given to exec), and how to
+// bring it up. A killed `wirelab up` is told apart, and what it left is
+// cleared.
+func notUp(name, arg string) string {
+	st, held, err := sandbox.ReadState(name)
+	switch {
+	case err == nil && held:
+		return fmt.Sprintf("lab %q is held by %s but its control socket does not answer: it may still be starting; try again in a moment", name, st)
+	case err == nil:
+		sandbox.ClearStale(name)
+		again := "wirelab up " + st.Path
+		if st.Path == "" {
+			again = "wirelab up " + arg
+		}
+		if st.Lab != "" && instanceOf(st.Lab) != name {
+			again += " --name " + name
+		}
+		return fmt.Sprintf("lab %q is not up: the wirelab up that kept it (%s) ended without clearing up (killed with SIGKILL, or the machine restarted), and its network ended with it; its leftovers are now removed: start it again with `%s`", name, st, again)
+	}
+	var names []string
+	for _, st := range sandbox.Instances() {
+		names = append(names, st.Name)
+	}
+	now := "no lab is up"
+	if len(names) > 0 {
+		now = "up now: " + strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("lab %q is not up (%s): start it with `wirelab up %s` in another terminal", name, now, arg)
 }
 
 // execFiles are the command's standard streams: exec's own when they are

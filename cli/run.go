@@ -112,7 +112,7 @@ submission's fault).`,
 				if _, err := parseUpIsolation(iso); err != nil {
 					return err
 				}
-				if inst, err = claimInstance(instanceOf(lab)); err != nil {
+				if inst, err = claimInstance(instanceOf(lab.ID), lab); err != nil {
 					return err
 				}
 				defer inst.Release()

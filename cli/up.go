@@ -66,9 +66,9 @@ Works as root and as an ordinary user (in a user namespace), like run.`,
 				return err
 			}
 			if name == "" {
-				name = instanceOf(lab)
+				name = instanceOf(lab.ID)
 			}
-			inst, err := claimInstance(name)
+			inst, err := claimInstance(name, lab)
 			if err != nil {
 				return err
 			}
@@ -96,8 +96,8 @@ func parseUpIsolation(s string) (sandbox.Isolation, error) {
 }
 
 // instanceOf is the name a lab is up as by default: its id, made fit.
-func instanceOf(lab *runner.Lab) string {
-	name := regexp.MustCompile(`[^A-Za-z0-9._-]+`).ReplaceAllString(lab.ID, "_")
+func instanceOf(id string) string {
+	name := regexp.MustCompile(`[^A-Za-z0-9._-]+`).ReplaceAllString(id, "_")
 	name = strings.TrimLeft(name, "._-")
 	if name == "" {
 		name = "lab"
@@ -105,13 +105,13 @@ func instanceOf(lab *runner.Lab) string {
 	return name
 }
 
-// claimInstance takes a name for a lab that is about to be up, or says what
-// to do when it is taken.
-func claimInstance(name string) (*sandbox.Instance, error) {
+// claimInstance takes a name for lab, about to be up, or says what to do
+// when it is taken.
+func claimInstance(name string, lab *runner.Lab) (*sandbox.Instance, error) {
 	if err := sandbox.CheckInstanceName(name); err != nil {
 		return nil, usageError{err}
 	}
-	inst, err := sandbox.Claim(name)
+	inst, err := sandbox.Claim(name, lab.ID, lab.Dir)
 	var busy *sandbox.BusyError
 	if errors.As(err, &busy) {
 		return nil, fmt.Errorf("%w: stop it (Ctrl-C where it runs), or bring this one up under another name with --name", err)
@@ -165,11 +165,13 @@ func printUp(w io.Writer, lab *runner.Lab, inst *sandbox.Instance) {
 	if sub == "" && len(hosts) > 0 {
 		sub = hosts[0].Name
 	}
-	fmt.Fprintf(w, "\nrun a command inside a host (names resolve as in the lab):\n")
+	fmt.Fprintf(w, "\nrun a command inside a host (names resolve as in the lab), from another terminal:\n")
 	if ex := tryCommand(hosts); ex != "" {
 		fmt.Fprintf(w, "  wirelab exec %s %s -- %s\n", inst.Name, sub, ex)
 	}
+	fmt.Fprintf(w, "  wirelab exec %s %s -- python3 client.py   # a program of the folder exec runs in\n", inst.Name, sub)
 	fmt.Fprintf(w, "  wirelab exec %s %s -- bash\n", inst.Name, sub)
+	fmt.Fprintf(w, "state: %s\n", inst.State)
 	fmt.Fprintf(w, "services log: %s\n", filepath.Join(inst.Dir, "services.log"))
 }
 

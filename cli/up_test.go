@@ -3,7 +3,9 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -196,7 +198,7 @@ func TestUpExec(t *testing.T) {
 			}
 			b := newWirelabBin(t, u.uid)
 			lab := b.up(t, "http-client")
-			for _, want := range []string{"lab http-client is up as \"http-client\"", "www.yahoo.com  10.0.0.80  web (http, tcp port 80)", "client         10.0.0.10  the submission's host", "wirelab exec http-client client -- curl http://www.yahoo.com/"} {
+			for _, want := range []string{"lab http-client is up as \"http-client\"", "www.yahoo.com  10.0.0.80  web (http, tcp port 80)", "client         10.0.0.10  the submission's host", "wirelab exec http-client client -- curl http://www.yahoo.com/", "wirelab exec http-client client -- python3 client.py", "state: " + filepath.Join(b.dir, "run", "wirelab", "http-client.json")} {
 				if !strings.Contains(lab.out.String(), want) {
 					t.Errorf("up does not say %q:\n%s", want, lab.out.String())
 				}
@@ -370,7 +372,21 @@ print("not interrupted")`
 func TestUpKilled(t *testing.T) {
 	needSandbox(t)
 	b := newWirelabBin(t, os.Getuid())
-	lab := b.up(t, "http-client", "--name", "killed")
+	folder, err := filepath.Abs(filepath.Join("..", "labs", "http-client"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lab := b.up(t, folder, "--name", "killed")
+	// The state names the process and the lab's folder; exec finds the lab
+	// by its folder, whatever name it is up as.
+	var st sandbox.State
+	if data, err := os.ReadFile(filepath.Join(b.dir, "run", "wirelab", "killed.json")); err != nil || json.Unmarshal(data, &st) != nil ||
+		st.PID != lab.cmd.Process.Pid || st.Path != folder || st.Lab != "http-client" {
+		t.Errorf("the state file: %+v, %v; want pid %d, the lab's folder", st, err, lab.cmd.Process.Pid)
+	}
+	if out, errOut, code := b.exec(t, "", folder, "client", "--", "cat", "/etc/hostname"); code != 0 {
+		t.Errorf("exec by the lab's folder: status %d, %q %q", code, out, errOut)
+	}
 	nsOut, _, code := b.exec(t, "", "killed", "www.yahoo.com", "--", "readlink", "/proc/self/ns/net")
 	ns := strings.TrimSpace(nsOut)
 	if code != 0 || !strings.HasPrefix(ns, "net:[") {
@@ -397,6 +413,62 @@ func TestUpKilled(t *testing.T) {
 			t.Fatalf("processes %v are still in the lab's namespace a minute after up was killed:\n%s", inNetNS(ns), out)
 		}
 	}
+	// exec tells the killed lab apart, and clears what it left.
+	_, errOut, code := b.exec(t, "", "killed", "client", "--", "true")
+	if want := fmt.Sprintf(`lab "killed" is not up: the wirelab up that kept it (pid %d, up since`, lab.cmd.Process.Pid); code != 125 || !strings.Contains(errOut, want) ||
+		!strings.Contains(errOut, "wirelab up "+folder+" --name killed") {
+		t.Errorf("exec in a killed lab: status %d, %s; want 125, %q and the way to start it again", code, errOut, want)
+	}
+	if left, _ := filepath.Glob(filepath.Join(b.dir, "run", "wirelab", "killed*")); len(left) > 0 {
+		t.Errorf("exec left the killed lab's %v", left)
+	}
+	if _, errOut, code = b.exec(t, "", "killed", "client", "--", "true"); code != 125 || !strings.Contains(errOut, `lab "killed" is not up (no lab is up)`) {
+		t.Errorf("exec in a lab whose leftovers are cleared: status %d, %s", code, errOut)
+	}
 	again := b.up(t, "http-client", "--name", "killed")
 	again.stop(t, syscall.SIGINT)
+}
+
+// TestRunKeep grades a run, then keeps the lab up: run --keep prints what up
+// prints, exec reaches the lab's web server, and after Ctrl-C run exits with
+// the grade's status.
+func TestRunKeep(t *testing.T) {
+	needSandbox(t)
+	b := newWirelabBin(t, os.Getuid())
+	cmd := b.command("run", "http-client", "--keep", "--out", filepath.Join(b.dir, "out"))
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	var said bytes.Buffer
+	sc := bufio.NewScanner(pipe)
+	for sc.Scan() {
+		said.WriteString(sc.Text() + "\n")
+		if strings.HasPrefix(sc.Text(), "services log:") {
+			break
+		}
+	}
+	for _, want := range []string{`lab http-client is up as "http-client"`, "www.yahoo.com  10.0.0.80  web (http, tcp port 80)", "wirelab exec http-client client -- curl http://www.yahoo.com/"} {
+		if !strings.Contains(said.String(), want) {
+			t.Errorf("run --keep does not say %q:\n%s", want, said.String())
+		}
+	}
+	go io.Copy(io.Discard, pipe)
+	if err := os.WriteFile(filepath.Join(b.dir, "fetch.py"), []byte(fetchPy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := b.exec(t, "", "http-client", "client", "--", "python3", "fetch.py", "www.yahoo.com"); code != 0 || !strings.Contains(out, "Hello from www.yahoo.com") {
+		t.Errorf("exec after run --keep: status %d\n%s%s", code, out, errOut)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	err = cmd.Wait()
+	if err != nil || !strings.Contains(stdout.String(), "score 9/9  passed") {
+		t.Errorf("run --keep after Ctrl-C: %v; report:\n%s", err, stdout.String())
+	}
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -14,10 +15,11 @@ import (
 )
 
 // A lab that is up has a name (the lab's id, or `--name`) and three entries
-// in the user's runtime folder: NAME.lock, held (flock) by the process that
-// keeps the lab up, so a second one of the same name is refused and a
-// crashed one's leftovers are known for what they are; NAME.sock, the
-// control socket `wirelab exec` connects to; and the folder NAME/, the lab's
+// in the user's runtime folder: NAME.json, its state (the pid of the process
+// that keeps it up, the lab, its folder, since when), held with flock by
+// that process, so a second one of the same name is refused and a killed
+// one's leftovers are known for what they are; NAME.sock, the control
+// socket `wirelab exec` connects to; and the folder NAME/, the lab's
 // services log.
 
 // RuntimeDir is the folder of this user's labs that are up:
@@ -74,24 +76,87 @@ func InstanceSocket(name string) (string, error) {
 	return filepath.Join(dir, name+".sock"), nil
 }
 
-// Instances lists the names of the labs that are up.
-func Instances() []string {
+// State is what a lab that is up says of itself in NAME.json.
+type State struct {
+	Name    string    `json:"name"`
+	PID     int       `json:"pid"`     // the `wirelab up` (or run --keep) keeping it
+	Lab     string    `json:"lab"`     // the lab's id
+	Path    string    `json:"path"`    // the lab's folder
+	Started time.Time `json:"started"` // when it was claimed
+}
+
+func (st *State) String() string {
+	return fmt.Sprintf("pid %d, up since %s", st.PID, st.Started.Local().Format("15:04:05"))
+}
+
+// ReadState reads the state of the lab up as name, and whether the process
+// that wrote it still holds it: a state nobody holds is a leftover of a
+// `wirelab up` that was killed (SIGKILL, a crash) before it could clear it.
+// A name with no state gives an error satisfying errors.Is(err,
+// fs.ErrNotExist).
+func ReadState(name string) (st *State, held bool, err error) {
+	if err := CheckInstanceName(name); err != nil {
+		return nil, false, err
+	}
+	dir, err := RuntimeDir()
+	if err != nil {
+		return nil, false, err
+	}
+	f, err := os.Open(filepath.Join(dir, name+".json"))
+	if err != nil {
+		return nil, false, err
+	}
+	defer f.Close()
+	held = syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB) != nil
+	st = &State{Name: name}
+	if err := json.NewDecoder(f).Decode(st); err != nil && held {
+		// Being written: the holder is up, what it says is not known yet.
+		return &State{Name: name}, true, nil
+	}
+	return st, held, nil
+}
+
+// ClearStale removes what a killed `wirelab up` left for name (its state,
+// socket and services log) and reports whether there was such a leftover;
+// a name that is held is left alone.
+func ClearStale(name string) bool {
+	if CheckInstanceName(name) != nil {
+		return false
+	}
+	dir, err := RuntimeDir()
+	if err != nil {
+		return false
+	}
+	path := filepath.Join(dir, name+".json")
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+		return false
+	}
+	os.Remove(filepath.Join(dir, name+".sock"))
+	os.RemoveAll(filepath.Join(dir, name))
+	os.Remove(path)
+	return true
+}
+
+// Instances lists the states of the labs that are up, by name.
+func Instances() []State {
 	dir, err := RuntimeDir()
 	if err != nil {
 		return nil
 	}
 	ents, _ := os.ReadDir(dir)
-	var out []string
+	var out []State
 	for _, e := range ents {
-		name, ok := strings.CutSuffix(e.Name(), ".lock")
+		name, ok := strings.CutSuffix(e.Name(), ".json")
 		if !ok {
 			continue
 		}
-		if f, err := os.Open(filepath.Join(dir, e.Name())); err == nil {
-			if syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB) != nil {
-				out = append(out, name) // held: up
-			}
-			f.Close()
+		if st, held, err := ReadState(name); err == nil && held {
+			out = append(out, *st)
 		}
 	}
 	return out
@@ -102,6 +167,7 @@ func Instances() []string {
 type Instance struct {
 	Name    string
 	Socket  string
+	State   string   // NAME.json
 	Dir     string   // the services log's folder
 	Control *os.File // the listening socket, for the worker
 	lock    *os.File
@@ -111,7 +177,7 @@ type Instance struct {
 // BusyError is a name another `wirelab up` holds.
 type BusyError struct {
 	Name string
-	Info string // "pid 123 since 08:01:02", what the holder wrote
+	Info string // "pid 123, up since 08:01:02", what the holder wrote
 }
 
 func (e *BusyError) Error() string {
@@ -122,10 +188,11 @@ func (e *BusyError) Error() string {
 	return s
 }
 
-// Claim takes name for a lab that is about to be up: it refuses a name held
-// by a running `wirelab up` (a *BusyError), clears what a crashed one left,
-// and listens on the control socket (mode 0600).
-func Claim(name string) (*Instance, error) {
+// Claim takes name for the lab at path (its id lab) that is about to be up:
+// it refuses a name held by a running `wirelab up` (a *BusyError), clears
+// what a killed one left, writes the state and listens on the control
+// socket (mode 0600).
+func Claim(name, lab, path string) (*Instance, error) {
 	if err := CheckInstanceName(name); err != nil {
 		return nil, err
 	}
@@ -134,20 +201,27 @@ func Claim(name string) (*Instance, error) {
 		return nil, err
 	}
 	in := &Instance{Name: name, Socket: filepath.Join(dir, name+".sock"), Dir: filepath.Join(dir, name)}
-	lockPath := filepath.Join(dir, name+".lock")
-	lock, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE|syscall.O_CLOEXEC, 0o600)
+	statePath := filepath.Join(dir, name+".json")
+	in.State = statePath
+	lock, err := os.OpenFile(statePath, os.O_RDWR|os.O_CREATE|syscall.O_CLOEXEC, 0o600)
 	if err != nil {
 		return nil, err
 	}
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		b, _ := os.ReadFile(lockPath)
 		lock.Close()
-		return nil, &BusyError{Name: name, Info: strings.TrimSpace(string(b))}
+		busy := &BusyError{Name: name}
+		if st, _, err := ReadState(name); err == nil && st.PID != 0 {
+			busy.Info = st.String()
+		}
+		return nil, busy
 	}
 	in.lock = lock
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
 	lock.Truncate(0)
-	fmt.Fprintf(lock, "pid %d since %s\n", os.Getpid(), time.Now().Format("15:04:05"))
-	os.Remove(in.Socket) // a crashed up's: nobody holds the lock
+	json.NewEncoder(lock).Encode(&State{Name: name, PID: os.Getpid(), Lab: lab, Path: path, Started: time.Now().UTC()})
+	os.Remove(in.Socket) // a killed up's: nobody holds the lock
 	os.RemoveAll(in.Dir)
 	if err := os.Mkdir(in.Dir, 0o700); err != nil {
 		in.Release()
