@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -84,6 +87,7 @@ func makeCgroups(lim Limits) *cgroups {
 				}
 				break
 			}
+			sweepStale(parent)
 			dir := filepath.Join(parent, name)
 			if err := os.Mkdir(dir, 0o755); err != nil {
 				whys = append(whys, fmt.Sprintf("cannot make a cgroup in %s: %v", parent, errors.Unwrap(err)))
@@ -106,6 +110,7 @@ func makeCgroups(lim Limits) *cgroups {
 	if !cg.memOn {
 		if p, ok := own["memory"]; ok {
 			parent := filepath.Join(cgroupRoot, "memory", p)
+			sweepStale(parent)
 			dir := filepath.Join(parent, name)
 			if err := os.Mkdir(dir, 0o755); err != nil {
 				whys = append(whys, fmt.Sprintf("cannot make a cgroup in %s: %v", parent, errors.Unwrap(err)))
@@ -126,6 +131,7 @@ func makeCgroups(lim Limits) *cgroups {
 	if !cg.pidsOn {
 		if p, ok := own["pids"]; ok {
 			parent := filepath.Join(cgroupRoot, "pids", p)
+			sweepStale(parent)
 			dir := filepath.Join(parent, name)
 			if err := os.Mkdir(dir, 0o755); err != nil {
 				whys = append(whys, fmt.Sprintf("cannot make a cgroup in %s: %v", parent, errors.Unwrap(err)))
@@ -141,6 +147,42 @@ func makeCgroups(lim Limits) *cgroups {
 	}
 	cg.why = strings.Join(whys, "; ")
 	return cg
+}
+
+// swept are the cgroup folders sweepStale has looked at in this process.
+var swept sync.Map
+
+// staleName is a jail cgroup's name: wirelab-jail-PID-N, PID the process
+// that made it.
+var staleName = regexp.MustCompile(`^wirelab-jail-([0-9]+)-[0-9]+$`)
+
+// sweepStale removes, once per process and parent, the jail cgroups a
+// killed process left in parent (SIGKILL gives Wait no chance to remove
+// them): those whose maker is gone. The kernel removes only an empty
+// cgroup with no children; one whose maker runs is kept, even while it is
+// still empty (made, its init not in it yet).
+func sweepStale(parent string) {
+	if _, done := swept.LoadOrStore(parent, true); done {
+		return
+	}
+	ents, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		m := staleName.FindStringSubmatch(e.Name())
+		if m == nil || !e.IsDir() {
+			continue
+		}
+		pid, err := strconv.Atoi(m[1])
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); err == nil || errors.Is(err, syscall.EPERM) {
+			continue // its maker (or a process with its pid) is alive
+		}
+		os.Remove(filepath.Join(parent, e.Name()))
+	}
 }
 
 func contains(list []string, s string) bool {

@@ -3,6 +3,7 @@ package jail
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -612,5 +613,54 @@ func TestTTYInterrupt(t *testing.T) {
 	assertGone(t, p)
 	if r.Reason != result.ExitCrash || r.Signal != "SIGINT" {
 		t.Errorf("after Ctrl-C: %+v, want killed by SIGINT", r)
+	}
+}
+
+// TestStaleCgroups: the empty cgroups a killed process left (wirelab-jail-PID-N
+// whose PID is gone) are removed when the next jail is made; those of a
+// process that runs are kept.
+func TestStaleCgroups(t *testing.T) {
+	needJail(t)
+	if os.Geteuid() != 0 {
+		t.Skip("cgroups are made as root")
+	}
+	var p *Proc
+	var err error
+	inNetns(t, func() { p, err = Start(Spec{Argv: []string{"true"}}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Wait()
+	if len(p.cgDirs) == 0 {
+		skipOrFail(t, "no cgroup could be made here")
+	}
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	var stale, live []string
+	for _, d := range p.cgDirs {
+		parent := filepath.Dir(d)
+		s := filepath.Join(parent, fmt.Sprintf("wirelab-jail-%d-1", gone.Process.Pid))
+		l := filepath.Join(parent, "wirelab-jail-1-1") // pid 1 runs
+		for _, c := range []string{s, l} {
+			if err := os.Mkdir(c, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Cleanup(func() { os.Remove(s); os.Remove(l) })
+		stale, live = append(stale, s), append(live, l)
+		swept.Delete(parent)
+	}
+	run(t, "root", Spec{Argv: []string{"true"}})
+	for _, d := range stale {
+		if _, err := os.Stat(d); err == nil {
+			t.Errorf("the stale cgroup %s was not removed", d)
+		}
+	}
+	for _, d := range live {
+		if _, err := os.Stat(d); err != nil {
+			t.Errorf("the cgroup %s of a process that runs was removed", d)
+		}
 	}
 }
