@@ -268,7 +268,7 @@ func runScriptInLab(cmd *cobra.Command, labPath, file string, args []string, tim
 	}
 	if timeout > 0 {
 		copyLab := *lab
-		copyLab.Timeout = timeout
+		copyLab.Limits.Timeout = timeout
 		lab = &copyLab
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)

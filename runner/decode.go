@@ -69,7 +69,7 @@ func (d *decoder) lab(root *yaml.Node, lab *Lab) {
 				if t <= 0 {
 					d.Errorf(e.V, "timeout must be more than 0")
 				}
-				lab.Timeout = t
+				lab.Limits.Timeout = t
 			}
 		case "services":
 			clients = d.services(e.V, lab)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/wirelab-dev/wirelab/capture/filter"
 	"github.com/wirelab-dev/wirelab/internal/netlab"
+	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/internal/service"
 	"github.com/wirelab-dev/wirelab/runner/result"
 )
@@ -35,10 +36,9 @@ type Lab struct {
 	ID          string
 	Title       string
 	Description string
-	Version     int           // 1
-	Timeout     time.Duration // wall-clock limit of a run
-	Hosts       []Host        // in file order
-	Topology    *Topology     // segments and routers; nil: the hosts on one inferred segment
+	Version     int       // 1
+	Hosts       []Host    // in file order
+	Topology    *Topology // segments and routers; nil: the hosts on one inferred segment
 	Firewalls   []netlab.Firewall
 	Services    []service.Spec
 	Capture     Capture
@@ -76,12 +76,11 @@ type Submission struct {
 	Languages []Language
 }
 
-// Limits is the `limits:` section. Zero means the runner's default.
-type Limits struct {
-	Memory  int64 // bytes
-	Output  int64 // bytes of output kept before the submission is stopped
-	Sockets int
-}
+// Limits bound a run: the lab's `timeout:` (Timeout, the run's wall clock)
+// and its `limits:` section (memory in bytes, output kept before the
+// submission is stopped, sockets). Zero fields take the runner's defaults.
+// It is the sandbox's type, so a lab's limits reach the run as they are.
+type Limits = sandbox.Limits
 
 // Check is one entry of `checks:`. Kind names which of the kind-specific fields
 // apply.

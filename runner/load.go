@@ -56,7 +56,7 @@ func Parse(path string, data []byte) (*Lab, error) {
 	}
 	sum := sha256.Sum256(data)
 	d := &decoder{Decoder: yamlx.NewDecoder(path, data), dir: dir}
-	lab := &Lab{Path: path, Dir: dir, SHA256: hex.EncodeToString(sum[:]), Version: 1, Timeout: DefaultTimeout}
+	lab := &Lab{Path: path, Dir: dir, SHA256: hex.EncodeToString(sum[:]), Version: 1, Limits: Limits{Timeout: DefaultTimeout}}
 
 	root := d.Parse(data, "the lab file is empty: start with `lab: NAME` and a `checks:` list (see docs/lab-format.md)")
 	if root == nil {

@@ -97,12 +97,7 @@ func (lab *Lab) sandboxConfig() sandbox.Config {
 		Firewalls:     lab.Firewalls,
 		Args:          lab.Submission.Args,
 		Source:        lab.Submission.Host,
-		Limits: sandbox.Limits{
-			Timeout: lab.Timeout,
-			Memory:  lab.Limits.Memory,
-			Output:  lab.Limits.Output,
-			Sockets: lab.Limits.Sockets,
-		},
+		Limits:        lab.Limits,
 	}
 	cfg.Hosts = slices.Clone(lab.Hosts)
 	if lab.Topology != nil {

@@ -269,7 +269,7 @@ end`
 		t.Run(tt.name, func(t *testing.T) {
 			lab := load(t, "client")
 			if tt.timeout > 0 {
-				lab.Timeout = tt.timeout
+				lab.Limits.Timeout = tt.timeout
 			}
 			dir := t.TempDir()
 			sub := ""
@@ -289,7 +289,7 @@ end`
 				t.Fatalf("exit %+v, status %s; want exit %q, status %s\n%s\nservices.log:\n%s", res.Exit, res.Status, tt.exit, tt.status, rep, svclog)
 			}
 			if d := time.Duration(res.Duration); tt.maxDur > 0 && d > tt.maxDur {
-				t.Errorf("the run took %v, want under %v (the lab's timeout is %v)", d, tt.maxDur, lab.Timeout)
+				t.Errorf("the run took %v, want under %v (the lab's timeout is %v)", d, tt.maxDur, lab.Limits.Timeout)
 			}
 			if tt.exit == result.ExitTimeout && time.Duration(res.Duration) < tt.timeout {
 				t.Errorf("the run took %v, less than its %v deadline", time.Duration(res.Duration), tt.timeout)
