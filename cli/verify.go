@@ -35,7 +35,9 @@ standard output); repeat it for several. Formats: ` + strings.Join(report.Format
 ` + viewHelp + `
 
 Exit status: 0 when every check passed, 1 when some did not, 2 when the lab or
-the capture could not be evaluated.`,
+the capture could not be evaluated, 3 when a check could not be evaluated
+(lab-error: a lua check raised or overstayed; the lab's fault, not the
+submission's).`,
 		Example: `  wirelab verify labs/http-client student.pcapng
   wirelab verify labs/http-client run.pcap --output run.txt --format text --format junit=junit.xml`,
 		Args: exactArgs(2),
@@ -73,6 +75,9 @@ the capture could not be evaluated.`,
 			case result.StatusError:
 				fmt.Fprintf(cmd.ErrOrStderr(), "error: %s\n", res.Reason)
 				return exitCode(ExitError)
+			case result.StatusLabError:
+				fmt.Fprintf(cmd.ErrOrStderr(), "lab error: %s\n", res.Reason)
+				return exitCode(ExitRetry)
 			}
 			return exitCode(ExitFailed)
 		},

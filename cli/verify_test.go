@@ -139,3 +139,44 @@ func TestVerifyCannotEvaluate(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyCheckRaises: a lua check that raises is the lab's fault: the run
+// is lab-error in every format, by name, and verify exits 3 (retry once the
+// lab is fixed), though the submission did nothing wrong. When the check is
+// hidden, the student's view says lab-error without naming it.
+func TestVerifyCheckRaises(t *testing.T) {
+	pcap := corpusFile(t, "captures/http-get.pcap")
+	for _, hidden := range []bool{false, true} {
+		dir := t.TempDir()
+		vis := ""
+		if hidden {
+			vis = "\n    visibility: hidden"
+		}
+		os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(`lab: raises
+checks:
+  - name: handshake
+    sequence: [tcp.flags.syn == 1 && tcp.flags.ack == 0, tcp.flags.syn == 1 && tcp.flags.ack == 1]
+  - name: buggy check
+    lua: checks.lua:buggy`+vis+"\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "checks.lua"), []byte("function buggy(ctx)\n  local t = nil\n  return t.ok\nend\n"), 0o644)
+		files := map[string]string{}
+		args := []string{"verify", dir, pcap}
+		for _, f := range []string{"text", "json", "junit", "tap", "github", "gradescope", "html"} {
+			files[f] = filepath.Join(dir, "report."+f)
+			args = append(args, "--format", f+"="+files[f])
+		}
+		code, out, errs := run(args...)
+		if code != ExitRetry || !strings.Contains(errs, "lab error: ") || !strings.Contains(errs, "the lab is at fault") {
+			t.Fatalf("hidden %v: exit %d, want %d\n%s%s", hidden, code, ExitRetry, out, errs)
+		}
+		for f, path := range files {
+			b, _ := os.ReadFile(path)
+			if want := map[bool]string{true: "The lab itself failed", false: "lab-error"}[f == "html"]; !bytes.Contains(b, []byte(want)) {
+				t.Errorf("hidden %v: %s report does not say lab-error:\n%s", hidden, f, b)
+			}
+			if hidden && f != "json" && f != "gradescope" && bytes.Contains(b, []byte("buggy check")) {
+				t.Errorf("hidden %v: %s report (the student's view) names the hidden check:\n%s", hidden, f, b)
+			}
+		}
+	}
+}

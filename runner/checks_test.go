@@ -147,8 +147,8 @@ end
 			t.Errorf("%s: %s %v %q, want %s %v %q", c.Name, c.Status, c.Points, c.Message, w.status, w.points, w.msg)
 		}
 	}
-	if res.Status != result.StatusError {
-		t.Errorf("status %s, want error", res.Status)
+	if res.Status != result.StatusLabError {
+		t.Errorf("status %s, want lab-error", res.Status)
 	}
 	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "1 lines") {
 		t.Errorf("notes %q", res.Notes)

@@ -122,28 +122,23 @@ func Evaluate(ctx context.Context, lab *Lab, art result.Artifacts) (*result.Resu
 			a.done()
 		}
 	}
-	pass, errored := true, ""
 	for _, c := range res.Checks {
 		res.Score += c.Points
-		pass = pass && c.Status == result.CheckPass
-		if c.Status == result.CheckError && errored == "" {
-			errored = fmt.Sprintf("check %q could not be evaluated: %s", c.Name, c.Message)
-		}
 	}
+	status, reason := result.ChecksStatus(res.Checks)
 	switch {
+	case status == result.StatusLabError:
+		// Before a timeout: the grade is the lab's to fix whatever the
+		// submission did.
+		res.Status, res.Reason = status, reason
 	case art.Exit.Reason == result.ExitTimeout:
 		res.Status = result.StatusTimeout
 		res.Reason = "the submission ran out of time"
 		if art.Exit.Message != "" {
 			res.Reason += ": " + art.Exit.Message
 		}
-	case errored != "":
-		res.Status = result.StatusError
-		res.Reason = errored
-	case pass:
-		res.Status = result.StatusPassed
 	default:
-		res.Status = result.StatusFailed
+		res.Status = status
 	}
 	return res, nil
 }

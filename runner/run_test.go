@@ -367,6 +367,16 @@ func TestLabError(t *testing.T) {
 	if !strings.Contains(string(js), `"status": "lab-error"`) {
 		t.Errorf("result.json:\n%s", js)
 	}
+	// A client service whose run raises is the lab's fault too; a client
+	// that returns false (a wrong answer) is not (TestClientServices).
+	cl, err := runner.Run(context.Background(), load(t, "clienterror"), runner.RunOptions{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := cl.Result; r.Status != result.StatusLabError || !strings.Contains(r.Reason, `the lab's service "tester" failed: run: `) ||
+		!strings.Contains(r.Reason, "attempt to index") || len(r.Checks) != 1 || r.Checks[0].Status != result.CheckPass {
+		t.Errorf("client that raises: status %s, reason %q, checks %+v", r.Status, r.Reason, r.Checks)
+	}
 	// The reference of a sound lab is no lab error.
 	ok, err := runner.Run(context.Background(), load(t, "lua"), runner.RunOptions{Dir: t.TempDir()})
 	if err != nil || ok.Result.Status != result.StatusPassed {

@@ -409,12 +409,33 @@ func luaClientService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork
 				if pr.failure != "" && !strings.Contains(err.Error(), pr.failure) {
 					c.err = fmt.Errorf("%w (%s)", err, pr.failure)
 				}
+				if pr.failure == "" && isLuaBug(err) {
+					// run hit a bug of its own (an index of nil, a bad
+					// argument), not a verdict (error() or a failed
+					// assert about the answer): the lab is at fault, and
+					// the run is graded lab-error.
+					events(lualib.Event{Time: time.Now(), Kind: lualib.EventLabError, Name: spec.Name, Message: "run: " + err.Error()})
+				}
 			case pr.failed != "":
 				c.err = errors.New(pr.failed)
 			}
 		}()
 		return c, nil
 	}
+}
+
+// isLuaBug reports whether err is one the Lua machine raises on a bug of
+// the script (attempt to index, call, compare or do arithmetic on the wrong
+// value; a bad argument to a library function; a stack overflow), rather than
+// one the script raised itself with error or assert.
+func isLuaBug(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"attempt to ", "bad argument #", "stack overflow", "on bad self"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // awaitListener returns once a socket listens on target, or ctx ends; it

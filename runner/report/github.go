@@ -14,6 +14,11 @@ type ghResult struct {
 	Status   string   `json:"status"` // pass, fail or error
 	MaxScore float64  `json:"max_score"`
 	Tests    []ghTest `json:"tests"`
+	// Outcome and Reason name a run that is neither passed nor failed
+	// (timeout, lab-error, not-graded, error), which GitHub's three statuses
+	// cannot tell apart; its reporter ignores keys it does not know.
+	Outcome string `json:"outcome,omitempty"`
+	Reason  string `json:"reason,omitempty"`
 }
 
 type ghTest struct {
@@ -33,6 +38,9 @@ func writeGitHub(w io.Writer, res *result.Result, _ Options) error {
 		out.Status = "error"
 	default:
 		out.Status = "fail"
+	}
+	if res.Status != result.StatusPassed && res.Status != result.StatusFailed {
+		out.Outcome, out.Reason = res.Status.String(), res.Reason
 	}
 	for _, c := range res.Checks {
 		st := "fail"

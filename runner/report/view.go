@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/wirelab-dev/wirelab/internal/words"
 	"github.com/wirelab-dev/wirelab/runner/result"
@@ -64,8 +65,16 @@ func studentView(res *result.Result) (*result.Result, withheld) {
 		}
 	}
 	switch res.Status {
-	case result.StatusPassed, result.StatusFailed, result.StatusError:
+	case result.StatusPassed, result.StatusFailed:
 		out.Status, out.Reason = result.ChecksStatus(out.Checks)
+	case result.StatusLabError:
+		// A lab error stays one; a reason naming a withheld check does not.
+		for _, c := range res.Checks {
+			if !StudentSees(c) && c.Status == result.CheckError && strings.Contains(res.Reason, fmt.Sprintf("check %q", c.Name)) {
+				out.Reason = "a check could not be evaluated (the lab is at fault, not the submission: it is graded again once the lab is fixed)"
+				break
+			}
+		}
 	}
 	return &out, w
 }

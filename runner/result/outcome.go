@@ -78,9 +78,9 @@ const (
 	StatusUnset     Status = iota
 	StatusPassed           // every check passed
 	StatusFailed           // some check did not pass
-	StatusError            // a check could not be evaluated
+	StatusError            // the run could not be carried out (the grading machine failed)
 	StatusTimeout          // the submission ran out of time
-	StatusLabError         // the lab's own services or checks failed: not the submission's fault
+	StatusLabError         // the lab's own services or checks failed (a check could not be evaluated): not the submission's fault
 	StatusNotGraded        // the submission could not be graded (Reason says why)
 	numStatuses
 )
@@ -185,13 +185,16 @@ func (s *CheckStatus) UnmarshalText(b []byte) error {
 }
 
 // ChecksStatus is the status the checks alone give a run, and its reason:
-// StatusError (naming the first check that could not be evaluated) when one
-// could not be, else StatusPassed when every check passed, else StatusFailed.
+// StatusLabError (naming the first check that could not be evaluated) when
+// one could not be, else StatusPassed when every check passed, else
+// StatusFailed. A check that cannot be evaluated (a lua check that raised,
+// returned nonsense or overstayed its deadline) is the lab's fault, not the
+// submission's: the run is regraded once the lab is fixed.
 func ChecksStatus(checks []CheckResult) (Status, string) {
 	pass := true
 	for _, c := range checks {
 		if c.Status == CheckError {
-			return StatusError, fmt.Sprintf("check %q could not be evaluated: %s", c.Name, c.Message)
+			return StatusLabError, fmt.Sprintf("check %q could not be evaluated: %s (the lab is at fault, not the submission: fix the lab, then run again)", c.Name, c.Message)
 		}
 		pass = pass && c.Status == CheckPass
 	}
