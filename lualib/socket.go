@@ -155,9 +155,9 @@ var socketFuncs = map[string]lua.LGFunction{
 	"udp":      func(L *lua.LState) int { return newSock(L, true, syscall.AF_UNSPEC) },
 	"udp4":     func(L *lua.LState) int { return newSock(L, true, syscall.AF_INET) },
 	"udp6":     func(L *lua.LState) int { return newSock(L, true, syscall.AF_INET6) },
-	"connect":  func(L *lua.LState) int { return socketConnect(L, syscall.AF_UNSPEC) },
-	"connect4": func(L *lua.LState) int { return socketConnect(L, syscall.AF_INET) },
-	"connect6": func(L *lua.LState) int { return socketConnect(L, syscall.AF_INET6) },
+	"connect":  func(L *lua.LState) int { return socketConnect(L, "unspec") },
+	"connect4": func(L *lua.LState) int { return socketConnect(L, "inet") },
+	"connect6": func(L *lua.LState) int { return socketConnect(L, "inet6") },
 	"bind":     socketBind,
 	"select":   socketSelect,
 	"gettime":  socketGettime,
@@ -392,10 +392,15 @@ func (s *State) resolve(ctx context.Context, host, port string, family int, udp 
 	return out, nil
 }
 
-// bindTo is inet_trybind: resolve (passively), create the descriptor if needed,
-// and bind.
+// bindTo is inet_trybind: resolve (passively, for the socket's family), create
+// the descriptor if needed, and bind.
 func (k *sock) bindTo(ctx context.Context, s *State, host, port string) error {
-	family := k.family
+	return k.bindFamily(ctx, s, host, port, k.family)
+}
+
+// bindFamily binds with family as getaddrinfo's hint: socket.connect's fifth
+// argument is such a hint for the local address only.
+func (k *sock) bindFamily(ctx context.Context, s *State, host, port string, family int) error {
 	if host == "*" && family == syscall.AF_UNSPEC {
 		family = syscall.AF_INET
 	}
@@ -408,7 +413,7 @@ func (k *sock) bindTo(ctx context.Context, s *State, host, port string) error {
 			return err
 		}
 		if k.family != familyOf(ap.Addr()) {
-			err = sockErr("ai_family not supported")
+			err = errAddrFamily
 			continue
 		}
 		err = syscall.Bind(k.d.fd, sockaddr(ap.Addr(), int(ap.Port())))
@@ -423,35 +428,27 @@ func (k *sock) bindTo(ctx context.Context, s *State, host, port string) error {
 	return err
 }
 
-// connectTo is inet_tryconnect for TCP: each resolved address in turn until one
-// connects or a wait times out.
-func (k *sock) connectTo(ctx context.Context, s *State, host, port string, mapV4 bool) error {
-	var aps []netip.AddrPort
-	var err error
-	if mapV4 {
-		// socket.connect(..., "inet6") asks getaddrinfo for AI_V4MAPPED
-		// addresses: an IPv4 address becomes ::ffff:a.b.c.d
-		aps, err = s.resolve(ctx, host, port, syscall.AF_UNSPEC, false)
-		for i, ap := range aps {
-			if ap.Addr().Is4() {
-				aps[i] = netip.AddrPortFrom(netip.AddrFrom16(ap.Addr().As16()), ap.Port())
-			}
-		}
-	} else {
-		aps, err = s.resolve(ctx, host, port, k.family, false)
-	}
+// connectTo is inet_tryconnect for TCP: each resolved address (of the socket's
+// family, once it has one) in turn until one connects or a wait times out. A
+// descriptor made here for one family is made anew for an address of the other.
+func (k *sock) connectTo(ctx context.Context, s *State, host, port string) error {
+	aps, err := s.resolve(ctx, host, port, k.family, false)
 	if err != nil {
 		return err
 	}
 	k.tm.markStart()
+	created := k.d == nil
 	for _, ap := range aps {
+		if created && k.d != nil && k.family != familyOf(ap.Addr()) {
+			k.Close()
+		}
 		if k.d == nil {
 			if err = k.open(s, familyOf(ap.Addr())); err != nil {
 				return err
 			}
 		}
 		if k.family != familyOf(ap.Addr()) {
-			err = sockErr("Address family for hostname not supported")
+			err = errAddrFamily
 			continue
 		}
 		if err = k.bindSource(s); err != nil {
@@ -499,29 +496,44 @@ func connectFd(ctx context.Context, d *fdesc, tm *timeouts, ap netip.AddrPort) e
 
 // Module functions.
 
-func socketConnect(L *lua.LState, family int) int {
+// socketConnect is socket.connect: family ("unspec", "inet", "inet6") is
+// the hint for the local address only, as in C LuaSocket; the remote address is
+// resolved for the family the bind gave (any, without a local address), so
+// connect4("::1", port) connects over IPv6. connect4 and connect6 are
+// socket.connect with "inet" and "inet6" and no fifth argument.
+func socketConnect(L *lua.LState, def string) int {
 	s := stateOf(L)
 	host := sockString(L, 1, "connect", false)
 	port := sockString(L, 2, "connect", false)
-	locaddr := sockOptString(L, 3, "connect", false, "")
+	locaddr := L.Get(3) != lua.LNil
+	addr := sockOptString(L, 3, "connect", false, "")
 	locport := sockOptString(L, 4, "connect", false, "0")
-	if f := sockOptString(L, 5, "connect", false, ""); f == "inet" {
-		family = syscall.AF_INET
-	} else if f == "inet6" {
-		family = syscall.AF_INET6
+	fam := def
+	if def == "unspec" {
+		fam = sockOptString(L, 5, "connect", false, "unspec")
 	}
-	k, err := newSockValue(s, false, family)
+	family := syscall.AF_UNSPEC
+	switch fam {
+	case "unspec":
+	case "inet":
+		family = syscall.AF_INET
+	case "inet6":
+		family = syscall.AF_INET6
+	default:
+		argErr(L, 5, "connect", false, fmt.Sprintf("invalid option '%s'", fam))
+	}
+	k, err := newSockValue(s, false, syscall.AF_UNSPEC)
 	if err != nil {
 		return pushErr(L, err)
 	}
 	ctx := ctxOf(L)
-	if locaddr != "" {
-		if err := k.bindTo(ctx, s, locaddr, locport); err != nil {
+	if locaddr {
+		if err := k.bindFamily(ctx, s, addr, locport, family); err != nil {
 			k.Close()
 			return pushErr(L, err)
 		}
 	}
-	if err := k.connectTo(ctx, s, host, port, family == syscall.AF_INET6); err != nil {
+	if err := k.connectTo(ctx, s, host, port); err != nil {
 		k.Close()
 		return pushErr(L, err)
 	}
@@ -664,6 +676,7 @@ var dnsFuncs = map[string]lua.LGFunction{
 	"tohostname":  dnsToHostname,
 	"gethostname": dnsGethostname,
 	"getaddrinfo": dnsGetaddrinfo,
+	"getnameinfo": dnsGetnameinfo,
 }
 
 func hostInfo(L *lua.LState, name string, addrs []netip.Addr) *lua.LTable {

@@ -193,6 +193,10 @@ func again(err error) bool {
 // errNoName is getaddrinfo's EAI_NONAME as LuaSocket words it for connect and bind.
 var errNoName = sockErr("host or service not provided, or not known")
 
+// errAddrFamily is EAI_ADDRFAMILY (gai_strerror's words): the host has no
+// address of the family asked for.
+var errAddrFamily = sockErr("Address family for hostname not supported")
+
 // lookup resolves host the way the state's Env says: through Env.Hosts only when
 // it is set, else the system resolver. Literal addresses, "localhost" and "*"
 // (any address, for bind) always resolve.
@@ -203,11 +207,14 @@ func (s *State) lookup(ctx context.Context, host string, family int) ([]netip.Ad
 		}
 		return []netip.Addr{netip.IPv4Unspecified()}, nil
 	}
-	if a, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")); err == nil {
-		return []netip.Addr{a.WithZone("")}, nil
-	}
 	var addrs []netip.Addr
+	a, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"))
+	literal := err == nil
+	if literal {
+		addrs = []netip.Addr{a.WithZone("")}
+	}
 	switch {
+	case addrs != nil:
 	case strings.EqualFold(host, "localhost") && s.env.Hosts != nil:
 		// in a lab; on the host's own network the system resolver says
 		// (from /etc/hosts) what localhost is, as it does for C LuaSocket
@@ -250,7 +257,10 @@ func (s *State) lookup(ctx context.Context, host string, family int) ([]netip.Ad
 		}
 	}
 	if len(out) == 0 {
-		return nil, sockErr("Address family for hostname not supported")
+		if literal {
+			return nil, errAddrFamily
+		}
+		return nil, errNoName // glibc: a name without an address of the family
 	}
 	return out, nil
 }

@@ -72,7 +72,7 @@ func tcpConnect(L *lua.LState) int {
 	k := checkSock(L, "connect", "tcp{any}")
 	host := sockString(L, 2, "connect", true)
 	port := sockString(L, 3, "connect", true)
-	err := k.connectTo(ctxOf(L), stateOf(L), host, port, false)
+	err := k.connectTo(ctxOf(L), stateOf(L), host, port)
 	// LuaSocket makes it a client even when the connect failed or is still in
 	// progress (a zero-timeout connect finished later by select).
 	setClass(L, k, classClient)

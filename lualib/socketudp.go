@@ -29,20 +29,12 @@ var udpMethods = map[string]lua.LGFunction{
 	"receivefrom": udpReceivefrom,
 }
 
-// udpGaiErr words a resolution failure as udp.c does (glibc's gai_strerror).
-func udpGaiErr(err error) error {
-	if err == errNoName {
-		return sockErr("Name or service not known")
-	}
-	return err
-}
-
 func udpSetsockname(L *lua.LState) int {
 	k := checkSock(L, "setsockname", "udp{unconnected}")
 	host := sockString(L, 2, "setsockname", true)
 	port := sockString(L, 3, "setsockname", true)
 	if err := k.bindTo(ctxOf(L), stateOf(L), host, port); err != nil {
-		return pushErr(L, udpGaiErr(err))
+		return pushErr(L, err)
 	}
 	return pushOK(L)
 }
@@ -61,14 +53,14 @@ func udpSetpeername(L *lua.LState) int {
 	s := stateOf(L)
 	aps, err := s.resolve(ctxOf(L), host, port, k.family, true)
 	if err != nil {
-		return pushErr(L, udpGaiErr(err))
+		return pushErr(L, err)
 	}
 	for _, ap := range aps {
 		if err = k.open(s, familyOf(ap.Addr())); err != nil {
 			return pushErr(L, err)
 		}
 		if k.family != familyOf(ap.Addr()) {
-			err = sockErr("ai_family not supported")
+			err = errAddrFamily
 			continue
 		}
 		if err = k.bindSource(s); err != nil {
@@ -110,14 +102,17 @@ func udpSendto(L *lua.LState) int {
 	s := stateOf(L)
 	aps, err := s.resolve(ctxOf(L), host, port, k.family, true)
 	if err != nil {
-		return pushErr(L, udpGaiErr(err))
+		if err == errNoName {
+			err = sockErr("Name or service not known") // udp.c's sendto: gai_strerror
+		}
+		return pushErr(L, err)
 	}
 	ap := aps[0]
 	if err := k.open(s, familyOf(ap.Addr())); err != nil {
 		return pushErr(L, err)
 	}
 	if k.family != familyOf(ap.Addr()) {
-		return pushErr(L, sockErr("ai_family not supported"))
+		return pushErr(L, errAddrFamily)
 	}
 	if err := k.bindSource(s); err != nil {
 		return pushErr(L, err)

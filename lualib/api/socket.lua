@@ -93,12 +93,13 @@ function socket.udp6() end
 ---@param port integer|string
 ---@param locaddr? string local address to bind first
 ---@param locport? integer|string local port to bind first
----@param family? "inet"|"inet6"
+---@param family? "unspec"|"inet"|"inet6" the family of the local address (C LuaSocket 3.1: not of the remote one)
 ---@return socket.tcp.client|nil client
 ---@return string? err
 function socket.connect(host, port, locaddr, locport, family) end
 
----`socket.connect` restricted to IPv4.
+---`socket.connect(host, port, locaddr, locport, "inet")`: the local address is
+---IPv4; without one the remote address may be of either family.
 ---
 ---```lua
 ---local c = assert(socket.connect4("127.0.0.1", 8080))
@@ -111,7 +112,8 @@ function socket.connect(host, port, locaddr, locport, family) end
 ---@return string? err
 function socket.connect4(host, port, locaddr, locport) end
 
----`socket.connect` restricted to IPv6.
+---`socket.connect(host, port, locaddr, locport, "inet6")`: the local address
+---is IPv6; without one the remote address may be of either family.
 ---
 ---```lua
 ---local c = assert(socket.connect6("::1", 8080))
@@ -270,6 +272,20 @@ function dns.gethostname() end
 ---@return table|nil addresses
 ---@return string? err
 function dns.getaddrinfo(name) end
+
+---The names of every address of `host` (the address itself when it has none;
+---an empty table without a host) and the name of TCP service `serv` from
+---/etc/services (its number when it has none). `nil, err` when host or serv is
+---not known; both nil raises an error.
+---
+---```lua
+---local names, service = socket.dns.getnameinfo("127.0.0.1", 80)   --> {"localhost"}, "http"
+---```
+---@param host? string
+---@param serv? integer|string
+---@return table|nil names
+---@return string? service_or_err
+function dns.getnameinfo(host, serv) end
 
 ---Methods every TCP object has, whatever its state.
 ---@class socket.tcp.any

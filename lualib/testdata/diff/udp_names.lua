@@ -1,0 +1,22 @@
+-- UDP setpeername and setsockname word a name or service they cannot resolve
+-- as inet_tryconnect/inet_trybind do ("host or service not provided, or not
+-- known"); sendto, which resolves nothing, keeps gai_strerror's words.
+local socket = require("socket")
+local u = socket.udp()
+print(u:setpeername("", 9))
+print(u:setsockname("", 0))
+print(u:setpeername("127.0.0.1", "nosuchsvc"))
+print(u:setsockname("127.0.0.1", "nosuchsvc"))
+print(u:sendto("x", "no.such.host.invalid", 9))
+print(u:sendto("x", "", 9))
+print(socket.udp6():setpeername("", 9))
+print(socket.udp6():setsockname("", 0))
+print(socket.udp4():setpeername("::1", 9))
+print(socket.udp4():setsockname("::1", 0))
+print(socket.udp6():setpeername("127.0.0.1", 9))
+print(socket.udp6():setsockname("127.0.0.1", 0))
+print(socket.udp():setpeername("localhost", 9))
+print(socket.udp():setsockname("localhost", 0))
+local v = socket.udp(); print(v:setsockname("127.0.0.1", 0)); print(v:setpeername("::1", 9))
+v = socket.udp(); print(v:setsockname("::1", 0)); print(v:setpeername("127.0.0.1", 9))
+v = socket.udp(); print(v:setsockname("127.0.0.1", 0)); print(v:sendto("x", "::1", 9))
