@@ -131,6 +131,9 @@ func Evaluate(ctx context.Context, lab *Lab, art result.Artifacts) (*result.Resu
 		// Before a timeout: the grade is the lab's to fix whatever the
 		// submission did.
 		res.Status, res.Reason = status, reason
+	case art.Exit.Build:
+		res.Status = result.StatusError
+		res.Reason = "the submission's build failed, so no check was evaluated"
 	case art.Exit.Reason == result.ExitTimeout:
 		res.Status = result.StatusTimeout
 		res.Reason = "the submission ran out of time"
@@ -240,6 +243,11 @@ func (ev *evaluation) run(i int) {
 	c := &ev.lab.Checks[i]
 	cr := &ev.res.Checks[i]
 	*cr = result.CheckResult{Name: c.Name, Kind: c.Kind, MaxPoints: c.Points, Visibility: c.Visibility}
+	if ev.res.Exit.Build {
+		cr.Status = result.CheckSkip
+		cr.Message = "skipped: the submission's build failed, so it never ran"
+		return
+	}
 	for _, k := range c.requires {
 		ev.run(k)
 		if st := ev.res.Checks[k].Status; st != result.CheckPass {

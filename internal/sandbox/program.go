@@ -106,7 +106,7 @@ func buildProgram(cfg *Config, at place, send func(status)) (dir string, cleanup
 			if s := strings.TrimSpace(out.String()); s != "" {
 				msg += "\n" + firstLines(s, buildLines)
 			}
-			return "", cleanup, &Exit{Reason: ReasonError, Message: msg, Code: r.Code, Signal: r.Signal}
+			return "", cleanup, &Exit{Reason: ReasonError, Message: msg, Code: r.Code, Signal: r.Signal, Build: true}
 		}
 		warnFallbacks(r, send, "the build")
 	}

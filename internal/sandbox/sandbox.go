@@ -156,6 +156,8 @@ type Exit struct {
 	// it) and the signal ("SIGSEGV"); 0 and "" for a Lua script.
 	Code   int    `json:"code,omitempty"`
 	Signal string `json:"signal,omitempty"`
+	// Build is set when a program's build failed: the program never ran.
+	Build bool `json:"build,omitempty"`
 }
 
 // Artifact file names in the run's folder.

@@ -167,6 +167,8 @@ func exitLine(reason result.ExitReason, msg string) string {
 		return "the script was stopped: " + why + " (" + msg + ")"
 	case limit:
 		return "the script was stopped: " + why
+	case (reason == result.ExitError || reason == result.ExitCrash) && (strings.HasPrefix(msg, "the build ") || strings.HasPrefix(msg, "the program ")):
+		return msg // a program's end, said by the sandbox in a sentence
 	case reason == result.ExitError && msg != "":
 		return "the script ended with an error: " + msg
 	case reason == result.ExitError:

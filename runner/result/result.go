@@ -166,6 +166,13 @@ type Artifacts struct {
 type Exit struct {
 	Reason  ExitReason `json:"reason,omitempty"`
 	Message string     `json:"message,omitempty"` // the error text, the limit hit
+	// Code and Signal are a program's exit status (-1 when a signal killed
+	// it) and that signal ("SIGSEGV"); 0 and "" for a Lua script.
+	Code   int    `json:"code,omitempty"`
+	Signal string `json:"signal,omitempty"`
+	// Build is set when a program's build failed: it never ran, and no
+	// check was evaluated.
+	Build bool `json:"build,omitempty"`
 }
 
 // Visibility says when a student sees a check's result.

@@ -1,0 +1,7 @@
+local socket = require("socket")
+local c = assert(socket.connect(lab.args.host, lab.args.port))
+c:send("GET / HTTP/1.1\r\nHost: " .. lab.args.host .. "\r\nConnection: close\r\n\r\n")
+local line = assert(c:receive("*l"))
+print(line)
+local rest = c:receive("*a")
+c:close()
