@@ -34,6 +34,7 @@ func newGradeCmd() *cobra.Command {
 		gradescope bool
 		gsSub      string
 		gsResults  string
+		plRoot     string
 	)
 	cmd := &cobra.Command{
 		Use:   "grade LAB SUBMISSION...",
@@ -53,6 +54,9 @@ all); an interrupted batch loses at most the students in flight.
 
 Gradescope: put "wirelab grade LAB --gradescope" in run_autograder. It grades
 /autograder/submission and writes /autograder/results/results.json.
+PrairieLearn: make "wirelab grade LAB --prairielearn /grade" the question's
+entrypoint. It grades /grade/student (or the files in /grade/data/data.json)
+and writes /grade/results/results.json.
 
 Exit status: 0 every student was graded (whatever their scores); 2 nothing was
 graded (a usage mistake, a broken lab); 3 an infrastructure error: some
@@ -62,7 +66,8 @@ again to retry just those (after fixing the lab, for a lab error).`,
 		Example: `  wirelab grade labs/http-client submissions/ --out grades/
   wirelab grade labs/http-client alice.lua bob/ --jobs 4
   wirelab grade labs/http-client submissions/ --shard 2/4 --out shard2/ && wirelab merge shard*/ --out grades/
-  wirelab grade labs/http-client --gradescope`,
+  wirelab grade labs/http-client --gradescope
+  wirelab grade /grade/tests/lab --prairielearn /grade`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("grade needs a LAB (a lab folder or its lab.yaml)")
@@ -95,6 +100,9 @@ again to retry just those (after fixing the lab, for a lab error).`,
 			defer stop()
 			if gradescope {
 				return runGradescope(ctx, cmd, lab, iso, gsSub, gsResults, out, args[1:])
+			}
+			if plRoot != "" {
+				return runPrairieLearn(ctx, cmd, lab, iso, plRoot, out, args[1:])
 			}
 			if len(args) < 2 {
 				return usagef("grade needs at least one SUBMISSION after the lab")
@@ -149,6 +157,7 @@ again to retry just those (after fixing the lab, for a lab error).`,
 	f.BoolVar(&gradescope, "gradescope", false, "Gradescope autograder mode: grade one submission folder, write Gradescope's results.json")
 	f.StringVar(&gsSub, "gradescope-submission", "/autograder/submission", "submission folder in --gradescope mode")
 	f.StringVar(&gsResults, "gradescope-results", "/autograder/results/results.json", "results file in --gradescope mode")
+	f.StringVar(&plRoot, "prairielearn", "", "PrairieLearn external grader mode: grade the job in `DIR` (PrairieLearn's is /grade: student/ or data/data.json in, results/results.json out)")
 	return cmd
 }
 

@@ -1,6 +1,6 @@
 // Package report renders a result.Result for the people and systems that read
 // it: a terminal (text), other programs (json), CI systems (junit, tap), and
-// grading platforms (gradescope, github). Formats are chosen by name from one
+// grading platforms (gradescope, github, prairielearn). Formats are chosen by name from one
 // explicit registry.
 package report
 
@@ -25,7 +25,8 @@ type Options struct {
 	// report links the capture relative to it.
 	Dir string
 
-	withheld withheld // what the student's view left out: set by WriteOptions
+	withheld withheld       // what the student's view left out: set by WriteOptions
+	full     *result.Result // the result before the student's view: set by WriteOptions
 }
 
 // writer renders one format.
@@ -47,6 +48,8 @@ var formats = map[string]format{
 	"gradescope": {writeGradescope, false}, // every check, marked: Gradescope hides them
 	"github":     {writeGitHub, true},
 	"html":       {writeHTML, true},
+	// The student's checks, the score of all: PrairieLearn shows every test.
+	"prairielearn": {writePrairieLearn, true},
 }
 
 // StudentFacing reports whether format is read by students, and so shows
@@ -89,6 +92,7 @@ func WriteOptions(w io.Writer, format string, res *result.Result, opt Options) e
 		return fmt.Errorf("no result to report")
 	}
 	if f.student && !opt.Grader {
+		opt.full = res
 		res, opt.withheld = studentView(res)
 	}
 	return f.write(w, res, opt)

@@ -51,7 +51,7 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestGolden(t *testing.T) {
 	res := fixture(t)
-	ext := map[string]string{"text": "txt", "json": "json", "junit": "xml", "tap": "tap", "gradescope": "json", "github": "json"}
+	ext := map[string]string{"text": "txt", "json": "json", "junit": "xml", "tap": "tap", "gradescope": "json", "github": "json", "prairielearn": "json"}
 	for _, f := range Formats() {
 		if f == "html" {
 			continue // rendered and checked in a browser: html_test.go
@@ -92,7 +92,7 @@ func TestGolden(t *testing.T) {
 
 func TestUnknownFormat(t *testing.T) {
 	err := Write(&bytes.Buffer{}, "html5", fixture(t))
-	if err == nil || !strings.Contains(err.Error(), `unknown report format "html5" (known: text, github, gradescope, html, json, junit, tap)`) {
+	if err == nil || !strings.Contains(err.Error(), `unknown report format "html5" (known: text, github, gradescope, html, json, junit, prairielearn, tap)`) {
 		t.Errorf("err = %v", err)
 	}
 }
