@@ -36,14 +36,18 @@ up as (its id, or up's --name), or its folder.
 Standard input, output and error are passed through, and exec exits with the
 command's status (128+N when signal N killed it). When standard input is a
 terminal the command gets a terminal of its own: a shell has job control, and
-Ctrl-C reaches the command, not exec.
+Ctrl-C reaches the command, not exec (130 when the command dies of it).
+Without a terminal, SIGINT, SIGTERM, SIGHUP and SIGQUIT exec gets are passed
+on to the command's processes.
 
 The command sees the current folder as its working directory, /submission, a
 private copy: 'python3 client.py' runs the client.py of the folder exec is run
 from, and files it writes stay in the copy (redirect standard output to keep
 something). It reaches the lab's hosts and nothing else. PATH is
 /usr/local/bin:/usr/bin:/bin, HOME is /tmp; -e adds variables, TERM comes along
-with a terminal.
+with a terminal. The command 'wirelab' is this wirelab (mounted at
+/opt/wirelab, on the PATH too when the binary is named wirelab), so
+'wirelab script client.lua' and 'wirelab capture' work inside a host.
 
 Exit status: the command's; 125 when exec itself failed (the lab is not up, the
 host does not exist), 126 when the command could not start, 127 when it was not
@@ -51,7 +55,9 @@ found.`,
 		Example: `  wirelab exec http-client client -- curl http://www.yahoo.com/
   wirelab exec http-client client -- python3 client.py
   wirelab exec http-client client -- bash
-  wirelab exec two-subnets r1 -- wirelab capture -i eth0 -c 10`,
+  wirelab exec two-subnets gw -- wirelab capture -i eth0 -c 10
+
+See docs/up.md.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 3 || (args[2] == "--" && len(args) < 4) {
 				return usagef("exec needs a LAB, a HOST and the COMMAND to run: wirelab exec LAB HOST -- COMMAND [ARG]...")

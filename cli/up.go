@@ -43,10 +43,22 @@ already up is refused. The lab's client services (those that connect to the
 submission) are not started. Whatever way up ends, the network and every
 command started in it end with it.
 
+The state of a lab that is up (its pid, lab and folder) is NAME.json in the
+runtime folder ($XDG_RUNTIME_DIR/wirelab, else /tmp/wirelab-UID), beside its
+control socket NAME.sock and its services log NAME/services.log; exec finds
+the lab there, and says so when the up that kept it was killed.
+
 Works as root and as an ordinary user (in a user namespace), like run.`,
-		Example: `  wirelab up http-client
+		Example: `  # terminal 1: the lab, until Ctrl-C
+  wirelab up http-client
+  # terminal 2, in the folder of your program: try it against the lab
   wirelab exec http-client client -- curl http://www.yahoo.com/
-  wirelab up labs/two-subnets --name second`,
+  wirelab exec http-client client -- python3 client.py www.yahoo.com 80
+  wirelab exec http-client client -- bash
+  # the same lab twice, under another name
+  wirelab up labs/two-subnets --name second
+
+See docs/up.md.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usagef("up takes one LAB (a lab folder, its lab.yaml or a built-in lab's name), got %d arguments", len(args))

@@ -30,10 +30,14 @@ func (c *control) start(req ExecRequest, files []*os.File) (proc, error) {
 		TTY:    req.TTY,
 		Limits: execLimits,
 	}
-	if req.Argv[0] == "wirelab" {
-		if exe, err := os.Executable(); err == nil {
-			spec.ReadOnly = []jail.Bind{{Host: filepath.Dir(exe), Jail: wirelabDir}}
+	if exe, err := os.Executable(); err == nil {
+		spec.ReadOnly = []jail.Bind{{Host: filepath.Dir(exe), Jail: wirelabDir}}
+		if req.Argv[0] == "wirelab" {
 			spec.Argv = append([]string{filepath.Join(wirelabDir, filepath.Base(exe))}, req.Argv[1:]...)
+		}
+		if filepath.Base(exe) == "wirelab" {
+			// A script or shell the command runs finds it too.
+			spec.Env = append([]string{"PATH=/usr/local/bin:/usr/bin:/bin:" + wirelabDir}, req.Env...)
 		}
 	}
 	p, err := jail.Start(spec)
