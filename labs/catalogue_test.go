@@ -4,7 +4,9 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -15,7 +17,8 @@ import (
 )
 
 // expectation is a submission's recorded outcome: <name>.expect.yaml beside
-// <name>.lua in a lab's testdata/submissions.
+// <name>.lua (or <name>.py, <name>.c: one record for every language of the
+// same mistake) in a lab's testdata/submissions.
 type expectation struct {
 	Score    float64           `yaml:"score"`
 	MaxScore float64           `yaml:"max_score"`
@@ -27,6 +30,19 @@ type expectation struct {
 type submission struct {
 	name, script string
 	want         expectation
+}
+
+// submissionExts are the kinds of file a lab records submissions in: the
+// Lua worker's, and the programs of the seed chapter's languages.
+var submissionExts = []string{".lua", ".py", ".c"}
+
+// submissionName names a recorded submission in test names: a Lua one by its
+// base name, as before programs could be submitted; another by its file name.
+func submissionName(file string) string {
+	if base, ok := strings.CutSuffix(file, ".lua"); ok {
+		return base
+	}
+	return file
 }
 
 // catalogue returns the lab folders of the source tree, sorted.
@@ -47,8 +63,29 @@ func catalogue(t *testing.T) []string {
 	return dirs
 }
 
-// submissions reads a lab's recorded submissions: every .lua file needs its
-// .expect.yaml, and the reverse.
+// references returns a lab's references in other languages than Lua,
+// testdata/reference.EXT, as absolute paths: each must get full marks.
+func references(t *testing.T, dir string) []string {
+	t.Helper()
+	matches, err := filepath.Glob(filepath.Join(dir, "testdata", "reference.*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range matches {
+		if !slices.Contains(submissionExts, filepath.Ext(m)) || filepath.Ext(m) == ".lua" {
+			t.Errorf("%s: a reference is reference.py or reference.c (solution.lua is the Lua one)", m)
+			continue
+		}
+		abs, _ := filepath.Abs(m)
+		out = append(out, abs)
+	}
+	return out
+}
+
+// submissions reads a lab's recorded submissions: every .lua, .py and .c
+// file needs its .expect.yaml (shared by the files of the same base name),
+// and the reverse.
 func submissions(t *testing.T, dir string) []submission {
 	t.Helper()
 	sub := filepath.Join(dir, "testdata", "submissions")
@@ -60,9 +97,10 @@ func submissions(t *testing.T, dir string) []submission {
 	seen := map[string]bool{}
 	for _, e := range entries {
 		name := e.Name()
-		switch {
-		case strings.HasSuffix(name, ".lua"):
-			base := strings.TrimSuffix(name, ".lua")
+		switch ext := filepath.Ext(name); {
+		case strings.HasSuffix(name, ".expect.yaml"):
+		case slices.Contains(submissionExts, ext):
+			base := strings.TrimSuffix(name, ext)
 			seen[base] = true
 			data, err := os.ReadFile(filepath.Join(sub, base+".expect.yaml"))
 			if err != nil {
@@ -77,21 +115,36 @@ func submissions(t *testing.T, dir string) []submission {
 				continue
 			}
 			abs, _ := filepath.Abs(filepath.Join(sub, name))
-			out = append(out, submission{name: base, script: abs, want: want})
-		case strings.HasSuffix(name, ".expect.yaml"):
+			out = append(out, submission{name: submissionName(name), script: abs, want: want})
 		default:
 			t.Errorf("%s: unexpected file in testdata/submissions", filepath.Join(sub, name))
 		}
 	}
 	for _, e := range entries {
 		if base, ok := strings.CutSuffix(e.Name(), ".expect.yaml"); ok && !seen[base] {
-			t.Errorf("%s: no %s.lua beside it", filepath.Join(sub, e.Name()), base)
+			t.Errorf("%s: no %s.lua (or .py, .c) beside it", filepath.Join(sub, e.Name()), base)
 		}
 	}
 	if len(out) < 2 {
 		t.Errorf("%s: %d recorded submissions, want at least 2", sub, len(out))
 	}
 	return out
+}
+
+// needTools skips a run of a program whose language's tools (python3, cc)
+// the machine lacks, and fails it in CI, which installs them.
+func needTools(t *testing.T, file string) {
+	t.Helper()
+	tool := map[string]string{".py": "python3", ".c": "cc"}[filepath.Ext(file)]
+	if tool == "" {
+		return
+	}
+	if _, err := exec.LookPath(tool); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s needs %s, and CI is set: CI installs it", filepath.Base(file), tool)
+		}
+		t.Skipf("%s needs %s, which is not installed", filepath.Base(file), tool)
+	}
 }
 
 // TestCatalogueLoads checks that every lab loads and compiles, ships what a lab
@@ -119,7 +172,15 @@ func TestCatalogueLoads(t *testing.T) {
 			for _, c := range lab.Checks {
 				points[c.Name] = c.Points
 			}
+			for _, p := range references(t, dir) {
+				if _, err := lab.Resolve(p); err != nil {
+					t.Errorf("%s: %v", p, err)
+				}
+			}
 			for _, s := range submissions(t, dir) {
+				if _, err := lab.Resolve(s.script); err != nil {
+					t.Errorf("%s: %v", s.script, err)
+				}
 				w := s.want
 				if w.MaxScore != lab.MaxScore() {
 					t.Errorf("%s: max_score %g, the lab's is %g", s.name, w.MaxScore, lab.MaxScore())

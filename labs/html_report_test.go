@@ -40,6 +40,9 @@ func TestCatalogueReportsInBrowser(t *testing.T) {
 	var jobs []job
 	for _, dir := range catalogue(t) {
 		jobs = append(jobs, job{dir, "solution", ""})
+		for _, ref := range references(t, dir) {
+			jobs = append(jobs, job{dir, filepath.Base(ref), ref})
+		}
 		for _, s := range submissions(t, dir) {
 			jobs = append(jobs, job{dir, s.name, s.script})
 		}
@@ -50,6 +53,7 @@ func TestCatalogueReportsInBrowser(t *testing.T) {
 	for _, j := range jobs {
 		t.Run(j.lab+"/"+j.name, func(t *testing.T) {
 			t.Parallel()
+			needTools(t, j.sub)
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			mu.Lock()

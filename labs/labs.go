@@ -21,7 +21,7 @@ import (
 // files holds every lab folder. The patterns name what a lab is made of; a new
 // kind of file a lab needs (a page, a capture) gets its own pattern here.
 //
-//go:embed */lab.yaml */*.lua */README.md */*.pcapng */testdata/submissions/*
+//go:embed */lab.yaml */*.lua */README.md */*.pcapng */testdata/reference.* */testdata/submissions/*
 var files embed.FS
 
 // FS returns the catalogue as a file system: one folder per lab at its root.

@@ -104,6 +104,9 @@ func TestCatalogueRuns(t *testing.T) {
 	var jobs []job
 	for _, dir := range catalogue(t) {
 		jobs = append(jobs, job{lab: dir, name: "solution"})
+		for _, ref := range references(t, dir) {
+			jobs = append(jobs, job{lab: dir, name: filepath.Base(ref), sub: ref})
+		}
 		for _, s := range submissions(t, dir) {
 			s := s
 			jobs = append(jobs, job{lab: dir, name: s.name, sub: s.script, want: &s.want})
@@ -119,6 +122,7 @@ func TestCatalogueRuns(t *testing.T) {
 	for _, j := range jobs {
 		t.Run(j.lab+"/"+j.name, func(t *testing.T) {
 			t.Parallel()
+			needTools(t, j.sub)
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			mu.Lock()
