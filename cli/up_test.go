@@ -217,9 +217,10 @@ func TestUpExec(t *testing.T) {
 				t.Errorf("fetching http://www.yahoo.com/ from client: status %d\nstdout: %s\nstderr: %s", code, out, errOut)
 			}
 			// The folder is a private copy; the machine's files are not there.
-			out, errOut, code = b.exec(t, "", "http-client", "client", "--", "sh", "-c", "echo x > written.txt; ls; cat /etc/hosts; ls /root 2>&1; ls "+b.dir+"/home 2>&1; true")
+			out, errOut, code = b.exec(t, "", "http-client", "client", "--", "sh", "-c", "echo x > written.txt; ls; cat /etc/hosts; ls /root 2>&1; ls "+b.dir+"/home 2>&1; ls /opt/wirelab | sed 's/^/opt: /'; true")
 			if code != 0 || !strings.Contains(out, "fetch.py") || !strings.Contains(out, "10.0.0.80\twww.yahoo.com") ||
-				!strings.Contains(out, "cannot access '/root'") || !strings.Contains(out, "cannot access '"+b.dir+"/home'") {
+				!strings.Contains(out, "cannot access '/root'") || !strings.Contains(out, "cannot access '"+b.dir+"/home'") ||
+				!strings.Contains(out, "opt: "+filepath.Base(b.exe)+"\n") {
 				t.Errorf("the command's view: status %d\nstdout: %s\nstderr: %s", code, out, errOut)
 			}
 			if _, err := os.Stat(filepath.Join(b.dir, "written.txt")); err == nil {
