@@ -73,3 +73,52 @@ func limitedWrapped(L *lua.LState) int {
 	L.Call(nargs, lua.MultRet)
 	return L.GetTop()
 }
+
+// guardSortYield makes a yield from a table.sort comparator what it is in C
+// Lua, an error ("attempt to yield across metamethod/C-call boundary") that
+// ends the coroutine and that resume returns, where gopher-lua's Go sort cannot
+// be suspended and its failed yield ended the whole script. table.sort counts,
+// per thread, the sorts it is inside; coroutine.yield refuses in such a
+// thread. It runs before installPcall, so the yields pcall.lua passes on are
+// guarded too, while its workers' own yields (other threads) are not.
+func (s *State) guardSortYield() {
+	L := s.L
+	tbl, ok1 := L.G.Global.RawGetString("table").(*lua.LTable)
+	co, ok2 := L.G.Global.RawGetString("coroutine").(*lua.LTable)
+	if !ok1 || !ok2 {
+		return
+	}
+	s.sorting = map[*lua.LState]int{}
+	if sort, ok := tbl.RawGetString("sort").(*lua.LFunction); ok {
+		tbl.RawSetString("sort", L.NewClosure(func(L *lua.LState) int {
+			// the argument errors as C's sort words them (the Go sort, called
+			// from here, could not name itself)
+			if _, ok := L.Get(1).(*lua.LTable); !ok {
+				argErr(L, 1, "sort", false, "table expected, got "+typeName(L, 1))
+			}
+			if _, ok := L.Get(2).(*lua.LFunction); !ok && L.Get(2) != lua.LNil {
+				argErr(L, 2, "sort", false, "function expected, got "+typeName(L, 2))
+			}
+			if L.GetTop() >= 2 && L.Get(2) != lua.LNil {
+				s.sorting[L]++
+				defer func() {
+					if s.sorting[L]--; s.sorting[L] == 0 {
+						delete(s.sorting, L)
+					}
+				}()
+			}
+			nargs := L.GetTop()
+			L.Insert(L.Get(lua.UpvalueIndex(1)), 1)
+			L.Call(nargs, 0)
+			return 0
+		}, sort))
+	}
+	if yield, ok := co.RawGetString("yield").(*lua.LFunction); ok {
+		co.RawSetString("yield", L.NewClosure(func(L *lua.LState) int {
+			if s.sorting[L] > 0 {
+				L.Error(lua.LString("attempt to yield across metamethod/C-call boundary"), 0)
+			}
+			return yield.GFunction(L)
+		}, yield))
+	}
+}

@@ -49,7 +49,11 @@ func (s *State) installPcall() error {
 	L.Push(co)
 	L.Push(L.NewFunction(isGoFunction))
 	L.Push(L.NewFunction(goCall))
-	return L.PCall(9, 0, nil)
+	L.Push(L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LBool(s.sorting[L] > 0))
+		return 1
+	}))
+	return L.PCall(10, 0, nil)
 }
 
 // newProtectedThread(f) is coroutine.create(f) for a protected call's worker:

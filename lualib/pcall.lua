@@ -1,7 +1,7 @@
 -- pcall, xpcall, coroutine.running and coroutine.status for wirelab (see
 -- pcall.go): each protected call runs in a worker coroutine, taken from a
 -- pool of idle ones (making a coroutine costs far more than resuming one).
-local create, resume, status, yield, running, G, co, isgo, gocall = ...
+local create, resume, status, yield, running, G, co, isgo, gocall, insort = ...
 local type, select, getmetatable, error = type, select, getmetatable, error
 local find, sub, gsub = string.find, string.sub, string.gsub
 
@@ -74,7 +74,9 @@ local function finish(w, handler, ok, ...)
   end
   -- The function yielded: pass the yield on to the script's coroutine, and
   -- what resumes it back in.
-  if logical() == nil then
+  if logical() == nil or insort() then
+    -- nothing to yield to, or a table.sort comparator between (a C call in
+    -- C Lua): the protected call fails, as C Lua's pcall does
     owner[w] = nil
     return fail(handler, "attempt to yield across metamethod/C-call boundary")
   end

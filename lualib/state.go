@@ -88,8 +88,9 @@ type State struct {
 	L   *lua.LState
 	env Env
 
-	coDepth int         // nested coroutine resumes (see coroutine.go)
-	capture *captureMod // the capture module's data, for PacketsFunc
+	coDepth int                 // nested coroutine resumes (see coroutine.go)
+	sorting map[*lua.LState]int // threads inside table.sort's comparator calls
+	capture *captureMod         // the capture module's data, for PacketsFunc
 
 	mu     sync.Mutex
 	nextID uint64
@@ -327,6 +328,7 @@ func (s *State) sandbox() error {
 	}
 	g := L.G.Global
 	s.limitCoroutines()
+	s.guardSortYield()
 	s.installNumbers()
 	if err := s.installPcall(); err != nil {
 		return fmt.Errorf("installing pcall: %w", err)
