@@ -35,6 +35,7 @@ func newGradeCmd() *cobra.Command {
 		gsSub      string
 		gsResults  string
 		plRoot     string
+		captures   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "grade LAB SUBMISSION...",
@@ -52,6 +53,11 @@ and report.txt; the class gets summary.csv, summary.json and junit.xml. Running
 again regrades only students whose submission or lab changed (--force regrades
 all); an interrupted batch loses at most the students in flight.
 
+--captures grades a class of recorded captures instead (the Wireshark-lab
+assignment: "capture your own HTTP exchange and hand it in"): a SUBMISSION is a
+capture file, a student's folder holding one (and output.txt, for output:
+checks), or a folder of those; each is graded as 'wirelab verify' grades one.
+
 Gradescope: put "wirelab grade LAB --gradescope" in run_autograder. It grades
 /autograder/submission and writes /autograder/results/results.json.
 PrairieLearn: make "wirelab grade LAB --prairielearn /grade" the question's
@@ -67,6 +73,7 @@ again to retry just those (after fixing the lab, for a lab error).`,
   wirelab grade labs/http-client alice.lua bob/ --jobs 4
   wirelab grade labs/http-client submissions/ --shard 2/4 --out shard2/ && wirelab merge shard*/ --out grades/
   wirelab grade labs/http-client --gradescope
+  wirelab grade labs/http-client --captures captures/ --out grades/
   wirelab grade /grade/tests/lab --prairielearn /grade`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -125,7 +132,11 @@ again to retry just those (after fixing the lab, for a lab error).`,
 				}
 			}
 
-			subs, err := grade.Discover(args[1:], lab)
+			discover, runFunc := grade.Discover, labRunner(iso)
+			if captures {
+				discover, runFunc = func(p []string, _ *runner.Lab) ([]grade.Submission, error) { return grade.DiscoverCaptures(p) }, captureRunner()
+			}
+			subs, err := discover(args[1:], lab)
 			if err != nil {
 				return err
 			}
@@ -137,7 +148,7 @@ again to retry just those (after fixing the lab, for a lab error).`,
 			prog := newProgress(cmd.ErrOrStderr())
 			sum, err := grade.Grade(ctx, lab, subs, grade.Options{
 				Out: out, Jobs: jobs, Force: force, Repeat: repeat, Shard: sh,
-				Run:      labRunner(iso),
+				Run:      runFunc,
 				Progress: prog.event,
 			})
 			prog.finish()
@@ -157,6 +168,7 @@ again to retry just those (after fixing the lab, for a lab error).`,
 	f.BoolVar(&gradescope, "gradescope", false, "Gradescope autograder mode: grade one submission folder, write Gradescope's results.json")
 	f.StringVar(&gsSub, "gradescope-submission", "/autograder/submission", "submission folder in --gradescope mode")
 	f.StringVar(&gsResults, "gradescope-results", "/autograder/results/results.json", "results file in --gradescope mode")
+	f.BoolVar(&captures, "captures", false, "the submissions are recorded captures (.pcap, .pcapng, .cap; a student's folder may add output.txt), graded as 'wirelab verify' grades one: nothing is run")
 	f.StringVar(&plRoot, "prairielearn", "", "PrairieLearn external grader mode: grade the job in `DIR` (PrairieLearn's is /grade: student/ or data/data.json in, results/results.json out)")
 	return cmd
 }

@@ -200,6 +200,10 @@ func Run(ctx context.Context, lab *Lab, opt RunOptions) (*Finished, error) {
 	return r, nil
 }
 
+// WriteReports leaves ResultFile, ReportFile and HTMLFile of res in dir, as
+// Run does: for a result graded without a run (a recorded capture).
+func WriteReports(dir string, res *result.Result) error { return writeFiles(dir, res) }
+
 func writeFiles(dir string, res *result.Result) error {
 	b, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
