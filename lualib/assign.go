@@ -1,6 +1,7 @@
 package lualib
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 
@@ -29,8 +30,15 @@ func loadLua(L *lua.LState, src io.Reader, name string) (*lua.LFunction, error) 
 	return L.NewFunctionFromProto(p), nil
 }
 
-func compileLua(src io.Reader, name string) (*lua.FunctionProto, error) {
-	chunk, err := parse.Parse(src, name)
+func compileLua(in io.Reader, name string) (*lua.FunctionProto, error) {
+	src, err := io.ReadAll(in)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckNesting(string(src), name); err != nil {
+		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(err.Error()), Cause: err}
+	}
+	chunk, err := parse.Parse(bytes.NewReader(src), name)
 	if err != nil {
 		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(err.Error()), Cause: err}
 	}

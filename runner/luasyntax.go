@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/wirelab-dev/wirelab/lualib"
 	"github.com/yuin/gopher-lua/ast"
 	"github.com/yuin/gopher-lua/parse"
 	"go.yaml.in/yaml/v3"
@@ -59,6 +60,10 @@ func (d *decoder) luaParse(abs, name string) *luaChunk {
 		} else {
 			src = nil
 		}
+	}
+	if err := lualib.CheckNesting(string(src), name); err != nil {
+		c.err = err.Error()
+		return c
 	}
 	c.stmts, err = parse.Parse(bytes.NewReader(src), name)
 	if err != nil {

@@ -34,6 +34,7 @@ function phone(ctx)
 end
 function sniff(ctx) return capture.start{} ~= nil, "started" end
 function spin(ctx) go_spin() end
+function deep(ctx) local f, e = loadstring(string.rep("{", 2e5), "=deep") error(e, 0) end
 function backtrack(ctx) return string.rep("a", 3000):find(string.rep("a-", 6) .. "b") end
 `
 
@@ -101,6 +102,7 @@ func TestCheckerHostileLab(t *testing.T) {
 			}{
 				{"phone", "a lab's Lua check has no network"},
 				{"sniff", "capture.start is not available"},
+				{"deep", "deep:1: chunk has too many syntax levels"},
 				{"backtrack", "took longer than 2s"},
 				{"hog", "of memory"}, // stopped in the worker, or the worker killed
 			} {

@@ -126,6 +126,14 @@ func TestLimits(t *testing.T) {
 			Limits{Timeout: 500 * time.Millisecond}, ReasonTimeout, "deadline", 4 * time.Second},
 		{"deep pattern", `print(string.find(string.rep("a", 3e4), string.rep("a?", 3e4) .. string.rep("a", 3e4)))`,
 			Limits{Timeout: 5 * time.Second}, ReasonError, "pattern too complex", 5 * time.Second},
+		// gopher-lua's parser has no nesting limit: a submission nested
+		// 200,000 deep was parsed until the memory cap killed it (or the Go
+		// stack overflowed); it is C Lua's syntax error now, in the worker
+		// and in a loadstring it runs.
+		{"deep nesting", "x = " + strings.Repeat("{", 2e5) + strings.Repeat("}", 2e5),
+			Limits{Timeout: 20 * time.Second}, ReasonError, "submission.lua:1: chunk has too many syntax levels", 20 * time.Second},
+		{"deep loadstring", `local f, e = loadstring(string.rep("(", 2e5), "=s") error(e, 0)`,
+			Limits{Timeout: 20 * time.Second}, ReasonError, "s:1: chunk has too many syntax levels", 20 * time.Second},
 		{"memory bomb", `local t = {} local s = string.rep("x", 1e6) for i = 1, 1e6 do t[i] = s .. i end`,
 			Limits{Timeout: 20 * time.Second, Memory: 64 << 20}, ReasonMemory, "memory", 20 * time.Second},
 		// Live data past three quarters of the cap makes the collector run
