@@ -19,7 +19,7 @@ import (
 )
 
 var (
-	labKeys        = []string{"lab", "title", "description", "version", "timeout", "hosts", "segments", "routers", "firewalls", "services", "capture", "submission", "limits", "checks"}
+	labKeys        = []string{"lab", "title", "description", "version", "timeout", "due", "hosts", "segments", "routers", "firewalls", "services", "capture", "submission", "limits", "checks"}
 	captureKeys    = []string{"filter", "snaplen", "interface"}
 	submissionKeys = []string{"file", "args", "host", "modules", "languages"}
 	limitsKeys     = []string{"memory", "output", "sockets"}
@@ -70,6 +70,14 @@ func (d *decoder) lab(root *yaml.Node, lab *Lab) {
 					d.Errorf(e.V, "timeout must be more than 0")
 				}
 				lab.Limits.Timeout = t
+			}
+		case "due":
+			if s, ok := d.Str(e.V, "due"); ok {
+				t, err := parseDue(s)
+				if err != nil {
+					d.Errorf(e.V, "due %q: %v", s, err)
+				}
+				lab.Due = t
 			}
 		case "services":
 			clients = d.services(e.V, lab)

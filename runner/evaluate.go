@@ -47,6 +47,10 @@ func Evaluate(ctx context.Context, lab *Lab, art result.Artifacts) (*result.Resu
 	if res.Start.IsZero() {
 		res.Start = time.Now().UTC()
 	}
+	if !lab.Due.IsZero() {
+		due := lab.Due.UTC()
+		res.Lab.Due = &due
+	}
 	if art.Submission != "" {
 		sum, err := hashFile(art.Submission)
 		if err != nil {

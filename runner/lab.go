@@ -45,6 +45,10 @@ type Lab struct {
 	Submission  Submission
 	Limits      Limits
 	Checks      []Check
+	// Due is the assignment's due date (due:); zero when it has none.
+	// Checks with visibility after_due_date are shown to students once it
+	// has passed, as Gradescope does.
+	Due time.Time
 
 	Dir    string // the folder holding the lab file; relative paths resolve here
 	Path   string // the lab file as it was named

@@ -28,10 +28,10 @@ type gsTest struct {
 	Tags       []string `json:"tags"`
 }
 
-func writeGradescope(w io.Writer, res *result.Result, _ Options) error {
+func writeGradescope(w io.Writer, res *result.Result, opt Options) error {
 	// Every student sees the top-level output: it speaks of the visible
 	// checks only, as the student's view does.
-	sv, wh := studentView(res)
+	sv, wh := studentView(res, opt.Now)
 	output := summary(sv)
 	if ws := wh.sentence(); ws != "" {
 		output += "\n" + ws

@@ -9,6 +9,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/wirelab-dev/wirelab/runner/result"
 )
@@ -24,6 +25,9 @@ type Options struct {
 	// Dir is the folder the report is written to, when known: the HTML
 	// report links the capture relative to it.
 	Dir string
+	// Now is the time a student's view is taken at (an after_due_date check
+	// shows once the lab's due date has passed); zero means time.Now().
+	Now time.Time
 
 	withheld withheld       // what the student's view left out: set by WriteOptions
 	full     *result.Result // the result before the student's view: set by WriteOptions
@@ -93,7 +97,7 @@ func WriteOptions(w io.Writer, format string, res *result.Result, opt Options) e
 	}
 	if f.student && !opt.Grader {
 		opt.full = res
-		res, opt.withheld = studentView(res)
+		res, opt.withheld = studentView(res, opt.Now)
 	}
 	return f.write(w, res, opt)
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wirelab-dev/wirelab/runner/result"
 )
@@ -524,6 +525,55 @@ func TestStudentView(t *testing.T) {
 	for _, name := range withheld {
 		if strings.Contains(gs.Output, name) {
 			t.Errorf("gradescope's top-level output names check %q", name)
+		}
+	}
+}
+
+// TestDueDate: an after_due_date check is left out of the student's view
+// until the lab's due date has passed and shown from then on, in every
+// student-facing format; a hidden one stays out; with no due date it stays
+// out too.
+func TestDueDate(t *testing.T) {
+	res := fixture(t)
+	var after, hidden string
+	for _, c := range res.Checks {
+		switch c.Visibility {
+		case result.AfterDueDate:
+			after = c.Name
+		case result.Hidden:
+			hidden = c.Name
+		}
+	}
+	if after == "" || hidden == "" {
+		t.Fatal("the fixture has no after_due_date or hidden check")
+	}
+	due := time.Date(2026, 12, 10, 23, 59, 0, 0, time.UTC)
+	for _, f := range Formats() {
+		if !StudentFacing(f) {
+			continue
+		}
+		for _, tt := range []struct {
+			due   *time.Time
+			now   time.Time
+			shown bool
+		}{
+			{&due, due.Add(-time.Minute), false},
+			{&due, due, true},
+			{&due, due.Add(time.Hour), true},
+			{nil, due.Add(time.Hour), false},
+		} {
+			r := *res
+			r.Lab.Due = tt.due
+			var b bytes.Buffer
+			if err := WriteOptions(&b, f, &r, Options{Now: tt.now}); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(b.String(), after); got != tt.shown {
+				t.Errorf("%s, due %v, at %v: after_due_date check shown %v, want %v", f, tt.due, tt.now, got, tt.shown)
+			}
+			if strings.Contains(b.String(), hidden) {
+				t.Errorf("%s, at %v: the hidden check is shown", f, tt.now)
+			}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/wirelab-dev/wirelab/internal/words"
 	"github.com/wirelab-dev/wirelab/runner/result"
@@ -21,6 +22,17 @@ import (
 // or publication, are left out entirely.
 func StudentSees(c result.CheckResult) bool {
 	return c.Visibility == "" || c.Visibility == result.Visible
+}
+
+// studentSeesAt is StudentSees for a run of a lab due at due (nil: no due
+// date) at time now: an after_due_date check is seen once the due date has
+// passed, as Gradescope shows it. after_published stays out: publishing is
+// the grading platform's act, which a local report cannot know.
+func studentSeesAt(c result.CheckResult, due *time.Time, now time.Time) bool {
+	if c.Visibility == result.AfterDueDate && due != nil && !now.Before(*due) {
+		return true
+	}
+	return StudentSees(c)
 }
 
 // withheld counts what the student's view leaves out.
@@ -43,10 +55,14 @@ func (w withheld) sentence() string {
 // check that failed or could not be evaluated is not named). How the script
 // ended, a lab error and a run not graded are kept: they are about the run,
 // not a check. res itself is returned when nothing is withheld.
-func studentView(res *result.Result) (*result.Result, withheld) {
+func studentView(res *result.Result, now time.Time) (*result.Result, withheld) {
+	if now.IsZero() {
+		now = time.Now()
+	}
+	sees := func(c result.CheckResult) bool { return studentSeesAt(c, res.Lab.Due, now) }
 	var w withheld
 	for _, c := range res.Checks {
-		if !StudentSees(c) {
+		if !sees(c) {
 			w.checks++
 			w.points += c.MaxPoints
 		}
@@ -58,7 +74,7 @@ func studentView(res *result.Result) (*result.Result, withheld) {
 	out.Checks = make([]result.CheckResult, 0, len(res.Checks)-w.checks)
 	out.Score, out.MaxScore = 0, 0
 	for _, c := range res.Checks {
-		if StudentSees(c) {
+		if sees(c) {
 			out.Checks = append(out.Checks, c)
 			out.Score += c.Points
 			out.MaxScore += c.MaxPoints
@@ -70,7 +86,7 @@ func studentView(res *result.Result) (*result.Result, withheld) {
 	case result.StatusLabError:
 		// A lab error stays one; a reason naming a withheld check does not.
 		for _, c := range res.Checks {
-			if !StudentSees(c) && c.Status == result.CheckError && strings.Contains(res.Reason, fmt.Sprintf("check %q", c.Name)) {
+			if !sees(c) && c.Status == result.CheckError && strings.Contains(res.Reason, fmt.Sprintf("check %q", c.Name)) {
 				out.Reason = "a check could not be evaluated (the lab is at fault, not the submission: it is graded again once the lab is fixed)"
 				break
 			}

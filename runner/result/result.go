@@ -44,6 +44,9 @@ type LabInfo struct {
 	Title  string `json:"title,omitempty"`
 	Path   string `json:"path,omitempty"`
 	SHA256 string `json:"sha256"`
+	// Due is the lab's due date (due:), when it has one: checks with
+	// visibility after_due_date are shown to students from then on.
+	Due *time.Time `json:"due,omitempty"`
 }
 
 // SubmissionInfo identifies what was graded: a script, or a recorded capture.
