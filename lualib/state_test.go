@@ -138,17 +138,36 @@ func TestByteOrderMark(t *testing.T) {
 	}
 }
 
-func TestBigTables(t *testing.T) {
-	s, _ := newTestState(t, nil)
-	src := `local t = {} for i = 1, 200000 do t[i] = "x" end
+// bigTables builds a table of 200000 strings, concatenates it and unpacks
+// 100000 of its values onto the stack.
+const bigTables = `local t = {} for i = 1, 200000 do t[i] = "x" end
 	assert(#table.concat(t) == 200000)
 	assert(select("#", unpack(t, 1, 100000)) == 100000)`
-	start := time.Now()
-	if err := s.DoString(src, "big.lua"); err != nil {
+
+// TestBigTables: big tables concatenate and unpack, with the stack grown to
+// 100000 values. What it guards is the result, not the speed: it had a 5 s
+// wall-clock bound that failed on a loaded machine (6-12 s under load ~28).
+// A hang is caught by go test's own timeout; the speed is BenchmarkBigTables.
+func TestBigTables(t *testing.T) {
+	// No deadline of the harness's 20 s either: under load the script took
+	// up to 12 s.
+	s, _ := newTestState(t, &Env{Ctx: t.Context()})
+	if err := s.DoString(bigTables, "big.lua"); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("took %v", d)
+}
+
+// BenchmarkBigTables is TestBigTables' script, timed.
+func BenchmarkBigTables(b *testing.B) {
+	for b.Loop() {
+		s, err := NewState(&Env{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.DoString(bigTables, "big.lua"); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
 	}
 }
 
