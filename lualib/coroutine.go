@@ -49,6 +49,10 @@ func limitedResume(L *lua.LState) int {
 			L.Replace(2, lua.LString("cannot resume dead coroutine"))
 		case lua.LString("can not resume a running thread"):
 			L.Replace(2, lua.LString("cannot resume non-suspended coroutine"))
+		default:
+			if msg, ok := L.Get(2).(lua.LString); ok {
+				L.Replace(2, lua.LString(quoteArgName(string(msg))))
+			}
 		}
 	}
 	return L.GetTop()

@@ -58,6 +58,10 @@ local function finish(w, handler, ok, ...)
       -- a C function in C Lua, so no position.
       msg = sub(msg, (select(2, find(msg, "^=pcall:%d+: "))) + 1)
     end
+    if type(msg) == "string" then
+      -- gopher-lua's "bad argument #1 to rep (", in Lua 5.1's words
+      msg = gsub(msg, "(bad argument #%d+ to )([%a_][%w_]*) %(", "%1'%2' (", 1)
+    end
     if type(msg) == "string" and find(msg, "^bad argument #%d+ to %(anonymous%)") then
       -- a Go built-in called by pcall itself: C Lua cannot name it either
       msg = gsub(msg, "^(bad argument #%d+ to )%(anonymous%)", "%1'?'", 1)

@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -238,6 +239,19 @@ type Error struct {
 // Error returns Message, the error as Lua reports it.
 func (e *Error) Error() string { return e.Message }
 
+// argNameRE finds gopher-lua's "bad argument #1 to rep (" where Lua 5.1
+// writes "bad argument #1 to 'rep' (".
+var argNameRE = regexp.MustCompile(`(bad argument #\d+ to )([A-Za-z_][A-Za-z0-9_]*) \(`)
+
+// quoteArgName puts Lua 5.1's quotes around the function name of a
+// gopher-lua argument error.
+func quoteArgName(msg string) string {
+	if !strings.Contains(msg, "bad argument #") {
+		return msg
+	}
+	return argNameRE.ReplaceAllString(msg, "$1'$2' (")
+}
+
 func luaError(err error) error {
 	var ae *lua.ApiError
 	if errors.As(err, &ae) {
@@ -251,7 +265,7 @@ func luaError(err error) error {
 		if msg == "" {
 			msg = err.Error()
 		}
-		return &Error{Message: msg, Traceback: ae.StackTrace}
+		return &Error{Message: quoteArgName(msg), Traceback: ae.StackTrace}
 	}
 	return err
 }
