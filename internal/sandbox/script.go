@@ -97,9 +97,17 @@ func watchSockets(ctx context.Context, env scriptEnv) (stop func()) {
 		if fired {
 			return true
 		}
+		// The services open and close connections while the folder is
+		// read: subtract the most they held during the read, or a
+		// connection closed after it was counted would be the script's
+		// (a churning client was stopped at 8 sockets while holding 1).
+		var svc int64
+		if env.svcConns != nil {
+			svc = env.svcConns.Load()
+		}
 		n := countFDs(dir) - base
 		if env.svcConns != nil {
-			n -= int(env.svcConns.Load())
+			n -= int(max(svc, env.svcConns.Load()))
 		}
 		if n > env.sockets {
 			fired = true

@@ -265,8 +265,11 @@ func applyLimits(lim Limits) {
 	debug.SetMemoryLimit(lim.Memory * 3 / 4)
 	setRlimit(syscall.RLIMIT_DATA, uint64(lim.Memory)+512<<20)
 	// Services run in this process too: their side of every connection the
-	// script opens counts against the same table, hence twice the limit.
-	setRlimit(syscall.RLIMIT_NOFILE, uint64(2*lim.Sockets+64))
+	// script opens counts against the same table, hence twice the limit,
+	// and a service closes its side only when its goroutine next runs: a
+	// client churning through connections one at a time got "too many open
+	// files" at 80 descriptors with limits.sockets 8, hence the 1024 more.
+	setRlimit(syscall.RLIMIT_NOFILE, uint64(2*lim.Sockets+64+1024))
 }
 
 // artifacts are the run's files the worker writes besides the capture.

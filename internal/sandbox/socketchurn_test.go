@@ -1,0 +1,76 @@
+package sandbox
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wirelab-dev/wirelab/internal/service"
+)
+
+// churnScript connects to the lab's web service n times, one connection at a
+// time and closes it at once, then m times with a keep-alive request, the
+// status line, close. It prints how many answered, then holds h more sockets
+// open at once.
+const churnScript = `
+local socket = require("socket")
+local answered = 0
+for i = 1, %d do
+  assert(socket.connect("10.0.0.80", 80)):close()
+end
+for i = 1, %d do
+  local c = assert(socket.connect("10.0.0.80", 80))
+  c:settimeout(5)
+  assert(c:send("GET / HTTP/1.1\r\nHost: www.example.com\r\n\r\n"))
+  if c:receive("*l") == "HTTP/1.1 200 OK" then answered = answered + 1 end
+  c:close()
+end
+print("answered " .. answered)
+local held = {}
+for i = 1, %d do held[i] = assert(socket.connect("10.0.0.80", 80)) end
+print("held " .. #held)
+`
+
+// TestSocketLimitCountsOnlyTheScript (issue 11 item 6): the socket limit
+// counts the submission's sockets, not the connections the lab's HTTP service
+// holds on its side. 3000 connect/close and 300 request/close cycles, one
+// connection at a time, against an http service (net/http, which accepts its
+// own connections) stay under a limit of 64, whatever the service still holds
+// (main stopped it every time); holding 70 at once exceeds it. At a limit of 8
+// it still fails about one run in three: the count is racy (notes in the
+// issue 11 report).
+func TestSocketLimitCountsOnlyTheScript(t *testing.T) {
+	web := func(c *Config) {
+		c.Services = []service.Spec{{Name: "web", Kind: "http", Listen: "www.example.com:80",
+			Routes: map[string]service.Route{"/": {Status: 200, Body: "hi"}}}}
+	}
+	t.Run("churn under the limit", func(t *testing.T) {
+		out := run(t, fmt.Sprintf(churnScript, 3000, 300, 4), Limits{Timeout: 60 * time.Second, Sockets: 64}, web)
+		if out.Exit.Reason != ReasonOK {
+			t.Fatalf("exit %+v, want ok", out.Exit)
+		}
+		if b := readFile(t, out.Output); b != "answered 300\nheld 4\n" {
+			t.Errorf("output %q", b)
+		}
+	})
+	t.Run("over the limit", func(t *testing.T) {
+		out := run(t, fmt.Sprintf(churnScript, 0, 100, 70), Limits{Timeout: 60 * time.Second, Sockets: 64}, web)
+		if out.Exit.Reason != ReasonSockets || !strings.Contains(out.Exit.Message, "64 sockets") {
+			t.Fatalf("exit %+v, want sockets", out.Exit)
+		}
+		if b := readFile(t, out.Output); !strings.HasPrefix(b, "answered 100\n") {
+			t.Errorf("output %q", b)
+		}
+	})
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
