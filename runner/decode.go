@@ -19,7 +19,7 @@ import (
 )
 
 var (
-	labKeys        = []string{"lab", "title", "description", "version", "timeout", "due", "hosts", "segments", "routers", "firewalls", "services", "capture", "submission", "limits", "checks"}
+	labKeys        = []string{"lab", "title", "description", "version", "timeout", "due", "hosts", "segments", "routers", "firewalls", "links", "services", "capture", "submission", "limits", "checks"}
 	captureKeys    = []string{"filter", "snaplen", "interface"}
 	submissionKeys = []string{"file", "args", "host", "modules", "languages"}
 	limitsKeys     = []string{"memory", "output", "sockets"}
@@ -93,6 +93,7 @@ func (d *decoder) lab(root *yaml.Node, lab *Lab) {
 	}
 	d.topology(entries, lab)
 	d.firewalls(entries, lab)
+	d.links(entries, lab)
 	if !have["lab"] {
 		d.Errorf(root, "the lab has no id: add `lab: NAME` (lowercase, like \"http-client\")")
 	}

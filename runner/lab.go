@@ -40,6 +40,7 @@ type Lab struct {
 	Hosts       []Host    // in file order
 	Topology    *Topology // segments and routers; nil: the hosts on one inferred segment
 	Firewalls   []netlab.Firewall
+	Links       []netlab.Link // impaired links
 	Services    []service.Spec
 	Capture     Capture
 	Submission  Submission

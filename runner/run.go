@@ -95,6 +95,7 @@ func (lab *Lab) sandboxConfig() sandbox.Config {
 		Capture:       capturePoints(lab.Capture.Interface),
 		Network:       lab.Network(),
 		Firewalls:     lab.Firewalls,
+		Links:         lab.Links,
 		Args:          lab.Submission.Args,
 		Source:        lab.Submission.Host,
 		Limits:        lab.Limits,

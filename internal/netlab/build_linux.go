@@ -17,6 +17,7 @@ type Lab struct {
 	hosts map[string]*NS
 	order []*NS
 	ports map[string][]Port // by host, in interface order
+	wires map[string]*wire  // by point, host:ifname
 }
 
 // Build creates spec's network: the switch namespace with a bridge per
@@ -28,7 +29,7 @@ func Build(spec Spec) (*Lab, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
-	l := &Lab{hosts: map[string]*NS{}, ports: map[string][]Port{}}
+	l := &Lab{hosts: map[string]*NS{}, ports: map[string][]Port{}, wires: map[string]*wire{}}
 	if err := l.build(&spec); err != nil {
 		l.Close()
 		return nil, err
@@ -160,6 +161,10 @@ func (l *Lab) buildHost(spec *Spec, hi int, h Host, swh *netlink.Handle, bridges
 		la.Name = fmt.Sprintf("h%di%d", hi, ii)
 		la.Flags = net.FlagUp
 		la.MasterIndex = bridges[ifc.Segment]
+		link := spec.link(h.Name + ":" + ifc.Name)
+		if link != nil {
+			la.MasterIndex = 0 // the wire joins it to the segment
+		}
 		veth := &netlink.Veth{LinkAttrs: la, PeerName: ifc.Name, PeerHardwareAddr: mac, PeerNamespace: netlink.NsFd(ns.Fd())}
 		if err := swh.LinkAdd(veth); err != nil {
 			return fmt.Errorf("%s: veth: %w", ifc.Name, err)
@@ -168,20 +173,25 @@ func (l *Lab) buildHost(spec *Spec, hi int, h Host, swh *netlink.Handle, bridges
 		if err != nil {
 			return fmt.Errorf("%s: veth: %w", ifc.Name, err)
 		}
-		link, err := hh.LinkByName(ifc.Name)
+		hostEnd, err := hh.LinkByName(ifc.Name)
 		if err != nil {
 			return fmt.Errorf("%s: %w", ifc.Name, err)
 		}
 		for _, a := range ifc.Addrs {
-			if err := addAddr(hh, link, a); err != nil {
+			if err := addAddr(hh, hostEnd, a); err != nil {
 				return fmt.Errorf("%s: %w", ifc.Name, err)
 			}
 		}
-		if err := hh.LinkSetUp(link); err != nil {
+		if err := hh.LinkSetUp(hostEnd); err != nil {
 			return fmt.Errorf("%s up: %w", ifc.Name, err)
 		}
+		if link != nil {
+			if err := l.wireUp(*link, ns, ifc.Name, swh, swEnd, fmt.Sprintf("w%di%d", hi, ii), bridges[ifc.Segment]); err != nil {
+				return fmt.Errorf("%s: impaired link: %w", ifc.Name, err)
+			}
+		}
 		l.ports[h.Name] = append(l.ports[h.Name], Port{
-			Host: h.Name, Name: ifc.Name, Index: link.Attrs().Index, MAC: mac, NS: ns,
+			Host: h.Name, Name: ifc.Name, Index: hostEnd.Attrs().Index, MAC: mac, NS: ns,
 			PeerName: la.Name, PeerIndex: swEnd.Attrs().Index,
 		})
 	}
@@ -200,6 +210,58 @@ func (l *Lab) buildHost(spec *Spec, hi int, h Host, swh *netlink.Handle, bridges
 		}
 	}
 	return nil
+}
+
+// wireUp joins a host's interface to its segment through a wire: a second
+// veth pair in the switch namespace, one end (name) on the bridge, the other
+// (name+"t") the wire's; the host's own veth end in the switch, swEnd, is the
+// wire's other side. Offloads go off where frames enter the wire (the host's
+// interface, the bridge's veth), so it reads real frames, checksums done.
+func (l *Lab) wireUp(lk Link, ns *NS, ifname string, swh *netlink.Handle, swEnd netlink.Link, name string, bridge int) error {
+	la := netlink.NewLinkAttrs()
+	la.Name = name
+	la.Flags = net.FlagUp
+	la.MasterIndex = bridge
+	if err := swh.LinkAdd(&netlink.Veth{LinkAttrs: la, PeerName: name + "t"}); err != nil {
+		return fmt.Errorf("veth: %w", err)
+	}
+	wireEnd, err := swh.LinkByName(name + "t")
+	if err != nil {
+		return err
+	}
+	if err := swh.LinkSetUp(wireEnd); err != nil {
+		return err
+	}
+	if err := ns.Do(func() error { return noOffloads(ifname) }); err != nil {
+		return err
+	}
+	err = l.sw.Do(func() error {
+		for _, n := range []string{name, name + "t", swEnd.Attrs().Name} {
+			if err := noOffloads(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w, err := startWire(l.sw, lk, swEnd.Attrs().Index, wireEnd.Attrs().Index)
+	if err != nil {
+		return err
+	}
+	l.wires[lk.Point] = w
+	return nil
+}
+
+// WireStats returns what the wire of an impaired link did so far, each way;
+// ok is false when the point has no wire.
+func (l *Lab) WireStats(point string) (out, in WireStats, ok bool) {
+	w := l.wires[point]
+	if w == nil {
+		return WireStats{}, WireStats{}, false
+	}
+	return w.out.snapshot(), w.in.snapshot(), true
 }
 
 // ifaFNoDAD is IFA_F_NODAD: an IPv6 address usable at once, without
@@ -241,6 +303,9 @@ func (l *Lab) Ports(host string) []Port { return l.ports[host] }
 // process holds it any more. An adopted namespace stays, as it was found
 // (less what Build added to it).
 func (l *Lab) Close() {
+	for _, w := range l.wires {
+		w.close()
+	}
 	for _, ns := range l.order {
 		ns.close()
 	}

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"strings"
 )
 
 // Spec is a lab's network: segments (switches) and the hosts on them.
@@ -13,6 +14,18 @@ type Spec struct {
 	Hosts    []Host
 	// Firewalls are hosts' packet filters, at most one per host.
 	Firewalls []Firewall `json:",omitempty"`
+	// Links are impaired links, at most one per host interface.
+	Links []Link `json:",omitempty"`
+}
+
+// link is the impaired link at point (host:ifname), nil for none.
+func (s *Spec) link(point string) *Link {
+	for i := range s.Links {
+		if s.Links[i].Point == point {
+			return &s.Links[i]
+		}
+	}
+	return nil
 }
 
 // Segment is one switched Ethernet segment: a bridge.
@@ -132,6 +145,21 @@ func (s *Spec) Validate() error {
 		}
 		if !h.Forward && slices.ContainsFunc(f.Rules, func(r Rule) bool { return r.Direction == Forward }) {
 			return fmt.Errorf("firewall of %q: direction forward needs a router", f.Host)
+		}
+	}
+	wired := map[string]bool{}
+	for _, l := range s.Links {
+		host, ifname, _ := strings.Cut(l.Point, ":")
+		h := s.host(host)
+		if h == nil || !slices.ContainsFunc(h.Interfaces, func(i Interface) bool { return i.Name == ifname }) {
+			return fmt.Errorf("link %q: no such host interface", l.Point)
+		}
+		if wired[l.Point] {
+			return fmt.Errorf("link %q is impaired twice", l.Point)
+		}
+		wired[l.Point] = true
+		if err := l.Validate(); err != nil {
+			return err
 		}
 	}
 	return nil

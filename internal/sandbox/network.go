@@ -184,8 +184,8 @@ type labNetwork struct {
 func buildNetwork(cfg *Config) (*labNetwork, error) {
 	n := &labNetwork{byAddr: map[netip.Addr]place{}}
 	if cfg.Isolation == IsolationNone {
-		if len(cfg.Firewalls) > 0 {
-			return nil, fmt.Errorf("the lab's firewalls need network namespaces, and this run has no isolation")
+		if len(cfg.Firewalls) > 0 || len(cfg.Links) > 0 {
+			return nil, fmt.Errorf("the lab's firewalls and impaired links need network namespaces, and this run has no isolation")
 		}
 		for _, h := range cfg.Hosts {
 			n.byAddr[h.Addr.Unmap()] = here{}
@@ -204,6 +204,7 @@ func buildNetwork(cfg *Config) (*labNetwork, error) {
 		n.spec, n.sub = flatNetwork(cfg.Hosts, cfg.Source)
 	}
 	n.spec.Firewalls = append(n.spec.Firewalls, cfg.Firewalls...)
+	n.spec.Links = append(n.spec.Links, cfg.Links...)
 	lab, err := netlab.Build(n.spec)
 	if err != nil {
 		return nil, err

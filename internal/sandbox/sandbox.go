@@ -122,6 +122,8 @@ type Config struct {
 	Network *netlab.Spec `json:"network,omitempty"`
 	// Firewalls are the hosts' firewalls, added to Network or the flat one.
 	Firewalls []netlab.Firewall `json:"firewalls,omitempty"`
+	// Links are the lab's impaired links, added likewise.
+	Links []netlab.Link `json:"links,omitempty"`
 	// Capture are the capture points, host:ifname (host:lo for a host's
 	// loopback, "any" for every interface); nil: every interface of the
 	// submission's host.
