@@ -6,7 +6,9 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"syscall"
+	"time"
 
 	"github.com/vishvananda/netlink"
 )
@@ -86,7 +88,78 @@ func (l *Lab) build(spec *Spec) error {
 			return fmt.Errorf("host %q: %w", h.Name, err)
 		}
 	}
+	l.waitCarriers()
 	return nil
+}
+
+// carrierWait bounds how long Build waits for its interfaces to carry.
+const carrierWait = 10 * time.Second
+
+// waitCarriers waits until every interface Build made carries frames. A veth
+// whose peer comes up later gets its carrier from the kernel's link-watch
+// worker, asynchronously: until then its queue discipline is noop, which
+// drops what is sent through it without an error (a UDP datagram sent at
+// once was lost, on a loaded machine by the hundred), and a bridge port stays
+// disabled. An interface is ready when its operational state is up and its
+// root queue discipline is no longer noop. After carrierWait the lab is used
+// as it is: a slow kernel delays frames, it does not fail the run.
+func (l *Lab) waitCarriers() {
+	deadline := time.Now().Add(carrierWait)
+	check := func(ns *NS, names []string) {
+		ns.Do(func() error {
+			h, err := netlink.NewHandle()
+			if err != nil {
+				return err
+			}
+			defer h.Close()
+			for {
+				links, err := h.LinkList()
+				if err != nil {
+					return err
+				}
+				waiting := false
+				for _, lk := range links {
+					a := lk.Attrs()
+					if a.Flags&net.FlagUp == 0 || a.Flags&net.FlagLoopback != 0 || (names != nil && !slices.Contains(names, a.Name)) {
+						continue
+					}
+					if a.OperState != netlink.OperUp || noopQdisc(h, lk) {
+						waiting = true
+						break
+					}
+				}
+				if !waiting || time.Now().After(deadline) {
+					return nil
+				}
+				time.Sleep(time.Millisecond)
+			}
+		})
+	}
+	check(l.sw, nil) // the switch holds only what Build made
+	for _, ns := range l.order {
+		var names []string
+		for _, p := range l.ports[ns.Name()] {
+			names = append(names, p.Name)
+		}
+		if len(names) > 0 {
+			check(ns, names)
+		}
+	}
+}
+
+// noopQdisc says whether a link's root queue discipline is still noop: the
+// kernel has not activated its transmit queue.
+func noopQdisc(h *netlink.Handle, lk netlink.Link) bool {
+	qs, err := h.QdiscList(lk)
+	if err != nil {
+		return false
+	}
+	for _, q := range qs {
+		if q.Attrs().Parent == netlink.HANDLE_ROOT && q.Type() == "noop" {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *Lab) buildHost(spec *Spec, hi int, h Host, swh *netlink.Handle, bridges map[string]int) error {

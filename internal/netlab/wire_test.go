@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"net"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -163,11 +164,35 @@ func udpThrough(t *testing.T, l *Lab, n int) []int {
 		t.Fatal(err)
 	}
 	defer srv.Close()
+	// Room for every datagram even if the reader below is slow to run (a
+	// loaded machine): a full buffer would drop some and look like loss.
+	if rc, err := srv.(*net.UDPConn).SyscallConn(); err == nil {
+		rc.Control(func(fd uintptr) {
+			syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUFFORCE, 8<<20)
+		})
+	}
 	l.Host("client").Do(func() error { cli, err = net.ListenPacket("udp", "10.0.0.10:0"); return err })
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cli.Close()
+	// The server reads while the client sends.
+	arrived := make(chan []int)
+	go func() {
+		var got []int
+		buf := make([]byte, 100)
+		for {
+			srv.SetReadDeadline(time.Now().Add(time.Second))
+			k, _, err := srv.ReadFrom(buf)
+			if err != nil {
+				break
+			}
+			if k == 4 {
+				got = append(got, int(binary.BigEndian.Uint32(buf)))
+			}
+		}
+		arrived <- got
+	}()
 	to := &net.UDPAddr{IP: net.IPv4(10, 0, 0, 20), Port: 7001}
 	for i := range n {
 		cli.WriteTo(binary.BigEndian.AppendUint32(nil, uint32(i)), to)
@@ -175,19 +200,7 @@ func udpThrough(t *testing.T, l *Lab, n int) []int {
 			time.Sleep(time.Millisecond) // keep the socket buffers from overflowing
 		}
 	}
-	var got []int
-	buf := make([]byte, 100)
-	for {
-		srv.SetReadDeadline(time.Now().Add(time.Second))
-		k, _, err := srv.ReadFrom(buf)
-		if err != nil {
-			break
-		}
-		if k == 4 {
-			got = append(got, int(binary.BigEndian.Uint32(buf)))
-		}
-	}
-	return got
+	return <-arrived
 }
 
 // Random loss takes a seed: the same seed loses the same datagrams, run
@@ -202,6 +215,7 @@ func TestWireLossIsSeeded(t *testing.T) {
 		if out.Frames != n || out.Lost+out.Sent != n {
 			t.Errorf("seed %d: out %+v, want %d frames", seed, out, n)
 		}
+		t.Logf("seed %d: out %+v, %d arrived", seed, out, len(got))
 		return got
 	}
 	a, b, c := run(7), run(7), run(8)
