@@ -141,4 +141,7 @@ type WireStats struct {
 	Duplicated int // extra copies sent
 	Reordered  int // held back by Reorder
 	RuleDelays int // delayed by a rule
+	// WriteErrors counts frames the kernel would not take even after
+	// retries (a buffer that stayed full), lost.
+	WriteErrors int
 }

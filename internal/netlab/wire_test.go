@@ -97,8 +97,14 @@ func TestWireCarries(t *testing.T) {
 	l := build(t, wired(nil, nil, 1))
 	c, _ := dial(t, l)
 	echo(t, c, 300_000)
+	// The last frames (ACKs) may still be on the wire: wait until it is
+	// idle, every frame read also written.
 	out, in, ok := l.WireStats("client:eth0")
-	if !ok || out.Frames < 200 || in.Frames < 200 || out.Sent != out.Frames || in.Sent != in.Frames {
+	for end := time.Now().Add(5 * time.Second); ok && (out.Sent != out.Frames || in.Sent != in.Frames) && time.Now().Before(end); {
+		time.Sleep(10 * time.Millisecond)
+		out, in, ok = l.WireStats("client:eth0")
+	}
+	if !ok || out.Frames < 200 || in.Frames < 200 || out.Sent != out.Frames || in.Sent != in.Frames || out.WriteErrors+in.WriteErrors > 0 {
 		t.Errorf("out %+v in %+v", out, in)
 	}
 }
