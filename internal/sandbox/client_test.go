@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net"
 	"net/netip"
 	"os"
@@ -214,7 +215,7 @@ func TestWaitScript(t *testing.T) {
 		ctx, stop := context.WithCancelCause(context.Background())
 		scriptDone := make(chan error, 1)
 		go func() { <-ctx.Done(); scriptDone <- ctx.Err() }()
-		waitScript(scriptDone, []*client{{Client: done, name: "a"}}, stop)
+		waitScript(scriptDone, []*client{{Client: done, name: "a"}}, here{}, stop)
 		if cause := context.Cause(ctx); cause != errClientsDone {
 			t.Errorf("cause %v, want errClientsDone", cause)
 		}
@@ -226,7 +227,7 @@ func TestWaitScript(t *testing.T) {
 		ctx, stop := context.WithCancelCause(context.Background())
 		scriptDone := make(chan error, 1)
 		scriptDone <- nil
-		if err := waitScript(scriptDone, []*client{{Client: running, name: "b"}}, stop); err != nil || ctx.Err() != nil {
+		if err := waitScript(scriptDone, []*client{{Client: running, name: "b"}}, here{}, stop); err != nil || ctx.Err() != nil {
 			t.Errorf("err %v, ctx %v", err, ctx.Err())
 		}
 	})
@@ -250,4 +251,33 @@ func FuzzListensIn(f *testing.F) {
 		listensIn(data, netip.AddrPortFrom(netip.MustParseAddr("10.0.0.50"), port))
 		listensIn(data, netip.AddrPortFrom(netip.MustParseAddr("fd00::50"), port))
 	})
+}
+
+// TestOpenTCP: the drain after the clients ends once the submission's host
+// has no connection left open: an established connection, and one whose peer
+// closed while this side did not (CLOSE_WAIT), are open; the table's other
+// states are not.
+func TestOpenTCP(t *testing.T) {
+	table := "  sl  local_address rem_address   st tx_queue rx_queue\n" +
+		"   0: 0100007F:1B58 00000000:0000 0A 00000000:00000000\n" +
+		"   1: 0100007F:1B58 0100007F:D0C2 %s 00000000:00000000\n"
+	for st, want := range map[string]bool{"01": true, "08": true, "06": false, "09": false, "0A": false} {
+		data := []byte(fmt.Sprintf(table, st))
+		if got := hasState(data, "01") || hasState(data, "08"); got != want {
+			t.Errorf("state %s: open %v, want %v", st, got, want)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if open, known := openTCP(); known && !open {
+		t.Error("an established connection on loopback is not seen as open")
+	}
 }

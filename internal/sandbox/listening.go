@@ -43,6 +43,37 @@ func listeningOn(ap netip.AddrPort, proto string) (yes, known bool) {
 	return false, known
 }
 
+// openTCP reports whether a TCP socket of the calling thread's network
+// namespace is established or in CLOSE_WAIT (its peer closed, it has not):
+// a connection its owner has not closed yet. known is false when the table
+// cannot be read.
+func openTCP() (open, known bool) {
+	for _, f := range []string{"/proc/thread-self/net/tcp", "/proc/thread-self/net/tcp6"} {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		known = true
+		if hasState(data, "01") || hasState(data, "08") {
+			return true, true
+		}
+	}
+	return false, known
+}
+
+// hasState reports whether the table in data has a socket in state.
+func hasState(data []byte, state string) bool {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 4096), 1<<20)
+	sc.Scan() // the header
+	for sc.Scan() {
+		if f := bytes.Fields(sc.Bytes()); len(f) >= 4 && string(f[3]) == state {
+			return true
+		}
+	}
+	return false
+}
+
 // listensIn reports whether the table in data (the format of /proc/net/tcp
 // or tcp6) has a socket in state LISTEN on ap or on the unspecified address
 // with ap's port.

@@ -226,7 +226,7 @@ func work(cfg *Config, send func(status)) Exit {
 		scriptDone <- nil
 	}
 	close(begin)
-	err = waitScript(scriptDone, clients, stopScript)
+	err = waitScript(scriptDone, clients, lnet.subPlace(), stopScript)
 	cause := context.Cause(scriptCtx)
 	if progExit != nil {
 		exit = *progExit
@@ -394,8 +394,9 @@ func classify(err, cause error, lim Limits) Exit {
 
 // waitScript waits for the script to end. With client services, the script
 // (a server, typically looping on accept) is stopped with errClientsDone once
-// every client has finished and clientDrain has passed.
-func waitScript(scriptDone <-chan error, clients []*client, stop context.CancelCauseFunc) error {
+// every client has finished and the submission's host (at) has closed its
+// side of their connections, or clientDrain has passed.
+func waitScript(scriptDone <-chan error, clients []*client, at place, stop context.CancelCauseFunc) error {
 	if len(clients) == 0 {
 		return <-scriptDone
 	}
@@ -411,12 +412,25 @@ func waitScript(scriptDone <-chan error, clients []*client, stop context.CancelC
 		return err
 	case <-all:
 	}
+	// Wait for the submission to close its side of the clients'
+	// connections (no socket of its host established or in CLOSE_WAIT), not
+	// a fixed pause: most servers close at once, and the run ends then.
 	t := time.NewTimer(clientDrain)
 	defer t.Stop()
-	select {
-	case err := <-scriptDone:
-		return err
-	case <-t.C:
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-scriptDone:
+			return err
+		case <-tick.C:
+			var open, known bool
+			at.Do(func() error { open, known = openTCP(); return nil })
+			if open || !known {
+				continue
+			}
+		case <-t.C:
+		}
 		stop(errClientsDone)
 		return <-scriptDone
 	}
