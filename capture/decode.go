@@ -57,6 +57,11 @@ type Decoder struct {
 	decoded []gopacket.LayerType
 	seg     segment // the payload being dispatched (kept here: no allocation)
 
+	// quoter decodes the headers ICMP errors quote (quote.go); quoted marks
+	// the quoter itself.
+	quoter *Decoder
+	quoted bool
+
 	streams
 }
 
@@ -169,14 +174,43 @@ func (d *Decoder) decode(p *Packet) {
 		}
 		return
 	}
+	rest, err := d.fillLayers(p, data, first)
+	switch {
+	case p.has&pTCP != 0:
+		if err == nil || len(p.tcp.payload) > 0 {
+			d.trackTCP(p)
+		}
+	case p.has&pUDP != 0:
+		d.trackUDP(p)
+	case p.has&(pICMP|pICMPv6) != 0:
+		d.trackICMP(p)
+	case p.has&pARP != 0:
+	default:
+		switch {
+		case err != nil || len(rest) == 0:
+		case p.has&(pIP|pIPv6) != 0:
+			if p.has&pIPFrag == 0 {
+				p.has |= pData
+				p.data = rest
+			}
+		case p.has&(pEth|pSLL) != 0 && p.link.typ >= 0x0600 && !knownEtherType(p.link.typ):
+			// An EtherType nothing here decodes: Wireshark shows it as data.
+			p.has |= pData
+			p.data = rest
+		}
+	}
+}
+
+// fillLayers decodes data from the layer first on and fills p with every layer
+// gopacket decoded; it returns the payload no layer decoded.
+func (d *Decoder) fillLayers(p *Packet, data []byte, first int) (rest []byte, err error) {
 	parser := d.parsers[first]
-	err := parser.DecodeLayers(data, &d.decoded)
+	err = parser.DecodeLayers(data, &d.decoded)
 	if err != nil {
 		p.Malformed = lowerFirst(err.Error())
 	} else if parser.Truncated {
 		p.Malformed = "truncated"
 	}
-	var rest []byte // payload not decoded by any layer
 	// Each layer gopacket decoded is filled in by its protocol's file.
 	for _, lt := range d.decoded {
 		switch lt {
@@ -218,30 +252,7 @@ func (d *Decoder) decode(p *Packet) {
 			rest = nil
 		}
 	}
-	switch {
-	case p.has&pTCP != 0:
-		if err == nil || len(p.tcp.payload) > 0 {
-			d.trackTCP(p)
-		}
-	case p.has&pUDP != 0:
-		d.trackUDP(p)
-	case p.has&(pICMP|pICMPv6) != 0:
-		d.trackICMP(p)
-	case p.has&pARP != 0:
-	default:
-		switch {
-		case err != nil || len(rest) == 0:
-		case p.has&(pIP|pIPv6) != 0:
-			if p.has&pIPFrag == 0 {
-				p.has |= pData
-				p.data = rest
-			}
-		case p.has&(pEth|pSLL) != 0 && p.link.typ >= 0x0600 && !knownEtherType(p.link.typ):
-			// An EtherType nothing here decodes: Wireshark shows it as data.
-			p.has |= pData
-			p.data = rest
-		}
-	}
+	return rest, err
 }
 
 func lowerFirst(s string) string {

@@ -51,6 +51,12 @@ Semantics follow Wireshark: a field can occur several times in a packet
 presence. ` + "`tcp.seq`/`tcp.ack`" + ` are relative to each direction's first sequence number
 and ` + "`tcp.stream`" + ` numbers conversations from 0. HTTP fields belong to the frame that
 completes the message (the last TCP segment of a message split over several).
+An ICMP or ICMPv6 error (port unreachable, time exceeded: the traceroute lab) quotes the
+header of the packet that caused it, and as in Wireshark the quote's fields are fields of
+the frame: ` + "`ip.src`" + ` has the error's source and the quoted packet's, ` + "`udp`" + ` and
+` + "`ip.proto == 17`" + ` match a port unreachable, ` + "`ip.ttl#2 == 1`" + ` is an expired probe and
+frame.protocols reads eth:ethertype:ip:icmp:ip:udp:data. Quoted TCP sequence numbers are
+shown as sent.
 
 ## Operators
 

@@ -20,7 +20,8 @@ var icmpProto = protocol{
 		{name: "icmp.ident", typ: filter.Uint, desc: "ICMP echo identifier", example: "icmp.ident == 1", get: icmpEcho(false)},
 		{name: "icmp.seq", typ: filter.Uint, desc: "ICMP echo sequence number", example: "icmp.seq == 1", get: icmpEcho(true)},
 	},
-	info: func(p *Packet) (string, string) { return "ICMP", p.icmpInfo() },
+	info:  func(p *Packet) (string, string) { return "ICMP", p.icmpInfo() },
+	chain: func(p *Packet, b []byte) []byte { return p.chainQuote(appendProto(b, "icmp")) },
 }
 
 // icmpEcho is an echo's identifier or sequence number (ICMP and ICMPv6).
@@ -80,5 +81,8 @@ func (d *Decoder) fillICMP(p *Packet) {
 	if len(x.Payload) > 0 && (p.icmp.typ == 0 || p.icmp.typ == 8) {
 		p.has |= pData
 		p.data = x.Payload
+	}
+	if icmpError(p.icmp.typ, false) {
+		d.decodeQuote(p, x.Payload)
 	}
 }

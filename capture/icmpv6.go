@@ -19,10 +19,14 @@ var icmpv6Proto = protocol{
 		{name: "icmpv6.echo.identifier", typ: filter.Uint, hex: 4, desc: "ICMPv6 echo identifier", example: "icmpv6.echo.identifier == 1", get: icmpEcho(false)},
 		{name: "icmpv6.echo.sequence_number", typ: filter.Uint, desc: "ICMPv6 echo sequence number", example: "icmpv6.echo.sequence_number == 1", get: icmpEcho(true)},
 	},
-	info: func(p *Packet) (string, string) { return "ICMPv6", p.icmp6Info() },
+	info:  func(p *Packet) (string, string) { return "ICMPv6", p.icmp6Info() },
+	chain: func(p *Packet, b []byte) []byte { return p.chainQuote(appendProto(b, "icmpv6")) },
 }
 
 var icmp6TypeNames = map[uint8]string{1: "Destination Unreachable", 2: "Packet Too Big", 3: "Time Exceeded", 4: "Parameter Problem", 128: "Echo (ping) request", 129: "Echo (ping) reply", 133: "Router Solicitation", 134: "Router Advertisement", 135: "Neighbor Solicitation", 136: "Neighbor Advertisement", 137: "Redirect", 143: "Multicast Listener Report Message v2"}
+
+// icmp6UnreachNames are Wireshark's names of the destination unreachable codes.
+var icmp6UnreachNames = [...]string{"no route to destination", "Administratively prohibited", "Beyond scope of source address", "Address unreachable", "Port unreachable", "Source address failed ingress/egress policy", "Reject route to destination", "Error in Source Routing Header"}
 
 func (p *Packet) icmp6Info() string {
 	c := &p.icmp
@@ -31,6 +35,18 @@ func (p *Packet) icmp6Info() string {
 		name = "Unknown ICMPv6 type (" + strconv.Itoa(int(c.typ)) + ")"
 	}
 	switch c.typ {
+	case 1:
+		if int(c.code) < len(icmp6UnreachNames) {
+			name += " (" + icmp6UnreachNames[c.code] + ")"
+		}
+	case 3:
+		if c.code < 2 {
+			name += " (" + [...]string{"hop limit exceeded in transit", "fragment reassembly time exceeded"}[c.code] + ")"
+		}
+	case 4:
+		if c.code < 3 {
+			name += " (" + [...]string{"erroneous header field encountered", "unrecognized Next Header type encountered", "unrecognized IPv6 option encountered"}[c.code] + ")"
+		}
 	case 128, 129:
 		if c.echo {
 			name += " id=0x" + string(appendHex(nil, uint64(c.id), 4)) + ", seq=" + strconv.Itoa(int(c.seq)) + ", hop limit=" + strconv.Itoa(int(p.ip6.hlim))
@@ -68,5 +84,8 @@ func (d *Decoder) fillICMPv6(p *Packet) {
 		if len(pl) >= 20 {
 			copy(p.icmp.target[:], pl[4:20])
 		}
+	}
+	if icmpError(p.icmp.typ, true) && len(pl) > 4 {
+		d.decodeQuote(p, pl[4:])
 	}
 }

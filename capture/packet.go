@@ -27,22 +27,25 @@ type Packet struct {
 	Comments      []string
 	Malformed     string // "" or why decoding stopped early
 
-	has    uint64 // protocol bits (p*, and protocol.bit for the table's others)
-	link   linkInfo
-	arp    arpInfo
-	ip4    ip4Info
-	ip6    ip6Info
-	tcp    tcpInfo
-	udp    udpInfo
-	icmp   icmpInfo // ICMP or ICMPv6
-	ext    [4]uint8 // IPv6 extension headers, in order
-	next   uint8    // number of ext used
-	dns    *dnsInfo
-	http   httpInfo
-	data   []byte // data.data: undecoded payload
-	app    appInfo
-	reasm  []byte // packet-owned copy of reassembled HTTP messages
-	digits uint8  // decimals of the time column in Line
+	has   uint64 // protocol bits (p*, and protocol.bit for the table's others)
+	link  linkInfo
+	arp   arpInfo
+	ip4   ip4Info
+	ip6   ip6Info
+	tcp   tcpInfo
+	udp   udpInfo
+	icmp  icmpInfo // ICMP or ICMPv6
+	ext   [4]uint8 // IPv6 extension headers, in order
+	next  uint8    // number of ext used
+	dns   *dnsInfo
+	http  httpInfo
+	data  []byte // data.data: undecoded payload
+	app   appInfo
+	reasm []byte // packet-owned copy of reassembled HTTP messages
+	// quote is the packet an ICMP error quotes (quote.go): its fields are
+	// further occurrences of the frame's. Used when quote.has != 0.
+	quote  *Packet
+	digits uint8 // decimals of the time column in Line
 }
 
 // Protocol bits.
@@ -143,6 +146,7 @@ type tcpInfo struct {
 	sack             [4][2]uint32 // relative
 	payload          []byte
 	reused           bool // a SYN opening a new stream on a closed 4-tuple
+	quoted           bool // quoted in an ICMP error (quote.go)
 	// analysis holds the a* flags of sequence analysis, ta the rest of what
 	// it recorded (tcpanalysis.go).
 	analysis uint16
@@ -167,9 +171,12 @@ type icmpInfo struct {
 }
 
 func (p *Packet) reset() {
-	data, reasm, msgs := p.Data[:0], p.reasm[:0], p.http.msgs[:0]
+	data, reasm, msgs, quote := p.Data[:0], p.reasm[:0], p.http.msgs[:0], p.quote
 	*p = Packet{}
-	p.Data, p.reasm, p.http.msgs = data, reasm, msgs
+	p.Data, p.reasm, p.http.msgs, p.quote = data, reasm, msgs, quote
+	if quote != nil {
+		quote.has = 0
+	}
 	p.icmp.related = 0
 	p.tcp.wscale = -1
 }

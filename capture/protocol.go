@@ -185,10 +185,44 @@ func (p *Packet) Values(dst []filter.Value, f *filter.Field) []filter.Value {
 		return dst
 	}
 	fd := &table.fields[f.ID]
-	if fd.has != 0 && p.has&fd.has == 0 {
-		return dst
+	if fd.has == 0 {
+		return fd.get(p, dst)
 	}
-	return fd.get(p, dst)
+	if p.has&fd.has != 0 {
+		dst = fd.get(p, dst)
+	}
+	if q := p.quote; q != nil && q.has&fd.has != 0 {
+		dst = fd.get(q, dst)
+	}
+	return dst
+}
+
+// LayerValues appends the values of f in its protocol's Nth layer
+// (filter.Layered): the frame's own layer, if it has the protocol, comes
+// first, then the quote of an ICMP error. udp.port#1 is both ports of the
+// first UDP header. VLAN tags are one layer each: vlan.id#2 is the second
+// tag's (reported false: the Nth occurrence).
+func (p *Packet) LayerValues(dst []filter.Value, f *filter.Field, layer int) ([]filter.Value, bool) {
+	if f == nil || uint(f.ID) >= uint(len(table.fields)) {
+		return dst, false
+	}
+	fd := &table.fields[f.ID]
+	if fd.has == 0 || fd.has == pVLAN {
+		return dst, false
+	}
+	q := p.quote
+	if q != nil && q.has == 0 {
+		q = nil
+	}
+	for _, src := range [2]*Packet{p, q} {
+		if src == nil || src.has&fd.has == 0 {
+			continue
+		}
+		if layer--; layer == 0 {
+			return fd.get(src, dst), true
+		}
+	}
+	return dst, true
 }
 
 func u(dst []filter.Value, n uint64) []filter.Value { return append(dst, filter.Value{N: n}) }

@@ -246,18 +246,7 @@ func (d *Decoder) trackTCP(p *Packet) {
 
 func (d *Decoder) trackUDP(p *Packet) {
 	x := &p.udp
-	src, dst := p.endpoints()
-	key := makeKey(src, dst, x.sport, x.dport)
-	n, ok := d.streams.udp[key]
-	if !ok {
-		if len(d.streams.udp) >= maxSmallConns {
-			clear(d.streams.udp)
-		}
-		n = d.streams.nUDP
-		d.streams.nUDP++
-		d.streams.udp[key] = n
-	}
-	x.stream = n
+	d.udpStream(p)
 	if len(x.payload) == 0 {
 		return
 	}

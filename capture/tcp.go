@@ -24,13 +24,28 @@ var tcpProto = protocol{
 		{name: "tcp.stream", typ: filter.Uint, desc: "TCP conversation index, from 0 in order of first appearance", example: "tcp.stream == 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.stream)) }},
 		{name: "tcp.len", typ: filter.Uint, desc: "TCP segment (payload) length, in bytes", example: "tcp.len > 0",
-			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.length)) }},
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if p.tcp.quoted {
+					return dst
+				}
+				return u(dst, uint64(p.tcp.length))
+			}},
 		{name: "tcp.seq", typ: filter.Uint, desc: "Sequence number, relative to the direction's initial sequence number", example: "tcp.seq == 1",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.seq)) }},
 		{name: "tcp.seq_raw", typ: filter.Uint, desc: "Sequence number as sent", example: "tcp.seq_raw == 1234567",
-			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.seqRaw)) }},
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if p.tcp.quoted && p.has&pIP != 0 {
+					return dst // tshark: not in an ICMP error's quote (it is in ICMPv6's)
+				}
+				return u(dst, uint64(p.tcp.seqRaw))
+			}},
 		{name: "tcp.nxtseq", typ: filter.Uint, desc: "Next expected sequence number (seq + len + SYN + FIN), relative", example: "tcp.nxtseq == 84",
-			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.nxtseq)) }},
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if p.tcp.quoted {
+					return dst
+				}
+				return u(dst, uint64(p.tcp.nxtseq))
+			}},
 		{name: "tcp.ack", typ: filter.Uint, desc: "Acknowledgment number, relative to the other direction's initial sequence number (0 without ACK)", example: "tcp.ack == 1",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.ack)) }},
 		{name: "tcp.ack_raw", typ: filter.Uint, desc: "Acknowledgment number as sent", example: "tcp.ack_raw == 7654321",

@@ -237,8 +237,8 @@ func (p *dparser) parseLen() term {
 func (p *dparser) fieldExpr(fld *Field, t token) *operand {
 	o := p.f.newOperand(fld, fld.Name)
 	if p.is("#") {
-		// field#N: the Nth occurrence, which for a field that occurs once per
-		// protocol layer is Wireshark 4.2's layer operator.
+		// field#N: Wireshark's layer operator, the values of the Nth layer
+		// of the field's protocol (Layered), else the Nth occurrence.
 		h := p.next()
 		n := p.next()
 		k, err := strconv.Atoi(n.text)

@@ -61,6 +61,16 @@ type Registry interface {
 	Fields() []*Field
 }
 
+// Layered is a Record that knows the protocol layer of each value, for the
+// layer operator field#N (Wireshark's: ip.src#2 is the source address of the
+// second IP layer, such as the header an ICMP error quotes). LayerValues
+// appends the values of f in its Nth layer (from 1) and reports true, or
+// reports false when the record keeps no layers for f: then field#N is the
+// Nth occurrence.
+type Layered interface {
+	LayerValues(dst []Value, f *Field, layer int) ([]Value, bool)
+}
+
 // Record is one packet as a filter sees it.
 type Record interface {
 	// Values appends the occurrences of f in this packet to dst, in the order they

@@ -191,6 +191,14 @@ func (o *operand) values(f *Filter, r Record) []Value {
 			data, _, _ := rr.RawFrame()
 			vs = append(vs, Value{B: data})
 		}
+	} else if o.layer > 0 && isLayered(r) {
+		var layered bool
+		vs, layered = r.(Layered).LayerValues(f.bufs[o.slot][:0], o.field, o.layer)
+		f.bufs[o.slot] = vs
+		if layered {
+			return o.transform(f, vs)
+		}
+		vs = r.Values(vs[:0], o.field)
 	} else {
 		vs = r.Values(f.bufs[o.slot][:0], o.field)
 	}
@@ -207,6 +215,16 @@ func (o *operand) values(f *Filter, r Record) []Value {
 		}
 		vs = vs[o.layer-1 : o.layer]
 	}
+	return o.transform(f, vs)
+}
+
+func isLayered(r Record) bool {
+	_, ok := r.(Layered)
+	return ok
+}
+
+// transform applies the operand's slice, mask or length to its values.
+func (o *operand) transform(f *Filter, vs []Value) []Value {
 	if o.sl == nil && !o.masked && !o.length {
 		return vs
 	}

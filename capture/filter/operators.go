@@ -27,7 +27,7 @@ func Operators() []OperatorDoc {
 		{"field", "A field alone tests presence: true when the packet has it.", "dns"},
 		{"field & mask", "Bitwise and: alone, true when the result is non-zero; it can also be compared.", "tcp.flags & 0x12 == 0x12"},
 		{"field[i:n]", "Byte slice of n bytes from offset i (a negative i counts from the end); [i-j] is from i to j inclusive, [i] one byte, [:n] the first n bytes, [i:] from i to the end. The slice is compared as bytes.", "eth.src[0:3] == 00:1a:2b"},
-		{"field#n", "The n-th occurrence of the field (from 1); for a field that occurs once per protocol layer this is Wireshark 4.2's layer operator: ip.src#1 is the outer header's source when a packet carries two IPv4 headers.", "ip.src#1 == 10.0.0.1 && ip.dst#2 == 10.0.0.80"},
+		{"field#n", "Wireshark's layer operator: the field in the n-th layer of its protocol (from 1). ip.addr#1 is both addresses of the frame's IP header, ip.src#2 the source of the header an ICMP error quotes; vlan.id#2 is the second VLAN tag's.", "icmp && ip.src#2 == 10.0.0.1 && udp.dstport#1 == 53"},
 		{"count(field)", "The number of occurrences of the field in the packet; like any comparison, false when the field is absent.", "count(ip.addr) == 4"},
 		{"len(field)", "The length in bytes of a string, byte or address field.", "len(http.request.uri) > 100"},
 		{"&&, and", "Both tests hold. Binds tighter than || and ^^.", "tcp && ip.dst == 10.0.0.80"},
