@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	suggestion "github.com/wirelab-dev/wirelab/internal/suggest"
 	"github.com/wirelab-dev/wirelab/internal/words"
 	"github.com/wirelab-dev/wirelab/labs"
 	"github.com/wirelab-dev/wirelab/runner"
@@ -37,7 +38,11 @@ func resolveLab(arg string, stderr io.Writer) (string, error) {
 		for _, l := range all {
 			names = append(names, l.Name)
 		}
-		return "", fmt.Errorf("no lab folder %q here, and no built-in lab of that name (built-in: %s; 'wirelab labs' lists them)", arg, strings.Join(names, ", "))
+		mean := ""
+		if s, d := suggestion.Closest(arg, names); s != "" && d <= max(2, len(arg)/3) {
+			mean = fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		return "", fmt.Errorf("no lab folder %q here, and no built-in lab of that name%s (built-in: %s; 'wirelab labs' lists them)", arg, mean, strings.Join(names, ", "))
 	}
 	dir, err := labs.Extract(arg, labCache())
 	if err != nil {

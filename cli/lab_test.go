@@ -19,7 +19,8 @@ func TestBuiltinLabByName(t *testing.T) {
 	stdout.Reset()
 	stderr.Reset()
 	code := Run([]string{"check", "htp-client"}, &stdout, &stderr)
-	if code == ExitOK || !strings.Contains(stdout.String()+stderr.String(), "no built-in lab of that name (built-in: banner-grab,") {
+	if code == ExitOK || !strings.Contains(stdout.String()+stderr.String(), `no built-in lab of that name (did you mean "http-client"?) (built-in: `) ||
+		!strings.Contains(stderr.String(), " http-client, ") {
 		t.Errorf("check htp-client: exit %d, stdout %q stderr %q", code, stdout.String(), stderr.String())
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -301,6 +302,27 @@ func execMain() int {
 	}
 	// The program is the one the machine's OOM killer picks first.
 	os.WriteFile("/proc/self/oom_score_adj", []byte("1000"), 0)
+	// Once RLIMIT_AS is set this Go process may map nothing more: its address
+	// space is already larger than a submission's limit, so a heap growth
+	// (syscall.Exec's own argv copies, a GC) would be the runtime's fatal
+	// "out of memory" instead of the program. Everything execve needs is
+	// built first, the GC is off, and execve is called directly.
+	argv0, err := syscall.BytePtrFromString(path)
+	if err != nil {
+		fmt.Fprintf(errF, "cannot run %q: %v", hc.Argv[0], err)
+		return 127
+	}
+	argv, err := syscall.SlicePtrFromStrings(hc.Argv)
+	if err != nil {
+		fmt.Fprintf(errF, "cannot run %q: %v", hc.Argv[0], err)
+		return 127
+	}
+	envv, err := syscall.SlicePtrFromStrings(hc.Env)
+	if err != nil {
+		fmt.Fprintf(errF, "cannot run %q: %v", hc.Argv[0], err)
+		return 127
+	}
+	debug.SetGCPercent(-1)
 	for _, r := range hc.Rlimits {
 		var cur syscall.Rlimit
 		n := r.Max
@@ -309,7 +331,9 @@ func execMain() int {
 		}
 		syscall.Setrlimit(r.Res, &syscall.Rlimit{Cur: n, Max: n})
 	}
-	err := syscall.Exec(path, hc.Argv, hc.Env)
+	_, _, errno := syscall.RawSyscall(syscall.SYS_EXECVE, uintptr(unsafe.Pointer(argv0)),
+		uintptr(unsafe.Pointer(&argv[0])), uintptr(unsafe.Pointer(&envv[0])))
+	err = errno
 	what := "cannot run %q: %v"
 	if errors.Is(err, syscall.ENOENT) {
 		what = "cannot run %q: %v (no such file in the jail)"
