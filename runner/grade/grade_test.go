@@ -449,3 +449,27 @@ func TestCollectDifferentLabs(t *testing.T) {
 		t.Errorf("two labs merged: %v", err)
 	}
 }
+
+// TestDiscoverTwoSubmissions: a student who handed in alice.lua and alice.py
+// is one not-graded row naming both; the rest of the class is graded.
+func TestDiscoverTwoSubmissions(t *testing.T) {
+	lab := loadLab(t)
+	class := t.TempDir()
+	writeFile(t, filepath.Join(class, "alice.lua"), "")
+	writeFile(t, filepath.Join(class, "alice.py"), "")
+	writeFile(t, filepath.Join(class, "bea.py"), "")
+	subs, err := grade.Discover([]string{class}, lab)
+	if err != nil {
+		t.Fatalf("a student with two files stopped the class: %v", err)
+	}
+	if len(subs) != 2 || subs[0].ID != "alice" || subs[1].ID != "bea" {
+		t.Fatalf("submissions %+v, want alice and bea", subs)
+	}
+	want := `2 submissions for student "alice": ` + filepath.Join(class, "alice.lua") + ", " + filepath.Join(class, "alice.py") + "; hand in one"
+	if !strings.Contains(subs[0].NotGraded, want) {
+		t.Errorf("alice: not graded %q, want %q", subs[0].NotGraded, want)
+	}
+	if subs[1].NotGraded != "" || subs[1].Language != "python" {
+		t.Errorf("bea: %+v, want a Python submission", subs[1])
+	}
+}

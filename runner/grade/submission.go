@@ -39,32 +39,34 @@ const maxHashed = 64 << 20
 // lab's file name, main.EXT), or else a folder of them (a class), where every
 // file and folder is a student's (but dot-folders, and dot-files the lab
 // cannot run): a folder with a single program file is one too. What the lab cannot run is a Submission with
-// NotGraded set, never left out. Student ids must be unique; a clash names
-// both paths. Names are made safe where they are stored (FolderName) and
+// NotGraded set, never left out. A student id used twice (alice.lua and
+// alice.py) is one NotGraded submission naming both paths. Names are made safe where they are stored (FolderName) and
 // printed.
 func Discover(paths []string, lab *runner.Lab) (subs []Submission, err error) {
-	seen := map[string]string{}
-	add := func(s Submission) error {
-		src := s.Entry
-		if s.Dir != "" {
-			src = s.Dir
-		}
-		if prev, ok := seen[s.ID]; ok {
-			return fmt.Errorf("two submissions for student %q: %s and %s (rename one)", s.ID, prev, src)
-		}
-		seen[s.ID] = src
-		subs = append(subs, s)
-		return nil
-	}
+	// A student with two submissions (alice.lua and alice.py) is one row,
+	// not graded, naming both: which one counts is the student's to say, and
+	// the rest of the class is graded all the same.
+	seen := map[string]int{}         // student → index in subs
+	sources := map[string][]string{} // student → the paths handed in
 	for _, p := range paths {
 		found, err := discoverOne(p, lab)
 		if err != nil {
 			return nil, err
 		}
 		for _, s := range found {
-			if err := add(s); err != nil {
-				return nil, err
+			src := s.Entry
+			if s.Dir != "" {
+				src = s.Dir
 			}
+			sources[s.ID] = append(sources[s.ID], src)
+			i, dup := seen[s.ID]
+			if !dup {
+				seen[s.ID] = len(subs)
+				subs = append(subs, s)
+				continue
+			}
+			srcs := sources[s.ID]
+			subs[i] = Submission{ID: s.ID, Entry: srcs[0], NotGraded: fmt.Sprintf("%d submissions for student %q: %s; hand in one of them (rename or remove the others)", len(srcs), s.ID, strings.Join(srcs, ", "))}
 		}
 	}
 	sort.Slice(subs, func(i, j int) bool { return subs[i].ID < subs[j].ID })
