@@ -303,8 +303,15 @@ func TestShardAndDiscoverErrors(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "b", "alice.lua"), "")
 	writeFile(t, filepath.Join(dir, "a", "x.txt"), "")
 	writeFile(t, filepath.Join(dir, "b", "y.txt"), "")
-	if _, err := grade.Discover([]string{filepath.Join(dir, "a"), filepath.Join(dir, "b")}, lab); err == nil || !strings.Contains(err.Error(), `"alice"`) {
-		t.Errorf("two alices: %v", err)
+	// Two alices in two class folders: one not-graded row naming both.
+	subs, err := grade.Discover([]string{filepath.Join(dir, "a"), filepath.Join(dir, "b")}, lab)
+	if err != nil {
+		t.Fatalf("two alices stopped the class: %v", err)
+	}
+	for _, s := range subs {
+		if s.ID == "alice" && (!strings.Contains(s.NotGraded, `2 submissions for student "alice"`) || !strings.Contains(s.NotGraded, filepath.Join(dir, "b", "alice.lua"))) {
+			t.Errorf("two alices: not graded %q, want both named", s.NotGraded)
+		}
 	}
 	if _, err := grade.Discover([]string{filepath.Join(dir, "nothing")}, lab); err == nil {
 		t.Error("a missing path was accepted")
