@@ -30,7 +30,7 @@ Exit status: 0 when every lab is clean (warnings or not), 1 when a lab has
 problems, 2 when a lab cannot be read at all.
 
 With --graph it also draws each clean lab's network: every segment with its
-subnets, and the hosts and routers on it.
+subnets, the hosts and routers on it, and each firewall's rules in order.
 
 The lab format is described in docs/lab-format.md.`,
 		Example: `  wirelab check labs/http-client
@@ -67,6 +67,6 @@ The lab format is described in docs/lab-format.md.`,
 			return exitCode(code)
 		},
 	}
-	cmd.Flags().BoolVar(&graph, "graph", false, "draw each lab's network (segments, hosts, routers)")
+	cmd.Flags().BoolVar(&graph, "graph", false, "draw each lab's network (segments, hosts, routers, firewalls)")
 	return cmd
 }

@@ -280,3 +280,94 @@ func didYouMean(s string, known []string) string {
 	}
 	return ""
 }
+
+// firewallGraph draws a host's firewall for Graph: its rules in order, in the
+// words of the lab file, and what happens to a packet none matches.
+func (l *Lab) firewallGraph(b *strings.Builder, fw netlab.Firewall) {
+	fmt.Fprintf(b, "firewall %s (the first rule that matches decides; connections let through and lo always pass)\n", fw.Host)
+	for i, r := range fw.Rules {
+		fmt.Fprintf(b, "  ├─ %d. %s\n", i+1, l.ruleText(r))
+	}
+	fmt.Fprintf(b, "  └─ otherwise accept\n")
+}
+
+// ruleText is a rule as one line: action, direction, protocol, then the
+// ports, addresses and answer it names; an address of a host or router
+// carries its name.
+func (l *Lab) ruleText(r netlab.Rule) string {
+	dir := r.Direction
+	if dir == "" {
+		dir = netlab.In
+	}
+	proto := r.Proto
+	if proto == "" {
+		proto = "any"
+	}
+	out := []string{fmt.Sprintf("%-6s %s %s", r.Action, dir, proto)}
+	ports := func(key string, ps []netlab.PortRange) {
+		if len(ps) == 0 {
+			return
+		}
+		var s []string
+		for _, p := range ps {
+			s = append(s, p.String())
+		}
+		out = append(out, key+" "+strings.Join(s, ", "))
+	}
+	ports("port", r.Ports)
+	ports("source port", r.SourcePorts)
+	addrs := func(key string, ps []netip.Prefix) {
+		if len(ps) == 0 {
+			return
+		}
+		var s []string
+		last := ""
+		for _, p := range ps {
+			name := ""
+			if p.IsSingleIP() {
+				name = l.nameOf(p.Addr())
+			}
+			switch {
+			case name != "" && name == last:
+				s[len(s)-1] = strings.TrimSuffix(s[len(s)-1], ")") + ", " + p.Addr().String() + ")"
+			case name != "":
+				s = append(s, fmt.Sprintf("%s (%s)", name, p.Addr()))
+			case p.IsSingleIP():
+				s = append(s, p.Addr().String())
+			default:
+				s = append(s, p.String())
+			}
+			last = name
+		}
+		out = append(out, key+" "+strings.Join(s, ", "))
+	}
+	addrs("from", r.From)
+	addrs("to", r.To)
+	if r.Action == netlab.Reject {
+		with := r.RejectWith
+		if with == "" && r.Proto == "tcp" {
+			with = netlab.WithTCPReset
+		} else if with == "" {
+			with = netlab.WithPortUnreachable
+		}
+		out = append(out, "with "+with)
+	}
+	return strings.Join(out, " ")
+}
+
+// nameOf is the first host or router name of an address, "" for none.
+func (l *Lab) nameOf(a netip.Addr) string {
+	for _, h := range l.Hosts {
+		if h.Addr == a {
+			return h.Name
+		}
+	}
+	if l.Topology != nil {
+		for _, r := range l.Topology.Routers {
+			if slices.Contains(r.Addrs, a) {
+				return r.Name
+			}
+		}
+	}
+	return ""
+}

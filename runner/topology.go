@@ -296,27 +296,35 @@ func (l *Lab) Network() *netlab.Spec {
 }
 
 // Graph draws the lab's network as text: each segment with its subnets and
-// the hosts and routers on it.
+// the hosts and routers on it, then each firewall's rules.
 func (l *Lab) Graph() string {
 	var b strings.Builder
+	l.segmentGraph(&b)
+	for _, fw := range l.Firewalls {
+		l.firewallGraph(&b, fw)
+	}
+	return b.String()
+}
+
+func (l *Lab) segmentGraph(b *strings.Builder) {
 	t := l.Topology
 	if t == nil {
 		// One inferred segment.
-		fmt.Fprintf(&b, "segment lan (one switch; subnet inferred from the addresses)\n")
+		fmt.Fprintf(b, "segment lan (one switch; subnet inferred from the addresses)\n")
 		for _, h := range l.Hosts {
-			fmt.Fprintf(&b, "  ├─ %-20s %s%s\n", h.Name, h.Addr, l.role(h.Name))
+			fmt.Fprintf(b, "  ├─ %-20s %s%s\n", h.Name, h.Addr, l.role(h.Name))
 		}
-		return b.String()
+		return
 	}
 	for _, s := range t.Segments {
 		var ps []string
 		for _, p := range s.Prefixes {
 			ps = append(ps, p.String())
 		}
-		fmt.Fprintf(&b, "segment %s (%s)\n", s.Name, strings.Join(ps, ", "))
+		fmt.Fprintf(b, "segment %s (%s)\n", s.Name, strings.Join(ps, ", "))
 		for _, h := range l.Hosts {
 			if seg, _ := t.segmentOf(h.Addr); seg == s.Name {
-				fmt.Fprintf(&b, "  ├─ %-20s %s%s\n", h.Name, h.Addr, l.role(h.Name))
+				fmt.Fprintf(b, "  ├─ %-20s %s%s\n", h.Name, h.Addr, l.role(h.Name))
 			}
 		}
 		for _, r := range t.Routers {
@@ -328,12 +336,11 @@ func (l *Lab) Graph() string {
 							others = append(others, so)
 						}
 					}
-					fmt.Fprintf(&b, "  ├─ %-20s %s  router ⇄ %s\n", r.Name, a, strings.Join(others, ", "))
+					fmt.Fprintf(b, "  ├─ %-20s %s  router ⇄ %s\n", r.Name, a, strings.Join(others, ", "))
 				}
 			}
 		}
 	}
-	return b.String()
 }
 
 func (l *Lab) role(host string) string {

@@ -73,3 +73,64 @@ func TestTopologyNetwork(t *testing.T) {
 		t.Errorf("graph:\n%s", g)
 	}
 }
+
+// TestDocGraphs holds every drawing in docs/lab-format.md (a fenced block
+// that starts with "segment ") to what Graph draws for the example lab above
+// it, so the page shows what `wirelab check --graph` prints.
+func TestDocGraphs(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "lab-format.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labText string
+	var cur []string
+	fence, graphs := "", 0
+	for _, line := range strings.Split(string(doc), "\n") {
+		switch {
+		case fence == "" && strings.HasPrefix(line, "```"):
+			fence, cur = line, nil
+		case fence != "" && line == "```":
+			text := strings.Join(cur, "\n") + "\n"
+			switch {
+			case fence == "```yaml" && strings.HasPrefix(text, "lab:"):
+				labText = text
+			case fence == "```" && strings.HasPrefix(text, "segment "):
+				graphs++
+				dir := t.TempDir()
+				os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(labText), 0o644)
+				os.WriteFile(filepath.Join(dir, "solution.lua"), nil, 0o644)
+				lab, err := Load(dir)
+				if err != nil {
+					t.Errorf("the lab above drawing %d does not load: %v", graphs, err)
+				} else if got := lab.Graph(); got != text {
+					t.Errorf("drawing %d in the docs:\n%s\nGraph draws:\n%s", graphs, text, got)
+				}
+			}
+			fence = ""
+		case fence != "":
+			cur = append(cur, line)
+		}
+	}
+	if graphs < 2 {
+		t.Errorf("found %d drawings in docs/lab-format.md, want the topology's and the firewall's", graphs)
+	}
+}
+
+// TestGraphFirewall draws firewall-scan's rules with their defaults written
+// out and the names of the addresses they name.
+func TestGraphFirewall(t *testing.T) {
+	lab, err := Load(filepath.Join("..", "labs", "firewall-scan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `firewall target (the first rule that matches decides; connections let through and lo always pass)
+  ├─ 1. drop   in tcp port 23
+  ├─ 2. drop   in tcp port 135-139 from client (10.0.0.10)
+  ├─ 3. reject in tcp port 445 with admin-prohibited
+  ├─ 4. reject in tcp port 631 with tcp-reset
+  └─ otherwise accept
+`
+	if g := lab.Graph(); !strings.HasSuffix(g, want) {
+		t.Errorf("graph:\n%s\nwant it to end with:\n%s", g, want)
+	}
+}
