@@ -17,7 +17,6 @@ import (
 	"github.com/wirelab-dev/wirelab/internal/words"
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/grade"
-	"github.com/wirelab-dev/wirelab/runner/report"
 	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
@@ -350,20 +349,31 @@ func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso
 			Reason: fmt.Sprintf("nothing was graded: %s. This lab takes %s: upload one such file (beside other files, name it %s) and resubmit; %s",
 				err, acceptedText(lab), lab.MainNames(), uploadProblem(subDir, err)),
 		}
-		if werr := writeGradescopeResults(results, res); werr != nil {
+		if werr := writeReportFile(results, "gradescope", res); werr != nil {
 			return werr
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "%s: 0/%s (no submission: %v)\n", results, num(res.MaxScore), err)
 		return nil
 	}
+	_, err = runUpload(ctx, cmd, lab, e, iso, out, results, "gradescope")
+	return err
+}
+
+// runUpload is the run of an autograder's one upload (Gradescope,
+// PrairieLearn), resolved to e: it runs and grades it, writes the result as
+// format to results and says the score on standard output. The run's
+// artifacts go to out when it is given, else to a temporary folder removed
+// once the results are written.
+func runUpload(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, e *runner.Entry, iso, out, results, format string) (*result.Result, error) {
 	dir := out
 	if dir == "" {
-		if dir, err = os.MkdirTemp("", "wirelab-gradescope-"); err != nil {
-			return err
+		var err error
+		if dir, err = os.MkdirTemp("", "wirelab-"+format+"-"); err != nil {
+			return nil, err
 		}
 		defer os.RemoveAll(dir)
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return nil, err
 	}
 	entry := e.Path
 	if e.Language.IsLua() {
@@ -371,17 +381,17 @@ func runGradescope(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, iso
 	}
 	res, err := labRunner(iso)(ctx, lab, entry, dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := writeGradescopeResults(results, res); err != nil {
-		return err
+	if err := writeReportFile(results, format, res); err != nil {
+		return nil, err
 	}
 	kept := ""
 	if out != "" {
 		kept = "; artifacts in " + dir
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "%s: %s/%s (%s)%s\n", results, num(res.Score), num(res.MaxScore), res.Status, kept)
-	return nil
+	return res, nil
 }
 
 // acceptedText says, for a student, what the lab accepts: "a Lua script, a
@@ -410,17 +420,4 @@ func uploadProblem(dir string, err error) string {
 		return "the upload was empty"
 	}
 	return "the upload held " + strings.Join(names, ", ")
-}
-
-// writeGradescopeResults writes res as Gradescope's results.json.
-func writeGradescopeResults(results string, res *result.Result) error {
-	f, err := os.Create(results)
-	if err != nil {
-		return err
-	}
-	if err := report.Write(f, "gradescope", res); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

@@ -76,14 +76,22 @@ func printLabProblems(w io.Writer, err error) int {
 	return len(list)
 }
 
-// labHasProblems is how run and verify refuse a lab with problems: the list,
-// then a line that counts them and names the command that lists them again.
-func labHasProblems(w io.Writer, err error, arg string) bool {
-	n := printLabProblems(w, err)
-	if n > 0 {
-		fmt.Fprintf(w, "error: the lab has %d %s; `wirelab check %s` lists them\n", n, words.Plural(n, "problem", "problems"), arg)
+// loadSoundLab is loadLab for the commands that run or grade a lab (run,
+// verify, up): a lab with problems is refused on stderr with the list, then a
+// line that counts them and names the command that lists them again, and the
+// error returned is exitCode(ExitError), which prints nothing more (also when
+// the caller wraps it). Any other error is loadLab's, for the caller to say.
+func loadSoundLab(cmd *cobra.Command, arg string) (*runner.Lab, error) {
+	w := cmd.ErrOrStderr()
+	lab, err := loadLab(arg, w)
+	if err == nil {
+		return lab, nil
 	}
-	return n > 0
+	if n := printLabProblems(w, err); n > 0 {
+		fmt.Fprintf(w, "error: the lab has %d %s; `wirelab check %s` lists them\n", n, words.Plural(n, "problem", "problems"), arg)
+		return nil, exitCode(ExitError)
+	}
+	return nil, err
 }
 
 // labArgs are the commands whose first argument is a LAB: shell completion

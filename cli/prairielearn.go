@@ -82,31 +82,10 @@ func runPrairieLearn(ctx context.Context, cmd *cobra.Command, lab *runner.Lab, i
 		fmt.Fprintf(cmd.OutOrStdout(), "%s: not gradable (no submission: %v)\n", results, err)
 		return nil
 	}
-	dir := out
-	if dir == "" {
-		if dir, err = os.MkdirTemp("", "wirelab-prairielearn-"); err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	entry := e.Path
-	if e.Language.IsLua() {
-		entry = e.File
-	}
-	res, err := labRunner(iso)(ctx, lab, entry, dir)
+	res, err := runUpload(ctx, cmd, lab, e, iso, out, results, "prairielearn")
 	if err != nil {
 		return err
 	}
-	if err := writeReportFile(results, "prairielearn", res); err != nil {
-		return err
-	}
-	kept := ""
-	if out != "" {
-		kept = "; artifacts in " + dir
-	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%s: %s/%s (%s)%s\n", results, num(res.Score), num(res.MaxScore), res.Status, kept)
 	if res.Status == result.StatusLabError {
 		fmt.Fprintf(cmd.ErrOrStderr(), "lab error: %s\n", res.Reason)
 		return exitCode(ExitRetry)

@@ -84,11 +84,8 @@ submission's fault).`,
 			if err != nil {
 				return err
 			}
-			lab, err := loadLab(args[0], cmd.ErrOrStderr())
+			lab, err := loadSoundLab(cmd, args[0])
 			if err != nil {
-				if labHasProblems(cmd.ErrOrStderr(), err, args[0]) {
-					return exitCode(ExitError)
-				}
 				return err
 			}
 			// Mistakes in what to run or where the reports go are said before

@@ -70,11 +70,8 @@ See docs/up.md.`,
 			if err != nil {
 				return err
 			}
-			lab, err := loadLab(args[0], cmd.ErrOrStderr())
+			lab, err := loadSoundLab(cmd, args[0])
 			if err != nil {
-				if labHasProblems(cmd.ErrOrStderr(), err, args[0]) {
-					return exitCode(ExitError)
-				}
 				return err
 			}
 			if name == "" {

@@ -50,11 +50,8 @@ submission's).`,
 			if err != nil {
 				return err
 			}
-			lab, err := loadLab(args[0], cmd.ErrOrStderr())
+			lab, err := loadSoundLab(cmd, args[0])
 			if err != nil {
-				if labHasProblems(cmd.ErrOrStderr(), err, args[0]) {
-					return exitCode(ExitError)
-				}
 				return fmt.Errorf("could not evaluate: %w", err)
 			}
 			art := result.Artifacts{Capture: args[1], Output: output, Submission: args[1]}
