@@ -54,7 +54,14 @@ type sock struct {
 	untrack func()
 }
 
+// Close closes the descriptor and forgets it in the state's tracking, so
+// that the state counts only the sockets that are open (Env.MaxOpen): a
+// failed connect or bind closes its descriptor here too.
 func (k *sock) Close() error {
+	if k.untrack != nil {
+		k.untrack()
+		k.untrack = nil
+	}
 	if k.d == nil {
 		return nil
 	}
@@ -62,15 +69,6 @@ func (k *sock) Close() error {
 	k.d = nil
 	k.buf, k.pos = nil, 0
 	return err
-}
-
-// release closes the socket for the script: State.Close no longer needs to.
-func (k *sock) release() {
-	k.Close()
-	if k.untrack != nil {
-		k.untrack()
-		k.untrack = nil
-	}
 }
 
 func (k *sock) fd() int {
@@ -97,9 +95,6 @@ func (k *sock) open(s *State, family int) error {
 	}
 	k.d = d
 	k.family = family
-	if k.untrack != nil {
-		k.untrack()
-	}
 	k.untrack = s.track(k)
 	return nil
 }

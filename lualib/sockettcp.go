@@ -380,7 +380,7 @@ func tcpSetstats(L *lua.LState) int {
 
 func sockClose(group string) lua.LGFunction {
 	return func(L *lua.LState) int {
-		checkSock(L, "close", group).release()
+		checkSock(L, "close", group).Close()
 		return pushOK(L)
 	}
 }
@@ -420,7 +420,7 @@ func sockSetfd(group string) lua.LGFunction {
 	return func(L *lua.LState) int {
 		k := checkSock(L, "setfd", group)
 		if sockNumber(L, 2, "setfd", true) < 0 {
-			k.release()
+			k.Close()
 		}
 		return 0
 	}

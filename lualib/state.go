@@ -59,6 +59,13 @@ type Env struct {
 	// Offline, when set, is why the state has no network: socket, scan,
 	// banner and capture.start raise it (a lab's Lua checks; see offline.go).
 	Offline string
+	// MaxOpen, when positive, is how many sockets, listeners and captures
+	// the script may hold open at once. OnTooMany is called, once and
+	// outside the state's lock, when it opens one more; the caller stops the
+	// run (the runner's limits.sockets). Only what this state opened
+	// counts: the lab's services, scan's and banner's own probes do not.
+	MaxOpen   int
+	OnTooMany func()
 }
 
 // ServiceAddr is where one of the lab's services listens.
@@ -93,10 +100,11 @@ type State struct {
 	sorting map[*lua.LState]int // threads inside table.sort's comparator calls
 	capture *captureMod         // the capture module's data, for PacketsFunc
 
-	mu     sync.Mutex
-	nextID uint64
-	res    map[uint64]io.Closer
-	closed bool
+	mu      sync.Mutex
+	nextID  uint64
+	res     map[uint64]io.Closer
+	closed  bool
+	tooMany bool // OnTooMany was called
 }
 
 // modules is the registry of the Lua modules every state gets, each both a global
@@ -190,14 +198,22 @@ func (s *State) Env() *Env { return &s.env }
 // it again (call it when the script closes the resource itself).
 func (s *State) track(c io.Closer) (untrack func()) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.closed {
+		s.mu.Unlock()
 		c.Close()
 		return func() {}
 	}
 	s.nextID++
 	id := s.nextID
 	s.res[id] = c
+	over := s.env.MaxOpen > 0 && len(s.res) > s.env.MaxOpen && !s.tooMany
+	if over {
+		s.tooMany = true
+	}
+	s.mu.Unlock()
+	if over && s.env.OnTooMany != nil {
+		s.env.OnTooMany()
+	}
 	return func() {
 		s.mu.Lock()
 		delete(s.res, id)

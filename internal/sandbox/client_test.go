@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/wirelab-dev/wirelab/internal/service"
@@ -146,14 +145,13 @@ end`, target, false, ""},
 			dir := t.TempDir()
 			path := filepath.Join(dir, "client.lua")
 			os.WriteFile(path, []byte(tt.src), 0o644)
-			var conns atomic.Int64
 			var mu sync.Mutex
 			var logged []string
 			var events []lualib.Event
 			waiting := make(chan struct{})
 			var once sync.Once
 			begin := make(chan struct{})
-			start := luaClientService(&Config{LabDir: dir}, nil, &labNetwork{}, &conns,
+			start := luaClientService(&Config{LabDir: dir}, nil, &labNetwork{},
 				func(svc, line string) {
 					mu.Lock()
 					logged = append(logged, svc+": "+line)
@@ -193,9 +191,6 @@ end`, target, false, ""},
 				t.Errorf("Err() = %v\n%s", err, strings.Join(logged, "\n"))
 			case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
 				t.Errorf("Err() = %v, want %q\n%s", err, tt.err, strings.Join(logged, "\n"))
-			}
-			if n := conns.Load(); n != 0 {
-				t.Errorf("%d connections still counted as the services'", n)
 			}
 			if tt.err == "" && (len(events) != 1 || events[0].Message != "done") {
 				t.Errorf("events: %+v", events)

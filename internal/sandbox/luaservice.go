@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -56,11 +55,9 @@ else
   while true do
     local c, err = srv:accept()
     if c then
-      w.conns(1)
       local ok, herr = pcall(handle, c)
       if not ok then w.fault("handle: " .. tostring(herr)) end
       c:close()
-      w.conns(-1)
     elseif err ~= "timeout" then
       return
     end
@@ -108,7 +105,7 @@ func (l *lineLogger) Write(p []byte) (int, error) {
 }
 
 // luaService returns how the worker starts lua services.
-func luaService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, conns *atomic.Int64, logf func(svc, line string), events func(lualib.Event)) service.LuaStarter {
+func luaService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, logf func(svc, line string), events func(lualib.Event)) service.LuaStarter {
 	return func(ctx context.Context, spec service.Spec, script string, listen netip.AddrPort) (service.Service, error) {
 		ctx, cancel := context.WithCancel(ctx)
 		log := func(line string) { logf(spec.Name, line) }
@@ -149,7 +146,6 @@ func luaService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, conn
 		w.RawSetString("ready", L.NewFunction(func(*lua.LState) int { once.Do(func() { close(ready) }); return 0 }))
 		w.RawSetString("log", L.NewFunction(func(L *lua.LState) int { log(L.CheckString(1)); return 0 }))
 		w.RawSetString("fault", L.NewFunction(func(L *lua.LState) int { fault(L.CheckString(1)); return 0 }))
-		w.RawSetString("conns", L.NewFunction(func(L *lua.LState) int { conns.Add(int64(L.CheckInt(1))); return 0 }))
 		L.SetGlobal("__wirelab", w)
 		s := &luaSvc{cancel: cancel, done: make(chan struct{}), st: st}
 		errc := make(chan error, 1)
@@ -187,22 +183,12 @@ func luaService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, conn
 // there it waits (w.await watches the kernel's socket table, so no refused
 // SYN lands in the capture), and a connect refused all the same (the
 // listener closed in between, or the table is unreadable) is retried with a
-// short backoff; both until the run's deadline. The sockets it hands out are counted as the services'
-// (w.held), so they do not count against the submission's socket limit.
+// short backoff; both until the run's deadline.
 const luaClientDriver = `
 local socket = require("socket")
 local w = __wirelab
 __wirelab = nil
 if type(run) ~= "function" then error(w.script .. " does not define function run(target)", 0) end
-local held = {}
-local function count()
-  local n, keep = 0, {}
-  for _, c in ipairs(held) do
-    if c:getfd() >= 0 then n = n + 1; keep[#keep + 1] = c end
-  end
-  held = keep
-  return n
-end
 local target = {host = w.host, addr = w.addr, port = w.port, from = w.from}
 function target.connect()
   local delay = 0.005
@@ -219,8 +205,6 @@ function target.connect()
       c, err = socket.connect(w.addr, w.port)
     end
     if c then
-      held[#held + 1] = c
-      w.held(count())
       w.connected()
       return c
     end
@@ -235,7 +219,6 @@ function target.connect()
 end
 w.wait()
 local ok, msg = run(target)
-w.held(0)
 if ok == false then w.fail(tostring(msg or "run returned false")) end
 `
 
@@ -245,8 +228,6 @@ type luaClient struct {
 	done   chan struct{}
 	err    error
 	st     *lualib.State
-	conns  *atomic.Int64
-	held   atomic.Int64 // of conns, this client's
 	stop   sync.Once
 }
 
@@ -266,7 +247,6 @@ func (c *luaClient) Stop() {
 	<-c.done
 	c.stop.Do(func() {
 		c.st.Close() // closed already by the goroutine; a no-op
-		c.conns.Add(-c.held.Swap(0))
 	})
 }
 
@@ -285,7 +265,7 @@ type clientProgress struct {
 // luaClientService returns how the worker starts lua client services.
 // events receives the client script's lab.log and lab.check records.
 // Clients call run(target) once begin is closed.
-func luaClientService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, conns *atomic.Int64, logf func(svc, line string), events func(lualib.Event), begin <-chan struct{}) service.LuaClientStarter {
+func luaClientService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, logf func(svc, line string), events func(lualib.Event), begin <-chan struct{}) service.LuaClientStarter {
 	return func(ctx context.Context, spec service.Spec, script string, target netip.AddrPort, from netip.Addr) (service.Client, error) {
 		ctx, cancel := context.WithCancel(ctx)
 		log := func(line string) { logf(spec.Name, line) }
@@ -314,7 +294,7 @@ func luaClientService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork
 			st.Close()
 			return nil, fmt.Errorf("%s does not define function run(target)", filepath.Base(script))
 		}
-		c := &luaClient{cancel: cancel, done: make(chan struct{}), st: st, conns: conns}
+		c := &luaClient{cancel: cancel, done: make(chan struct{}), st: st}
 		var pr clientProgress
 		L := st.L
 		w := L.NewTable()
@@ -330,11 +310,6 @@ func luaClientService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork
 		}
 		w.RawSetString("proto", lua.LString(proto))
 		w.RawSetString("script", lua.LString(filepath.Base(script)))
-		w.RawSetString("held", L.NewFunction(func(L *lua.LState) int {
-			n := int64(L.CheckInt(1))
-			conns.Add(n - c.held.Swap(n))
-			return 0
-		}))
 		w.RawSetString("refused", L.NewFunction(func(*lua.LState) int {
 			pr.mu.Lock()
 			if pr.refused == 0 && pr.waits == 0 {
@@ -394,7 +369,6 @@ func luaClientService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork
 			// open are closed now, not when the run ends, so a server serving
 			// one client at a time moves on to the next.
 			st.Close()
-			conns.Add(-c.held.Swap(0))
 			pr.mu.Lock()
 			defer pr.mu.Unlock()
 			switch {

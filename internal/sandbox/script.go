@@ -5,11 +5,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"os"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -24,8 +20,7 @@ type scriptEnv struct {
 	events    *eventWriter
 	sockets   int
 	onSockets func()
-	svcConns  *atomic.Int64 // connections the services hold open (their fds are not the script's)
-	iface     string        // capture.start's default interface; "" for lo
+	iface     string // capture.start's default interface; "" for lo
 }
 
 // runScript runs cfg.Script with lualib until it returns or ctx ends.
@@ -60,6 +55,11 @@ func runScript(ctx context.Context, cfg *Config, env scriptEnv) error {
 		// The submission's host's first Ethernet interface: where its
 		// packets go.
 		Interface: env.iface,
+		// The script's own sockets, listeners and captures, counted
+		// where it opens them: the services' side of its connections
+		// and the worker's other descriptors are not its own.
+		MaxOpen:   env.sockets,
+		OnTooMany: env.onSockets,
 	})
 	if err != nil {
 		return err
@@ -73,84 +73,5 @@ func runScript(ctx context.Context, cfg *Config, env scriptEnv) error {
 		}
 		st.L.SetGlobal("arg", argt)
 	}
-	stop := watchSockets(ctx, env)
-	defer stop()
 	return st.DoFile(cfg.Script)
-}
-
-// watchSockets stops the script once it holds more than env.sockets open
-// files and sockets. The script's descriptors are the process's open
-// descriptors beyond those open when the script started, less the service
-// side of connections. RLIMIT_NOFILE is the hard stop behind it.
-func watchSockets(ctx context.Context, env scriptEnv) (stop func()) {
-	dir, err := os.Open("/proc/self/fd")
-	if err != nil {
-		return func() {}
-	}
-	// Opened once: at the limit, opening it again would fail.
-	base := countFDs(dir)
-	var mu sync.Mutex // the goroutine and the final check share dir
-	fired := false
-	check := func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		if fired {
-			return true
-		}
-		// The services open and close connections while the folder is
-		// read: subtract the most they held during the read, or a
-		// connection closed after it was counted would be the script's
-		// (a churning client was stopped at 8 sockets while holding 1).
-		var svc int64
-		if env.svcConns != nil {
-			svc = env.svcConns.Load()
-		}
-		n := countFDs(dir) - base
-		if env.svcConns != nil {
-			n -= int(max(svc, env.svcConns.Load()))
-		}
-		if n > env.sockets {
-			fired = true
-			env.onSockets()
-		}
-		return fired
-	}
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if check() {
-					return
-				}
-			}
-		}
-	}()
-	// A script can open sockets faster than the watcher looks, reach
-	// RLIMIT_NOFILE and end with an error before the watcher saw it: one last
-	// look, before the script's sockets are closed, settles it.
-	return func() {
-		close(done)
-		<-finished
-		check()
-		dir.Close()
-	}
-}
-
-// countFDs counts this process's open file descriptors, dir being
-// /proc/self/fd (itself one of them).
-func countFDs(dir *os.File) int {
-	if _, err := dir.Seek(0, io.SeekStart); err != nil {
-		return 0
-	}
-	names, _ := dir.Readdirnames(-1)
-	return len(names)
 }

@@ -10,7 +10,6 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -70,10 +69,9 @@ func up(cfg *Config, send func(status)) Exit {
 	defer art.close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var conns atomic.Int64
-	senv := &service.Env{LabDir: cfg.LabDir, Hosts: hosts, Log: art.svcLog, Conns: &conns}
+	senv := &service.Env{LabDir: cfg.LabDir, Hosts: hosts, Log: art.svcLog}
 	events := &eventWriter{w: art.events, max: DefaultOutput}
-	senv.Lua = luaService(cfg, hosts, lnet, &conns, art.svcLog, func(e lualib.Event) { events.write(e) })
+	senv.Lua = luaService(cfg, hosts, lnet, art.svcLog, func(e lualib.Event) { events.write(e) })
 	services, err := startServers(ctx, cfg, lnet, senv)
 	if err != nil {
 		return Exit{Reason: ReasonError, Message: err.Error()}

@@ -12,7 +12,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -152,12 +151,11 @@ func work(cfg *Config, send func(status)) Exit {
 	}
 	defer capt.Close()
 
-	var svcConns atomic.Int64
 	events := &eventWriter{w: art.events, max: lim.Output, over: func() { stopRun(errOutputLimit) }}
 	begin := make(chan struct{})
-	senv := &service.Env{LabDir: cfg.LabDir, Hosts: hosts, Log: art.svcLog, Conns: &svcConns}
-	senv.Lua = luaService(cfg, hosts, lnet, &svcConns, art.svcLog, func(e lualib.Event) { events.write(e) })
-	senv.LuaClient = luaClientService(cfg, hosts, lnet, &svcConns, art.svcLog, func(e lualib.Event) { events.write(e) }, begin)
+	senv := &service.Env{LabDir: cfg.LabDir, Hosts: hosts, Log: art.svcLog}
+	senv.Lua = luaService(cfg, hosts, lnet, art.svcLog, func(e lualib.Event) { events.write(e) })
+	senv.LuaClient = luaClientService(cfg, hosts, lnet, art.svcLog, func(e lualib.Event) { events.write(e) }, begin)
 	var services []service.Service
 	var clients []*client
 	defer func() {
@@ -220,7 +218,7 @@ func work(cfg *Config, send func(status)) Exit {
 	case cfg.Script != "":
 		out := &limitWriter{w: art.output, max: lim.Output, over: func() { stopRun(errOutputLimit) }}
 		go func() {
-			scriptDone <- runScript(scriptCtx, cfg, scriptEnv{iface: lnet.mainInterface(), hosts: hosts, out: out, events: events, sockets: lim.Sockets, onSockets: func() { stopRun(errSocketsLimit) }, svcConns: &svcConns})
+			scriptDone <- runScript(scriptCtx, cfg, scriptEnv{iface: lnet.mainInterface(), hosts: hosts, out: out, events: events, sockets: lim.Sockets, onSockets: func() { stopRun(errSocketsLimit) }})
 		}()
 	default:
 		scriptDone <- nil

@@ -12,8 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -189,55 +187,7 @@ func startHTTP(ctx context.Context, spec Spec, env *Env, ap netip.AddrPort) (Ser
 	s := &httpServer{srv: srv, ln: ln, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
-		srv.Serve(countConns(ln, env.Conns))
+		srv.Serve(ln)
 	}()
 	return s, nil
-}
-
-// countConns counts in n the connections ln accepts while they are open, as
-// serveTCP does for the other kinds: net/http accepts and closes its own, and
-// the submission's socket limit subtracts n from the worker's descriptors, so
-// without it every connection the service still held counted as the script's
-// (3000 sequential connect/close cycles ended as "opened more than 256
-// sockets").
-func countConns(ln net.Listener, n *atomic.Int64) net.Listener {
-	if n == nil {
-		return ln
-	}
-	return &countedListener{Listener: ln, n: n}
-}
-
-type countedListener struct {
-	net.Listener
-	n *atomic.Int64
-}
-
-func (l *countedListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	l.n.Add(1)
-	return &countedConn{Conn: c, n: l.n}, nil
-}
-
-type countedConn struct {
-	net.Conn
-	n    *atomic.Int64
-	once sync.Once
-}
-
-func (c *countedConn) Close() error {
-	err := c.Conn.Close()
-	c.once.Do(func() { c.n.Add(-1) })
-	return err
-}
-
-// CloseWrite keeps net/http's half-close before it closes a connection (it
-// avoids resetting a client whose request it did not read to the end).
-func (c *countedConn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
-		return cw.CloseWrite()
-	}
-	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -25,10 +24,6 @@ type Env struct {
 	// LuaClient starts a lua client service (connect instead of listen); nil
 	// makes them an error. The sandbox provides it too.
 	LuaClient LuaClientStarter
-	// Conns, when set, counts the connections the services hold open: the
-	// services run in the worker beside the script, and the sandbox leaves
-	// their descriptors out of the script's socket count.
-	Conns *atomic.Int64
 }
 
 // LuaStarter starts a lua service: the script's handle(conn) called for each
@@ -221,9 +216,6 @@ func serveTCP(ctx context.Context, ln net.Listener, env *Env, handle func(ctx co
 				return
 			}
 			s.conns[c] = struct{}{}
-			if env.Conns != nil {
-				env.Conns.Add(1)
-			}
 			s.wg.Add(1)
 			s.mu.Unlock()
 			go func() {
@@ -233,9 +225,6 @@ func serveTCP(ctx context.Context, ln net.Listener, env *Env, handle func(ctx co
 					delete(s.conns, c)
 					s.mu.Unlock()
 					c.Close()
-					if env.Conns != nil {
-						env.Conns.Add(-1)
-					}
 				}()
 				handle(ctx, c)
 			}()
