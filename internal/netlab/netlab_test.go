@@ -144,10 +144,12 @@ func benchBuild(b *testing.B, spec Spec, pause time.Duration) {
 	b.ReportMetric(ms(carrier), "carrier-ms/op")
 }
 
-func BenchmarkTwoHosts(b *testing.B)           { benchBuild(b, twoHosts(), 0) }
-func BenchmarkTwoHostsPaced(b *testing.B)      { benchBuild(b, twoHosts(), 100*time.Millisecond) }
-func BenchmarkThreeSegments(b *testing.B)      { benchBuild(b, threeSegmentsImpaired(), 0) }
-func BenchmarkThreeSegmentsPaced(b *testing.B) { benchBuild(b, threeSegmentsImpaired(), 200*time.Millisecond) }
+func BenchmarkTwoHosts(b *testing.B)      { benchBuild(b, twoHosts(), 0) }
+func BenchmarkTwoHostsPaced(b *testing.B) { benchBuild(b, twoHosts(), 100*time.Millisecond) }
+func BenchmarkThreeSegments(b *testing.B) { benchBuild(b, threeSegmentsImpaired(), 0) }
+func BenchmarkThreeSegmentsPaced(b *testing.B) {
+	benchBuild(b, threeSegmentsImpaired(), 200*time.Millisecond)
+}
 
 // threeSegmentsImpaired is threeSegments with the server's cable impaired
 // (a wire wirelab carries: delay with jitter and loss out, a scripted drop
