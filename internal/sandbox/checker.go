@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -161,10 +159,7 @@ func startChecker(ctx context.Context, env *CheckEnv) (*checkProc, error) {
 		// its TestMain would otherwise start itself again and again.
 		return nil, errors.New("a worker cannot start a check worker")
 	}
-	exe, err := os.Executable()
-	if workerExe != "" {
-		exe, err = workerExe, nil
-	}
+	exe, err := workerBinary()
 	if err != nil {
 		return nil, fmt.Errorf("cannot find the wirelab binary: %w", err)
 	}
@@ -187,60 +182,28 @@ func startChecker(ctx context.Context, env *CheckEnv) (*checkProc, error) {
 			return p, nil
 		}
 		lastErr = err
-		if !errors.Is(err, errSpawn) {
+		var se *spawnError // no namespace to be had: the next isolation is worth a try
+		if !errors.As(err, &se) {
 			return nil, err
 		}
 	}
 	return nil, lastErr
 }
 
-// errSpawn marks a worker that could not be started at all (no namespace
-// to be had): the next isolation is worth a try.
-var errSpawn = errors.New("cannot start the worker")
-
+// spawnChecker starts one check worker as attr says, sends it env and waits
+// for its hello.
 func spawnChecker(ctx context.Context, exe string, attr *syscall.SysProcAttr, env *CheckEnv, capFile *os.File) (*checkProc, error) {
-	inR, inW, err := os.Pipe()
-	if err != nil {
-		return nil, err
-	}
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		inR.Close()
-		inW.Close()
-		return nil, err
-	}
-	cmd := exec.Command(exe, WorkerArg)
-	cmd.Env = []string{workerEnv + "=" + checkMode, "PATH=/usr/bin:/bin", "GOTRACEBACK=single"}
-	cmd.Dir = "/"
-	cmd.ExtraFiles = []*os.File{inR, outW}
+	var extra []*os.File
 	if capFile != nil {
-		cmd.ExtraFiles = append(cmd.ExtraFiles, capFile)
+		extra = append(extra, capFile)
 	}
-	stderr := &tailBuffer{max: 16 << 10}
-	cmd.Stderr = stderr
-	cmd.SysProcAttr = attr
-	p := &checkProc{in: inW, enc: json.NewEncoder(inW), replies: make(chan []byte, 1), waited: make(chan error, 1), stderr: stderr}
-	started := make(chan error, 1)
-	go func() {
-		// Pdeathsig fires when the thread that started the child exits.
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		if err := cmd.Start(); err != nil {
-			started <- err
-			return
-		}
-		started <- nil
-		p.waited <- cmd.Wait()
-	}()
-	err = <-started
-	inR.Close()
-	outW.Close()
+	w, err := startWorker(exe, checkMode, "/", attr, extra...)
 	if err != nil {
-		inW.Close()
-		outR.Close()
-		return nil, fmt.Errorf("%w: %v", errSpawn, err)
+		return nil, err
 	}
-	p.pid = cmd.Process.Pid
+	inW, outR := w.in, w.out
+	p := &checkProc{in: inW, enc: json.NewEncoder(inW), replies: make(chan []byte, 1), waited: w.waited, stderr: w.stderr}
+	p.pid = w.cmd.Process.Pid
 	go func() {
 		defer close(p.replies)
 		defer outR.Close()

@@ -10,9 +10,7 @@ import (
 	"io"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -222,63 +220,29 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 		out.Warnings = append(out.Warnings, "running without isolation (--isolation=none): the script shares the host's loopback and can reach the host's network; lab hosts are mapped to 127.0.0.x")
 		cfg.Hosts = mapToLoopback(cfg.Hosts)
 	}
-	exe, err := os.Executable()
-	if workerExe != "" {
-		exe = workerExe
-	}
+	exe, err := workerBinary()
 	if err != nil {
 		return nil, &SetupError{fmt.Sprintf("cannot find the wirelab binary to start the worker: %v", err)}
 	}
-	cfgR, cfgW, err := os.Pipe()
-	if err != nil {
-		return nil, err
-	}
-	statR, statW, err := os.Pipe()
-	if err != nil {
-		cfgR.Close()
-		cfgW.Close()
-		return nil, err
-	}
-	cmd := exec.Command(exe, WorkerArg)
-	cmd.Env = []string{workerEnv + "=1", "PATH=/usr/bin:/bin", "GOTRACEBACK=single"}
-	cmd.Dir = cfg.Dir
-	cmd.ExtraFiles = []*os.File{cfgR, statW}
-	if cfg.Up {
-		cmd.ExtraFiles = append(cmd.ExtraFiles, cfg.Control) // controlFd
-		cmd.Env[0] = workerEnv + "=" + upMode
-	}
-	stderr := &tailBuffer{max: 16 << 10}
-	cmd.Stderr = stderr
 	attr, err := sysProcAttr(cfg.Isolation)
 	if err != nil {
 		return nil, &SetupError{err.Error()}
 	}
-	cmd.SysProcAttr = attr
-
-	// Pdeathsig fires when the thread that started the child exits: keep that
-	// thread locked for the child's lifetime.
-	started := make(chan error, 1)
-	waited := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		if err := cmd.Start(); err != nil {
-			started <- err
-			return
-		}
-		started <- nil
-		waited <- cmd.Wait()
-	}()
-	begin := time.Now()
-	err = <-started
-	cfgR.Close()
-	statW.Close()
-	if err != nil {
-		cfgW.Close()
-		statR.Close()
-		return nil, &SetupError{namespaceError(cfg.Isolation, err)}
+	mode, extra := "1", []*os.File(nil)
+	if cfg.Up {
+		mode, extra = upMode, []*os.File{cfg.Control} // controlFd
 	}
-	pid := cmd.Process.Pid
+	begin := time.Now()
+	w, err := startWorker(exe, mode, cfg.Dir, attr, extra...)
+	if err != nil {
+		var se *spawnError
+		if errors.As(err, &se) {
+			return nil, &SetupError{namespaceError(cfg.Isolation, se.err)}
+		}
+		return nil, err
+	}
+	cfgW, statR, stderr, waited := w.in, w.out, w.stderr, w.waited
+	pid := w.cmd.Process.Pid
 	kill := func() { syscall.Kill(-pid, syscall.SIGKILL); syscall.Kill(pid, syscall.SIGKILL) }
 
 	go func() {
