@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -26,6 +27,11 @@ import (
 // lab-error event, and the run is graded lab-error. For UDP, conn is a
 // table: conn.data (also conn:receive()), conn:send(s) answers the sender,
 // conn:getpeername(), conn:close().
+//
+// Between connections or datagrams the driver waits in w.wait(fd), which
+// returns false once the run is over and nothing more is waiting: the
+// service answers every question that reached it, whenever its Close came,
+// so the same run always captures the same answers.
 const luaDriver = `
 local socket = require("socket")
 local w = __wirelab
@@ -34,9 +40,12 @@ if type(handle) ~= "function" then error(w.script .. " does not define function 
 if w.proto == "udp" then
   local u = assert(socket.udp())
   assert(u:setsockname(w.host, w.port))
+  local fd = u:getfd()
   w.ready()
   while true do
+    u:settimeout(0)
     local data, ip, port = u:receivefrom()
+    u:settimeout(-1)
     if data then
       local conn = {data = data}
       function conn:receive() local d = self.data; self.data = nil; return d end
@@ -45,12 +54,14 @@ if w.proto == "udp" then
       function conn:close() return 1 end
       local ok, err = pcall(handle, conn)
       if not ok then w.fault("handle: " .. tostring(err)) end
-    elseif ip ~= "timeout" then
+    elseif ip ~= "timeout" or not w.wait(fd) then
       return
     end
   end
 else
   local srv = assert(socket.bind(w.host, w.port))
+  srv:settimeout(0)
+  local fd = srv:getfd()
   w.ready()
   while true do
     local c, err = srv:accept()
@@ -58,27 +69,71 @@ else
       local ok, herr = pcall(handle, c)
       if not ok then w.fault("handle: " .. tostring(herr)) end
       c:close()
-    elseif err ~= "timeout" then
+    elseif err ~= "timeout" or not w.wait(fd) then
       return
     end
   end
 end
 `
 
+// Deadlines of a lua service, its own: a service that does not listen is
+// the lab's fault, said as soon as it is plain, not at the end of the run's
+// setup deadline; one still answering well after the run is over is cut.
+const (
+	// luaListenWait bounds the time from loading a service's script to
+	// its listening: a script's top level only defines handle(conn).
+	luaListenWait = 5 * time.Second
+	// luaFinishWait bounds how long a service may take, after the run,
+	// to answer what reached it before the run ended.
+	luaFinishWait = 5 * time.Second
+	// luaStopWait bounds how long a service cut at a deadline has to stop
+	// (a Go call of the script's that does not watch the context).
+	luaStopWait = 2 * time.Second
+)
+
 type luaSvc struct {
 	addr   net.Addr
 	cancel context.CancelFunc
 	done   chan struct{}
 	st     *lualib.State
+	stop   *stopSignal
+	fault  func(string)
+	once   sync.Once
 }
 
 func (s *luaSvc) Addr() net.Addr { return s.addr }
 
+// Close lets the service answer what reached it (see luaDriver), for up to
+// luaFinishWait; one still busy then is the lab's fault, and is cut.
 func (s *luaSvc) Close() error {
-	s.cancel()
-	<-s.done
-	s.st.Close()
+	s.once.Do(func() {
+		s.stop.stop()
+		t := time.NewTimer(luaFinishWait)
+		defer t.Stop()
+		select {
+		case <-s.done:
+		case <-t.C:
+			s.fault(fmt.Sprintf("still answering %v after the run ended, and stopped (does handle(conn) return once its peer has closed?)", luaFinishWait))
+		}
+		s.cancel()
+		if waitDone(s.done, luaStopWait) {
+			s.st.Close()
+			s.stop.close()
+		}
+	})
 	return nil
+}
+
+// waitDone reports whether done closed within d.
+func waitDone(done <-chan struct{}, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // lineLogger turns what a service script prints into services.log lines.
@@ -104,6 +159,17 @@ func (l *lineLogger) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// labFault is a lab service that failed to start because of the lab's own
+// script (an error, no handle or run function, a server that never
+// listened): the run is the lab's fault, graded lab-error, not a machine's.
+type labFault struct {
+	service string
+	err     error
+}
+
+func (e *labFault) Error() string { return e.err.Error() }
+func (e *labFault) Unwrap() error { return e.err }
+
 // luaService returns how the worker starts lua services.
 func luaService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, logf func(svc, line string), events func(lualib.Event)) service.LuaStarter {
 	return func(ctx context.Context, spec service.Spec, script string, listen netip.AddrPort) (service.Service, error) {
@@ -112,6 +178,11 @@ func luaService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, logf
 		fault := func(msg string) {
 			log(msg)
 			events(lualib.Event{Time: time.Now(), Kind: lualib.EventLabError, Name: spec.Name, Message: msg})
+		}
+		stop, err := newStopSignal()
+		if err != nil {
+			cancel()
+			return nil, err
 		}
 		st, err := lualib.NewState(&lualib.Env{
 			Socket: socketIn(lnet.at(listen.Addr())),
@@ -124,44 +195,66 @@ func luaService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, logf
 		})
 		if err != nil {
 			cancel()
+			stop.close()
 			return nil, err
 		}
-		if err := st.DoFile(script); err != nil {
-			cancel()
-			st.Close()
-			return nil, err
-		}
-		ready := make(chan struct{})
-		L := st.L
-		w := L.NewTable()
-		w.RawSetString("host", lua.LString(listen.Addr().String()))
-		w.RawSetString("port", lua.LNumber(listen.Port()))
 		proto := spec.Protocol
 		if proto == "" {
 			proto = "tcp"
 		}
-		w.RawSetString("proto", lua.LString(proto))
-		w.RawSetString("script", lua.LString(filepath.Base(script)))
-		var once sync.Once
-		w.RawSetString("ready", L.NewFunction(func(*lua.LState) int { once.Do(func() { close(ready) }); return 0 }))
-		w.RawSetString("log", L.NewFunction(func(L *lua.LState) int { log(L.CheckString(1)); return 0 }))
-		w.RawSetString("fault", L.NewFunction(func(L *lua.LState) int { fault(L.CheckString(1)); return 0 }))
-		L.SetGlobal("__wirelab", w)
-		s := &luaSvc{cancel: cancel, done: make(chan struct{}), st: st}
+		s := &luaSvc{cancel: cancel, done: make(chan struct{}), st: st, stop: stop, fault: fault}
+		ready := make(chan struct{})
+		var loaded atomic.Bool
 		errc := make(chan error, 1)
+		// The script and the driver run in one goroutine, which owns the
+		// state from here: a script whose top level loops is given up at
+		// luaListenWait instead of holding the run's setup.
 		go func() {
 			defer close(s.done)
+			if err := st.DoFile(script); err != nil {
+				errc <- err
+				return
+			}
+			loaded.Store(true)
+			L := st.L
+			w := L.NewTable()
+			w.RawSetString("host", lua.LString(listen.Addr().String()))
+			w.RawSetString("port", lua.LNumber(listen.Port()))
+			w.RawSetString("proto", lua.LString(proto))
+			w.RawSetString("script", lua.LString(filepath.Base(script)))
+			var once sync.Once
+			w.RawSetString("ready", L.NewFunction(func(*lua.LState) int { once.Do(func() { close(ready) }); return 0 }))
+			w.RawSetString("log", L.NewFunction(func(L *lua.LState) int { log(L.CheckString(1)); return 0 }))
+			w.RawSetString("fault", L.NewFunction(func(L *lua.LState) int { fault(L.CheckString(1)); return 0 }))
+			w.RawSetString("wait", L.NewFunction(func(L *lua.LState) int { L.Push(lua.LBool(stop.wait(L.CheckInt(1)))); return 1 }))
+			L.SetGlobal("__wirelab", w)
 			errc <- st.DoString(luaDriver, spec.Name)
 		}()
+		// The run's end (ctx) wakes a driver waiting for its next question.
+		context.AfterFunc(ctx, stop.stop)
+		t := time.NewTimer(luaListenWait)
+		defer t.Stop()
 		select {
 		case <-ready:
 		case err := <-errc:
 			cancel()
 			st.Close()
+			stop.close()
 			if err == nil {
 				err = errors.New("the service stopped before listening")
 			}
-			return nil, err
+			return nil, &labFault{spec.Name, err}
+		case <-t.C:
+			cancel()
+			if waitDone(s.done, luaStopWait) {
+				st.Close()
+				stop.close()
+			}
+			err := fmt.Errorf("did not listen on %s within %v", listen, luaListenWait)
+			if !loaded.Load() {
+				err = fmt.Errorf("%w: the top level of %s was still running (a loop, or a server of its own? the top level only defines handle(conn), which the service calls for each connection)", err, filepath.Base(script))
+			}
+			return nil, &labFault{spec.Name, err}
 		}
 		if proto == "udp" {
 			s.addr = net.UDPAddrFromAddrPort(listen)
@@ -284,15 +377,13 @@ func luaClientService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork
 			cancel()
 			return nil, err
 		}
-		if err := st.DoFile(script); err != nil {
-			cancel()
-			st.Close()
-			return nil, err
+		if err := loadClient(st, cancel, script); err != nil {
+			return nil, &labFault{spec.Name, err}
 		}
 		if st.L.GetGlobal("run").Type() != lua.LTFunction {
 			cancel()
 			st.Close()
-			return nil, fmt.Errorf("%s does not define function run(target)", filepath.Base(script))
+			return nil, &labFault{spec.Name, fmt.Errorf("%s does not define function run(target)", filepath.Base(script))}
 		}
 		c := &luaClient{cancel: cancel, done: make(chan struct{}), st: st}
 		var pr clientProgress
@@ -395,6 +486,34 @@ func luaClientService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork
 			}
 		}()
 		return c, nil
+	}
+}
+
+// loadClient runs the top level of a client service's script, for up to
+// luaListenWait: one that loops is given up then, not at the end of the
+// run's setup deadline. On an error the state is closed.
+func loadClient(st *lualib.State, cancel context.CancelFunc, script string) error {
+	errc := make(chan error, 1)
+	go func() { errc <- st.DoFile(script) }()
+	t := time.NewTimer(luaListenWait)
+	defer t.Stop()
+	select {
+	case err := <-errc:
+		if err != nil {
+			cancel()
+			st.Close()
+		}
+		return err
+	case <-t.C:
+		cancel()
+		select {
+		case <-errc:
+			st.Close()
+		case <-time.After(luaStopWait):
+			// Still in a Go call that does not watch the context: the
+			// state is left to the worker's exit.
+		}
+		return fmt.Errorf("the top level of %s did not return within %v (a loop? the top level only defines run(target), which the service calls once the submission has started)", filepath.Base(script), luaListenWait)
 	}
 }
 

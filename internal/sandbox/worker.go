@@ -167,6 +167,9 @@ func work(cfg *Config, send func(status)) Exit {
 		}
 	}()
 	services, err = startServers(runCtx, cfg, lnet, senv)
+	if lf := (*labFault)(nil); errors.As(err, &lf) {
+		return labFailed(lf, capt, events, art.svcLog, send)
+	}
 	if err != nil {
 		return Exit{Reason: ReasonError, Message: err.Error()}
 	}
@@ -198,6 +201,9 @@ func work(cfg *Config, send func(status)) Exit {
 	deadlineCtx, cancelDeadline := context.WithDeadline(runCtx, start.Add(lim.Timeout))
 	defer cancelDeadline()
 	clients, err = startClients(deadlineCtx, cfg, senv)
+	if lf := (*labFault)(nil); errors.As(err, &lf) {
+		return labFailed(lf, capt, events, art.svcLog, send)
+	}
 	if err != nil {
 		return Exit{Reason: ReasonError, Message: err.Error()}
 	}
@@ -253,6 +259,24 @@ func work(cfg *Config, send func(status)) Exit {
 		send(status{Warning: fmt.Sprintf("the capture dropped %d packets: the machine was too busy to keep up; the grade may miss them", dropped)})
 	}
 	return exit
+}
+
+// labFailed ends a run whose lab service did not start through the lab's
+// own fault (a labFault: its script raised, defines no handle or run, or
+// never listened): the submission is not run, and the run is reported
+// started, with the fault as a lab-error event, so that it is graded
+// lab-error, naming the service, like a service that fails later.
+func labFailed(lf *labFault, capt *liveCapture, events *eventWriter, logf func(svc, line string), send func(status)) Exit {
+	logf(lf.service, "did not start: "+lf.err.Error())
+	events.write(lualib.Event{Time: time.Now(), Kind: lualib.EventLabError, Name: lf.service, Message: "did not start: " + lf.err.Error()})
+	if err := capt.Ready(); err != nil {
+		return Exit{Reason: ReasonError, Message: "the capture did not become ready: " + err.Error()}
+	}
+	send(status{Ready: true, Start: time.Now().UnixNano()})
+	if err := capt.Drain(); err != nil {
+		send(status{Warning: "draining the capture: " + err.Error()})
+	}
+	return Exit{Reason: ReasonError, Message: fmt.Sprintf("the submission was not run: the lab's service %q did not start", lf.service)}
 }
 
 // applyLimits sets the worker's own backstops behind the parent's watch: the

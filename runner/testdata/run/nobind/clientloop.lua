@@ -1,0 +1,3 @@
+-- A client service whose top level never returns.
+function run(target) return true end
+while true do end

@@ -1,0 +1,2 @@
+-- A service that defines the wrong function.
+function serve(conn) conn:send("hello\n") end
