@@ -10,8 +10,6 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/wirelab-dev/wirelab/internal/yamlx"
 )
 
 // bannerKind is a line-based server (FTP, SMTP, POP3): a banner on connect,
@@ -29,12 +27,7 @@ var bannerKind = Kind{
 
 // decodeDialog decodes `dialog:`, a list of {expect, send}.
 func decodeDialog(d *Decoder, n *yaml.Node, what string, sp *Spec) {
-	n = yamlx.Resolve(n)
-	if n == nil || yamlx.IsNull(n) {
-		return
-	}
-	if n.Kind != yaml.SequenceNode {
-		d.Errorf(n, "%s: dialog must be a list of {expect, send}, not %s", what, yamlx.Describe(n))
+	if n = d.Optional(n, yaml.SequenceNode, what+": dialog must be a list of {expect, send}"); n == nil {
 		return
 	}
 	for i, sn := range n.Content {

@@ -49,12 +49,7 @@ var httpKind = Kind{
 
 // decodeRoutes decodes `routes:`, a map of paths to answers.
 func decodeRoutes(d *Decoder, n *yaml.Node, what string, sp *Spec) {
-	n = yamlx.Resolve(n)
-	if n == nil || yamlx.IsNull(n) {
-		return
-	}
-	if n.Kind != yaml.MappingNode {
-		d.Errorf(n, "%s: routes must map paths to answers (like `/: {status: 200, body: hello}`), not %s", what, yamlx.Describe(n))
+	if n = d.Optional(n, yaml.MappingNode, what+": routes must map paths to answers (like `/: {status: 200, body: hello}`)"); n == nil {
 		return
 	}
 	out := map[string]Route{}
@@ -98,12 +93,8 @@ func decodeRoute(d *Decoder, n *yaml.Node, rw string) Route {
 				r.File = p
 			}
 		case "headers":
-			hv := yamlx.Resolve(e.V)
-			if hv == nil || yamlx.IsNull(hv) {
-				continue
-			}
-			if hv.Kind != yaml.MappingNode {
-				d.Errorf(hv, "%s: headers must map names to values, not %s", rw, yamlx.Describe(hv))
+			hv := d.Optional(e.V, yaml.MappingNode, rw+": headers must map names to values")
+			if hv == nil {
 				continue
 			}
 			r.Headers = map[string]string{}

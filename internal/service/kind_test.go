@@ -3,6 +3,8 @@ package service
 import (
 	"strings"
 	"testing"
+
+	"github.com/wirelab-dev/wirelab/internal/yamlx"
 )
 
 // TestKindRegistry holds the registry to its rules: unique names, every kind
@@ -73,5 +75,42 @@ func TestValidateForeignOptions(t *testing.T) {
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("kind %q: Validate refused options %v, want %v", k.Name, got, want)
 		}
+	}
+}
+
+// TestDecodeCollections: dialog, routes and a route's headers may be left
+// empty; a value of the wrong shape is one problem at it, naming the service
+// and what the value must be.
+func TestDecodeCollections(t *testing.T) {
+	src := `dialog: {expect: HELO}
+routes: [/]
+empty: ~
+route:
+  headers: [a]
+`
+	d := &Decoder{Decoder: yamlx.NewDecoder("lab.yaml", []byte(src))}
+	root := d.Parse([]byte(src), "empty")
+	var sp Spec
+	for _, e := range d.Mapping(root, "the file", []string{"dialog", "routes", "empty", "route"}) {
+		switch e.Key {
+		case "dialog":
+			decodeDialog(d, e.V, `service "ftp"`, &sp)
+		case "routes":
+			decodeRoutes(d, e.V, `service "web"`, &sp)
+		case "empty":
+			decodeDialog(d, e.V, `service "ftp"`, &sp)
+			decodeRoutes(d, e.V, `service "web"`, &sp)
+		case "route":
+			decodeRoute(d, e.V, `service "web" route "/"`)
+		}
+	}
+	want := "lab.yaml:1:9: service \"ftp\": dialog must be a list of {expect, send}, not a mapping\n" +
+		"lab.yaml:2:9: service \"web\": routes must map paths to answers (like `/: {status: 200, body: hello}`), not a list\n" +
+		"lab.yaml:5:12: service \"web\" route \"/\": headers must map names to values, not a list"
+	if got := d.Errs.Error(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if sp.Dialog != nil || sp.Routes != nil {
+		t.Errorf("decoded %+v from values of the wrong shape", sp)
 	}
 }

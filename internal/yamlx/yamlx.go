@@ -222,6 +222,24 @@ func IsNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }
 
+// Optional resolves n, the value of a key that may be left empty, and
+// returns it when it is of kind (yaml.MappingNode or yaml.SequenceNode); nil,
+// saying nothing, when there is no value (a missing key, ~, null or nothing);
+// and nil, with the problem "MUST, not WHAT IT IS" at n, for any other value.
+// must names the key and says what its value must be: "routes must map paths
+// to answers (like `/: {status: 200}`)".
+func (d *Decoder) Optional(n *yaml.Node, kind yaml.Kind, must string) *yaml.Node {
+	n = Resolve(n)
+	if n == nil || IsNull(n) {
+		return nil
+	}
+	if n.Kind != kind {
+		d.Errorf(n, "%s, not %s", must, Describe(n))
+		return nil
+	}
+	return n
+}
+
 // Describe names what a node is, for "must be X, not Y" messages.
 func Describe(n *yaml.Node) string {
 	if n == nil {

@@ -3,6 +3,8 @@ package yamlx
 import (
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // TestDecoder decodes a small file with a problem in every key and checks
@@ -54,5 +56,34 @@ func TestParse(t *testing.T) {
 		if d.Parse([]byte(src), "write something") != nil || d.Errs.Error() != want {
 			t.Errorf("%q: %v, want %s", src, d.Errs, want)
 		}
+	}
+}
+
+// TestOptional: a mapping or list that may be left out is returned through an
+// alias, nothing at all for a missing key or an empty value, and any other
+// value is one problem at its place saying what it must be.
+func TestOptional(t *testing.T) {
+	src := "m: &m {a: 1}\nalias: *m\nempty:\ntilde: ~\nlist: [1]\ntext: hello\n"
+	d := NewDecoder("f.yaml", []byte(src))
+	root := d.Parse([]byte(src), "empty")
+	got := map[string]*yaml.Node{}
+	for _, e := range d.Mapping(root, "the file", []string{"m", "alias", "empty", "tilde", "list", "text"}) {
+		got[e.Key] = d.Optional(e.V, yaml.MappingNode, e.Key+" must map names to values")
+	}
+	if n := got["alias"]; n == nil || n.Kind != yaml.MappingNode || n != got["m"] {
+		t.Errorf("alias: %v, want the mapping m", n)
+	}
+	for _, k := range []string{"empty", "tilde", "list", "text"} {
+		if got[k] != nil {
+			t.Errorf("%s: %v, want nil", k, got[k])
+		}
+	}
+	if d.Optional(nil, yaml.SequenceNode, "missing must be a list") != nil {
+		t.Error("a missing key: not nil")
+	}
+	want := "f.yaml:5:7: list must map names to values, not a list\n" +
+		`f.yaml:6:7: text must map names to values, not "hello"`
+	if d.Errs.Error() != want {
+		t.Errorf("got\n%s\nwant\n%s", d.Errs.Error(), want)
 	}
 }
