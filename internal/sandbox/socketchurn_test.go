@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/internal/service"
 )
 
@@ -56,6 +57,12 @@ func TestSocketLimitCountsOnlyTheScript(t *testing.T) {
 			if b, want := readFile(t, out.Output), fmt.Sprintf("answered 300\nheld %d\n", limit); b != want {
 				t.Errorf("output %q, want %q", b, want)
 			}
+			// Every connection closed cleanly: the service resets none
+			// (issue 11 item 6; see netlab's keepOrder: 0-15 RSTs a run
+			// when the veths reordered a delayed ACK and the FIN).
+			if n := countFrames(t, out.Capture, "tcp.flags.reset == 1 && ip.src == 10.0.0.80"); n != 0 {
+				t.Errorf("the web service sent %d RSTs to a client that closed every connection cleanly", n)
+			}
 		})
 		t.Run(fmt.Sprintf("over %d", limit), func(t *testing.T) {
 			out := run(t, fmt.Sprintf(churnScript, 0, 100, limit+1), Limits{Timeout: 60 * time.Second, Sockets: limit}, web)
@@ -67,6 +74,25 @@ func TestSocketLimitCountsOnlyTheScript(t *testing.T) {
 			}
 		})
 	}
+}
+
+func countFrames(t *testing.T, path, filter string) int {
+	t.Helper()
+	f, err := capture.Compile(filter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkts, err := capture.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, p := range pkts {
+		if f.Match(p) {
+			n++
+		}
+	}
+	return n
 }
 
 func readFile(t *testing.T, path string) string {
