@@ -78,7 +78,7 @@ function TestErrors()
 end
 
 function TestGrabAll()
-  local got = banner.grab_all("web", {args.ssh, args.multi, args.silent, args.closed}, {lines = 1, timeout = 0.2})
+  local got = banner.grab_all("web", {args.ssh, args.multi, args.silent, args.closed}, {lines = 1, timeout = 2})
   eq(got[args.ssh], "SSH-2.0-wirelab_test\r\n", "ssh")
   eq(got[args.multi], "220-first\r\n", "multi")
   eq(got[args.silent], nil, "silent")

@@ -17,7 +17,7 @@ local function raises(text, f, ...)
 end
 
 function TestTCP()
-  local res = scan.tcp("127.0.0.1", {args.filtered, args.open, args.closed}, {timeout = 0.15})
+  local res = scan.tcp("127.0.0.1", {args.filtered, args.open, args.closed}, {timeout = 1})
   eq(#res, 3, "number of results")
   local want = {[args.open] = "open", [args.closed] = "closed", [args.filtered] = "filtered"}
   for i, r in ipairs(res) do
@@ -53,7 +53,7 @@ function TestRequire()
 end
 
 function TestUDP()
-  local res = scan.udp("127.0.0.1", {args.udp_open, args.udp_closed}, {timeout = 0.2})
+  local res = scan.udp("127.0.0.1", {args.udp_open, args.udp_closed}, {timeout = 2})
   eq(#res, 2, "results")
   for _, r in ipairs(res) do
     if r.port == args.udp_open then eq(r.state, "open", "echo port")
