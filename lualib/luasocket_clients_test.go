@@ -67,14 +67,10 @@ func TestLuaSocketClients(t *testing.T) {
 	}
 }
 
+// closedPort is a port a connection to is refused, held for the test (a
+// port a listener just gave up could be another test's again).
 func closedPort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	ln.Close()
-	return port
+	return strconv.Itoa(heldTCPPort(t))
 }
 
 func serveHTTP(t *testing.T) string {

@@ -80,22 +80,37 @@ func probeServe(t *testing.T, handle func(net.Conn)) int {
 	return portOf(ln.Addr())
 }
 
+// probeClosedPort is a port nothing listens on, held for the test so that
+// no other test can take it: for TCP a socket bound to it that never
+// listens, for UDP one bound to it and connected elsewhere (anyone else's
+// datagram gets port unreachable).
 func probeClosedPort(t *testing.T, network string) int {
 	t.Helper()
 	if network == "udp" {
-		c, err := net.ListenPacket("udp", "127.0.0.1:0")
+		c, err := net.DialUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)}, &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9})
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer c.Close()
+		t.Cleanup(func() { c.Close() })
 		return portOf(c.LocalAddr())
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return heldTCPPort(t)
+}
+
+// heldTCPPort is a TCP port bound for the test and never listened on: a
+// connection to it is refused, and no one else can take it meanwhile.
+func heldTCPPort(t *testing.T) int {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return portOf(ln.Addr())
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := syscall.Getsockname(fd)
+	return sa.(*syscall.SockaddrInet4).Port
 }
 
 // probeFilteredPort is a listener with a full accept queue: SYNs are dropped.

@@ -193,7 +193,11 @@ func TestHostile(t *testing.T) {
 		src    string
 		lim    Limits
 		reason map[string]result.ExitReason // by mode; "" for every mode
-		check  func(t *testing.T, r *Result, out string)
+		// timeout, by mode, replaces lim.Timeout where the run must end
+		// at its deadline: the others get a generous one, so a loaded
+		// machine cannot turn "memory" into "timeout"
+		timeout map[string]time.Duration
+		check   func(t *testing.T, r *Result, out string)
 	}{
 		{name: "fork bomb", src: `import os
 while True:
@@ -201,11 +205,11 @@ while True:
         os.fork()
     except OSError:
         pass
-`, lim: Limits{Timeout: 30 * time.Second, Processes: 32}, reason: map[string]result.ExitReason{"": result.ExitProcesses}},
+`, lim: Limits{Timeout: time.Minute, Processes: 32}, reason: map[string]result.ExitReason{"": result.ExitProcesses}},
 		{name: "heap memory bomb", src: `a = []
 while True:
     a.append(b"x" * 1000000)
-`, lim: Limits{Timeout: 30 * time.Second, Memory: 64 << 20}, reason: map[string]result.ExitReason{"": result.ExitMemory}},
+`, lim: Limits{Timeout: time.Minute, Memory: 64 << 20}, reason: map[string]result.ExitReason{"": result.ExitMemory}},
 		// Sockets with full buffers against a listener that never accepts:
 		// their buffers are kernel memory, which only a cgroup charges.
 		{name: "socket buffer bomb", src: `import socket, time
@@ -225,10 +229,11 @@ for i in range(60):
             break
 print("filled", flush=True)
 time.sleep(1000)
-`, lim: Limits{Timeout: 5 * time.Second, Memory: 64 << 20},
-			reason: map[string]result.ExitReason{"root": result.ExitMemory, "user": result.ExitTimeout, "user-self": result.ExitTimeout}},
+`, lim: Limits{Timeout: time.Minute, Memory: 64 << 20},
+			reason:  map[string]result.ExitReason{"root": result.ExitMemory, "user": result.ExitTimeout, "user-self": result.ExitTimeout},
+			timeout: map[string]time.Duration{"user": 5 * time.Second, "user-self": 5 * time.Second}},
 		{name: "busy loop", src: "while True:\n    pass\n", lim: Limits{Timeout: time.Second}, reason: map[string]result.ExitReason{"": result.ExitTimeout}},
-		{name: "output flood", src: "while True:\n    print('y' * 100)\n", lim: Limits{Timeout: 30 * time.Second, Output: 4096},
+		{name: "output flood", src: "while True:\n    print('y' * 100)\n", lim: Limits{Timeout: time.Minute, Output: 4096},
 			reason: map[string]result.ExitReason{"": result.ExitOutput},
 			check: func(t *testing.T, r *Result, out string) {
 				if !strings.HasPrefix(out, "yyyy") || !strings.Contains(out, "[wirelab: output truncated after 4096 bytes]") || len(out) > 4096+100 {
@@ -239,7 +244,7 @@ time.sleep(1000)
 s = []
 while True:
     s.append(socket.socket())
-`, lim: Limits{Timeout: 30 * time.Second, Files: 32}, reason: map[string]result.ExitReason{"": result.ExitSockets}},
+`, lim: Limits{Timeout: time.Minute, Files: 32}, reason: map[string]result.ExitReason{"": result.ExitSockets}},
 		// A daemon: double fork, setsid, SIGTERM ignored, outliving the
 		// program; the jail's end takes it (assertGone).
 		{name: "daemon outlives its parent", src: `import os, signal, time
@@ -251,8 +256,8 @@ if os.fork() == 0:
     os._exit(0)
 time.sleep(0.5)
 print("parent done")
-`, lim: Limits{Timeout: 30 * time.Second}, reason: map[string]result.ExitReason{"": result.ExitOK}},
-		{name: "not found", src: "", lim: Limits{Timeout: 10 * time.Second}, reason: map[string]result.ExitReason{"": result.ExitError},
+`, lim: Limits{Timeout: time.Minute}, reason: map[string]result.ExitReason{"": result.ExitOK}},
+		{name: "not found", src: "", lim: Limits{Timeout: time.Minute}, reason: map[string]result.ExitReason{"": result.ExitError},
 			check: func(t *testing.T, r *Result, out string) {
 				if r.Code != 127 || !strings.Contains(r.Message, "no such command") {
 					t.Errorf("%+v", r)
@@ -267,7 +272,11 @@ print("parent done")
 				if tt.name == "not found" {
 					argv = []string{"no-such-interpreter", "prog.py"}
 				}
-				r, out := run(t, mode, Spec{Argv: argv, Dir: w.sub, Limits: tt.lim})
+				lim := tt.lim
+				if d, ok := tt.timeout[mode]; ok {
+					lim.Timeout = d
+				}
+				r, out := run(t, mode, Spec{Argv: argv, Dir: w.sub, Limits: lim})
 				want, ok := tt.reason[mode]
 				if !ok {
 					want = tt.reason[""]
@@ -329,7 +338,7 @@ print("wrote tmp and own", open("/tmp/ok").read(), open("own.txt").read(), os.ge
 				"/proc/1/cwd/../lab/solution.py", filepath.Join(wd, "jail.go"), "/etc/shadow",
 				"/proc/1/environ",
 			}
-			r, out := run(t, mode, Spec{Argv: append([]string{"python3", "prog.py"}, targets...), Dir: w.sub, Limits: Limits{Timeout: 20 * time.Second}})
+			r, out := run(t, mode, Spec{Argv: append([]string{"python3", "prog.py"}, targets...), Dir: w.sub, Limits: Limits{Timeout: time.Minute}})
 			if r.Reason != result.ExitOK {
 				t.Fatalf("%+v\n%s", r, out)
 			}
@@ -384,7 +393,7 @@ func TestBuildAndCrash(t *testing.T) {
 			if r.Reason != result.ExitOK {
 				t.Fatalf("build: %+v\n%s", r, out)
 			}
-			r, out = run(t, mode, Spec{Argv: []string{"./crash"}, Dir: w.sub, Limits: Limits{Timeout: 10 * time.Second}})
+			r, out = run(t, mode, Spec{Argv: []string{"./crash"}, Dir: w.sub, Limits: Limits{Timeout: time.Minute}})
 			if r.Reason != result.ExitCrash || r.Signal != "SIGSEGV" || r.Code != -1 || out != "before\n" {
 				t.Fatalf("%+v, output %q", r, out)
 			}
@@ -479,7 +488,7 @@ func TestTTY(t *testing.T) {
 	var p *Proc
 	inNetns(t, func() {
 		p, err = Start(Spec{Argv: []string{"sh", "-c", "test -t 0 && test -t 1 && echo on-a-terminal"}, Stdin: pts, Stdout: pts, Stderr: pts, TTY: true,
-			Limits: Limits{Timeout: 10 * time.Second}})
+			Limits: Limits{Timeout: time.Minute}})
 	})
 	if err != nil {
 		t.Fatal(err)

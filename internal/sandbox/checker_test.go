@@ -173,7 +173,7 @@ func TestWorkerNoStrayFiles(t *testing.T) {
 	onReady = func(pid int) { noStray(t, pid, stray); checked = true }
 	defer func() { onReady = nil }()
 	out, err := Run(context.Background(), Config{Dir: dir, LabDir: dir, Hosts: labHosts, Source: "client",
-		Script: script(t, dir, `socket.sleep(2)`), Limits: Limits{Timeout: 10 * time.Second}})
+		Script: script(t, dir, `socket.sleep(2)`), Limits: Limits{Timeout: time.Minute}})
 	if err != nil || out.Exit.Reason != ReasonOK {
 		t.Fatalf("%+v %v", out, err)
 	}

@@ -58,7 +58,7 @@ s = socket.create_connection(("www.example.com", 7))
 s.sendall(b"hello from python\n")
 print(s.recv(100).decode().strip())
 `
-		out, output := runProgramLab(t, map[string]string{"client.py": src}, Program{Run: []string{"python3", "client.py"}}, Limits{Timeout: 10 * time.Second})
+		out, output := runProgramLab(t, map[string]string{"client.py": src}, Program{Run: []string{"python3", "client.py"}}, Limits{Timeout: time.Minute})
 		if out.Exit.Reason != ReasonOK || output != "hello from python\n" {
 			t.Fatalf("exit %+v, output %q", out.Exit, output)
 		}
@@ -68,7 +68,7 @@ print(s.recv(100).decode().strip())
 		}
 	})
 	t.Run("exit status", func(t *testing.T) {
-		out, _ := runProgramLab(t, map[string]string{"x.py": "import sys\nsys.exit(4)\n"}, Program{Run: []string{"python3", "x.py"}}, Limits{Timeout: 10 * time.Second})
+		out, _ := runProgramLab(t, map[string]string{"x.py": "import sys\nsys.exit(4)\n"}, Program{Run: []string{"python3", "x.py"}}, Limits{Timeout: time.Minute})
 		if out.Exit.Reason != ReasonError || out.Exit.Code != 4 {
 			t.Fatalf("exit %+v", out.Exit)
 		}
@@ -77,7 +77,7 @@ print(s.recv(100).decode().strip())
 	t.Run("c segfault", func(t *testing.T) {
 		src := "#include <stdio.h>\nint main(void){ puts(\"before\"); fflush(stdout); volatile int *p = 0; *p = 1; return 0; }\n"
 		out, output := runProgramLab(t, map[string]string{"crash.c": src},
-			Program{Build: [][]string{{"cc", "-O2", "-Wall", "-o", "crash", "crash.c"}}, Run: []string{"./crash"}}, Limits{Timeout: 10 * time.Second})
+			Program{Build: [][]string{{"cc", "-O2", "-Wall", "-o", "crash", "crash.c"}}, Run: []string{"./crash"}}, Limits{Timeout: time.Minute})
 		if out.Exit.Reason != ReasonCrash || out.Exit.Signal != "SIGSEGV" || output != "before\n" {
 			t.Fatalf("exit %+v, output %q", out.Exit, output)
 		}
@@ -85,14 +85,14 @@ print(s.recv(100).decode().strip())
 	t.Run("build never ends", func(t *testing.T) {
 		out, _ := runProgramLab(t, map[string]string{"x.py": ""},
 			Program{Build: [][]string{{"sh", "-c", "trap '' TERM; while :; do :; done"}}, BuildTimeout: time.Second, Run: []string{"python3", "x.py"}},
-			Limits{Timeout: 10 * time.Second})
+			Limits{Timeout: time.Minute})
 		if out.Exit.Reason != ReasonError || !strings.Contains(out.Exit.Message, "did not finish within the build's 1s") {
 			t.Fatalf("exit %+v", out.Exit)
 		}
 	})
 	t.Run("build fails", func(t *testing.T) {
 		out, _ := runProgramLab(t, map[string]string{"bad.c": "int main(void) { return nosuch; }\n"},
-			Program{Build: [][]string{{"cc", "-o", "bad", "bad.c"}}, Run: []string{"./bad"}}, Limits{Timeout: 10 * time.Second})
+			Program{Build: [][]string{{"cc", "-o", "bad", "bad.c"}}, Run: []string{"./bad"}}, Limits{Timeout: time.Minute})
 		if out.Exit.Reason != ReasonError || !strings.Contains(out.Exit.Message, "the build failed") || !strings.Contains(out.Exit.Message, "nosuch") {
 			t.Fatalf("exit %+v", out.Exit)
 		}
@@ -137,7 +137,7 @@ print(s.recv(100).decode().strip(), os.getuid())
 		Dir: dir, LabDir: dir, Hosts: labHosts, Source: "client",
 		Services: []service.Spec{{Name: "echo", Kind: "tcp-echo", Listen: "www.example.com:7"}},
 		Program:  &Program{Dir: sub, Run: []string{"python3", "client.py"}},
-		Limits:   Limits{Timeout: 10 * time.Second},
+		Limits:   Limits{Timeout: time.Minute},
 	})
 	if err != nil {
 		t.Fatal(err)

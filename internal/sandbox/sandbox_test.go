@@ -100,9 +100,9 @@ func TestLimits(t *testing.T) {
 	goroutines := runtime.NumGoroutine()
 	defer func() {
 		// The parent is unharmed: no goroutine left behind by a killed worker.
-		deadline := time.Now().Add(2 * time.Second)
+		deadline := time.Now().Add(time.Minute) // a hang guard: the loop ends when they are gone
 		for runtime.NumGoroutine() > goroutines && time.Now().Before(deadline) {
-			runtime.Gosched()
+			time.Sleep(10 * time.Millisecond)
 		}
 		if n := runtime.NumGoroutine(); n > goroutines {
 			t.Errorf("%d goroutines after the runs, %d before", n, goroutines)
@@ -114,38 +114,37 @@ func TestLimits(t *testing.T) {
 		lim    Limits
 		reason result.ExitReason
 		msg    string
-		within time.Duration
 	}{
-		{"finishes", `print("hello")`, Limits{Timeout: 5 * time.Second}, ReasonOK, "", 5 * time.Second},
-		{"lua error", "local x = nil\nx.y = 1", Limits{Timeout: 5 * time.Second}, ReasonError, "submission.lua:2:", 5 * time.Second},
-		{"huge error", `error(string.rep("e", 5e6))`, Limits{Timeout: 5 * time.Second}, ReasonError, "eeee [...]", 5 * time.Second},
-		{"busy loop", `while true do end`, Limits{Timeout: 500 * time.Millisecond}, ReasonTimeout, "deadline", 3 * time.Second},
+		{"finishes", `print("hello")`, Limits{Timeout: time.Minute}, ReasonOK, ""},
+		{"lua error", "local x = nil\nx.y = 1", Limits{Timeout: time.Minute}, ReasonError, "submission.lua:2:"},
+		{"huge error", `error(string.rep("e", 5e6))`, Limits{Timeout: time.Minute}, ReasonError, "eeee [...]"},
+		{"busy loop", `while true do end`, Limits{Timeout: 500 * time.Millisecond}, ReasonTimeout, "deadline"},
 		// Backtracking inside string.find (exponential in the pattern) watches
 		// the deadline as the VM does; a pattern nested too deep is an error.
 		{"string.find", `print(string.rep("a", 3000):find(string.rep("a-", 8) .. "b"))`,
-			Limits{Timeout: 500 * time.Millisecond}, ReasonTimeout, "deadline", 4 * time.Second},
+			Limits{Timeout: 500 * time.Millisecond}, ReasonTimeout, "deadline"},
 		{"deep pattern", `print(string.find(string.rep("a", 3e4), string.rep("a?", 3e4) .. string.rep("a", 3e4)))`,
-			Limits{Timeout: 5 * time.Second}, ReasonError, "pattern too complex", 5 * time.Second},
+			Limits{Timeout: time.Minute}, ReasonError, "pattern too complex"},
 		// gopher-lua's parser has no nesting limit: a submission nested
 		// 200,000 deep was parsed until the memory cap killed it (or the Go
 		// stack overflowed); it is C Lua's syntax error now, in the worker
 		// and in a loadstring it runs.
 		{"deep nesting", "x = " + strings.Repeat("{", 2e5) + strings.Repeat("}", 2e5),
-			Limits{Timeout: 20 * time.Second}, ReasonError, "submission.lua:1: chunk has too many syntax levels", 20 * time.Second},
+			Limits{Timeout: time.Minute}, ReasonError, "submission.lua:1: chunk has too many syntax levels"},
 		{"deep loadstring", `local f, e = loadstring(string.rep("(", 2e5), "=s") error(e, 0)`,
-			Limits{Timeout: 20 * time.Second}, ReasonError, "s:1: chunk has too many syntax levels", 20 * time.Second},
+			Limits{Timeout: time.Minute}, ReasonError, "s:1: chunk has too many syntax levels"},
 		{"memory bomb", `local t = {} local s = string.rep("x", 1e6) for i = 1, 1e6 do t[i] = s .. i end`,
-			Limits{Timeout: 20 * time.Second, Memory: 64 << 20}, ReasonMemory, "memory", 20 * time.Second},
+			Limits{Timeout: time.Minute, Memory: 64 << 20}, ReasonMemory, "memory"},
 		// Live data past three quarters of the cap makes the collector run
 		// back to back before RSS reaches the cap: that is out of memory too.
 		{"live data near the cap", `local t = {} local s = string.rep("x", 1e6) for i = 1, 104 do t[i] = s .. i end while true do end`,
-			Limits{Timeout: 10 * time.Second, Memory: 128 << 20}, ReasonMemory, "live data", 15 * time.Second},
+			Limits{Timeout: time.Minute, Memory: 128 << 20}, ReasonMemory, "live data"},
 		{"one huge string", `local s = string.rep("x", 2e9) print(#s)`,
-			Limits{Timeout: 20 * time.Second, Memory: 64 << 20}, ReasonMemory, "memory", 20 * time.Second},
+			Limits{Timeout: time.Minute, Memory: 64 << 20}, ReasonMemory, "memory"},
 		{"events flood", `while true do lab.log(string.rep("z", 100)) end`,
-			Limits{Timeout: 10 * time.Second, Output: 4096}, ReasonOutput, "4096 bytes", 10 * time.Second},
+			Limits{Timeout: time.Minute, Output: 4096}, ReasonOutput, "4096 bytes"},
 		{"output flood", `while true do print(string.rep("y", 100)) end`,
-			Limits{Timeout: 10 * time.Second, Output: 4096}, ReasonOutput, "4096 bytes", 10 * time.Second},
+			Limits{Timeout: time.Minute, Output: 4096}, ReasonOutput, "4096 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,9 +154,6 @@ func TestLimits(t *testing.T) {
 			t.Logf("%s: %s: %.200s after %v", tt.name, out.Exit.Reason, out.Exit.Message, took)
 			if out.Exit.Reason != tt.reason || !strings.Contains(out.Exit.Message, tt.msg) {
 				t.Errorf("exit %+v, want reason %q with %q", out.Exit, tt.reason, tt.msg)
-			}
-			if took > tt.within {
-				t.Errorf("took %v, want at most %v", took, tt.within)
 			}
 			if !out.Started {
 				t.Errorf("the script never started")
@@ -169,7 +165,7 @@ func TestLimits(t *testing.T) {
 	}
 	t.Run("packet flood", func(t *testing.T) {
 		out := run(t, `local u = require("socket").udp()
-while true do u:sendto(string.rep("p", 1000), "10.0.0.80", 9) end`, Limits{Timeout: 10 * time.Second},
+while true do u:sendto(string.rep("p", 1000), "10.0.0.80", 9) end`, Limits{Timeout: time.Minute},
 			func(c *Config) { c.MaxCapture = 64 << 10 })
 		if out.Exit.Reason != ReasonOutput || !strings.Contains(out.Exit.Message, "0.1 MiB of packets") {
 			t.Errorf("exit %+v", out.Exit)
@@ -180,7 +176,7 @@ while true do u:sendto(string.rep("p", 1000), "10.0.0.80", 9) end`, Limits{Timeo
 		}
 	})
 	t.Run("capture on any", func(t *testing.T) {
-		out := run(t, `print(require("socket").connect("10.0.0.80", 7) ~= nil)`, Limits{Timeout: 5 * time.Second}, func(c *Config) {
+		out := run(t, `print(require("socket").connect("10.0.0.80", 7) ~= nil)`, Limits{Timeout: time.Minute}, func(c *Config) {
 			c.Capture = []string{"any"}
 			c.Services = []service.Spec{{Name: "echo", Kind: "tcp-echo", Listen: "www.example.com:7"}}
 		})
@@ -190,7 +186,7 @@ while true do u:sendto(string.rep("p", 1000), "10.0.0.80", 9) end`, Limits{Timeo
 		}
 	})
 	t.Run("output marker", func(t *testing.T) {
-		out := run(t, `for i = 1, 1000 do print("0123456789") end`, Limits{Timeout: 10 * time.Second, Output: 100})
+		out := run(t, `for i = 1, 1000 do print("0123456789") end`, Limits{Timeout: time.Minute, Output: 100})
 		b, err := os.ReadFile(out.Output)
 		if err != nil {
 			t.Fatal(err)
@@ -280,7 +276,7 @@ print(socket.connect("192.0.2.1", 7))`
 		Dir: dir, LabDir: dir, Hosts: labHosts, Source: "client",
 		Script:   script(t, dir, src),
 		Services: []service.Spec{{Name: "echo", Kind: "tcp-echo", Listen: "www.example.com:7"}},
-		Limits:   Limits{Timeout: 10 * time.Second},
+		Limits:   Limits{Timeout: time.Minute},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -311,7 +307,7 @@ func TestWorkerCrash(t *testing.T) {
 	os.WriteFile(fake, []byte("#!/bin/sh\necho 'panic: runtime error: index out of range [3] with length 3' >&2\nexit 2\n"), 0o755)
 	workerExe = fake
 	defer func() { workerExe = "" }()
-	out, err := Run(context.Background(), Config{Dir: dir, Limits: Limits{Timeout: 5 * time.Second}})
+	out, err := Run(context.Background(), Config{Dir: dir, Limits: Limits{Timeout: time.Minute}})
 	var se *SetupError
 	if !errors.As(err, &se) || out == nil || out.Exit.Reason != ReasonCrash || !strings.Contains(err.Error(), "panic: runtime error: index out of range") {
 		t.Fatalf("got %+v, %v", out, err)
@@ -328,7 +324,7 @@ func TestWorkerDiesMidRun(t *testing.T) {
 	os.WriteFile(fake, []byte("#!/bin/sh\necho '{\"ready\":true,\"start\":1}' >&4\necho 'SIGSEGV: segmentation violation' >&2\nkill -9 $$\n"), 0o755)
 	workerExe = fake
 	defer func() { workerExe = "" }()
-	out, err := Run(context.Background(), Config{Dir: dir, Limits: Limits{Timeout: 5 * time.Second}})
+	out, err := Run(context.Background(), Config{Dir: dir, Limits: Limits{Timeout: time.Minute}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,7 +370,7 @@ c:send("ping\n")
 print(c:receive("*l"))
 c:close()
 local u = socket.udp()
-print(u:setsockname("10.0.0.80", 0))`, Limits{Timeout: 5 * time.Second}, func(c *Config) {
+print(u:setsockname("10.0.0.80", 0))`, Limits{Timeout: time.Minute}, func(c *Config) {
 		c.Capture = []string{"any"}
 		c.Services = []service.Spec{{Name: "echo", Kind: "tcp-echo", Listen: "www.example.com:7"}}
 	})
@@ -458,7 +454,7 @@ while true do c:send("x\n"); c:receive("*l"); socket.sleep(0.01) end`)
 		t.Fatal(err)
 	}
 	// Mid-run: the script is talking (the capture has frames).
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(time.Minute) // a hang guard: the loop ends when it is talking
 	for {
 		if fi, err := os.Stat(filepath.Join(dir, CaptureFile)); err == nil && fi.Size() > 2000 {
 			break
@@ -478,7 +474,7 @@ while true do c:send("x\n"); c:receive("*l"); socket.sleep(0.01) end`)
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	// The worker runs in dir: once nothing does, nothing holds the lab.
-	for deadline = time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	for deadline = time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) { // a hang guard
 		left := inDir(dir)
 		if left == "" {
 			break
