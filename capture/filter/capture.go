@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/wirelab-dev/wirelab/internal/suggest"
 )
@@ -51,17 +52,13 @@ func CompileCapture(expr string) (f *Filter, err error) {
 		}
 		fail(expr, t.pos, "syntax error at %s (join primitives with and, or)", describeP(t))
 	}
-	cp := &capProg{progs: make([]*prog, len(pcapLinkTypes))}
-	for i, lt := range pcapLinkTypes {
-		pr := &prog{}
-		func() {
-			defer catch2(&pr.err)
-			pr.root = g(newGen(expr, lt))
-		}()
-		if pr.err != nil && lt == ltEthernet {
-			return nil, pr.err
-		}
-		cp.progs[i] = pr
+	cp := &capProg{src: expr, gen: g, progs: make([]lazyProg, len(pcapLinkTypes))}
+	// Ethernet's program is generated now, so that a filter tcpdump refuses
+	// is an error here; the other link types' when a frame of theirs (or
+	// LinkTypeError) first asks. Generating all ten at once made a long
+	// filter cost ten times what a capture of one link type needs.
+	if pr := cp.prog(linkIndex(ltEthernet)); pr.err != nil {
+		return nil, pr.err
 	}
 	f.root = cp
 	f.capture = cp
@@ -80,9 +77,29 @@ func catch2(e **Error) {
 	}
 }
 
-// capProg is a compiled capture filter, one program per link type.
+// capProg is a compiled capture filter, one program per link type, each
+// generated from the parsed filter the first time it is needed.
 type capProg struct {
-	progs []*prog
+	src   string
+	gen   gfn
+	progs []lazyProg
+}
+
+// lazyProg is one link type's program; clones of a Filter share it, so it is
+// generated once whichever goroutine asks first.
+type lazyProg struct {
+	once sync.Once
+	p    prog
+}
+
+// prog returns the program for link index i, generating it on first use.
+func (c *capProg) prog(i int) *prog {
+	l := &c.progs[i]
+	l.once.Do(func() {
+		defer catch2(&l.p.err)
+		l.p.root = c.gen(newGen(c.src, pcapLinkTypes[i]))
+	})
+	return &l.p
 }
 
 func (c *capProg) eval(f *Filter, r Record) bool {
@@ -99,7 +116,7 @@ func (c *capProg) matchFrame(x *pframe, data []byte, lt, wirelen int) bool {
 	if i < 0 {
 		return false
 	}
-	return c.progs[i].match(x, data, wirelen)
+	return c.prog(i).match(x, data, wirelen)
 }
 
 func (c *capProg) format(b *strings.Builder, prec int) {}
@@ -146,7 +163,7 @@ func (f *Filter) LinkTypeError(linkType int) error {
 	if i < 0 {
 		return &Error{Filter: f.text, Msg: "capture filters do not support link type " + strconv.Itoa(linkType)}
 	}
-	if e := f.capture.progs[i].err; e != nil {
+	if e := f.capture.prog(i).err; e != nil {
 		return e
 	}
 	return nil

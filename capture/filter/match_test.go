@@ -1,8 +1,12 @@
 package filter
 
 import (
+	"fmt"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // allocFilters cover every kind of node: quantifiers, sets, networks, slices
@@ -56,6 +60,47 @@ func TestClone(t *testing.T) {
 					t.Errorf("clone matches [%s], want [%s]", got, want)
 					return
 				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// TestCloneCapture: clones of a capture filter share its programs, which are
+// generated per link type on first use; clones matching raw IP frames on
+// several goroutines at once, the first use among them, get the answers of a
+// filter compiled apart (go test -race finds an unguarded first use).
+func TestCloneCapture(t *testing.T) {
+	const expr = "tcp port 80 or udp or ip6"
+	rawMatches := func(f *Filter) string {
+		var out []string
+		for _, n := range frameNames {
+			if b := frames[n]; len(b) > 14 && f.MatchFrame(b[14:], ltRaw, len(b)-14) {
+				out = append(out, n)
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	ref, err := CompileCapture(expr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := rawMatches(ref)
+	if want == "" {
+		t.Fatal("the filter matches none of the test frames as raw IP")
+	}
+	f, err := CompileCapture(expr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		g := f.Clone()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got := rawMatches(g); got != want {
+				t.Errorf("clone matches [%s], want [%s]", got, want)
 			}
 		}()
 	}
@@ -119,4 +164,67 @@ func BenchmarkCompile(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// chain is n primitives joined by or: "port 1 or port 2 or ..." for a capture
+// filter, "tcp.port == 1 || tcp.port == 2 || ..." for a display filter.
+func chain(n int, capture bool) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		switch {
+		case capture && i > 1:
+			fmt.Fprintf(&b, " or port %d", i)
+		case capture:
+			fmt.Fprintf(&b, "port %d", i)
+		case i > 1:
+			fmt.Fprintf(&b, " || tcp.port == %d", i)
+		default:
+			fmt.Fprintf(&b, "tcp.port == %d", i)
+		}
+	}
+	return b.String()
+}
+
+// BenchmarkCompileChain compiles or-chains of 300 to 3,000 primitives (the
+// longest is 42 KB as a capture filter, 60 KB as a display filter; 64 KB is
+// the limit): the time per primitive must not grow with the chain's length
+// (bench/README.md "Filter compile time").
+func BenchmarkCompileChain(b *testing.B) {
+	for _, n := range []int{300, 1000, 3000} {
+		for _, capture := range []bool{true, false} {
+			name := fmt.Sprintf("display/%d", n)
+			if capture {
+				name = fmt.Sprintf("capture/%d", n)
+			}
+			expr := chain(n, capture)
+			b.Run(name, func(b *testing.B) {
+				b.ReportAllocs()
+				cpu0 := cpuTime()
+				for b.Loop() {
+					var err error
+					if capture {
+						_, err = CompileCapture(expr)
+					} else {
+						_, err = Compile(expr, testReg)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				// CPU time as well as wall time: on a loaded machine the wall
+				// time is mostly waiting for a CPU.
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/primitive")
+				b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N)/float64(n), "cpu-ns/primitive")
+			})
+		}
+	}
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
