@@ -700,24 +700,44 @@ func v4only(addrs []netip.Addr) []netip.Addr {
 func dnsToIP(L *lua.LState) int {
 	name := sockString(L, 1, "toip", false)
 	s := stateOf(L)
-	addrs, err := s.lookup(ctxOf(L), name, syscall.AF_UNSPEC)
-	if a, perr := netip.ParseAddr(name); perr == nil {
-		addrs, err = []netip.Addr{a}, nil
-	} else {
+	// A numeric IPv4 address in any inet_aton form (trailing blanks and
+	// what follows them ignored) is looked up backwards, as gethostbyaddr.
+	if a, err := inetAton(cutAtSpace(name)); err == nil {
+		hname := s.hostName(ctxOf(L), a)
+		if hname == "" {
+			L.Push(lua.LNil)
+			L.Push(lua.LString("host not found"))
+			return 2
+		}
+		L.Push(lua.LString(a.String()))
+		L.Push(hostInfo(L, hname, []netip.Addr{a}))
+		return 2
+	}
+	var addrs []netip.Addr
+	var err error
+	if _, perr := netip.ParseAddr(name); perr != nil && name != "*" {
+		// gethostbyname is IPv4 only: an IPv6 literal is not found
+		addrs, err = s.lookup(ctxOf(L), name, syscall.AF_UNSPEC)
 		addrs = v4only(addrs)
 	}
-	if err != nil || len(addrs) == 0 || name == "*" {
+	if err != nil || len(addrs) == 0 {
 		L.Push(lua.LNil)
 		L.Push(lua.LString("host not found"))
 		return 2
 	}
-	canon := name
-	if _, perr := netip.ParseAddr(name); perr == nil {
-		canon = addrs[0].String()
-	}
 	L.Push(lua.LString(addrs[0].String()))
-	L.Push(hostInfo(L, canon, addrs))
+	L.Push(hostInfo(L, name, addrs))
 	return 2
+}
+
+// cutAtSpace is what inet_aton reads of s: up to its first blank.
+func cutAtSpace(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ' ' || (c >= '\t' && c <= '\r') {
+			return s[:i]
+		}
+	}
+	return s
 }
 
 func dnsToHostname(L *lua.LState) int {
@@ -731,7 +751,20 @@ func dnsToHostname(L *lua.LState) int {
 		L.Push(lua.LString("host not found"))
 		return 2
 	}
-	a := addrs[0]
+	name := s.hostName(ctx, addrs[0])
+	if name == "" {
+		L.Push(lua.LNil)
+		L.Push(lua.LString("host not found"))
+		return 2
+	}
+	L.Push(lua.LString(name))
+	L.Push(hostInfo(L, name, addrs))
+	return 2
+}
+
+// hostName is gethostbyaddr's name for a: the lab's name for it, or the
+// system's (/etc/hosts, then DNS) without a lab; "" when it has none.
+func (s *State) hostName(ctx context.Context, a netip.Addr) string {
 	name := ""
 	if a == netip.AddrFrom4([4]byte{127, 0, 0, 1}) || a == netip.IPv6Loopback() {
 		name = "localhost" // /etc/hosts names these two only
@@ -747,14 +780,7 @@ func dnsToHostname(L *lua.LState) int {
 			name = trimDot(names[0])
 		}
 	}
-	if name == "" {
-		L.Push(lua.LNil)
-		L.Push(lua.LString("host not found"))
-		return 2
-	}
-	L.Push(lua.LString(name))
-	L.Push(hostInfo(L, name, addrs))
-	return 2
+	return name
 }
 
 func trimDot(s string) string {

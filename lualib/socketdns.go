@@ -26,7 +26,7 @@ func dnsGetnameinfo(L *lua.LState) int {
 	}
 	port := 0
 	if hasServ {
-		p, ok := servicePort(serv)
+		p, ok := servicePort(serv, "tcp")
 		if !ok {
 			L.Push(lua.LNil)
 			L.Push(lua.LString("service not supported for socket type"))
@@ -80,17 +80,18 @@ func (s *State) addrName(L *lua.LState, a netip.Addr) string {
 	return a.String()
 }
 
-// servicePort reads serv as glibc's getaddrinfo does for a stream socket: a
-// number as strtoul reads it (leading blanks and a sign allowed, the whole
-// string used), kept as a C int; a negative one, or anything else, is a name or
-// alias in /etc/services (case matters, as for getservbyname). The port is
-// the number modulo 65536.
-func servicePort(serv string) (int, bool) {
+// servicePort reads serv as glibc's getaddrinfo does for a socket of proto
+// ("tcp" or "udp"): a number as strtoul reads it (leading blanks and a sign
+// allowed, the whole string used: "80.5" and "1e2" are not numbers), kept as a
+// C int; a negative one, or anything else, is a name or alias in
+// /etc/services (case matters, as for getservbyname). The port is the number
+// modulo 65536.
+func servicePort(serv, proto string) (int, bool) {
 	if n, ok := cStrtoul(serv); ok && int32(uint32(n)) >= 0 {
 		return int(n & 0xffff), true
 	}
 	port := -1
-	tcpServices(func(names []string, p int) bool {
+	services(proto, func(names []string, p int) bool {
 		for _, n := range names {
 			if n == serv {
 				port = p
@@ -106,7 +107,7 @@ func servicePort(serv string) (int, bool) {
 // for the port, or the number.
 func serviceName(port int) string {
 	name := strconv.Itoa(port)
-	tcpServices(func(names []string, p int) bool {
+	services("tcp", func(names []string, p int) bool {
 		if p == port {
 			name = names[0]
 			return false
@@ -116,9 +117,9 @@ func serviceName(port int) string {
 	return name
 }
 
-// tcpServices calls fn with each tcp entry of /etc/services (its name and
+// services calls fn with each entry of /etc/services for proto (its name and
 // aliases, and its port) until fn returns false.
-func tcpServices(fn func(names []string, port int) bool) {
+func services(proto string, fn func(names []string, port int) bool) {
 	f, err := os.Open("/etc/services")
 	if err != nil {
 		return
@@ -131,9 +132,9 @@ func tcpServices(fn func(names []string, port int) bool) {
 		if len(fields) < 2 {
 			continue
 		}
-		num, proto, ok := strings.Cut(fields[1], "/")
+		num, pr, ok := strings.Cut(fields[1], "/")
 		p, err := strconv.Atoi(num)
-		if !ok || proto != "tcp" || err != nil {
+		if !ok || pr != proto || err != nil {
 			continue
 		}
 		if !fn(append(fields[:1:1], fields[2:]...), p) {

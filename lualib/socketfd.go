@@ -209,6 +209,9 @@ func (s *State) lookup(ctx context.Context, host string, family int) ([]netip.Ad
 	}
 	var addrs []netip.Addr
 	a, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"))
+	if err != nil {
+		a, err = inetAton(host)
+	}
 	literal := err == nil
 	if literal {
 		addrs = []netip.Addr{a.WithZone("")}
@@ -272,16 +275,55 @@ func familyOf(a netip.Addr) int {
 	return syscall.AF_INET6
 }
 
-// parsePort reads a port given as a number or a numeric or service-name string.
-func parsePort(p string, network string) (int, error) {
-	if n, err := strconv.ParseFloat(p, 64); err == nil {
-		if n < 0 {
-			return 0, sockErr("service not supported for socket type")
-		}
-		return int(n) & 0xffff, nil
+// inetAton reads the IPv4 forms glibc's getaddrinfo takes as numeric besides
+// the dotted quad (inet_aton's): one to four parts, each decimal, octal with a
+// leading 0 or hex with 0x, the last filling the bytes left: "127.1" is
+// 127.0.0.1, "2130706433" the same, "127" is 0.0.0.127.
+func inetAton(host string) (netip.Addr, error) {
+	bad := errors.New("not an inet_aton address")
+	parts := strings.Split(host, ".")
+	if len(parts) > 4 {
+		return netip.Addr{}, bad
 	}
-	n, err := net.LookupPort(network, p)
-	if err != nil {
+	var b [4]byte
+	for i, p := range parts {
+		base := 10
+		switch {
+		case len(p) > 1 && (p[:2] == "0x" || p[:2] == "0X"):
+			base, p = 16, p[2:]
+		case len(p) > 1 && p[0] == '0':
+			base, p = 8, p[1:]
+		}
+		if p == "" || strings.IndexFunc(p, func(r rune) bool { return r == '+' || r == '-' || r == '_' }) >= 0 {
+			return netip.Addr{}, bad
+		}
+		// the last part fills 4-i bytes, the others one each
+		width := 8
+		if i == len(parts)-1 {
+			width = 8 * (4 - i)
+		}
+		v, err := strconv.ParseUint(p, base, width)
+		if err != nil {
+			return netip.Addr{}, bad
+		}
+		if i < len(parts)-1 {
+			b[i] = byte(v)
+			continue
+		}
+		for j := 3; j >= i; j-- {
+			b[j], v = byte(v), v>>8
+		}
+	}
+	return netip.AddrFrom4(b), nil
+}
+
+// parsePort reads a port as getaddrinfo does for a socket of network ("tcp"
+// or "udp"): a number is the whole string in decimal (a Lua number arrives
+// formatted, so 80.5 is "80.5": not a port, as in C LuaSocket), else a service
+// name (servicePort).
+func parsePort(p string, network string) (int, error) {
+	n, ok := servicePort(p, network)
+	if !ok {
 		return 0, sockErr("service not supported for socket type")
 	}
 	return n, nil
