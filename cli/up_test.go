@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wirelab-dev/wirelab/internal/jail"
 	"github.com/wirelab-dev/wirelab/internal/sandbox"
 )
 
@@ -293,7 +294,7 @@ func TestExecTTY(t *testing.T) {
 	b := newWirelabBin(t, os.Getuid())
 	lab := b.up(t, "http-client", "--name", "tty")
 	defer lab.stop(t, syscall.SIGTERM)
-	master, slave, err := sandbox.OpenPTY()
+	master, slave, err := jail.OpenPTY()
 	if err != nil {
 		t.Fatal(err)
 	}

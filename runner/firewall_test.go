@@ -1,16 +1,13 @@
 package runner
 
 import (
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
 // Every mistake in firewalls is reported at its position, with the way out.
 func TestFirewallErrors(t *testing.T) {
-	dir := t.TempDir()
-	lab := `lab: bad
+	loadProblems(t, `lab: bad
 hosts:
   client: 10.0.0.10
   server: 10.0.0.20
@@ -37,13 +34,7 @@ firewalls:
 checks:
   - name: x
     output: {contains: "x"}
-`
-	os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(lab), 0o644)
-	_, err := Load(dir)
-	if err == nil {
-		t.Fatal("the lab loaded")
-	}
-	for _, want := range []string{
+`, nil, []string{
 		`lab.yaml:7:3: firewalls: no host or router "sever" (did you mean "server"?)`,
 		`lab.yaml:10:16: firewall of "server", rule 1: action "dorp" is not one of accept, drop, reject (did you mean "drop"?)`,
 		`lab.yaml:11:8: unknown key "acton" in firewall of "server", rule 2 (did you mean "action"?)`,
@@ -59,11 +50,7 @@ checks:
 		`lab.yaml:21:7: firewall of "server", rule 12: a rule needs an action: accept, drop or reject`,
 		`lab.yaml:22:3: firewalls: host "web" has a firewall already (names sharing an address are one host)`,
 		`lab.yaml:24:11: firewall of "client" must be a list of rules`,
-	} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("missing %q in:\n%v", want, err)
-		}
-	}
+	})
 }
 
 // Names resolve to addresses, ranges and lists decode, and a rule reaches

@@ -95,3 +95,27 @@ checks:
 		t.Errorf("merged check = %+v", b)
 	}
 }
+
+// loadProblems loads a lab from YAML text, with extra files beside it, and
+// fails unless it is refused with every one of want among its problems.
+func loadProblems(t *testing.T, text string, files map[string]string, want []string) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(dir)
+	if err == nil {
+		t.Fatal("the lab loaded")
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("missing %q in:\n%v", w, err)
+		}
+	}
+}

@@ -10,8 +10,7 @@ import (
 // Every mistake in segments and routers is reported at its position, all
 // together.
 func TestTopologyErrors(t *testing.T) {
-	dir := t.TempDir()
-	lab := `lab: bad
+	loadProblems(t, `lab: bad
 segments:
   office: 10.0.1.0/24
   dmz: 10.0.1.128/25
@@ -27,13 +26,7 @@ routers:
 checks:
   - name: x
     output: {contains: "x"}
-`
-	os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(lab), 0o644)
-	_, err := Load(dir)
-	if err == nil {
-		t.Fatal("the lab loaded")
-	}
-	for _, want := range []string{
+`, nil, []string{
 		`lab.yaml:4:8: segment "dmz": 10.0.1.128/25 overlaps segment "office"'s 10.0.1.0/24`,
 		`lab.yaml:5:3: segment "www": the name is already used`,
 		`lab.yaml:6:9: segment "wide": "10.0.4.1/24" has host bits set: the subnet is 10.0.4.0/24`,
@@ -43,11 +36,7 @@ checks:
 		`lab.yaml:13:8: router "r2": 10.0.1.10 is already "client"'s address`,
 		`lab.yaml:13:19: router "r2": 10.0.7.1 is outside every segment`,
 		`lab.yaml:13:29: router "r2": "nonsense" is not an IPv4 or IPv6 address`,
-	} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("missing %q in:\n%v", want, err)
-		}
-	}
+	})
 }
 
 // A router's interfaces follow its addresses' segments; every host gets a

@@ -9,12 +9,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/vishvananda/netlink"
 
@@ -463,29 +461,25 @@ func asSetup(err error, se **SetupError) bool {
 	return ok
 }
 
+// openPTY opens a pseudo-terminal pair for a test, closed when it ends; no
+// pseudo-terminals to be had is a skip, or a failure in CI.
+func openPTY(t *testing.T) (ptmx, pts *os.File) {
+	t.Helper()
+	ptmx, pts, err := OpenPTY()
+	if err != nil {
+		skipOrFail(t, "no pseudo-terminals: "+err.Error())
+	}
+	t.Cleanup(func() { ptmx.Close(); pts.Close() })
+	return ptmx, pts
+}
+
 // TestTTY: with TTY a terminal is the program's stdin and stdout as it is
 // (wirelab exec), uncounted by the output limit.
 func TestTTY(t *testing.T) {
 	needJail(t)
-	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
-	if err != nil {
-		skipOrFail(t, "no pseudo-terminals: "+err.Error())
-	}
-	defer ptmx.Close()
-	var unlock int32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, ptmx.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
-		t.Fatal(e)
-	}
-	var n uint32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, ptmx.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
-		t.Fatal(e)
-	}
-	pts, err := os.OpenFile("/dev/pts/"+strconv.Itoa(int(n)), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pts.Close()
+	ptmx, pts := openPTY(t)
 	var p *Proc
+	var err error
 	inNetns(t, func() {
 		p, err = Start(Spec{Argv: []string{"sh", "-c", "test -t 0 && test -t 1 && echo on-a-terminal"}, Stdin: pts, Stdout: pts, Stderr: pts, TTY: true,
 			Limits: Limits{Timeout: time.Minute}})
@@ -496,7 +490,9 @@ func TestTTY(t *testing.T) {
 	r := p.Wait()
 	assertGone(t, p)
 	buf := make([]byte, 256)
-	ptmx.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if err := ptmx.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatal(err) // OpenPTY's master is in the runtime's poller
+	}
 	k, _ := ptmx.Read(buf)
 	if r.Reason != result.ExitOK || !strings.Contains(string(buf[:k]), "on-a-terminal") {
 		t.Fatalf("%+v, terminal %q", r, buf[:k])
@@ -586,24 +582,9 @@ func waitExec(t *testing.T, p *Proc, comm string) []string {
 // interrupts the program.
 func TestTTYInterrupt(t *testing.T) {
 	needJail(t)
-	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		skipOrFail(t, "no pseudo-terminals: "+err.Error())
-	}
-	defer ptmx.Close()
-	var unlock int32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, ptmx.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
-		t.Fatal(e)
-	}
-	var n uint32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, ptmx.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
-		t.Fatal(e)
-	}
-	pts, err := os.OpenFile("/dev/pts/"+strconv.Itoa(int(n)), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ptmx, pts := openPTY(t)
 	var p *Proc
+	var err error
 	inNetns(t, func() {
 		p, err = Start(Spec{Argv: []string{"sleep", "600"}, Stdin: pts, Stdout: pts, Stderr: pts, TTY: true,
 			Limits: Limits{Timeout: time.Minute}})

@@ -35,3 +35,8 @@ func Main() int {
 	fmt.Fprintf(os.Stderr, "wirelab %s: jails need Linux\n", Arg)
 	return 2
 }
+
+// OpenPTY needs Linux.
+func OpenPTY() (master, slave *os.File, err error) {
+	return nil, nil, &SetupError{"jail: pseudo-terminals need Linux"}
+}

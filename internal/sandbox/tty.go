@@ -1,15 +1,15 @@
 package sandbox
 
 import (
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
 	"sync"
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/wirelab-dev/wirelab/internal/jail"
 )
 
 // execTTY is the terminal side of `wirelab exec` at a terminal. The command
@@ -29,7 +29,7 @@ type execTTY struct {
 }
 
 func newExecTTY(stdin, stdout, stderr *os.File) (*execTTY, error) {
-	master, slave, err := OpenPTY()
+	master, slave, err := jail.OpenPTY()
 	if err != nil {
 		return nil, err
 	}
@@ -130,31 +130,6 @@ func (t *execTTY) resize() {
 	if ioctl(t.in, syscall.TIOCGWINSZ, unsafe.Pointer(&ws)) == nil {
 		ioctl(t.master, syscall.TIOCSWINSZ, unsafe.Pointer(&ws))
 	}
-}
-
-// OpenPTY opens a new pseudo-terminal pair: exec's for a command at a
-// terminal, and a test's for being a person at one.
-func OpenPTY() (master, slave *os.File, err error) {
-	master, err = os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	var unlock int32
-	var n uint32
-	if err := ioctl(master, syscall.TIOCSPTLCK, unsafe.Pointer(&unlock)); err != nil {
-		master.Close()
-		return nil, nil, fmt.Errorf("unlocking the pseudo-terminal: %w", err)
-	}
-	if err := ioctl(master, syscall.TIOCGPTN, unsafe.Pointer(&n)); err != nil {
-		master.Close()
-		return nil, nil, fmt.Errorf("naming the pseudo-terminal: %w", err)
-	}
-	slave, err = os.OpenFile("/dev/pts/"+strconv.FormatUint(uint64(n), 10), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		master.Close()
-		return nil, nil, err
-	}
-	return master, slave, nil
 }
 
 // isTerminal reports whether f is a terminal.
