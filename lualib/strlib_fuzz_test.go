@@ -9,6 +9,19 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
+// fuzzState is a state for one fuzz input, under a 2 s deadline, with the
+// input's strings as globals (name to value).
+func fuzzState(t *testing.T, globals map[string]string) *State {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	t.Cleanup(cancel)
+	s, _ := newTestState(t, &Env{Ctx: ctx})
+	for name, v := range globals {
+		s.L.G.Global.RawSetString(name, lua.LString(v))
+	}
+	return s
+}
+
 // FuzzPatterns runs Lua 5.1's pattern functions and string.format, written
 // here, on any pattern, subject and format: a bad one is a Lua error, never a
 // Go panic or a hang past the deadline.
@@ -28,18 +41,7 @@ func FuzzPatterns(f *testing.F) {
 		if len(subject) > 256 || len(pattern) > 64 || len(format) > 64 {
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		var out strings.Builder
-		s, err := NewState(&Env{Ctx: ctx, Stdout: &out})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		g := s.L.G.Global
-		g.RawSetString("S", lua.LString(subject))
-		g.RawSetString("P", lua.LString(pattern))
-		g.RawSetString("F", lua.LString(format))
+		s := fuzzState(t, map[string]string{"S": subject, "P": pattern, "F": format})
 		// Errors are expected; DoString returns them, a Go panic would not.
 		_ = s.DoString(`
 pcall(string.find, S, P) pcall(string.match, S, P)
@@ -70,18 +72,8 @@ func FuzzStringPack(f *testing.F) {
 		if len(format) > 64 || len(data) > 256 {
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		var out strings.Builder
-		s, err := NewState(&Env{Ctx: ctx, Stdout: &out})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		g := s.L.G.Global
-		g.RawSetString("F", lua.LString(format))
-		g.RawSetString("D", lua.LString(data))
-		err = s.DoString(`
+		s := fuzzState(t, map[string]string{"F": format, "D": data})
+		err := s.DoString(`
 pcall(string.packsize, F)
 pcall(string.unpack, F, D)
 pcall(string.unpack, F, D, 2)
