@@ -99,6 +99,7 @@ type State struct {
 	coDepth int                 // nested coroutine resumes (see coroutine.go)
 	sorting map[*lua.LState]int // threads inside table.sort's comparator calls
 	capture *captureMod         // the capture module's data, for PacketsFunc
+	raised  lua.LValue          // what the script last raised itself (see Error.Raised)
 
 	mu      sync.Mutex
 	nextID  uint64
@@ -250,6 +251,13 @@ func (s *State) Close() {
 type Error struct {
 	Message   string
 	Traceback string
+	// Raised is true when the script raised the error itself, with
+	// error(value) or a failed assert: a verdict of its own. It is false
+	// for an error the Lua machine or a library function raised on a bug
+	// of the script: an index, call or arithmetic on the wrong value, a
+	// bad argument, a stack overflow, a Go panic. The value tells, not
+	// the message: error("attempt to index ...") is the script's.
+	Raised bool
 }
 
 // Error returns Message, the error as Lua reports it.
@@ -313,8 +321,9 @@ func (s *State) doChunk(src, name string) error {
 		return luaError(err)
 	}
 	s.L.Push(fn)
+	s.raised = nil
 	if err := s.L.PCall(0, lua.MultRet, nil); err != nil {
-		return luaError(err)
+		return s.chunkError(err)
 	}
 	return nil
 }
@@ -358,6 +367,7 @@ func (s *State) sandbox() error {
 	}
 	g := L.G.Global
 	s.limitCoroutines()
+	s.installAssert()
 	s.guardSortYield()
 	s.installNumbers()
 	if err := s.installPcall(); err != nil {
@@ -488,6 +498,7 @@ func baseError(L *lua.LState) int {
 		}
 		obj = lua.LString(pos) + msg
 	}
+	stateOf(L).raised = obj
 	L.Error(obj, 0)
 	return 0
 }

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -409,6 +410,21 @@ func TestLabError(t *testing.T) {
 	if r := cl.Result; r.Status != result.StatusLabError || !strings.Contains(r.Reason, `the lab's service "tester" failed: run: `) ||
 		!strings.Contains(r.Reason, "attempt to index") || len(r.Checks) != 1 || r.Checks[0].Status != result.CheckPass {
 		t.Errorf("client that raises: status %s, reason %q, checks %+v", r.Status, r.Reason, r.Checks)
+	}
+	// A client's own error() is its verdict, even in the words of a Lua
+	// runtime error: lualib tells them apart by the value raised.
+	verdict, err := runner.Load(filepath.Join("testdata", "run", "clienterror", "verdict.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cv, err := runner.Run(context.Background(), verdict, runner.RunOptions{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := cv.Result; r.Status == result.StatusLabError || !slices.ContainsFunc(r.Notes, func(n string) bool {
+		return strings.Contains(n, "attempt to ping the server: got PING, want pong")
+	}) {
+		t.Errorf("client whose error() says \"attempt to\": status %s, reason %q, notes %q; want no lab-error, the verdict a note", r.Status, r.Reason, r.Notes)
 	}
 	// The reference of a sound lab is no lab error.
 	ok, err := runner.Run(context.Background(), load(t, "lua"), runner.RunOptions{Dir: t.TempDir()})

@@ -517,18 +517,15 @@ func loadClient(st *lualib.State, cancel context.CancelFunc, script string) erro
 	}
 }
 
-// isLuaBug reports whether err is one the Lua machine raises on a bug of
-// the script (attempt to index, call, compare or do arithmetic on the wrong
-// value; a bad argument to a library function; a stack overflow), rather than
-// one the script raised itself with error or assert.
+// isLuaBug reports whether err is one the Lua machine or a library raised
+// on a bug of the script (an index, call, comparison or arithmetic on the
+// wrong value, a bad argument, a stack overflow), rather than a value the
+// script raised itself with error or assert: lualib tells them apart by the
+// value raised (Error.Raised), so a lab's own error("attempt to ...") is
+// its verdict.
 func isLuaBug(err error) bool {
-	msg := err.Error()
-	for _, s := range []string{"attempt to ", "bad argument #", "stack overflow", "on bad self"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
+	var le *lualib.Error
+	return errors.As(err, &le) && !le.Raised
 }
 
 // awaitListener returns once a socket listens on target, or ctx ends; it
