@@ -10,7 +10,7 @@ import (
 var arpProto = protocol{
 	name: "arp", title: "ARP", desc: "Address Resolution Protocol", example: "arp", bit: pARP,
 	fields: []field{
-		{name: "arp.opcode", typ: filter.Uint, desc: "ARP operation: 1 request, 2 reply", example: "arp.opcode == 1",
+		{name: "arp.opcode", typ: filter.Uint, bits: 16, named: true, desc: "ARP operation: 1 request, 2 reply", example: "arp.opcode == 1",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.arp.op)) }},
 		{name: "arp.src.hw_mac", typ: filter.Ether, desc: "Sender MAC address", example: "arp.src.hw_mac == 02:00:00:00:00:01",
 			get: arpValue(func(a *arpInfo) uint64 { return a.srcHW })},

@@ -8,7 +8,7 @@ var dataProto = protocol{
 	fields: []field{
 		{name: "data.data", typ: filter.Bytes, desc: "Bytes of the undecoded payload", example: `data.data contains "hello"`,
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return append(dst, filter.Value{B: p.data}) }},
-		{name: "data.len", typ: filter.Uint, desc: "Length of the undecoded payload, in bytes", example: "data.len > 0",
+		{name: "data.len", typ: filter.Int, bits: 32, desc: "Length of the undecoded payload, in bytes", example: "data.len > 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(len(p.data))) }},
 	},
 }

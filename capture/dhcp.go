@@ -36,9 +36,9 @@ var dhcpProto = protocol{
 		return "DHCP", "DHCP " + name + " - Transaction ID 0x" + strconv.FormatUint(uint64(be32(b[4:])), 16)
 	},
 	fields: []field{
-		{name: "dhcp.type", typ: filter.Uint, desc: "Message type: 1 boot request (client), 2 boot reply (server)", example: "dhcp.type == 1",
+		{name: "dhcp.type", typ: filter.Uint, bits: 8, named: true, desc: "Message type: 1 boot request (client), 2 boot reply (server)", example: "dhcp.type == 1",
 			get: dhcpFixed(func(b []byte) uint64 { return uint64(b[0]) })},
-		{name: "dhcp.hw.type", typ: filter.Uint, hex: 2, desc: "Hardware type: 0x01 Ethernet (also a client identifier's)", example: "dhcp.hw.type == 0x01",
+		{name: "dhcp.hw.type", typ: filter.Uint, bits: 8, named: true, hex: 2, desc: "Hardware type: 0x01 Ethernet (also a client identifier's)", example: "dhcp.hw.type == 0x01",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				dst = u(dst, uint64(p.app.payload[1]))
 				if id, ok := dhcpClientID(p.app.payload); ok {
@@ -46,17 +46,17 @@ var dhcpProto = protocol{
 				}
 				return dst
 			}},
-		{name: "dhcp.hw.len", typ: filter.Uint, desc: "Hardware address length", example: "dhcp.hw.len == 6",
+		{name: "dhcp.hw.len", typ: filter.Uint, bits: 8, desc: "Hardware address length", example: "dhcp.hw.len == 6",
 			get: dhcpFixed(func(b []byte) uint64 { return uint64(b[2]) })},
-		{name: "dhcp.hops", typ: filter.Uint, desc: "Relay hops", example: "dhcp.hops > 0",
+		{name: "dhcp.hops", typ: filter.Uint, bits: 8, desc: "Relay hops", example: "dhcp.hops > 0",
 			get: dhcpFixed(func(b []byte) uint64 { return uint64(b[3]) })},
-		{name: "dhcp.id", typ: filter.Uint, hex: 8, desc: "Transaction ID", example: "dhcp.id == 0x6e32864",
+		{name: "dhcp.id", typ: filter.Uint, bits: 32, hex: 8, desc: "Transaction ID", example: "dhcp.id == 0x6e32864",
 			get: dhcpFixed(func(b []byte) uint64 { return uint64(be32(b[4:])) })},
-		{name: "dhcp.secs", typ: filter.Uint, desc: "Seconds since the client began", example: "dhcp.secs > 0",
+		{name: "dhcp.secs", typ: filter.Uint, bits: 16, desc: "Seconds since the client began", example: "dhcp.secs > 0",
 			get: dhcpFixed(func(b []byte) uint64 { return uint64(be16(b[8:])) })},
-		{name: "dhcp.flags", typ: filter.Uint, hex: 4, desc: "Flags: 0x8000 broadcast", example: "dhcp.flags & 0x8000",
+		{name: "dhcp.flags", typ: filter.Uint, bits: 16, hex: 4, desc: "Flags: 0x8000 broadcast", example: "dhcp.flags & 0x8000",
 			get: dhcpFixed(func(b []byte) uint64 { return uint64(be16(b[10:])) })},
-		{name: "dhcp.flags.bc", typ: filter.Bool, desc: "The client asks for broadcast replies", example: "dhcp.flags.bc == 1",
+		{name: "dhcp.flags.bc", typ: filter.Bool, named: true, desc: "The client asks for broadcast replies", example: "dhcp.flags.bc == 1",
 			get: dhcpFixed(func(b []byte) uint64 { return uint64(b[10] >> 7) })},
 		{name: "dhcp.ip.client", typ: filter.IPv4, desc: "Client IP address (ciaddr)", example: "dhcp.ip.client == 0.0.0.0",
 			get: dhcpFixed(func(b []byte) uint64 { return uint64(be32(b[12:])) })},
@@ -87,7 +87,7 @@ var dhcpProto = protocol{
 				}
 				return dst
 			}},
-		{name: "dhcp.option.type", typ: filter.Uint, desc: "Each option's code, in order: 53 message type, 50 requested address, 55 parameter list ...", example: "dhcp.option.type == 55",
+		{name: "dhcp.option.type", typ: filter.Uint, bits: 8, desc: "Each option's code, in order: 53 message type, 50 requested address, 55 parameter list ...", example: "dhcp.option.type == 55",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				dhcpOptions(p.app.payload, func(code byte, v []byte) {
 					if code == 255 {
@@ -97,7 +97,7 @@ var dhcpProto = protocol{
 				})
 				return dst
 			}},
-		{name: "dhcp.option.dhcp", typ: filter.Uint, desc: "DHCP message type: 1 Discover, 2 Offer, 3 Request, 4 Decline, 5 ACK, 6 NAK, 7 Release, 8 Inform", example: "dhcp.option.dhcp == 1",
+		{name: "dhcp.option.dhcp", typ: filter.Uint, bits: 8, named: true, desc: "DHCP message type: 1 Discover, 2 Offer, 3 Request, 4 Decline, 5 ACK, 6 NAK, 7 Release, 8 Inform", example: "dhcp.option.dhcp == 1",
 			get: dhcpOptUint(53)},
 		{name: "dhcp.option.requested_ip_address", typ: filter.IPv4, desc: "Address the client asks for (option 50)", example: "dhcp.option.requested_ip_address == 192.168.1.4",
 			get: dhcpOptUint(50)},
@@ -116,7 +116,7 @@ var dhcpProto = protocol{
 			get: dhcpOptAddrs(3)},
 		{name: "dhcp.option.domain_name_server", typ: filter.IPv4, desc: "Each DNS server (option 6)", example: "dhcp.option.domain_name_server == 192.168.1.1",
 			get: dhcpOptAddrs(6)},
-		{name: "dhcp.option.ip_address_lease_time", typ: filter.Uint, desc: "Lease time in seconds (option 51)", example: "dhcp.option.ip_address_lease_time >= 3600",
+		{name: "dhcp.option.ip_address_lease_time", typ: filter.Uint, bits: 32, desc: "Lease time in seconds (option 51)", example: "dhcp.option.ip_address_lease_time >= 3600",
 			get: dhcpOptUint(51)},
 	},
 }

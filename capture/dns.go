@@ -45,44 +45,44 @@ var dnsProto = protocol{
 	},
 	info: func(p *Packet) (string, string) { return "DNS", p.dns.info() },
 	fields: []field{
-		{name: "dns.id", typ: filter.Uint, hex: 4, desc: "DNS transaction ID", example: "dns.id == 0x1234",
+		{name: "dns.id", typ: filter.Uint, bits: 16, hex: 4, desc: "DNS transaction ID", example: "dns.id == 0x1234",
 			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.id) })},
-		{name: "dns.flags", typ: filter.Uint, hex: 4, desc: "DNS flags as a number", example: "dns.flags & 0x8000",
+		{name: "dns.flags", typ: filter.Uint, bits: 16, hex: 4, desc: "DNS flags as a number", example: "dns.flags & 0x8000",
 			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.flags) })},
-		{name: "dns.flags.response", typ: filter.Bool, desc: "DNS message is a response", example: "dns.flags.response == 1",
+		{name: "dns.flags.response", typ: filter.Bool, named: true, desc: "DNS message is a response", example: "dns.flags.response == 1",
 			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.flags >> 15) })},
-		{name: "dns.flags.opcode", typ: filter.Uint, desc: "DNS opcode: 0 standard query", example: "dns.flags.opcode == 0",
+		{name: "dns.flags.opcode", typ: filter.Uint, bits: 16, named: true, desc: "DNS opcode: 0 standard query", example: "dns.flags.opcode == 0",
 			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.flags >> 11 & 0xf) })},
-		{name: "dns.flags.rcode", typ: filter.Uint, desc: "DNS reply code: 0 no error, 3 no such name", example: "dns.flags.rcode == 3",
+		{name: "dns.flags.rcode", typ: filter.Uint, bits: 16, named: true, desc: "DNS reply code: 0 no error, 3 no such name", example: "dns.flags.rcode == 3",
 			get: dnsValues(func(x *dnsInfo, dst []filter.Value) []filter.Value {
 				if x.flags&0x8000 != 0 {
 					return u(dst, uint64(x.flags&0xf))
 				}
 				return dst
 			})},
-		{name: "dns.count.queries", typ: filter.Uint, desc: "Number of questions", example: "dns.count.queries == 1",
+		{name: "dns.count.queries", typ: filter.Uint, bits: 16, desc: "Number of questions", example: "dns.count.queries == 1",
 			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.qd) })},
-		{name: "dns.count.answers", typ: filter.Uint, desc: "Number of answer records", example: "dns.count.answers > 0",
+		{name: "dns.count.answers", typ: filter.Uint, bits: 16, desc: "Number of answer records", example: "dns.count.answers > 0",
 			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.an) })},
-		{name: "dns.count.auth_rr", typ: filter.Uint, desc: "Number of authority records", example: "dns.count.auth_rr > 0",
+		{name: "dns.count.auth_rr", typ: filter.Uint, bits: 16, desc: "Number of authority records", example: "dns.count.auth_rr > 0",
 			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.ns) })},
-		{name: "dns.count.add_rr", typ: filter.Uint, desc: "Number of additional records", example: "dns.count.add_rr > 0",
+		{name: "dns.count.add_rr", typ: filter.Uint, bits: 16, desc: "Number of additional records", example: "dns.count.add_rr > 0",
 			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.ar) })},
 		{name: "dns.qry.name", typ: filter.String, desc: "Queried name", example: `dns.qry.name == "www.example.com"`,
 			get: dnsQuestions(func(q *dnsQuestion, dst []filter.Value) []filter.Value {
 				return append(dst, filter.Value{B: rootName(q.name)})
 			})},
-		{name: "dns.qry.type", typ: filter.Uint, desc: "Query type: 1 A, 28 AAAA, 5 CNAME, 15 MX, 16 TXT", example: "dns.qry.type == 28",
+		{name: "dns.qry.type", typ: filter.Uint, bits: 16, named: true, desc: "Query type: 1 A, 28 AAAA, 5 CNAME, 15 MX, 16 TXT", example: "dns.qry.type == 28",
 			get: dnsQuestions(func(q *dnsQuestion, dst []filter.Value) []filter.Value { return u(dst, uint64(q.typ)) })},
-		{name: "dns.qry.class", typ: filter.Uint, hex: 4, desc: "Query class: 0x0001 IN", example: "dns.qry.class == 1",
+		{name: "dns.qry.class", typ: filter.Uint, bits: 16, named: true, hex: 4, desc: "Query class: 0x0001 IN", example: "dns.qry.class == 1",
 			get: dnsQuestions(func(q *dnsQuestion, dst []filter.Value) []filter.Value { return u(dst, uint64(q.class)) })},
 		{name: "dns.resp.name", typ: filter.String, desc: "Name of an answer record", example: `dns.resp.name == "www.example.com"`,
 			get: dnsRecords(func(r *dnsRR, dst []filter.Value) []filter.Value {
 				return append(dst, filter.Value{B: rootName(r.name)})
 			})},
-		{name: "dns.resp.type", typ: filter.Uint, desc: "Type of an answer record", example: "dns.resp.type == 1",
+		{name: "dns.resp.type", typ: filter.Uint, bits: 16, named: true, desc: "Type of an answer record", example: "dns.resp.type == 1",
 			get: dnsRecords(func(r *dnsRR, dst []filter.Value) []filter.Value { return u(dst, uint64(r.typ)) })},
-		{name: "dns.resp.ttl", typ: filter.Uint, desc: "Time to live of an answer record, in seconds", example: "dns.resp.ttl < 60",
+		{name: "dns.resp.ttl", typ: filter.Uint, bits: 32, desc: "Time to live of an answer record, in seconds", example: "dns.resp.ttl < 60",
 			get: dnsRecords(func(r *dnsRR, dst []filter.Value) []filter.Value {
 				if r.typ != uint16(layers.DNSTypeOPT) {
 					dst = u(dst, uint64(r.ttl))

@@ -70,7 +70,14 @@ shown as sent.
 ## Fields
 
 Types: *protocol* fields have no value and only test presence; *boolean* fields
-compare with ` + "`1`/`0`" + ` or ` + "`true`/`false`" + `; addresses compare with addresses or networks.
+compare with ` + "`1`/`0`" + ` or ` + "`true`/`false`" + ` (any other number is true, as in Wireshark);
+addresses compare with addresses or networks. Integers are written as in Wireshark (C's
+notation: ` + "`80`, `0x50`, `0120`" + ` octal, ` + "`0b1010000`" + `, a character ` + "`'P'`" + `) and must fit the
+field's width, given with its type (` + "`tcp.port`" + ` is 16 bits): ` + "`tcp.port == 70000`" + ` is refused
+with Wireshark's reason, ` + "`\"70000\" too big for this field, maximum 65535`" + ` (for a field whose
+values Wireshark names, such as ` + "`ip.proto`" + `, ` + "`cannot be found among the possible values`" + `).
+A negative number equals no value of an unsigned field: ` + "`ip.ttl == -1`" + ` matches nothing and
+` + "`ip.ttl != -1`" + ` every IPv4 packet, as in Wireshark 4.0.
 ` + "`wirelab packets -T fields -e FIELD`" + ` prints values as ` + "`tshark -T fields`" + ` does (hex
 where Wireshark shows hex, such as ` + "`tcp.flags`" + ` ` + "`0x0012`" + `). It reads pcap and pcapng
 files, gzip-compressed or not, and standard input for ` + "`-`" + `.
@@ -90,7 +97,11 @@ files, gzip-compressed or not, and standard input for ` + "`-`" + `.
 		}
 		fmt.Fprintf(&b, "\n### %s\n\n| Field | Type | Description | Example |\n| --- | --- | --- | --- |\n", pr.title)
 		for _, f := range rows {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", code(f.Name), f.Type, mdEscape(f.Desc), code(f.Example))
+			typ := f.Type.String()
+			if f.Type == filter.Uint || f.Type == filter.Int {
+				typ += fmt.Sprintf(", %d bits", f.Bits)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", code(f.Name), typ, mdEscape(f.Desc), code(f.Example))
 		}
 	}
 	b.WriteString(`
@@ -116,8 +127,6 @@ files, gzip-compressed or not, and standard input for ` + "`-`" + `.
 - DHCP is decoded on UDP ports 67, 68 and 4011; a BOOTP message's Info does not
   name the client's MAC address and vendor, and ` + "`bootp`" + ` is not an alias of ` + "`dhcp`" + `.
 - DNS over TCP is decoded when a message fits in one segment.
-- The IP header quoted inside an ICMP error is not decoded (Wireshark adds its
-  fields as further occurrences of ` + "`ip.*`" + ` and ` + "`tcp.*`/`udp.*`" + `).
 - TCP sequence analysis is Wireshark 4.0's first pass: every tcp.analysis
   flag, acks_frame, ack_rtt, initial_rtt, bytes_in_flight, push_bytes_sent and
   the retransmission timeout, compared with tshark frame by frame on captures

@@ -12,7 +12,7 @@ var ethProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, p.link.dst) }},
 		{name: "eth.addr", typ: filter.Ether, desc: "Ethernet source or destination address (destination first)", example: "eth.addr == 02:00:00:00:00:01",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(u(dst, p.link.dst), p.link.src) }},
-		{name: "eth.type", typ: filter.Uint, hex: 4, desc: "EtherType", example: "eth.type == 0x0806",
+		{name: "eth.type", typ: filter.Uint, bits: 16, named: true, hex: 4, desc: "EtherType", example: "eth.type == 0x0806",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.link.typ)) }},
 	},
 	info: linkColumns,

@@ -34,7 +34,7 @@ type Source interface {
 var frameProto = protocol{
 	name: "frame", title: "Frame", desc: "Every captured frame", example: "frame",
 	fields: []field{
-		{name: "frame.number", typ: filter.Uint, desc: "Frame number, from 1", example: "frame.number == 4",
+		{name: "frame.number", typ: filter.Uint, bits: 32, desc: "Frame number, from 1", example: "frame.number == 4",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.Number)) }},
 		{name: "frame.time_relative", typ: filter.Float, desc: "Seconds since the first frame", example: "frame.time_relative <= 1.5",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
@@ -44,9 +44,9 @@ var frameProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				return append(dst, filter.Value{F: float64(p.Time.UnixNano()) / 1e9})
 			}},
-		{name: "frame.len", typ: filter.Uint, desc: "Frame length on the wire, in bytes", example: "frame.len > 1000",
+		{name: "frame.len", typ: filter.Uint, bits: 32, desc: "Frame length on the wire, in bytes", example: "frame.len > 1000",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.Len)) }},
-		{name: "frame.cap_len", typ: filter.Uint, desc: "Captured length of the frame, in bytes", example: "frame.cap_len < frame.len",
+		{name: "frame.cap_len", typ: filter.Uint, bits: 32, desc: "Captured length of the frame, in bytes", example: "frame.cap_len < frame.len",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.CapLen)) }},
 		{name: "frame.protocols", typ: filter.String, desc: "Protocols in the frame, outermost first, colon-separated", example: `frame.protocols contains "http"`,
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
@@ -59,7 +59,7 @@ var frameProto = protocol{
 				}
 				return dst
 			}},
-		{name: "frame.interface_id", typ: filter.Uint, desc: "Index of the capture interface (pcapng and live captures; absent in pcap files)", example: "frame.interface_id == 0",
+		{name: "frame.interface_id", typ: filter.Uint, bits: 32, desc: "Index of the capture interface (pcapng and live captures; absent in pcap files)", example: "frame.interface_id == 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				if p.Interface < 0 {
 					return dst

@@ -28,7 +28,7 @@ var ftpProto = protocol{
 			get: appText(requestCommand)},
 		{name: "ftp.request.arg", typ: filter.String, desc: "Request argument", example: `ftp.request.arg == "anonymous"`,
 			get: appText(requestArg)},
-		{name: "ftp.response.code", typ: filter.Uint, desc: "Response code: 220 ready, 230 logged in, 331 password needed, 530 not logged in", example: "ftp.response.code == 230",
+		{name: "ftp.response.code", typ: filter.Uint, bits: 32, named: true, desc: "Response code: 220 ready, 230 logged in, 331 password needed, 530 not logged in", example: "ftp.response.code == 230",
 			get: appUint(func(a *appInfo) []byte {
 				code, _ := ftpReply(a)
 				return code
@@ -48,7 +48,7 @@ var ftpProto = protocol{
 				}
 				return dst
 			}},
-		{name: "ftp.passive.port", typ: filter.Uint, desc: "Data port a 227 (passive mode) reply announces", example: "ftp.passive.port > 1024",
+		{name: "ftp.passive.port", typ: filter.Uint, bits: 16, desc: "Data port a 227 (passive mode) reply announces", example: "ftp.passive.port > 1024",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				if _, port, ok := ftpPassive(&p.app); ok {
 					dst = u(dst, uint64(port))

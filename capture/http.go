@@ -114,7 +114,7 @@ var httpProto = protocol{
 			get: httpText(true, true, func(m *httpMsg) []byte { return m.ua })},
 		{name: "http.response.version", typ: filter.String, desc: "Response HTTP version", example: `http.response.version == "HTTP/1.0"`,
 			get: httpText(false, true, func(m *httpMsg) []byte { return m.version })},
-		{name: "http.response.code", typ: filter.Uint, desc: "Response status code", example: "http.response.code == 200",
+		{name: "http.response.code", typ: filter.Uint, bits: 16, desc: "Response status code", example: "http.response.code == 200",
 			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
 				if !m.request {
 					dst = u(dst, m.code)
@@ -123,7 +123,7 @@ var httpProto = protocol{
 			})},
 		{name: "http.response.phrase", typ: filter.String, desc: "Response reason phrase", example: `http.response.phrase == "OK"`,
 			get: httpText(false, true, func(m *httpMsg) []byte { return m.phrase })},
-		{name: "http.content_length", typ: filter.Uint, desc: "Content-Length header", example: "http.content_length > 0",
+		{name: "http.content_length", typ: filter.Uint, bits: 64, desc: "Content-Length header", example: "http.content_length > 0",
 			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
 				if m.hasCL {
 					dst = u(dst, m.clen)

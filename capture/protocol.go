@@ -58,9 +58,15 @@ type protocol struct {
 
 // field is one field of a protocol.
 type field struct {
-	name    string
-	typ     filter.Type
-	hex     uint8 // print as 0x%0*x with this many digits, as tshark does; 0 = decimal
+	name string
+	typ  filter.Type
+	hex  uint8 // print as 0x%0*x with this many digits, as tshark does; 0 = decimal
+	// bits is an integer field's width in Wireshark (8 for ip.ttl: FT_UINT8),
+	// which bounds the literals a filter may compare it with.
+	bits uint8
+	// named: Wireshark names the field's values (a value string), which
+	// changes its error for a literal out of range.
+	named   bool
 	desc    string
 	example string
 	// has is the presence bits the field needs; 0 means the protocol's bit.
@@ -169,7 +175,10 @@ func buildTable(protos []*protocol) *protoTable {
 			panic(fmt.Sprintf("capture: protocol table: field %s is listed twice", d.name))
 		}
 		names[d.name] = true
-		f := &filter.Field{Name: d.name, Type: d.typ, Desc: d.desc, Example: d.example, ID: id}
+		if (d.typ == filter.Uint || d.typ == filter.Int) && (d.bits == 0 || d.bits > 64) {
+			panic(fmt.Sprintf("capture: protocol table: field %s has no bit width (Wireshark's: 8 for FT_UINT8)", d.name))
+		}
+		f := &filter.Field{Name: d.name, Type: d.typ, Desc: d.desc, Example: d.example, ID: id, Bits: d.bits, Named: d.named}
 		t.reg.fields[id] = f
 		t.reg.byName[d.name] = f
 	}

@@ -11,9 +11,9 @@ import (
 var sllProto = protocol{
 	name: "sll", title: "Linux cooked capture", desc: "Linux cooked capture (v1 or v2)", example: "sll", bit: pSLL,
 	fields: []field{
-		{name: "sll.pkttype", typ: filter.Uint, desc: "Packet type: 0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us", example: "sll.pkttype == 4",
+		{name: "sll.pkttype", typ: filter.Uint, bits: 16, named: true, desc: "Packet type: 0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us", example: "sll.pkttype == 4",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.link.sllPktType)) }},
-		{name: "sll.etype", typ: filter.Uint, hex: 4, desc: "Protocol (EtherType) of a Linux cooked capture", example: "sll.etype == 0x0800",
+		{name: "sll.etype", typ: filter.Uint, bits: 16, named: true, hex: 4, desc: "Protocol (EtherType) of a Linux cooked capture", example: "sll.etype == 0x0800",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.link.typ)) }},
 	},
 	info:  linkColumns,

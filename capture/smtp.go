@@ -94,7 +94,7 @@ var smtpProto = protocol{
 				l, _ := nextLine(a.payload, true)
 				return l
 			})},
-		{name: "smtp.response.code", typ: filter.Uint, desc: "Reply code: 220 ready, 250 ok, 354 send the message, 550 refused", example: "smtp.response.code == 250",
+		{name: "smtp.response.code", typ: filter.Uint, bits: 32, named: true, desc: "Reply code: 220 ready, 250 ok, 354 send the message, 550 refused", example: "smtp.response.code == 250",
 			get: appUint(func(a *appInfo) []byte {
 				if l := firstLine(a.payload); !a.req && len(l) >= 3 {
 					return l[:3]

@@ -66,11 +66,11 @@ var sshProto = protocol{
 				}
 				return u(dst, 1)
 			}},
-		{name: "ssh.packet_length", typ: filter.Uint, desc: "Length of a binary packet in clear", example: "ssh.packet_length > 1000",
+		{name: "ssh.packet_length", typ: filter.Uint, bits: 32, desc: "Length of a binary packet in clear", example: "ssh.packet_length > 1000",
 			get: sshClearValue(func(b []byte) uint64 { return uint64(be32(b)) })},
-		{name: "ssh.padding_length", typ: filter.Uint, desc: "Padding length of a binary packet in clear", example: "ssh.padding_length == 4",
+		{name: "ssh.padding_length", typ: filter.Uint, bits: 8, desc: "Padding length of a binary packet in clear", example: "ssh.padding_length == 4",
 			get: sshClearValue(func(b []byte) uint64 { return uint64(b[4]) })},
-		{name: "ssh.message_code", typ: filter.Uint, desc: "Message code of a packet in clear: 20 key exchange init, 21 new keys", example: "ssh.message_code == 20",
+		{name: "ssh.message_code", typ: filter.Uint, bits: 8, named: true, desc: "Message code of a packet in clear: 20 key exchange init, 21 new keys", example: "ssh.message_code == 20",
 			get: sshClearValue(func(b []byte) uint64 { return uint64(b[5]) })},
 	},
 }

@@ -13,64 +13,64 @@ import (
 var tcpProto = protocol{
 	name: "tcp", title: "TCP", desc: "Transmission Control Protocol", example: "tcp", bit: pTCP,
 	fields: append([]field{
-		{name: "tcp.srcport", typ: filter.Uint, desc: "TCP source port", example: "tcp.srcport == 80",
+		{name: "tcp.srcport", typ: filter.Uint, bits: 16, desc: "TCP source port", example: "tcp.srcport == 80",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.sport)) }},
-		{name: "tcp.dstport", typ: filter.Uint, desc: "TCP destination port", example: "tcp.dstport == 80",
+		{name: "tcp.dstport", typ: filter.Uint, bits: 16, desc: "TCP destination port", example: "tcp.dstport == 80",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.dport)) }},
-		{name: "tcp.port", typ: filter.Uint, desc: "TCP source or destination port", example: "tcp.port in {80, 443, 8000..8080}",
+		{name: "tcp.port", typ: filter.Uint, bits: 16, desc: "TCP source or destination port", example: "tcp.port in {80, 443, 8000..8080}",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				return u(u(dst, uint64(p.tcp.sport)), uint64(p.tcp.dport))
 			}},
-		{name: "tcp.stream", typ: filter.Uint, desc: "TCP conversation index, from 0 in order of first appearance", example: "tcp.stream == 0",
+		{name: "tcp.stream", typ: filter.Uint, bits: 32, desc: "TCP conversation index, from 0 in order of first appearance", example: "tcp.stream == 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.stream)) }},
-		{name: "tcp.len", typ: filter.Uint, desc: "TCP segment (payload) length, in bytes", example: "tcp.len > 0",
+		{name: "tcp.len", typ: filter.Uint, bits: 32, desc: "TCP segment (payload) length, in bytes", example: "tcp.len > 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				if p.tcp.quoted {
 					return dst
 				}
 				return u(dst, uint64(p.tcp.length))
 			}},
-		{name: "tcp.seq", typ: filter.Uint, desc: "Sequence number, relative to the direction's initial sequence number", example: "tcp.seq == 1",
+		{name: "tcp.seq", typ: filter.Uint, bits: 32, desc: "Sequence number, relative to the direction's initial sequence number", example: "tcp.seq == 1",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.seq)) }},
-		{name: "tcp.seq_raw", typ: filter.Uint, desc: "Sequence number as sent", example: "tcp.seq_raw == 1234567",
+		{name: "tcp.seq_raw", typ: filter.Uint, bits: 32, desc: "Sequence number as sent", example: "tcp.seq_raw == 1234567",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				if p.tcp.quoted && p.has&pIP != 0 {
 					return dst // tshark: not in an ICMP error's quote (it is in ICMPv6's)
 				}
 				return u(dst, uint64(p.tcp.seqRaw))
 			}},
-		{name: "tcp.nxtseq", typ: filter.Uint, desc: "Next expected sequence number (seq + len + SYN + FIN), relative", example: "tcp.nxtseq == 84",
+		{name: "tcp.nxtseq", typ: filter.Uint, bits: 32, desc: "Next expected sequence number (seq + len + SYN + FIN), relative", example: "tcp.nxtseq == 84",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				if p.tcp.quoted {
 					return dst
 				}
 				return u(dst, uint64(p.tcp.nxtseq))
 			}},
-		{name: "tcp.ack", typ: filter.Uint, desc: "Acknowledgment number, relative to the other direction's initial sequence number (0 without ACK)", example: "tcp.ack == 1",
+		{name: "tcp.ack", typ: filter.Uint, bits: 32, desc: "Acknowledgment number, relative to the other direction's initial sequence number (0 without ACK)", example: "tcp.ack == 1",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.ack)) }},
-		{name: "tcp.ack_raw", typ: filter.Uint, desc: "Acknowledgment number as sent", example: "tcp.ack_raw == 7654321",
+		{name: "tcp.ack_raw", typ: filter.Uint, bits: 32, desc: "Acknowledgment number as sent", example: "tcp.ack_raw == 7654321",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.ackRaw)) }},
-		{name: "tcp.hdr_len", typ: filter.Uint, desc: "TCP header length, in bytes", example: "tcp.hdr_len == 32",
+		{name: "tcp.hdr_len", typ: filter.Uint, bits: 8, desc: "TCP header length, in bytes", example: "tcp.hdr_len == 32",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.hdrLen)) }},
-		{name: "tcp.flags", typ: filter.Uint, hex: 4, desc: "TCP flags as a number (FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10, URG 0x20, ECE 0x40, CWR 0x80)", example: "tcp.flags & 0x12 == 0x12",
+		{name: "tcp.flags", typ: filter.Uint, bits: 16, hex: 4, desc: "TCP flags as a number (FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10, URG 0x20, ECE 0x40, CWR 0x80)", example: "tcp.flags & 0x12 == 0x12",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.flags)) }},
-		{name: "tcp.flags.fin", typ: filter.Bool, desc: "TCP FIN flag", example: "tcp.flags.fin == 1", get: tcpFlag(0)},
-		{name: "tcp.flags.syn", typ: filter.Bool, desc: "TCP SYN flag", example: "tcp.flags.syn == 1 && tcp.flags.ack == 0", get: tcpFlag(1)},
-		{name: "tcp.flags.reset", typ: filter.Bool, desc: "TCP RST flag", example: "tcp.flags.reset == 1", get: tcpFlag(2)},
-		{name: "tcp.flags.push", typ: filter.Bool, desc: "TCP PSH flag", example: "tcp.flags.push == 1", get: tcpFlag(3)},
-		{name: "tcp.flags.ack", typ: filter.Bool, desc: "TCP ACK flag", example: "tcp.flags.ack == 1", get: tcpFlag(4)},
-		{name: "tcp.flags.urg", typ: filter.Bool, desc: "TCP URG flag", example: "tcp.flags.urg == 1", get: tcpFlag(5)},
-		{name: "tcp.flags.ece", typ: filter.Bool, desc: "TCP ECN-Echo flag", example: "tcp.flags.ece == 1", get: tcpFlag(6)},
-		{name: "tcp.flags.cwr", typ: filter.Bool, desc: "TCP congestion window reduced flag", example: "tcp.flags.cwr == 1", get: tcpFlag(7)},
-		{name: "tcp.window_size_value", typ: filter.Uint, desc: "Window field as sent (before scaling)", example: "tcp.window_size_value == 0",
+		{name: "tcp.flags.fin", typ: filter.Bool, named: true, desc: "TCP FIN flag", example: "tcp.flags.fin == 1", get: tcpFlag(0)},
+		{name: "tcp.flags.syn", typ: filter.Bool, named: true, desc: "TCP SYN flag", example: "tcp.flags.syn == 1 && tcp.flags.ack == 0", get: tcpFlag(1)},
+		{name: "tcp.flags.reset", typ: filter.Bool, named: true, desc: "TCP RST flag", example: "tcp.flags.reset == 1", get: tcpFlag(2)},
+		{name: "tcp.flags.push", typ: filter.Bool, named: true, desc: "TCP PSH flag", example: "tcp.flags.push == 1", get: tcpFlag(3)},
+		{name: "tcp.flags.ack", typ: filter.Bool, named: true, desc: "TCP ACK flag", example: "tcp.flags.ack == 1", get: tcpFlag(4)},
+		{name: "tcp.flags.urg", typ: filter.Bool, named: true, desc: "TCP URG flag", example: "tcp.flags.urg == 1", get: tcpFlag(5)},
+		{name: "tcp.flags.ece", typ: filter.Bool, named: true, desc: "TCP ECN-Echo flag", example: "tcp.flags.ece == 1", get: tcpFlag(6)},
+		{name: "tcp.flags.cwr", typ: filter.Bool, named: true, desc: "TCP congestion window reduced flag", example: "tcp.flags.cwr == 1", get: tcpFlag(7)},
+		{name: "tcp.window_size_value", typ: filter.Uint, bits: 16, desc: "Window field as sent (before scaling)", example: "tcp.window_size_value == 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.win)) }},
-		{name: "tcp.window_size", typ: filter.Uint, desc: "Window size after window scaling, when the handshake was seen", example: "tcp.window_size < 1000",
+		{name: "tcp.window_size", typ: filter.Uint, bits: 32, desc: "Window size after window scaling, when the handshake was seen", example: "tcp.window_size < 1000",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.winScaled)) }},
-		{name: "tcp.checksum", typ: filter.Uint, hex: 4, desc: "TCP checksum", example: "tcp.checksum == 0xfe30",
+		{name: "tcp.checksum", typ: filter.Uint, bits: 16, hex: 4, desc: "TCP checksum", example: "tcp.checksum == 0xfe30",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.checksum)) }},
-		{name: "tcp.urgent_pointer", typ: filter.Uint, desc: "TCP urgent pointer", example: "tcp.urgent_pointer != 0",
+		{name: "tcp.urgent_pointer", typ: filter.Uint, bits: 16, desc: "TCP urgent pointer", example: "tcp.urgent_pointer != 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.urg)) }},
-		{name: "tcp.options.mss_val", typ: filter.Uint, desc: "Maximum segment size option value", example: "tcp.options.mss_val == 1460",
+		{name: "tcp.options.mss_val", typ: filter.Uint, bits: 16, desc: "Maximum segment size option value", example: "tcp.options.mss_val == 1460",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				if p.tcp.hasMSS {
 					return u(dst, uint64(p.tcp.mss))
@@ -101,30 +101,30 @@ var tcpProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				return append(dst, filter.Value{F: p.tcp.rel.Seconds()})
 			}},
-		{name: "tcp.option_kind", typ: filter.Uint, desc: "Kind of each option, in order: 1 NOP, 2 MSS, 3 window scale, 4 SACK permitted, 5 SACK, 8 timestamps", example: "tcp.option_kind == 4",
+		{name: "tcp.option_kind", typ: filter.Uint, bits: 8, named: true, desc: "Kind of each option, in order: 1 NOP, 2 MSS, 3 window scale, 4 SACK permitted, 5 SACK, 8 timestamps", example: "tcp.option_kind == 4",
 			get: tcpOptions(func(kind byte, v []byte, dst []filter.Value) []filter.Value { return u(dst, uint64(kind)) })},
-		{name: "tcp.options.wscale.shift", typ: filter.Uint, desc: "Window scale option: the shift count", example: "tcp.options.wscale.shift == 7",
+		{name: "tcp.options.wscale.shift", typ: filter.Uint, bits: 8, desc: "Window scale option: the shift count", example: "tcp.options.wscale.shift == 7",
 			get: tcpOptions(func(kind byte, v []byte, dst []filter.Value) []filter.Value {
 				if kind == 3 && len(v) == 1 {
 					dst = u(dst, uint64(v[0]))
 				}
 				return dst
 			})},
-		{name: "tcp.options.wscale.multiplier", typ: filter.Uint, desc: "Window scale option: the multiplier (2 to the shift)", example: "tcp.options.wscale.multiplier == 128",
+		{name: "tcp.options.wscale.multiplier", typ: filter.Uint, bits: 16, desc: "Window scale option: the multiplier (2 to the shift)", example: "tcp.options.wscale.multiplier == 128",
 			get: tcpOptions(func(kind byte, v []byte, dst []filter.Value) []filter.Value {
 				if kind == 3 && len(v) == 1 {
 					dst = u(dst, 1<<min(v[0], 14))
 				}
 				return dst
 			})},
-		{name: "tcp.options.timestamp.tsval", typ: filter.Uint, desc: "Timestamps option: the sender's timestamp value", example: "tcp.options.timestamp.tsval > 0",
+		{name: "tcp.options.timestamp.tsval", typ: filter.Uint, bits: 32, desc: "Timestamps option: the sender's timestamp value", example: "tcp.options.timestamp.tsval > 0",
 			get: tcpOptions(func(kind byte, v []byte, dst []filter.Value) []filter.Value {
 				if kind == 8 && len(v) == 8 {
 					dst = u(dst, uint64(be32(v)))
 				}
 				return dst
 			})},
-		{name: "tcp.options.timestamp.tsecr", typ: filter.Uint, desc: "Timestamps option: the echoed timestamp", example: "tcp.options.timestamp.tsecr == 0",
+		{name: "tcp.options.timestamp.tsecr", typ: filter.Uint, bits: 32, desc: "Timestamps option: the echoed timestamp", example: "tcp.options.timestamp.tsecr == 0",
 			get: tcpOptions(func(kind byte, v []byte, dst []filter.Value) []filter.Value {
 				if kind == 8 && len(v) == 8 {
 					dst = u(dst, uint64(be32(v[4:])))

@@ -380,7 +380,7 @@ var tcpAnalysisFields = []field{
 			}
 			return dst
 		}},
-	{name: "tcp.analysis.acks_frame", typ: filter.Uint, desc: "The frame whose segment this one acknowledges", example: "tcp.analysis.acks_frame == 4",
+	{name: "tcp.analysis.acks_frame", typ: filter.Uint, bits: 32, desc: "The frame whose segment this one acknowledges", example: "tcp.analysis.acks_frame == 4",
 		get: func(p *Packet, dst []filter.Value) []filter.Value {
 			if p.tcp.ta.acksFrame != 0 {
 				return u(dst, uint64(p.tcp.ta.acksFrame))
@@ -401,14 +401,14 @@ var tcpAnalysisFields = []field{
 			}
 			return dst
 		}},
-	{name: "tcp.analysis.bytes_in_flight", typ: filter.Uint, desc: "Bytes sent in this direction and not yet acknowledged, this segment included", example: "tcp.analysis.bytes_in_flight > 10000",
+	{name: "tcp.analysis.bytes_in_flight", typ: filter.Uint, bits: 32, desc: "Bytes sent in this direction and not yet acknowledged, this segment included", example: "tcp.analysis.bytes_in_flight > 10000",
 		get: func(p *Packet, dst []filter.Value) []filter.Value {
 			if p.tcp.ta.bif != 0 {
 				return u(dst, uint64(p.tcp.ta.bif))
 			}
 			return dst
 		}},
-	{name: "tcp.analysis.push_bytes_sent", typ: filter.Uint, desc: "Bytes sent since the last segment with PSH", example: "tcp.analysis.push_bytes_sent > 1448",
+	{name: "tcp.analysis.push_bytes_sent", typ: filter.Uint, bits: 32, desc: "Bytes sent since the last segment with PSH", example: "tcp.analysis.push_bytes_sent > 1448",
 		get: func(p *Packet, dst []filter.Value) []filter.Value {
 			if p.tcp.ta.bif != 0 {
 				return u(dst, uint64(p.tcp.ta.pushBytes))
@@ -431,7 +431,7 @@ var tcpAnalysisFields = []field{
 			}
 			return dst
 		}},
-	{name: "tcp.analysis.rto_frame", typ: filter.Uint, desc: "Retransmission: the frame the timeout is measured from", example: "tcp.analysis.rto_frame == 4",
+	{name: "tcp.analysis.rto_frame", typ: filter.Uint, bits: 32, desc: "Retransmission: the frame the timeout is measured from", example: "tcp.analysis.rto_frame == 4",
 		get: func(p *Packet, dst []filter.Value) []filter.Value {
 			if p.tcp.analysis&aRetransmission != 0 && p.tcp.ta.rto != 0 {
 				return u(dst, uint64(p.tcp.ta.rtoFrame))
@@ -455,14 +455,14 @@ var tcpAnalysisFields = []field{
 			}
 			return dst
 		}},
-	{name: "tcp.analysis.duplicate_ack_num", typ: filter.Uint, desc: "Duplicate ACK: how many in a row (1 for the first)", example: "tcp.analysis.duplicate_ack_num >= 3",
+	{name: "tcp.analysis.duplicate_ack_num", typ: filter.Uint, bits: 32, desc: "Duplicate ACK: how many in a row (1 for the first)", example: "tcp.analysis.duplicate_ack_num >= 3",
 		get: func(p *Packet, dst []filter.Value) []filter.Value {
 			if p.tcp.ta.dupN != 0 {
 				return u(dst, uint64(p.tcp.ta.dupN))
 			}
 			return dst
 		}},
-	{name: "tcp.analysis.duplicate_ack_frame", typ: filter.Uint, desc: "Duplicate ACK: the frame it duplicates (where the ACK number was last new)", example: "tcp.analysis.duplicate_ack_frame == 8",
+	{name: "tcp.analysis.duplicate_ack_frame", typ: filter.Uint, bits: 32, desc: "Duplicate ACK: the frame it duplicates (where the ACK number was last new)", example: "tcp.analysis.duplicate_ack_frame == 8",
 		get: func(p *Packet, dst []filter.Value) []filter.Value {
 			if p.tcp.ta.dupN != 0 {
 				return u(dst, uint64(p.tcp.ta.dupOf))

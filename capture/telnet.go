@@ -9,14 +9,14 @@ var telnetProto = protocol{
 	decode:   decodeText,
 	info:     func(p *Packet) (string, string) { return "TELNET", "Telnet Data ..." },
 	fields: []field{
-		{name: "telnet.cmd", typ: filter.Uint, desc: "Command after IAC: 251 WILL, 252 WON'T, 253 DO, 254 DON'T, 250 SB ...", example: "telnet.cmd == 253",
+		{name: "telnet.cmd", typ: filter.Uint, bits: 8, named: true, desc: "Command after IAC: 251 WILL, 252 WON'T, 253 DO, 254 DON'T, 250 SB ...", example: "telnet.cmd == 253",
 			get: telnetValues(func(cmd, opt int, data []byte, dst []filter.Value) []filter.Value {
 				if cmd >= 0 {
 					dst = u(dst, uint64(cmd))
 				}
 				return dst
 			})},
-		{name: "telnet.subcmd", typ: filter.Uint, desc: "Option a WILL, WON'T, DO or DON'T names: 1 echo, 24 terminal type, 31 window size", example: "telnet.subcmd == 24",
+		{name: "telnet.subcmd", typ: filter.Uint, bits: 8, desc: "Option a WILL, WON'T, DO or DON'T names: 1 echo, 24 terminal type, 31 window size", example: "telnet.subcmd == 24",
 			get: telnetValues(func(cmd, opt int, data []byte, dst []filter.Value) []filter.Value {
 				if opt >= 0 {
 					dst = u(dst, uint64(opt))

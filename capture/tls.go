@@ -42,25 +42,25 @@ var tlsProto = protocol{
 	},
 	info: tlsColumns,
 	fields: []field{
-		{name: "tls.record.content_type", typ: filter.Uint, desc: "Record type: 20 change cipher spec, 21 alert, 22 handshake, 23 application data", example: "tls.record.content_type == 22",
+		{name: "tls.record.content_type", typ: filter.Uint, bits: 8, named: true, desc: "Record type: 20 change cipher spec, 21 alert, 22 handshake, 23 application data", example: "tls.record.content_type == 22",
 			get: tlsRecordValues(func(a *appInfo, typ uint8, ver uint16, body []byte, dst []filter.Value) []filter.Value {
 				if !tlsOpaque(a, typ) {
 					dst = u(dst, uint64(typ))
 				}
 				return dst
 			})},
-		{name: "tls.record.opaque_type", typ: filter.Uint, desc: "Outer type of a TLS 1.3 encrypted record (23)", example: "tls.record.opaque_type == 23",
+		{name: "tls.record.opaque_type", typ: filter.Uint, bits: 8, named: true, desc: "Outer type of a TLS 1.3 encrypted record (23)", example: "tls.record.opaque_type == 23",
 			get: tlsRecordValues(func(a *appInfo, typ uint8, ver uint16, body []byte, dst []filter.Value) []filter.Value {
 				if tlsOpaque(a, typ) {
 					dst = u(dst, uint64(typ))
 				}
 				return dst
 			})},
-		{name: "tls.record.version", typ: filter.Uint, hex: 4, desc: "Record version: 0x0301 TLS 1.0 ... 0x0303 TLS 1.2 (TLS 1.3 records say 0x0303)", example: "tls.record.version == 0x0303",
+		{name: "tls.record.version", typ: filter.Uint, bits: 16, named: true, hex: 4, desc: "Record version: 0x0301 TLS 1.0 ... 0x0303 TLS 1.2 (TLS 1.3 records say 0x0303)", example: "tls.record.version == 0x0303",
 			get: tlsRecordValues(func(a *appInfo, typ uint8, ver uint16, body []byte, dst []filter.Value) []filter.Value {
 				return u(dst, uint64(ver))
 			})},
-		{name: "tls.record.length", typ: filter.Uint, desc: "Record length, in bytes", example: "tls.record.length > 1000",
+		{name: "tls.record.length", typ: filter.Uint, bits: 16, desc: "Record length, in bytes", example: "tls.record.length > 1000",
 			get: tlsRecordValues(func(a *appInfo, typ uint8, ver uint16, body []byte, dst []filter.Value) []filter.Value {
 				return u(dst, uint64(len(body)))
 			})},
@@ -71,23 +71,23 @@ var tlsProto = protocol{
 				}
 				return dst
 			})},
-		{name: "tls.handshake.type", typ: filter.Uint, desc: "Handshake message: 1 Client Hello, 2 Server Hello, 11 Certificate, 16 Client Key Exchange ...", example: "tls.handshake.type == 1",
+		{name: "tls.handshake.type", typ: filter.Uint, bits: 8, named: true, desc: "Handshake message: 1 Client Hello, 2 Server Hello, 11 Certificate, 16 Client Key Exchange ...", example: "tls.handshake.type == 1",
 			get: tlsHandshakes(func(typ uint8, body []byte, dst []filter.Value) []filter.Value { return u(dst, uint64(typ)) })},
-		{name: "tls.handshake.version", typ: filter.Uint, hex: 4, desc: "Version a Client or Server Hello names (0x0303 for TLS 1.3 too)", example: "tls.handshake.version == 0x0303",
+		{name: "tls.handshake.version", typ: filter.Uint, bits: 16, named: true, hex: 4, desc: "Version a Client or Server Hello names (0x0303 for TLS 1.3 too)", example: "tls.handshake.version == 0x0303",
 			get: tlsHandshakes(func(typ uint8, body []byte, dst []filter.Value) []filter.Value {
 				if (typ == 1 || typ == 2) && len(body) >= 2 {
 					dst = u(dst, uint64(be16(body)))
 				}
 				return dst
 			})},
-		{name: "tls.handshake.ciphersuite", typ: filter.Uint, hex: 4, desc: "Cipher suite: each one a Client Hello offers, the one the Server Hello chose", example: "tls.handshake.ciphersuite == 0x1301",
+		{name: "tls.handshake.ciphersuite", typ: filter.Uint, bits: 16, named: true, hex: 4, desc: "Cipher suite: each one a Client Hello offers, the one the Server Hello chose", example: "tls.handshake.ciphersuite == 0x1301",
 			get: tlsHello(func(h *tlsHelloInfo, dst []filter.Value) []filter.Value {
 				for i := 0; i+1 < len(h.suites); i += 2 {
 					dst = u(dst, uint64(be16(h.suites[i:])))
 				}
 				return dst
 			})},
-		{name: "tls.handshake.extension.type", typ: filter.Uint, desc: "Type of each extension of a hello: 0 server name, 16 ALPN, 43 supported versions", example: "tls.handshake.extension.type == 16",
+		{name: "tls.handshake.extension.type", typ: filter.Uint, bits: 16, named: true, desc: "Type of each extension of a hello: 0 server name, 16 ALPN, 43 supported versions", example: "tls.handshake.extension.type == 16",
 			get: tlsExtensions(func(typ uint16, v []byte, client bool, dst []filter.Value) []filter.Value { return u(dst, uint64(typ)) })},
 		{name: "tls.handshake.extensions_server_name", typ: filter.String, desc: "Server name (SNI) a Client Hello asks for", example: `tls.handshake.extensions_server_name == "www.example.com"`,
 			get: tlsExtensions(func(typ uint16, v []byte, client bool, dst []filter.Value) []filter.Value {
@@ -121,7 +121,7 @@ var tlsProto = protocol{
 				}
 				return dst
 			})},
-		{name: "tls.handshake.extensions.supported_version", typ: filter.Uint, hex: 4, desc: "Version a supported_versions extension offers or selects: 0x0304 TLS 1.3", example: "tls.handshake.extensions.supported_version == 0x0304",
+		{name: "tls.handshake.extensions.supported_version", typ: filter.Uint, bits: 16, named: true, hex: 4, desc: "Version a supported_versions extension offers or selects: 0x0304 TLS 1.3", example: "tls.handshake.extensions.supported_version == 0x0304",
 			get: tlsExtensions(func(typ uint16, v []byte, client bool, dst []filter.Value) []filter.Value {
 				if typ != 43 {
 					return dst

@@ -7,11 +7,11 @@ import "github.com/wirelab-dev/wirelab/capture/filter"
 var vlanProto = protocol{
 	name: "vlan", title: "802.1Q VLAN", desc: "IEEE 802.1Q virtual LAN tag", example: "vlan", bit: pVLAN,
 	fields: []field{
-		{name: "vlan.id", typ: filter.Uint, desc: "VLAN identifier", example: "vlan.id == 10",
+		{name: "vlan.id", typ: filter.Uint, bits: 16, desc: "VLAN identifier", example: "vlan.id == 10",
 			get: vlanValues(func(tg vlanTag) uint64 { return uint64(tg.tci & 0x0fff) })},
-		{name: "vlan.priority", typ: filter.Uint, desc: "VLAN priority (PCP)", example: "vlan.priority > 0",
+		{name: "vlan.priority", typ: filter.Uint, bits: 16, named: true, desc: "VLAN priority (PCP)", example: "vlan.priority > 0",
 			get: vlanValues(func(tg vlanTag) uint64 { return uint64(tg.tci >> 13) })},
-		{name: "vlan.etype", typ: filter.Uint, hex: 4, desc: "EtherType after the VLAN tag", example: "vlan.etype == 0x0800",
+		{name: "vlan.etype", typ: filter.Uint, bits: 16, named: true, hex: 4, desc: "EtherType after the VLAN tag", example: "vlan.etype == 0x0800",
 			get: vlanValues(func(tg vlanTag) uint64 { return uint64(tg.typ) })},
 	},
 	chain: func(p *Packet, b []byte) []byte { return b }, // part of eth's

@@ -270,9 +270,16 @@ func (p *dparser) fieldExpr(fld *Field, t token) *operand {
 		if m.kind != tWord {
 			p.unexpected(m, "an integer mask after &")
 		}
-		n, err := strconv.ParseUint(m.text, 0, 64)
-		if err != nil {
+		digits, neg := strings.CutPrefix(m.text, "-")
+		n, ok, _ := parseCUint(digits)
+		if !ok {
 			fail(p.src, m.pos, "%q is not a valid integer mask", m.text)
+		}
+		if max := o.maxInt(); n > max {
+			fail(p.src, m.pos+len(m.text)-len(digits), "%q too big for this field, maximum %d", digits, max)
+		}
+		if neg {
+			n = -n // two's complement, as Wireshark negates
 		}
 		o.masked, o.mask = true, n
 		o.text += " & " + m.text
@@ -483,12 +490,14 @@ func isLiteralWord(s string) bool {
 
 func (p *dparser) literalCmp(o *operand, r relOp, lit literal, opTok token) node {
 	p.noProtocol(o, opTok.pos)
-	v, np, err := parseValue(o.typ, lit)
-	if err != nil {
-		fail(p.src, lit.pos, "%s", err)
-	}
+	v, np, neg := p.value(o, lit)
 	var pr pred
-	if np != nil {
+	if neg {
+		// Wireshark 4.0 compares an unsigned field with a negative number
+		// as incomparable: each test of an occurrence is false, so == < >
+		// are false, != (none equal) and === (none differ) true, !== false.
+		pr = constPred(r.q == qAll || r.q == qAnyNot)
+	} else if np != nil {
 		if r.op != opEq {
 			fail(p.src, opTok.pos, "a network (%s) can only be tested with == or !=, not %q", lit.text, opTok.text)
 		}
@@ -498,6 +507,87 @@ func (p *dparser) literalCmp(o *operand, r relOp, lit literal, opTok token) node
 	}
 	return &cmpNode{o: o, q: r.q, p: pr, op: r.sym, text: lit.source()}
 }
+
+// value parses lit as a value of o's type. Integers follow Wireshark: C's
+// number syntax, a value must fit the field's width (Field.Bits), and a minus
+// sign negates; neg reports a negative number for an unsigned field, which
+// equals no value of it.
+func (p *dparser) value(o *operand, lit literal) (v Value, np pred, neg bool) {
+	if lit.quoted || o.typ != Uint && o.typ != Int && o.typ != Bool {
+		v, np, err := parseValue(o.typ, lit)
+		if err != nil {
+			fail(p.src, lit.pos, "%s", err)
+		}
+		return v, np, false
+	}
+	s, at := lit.text, lit.pos
+	if m, ok := strings.CutPrefix(s, "-"); ok {
+		s, at, neg = m, at+1, true
+	}
+	n, ok, overflow := parseCUint(s)
+	if !ok {
+		if overflow {
+			if o.typ == Bool && o.field.Named {
+				fail(p.src, at, "%q cannot be found among the possible values for %s", s, o.field.Name)
+			}
+			fail(p.src, at, "%q causes an integer overflow", s)
+		}
+		v, _, err := parseValue(o.typ, lit) // true, 'a', or the error
+		if err != nil {
+			fail(p.src, lit.pos, "%s", err)
+		}
+		return v, nil, false
+	}
+	switch o.typ {
+	case Bool:
+		if neg {
+			fail(p.src, at, "a boolean cannot be negative: compare it with 1 (true) or 0 (false)")
+		}
+		if n != 0 {
+			n = 1 // Wireshark: any number but 0 is true
+		}
+		return Value{N: n}, nil, false
+	case Int:
+		if max := o.maxInt(); n > max {
+			fail(p.src, at, "%q too big for this field, maximum %d", s, max)
+		}
+		if neg {
+			n = -n
+		}
+		return Value{N: n}, nil, false
+	}
+	if max := o.maxInt(); n > max {
+		if o.field.Named && !neg && o.plain() {
+			fail(p.src, at, "%q cannot be found among the possible values for %s", s, o.field.Name)
+		}
+		fail(p.src, at, "%q too big for this field, maximum %d", s, max)
+	}
+	if neg && n != 0 {
+		return Value{N: -n}, nil, true
+	}
+	return Value{N: n}, nil, false
+}
+
+// maxInt is the largest number o's values can hold: the field's width
+// (Field.Bits, one bit less for a signed field); len() and count() are 32-bit
+// as in Wireshark.
+func (o *operand) maxInt() uint64 {
+	bits := o.field.Bits
+	if o.length || o.count {
+		bits = 32
+	}
+	if bits == 0 || bits > 64 {
+		bits = 64
+	}
+	if o.typ == Int {
+		bits--
+	}
+	return 1<<bits - 1
+}
+
+// plain reports an operand that is its field as it is: no slice, mask,
+// len() or count().
+func (o *operand) plain() bool { return o.sl == nil && !o.masked && !o.length && !o.count }
 
 // asBytes turns frame, a protocol, into the frame's bytes for a slice,
 // contains, matches or a comparison, as Wireshark does (frame[0:2], frame
@@ -591,10 +681,7 @@ func (p *dparser) in(lhs term) node {
 		}
 		p.next()
 		lo := literal{text: t.text, quoted: t.kind == tString, pos: t.pos}
-		lv, lnp, err := parseValue(o.typ, lo)
-		if err != nil {
-			fail(p.src, t.pos, "%s", err)
-		}
+		lv, lnp, lneg := p.value(o, lo)
 		if p.peek().kind == tDotDot {
 			dd := p.next()
 			h := p.next()
@@ -602,18 +689,21 @@ func (p *dparser) in(lhs term) node {
 				p.unexpected(h, "the end of the range after \"..\"")
 			}
 			hi := literal{text: h.text, quoted: h.kind == tString, pos: h.pos}
-			hv, hnp, err := parseValue(o.typ, hi)
-			if err != nil {
-				fail(p.src, h.pos, "%s", err)
-			}
+			hv, hnp, hneg := p.value(o, hi)
 			if lnp != nil || hnp != nil {
 				fail(p.src, dd.pos, "a range cannot have a network as an end")
 			}
-			set = append(set, &rangePred{t: o.typ, lo: lv, hi: hv})
+			if lneg || hneg {
+				set = append(set, constPred(false)) // incomparable, as above
+			} else {
+				set = append(set, &rangePred{t: o.typ, lo: lv, hi: hv})
+			}
 			texts = append(texts, lo.source()+".."+hi.source())
 			continue
 		}
-		if lnp != nil {
+		if lneg {
+			set = append(set, constPred(false))
+		} else if lnp != nil {
 			set = append(set, lnp)
 		} else {
 			set = append(set, &litPred{t: o.typ, op: opEq, lit: lv})

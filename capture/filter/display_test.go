@@ -62,6 +62,19 @@ var displayCases = []struct{ expr, want string }{
 	// integer literals: hex, octal, char constants
 	{"tcp.port == 0x50", "syn get lo"},
 	{"tcp.port == 0120", "syn get lo"},
+	{"tcp.port == +80", "syn get lo"},
+	{"tcp.port == 0b1010000", "syn get lo"},
+	// A negative number equals no unsigned value (Wireshark 4.0): == and <
+	// are false, != and === true, !== false.
+	{"tcp.port == -80", ""},
+	{"tcp.port < -1", ""},
+	{"tcp.port != -80", "syn get v6 lo"},
+	{"tcp.port === -1", "syn get v6 lo"},
+	{"tcp.port !== -1", ""},
+	{"tcp.port >= -0", "syn get v6 lo"},
+	{"tcp.port in {-1, 443}", "v6"},
+	{"tcp.port in {-1..443}", ""},
+	{"tcp.flags.syn == 2", "syn v6"},
 	{"ip.ttl == 0x40", "syn get dns icmp lo"},
 	{"ip.proto == 'A'", ""},
 	{"frame.len == 'J'", "syn"},

@@ -42,6 +42,14 @@ type Field struct {
 	Desc    string // one line for the reference: "TCP destination port"
 	Example string // a display filter that uses it, for the reference
 	ID      int    // dense index in its registry, for lookup tables in Record implementations
+	// Bits is an integer field's width as Wireshark declares it (8 for ip.ttl,
+	// an FT_UINT8); a literal that does not fit is refused, as Wireshark
+	// refuses it ("70000" too big for this field, maximum 65535). 0 means 64.
+	Bits uint8
+	// Named says Wireshark names the field's values (a value string such as
+	// ip.proto's): a literal out of range is then "not among the possible
+	// values", as Wireshark words it.
+	Named bool
 }
 
 // Value is one occurrence of a field in a packet. Which member holds the value is

@@ -533,6 +533,11 @@ func (p *rangePred) test(v *Value) bool {
 	return compare(p.t, v, &p.lo) >= 0 && compare(p.t, v, &p.hi) <= 0
 }
 
+// constPred holds always or never (a number an unsigned field cannot hold).
+type constPred bool
+
+func (p constPred) test(v *Value) bool { return bool(p) }
+
 // setPred holds when any member holds.
 type setPred []pred
 

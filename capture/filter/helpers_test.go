@@ -32,10 +32,20 @@ var testFields = []struct {
 	{"http", None}, {"http.request.method", String}, {"http.request.uri", String}, {"http.host", String},
 }
 
+// testBits and testNamed are the Wireshark widths and value names of the
+// test fields that have them (Field.Bits, Field.Named).
+var testBits = map[string]uint8{
+	"frame.len": 32, "eth.type": 16, "arp.opcode": 16, "ip.proto": 8, "ip.ttl": 8, "ipv6.nxt": 8,
+	"tcp.srcport": 16, "tcp.dstport": 16, "tcp.port": 16, "tcp.flags": 16, "tcp.len": 32,
+	"udp.srcport": 16, "udp.dstport": 16, "udp.port": 16, "frame.offset_shift": 64,
+}
+
+var testNamed = map[string]bool{"eth.type": true, "arp.opcode": true, "ip.proto": true, "ipv6.nxt": true, "tcp.flags.syn": true, "tcp.flags.ack": true, "ip.flags.df": true}
+
 var testReg = func() *testRegistry {
 	r := &testRegistry{byName: map[string]*Field{}}
 	for i, tf := range testFields {
-		f := &Field{Name: tf.name, Type: tf.t, ID: i}
+		f := &Field{Name: tf.name, Type: tf.t, ID: i, Bits: testBits[tf.name], Named: testNamed[tf.name]}
 		r.list = append(r.list, f)
 		r.byName[tf.name] = f
 	}

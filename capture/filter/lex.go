@@ -95,8 +95,8 @@ func lexDisplay(src string) []token {
 			}
 			toks = append(toks, token{tWord, src[i : j+1], i})
 			i = j + 1
-		case isWordByte(c):
-			j := i
+		case isWordByte(c) || c == '+' && i+1 < len(src) && src[i+1] >= '0' && src[i+1] <= '9':
+			j := i + 1 // a number may start with + (ip.ttl == +64), as in Wireshark
 			for j < len(src) && isWordByte(src[j]) {
 				j++
 			}

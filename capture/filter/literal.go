@@ -71,23 +71,27 @@ func parseValue(t Type, l literal) (Value, pred, error) {
 		}
 		return Value{}, nil, fmt.Errorf("%q is not a valid boolean (use true, false, 1 or 0)", s)
 	case Uint:
-		n, err := strconv.ParseUint(s, 0, 64)
-		if err != nil {
+		n, ok, _ := parseCUint(s)
+		if !ok {
 			if c, ok := charConst(s); ok {
 				return Value{N: uint64(c)}, nil, nil
 			}
-			return Value{}, nil, fmt.Errorf("%q is not a valid unsigned integer", s)
+			return Value{}, nil, fmt.Errorf("%q is not a valid number", s)
 		}
 		return Value{N: n}, nil, nil
 	case Int:
-		n, err := strconv.ParseInt(s, 0, 64)
-		if err != nil {
+		m, neg := strings.CutPrefix(s, "-")
+		n, ok, _ := parseCUint(m)
+		if !ok || n > 1<<63 || !neg && n > 1<<63-1 {
 			if c, ok := charConst(s); ok {
 				return Value{N: uint64(c)}, nil, nil
 			}
-			return Value{}, nil, fmt.Errorf("%q is not a valid signed integer", s)
+			return Value{}, nil, fmt.Errorf("%q is not a valid number", s)
 		}
-		return Value{N: uint64(n)}, nil, nil
+		if neg {
+			n = -n
+		}
+		return Value{N: n}, nil, nil
 	case Float:
 		x, err := strconv.ParseFloat(s, 64)
 		if err != nil {
@@ -141,6 +145,37 @@ func parseValue(t Type, l literal) (Value, pred, error) {
 		return Value{B: []byte(s)}, nil, nil
 	}
 	return Value{}, nil, fmt.Errorf("%q cannot be compared with a %s", s, t)
+}
+
+// parseCUint reads an unsigned number as Wireshark does (C's strtoull with
+// base 0, and 0b for binary): 0x hex, a leading 0 octal, else decimal, with an
+// optional +. Go's 0o and digit separators (1_000) are not numbers there.
+// overflow reports a well-formed number that does not fit 64 bits.
+func parseCUint(s string) (n uint64, ok, overflow bool) {
+	s = strings.TrimPrefix(s, "+")
+	base := 10
+	switch {
+	case len(s) >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'):
+		base, s = 16, s[2:]
+	case len(s) >= 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B'):
+		base, s = 2, s[2:]
+		if s == "" {
+			return 0, true, false // Wireshark reads a bare 0b as 0
+		}
+	case len(s) >= 2 && s[0] == '0':
+		base, s = 8, s[1:]
+	}
+	if s == "" || s[0] == '+' || s[0] == '-' {
+		return 0, false, false
+	}
+	n, err := strconv.ParseUint(s, base, 64)
+	if err != nil {
+		if ne, isNum := err.(*strconv.NumError); isNum && ne.Err == strconv.ErrRange {
+			return 0, false, true
+		}
+		return 0, false, false
+	}
+	return n, true, false
 }
 
 // charConst reads a C character constant such as 'a' or '\n'.
