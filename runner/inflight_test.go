@@ -2,6 +2,8 @@ package runner_test
 
 import (
 	"context"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/wirelab-dev/wirelab/runner"
@@ -26,5 +28,27 @@ func TestServicesFinishInFlight(t *testing.T) {
 	}
 	if res.Status != result.StatusPassed {
 		t.Errorf("status %s (%s), want passed", res.Status, res.Reason)
+	}
+}
+
+// TestServiceStillBusyIsCut: a service whose handle never returns, even once
+// its client has gone, is stopped 5 s after the run and the run is graded
+// lab-error naming it: what it would have sent is not the student's doing.
+func TestServiceStillBusyIsCut(t *testing.T) {
+	needRoot(t)
+	lab, err := runner.Load(filepath.Join("testdata", "run", "inflight", "busy.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := runner.Run(context.Background(), lab, runner.RunOptions{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := run.Result
+	if res.Status != result.StatusLabError || !strings.Contains(res.Reason, `the lab's service "stuck" failed: still answering 5s after the run ended, and stopped`) {
+		t.Errorf("status %s, reason %q; want lab-error naming the stuck service", res.Status, res.Reason)
+	}
+	if len(res.Checks) != 1 || res.Checks[0].Status != result.CheckPass {
+		t.Errorf("the checks are still graded for the grader: %+v", res.Checks)
 	}
 }
