@@ -106,40 +106,41 @@ func makeCgroups(lim Limits) *cgroups {
 			break
 		}
 	}
-	// cgroup v1: the memory and pids hierarchies.
+	// cgroup v1: the memory and pids hierarchies. v1Group makes the jail's
+	// group in controller's hierarchy, below this process's own; "" where
+	// there is none, or it could not be made (said in whys).
+	v1Group := func(controller string) string {
+		p, ok := own[controller]
+		if !ok {
+			return ""
+		}
+		parent := filepath.Join(cgroupRoot, controller, p)
+		sweepStale(parent)
+		dir := filepath.Join(parent, name)
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			whys = append(whys, fmt.Sprintf("cannot make a cgroup in %s: %v", parent, errors.Unwrap(err)))
+			return ""
+		}
+		cg.created = append(cg.created, dir)
+		return dir
+	}
 	if !cg.memOn {
-		if p, ok := own["memory"]; ok {
-			parent := filepath.Join(cgroupRoot, "memory", p)
-			sweepStale(parent)
-			dir := filepath.Join(parent, name)
-			if err := os.Mkdir(dir, 0o755); err != nil {
-				whys = append(whys, fmt.Sprintf("cannot make a cgroup in %s: %v", parent, errors.Unwrap(err)))
-			} else {
-				cg.created = append(cg.created, dir)
-				cg.mem = dir
-				if writeFile(dir, "memory.limit_in_bytes", lim.Memory) == nil {
-					cg.memOn = true
-					writeFile(dir, "memory.memsw.limit_in_bytes", lim.Memory) // no swapping past the limit
-					// TCP buffers are accounted in v1 only once they have
-					// a limit of their own.
-					cg.tcp = writeFile(dir, "memory.kmem.tcp.limit_in_bytes", lim.Memory) == nil
-					cg.limit = number(filepath.Join(dir, "memory.kmem.tcp.limit_in_bytes"))
-				}
+		if dir := v1Group("memory"); dir != "" {
+			cg.mem = dir
+			if writeFile(dir, "memory.limit_in_bytes", lim.Memory) == nil {
+				cg.memOn = true
+				writeFile(dir, "memory.memsw.limit_in_bytes", lim.Memory) // no swapping past the limit
+				// TCP buffers are accounted in v1 only once they have a
+				// limit of their own.
+				cg.tcp = writeFile(dir, "memory.kmem.tcp.limit_in_bytes", lim.Memory) == nil
+				cg.limit = number(filepath.Join(dir, "memory.kmem.tcp.limit_in_bytes"))
 			}
 		}
 	}
 	if !cg.pidsOn {
-		if p, ok := own["pids"]; ok {
-			parent := filepath.Join(cgroupRoot, "pids", p)
-			sweepStale(parent)
-			dir := filepath.Join(parent, name)
-			if err := os.Mkdir(dir, 0o755); err != nil {
-				whys = append(whys, fmt.Sprintf("cannot make a cgroup in %s: %v", parent, errors.Unwrap(err)))
-			} else {
-				cg.created = append(cg.created, dir)
-				cg.pids = dir
-				cg.pidsOn = writeFile(dir, "pids.max", int64(lim.Processes)) == nil
-			}
+		if dir := v1Group("pids"); dir != "" {
+			cg.pids = dir
+			cg.pidsOn = writeFile(dir, "pids.max", int64(lim.Processes)) == nil
 		}
 	}
 	if len(whys) == 0 && (!cg.memOn || !cg.pidsOn) {
