@@ -5,53 +5,15 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/wirelab-dev/wirelab/internal/words"
 )
 
 // visible makes text a student chose (a file name, an error message) safe to
 // print on one line of the grader's terminal: control characters (C0, DEL
 // and C1: ESC and OSC sequences that would set the window title or forge a
 // progress line) and bytes that are not UTF-8 are written as \xNN escapes.
-func visible(s string) string {
-	if !needsEscape(s) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case isControl(r):
-			if r < 0x100 {
-				fmt.Fprintf(&b, `\x%02x`, r)
-			} else {
-				fmt.Fprintf(&b, `\u%04x`, r)
-			}
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
-
-func needsEscape(s string) bool {
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && n == 1) || isControl(r) {
-			return true
-		}
-		i += n
-	}
-	return false
-}
-
-// isControl is a C0 or C1 control character, DEL, or a Unicode line or
-// paragraph separator or bidirectional override (which reorder what a person
-// reads).
-func isControl(r rune) bool {
-	return r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0x2028 || r == 0x2029 || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
-}
+func visible(s string) string { return words.Visible(s, false) }
 
 // tsharkText escapes what is not printable in a packet's summary line the way
 // tshark's summary does (Wireshark's format_text): \a \b \t \n \v \f \r, other

@@ -23,3 +23,24 @@ func TestList(t *testing.T) {
 		}
 	}
 }
+
+func TestVisible(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		lines bool
+		want  string
+	}{
+		{"alice", false, "alice"},
+		{"élève 学生 \ufffd", false, "élève 学生 \ufffd"},
+		{"a\tb\nc", false, `a\x09b\x0ac`},
+		{"a\tb\nc", true, "a\\x09b\nc"},
+		{"\u202egnp.lua", false, `\u202egnp.lua`},
+		{"\x1b]0;title\a\x9b2J", true, `\x1b]0;title\x07\x9b2J`},
+		{"\x7f\u0085\xc3", false, `\x7f\x85\xc3`},
+		{"\u2028\u2066", true, `\u2028\u2066`},
+	} {
+		if got := Visible(c.in, c.lines); got != c.want {
+			t.Errorf("Visible(%q, %v) = %q, want %q", c.in, c.lines, got, c.want)
+		}
+	}
+}

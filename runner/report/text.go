@@ -433,40 +433,15 @@ func center(s string, width int, fill rune) string {
 
 func itoa(n int) string { return fmt.Sprint(n) }
 
-// clean makes control characters in text a submission may have chosen (an
-// error message) visible instead of letting them act on the terminal.
 // indentLines puts indent before each line of s and ends every line.
 func indentLines(s, indent string) string {
 	return indent + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+indent) + "\n"
 }
 
-func clean(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r != '\n' && isControl(r) || r == utf8.RuneError }) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, "\\x%02x", s[i]) // not UTF-8: 0x9b alone is a CSI to some terminals
-		case r != '\n' && isControl(r) && r < 0x100:
-			fmt.Fprintf(&b, "\\x%02x", r)
-		case r != '\n' && isControl(r):
-			fmt.Fprintf(&b, "\\u%04x", r)
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
-
-// isControl is a C0 or C1 control character (C1 includes CSI and OSC: 0x9b,
-// 0x9d), DEL, or a Unicode line separator or bidirectional override.
-func isControl(r rune) bool {
-	return r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0x2028 || r == 0x2029 || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
-}
+// clean makes control characters in text a submission may have chosen (an
+// error message, its output) visible instead of letting them act on the
+// terminal; its lines stay lines.
+func clean(s string) string { return words.Visible(s, true) }
 
 // maxExcerpt is how many lines of the output a failed output check shows.
 const maxExcerpt = 10
