@@ -40,13 +40,22 @@ func compileLua(in io.Reader, name string) (*lua.FunctionProto, error) {
 	}
 	chunk, err := parse.Parse(bytes.NewReader(src), name)
 	if err != nil {
-		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(err.Error()), Cause: err}
+		msg := err.Error()
+		if m := syntaxMessage(string(src), name); m != "" {
+			msg = m // C Lua 5.1's words for it
+		}
+		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(msg), Cause: err}
 	}
 	var r assignRewriter
 	chunk = r.stmts(chunk)
 	p, err := lua.Compile(chunk, name)
 	if err != nil {
-		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(err.Error()), Cause: err}
+		// "no loop to break", "cannot use '...' outside a vararg function"
+		msg := err.Error()
+		if m := syntaxMessage(string(src), name); m != "" {
+			msg = m
+		}
+		return nil, &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(msg), Cause: err}
 	}
 	return p, nil
 }
