@@ -235,12 +235,8 @@ func (d *decoder) submission(n *yaml.Node, lab *Lab) {
 		case "languages":
 			langNode = e.V
 		case "args":
-			v := yamlx.Resolve(e.V)
-			if v == nil || yamlx.IsNull(v) {
-				continue
-			}
-			if v.Kind != yaml.MappingNode {
-				d.Errorf(v, "submission args must be a mapping (like `{host: www.example.com, port: 80}`), not %s", yamlx.Describe(v))
+			v := d.Optional(e.V, yaml.MappingNode, "submission args must be a mapping (like `{host: www.example.com, port: 80}`)")
+			if v == nil {
 				continue
 			}
 			if m, ok := d.Any(v, "args").(map[string]any); ok {
@@ -330,12 +326,7 @@ func (d *decoder) limits(n *yaml.Node, lab *Lab) {
 // services that decoded cleanly, by index, for the checks that need the
 // submission's host.
 func (d *decoder) services(n *yaml.Node, lab *Lab) map[int]*yaml.Node {
-	n = yamlx.Resolve(n)
-	if n == nil || yamlx.IsNull(n) {
-		return nil
-	}
-	if n.Kind != yaml.SequenceNode {
-		d.Errorf(n, "services must be a list (each entry starting with `- name:`), not %s", yamlx.Describe(n))
+	if n = d.Optional(n, yaml.SequenceNode, "services must be a list (each entry starting with `- name:`)"); n == nil {
 		return nil
 	}
 	if len(n.Content) > maxServices {

@@ -14,12 +14,7 @@ import (
 // optionally a one-key mapping giving the lab's own build and run templates,
 // `- c: {build: [[cc, -o, prog, "{file}", -lm]], run: [./prog]}`.
 func (d *decoder) languages(n *yaml.Node, lab *Lab) {
-	n = yamlx.Resolve(n)
-	if n == nil || yamlx.IsNull(n) {
-		return
-	}
-	if n.Kind != yaml.SequenceNode {
-		d.Errorf(n, "submission languages must be a list of languages, like [lua, python, c] (known: %s), not %s", strings.Join(Languages, ", "), yamlx.Describe(n))
+	if n = d.Optional(n, yaml.SequenceNode, "submission languages must be a list of languages, like [lua, python, c] (known: "+strings.Join(Languages, ", ")+")"); n == nil {
 		return
 	}
 	if len(n.Content) == 0 {

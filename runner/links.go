@@ -28,14 +28,10 @@ func (d *decoder) links(entries []yamlx.Entry, lab *Lab) {
 	var n *yaml.Node
 	for _, e := range entries {
 		if e.Key == "links" {
-			n = yamlx.Resolve(e.V)
+			n = e.V
 		}
 	}
-	if n == nil || yamlx.IsNull(n) {
-		return
-	}
-	if n.Kind != yaml.MappingNode {
-		d.Errorf(n, "links must map interfaces to impairments (like `client: {both: {delay: 50ms}}`), not %s", yamlx.Describe(n))
+	if n = d.Optional(n, yaml.MappingNode, "links must map interfaces to impairments (like `client: {both: {delay: 50ms}}`)"); n == nil {
 		return
 	}
 	seen := map[string]bool{}

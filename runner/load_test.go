@@ -119,3 +119,25 @@ func loadProblems(t *testing.T, text string, files map[string]string, want []str
 		}
 	}
 }
+
+// TestWrongShapes: a key whose value must be a mapping or a list, given
+// another shape, is one problem at the value saying what it must be; empty,
+// it is left out.
+func TestWrongShapes(t *testing.T) {
+	loadProblems(t, `lab: shapes
+submission:
+  args: [host]
+  languages: lua
+services: {web: 1}
+links: [client]
+checks:
+  - name: x
+    output: {contains: "x"}
+`, nil, []string{
+		"lab.yaml:3:9: submission args must be a mapping (like `{host: www.example.com, port: 80}`), not a list",
+		`lab.yaml:4:14: submission languages must be a list of languages, like [lua, python, c] (known: lua, python, c, executable, make), not "lua"`,
+		"lab.yaml:5:11: services must be a list (each entry starting with `- name:`), not a mapping",
+		"lab.yaml:6:8: links must map interfaces to impairments (like `client: {both: {delay: 50ms}}`), not a list",
+	})
+	loadText(t, "lab: empty\nsubmission: {args: ~, languages: ~}\nservices: ~\nlinks: ~\nchecks:\n  - {name: x, output: {contains: x}}\n", map[string]string{"solution.lua": ""})
+}
