@@ -770,11 +770,7 @@ func (s *State) hostName(ctx context.Context, a netip.Addr) string {
 		name = "localhost" // /etc/hosts names these two only
 	}
 	if s.env.Hosts != nil {
-		for n, h := range s.env.Hosts {
-			if h == a && (name == "" || n < name) {
-				name = n
-			}
-		}
+		name = s.labName(a, name)
 	} else if name == "" {
 		if names, err := netResolverLookupAddr(ctx, a.String()); err == nil && len(names) > 0 {
 			name = trimDot(names[0])

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -64,11 +65,7 @@ func (s *State) addrName(L *lua.LState, a netip.Addr) string {
 		if a.IsLoopback() && (a.Is6() || a == netip.AddrFrom4([4]byte{127, 0, 0, 1})) {
 			name = "localhost"
 		}
-		for n, h := range s.env.Hosts {
-			if h == a && (name == "" || n < name) {
-				name = n
-			}
-		}
+		name = s.labName(a, name)
 		if name != "" {
 			return name
 		}
@@ -169,4 +166,15 @@ func cStrtoul(s string) (uint64, bool) {
 		n = -n
 	}
 	return n, true
+}
+
+// labName is the first (in sort order) of the lab's names for a, or name
+// when it has none or name comes first.
+func (s *State) labName(a netip.Addr, name string) string {
+	for n, h := range s.env.Hosts {
+		if (h == a || slices.Contains(s.env.HostsMore[n], a)) && (name == "" || n < name) {
+			name = n
+		}
+	}
+	return name
 }

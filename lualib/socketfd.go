@@ -223,14 +223,19 @@ func (s *State) lookup(ctx context.Context, host string, family int) ([]netip.Ad
 		// (from /etc/hosts) what localhost is, as it does for C LuaSocket
 		addrs = []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.IPv6Loopback()}
 	case s.env.Hosts != nil:
-		a, ok := s.env.Hosts[host]
+		key := host
+		a, ok := s.env.Hosts[key]
 		if !ok {
-			a, ok = s.env.Hosts[strings.ToLower(host)]
+			key = strings.ToLower(host)
+			a, ok = s.env.Hosts[key]
 		}
 		if !ok || !a.IsValid() {
 			return nil, errNoName
 		}
 		addrs = []netip.Addr{a.Unmap()}
+		for _, b := range s.env.HostsMore[key] {
+			addrs = append(addrs, b.Unmap())
+		}
 	default:
 		if host == "" {
 			return nil, errNoName

@@ -38,6 +38,9 @@ type Env struct {
 	// literal addresses and "localhost" resolve as themselves, anything else is
 	// "host not found". Nil means the system resolver.
 	Hosts map[string]netip.Addr
+	// HostsMore are further addresses of Hosts' names (a lab host with
+	// several): a name resolves to its Hosts address, then these.
+	HostsMore map[string][]netip.Addr
 	// Source, when valid, is the local address client sockets bind to before
 	// connecting unless the script binds them itself.
 	Source netip.Addr

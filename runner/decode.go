@@ -151,18 +151,70 @@ func (d *decoder) hosts(n *yaml.Node, lab *Lab) {
 			d.Errorf(k, "host name %q is an address: give the host a name and the address as its value", name)
 			continue
 		}
-		s, ok := d.Str(v, fmt.Sprintf("host %q", name))
-		if !ok {
+		if h, ok := d.hostAddrs(name, v, lab.Hosts); ok {
+			lab.Hosts = append(lab.Hosts, h)
+		}
+	}
+}
+
+// hostAddrs decodes a host's address, or its list of addresses (the first is
+// what its name resolves to first). Names that share a single address are
+// one machine; a host with several addresses shares none with another.
+func (d *decoder) hostAddrs(name string, v *yaml.Node, before []Host) (Host, bool) {
+	h := Host{Name: name}
+	items := []*yaml.Node{v}
+	if v.Kind == yaml.SequenceNode {
+		if len(v.Content) == 0 {
+			d.Errorf(v, "host %q has an empty list of addresses: give one, like `%s: 10.0.0.10`, or several, like `%s: [10.0.0.10, fd00::10]`", name, name, name)
+			return h, false
+		}
+		items = v.Content
+	}
+	ok := true
+	var addrs []netip.Addr
+	for _, it := range items {
+		it = yamlx.Resolve(it)
+		s, good := d.Str(it, fmt.Sprintf("host %q", name))
+		if !good {
+			ok = false
 			continue
 		}
 		a, err := netip.ParseAddr(s)
 		if err != nil || a.Zone() != "" {
-			d.Errorf(v, "host %q: %q is not an IPv4 or IPv6 address", name, s)
+			d.Errorf(it, "host %q: %q is not an IPv4 or IPv6 address", name, s)
+			ok = false
 			continue
 		}
 		a = a.Unmap()
-		lab.Hosts = append(lab.Hosts, Host{Name: name, Addr: a})
+		switch {
+		case slices.Contains(addrs, a):
+			d.Errorf(it, "host %q: %s is listed twice", name, a)
+			ok = false
+			continue
+		case len(items) > 1 && a.IsLoopback():
+			d.Errorf(it, "host %q: %s is a loopback address: a loopback host is the submission's own lo and has that one address", name, a)
+			ok = false
+			continue
+		}
+		for _, o := range before {
+			if o.Addr == a && len(items) == 1 && len(o.More) == 0 {
+				break // a second name of the same machine
+			}
+			if slices.Contains(o.All(), a) {
+				d.Errorf(it, "host %q: %s is already %q's address (names share a machine only when each has that one address)", name, a, o.Name)
+				ok = false
+			}
+		}
+		addrs = append(addrs, a)
 	}
+	if !ok {
+		return h, false
+	}
+	h.Addr, h.More = addrs[0], addrs[1:]
+	if len(h.More) == 0 {
+		h.More = nil
+	}
+	return h, true
 }
 
 // labPath resolves a path written in the lab against the lab's folder, rejecting

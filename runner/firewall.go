@@ -246,7 +246,7 @@ func (l *Lab) addrsOf(name string) []netip.Addr {
 	var out []netip.Addr
 	for _, h := range l.Hosts {
 		if h.Name == name {
-			out = append(out, h.Addr)
+			out = append(out, h.All()...)
 		}
 	}
 	if l.Topology != nil {
@@ -358,7 +358,7 @@ func (l *Lab) ruleText(r netlab.Rule) string {
 // nameOf is the first host or router name of an address, "" for none.
 func (l *Lab) nameOf(a netip.Addr) string {
 	for _, h := range l.Hosts {
-		if h.Addr == a {
+		if slices.Contains(h.All(), a) {
 			return h.Name
 		}
 	}

@@ -104,7 +104,7 @@ func (lab *Lab) sandboxConfig() sandbox.Config {
 	if lab.Topology != nil {
 		for _, r := range lab.Topology.Routers {
 			if len(r.Addrs) > 0 {
-				cfg.Hosts = append(cfg.Hosts, Host{Name: r.Name, Addr: r.Addrs[0]}) // a router's name is its first address
+				cfg.Hosts = append(cfg.Hosts, Host{Name: r.Name, Addr: r.Addrs[0], More: slices.Clone(r.Addrs[1:])}) // a router's name is its first address
 			}
 		}
 	}

@@ -126,14 +126,16 @@ func (d *decoder) topology(entries []yamlx.Entry, lab *Lab) {
 			if k == nil || v == nil {
 				continue
 			}
-			a, err := netip.ParseAddr(v.Value)
-			if err != nil {
-				continue // the hosts decoder said so
-			}
-			a = a.Unmap()
-			used[a] = k.Value
-			if _, ok := t.segmentOf(a); !ok {
-				d.Errorf(v, "host %q: %s is outside every segment (%s)", k.Value, a, t.prefixList())
+			for _, an := range scalarList(v) {
+				a, err := netip.ParseAddr(an.Value)
+				if err != nil {
+					continue // the hosts decoder said so
+				}
+				a = a.Unmap()
+				used[a] = k.Value
+				if _, ok := t.segmentOf(a); !ok {
+					d.Errorf(an, "host %q: %s is outside every segment (%s)", k.Value, a, t.prefixList())
+				}
 			}
 		}
 	}
@@ -272,27 +274,28 @@ func (l *Lab) Network() *netlab.Spec {
 			continue // a second name of the same machine
 		}
 		seen[h.Addr] = true
-		seg, _ := t.segmentOf(h.Addr)
-		spec.Hosts = append(spec.Hosts, netlab.Host{
-			Name: h.Name, Adopt: h.Addr == subAddr,
-			Interfaces: []netlab.Interface{{Name: "eth0", Segment: seg, Addrs: []netip.Prefix{t.prefix(seg, h.Addr)}}},
-		})
+		spec.Hosts = append(spec.Hosts, t.machine(netlab.Host{Name: h.Name, Adopt: h.Addr == subAddr}, h.All()))
 	}
 	for _, r := range t.Routers {
-		h := netlab.Host{Name: r.Name, Forward: true}
-		for _, a := range r.Addrs {
-			seg, _ := t.segmentOf(a)
-			i := slices.IndexFunc(h.Interfaces, func(i netlab.Interface) bool { return i.Segment == seg })
-			if i < 0 {
-				h.Interfaces = append(h.Interfaces, netlab.Interface{Name: fmt.Sprintf("eth%d", len(h.Interfaces)), Segment: seg})
-				i = len(h.Interfaces) - 1
-			}
-			h.Interfaces[i].Addrs = append(h.Interfaces[i].Addrs, t.prefix(seg, a))
-		}
-		spec.Hosts = append(spec.Hosts, h)
+		spec.Hosts = append(spec.Hosts, t.machine(netlab.Host{Name: r.Name, Forward: true}, r.Addrs))
 	}
 	netlab.AddRoutes(spec)
 	return spec
+}
+
+// machine gives h an interface per segment its addresses are on (eth0,
+// eth1, ... in the order of the addresses), each with its addresses there.
+func (t *Topology) machine(h netlab.Host, addrs []netip.Addr) netlab.Host {
+	for _, a := range addrs {
+		seg, _ := t.segmentOf(a)
+		i := slices.IndexFunc(h.Interfaces, func(i netlab.Interface) bool { return i.Segment == seg })
+		if i < 0 {
+			h.Interfaces = append(h.Interfaces, netlab.Interface{Name: fmt.Sprintf("eth%d", len(h.Interfaces)), Segment: seg})
+			i = len(h.Interfaces) - 1
+		}
+		h.Interfaces[i].Addrs = append(h.Interfaces[i].Addrs, t.prefix(seg, a))
+	}
+	return h
 }
 
 // Graph draws the lab's network as text: each segment with its subnets and
@@ -312,7 +315,7 @@ func (l *Lab) segmentGraph(b *strings.Builder) {
 		// One inferred segment.
 		fmt.Fprintf(b, "segment lan (one switch; subnet inferred from the addresses)\n")
 		for _, h := range l.Hosts {
-			fmt.Fprintf(b, "  ├─ %-20s %s%s\n", h.Name, h.Addr, l.role(h.Name))
+			fmt.Fprintf(b, "  ├─ %-20s %s%s\n", h.Name, addrList(h.All()), l.role(h.Name))
 		}
 		return
 	}
@@ -323,8 +326,14 @@ func (l *Lab) segmentGraph(b *strings.Builder) {
 		}
 		fmt.Fprintf(b, "segment %s (%s)\n", s.Name, strings.Join(ps, ", "))
 		for _, h := range l.Hosts {
-			if seg, _ := t.segmentOf(h.Addr); seg == s.Name {
-				fmt.Fprintf(b, "  ├─ %-20s %s%s\n", h.Name, h.Addr, l.role(h.Name))
+			var here []netip.Addr
+			for _, a := range h.All() {
+				if seg, _ := t.segmentOf(a); seg == s.Name {
+					here = append(here, a)
+				}
+			}
+			if len(here) > 0 {
+				fmt.Fprintf(b, "  ├─ %-20s %s%s\n", h.Name, addrList(here), l.role(h.Name))
 			}
 		}
 		for _, r := range t.Routers {
@@ -341,6 +350,14 @@ func (l *Lab) segmentGraph(b *strings.Builder) {
 			}
 		}
 	}
+}
+
+func addrList(addrs []netip.Addr) string {
+	s := make([]string, len(addrs))
+	for i, a := range addrs {
+		s[i] = a.String()
+	}
+	return strings.Join(s, ", ")
 }
 
 func (l *Lab) role(host string) string {

@@ -192,6 +192,8 @@ func luaService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork, logf
 			Hosts:  hosts,
 			Args:   cfg.Args,
 			LabDir: cfg.LabDir,
+			// Hosts with several addresses resolve to all of them.
+			HostsMore: hostsMore(cfg.Hosts),
 		})
 		if err != nil {
 			cancel()
@@ -372,6 +374,8 @@ func luaClientService(cfg *Config, hosts map[string]netip.Addr, lnet *labNetwork
 			Args:   cfg.Args,
 			LabDir: cfg.LabDir,
 			Events: events,
+			// Hosts with several addresses resolve to all of them.
+			HostsMore: hostsMore(cfg.Hosts),
 		})
 		if err != nil {
 			cancel()

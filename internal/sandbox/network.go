@@ -36,13 +36,15 @@ func socketIn(p place) func(domain, typ, proto int) (int, error) {
 // wider for IPv6). Loopback addresses belong to the submission's host. When
 // the segment carries both families, a host with only an IPv4 address also
 // gets the IPv6 address made of the segment's prefix and its IPv4 address,
-// so it reaches the lab's IPv6 hosts as it did on one loopback. It returns the
-// network and the name of the host the submission runs on.
+// so it reaches the lab's IPv6 hosts as it did on one loopback. A host with
+// several addresses has them all on its eth0. It returns the network and the
+// name of the host the submission runs on.
 func flatNetwork(hosts []Host, source string) (netlab.Spec, string) {
 	var spec netlab.Spec
 	var v4, v6 []netip.Addr
 	machine := map[netip.Addr]string{} // address -> host
-	var order []netip.Addr
+	var order []netip.Addr             // each machine's first address
+	more := map[netip.Addr][]netip.Addr{}
 	var loop []netip.Addr
 	srcAddr := netip.Addr{}
 	for _, h := range hosts {
@@ -59,12 +61,21 @@ func flatNetwork(hosts []Host, source string) (netlab.Spec, string) {
 		if _, ok := machine[a]; ok {
 			continue
 		}
-		machine[a] = h.Name
 		order = append(order, a)
-		if a.Is4() {
-			v4 = append(v4, a)
-		} else {
-			v6 = append(v6, a)
+		for _, b := range h.All() {
+			b = b.Unmap()
+			if _, ok := machine[b]; ok {
+				continue
+			}
+			machine[b] = h.Name
+			if b != a {
+				more[a] = append(more[a], b)
+			}
+			if b.Is4() {
+				v4 = append(v4, b)
+			} else {
+				v6 = append(v6, b)
+			}
 		}
 	}
 	var p4, p6 netip.Prefix
@@ -87,7 +98,12 @@ func flatNetwork(hosts []Host, source string) (netlab.Spec, string) {
 	for _, a := range order {
 		name := machine[a]
 		addrs := []netip.Prefix{prefixed(a, p4, p6)}
-		if a.Is4() && p6.IsValid() {
+		has6 := !a.Is4()
+		for _, b := range more[a] {
+			addrs = append(addrs, prefixed(b, p4, p6))
+			has6 = has6 || !b.Is4()
+		}
+		if a.Is4() && p6.IsValid() && !has6 {
 			addrs = append(addrs, embed4(p6, a))
 		}
 		h := netlab.Host{Name: name, Interfaces: []netlab.Interface{{Name: "eth0", Segment: "lan", Addrs: addrs}}}
@@ -323,4 +339,16 @@ func (n *labNetwork) capturePoints(names []string) ([]netlab.Port, error) {
 		}
 	}
 	return out, nil
+}
+
+// hostsMore is the further addresses of the hosts that have several, by name
+// (lualib.Env.HostsMore).
+func hostsMore(hosts []Host) map[string][]netip.Addr {
+	out := map[string][]netip.Addr{}
+	for _, h := range hosts {
+		if len(h.More) > 0 {
+			out[h.Name] = h.More
+		}
+	}
+	return out
 }

@@ -168,11 +168,13 @@ func hostsFile(hosts []Host) []byte {
 	byAddr := map[string][]string{}
 	var order []string
 	for _, h := range hosts {
-		a := h.Addr.Unmap().String()
-		if _, ok := byAddr[a]; !ok {
-			order = append(order, a)
+		for _, ha := range h.All() {
+			a := ha.Unmap().String()
+			if _, ok := byAddr[a]; !ok {
+				order = append(order, a)
+			}
+			byAddr[a] = append(byAddr[a], h.Name)
 		}
-		byAddr[a] = append(byAddr[a], h.Name)
 	}
 	sort.Strings(order)
 	for _, a := range order {

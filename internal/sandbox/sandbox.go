@@ -455,6 +455,7 @@ func mapToLoopback(hosts []Host) []Host {
 	next := 2
 	for i, h := range hosts {
 		out[i] = h
+		out[i].More = nil // one loopback address a name
 		switch {
 		case h.Addr.IsLoopback():
 		case h.Addr.Is6() && !h.Addr.Is4In6():

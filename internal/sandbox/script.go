@@ -52,6 +52,8 @@ func runScript(ctx context.Context, cfg *Config, env scriptEnv) error {
 		Services: services,
 		Events:   func(e lualib.Event) { env.events.write(e) },
 		LabDir:   cfg.LabDir,
+		// Hosts with several addresses resolve to all of them.
+		HostsMore: hostsMore(cfg.Hosts),
 		// The submission's host's first Ethernet interface: where its
 		// packets go.
 		Interface: env.iface,

@@ -104,7 +104,9 @@ func etcHosts(hosts []Host) []byte {
 		if h.Name == "localhost" {
 			continue
 		}
-		fmt.Fprintf(&b, "%s\t%s\n", h.Addr.Unmap(), h.Name)
+		for _, a := range h.All() {
+			fmt.Fprintf(&b, "%s\t%s\n", a.Unmap(), h.Name)
+		}
 	}
 	return []byte(b.String())
 }

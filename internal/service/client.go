@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 )
 
 // IsClient reports whether spec is a client service: a lua service with
@@ -36,8 +37,15 @@ type LuaClientStarter func(ctx context.Context, spec Spec, script string, target
 // host type: the lab (runner.Host) and the sandbox's configuration use it too.
 type Host struct {
 	Name string     `json:"name"`
-	Addr netip.Addr `json:"addr"`
+	Addr netip.Addr `json:"addr"` // what the name resolves to first
+	// More are the host's further addresses, in the lab's order: an IPv6
+	// address beside the IPv4 one, a second address on a segment, an address
+	// on another segment. The name resolves to them after Addr.
+	More []netip.Addr `json:"more,omitempty"`
 }
+
+// All is every address of the host, Addr first.
+func (h Host) All() []netip.Addr { return append([]netip.Addr{h.Addr}, h.More...) }
 
 // DefaultFrom returns the host a client service connects from when it names
 // none: the first of hosts whose address is neither the submission's address
@@ -45,7 +53,7 @@ type Host struct {
 // every host is one of those two.
 func DefaultFrom(hosts []Host, submission, target netip.Addr) (name string, ok bool) {
 	for _, h := range hosts {
-		if h.Addr != submission && h.Addr != target {
+		if all := h.All(); !slices.Contains(all, submission) && !slices.Contains(all, target) {
 			return h.Name, true
 		}
 	}

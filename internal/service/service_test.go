@@ -285,10 +285,10 @@ func TestReplay(t *testing.T) {
 // the target's.
 func TestClientFrom(t *testing.T) {
 	hosts := []Host{
-		{"server", netip.MustParseAddr("10.0.0.50")},
-		{"alias", netip.MustParseAddr("10.0.0.50")}, // the server's address under another name
-		{"client", netip.MustParseAddr("10.0.0.10")},
-		{"tester", netip.MustParseAddr("10.0.0.60")},
+		{Name: "server", Addr: netip.MustParseAddr("10.0.0.50")},
+		{Name: "alias", Addr: netip.MustParseAddr("10.0.0.50")}, // the server's address under another name
+		{Name: "client", Addr: netip.MustParseAddr("10.0.0.10")},
+		{Name: "tester", Addr: netip.MustParseAddr("10.0.0.60")},
 	}
 	tests := []struct {
 		name       string
