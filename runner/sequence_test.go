@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"net"
 	"os"
 	"path/filepath"
@@ -285,5 +286,49 @@ checks:
 	c := evalLab(t, lab, result.Artifacts{Capture: pcap}).Checks[0]
 	if c.Status != result.CheckPass || !reflect.DeepEqual(c.Evidence, []int{1, 3, 4}) {
 		t.Errorf("%s %v: %s", c.Status, c.Evidence, c.Message)
+	}
+}
+
+// TestSequenceKeepsReachableLastMatches: of a run of the last step's matches
+// (every pure ACK of a conversation), the watch keeps only the first after
+// each match of the step before, per stream, which is all the search can
+// reach; the verdict and evidence are those of keeping every match.
+func TestSequenceKeepsReachableLastMatches(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "lab.yaml"), []byte(handshakeLab), 0o644)
+	lab, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var segs []seg
+	at := time.Duration(0)
+	for _, port := range []int{40001, 40002} {
+		segs = append(segs, seg{at, port, true, "S", 100, 0, ""}, seg{at + ms, port, false, "SA", 500, 101, ""})
+		for i := 0; i < 300; i++ {
+			segs = append(segs, seg{at + time.Duration(2+i)*ms, port, true, "A", 101, 501, ""})
+		}
+		at += time.Second
+	}
+	// A second SYN-ACK in the first stream (a retransmission) makes one
+	// more ACK reachable.
+	segs = append(segs, seg{at, 40001, false, "SA", 500, 101, ""}, seg{at + ms, 40001, true, "A", 101, 501, ""}, seg{at + 2*ms, 40001, true, "A", 101, 501, ""})
+	pcap := buildCapture(t, segs)
+
+	c := &lab.Checks[0]
+	w := watchSequence(nil, c).(*seqWatch)
+	ev := &evaluation{ctx: context.Background(), lab: lab, res: &result.Result{}, capture: pcap, watch: map[*Check]frameVisitor{}}
+	if _, _, err := ev.scan([]frameVisitor{w}); err != nil {
+		t.Fatal(err)
+	}
+	var kept []uint32
+	for _, m := range w.lists[2] {
+		kept = append(kept, m.num)
+	}
+	if want := []uint32{3, 305, 606}; !reflect.DeepEqual(kept, want) {
+		t.Errorf("the last step kept frames %v, want %v (of %d pure ACKs)", kept, want, 602)
+	}
+	res := evalLab(t, lab, result.Artifacts{Capture: pcap})
+	if h := checkByName(t, res, "handshake"); h.Status != result.CheckPass || !reflect.DeepEqual(h.Evidence, []int{1, 2, 3}) {
+		t.Errorf("handshake: %s %v (%s)", h.Status, h.Evidence, h.Message)
 	}
 }
