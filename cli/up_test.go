@@ -157,10 +157,21 @@ func (b *wirelabBin) exec(t *testing.T, stdin string, args ...string) (stdout, s
 	cmd.Stdin = strings.NewReader(stdin)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
+	line := strings.Join(args, " ")
+	if len(line) > 200 {
+		line = line[:200] + "..."
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("wirelab exec %s: %v", line, err)
+	}
+	guard := time.AfterFunc(3*time.Minute, func() { cmd.Process.Kill() }) // a hang guard, not a timing
+	err := cmd.Wait()
+	if !guard.Stop() {
+		t.Fatalf("wirelab exec %s did not end in 3 minutes\nstdout: %s\nstderr: %s", line, o.String(), e.String())
+	}
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
-		t.Fatalf("wirelab exec %v: %v", args, err)
+		t.Fatalf("wirelab exec %s: %v", line, err)
 	}
 	return o.String(), e.String(), cmd.ProcessState.ExitCode()
 }
@@ -231,6 +242,24 @@ func TestUpExec(t *testing.T) {
 			if code != 7 || out != "from stdin\n" {
 				t.Errorf("sh -c 'cat; exit 7': status %d, stdout %q; want 7, the input", code, out)
 			}
+			// A command line longer than the control socket's buffer (about
+			// 200 KB) reaches the command whole; one over exec's 1 MiB is
+			// refused with the reason.
+			longLine := func(n int) []string {
+				args := []string{"http-client", "client", "--", "sh", "-c", "echo $#", "sh"}
+				for range n {
+					args = append(args, strings.Repeat("y", 1000))
+				}
+				return args
+			}
+			out, errOut, code = b.exec(t, "", longLine(300)...)
+			if code != 0 || out != "300\n" {
+				t.Errorf("a 300 KB command line: status %d, stdout %q, stderr %q; want 0, 300 arguments", code, out, errOut)
+			}
+			_, errOut, code = b.exec(t, "", longLine(1100)...)
+			if code != 125 || !strings.Contains(errOut, "error: the command line is too long for exec: ") {
+				t.Errorf("a 1.1 MB command line: status %d, stderr %q; want 125, too long", code, errOut)
+			}
 			_, errOut, code = b.exec(t, "", "http-client", "nohost", "--", "true")
 			if code != 125 || !strings.Contains(errOut, `the lab has no host "nohost" (hosts: client, www.yahoo.com)`) {
 				t.Errorf("an unknown host: status %d, %s", code, errOut)
@@ -256,6 +285,8 @@ func TestUpExec(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			var longErr bytes.Buffer
+			long.Stderr = &longErr
 			if err := long.Start(); err != nil {
 				t.Fatal(err)
 			}
@@ -268,8 +299,13 @@ func TestUpExec(t *testing.T) {
 			}
 			lab.stop(t, u.sig)
 			long.Wait()
-			if code := long.ProcessState.ExitCode(); code != 137 && code != 125 {
-				t.Errorf("the command running when up stopped: status %d, want 137 (killed) or 125", code)
+			// It says why: the lab stopped (137, killed), or, when the
+			// worker ended before it could say so, 125.
+			switch code := long.ProcessState.ExitCode(); {
+			case code == 137 && strings.Contains(longErr.String(), "wirelab exec: the lab is no longer up (its wirelab up was stopped), so the command was stopped with it\n"):
+			case code == 125 && strings.Contains(longErr.String(), "error: the lab stopped while the command ran\n"):
+			default:
+				t.Errorf("the command running when up stopped: status %d, stderr %q; want 137 (killed) and the lab's end as the reason, or 125", code, longErr.String())
 			}
 			if pids := inNetNS(ns); len(pids) > 0 {
 				t.Errorf("processes %v are still in the lab's namespace %s after up stopped", pids, ns)

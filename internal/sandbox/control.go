@@ -93,8 +93,12 @@ type control struct {
 	etcHosts []byte
 	mu       sync.Mutex
 	procs    map[proc]bool
+	stopping bool // stopAll has begun: a command starting now is killed at once
 	wg       sync.WaitGroup
 }
+
+// stoppedWithLab is an exec command's message when the lab's end killed it.
+const stoppedWithLab = "the lab is no longer up (its wirelab up was stopped), so the command was stopped with it"
 
 // proc is a command exec started.
 type proc interface {
@@ -130,6 +134,7 @@ func (c *control) serve(ln *net.UnixListener) {
 // connections to be answered.
 func (c *control) stopAll() {
 	c.mu.Lock()
+	c.stopping = true
 	for p := range c.procs {
 		p.kill()
 	}
@@ -183,7 +188,8 @@ func (c *control) handle(conn *net.UnixConn) {
 			f.Close()
 		}
 	}()
-	dec := json.NewDecoder(io.LimitReader(io.MultiReader(bytes.NewReader(buf[:n]), conn), maxRequest))
+	src := io.MultiReader(bytes.NewReader(buf[:n]), conn)
+	dec := json.NewDecoder(io.LimitReader(src, maxRequest))
 	var mu sync.Mutex
 	enc := json.NewEncoder(conn)
 	reply := func(r execReply) {
@@ -231,7 +237,11 @@ func (c *control) handle(conn *net.UnixConn) {
 	}
 	c.mu.Lock()
 	c.procs[p] = true
+	stopping := c.stopping
 	c.mu.Unlock()
+	if stopping {
+		p.kill() // it started while stopAll killed the others
+	}
 	defer func() {
 		c.mu.Lock()
 		delete(c.procs, p)
@@ -250,12 +260,14 @@ func (c *control) handle(conn *net.UnixConn) {
 		files = files[1:]
 	}
 	reply(execReply{Started: true})
+	// maxRequest bounds the request, not the signals that follow it.
+	sigs := json.NewDecoder(io.MultiReader(dec.Buffered(), src))
 	gone := make(chan struct{})
 	go func() {
 		defer close(gone)
 		for {
 			var s execSignal
-			if err := dec.Decode(&s); err != nil {
+			if err := sigs.Decode(&s); err != nil {
 				return
 			}
 			if sig, ok := signals[s.Signal]; ok {
@@ -265,6 +277,11 @@ func (c *control) handle(conn *net.UnixConn) {
 	}()
 	select {
 	case st := <-ended:
+		c.mu.Lock()
+		if c.stopping && st.Signal == "SIGKILL" {
+			st.Message = stoppedWithLab // not "the program was stopped", which says nothing of why
+		}
+		c.mu.Unlock()
 		reply(execReply{Exit: &st})
 	case <-gone:
 		// exec went away (killed, or its terminal closed): so does the
@@ -324,11 +341,21 @@ func Exec(socket string, req ExecRequest, stdin, stdout, stderr *os.File) (int, 
 	if err != nil {
 		return 125, err
 	}
+	line = append(line, '\n')
+	if len(line) > maxRequest {
+		return 125, fmt.Errorf("the command line is too long for exec: %d bytes with its variables, at most %d", len(line), maxRequest)
+	}
 	raw := make([]int, len(fds))
 	for i, f := range fds {
 		raw[i] = int(f.Fd())
 	}
-	if _, _, err := conn.WriteMsgUnix(append(line, '\n'), syscall.UnixRights(raw...), nil); err != nil {
+	// A line longer than the socket's buffer goes in more than one write
+	// (the descriptors with its first bytes).
+	n, _, err := conn.WriteMsgUnix(line, syscall.UnixRights(raw...), nil)
+	if err == nil && n < len(line) {
+		_, err = conn.Write(line[n:])
+	}
+	if err != nil {
 		return 125, fmt.Errorf("sending the command: %w", err)
 	}
 	if tty != nil {
