@@ -115,15 +115,21 @@ See docs/up.md.`,
 
 // upName is the name of the lab that is up that LAB means: a name as it
 // is; a lab folder or file the name of the lab up from that folder (under
-// --name or not), else its default name.
+// --name or not), else its default name. A folder that is not a lab but
+// could be a name is the name: a student's own http-client/ next to the
+// lab http-client that is up.
 func upName(arg string) (string, error) {
-	if sandbox.CheckInstanceName(arg) == nil {
+	isName := sandbox.CheckInstanceName(arg) == nil
+	if isName {
 		if _, err := os.Stat(arg); err != nil {
 			return arg, nil
 		}
 	}
 	if _, err := os.Stat(arg); err == nil {
 		lab, err := runner.Load(arg)
+		if err != nil && isName {
+			return arg, nil
+		}
 		if err != nil {
 			return "", fmt.Errorf("%q is not a lab: %w", arg, err)
 		}

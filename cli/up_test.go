@@ -219,6 +219,15 @@ func TestUpExec(t *testing.T) {
 			if out, err := b.command("up", "http-client").CombinedOutput(); err == nil || !strings.Contains(string(out), `a lab is already up as "http-client"`) || !strings.Contains(string(out), "--name") {
 				t.Errorf("a second up of the same name: %v\n%s", err, out)
 			}
+			// A folder of the lab's name that is not a lab (a student's own
+			// http-client/ where exec runs) does not hide the lab that is up.
+			if err := os.Mkdir(filepath.Join(b.dir, "http-client"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if out, errOut, code := b.exec(t, "", "http-client", "client", "--", "true"); code != 0 {
+				t.Errorf("exec http-client from a folder with a folder http-client in it: status %d, %q %q", code, out, errOut)
+			}
+			os.Remove(filepath.Join(b.dir, "http-client"))
 			// By the lab's name for the web server, from the submission's
 			// host, with the client program in the current folder.
 			if err := os.WriteFile(filepath.Join(b.dir, "fetch.py"), []byte(fetchPy), 0o644); err != nil {
