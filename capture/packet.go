@@ -45,6 +45,7 @@ type Packet struct {
 	// quote is the packet an ICMP error quotes (quote.go): its fields are
 	// further occurrences of the frame's. Used when quote.has != 0.
 	quote  *Packet
+	cut    uint8 // a quote's TCP or UDP header cut short: the bytes there are (quote.go)
 	digits uint8 // decimals of the time column in Line
 }
 

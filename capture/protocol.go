@@ -200,7 +200,7 @@ func (p *Packet) Values(dst []filter.Value, f *filter.Field) []filter.Value {
 	if p.has&fd.has != 0 {
 		dst = fd.get(p, dst)
 	}
-	if q := p.quote; q != nil && q.has&fd.has != 0 {
+	if q := p.quote; q != nil && q.has&fd.has != 0 && q.shows(fd) {
 		dst = fd.get(q, dst)
 	}
 	return dst
@@ -224,7 +224,7 @@ func (p *Packet) LayerValues(dst []filter.Value, f *filter.Field, layer int) ([]
 		q = nil
 	}
 	for _, src := range [2]*Packet{p, q} {
-		if src == nil || src.has&fd.has == 0 {
+		if src == nil || src.has&fd.has == 0 || !src.shows(fd) {
 			continue
 		}
 		if layer--; layer == 0 {

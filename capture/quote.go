@@ -52,7 +52,12 @@ func (d *Decoder) decodeQuote(p *Packet, b []byte) {
 	*q = Packet{Number: p.Number, Time: p.Time, Relative: p.Relative, LinkType: p.LinkType, Interface: p.Interface, Data: b, Len: len(b), CapLen: len(b)}
 	q.tcp.wscale = -1
 	rest, err := d.quoter.fillLayers(q, b, first)
+	if q.has&(pTCP|pUDP|pICMP|pICMPv6) == 0 {
+		cutHeader(q, rest)
+	}
 	switch {
+	case q.cut != 0:
+		// No conversation: tshark gives a header cut short no stream.
 	case q.has&pUDP != 0:
 		d.udpStream(q)
 		if len(q.udp.payload) > 0 {
@@ -127,4 +132,62 @@ func (d *Decoder) tcpStream(p *Packet) {
 	}
 	t.delta, t.rel = p.Time.Sub(c.last), p.Time.Sub(c.first)
 	c.last = p.Time
+}
+
+// cutHeader decodes the start of a quoted TCP or UDP header that the error
+// cut short (RFC 792 asks for the IP header and 8 bytes of what follows,
+// which is what many routers send), as far as tshark shows one: the ports
+// from 4 bytes on, TCP's sequence number from 8 (in ICMP, not ICMPv6),
+// UDP's length from 6; no conversation. A TCP header cut after 14 to 19
+// bytes, which tshark shows up to where it ends, with a stream, gets the
+// same (docs/filters.md).
+func cutHeader(q *Packet, b []byte) {
+	var proto uint8
+	switch {
+	case q.has&pIPFrag != 0 && (q.has&pIPv6 != 0 || q.ip4.frag != 0):
+		return // not the start of the header
+	case q.has&pIP != 0:
+		proto = q.ip4.proto
+	case q.has&pIPv6 != 0 && q.next == 0:
+		proto = q.ip6.nxt
+	}
+	if len(b) < 4 {
+		return
+	}
+	sport, dport := be16(b), be16(b[2:])
+	switch {
+	case proto == 6 && len(b) < 20:
+		q.has |= pTCP
+		q.tcp.sport, q.tcp.dport, q.tcp.quoted = sport, dport, true
+		if len(b) >= 8 {
+			q.tcp.seqRaw = be32(b[4:])
+			q.tcp.seq = q.tcp.seqRaw
+		}
+	case proto == 17 && len(b) < 8:
+		q.has |= pUDP
+		q.udp.sport, q.udp.dport = sport, dport
+		if len(b) >= 6 {
+			q.udp.length = be16(b[4:])
+		}
+	default:
+		return
+	}
+	q.cut = uint8(len(b))
+}
+
+// shows reports whether p has field f: every field of its protocols, but of
+// a quoted header cut short only those tshark shows (cutHeader).
+func (p *Packet) shows(f *field) bool {
+	if p.cut == 0 || f.has&(pTCP|pUDP) == 0 {
+		return true
+	}
+	switch f.name {
+	case "tcp", "udp", "tcp.srcport", "tcp.dstport", "tcp.port", "udp.srcport", "udp.dstport", "udp.port":
+		return true
+	case "tcp.seq":
+		return p.cut >= 8 && p.has&pIP != 0 // tshark: not in an ICMPv6 error's
+	case "udp.length":
+		return p.cut >= 6
+	}
+	return false
 }

@@ -46,6 +46,21 @@ func TestICMPQuoteMatchesTshark(t *testing.T) {
 			"count(ip.src) == 2", "ip.len#2 > 1000", "icmp.code == 4 && ip.dst#2 == 10.77.6.2",
 		})
 	})
+	t.Run("cut.pcap", func(t *testing.T) {
+		// Quotes that end inside the TCP or UDP header (testdata/icmperr/
+		// cut.sh: 4 to 12 bytes of TCP, 4 to 8 of UDP, as RFC 792 routers
+		// send them): what tshark shows of the header, and no conversation.
+		path := filepath.Join("testdata", "icmperr", "cut.pcap")
+		a := compareLive(t, path, fields, true, nil)
+		if a.sameVals != a.values || a.values == 0 {
+			t.Errorf("cut.pcap: %d/%d values as tshark", a.sameVals, a.values)
+		}
+		compareFilters(t, path, []string{
+			"tcp", "icmp && tcp", "icmpv6 && tcp", "udp", "icmp && udp", "tcp.port == 443", "tcp.srcport == 40001",
+			"tcp.seq == 1000001", "tcp.seq", "tcp.flags", "tcp.stream", "tcp.len", "udp.length == 20", "udp.stream == 0",
+			"udp.port#1 == 33434", "tcp.dstport#1 == 443", "ip.dst#2 == 10.78.9.9 && tcp", "udp.checksum", "data",
+		})
+	})
 	t.Run("dhcp-rfc4388.pcap", func(t *testing.T) {
 		// Frames 43 and 44 are malformed BOOTP requests: not quotes.
 		compareLive(t, filepath.Join(corpus, "tcpdump-tests", "dhcp-rfc4388.pcap"), fields, true, map[string]bool{"43 line": true, "44 line": true})
