@@ -8,7 +8,7 @@ local first, last = lab.args.first or 1, lab.args.last or 1024
 
 for port = first, last do
   local conn = socket.tcp()
-  conn:settimeout(1)
+  conn:settimeout(5)
   local ok = conn:connect(host, port)
   conn:close()
   if ok then

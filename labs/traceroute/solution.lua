@@ -3,7 +3,7 @@ local socket = require("socket")
 
 for ttl = 1, 8 do
   local u = assert(socket.udp())
-  u:settimeout(0.5)
+  u:settimeout(2)
   assert(u:setpeername(lab.args.host, lab.args.port + ttl))
   assert(u:setoption("ip-ttl", ttl))
   assert(u:send("probe " .. ttl))

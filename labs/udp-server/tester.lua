@@ -12,7 +12,7 @@ function run(target)
     if not u then
       return false, string.format("datagram %d: %s", i, err)
     end
-    u:settimeout(1)
+    u:settimeout(3)
     u:send(text)
     local reply, rerr = u:receive()
     local _, port = u:getsockname()

@@ -10,7 +10,7 @@ last = int(os.environ.get("WIRELAB_ARG_LAST", "1024"))
 
 for port in range(first, last + 1):
     clientSocket = socket(AF_INET, SOCK_STREAM)
-    clientSocket.settimeout(1)
+    clientSocket.settimeout(5)
     if clientSocket.connect_ex((serverName, port)) == 0:
         print(port)
     clientSocket.close()

@@ -8,7 +8,7 @@ basePort = int(os.environ.get("WIRELAB_ARG_PORT", "33434"))
 
 for ttl in range(1, 9):
     probe = socket(AF_INET, SOCK_DGRAM)
-    probe.settimeout(0.5)
+    probe.settimeout(2)
     probe.connect((serverName, basePort + ttl))
     probe.setsockopt(IPPROTO_IP, IP_TTL, ttl)
     probe.send(f"probe {ttl}".encode())

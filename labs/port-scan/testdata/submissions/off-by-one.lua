@@ -4,7 +4,7 @@ local socket = require("socket")
 
 for port = 1, 1023 do
   local conn = socket.tcp()
-  conn:settimeout(1)
+  conn:settimeout(5)
   if conn:connect(lab.args.host, port) then print(port) end
   conn:close()
 end

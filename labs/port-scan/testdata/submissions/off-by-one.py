@@ -7,7 +7,7 @@ serverName = os.environ.get("WIRELAB_ARG_HOST", "target")
 
 for port in range(1, 1024):
     clientSocket = socket(AF_INET, SOCK_STREAM)
-    clientSocket.settimeout(1)
+    clientSocket.settimeout(5)
     if clientSocket.connect_ex((serverName, port)) == 0:
         print(port)
     clientSocket.close()

@@ -4,7 +4,7 @@ local socket = require("socket")
 
 for port = 1, 1024 do
   local conn = socket.tcp()
-  conn:settimeout(1)
+  conn:settimeout(5)
   local ok, err = conn:connect(lab.args.host, port)
   conn:close()
   print(port .. " " .. (ok and "open" or err))

@@ -7,7 +7,7 @@ serverName = os.environ.get("WIRELAB_ARG_HOST", "target")
 
 for port in range(1, 1025):
     clientSocket = socket(AF_INET, SOCK_STREAM)
-    clientSocket.settimeout(1)
+    clientSocket.settimeout(5)
     err = clientSocket.connect_ex((serverName, port))
     clientSocket.close()
     print(port, "open" if err == 0 else os.strerror(err))
