@@ -117,13 +117,11 @@ end
 `})
 	out := writeFile(t, "out", "done\n")
 	events := writeFile(t, "events.jsonl", `{"time":"2026-01-01T00:00:00Z","kind":"check","name":"step","ok":true}`+"\nnot json\n")
-	start := time.Now()
+	// No bound on the evaluation's time: the spin and the backtrack are
+	// stopped at 2 s of CPU time, which a loaded machine stretches.
 	res, err := Evaluate(context.Background(), lab, result.Artifacts{Capture: pcap, Output: out, Events: events})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if d := time.Since(start); d > 30*time.Second {
-		t.Errorf("evaluation took %v", d)
 	}
 	want := map[string]struct {
 		status result.CheckStatus

@@ -25,7 +25,7 @@ import (
 const (
 	DefaultTimeout = 10 * time.Second
 	DefaultPoints  = 1.0
-	// DefaultLuaTimeout bounds one `lua:` check.
+	// DefaultLuaTimeout bounds one `lua:` check's CPU time.
 	DefaultLuaTimeout = 5 * time.Second
 )
 

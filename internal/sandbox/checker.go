@@ -21,7 +21,7 @@ import (
 // for all of its Lua checks, never in the grading process. The worker has a
 // network namespace of its own with nothing in it (its loopback is down) and
 // its Lua states are offline (no socket, scan, banner or capture.start); the
-// parent holds a memory cap and a deadline per check with SIGKILL, which
+// parent holds a memory cap and a deadline (CPU time) per check with SIGKILL, which
 // reaches a check stuck in a Go built-in (a backtracking string.find) as it
 // reaches a submission.
 
@@ -45,7 +45,7 @@ type CheckEnv struct {
 	CaptureFilter string         `json:"capture_filter"`
 	Output        string         `json:"output"`
 	Events        []lualib.Event `json:"events"`
-	Timeout       time.Duration  `json:"timeout"` // one check's run time; 0: 5 s
+	Timeout       time.Duration  `json:"timeout"` // one check's CPU time (checkclock.go); 0: 5 s
 	// Grace is how long past Timeout a check has to notice it before the
 	// worker is killed; 0: 1 s.
 	Grace  time.Duration `json:"-"`
@@ -257,7 +257,11 @@ func (p *checkProc) call(ctx context.Context, env *CheckEnv, call CheckCall) (re
 	if err := p.enc.Encode(&call); err != nil {
 		return fail("%s: the check worker is gone: %s", call.Name, firstLines(stderrOr(p), 6))
 	}
-	deadline := time.NewTimer(env.Timeout + env.Grace)
+	// The check's limit is CPU time (see watchCPU), the worker's own: it
+	// is idle between calls. The wall clock only bounds a check that
+	// waits on nothing.
+	cpu0, limit := procCPU(p.pid), env.Timeout+env.Grace
+	deadline := time.NewTimer(checkWallFactor*env.Timeout + env.Grace)
 	defer deadline.Stop()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
@@ -278,6 +282,10 @@ func (p *checkProc) call(ctx context.Context, env *CheckEnv, call CheckCall) (re
 			p.kill()
 			return fail("%s took longer than %s and was killed", call.Name, env.Timeout)
 		case <-tick.C:
+			if procCPU(p.pid)-cpu0 > limit {
+				p.kill()
+				return fail("%s took longer than %s and was killed", call.Name, env.Timeout)
+			}
 			if rss := readRSS(p.pid); rss > env.Memory {
 				p.kill()
 				return fail("%s used %s of memory, over the checks' %s limit, and was stopped", call.Name, mib(rss), mib(env.Memory))

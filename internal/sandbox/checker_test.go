@@ -38,14 +38,47 @@ function deep(ctx) local f, e = loadstring(string.rep("{", 2e5), "=deep") error(
 function backtrack(ctx) return string.rep("a", 3000):find(string.rep("a-", 6) .. "b") end
 `
 
-// go_spin stands for a Go built-in that never looks at the deadline: the
-// check workers this test binary starts have it.
+// go_spin stands for a Go built-in that never looks at the deadline, go_nap
+// for one that waits without using the CPU: the check workers this test
+// binary starts have them.
 func init() {
 	checkStateHook = func(st *lualib.State) {
 		st.L.SetGlobal("go_spin", st.L.NewFunction(func(L *lua.LState) int {
 			for {
 			}
 		}))
+		st.L.SetGlobal("go_nap", st.L.NewFunction(func(L *lua.LState) int {
+			time.Sleep(time.Duration(float64(L.CheckNumber(1)) * float64(time.Second)))
+			return 0
+		}))
+	}
+}
+
+// TestCheckerLimitIsCPUTime: a check's limit is CPU time, which a loaded
+// machine does not stretch: one that waits 2.5 s with its CPU idle passes
+// its 1 s limit; one that waits for ever is still ended, by the wall clock
+// at checkWallFactor times its limit.
+func TestCheckerLimitIsCPUTime(t *testing.T) {
+	needNamespaces(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "checks.lua")
+	os.WriteFile(file, []byte("function nap(ctx) go_nap(2.5) return true, \"rested\" end\nfunction sleep(ctx) go_nap(3600) end\n"), 0o644)
+	ck := NewChecker(CheckEnv{LabDir: dir, Timeout: time.Second})
+	defer ck.Close()
+	if r := ck.Run(context.Background(), CheckCall{File: file, Func: "nap", Name: "nap"}); r.Status != result.CheckPass || r.Message != "rested" {
+		t.Errorf("nap: %+v, want a pass: 2.5 s of wall time is not 1 s of CPU", r)
+	}
+	short := NewChecker(CheckEnv{LabDir: dir, Timeout: 100 * time.Millisecond, Grace: 100 * time.Millisecond})
+	defer short.Close()
+	done := make(chan CheckReply, 1)
+	go func() { done <- short.Run(context.Background(), CheckCall{File: file, Func: "sleep", Name: "sleep"}) }()
+	select {
+	case r := <-done:
+		if r.Status != result.CheckError || !strings.Contains(r.Message, "sleep took longer than 100ms") {
+			t.Errorf("sleep: %+v", r)
+		}
+	case <-time.After(time.Minute): // a hang guard: the wall clock ends it at 1.3 s
+		t.Fatal("a check waiting for ever was not ended")
 	}
 }
 

@@ -105,12 +105,11 @@ type checkWorker struct {
 }
 
 // run calls FUNC(ctx) from FILE in a fresh offline state under the check's
-// deadline, and turns what it returned into a reply.
+// limit (CPU time: watchCPU), and turns what it returned into a reply.
 func (w *checkWorker) run(call CheckCall) (rep CheckReply) {
-	ctx, cancel := context.WithTimeoutCause(context.Background(), w.setup.Timeout, context.DeadlineExceeded)
-	defer cancel()
-	runCtx, stop := context.WithCancelCause(ctx)
+	runCtx, stop := context.WithCancelCause(context.Background())
 	defer stop(nil)
+	defer watchCPU(w.setup.Timeout, func() { stop(context.DeadlineExceeded) })()
 	defer watchHeap(w.mem/2, func() { stop(errMemoryLimit) })()
 	fail := func(format string, args ...any) CheckReply {
 		r := CheckReply{Status: result.CheckError, Message: fmt.Sprintf(format, args...)}
