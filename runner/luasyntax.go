@@ -67,7 +67,10 @@ func (d *decoder) luaParse(abs, name string) *luaChunk {
 	}
 	c.stmts, err = parse.Parse(bytes.NewReader(src), name)
 	if err != nil {
-		c.err = luaSyntaxMessage(name, err)
+		c.err = lualib.SyntaxMessage(string(src), name) // C Lua 5.1's words
+		if c.err == "" {
+			c.err = luaSyntaxMessage(name, err)
+		}
 	}
 	return c
 }
