@@ -1,6 +1,6 @@
 -- The remote half of the socket suite (see client.lua): a command server.
 -- It listens on 127.0.0.1, any port, prints "port N", and takes one control
--- connection. Each line the client sends there is a Lua chunk: the server
+-- connection (the one that says "control" first). Each line the client sends there is a Lua chunk: the server
 -- answers "run" (or "failed: WHY" when the previous chunk raised an error)
 -- before it runs the chunk, so a chunk may block on the data connection
 -- while the client works on the other end. "quit" ends the server; a
@@ -11,7 +11,14 @@ listener = assert(socket.bind("127.0.0.1", 0))
 local _, port = listener:getsockname()
 print("port " .. port)
 io.stdout:flush()
-control = assert(listener:accept())
+-- The control connection is the one whose first line is "control": a
+-- stray connection (another test scanning loopback) is closed.
+repeat
+  local c = assert(listener:accept())
+  c:settimeout(10)
+  if c:receive() == "control" then control = c else c:close() end
+until control
+control:settimeout(-1)
 control:setoption("tcp-nodelay", true)
 local failed
 while true do
