@@ -52,11 +52,11 @@ func TestLabs(t *testing.T) {
 	needRoot(t)
 	tests := []struct {
 		lab     string
-		packets int           // frames in the capture; -1: any
+		packets int           // frames in the capture: at least this many; -1: any
 		status  result.Status // StatusUnset: passed
 		events  string        // events.jsonl contains it
 	}{
-		{"http", 10, result.StatusUnset, ""}, // handshake, request, ack, response, ack, FIN, FIN, ack
+		{"http", 9, result.StatusUnset, ""}, // handshake, request, response, ack, FIN, FIN, ack; separate ACKs as timing has it
 		{"services", -1, result.StatusUnset, ""},
 		{"outside", -1, result.StatusUnset, ""},
 		{"sockets", -1, result.StatusUnset, ""},
@@ -93,8 +93,36 @@ func TestLabs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.packets >= 0 && len(pkts) != tt.packets {
-				t.Errorf("%d packets in the capture, want %d", len(pkts), tt.packets)
+			// How many bare ACKs a conversation has depends on timing
+			// (delayed ACKs on a busy machine: 11 frames instead of 10 once),
+			// so the count is a floor and the conversation is checked by
+			// what is in it: one of each, nothing but the filter's port.
+			if tt.packets >= 0 && len(pkts) < tt.packets {
+				t.Errorf("%d packets in the capture, want at least %d", len(pkts), tt.packets)
+			}
+			if tt.lab == "http" {
+				for filter, want := range map[string]int{
+					"tcp.flags.syn == 1 && tcp.flags.ack == 0": 1,
+					"http.request.method == \"GET\"":           1,
+					"http.response.code == 200":                1,
+					"tcp.flags.fin == 1":                       2,
+					"tcp.flags.reset == 1":                     0,
+					"!(tcp.port == 80)":                        0,
+				} {
+					f, err := capture.Compile(filter)
+					if err != nil {
+						t.Fatal(err)
+					}
+					n := 0
+					for _, p := range pkts {
+						if f.Match(p) {
+							n++
+						}
+					}
+					if n != want {
+						t.Errorf("%d frames match %s, want %d (of %d frames)", n, filter, want, len(pkts))
+					}
+				}
 			}
 			for _, p := range pkts {
 				if strings.Contains(string(p.Data), "wirelab-marker") {
