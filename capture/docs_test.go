@@ -56,7 +56,9 @@ header of the packet that caused it, and as in Wireshark the quote's fields are 
 the frame: ` + "`ip.src`" + ` has the error's source and the quoted packet's, ` + "`udp`" + ` and
 ` + "`ip.proto == 17`" + ` match a port unreachable, ` + "`ip.ttl#2 == 1`" + ` is an expired probe and
 frame.protocols reads eth:ethertype:ip:icmp:ip:udp:data. Quoted TCP sequence numbers are
-shown as sent.
+shown as sent. A router that quotes only the 8 bytes RFC 792 asks for cuts the TCP header
+short: as in Wireshark, ` + "`tcp`" + ` still matches, with the ports (and, in ICMP, ` + "`tcp.seq`" + `) and
+no other TCP field; a UDP header cut short has its ports (and ` + "`udp.length`" + ` from 6 bytes).
 
 ## Operators
 
@@ -127,6 +129,9 @@ files, gzip-compressed or not, and standard input for ` + "`-`" + `.
 - DHCP is decoded on UDP ports 67, 68 and 4011; a BOOTP message's Info does not
   name the client's MAC address and vendor, and ` + "`bootp`" + ` is not an alias of ` + "`dhcp`" + `.
 - DNS over TCP is decoded when a message fits in one segment.
+- A quoted TCP header cut after 14 to 19 of its 20 bytes has only its ports
+  (and, in ICMP, ` + "`tcp.seq`" + `): Wireshark shows every field up to where it ends,
+  with a ` + "`tcp.stream`" + `. Routers quote 8 bytes, or the whole header.
 - TCP sequence analysis is Wireshark 4.0's first pass: every tcp.analysis
   flag, acks_frame, ack_rtt, initial_rtt, bytes_in_flight, push_bytes_sent and
   the retransmission timeout, compared with tshark frame by frame on captures
