@@ -80,6 +80,11 @@ with Wireshark's reason, ` + "`\"70000\" too big for this field, maximum 65535`"
 values Wireshark names, such as ` + "`ip.proto`" + `, ` + "`cannot be found among the possible values`" + `).
 A negative number equals no value of an unsigned field: ` + "`ip.ttl == -1`" + ` matches nothing and
 ` + "`ip.ttl != -1`" + ` every IPv4 packet, as in Wireshark 4.0.
+A protocol stands for its bytes, which start at its header, in a slice, a comparison, ` + "`len()`" + `,
+` + "`contains`" + ` and ` + "`matches`" + ` (` + "`tcp[13] == 0x12`, `eth[0:6] == ff:ff:ff:ff:ff:ff`, `tcp contains \"GET\"`" + `):
+frame, eth, sll, null, ip, ipv6, arp, tcp, udp, icmp and icmpv6 have theirs. As with ` + "`tshark -Y`" + `,
+a slice or ` + "`len()`" + ` of eth, ip or udp sees its header only and of tcp the whole segment;
+` + "`contains`" + ` and ` + "`matches`" + ` see everything from the header to the end of what the protocol carries.
 ` + "`wirelab packets -T fields -e FIELD`" + ` prints values as ` + "`tshark -T fields`" + ` does (hex
 where Wireshark shows hex, such as ` + "`tcp.flags`" + ` ` + "`0x0012`" + `). It reads pcap and pcapng
 files, gzip-compressed or not, and standard input for ` + "`-`" + `.

@@ -178,7 +178,8 @@ func buildTable(protos []*protocol) *protoTable {
 		if (d.typ == filter.Uint || d.typ == filter.Int) && (d.bits == 0 || d.bits > 64) {
 			panic(fmt.Sprintf("capture: protocol table: field %s has no bit width (Wireshark's: 8 for FT_UINT8)", d.name))
 		}
-		f := &filter.Field{Name: d.name, Type: d.typ, Desc: d.desc, Example: d.example, ID: id, Bits: d.bits, Named: d.named}
+		f := &filter.Field{Name: d.name, Type: d.typ, Desc: d.desc, Example: d.example, ID: id, Bits: d.bits, Named: d.named,
+			HasBytes: d.typ == filter.None && bytesProtocols[d.name]}
 		t.reg.fields[id] = f
 		t.reg.byName[d.name] = f
 	}

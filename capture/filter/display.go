@@ -222,12 +222,13 @@ func (p *dparser) parseLen() term {
 		o.typ = Uint
 		return term{o: o, tok: t}
 	}
-	switch fld.Type {
+	o := p.f.newOperand(fld, "len("+fld.Name+")")
+	p.asBytes(o)
+	switch o.typ {
 	case Bytes, String, IPv4, IPv6, Ether:
 	default:
 		fail(p.src, a.pos, "len() needs a byte-like field; %s is %s", fld.Name, an(fld.Type))
 	}
-	o := p.f.newOperand(fld, "len("+fld.Name+")")
 	o.length = true
 	o.typ = Uint
 	return term{o: o, tok: t}
@@ -589,19 +590,28 @@ func (o *operand) maxInt() uint64 {
 // len() or count().
 func (o *operand) plain() bool { return o.sl == nil && !o.masked && !o.length && !o.count }
 
-// asBytes turns frame, a protocol, into the frame's bytes for a slice,
-// contains, matches or a comparison, as Wireshark does (frame[0:2], frame
-// contains "GET"). Other protocols' bytes are not available here.
+// asBytes turns a protocol into its bytes for a slice, contains, matches or a
+// comparison, as Wireshark does (frame[0:2], tcp[13] == 0x12, tcp contains
+// "GET"): frame is the record's RawFrame, another protocol its
+// ProtocolBytes when the registry has them (Field.HasBytes).
 func (p *dparser) asBytes(o *operand) {
-	if o.typ == None && o.field.Name == "frame" && !o.raw && o.sl == nil {
+	if o.typ != None || o.raw || o.proto || o.sl != nil {
+		return
+	}
+	if o.field.Name == "frame" {
 		o.raw, o.typ = true, Bytes
+	} else if o.field.HasBytes {
+		o.proto, o.typ = true, Bytes
 	}
 }
 
 func (p *dparser) bytesOperand(o *operand, opTok token) {
 	p.asBytes(o)
 	if o.typ == None {
-		fail(p.src, opTok.pos, "%q on a protocol's bytes is supported for frame only (write frame %s ... or compare one of %s's fields, such as %s.payload)", opTok.text, opTok.text, o.text, o.text)
+		fail(p.src, opTok.pos, "%q on the bytes of %s is not supported: frame and the link, network and transport protocols (eth, ip, ipv6, arp, tcp, udp, icmp ...) have their bytes, or compare one of %s's fields", opTok.text, o.text, o.text)
+	}
+	if o.proto && o.sl == nil {
+		o.whole = true // contains and matches see what the protocol carries too
 	}
 	if o.typ != Bytes && o.typ != String {
 		fail(p.src, opTok.pos, "%q needs a string or byte field; %s is %s", opTok.text, o.text, an(o.typ))

@@ -50,6 +50,9 @@ type Field struct {
 	// ip.proto's): a literal out of range is then "not among the possible
 	// values", as Wireshark words it.
 	Named bool
+	// HasBytes says a protocol's bytes are available (Protocols), for
+	// slices and contains on it: tcp[13], eth[0:6], udp contains "x".
+	HasBytes bool
 }
 
 // Value is one occurrence of a field in a packet. Which member holds the value is
@@ -77,6 +80,17 @@ type Registry interface {
 // Nth occurrence.
 type Layered interface {
 	LayerValues(dst []Value, f *Field, layer int) ([]Value, bool)
+}
+
+// Protocols is a Record that has the bytes of its protocols, for slices,
+// comparisons and contains on a protocol (tcp[13] == 0x12, eth[0:6],
+// tcp contains "GET"), as Wireshark has them: a protocol's bytes start at its
+// header. ProtocolBytes appends one Value per layer of the protocol f: the
+// bytes of the protocol's own item (a slice, ==, len()), or with whole
+// everything from its header to the end of the data it carries (contains,
+// matches). A Record without it has no bytes for protocols but frame.
+type Protocols interface {
+	ProtocolBytes(dst []Value, f *Field, whole bool) []Value
 }
 
 // Record is one packet as a filter sees it.

@@ -135,6 +135,8 @@ type operand struct {
 	length bool
 	count  bool // count(field): one value, the number of occurrences (none when absent)
 	raw    bool // frame as bytes: the record's RawFrame
+	proto  bool // another protocol as bytes: the record's ProtocolBytes
+	whole  bool // with proto: to the end of what the protocol carries
 	layer  int  // N > 0: only the Nth occurrence (field#N)
 	text   string
 }
@@ -190,6 +192,11 @@ func (o *operand) values(f *Filter, r Record) []Value {
 		if rr, ok := r.(Raw); ok {
 			data, _, _ := rr.RawFrame()
 			vs = append(vs, Value{B: data})
+		}
+	} else if o.proto {
+		vs = f.bufs[o.slot][:0]
+		if pr, ok := r.(Protocols); ok {
+			vs = pr.ProtocolBytes(vs, o.field, o.whole)
 		}
 	} else if o.layer > 0 && isLayered(r) {
 		var layered bool
