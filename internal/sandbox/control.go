@@ -341,6 +341,16 @@ func Exec(socket string, req ExecRequest, stdin, stdout, stderr *os.File) (int, 
 	if err != nil {
 		return 125, err
 	}
+	// Ctrl-C and friends reach the command: through its terminal when it
+	// has one, else passed on here; exec itself lives until the command ends.
+	// They are caught from before the request is sent: the command may
+	// write to exec's own output (no terminal) before the lab's answer is
+	// read here, and a SIGINT sent on seeing that output killed exec itself
+	// (status -1) instead of reaching the command. Until it has started
+	// they wait in sigc.
+	sigc := make(chan os.Signal, 4)
+	signal.Notify(sigc, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	defer signal.Stop(sigc)
 	line = append(line, '\n')
 	if len(line) > maxRequest {
 		return 125, fmt.Errorf("the command line is too long for exec: %d bytes with its variables, at most %d", len(line), maxRequest)
@@ -372,11 +382,6 @@ func Exec(socket string, req ExecRequest, stdin, stdout, stderr *os.File) (int, 
 		}
 		return r.Code, errors.New(r.Error)
 	}
-	// Ctrl-C and friends reach the command: through its terminal when it
-	// has one, else passed on here; exec itself lives until the command ends.
-	sigc := make(chan os.Signal, 4)
-	signal.Notify(sigc, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
-	defer signal.Stop(sigc)
 	var wmu sync.Mutex
 	enc := json.NewEncoder(conn)
 	go func() {
