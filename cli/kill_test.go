@@ -260,9 +260,20 @@ func killMidRun(t *testing.T, uid int, what string) {
 	<-ended
 	atKill := processes()
 	// The kernel ends the killed command's workers (parent-death signal) and
-	// their children: wait for it, bounded. Then no process that was alive
-	// at the kill may be in or hold one of the lab's namespaces.
+	// their children, in the background: wait for it, bounded. Then no
+	// process that was alive at the kill may be in or hold one of the lab's
+	// namespaces. A process the command started after the last look at its
+	// descendants is not in ours: the namespace check, which covers every
+	// process alive at the kill, waits for it too (a CI run on a quiet
+	// machine once saw one still holding a lab namespace right after ours had
+	// gone).
+	pids := map[string]bool{}
+	for pid := range atKill {
+		pids[pid] = true
+	}
 	var left []string
+	held := map[string][]string{}
+	waited := false
 	for end := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
 		left = left[:0]
 		now := processes()
@@ -271,22 +282,31 @@ func killMidRun(t *testing.T, uid int, what string) {
 				left = append(left, pid)
 			}
 		}
-		if len(left) == 0 || time.Now().After(end) {
+		clear(held)
+		for ns, where := range netNamespaces(pids) {
+			if labNS[ns] {
+				held[ns] = where
+			}
+		}
+		if len(left) == 0 && len(held) == 0 || time.Now().After(end) { // a hang guard, not a timing
 			break
+		}
+		if len(left) == 0 && !waited {
+			waited = true
+			t.Logf("kill -9 of wirelab %s: its processes are gone, %d lab namespaces still held: waiting", what, len(held))
 		}
 	}
 	if len(left) > 0 {
 		out, _ := exec.Command("ps", "-o", "pid,ppid,args", "-p", strings.Join(left, ",")).CombinedOutput()
 		t.Errorf("a minute after kill -9 of wirelab %s, its processes %v still run:\n%s", what, left, out)
 	}
-	pids := map[string]bool{}
-	for pid := range atKill {
-		pids[pid] = true
-	}
-	for ns, where := range netNamespaces(pids) {
-		if labNS[ns] {
-			t.Errorf("after kill -9 of wirelab %s, lab namespace %s is held by %v", what, ns, where)
+	for ns, where := range held {
+		var holders []string
+		for _, w := range where {
+			holders = append(holders, strings.Split(w, "/")[2])
 		}
+		out, _ := exec.Command("ps", "-o", "pid,ppid,args", "-p", strings.Join(holders, ",")).CombinedOutput()
+		t.Errorf("a minute after kill -9 of wirelab %s, lab namespace %s is held by %v:\n%s", what, ns, where, out)
 	}
 	after := machineNow(t)
 	for when, m := range map[string]machine{"mid-run": mid, "after the kill": after} {
