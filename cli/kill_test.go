@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -222,11 +223,20 @@ func killMidRun(t *testing.T, uid int, what string) {
 	defer cmd.Process.Kill()
 	ended := make(chan bool)
 	go func() { cmd.Process.Wait(); close(ended) }()
-	// Mid-run: the command's processes are in the lab's namespaces, and the
-	// submissions are talking (a TCP connection established to www's port 7
-	// in a namespace of theirs).
+	// Mid-run: the command's processes are in the lab's namespaces (all four:
+	// client, www, gw and the switch), and the submissions are talking (a TCP
+	// connection established to www's port 7 in a namespace of theirs). The
+	// test holds a descriptor of each lab namespace it sees: the kernel
+	// numbers namespaces from a pool it reuses, and without the hold a
+	// namespace another test makes after the kill could take a lab
+	// namespace's number.
 	var ours map[string]string // pid: start time
-	labNS := map[string]bool{}
+	labNS := map[string]*os.File{}
+	defer func() {
+		for _, f := range labNS {
+			f.Close()
+		}
+	}()
 	for end := time.Now().Add(2 * time.Minute); ; time.Sleep(20 * time.Millisecond) {
 		ours = descendants(cmd.Process.Pid)
 		pids := map[string]bool{}
@@ -238,12 +248,16 @@ func killMidRun(t *testing.T, uid int, what string) {
 			if ns == own {
 				continue
 			}
-			labNS[ns] = true
+			if labNS[ns] == nil {
+				if f := openNS(ns, where); f != nil {
+					labNS[ns] = f
+				}
+			}
 			if slices.ContainsFunc(where, estab7) {
 				talking++
 			}
 		}
-		if talking >= talkers {
+		if talking >= talkers && len(labNS) >= 4 {
 			break
 		}
 		select {
@@ -252,25 +266,18 @@ func killMidRun(t *testing.T, uid int, what string) {
 		default:
 		}
 		if time.Now().After(end) { // a hang guard, not a timing
-			t.Fatalf("wirelab %s was never mid-run: %d of %d submissions talking\n%s", what, talking, talkers, stderr.String())
+			t.Fatalf("wirelab %s was never mid-run: %d of %d submissions talking, %d lab namespaces seen (want at least 4: client, www, gw, the switch)\n%s", what, talking, talkers, len(labNS), stderr.String())
 		}
 	}
 	mid := machineNow(t)
 	cmd.Process.Signal(syscall.SIGKILL)
 	<-ended
-	atKill := processes()
 	// The kernel ends the killed command's workers (parent-death signal) and
 	// their children, in the background: wait for it, bounded. Then no
-	// process that was alive at the kill may be in or hold one of the lab's
-	// namespaces. A process the command started after the last look at its
-	// descendants is not in ours: the namespace check, which covers every
-	// process alive at the kill, waits for it too (a CI run on a quiet
-	// machine once saw one still holding a lab namespace right after ours had
-	// gone).
-	pids := map[string]bool{}
-	for pid := range atKill {
-		pids[pid] = true
-	}
+	// process but this test may be in or hold one of the lab's namespaces:
+	// not one the command started after the test's last look at its
+	// descendants, nor one that left the command's tree.
+	self := strconv.Itoa(os.Getpid())
 	var left []string
 	held := map[string][]string{}
 	waited := false
@@ -283,8 +290,9 @@ func killMidRun(t *testing.T, uid int, what string) {
 			}
 		}
 		clear(held)
-		for ns, where := range netNamespaces(pids) {
-			if labNS[ns] {
+		for ns, where := range netNamespaces(nil) {
+			where = slices.DeleteFunc(where, func(w string) bool { return strings.Split(w, "/")[2] == self })
+			if labNS[ns] != nil && len(where) > 0 {
 				held[ns] = where
 			}
 		}
@@ -325,9 +333,25 @@ func killMidRun(t *testing.T, uid int, what string) {
 			}
 		}
 	}
-	if len(labNS) < 4 {
-		t.Errorf("saw %d lab namespaces, want at least 4 (client, www, gw, the switch): the test did not see the lab", len(labNS))
+}
+
+// openNS opens namespace ns through one of the places that holds it (a
+// thread's ns/net or a descriptor); nil if they are all gone.
+func openNS(ns string, where []string) *os.File {
+	for _, w := range where {
+		if !strings.Contains(w, "/fd/") {
+			w += "/ns/net"
+		}
+		f, err := os.Open(w)
+		if err != nil {
+			continue
+		}
+		if l, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", f.Fd())); err == nil && l == ns {
+			return f
+		}
+		f.Close()
 	}
+	return nil
 }
 
 // estab7 says whether a thread's network namespace has a TCP connection
