@@ -333,7 +333,10 @@ func TestUpExec(t *testing.T) {
 // does not read) is passed on to the program, which decides what it means.
 // The program is python3, whose SIGINT handler is set before it says it is
 // ready (a shell that gets Ctrl-C just before it starts its child waits for
-// that child).
+// that child). It waits on a pipe that Python's signal handler writes to,
+// not in time.sleep: a SIGINT that lands after "ready" is printed but before
+// sleep has entered the kernel is only acted on when the sleep ends (seen 4
+// times in 200 runs under load), so the test would wait out the whole sleep.
 func TestExecTTY(t *testing.T) {
 	needSandbox(t)
 	b := newWirelabBin(t, os.Getuid())
@@ -344,10 +347,13 @@ func TestExecTTY(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer master.Close()
-	const prog = `import sys, time
+	const prog = `import os, select, signal, sys
+r, w = os.pipe()
+os.set_blocking(w, False)
+signal.set_wakeup_fd(w)
 print("stdin-is-a-terminal" if sys.stdin.isatty() else "no terminal", flush=True)
 print("ready", flush=True)
-time.sleep(600)
+select.select([r], [], [], 600)
 print("not interrupted")`
 	cmd := b.command("exec", "tty", "client", "--", "python3", "-c", prog)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
