@@ -387,11 +387,15 @@ func (d *decoder) services(n *yaml.Node, lab *Lab) map[int]*yaml.Node {
 	}
 	clients := map[int]*yaml.Node{}
 	names := map[string]int{}
+	ports := map[string]string{} // "tcp 10.0.0.80:80" -> the service listening there
 	for i, sn := range n.Content {
 		before := len(d.Errs)
-		sp, _, ok := d.service(sn, i, lab)
+		sp, listen, ok := d.service(sn, i, lab)
 		if !ok {
 			continue
+		}
+		if listen.IsValid() && !service.IsClient(sp) {
+			d.samePort(sn, sp, listen, ports)
 		}
 		if len(d.Errs) == before {
 			// The kind's own rules (routes needed, a banner or a dialog, ...).
@@ -409,6 +413,38 @@ func (d *decoder) services(n *yaml.Node, lab *Lab) map[int]*yaml.Node {
 		lab.Services = append(lab.Services, sp)
 	}
 	return clients
+}
+
+// samePort reports a server listening where an earlier one does (the same
+// transport and port, on the same address or on every address): the second
+// could not start, and the run would end as the lab's error.
+func (d *decoder) samePort(n *yaml.Node, sp service.Spec, listen netip.AddrPort, ports map[string]string) {
+	tr := service.Transport(sp)
+	keys := []string{tr + " " + listen.String()}
+	any := netip.AddrPortFrom(netip.IPv4Unspecified(), listen.Port()).String()
+	if listen.Addr().IsUnspecified() {
+		for k := range ports {
+			if strings.HasPrefix(k, tr+" ") && strings.HasSuffix(k, fmt.Sprintf(":%d", listen.Port())) {
+				keys = append(keys, k)
+			}
+		}
+	} else {
+		keys = append(keys, tr+" "+any)
+	}
+	at := yamlx.Resolve(n)
+	for i := 0; i+1 < len(at.Content); i += 2 {
+		if at.Content[i].Value == "listen" {
+			at = at.Content[i+1]
+			break
+		}
+	}
+	for _, k := range keys {
+		if other, ok := ports[k]; ok {
+			d.Errorf(at, "service %q listens on %s port %d where service %q does already: give one of them another port", sp.Name, strings.ToUpper(tr), listen.Port(), other)
+			return
+		}
+	}
+	ports[keys[0]] = sp.Name
 }
 
 func (d *decoder) service(n *yaml.Node, i int, lab *Lab) (service.Spec, netip.AddrPort, bool) {

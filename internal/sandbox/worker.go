@@ -362,11 +362,32 @@ func startServers(ctx context.Context, cfg *Config, lnet *labNetwork, senv *serv
 			for i := len(services) - 1; i >= 0; i-- {
 				services[i].Close()
 			}
-			return nil, err
+			return nil, builtinFault(spec, err)
 		}
 		services = append(services, s)
 	}
 	return services, nil
+}
+
+// builtinFault makes a built-in service's failure to start the lab's fault
+// (graded lab-error, naming the service): in the lab's own network nothing
+// else holds its address, so what stops it is the lab's (its capture has no
+// such stream, a route's file went missing, two services on one port). Lua
+// services say which of their failures are the lab's themselves; a machine
+// out of descriptors or memory is the machine's.
+func builtinFault(spec service.Spec, err error) error {
+	if spec.Kind == "lua" || errors.As(err, new(*labFault)) {
+		return err
+	}
+	for _, e := range []syscall.Errno{syscall.EMFILE, syscall.ENFILE, syscall.ENOMEM, syscall.ENOBUFS} {
+		if errors.Is(err, e) {
+			return err
+		}
+	}
+	if inner := errors.Unwrap(err); inner != nil {
+		err = inner // Start's error starts with the service's name, which the lab-error says already
+	}
+	return &labFault{spec.Name, err}
 }
 
 // startClients loads the lab's client services (each makes its sockets in

@@ -2,36 +2,43 @@ package service
 
 import (
 	"net"
+	"os"
 	"syscall"
 )
 
-// drainListener is a TCP listener whose Close first closes, gracefully, the
-// connections still waiting in the kernel's accept queue. Closing a listener
-// resets them (RST from the service's address), so without it whether a
-// submission's last connections end with FIN or RST depended on whether the
-// service's goroutine had been scheduled to accept them before the run ended:
-// a port scan on a busy machine counted one more RST from the target.
-type drainListener struct{ *net.TCPListener }
-
-func newDrainListener(ln *net.TCPListener) net.Listener { return &drainListener{ln} }
-
-// Close accepts and closes every connection the kernel already completed,
-// then closes the listener.
-func (l *drainListener) Close() error {
-	if rc, err := l.TCPListener.SyscallConn(); err == nil {
-		rc.Control(func(fd uintptr) {
-			for {
-				// The listener is non-blocking: EAGAIN once the queue is empty.
-				nfd, _, err := syscall.Accept4(int(fd), syscall.SOCK_CLOEXEC)
-				if err == syscall.EINTR || err == syscall.ECONNABORTED {
-					continue
-				}
-				if err != nil {
-					return
-				}
-				syscall.Close(nfd) // FIN; RST only if the peer sent data nobody read
-			}
-		})
+// acceptQueued accepts, without waiting, every connection the kernel has
+// completed on ln but nobody has accepted yet. Closing a listener resets
+// them (RST from the service's address), although their clients had
+// connected, and maybe sent a request, before the service stopped: whether a
+// run's last connections were answered then depended on whether the
+// service's goroutine had been scheduled to accept them in time.
+func acceptQueued(ln *net.TCPListener) []net.Conn {
+	rc, err := ln.SyscallConn()
+	if err != nil {
+		return nil
 	}
-	return l.TCPListener.Close()
+	var fds []int
+	rc.Control(func(fd uintptr) {
+		for {
+			// The listener is non-blocking: EAGAIN once the queue is empty.
+			nfd, _, err := syscall.Accept4(int(fd), syscall.SOCK_CLOEXEC|syscall.SOCK_NONBLOCK)
+			if err == syscall.EINTR || err == syscall.ECONNABORTED {
+				continue
+			}
+			if err != nil {
+				return
+			}
+			fds = append(fds, nfd)
+		}
+	})
+	var conns []net.Conn
+	for _, fd := range fds {
+		f := os.NewFile(uintptr(fd), "queued")
+		c, err := net.FileConn(f) // a duplicate of fd
+		f.Close()
+		if err == nil {
+			conns = append(conns, c)
+		}
+	}
+	return conns
 }

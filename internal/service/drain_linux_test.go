@@ -16,7 +16,7 @@ import (
 // server side joins the queue when the kernel has processed that ACK.
 func waitQueued(t *testing.T, ln net.Listener) {
 	t.Helper()
-	rc, err := ln.(*drainListener).SyscallConn()
+	rc, err := ln.(*queueListener).ln.SyscallConn()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,32 +40,53 @@ func waitQueued(t *testing.T, ln net.Listener) {
 	}
 }
 
-// TestCloseDrainsAcceptQueue: a connection the kernel completed but the
-// service never accepted ends with FIN when the service closes, as one it
-// accepted does, instead of the RST the kernel sends when a listener closes
-// with connections queued. Which of the two a run's capture held depended on
-// whether the service's goroutine got to accept before the run ended, so a
-// port scan on a busy machine could count one RST more from the target.
-func TestCloseDrainsAcceptQueue(t *testing.T) {
-	ln, err := listenTCP(netip.MustParseAddrPort("127.0.0.1:0"))
+// TestStopHandsOnQueue: a connection the kernel completed but the service
+// never accepted is handed on by Stop, with what its client sent, instead
+// of the RST the kernel sends when a listener closes with connections
+// queued: a client that connected, asked and left before the service's
+// goroutine was scheduled is answered like any other. After it, Accept says
+// the listener is closed, and new connections are refused.
+func TestStopHandsOnQueue(t *testing.T) {
+	l, err := listenTCP(netip.MustParseAddrPort("127.0.0.1:0"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := net.Dial("tcp4", ln.Addr().String())
+	// Take the pump's place: nothing accepts but Stop.
+	l.ln.SetDeadline(time.Now())
+	<-l.pumped
+	l.ln.SetDeadline(time.Time{})
+	c, err := net.Dial("tcp4", l.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	waitQueued(t, ln)
-	if err := ln.Close(); err != nil {
+	if _, err := c.Write([]byte("question\n")); err != nil {
 		t.Fatal(err)
 	}
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	_, err = c.Read(make([]byte, 1))
-	if errors.Is(err, syscall.ECONNRESET) {
-		t.Fatalf("reset by the closing listener (%v), want a graceful close", err)
+	waitQueued(t, l)
+	stopped := make(chan error, 1)
+	go func() { stopped <- l.Stop() }()
+	sc, err := l.Accept()
+	if err != nil {
+		t.Fatalf("Accept after Stop = %v, want the queued connection", err)
 	}
-	if err != io.EOF {
-		t.Fatalf("Read = %v, want io.EOF", err)
+	got := make([]byte, 9)
+	if _, err := io.ReadFull(sc, got); err != nil || string(got) != "question\n" {
+		t.Fatalf("the queued connection read %q, %v", got, err)
+	}
+	sc.Write([]byte("answer\n"))
+	sc.Close()
+	if _, err := l.Accept(); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("second Accept = %v, want net.ErrClosed", err)
+	}
+	if err := <-stopped; err != nil {
+		t.Errorf("Stop = %v", err)
+	}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if b, err := io.ReadAll(c); string(b) != "answer\n" || err != nil {
+		t.Errorf("the client read %q, %v; want the answer, then a graceful close", b, err)
+	}
+	if _, err := net.Dial("tcp4", l.Addr().String()); !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("dial after Stop = %v, want connection refused", err)
 	}
 }

@@ -4,4 +4,5 @@ package service
 
 import "net"
 
-func newDrainListener(ln *net.TCPListener) net.Listener { return ln }
+// acceptQueued is Linux's; elsewhere a listener's queue is left to Close.
+func acceptQueued(ln *net.TCPListener) []net.Conn { return nil }

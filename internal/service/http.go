@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -27,13 +28,54 @@ type httpRoute struct {
 
 type httpServer struct {
 	srv  *http.Server
-	ln   net.Listener
+	ln   *queueListener
 	done chan struct{}
+
+	mu     sync.Mutex
+	busy   map[net.Conn]bool // connections not idle: reading or answering a request
+	change chan struct{}     // a token when a connection leaves busy
 }
 
 func (s *httpServer) Addr() net.Addr { return s.ln.Addr() }
 
+// connState keeps busy: net/http's Shutdown does not answer a request it
+// reads once it has begun, so Close waits for the connections itself.
+func (s *httpServer) connState(c net.Conn, st http.ConnState) {
+	s.mu.Lock()
+	switch st {
+	case http.StateNew, http.StateActive:
+		s.busy[c] = true
+	default:
+		delete(s.busy, c)
+	}
+	s.mu.Unlock()
+	select {
+	case s.change <- struct{}{}:
+	default:
+	}
+}
+
+// Close stops listening and lets the requests that reached the server be
+// answered (up to FinishWait): the submission has ended, so each connection
+// ends once its last request is answered. Then it closes every connection.
 func (s *httpServer) Close() error {
+	s.ln.Stop() // every connection that reached the service is the server's now
+	t := time.NewTimer(FinishWait)
+	defer t.Stop()
+	for {
+		s.mu.Lock()
+		n := len(s.busy)
+		s.mu.Unlock()
+		if n == 0 {
+			break
+		}
+		select {
+		case <-s.change:
+			continue
+		case <-t.C:
+		}
+		break
+	}
 	err := s.srv.Close()
 	<-s.done
 	return err
@@ -175,7 +217,8 @@ func startHTTP(ctx context.Context, spec Spec, env *Env, ap netip.AddrPort) (Ser
 		ErrorLog:          log.New(io.Discard, "", 0),
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 	}
-	s := &httpServer{srv: srv, ln: ln, done: make(chan struct{})}
+	s := &httpServer{srv: srv, ln: ln, done: make(chan struct{}), busy: map[net.Conn]bool{}, change: make(chan struct{}, 1)}
+	srv.ConnState = s.connState
 	go func() {
 		defer close(s.done)
 		srv.Serve(ln)

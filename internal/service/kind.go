@@ -20,6 +20,9 @@ type Kind struct {
 	// Client says the kind may be a lab-side client of the submission: it
 	// takes connect (and from) instead of listen.
 	Client bool
+	// UDP says the kind serves datagrams (its listen address is a UDP
+	// port); otherwise TCP, unless the entry says `protocol:` (lua).
+	UDP bool
 	// Finish checks rules across an entry's keys once each is decoded (an
 	// option the kind needs, with how to add it); has reports whether the
 	// entry wrote a key. Nil: no such rules.
@@ -68,6 +71,15 @@ func Lookup(name string) (*Kind, bool) {
 		}
 	}
 	return nil, false
+}
+
+// Transport is the transport a service entry's listen address is on: "udp"
+// or "tcp".
+func Transport(spec Spec) string {
+	if k, ok := Lookup(spec.Kind); (ok && k.UDP) || spec.Protocol == "udp" {
+		return "udp"
+	}
+	return "tcp"
 }
 
 // Kinds returns the names of the service kinds, in the order the docs present

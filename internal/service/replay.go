@@ -43,11 +43,37 @@ func decodeStream(d *Decoder, n *yaml.Node, what string, sp *Spec) {
 	}
 }
 
-// finishReplay asks for the capture a replay service serves.
+// finishReplay asks for the capture a replay service serves, and reads the
+// conversation from it as the service will, so that `check` says what would
+// otherwise stop the run (no such stream, a capture that does not read, a
+// conversation too big), at the stream's line.
 func finishReplay(d *Decoder, n *yaml.Node, what string, sp *Spec, has func(string) bool) {
 	if !has("capture") {
 		d.Errorf(n, "%s: a replay service needs `capture: FILE` (a pcap or pcapng in the lab's folder)", what)
+		return
 	}
+	if sp.Capture == "" {
+		return // its error is said already
+	}
+	if _, err := loadConversation(sp.Capture, sp.Stream); err != nil {
+		at := n
+		if v := mappingValue(n, "stream"); v != nil {
+			at = v
+		} else if v := mappingValue(n, "capture"); v != nil {
+			at = v
+		}
+		d.Errorf(at, "%s: %v", what, err)
+	}
+}
+
+// mappingValue returns the value of key in the mapping n, or nil.
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }
 
 func validateReplay(spec Spec) []error {

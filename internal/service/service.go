@@ -164,10 +164,19 @@ func Start(ctx context.Context, spec Spec, env *Env) (Service, error) {
 	return s, nil
 }
 
+// FinishWait bounds how long a built-in service may take, once Close is
+// called, to answer what reached it before: Close comes when the submission
+// has ended, so its side of every connection is closed and each handler is
+// at most one answer from seeing the end of its input. One still busy then
+// is cut.
+const FinishWait = 5 * time.Second
+
 // tcpServer accepts connections and hands each to handle in its own goroutine;
-// Close stops accepting, closes every open connection and waits.
+// Close stops accepting, lets the handlers answer what reached them (the
+// connections still queued in the kernel included) for up to FinishWait,
+// then closes what is left open and waits.
 type tcpServer struct {
-	ln     net.Listener
+	ln     *queueListener
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{}
@@ -175,46 +184,20 @@ type tcpServer struct {
 	cancel context.CancelFunc
 }
 
-// listenTCP listens on ap. Closing the listener closes the connections still
-// waiting to be accepted gracefully (FIN), not with the kernel's RST, so a
-// run's capture does not depend on how quickly the service accepted them.
-func listenTCP(ap netip.AddrPort) (net.Listener, error) {
-	ln, err := net.ListenTCP("tcp", net.TCPAddrFromAddrPort(ap))
-	if err != nil {
-		return nil, err
-	}
-	return newDrainListener(ln), nil
-}
-
-func serveTCP(ctx context.Context, ln net.Listener, env *Env, handle func(ctx context.Context, c net.Conn)) *tcpServer {
+func serveTCP(ctx context.Context, ln *queueListener, env *Env, handle func(ctx context.Context, c net.Conn)) *tcpServer {
 	ctx, cancel := context.WithCancel(ctx)
 	s := &tcpServer{ln: ln, conns: map[net.Conn]struct{}{}, cancel: cancel}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		var backoff time.Duration
 		for {
 			c, err := ln.Accept()
 			if err != nil {
-				if isTemporary(err) {
-					// Out of descriptors: wait for some to close, as net/http does.
-					backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-					select {
-					case <-time.After(backoff):
-						continue
-					case <-ctx.Done():
-						return
-					}
-				}
 				return
 			}
-			backoff = 0
+			// Served even once Close has begun: it reached the service
+			// before (Close's Stop hands on the kernel's queue).
 			s.mu.Lock()
-			if s.closed {
-				s.mu.Unlock()
-				c.Close()
-				return
-			}
 			s.conns[c] = struct{}{}
 			s.wg.Add(1)
 			s.mu.Unlock()
@@ -249,12 +232,22 @@ func (s *tcpServer) Close() error {
 		return nil
 	}
 	s.closed = true
-	err := s.ln.Close()
-	for c := range s.conns {
-		c.Close()
-	}
 	s.mu.Unlock()
+	err := s.ln.Stop()
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	t := time.NewTimer(FinishWait)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		s.mu.Lock()
+		for c := range s.conns {
+			c.Close()
+		}
+		s.mu.Unlock()
+	}
 	s.cancel()
-	s.wg.Wait()
+	<-done
 	return err
 }

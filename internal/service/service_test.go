@@ -332,3 +332,69 @@ func TestClientFrom(t *testing.T) {
 		t.Errorf("StartClient without a starter: %v", err)
 	}
 }
+
+// TestCloseAnswersWhatReached: Close comes when the submission has ended; a
+// service first answers what reached it. 200 datagrams sent just before
+// Close are each echoed (Close used to drop those still queued), and 20
+// HTTP requests and echo lines on connections the server may not have
+// accepted yet are each answered.
+func TestCloseAnswersWhatReached(t *testing.T) {
+	t.Run("udp-echo", func(t *testing.T) {
+		s, _ := start(t, Spec{Name: "echo", Kind: "udp-echo"})
+		c, err := net.Dial("udp", s.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.(*net.UDPConn).SetReadBuffer(1 << 20)
+		const n = 200
+		for i := range n {
+			if _, err := fmt.Fprintf(c, "datagram %d", i); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.Close()
+		buf := make([]byte, 100)
+		got := 0
+		for c.SetReadDeadline(time.Now().Add(2 * time.Second)); got < n; got++ {
+			if _, err := c.Read(buf); err != nil {
+				break
+			}
+		}
+		if got != n {
+			t.Errorf("%d of %d datagrams echoed", got, n)
+		}
+	})
+	for _, tt := range []struct {
+		spec      Spec
+		ask, want string
+	}{
+		{Spec{Name: "web", Kind: "http", Routes: map[string]Route{"/": {Body: "hi"}}}, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 200 OK"},
+		{Spec{Name: "echo", Kind: "tcp-echo"}, "hello\n", "hello\n"},
+	} {
+		t.Run(tt.spec.Kind, func(t *testing.T) {
+			s, _ := start(t, tt.spec)
+			var conns []net.Conn
+			for range 20 {
+				c, err := net.Dial("tcp", s.Addr().String())
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				if _, err := io.WriteString(c, tt.ask); err != nil {
+					t.Fatal(err)
+				}
+				c.(*net.TCPConn).CloseWrite() // the client is done asking
+				conns = append(conns, c)
+			}
+			s.Close()
+			for i, c := range conns {
+				c.SetReadDeadline(time.Now().Add(5 * time.Second))
+				b, err := io.ReadAll(c)
+				if err != nil || !strings.Contains(string(b), tt.want) {
+					t.Errorf("connection %d: read %q, %v; want %q", i+1, b, err, tt.want)
+				}
+			}
+		})
+	}
+}
