@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -24,13 +23,13 @@ func captureRunner() grade.RunFunc {
 	return func(ctx context.Context, lab *runner.Lab, entry, dir string) (*result.Result, error) {
 		start := time.Now()
 		capt := filepath.Join(dir, "capture"+filepath.Ext(entry))
-		if err := copyPath(entry, capt); err != nil {
+		if err := runner.CopyFile(entry, capt); err != nil {
 			return nil, err
 		}
 		art := result.Artifacts{Dir: dir, Capture: capt, Submission: capt}
 		if out := filepath.Join(filepath.Dir(entry), grade.OutputFile); onlyCapture(filepath.Dir(entry)) && isFile(out) {
 			art.Output = filepath.Join(dir, grade.OutputFile)
-			if err := copyPath(out, art.Output); err != nil {
+			if err := runner.CopyFile(out, art.Output); err != nil {
 				return nil, err
 			}
 		}
@@ -70,21 +69,4 @@ func onlyCapture(dir string) bool {
 func isFile(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.Mode().IsRegular()
-}
-
-func copyPath(from, to string) error {
-	in, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(to)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

@@ -488,20 +488,22 @@ func (p *synParser) loopBody() {
 	p.fn.loops--
 }
 
+// thenBlock parses `if`/`elseif` COND `then` BLOCK from the keyword on.
+func (p *synParser) thenBlock() {
+	p.next()
+	p.expr()
+	p.checkNext(kwThen)
+	p.block()
+}
+
 // statement reads one statement; true for return and break.
 func (p *synParser) statement() bool {
 	line := p.lx.line
 	switch p.tok.t {
 	case kwIf:
-		p.next()
-		p.expr()
-		p.checkNext(kwThen)
-		p.block()
+		p.thenBlock()
 		for p.tok.t == kwElseif {
-			p.next()
-			p.expr()
-			p.checkNext(kwThen)
-			p.block()
+			p.thenBlock()
 		}
 		if p.testNext(kwElse) {
 			p.block()

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -34,4 +35,31 @@ func openLabFile(p string) (*os.File, error) {
 		return nil, fmt.Errorf("%s is %s, not a file: a lab's files must be regular files", p, what)
 	}
 	return os.Open(p)
+}
+
+// CopyFile copies the regular file src to a new file dst with its permission
+// bits (an executable stays one), never following a link: a FIFO or device
+// in a student's folder is refused, not read (which could hang the grader).
+func CopyFile(src, dst string) error {
+	st, err := os.Lstat(src)
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%q is not a regular file", src)
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, st.Mode().Perm()|0o400)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -29,7 +28,7 @@ func programConfig(lab *Lab, e *Entry, opt ExecOptions, cfg *sandbox.Config) (cl
 			return cleanup, &sandbox.SetupError{Msg: "making the submission's folder: " + err.Error()}
 		}
 		cleanup = func() { os.RemoveAll(tmp) }
-		if err := copyFile(e.File, filepath.Join(tmp, filepath.Base(e.File))); err != nil {
+		if err := CopyFile(e.File, filepath.Join(tmp, filepath.Base(e.File))); err != nil {
 			cleanup()
 			return func() {}, fmt.Errorf("copying the submission %q: %w", e.File, err)
 		}
@@ -38,30 +37,4 @@ func programConfig(lab *Lab, e *Entry, opt ExecOptions, cfg *sandbox.Config) (cl
 	cfg.Script = ""
 	cfg.Program = &sandbox.Program{Dir: dir, Build: cmd.Build, Run: cmd.Run, Env: cmd.Env}
 	return cleanup, nil
-}
-
-// copyFile copies the regular file src to dst with its permission bits (an
-// executable stays one), never following a link.
-func copyFile(src, dst string) error {
-	st, err := os.Lstat(src)
-	if err != nil {
-		return err
-	}
-	if !st.Mode().IsRegular() {
-		return fmt.Errorf("%q is not a regular file", src)
-	}
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, st.Mode().Perm()|0o400)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

@@ -54,22 +54,8 @@ func selfCPU() time.Duration {
 // watchCPU calls over once this process has used limit of CPU time from now,
 // or checkWallFactor times limit of wall time has passed.
 func watchCPU(limit time.Duration, over func()) (stop func()) {
-	done := make(chan struct{})
 	start, cpu0 := time.Now(), selfCPU()
-	go func() {
-		t := time.NewTicker(10 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				if selfCPU()-cpu0 > limit || time.Since(start) > checkWallFactor*limit {
-					over()
-					return
-				}
-			}
-		}
-	}()
-	return func() { close(done) }
+	return watchEvery(func() bool {
+		return selfCPU()-cpu0 > limit || time.Since(start) > checkWallFactor*limit
+	}, over)
 }

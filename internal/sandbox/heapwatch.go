@@ -3,7 +3,6 @@ package sandbox
 import (
 	"errors"
 	"runtime/metrics"
-	"time"
 )
 
 // errMemoryLimit stops a run whose live heap passed the soft memory limit.
@@ -15,23 +14,9 @@ var errMemoryLimit = errors.New("memory limit")
 // parent's RSS watch may not see the cap before the deadline, and a memory
 // bomb read as a timeout (issue 11 item 5).
 func watchHeap(limit int64, over func()) (stop func()) {
-	done := make(chan struct{})
-	go func() {
-		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-		t := time.NewTicker(10 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				metrics.Read(sample)
-				if sample[0].Value.Kind() == metrics.KindUint64 && int64(sample[0].Value.Uint64()) > limit {
-					over()
-					return
-				}
-			}
-		}
-	}()
-	return func() { close(done) }
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	return watchEvery(func() bool {
+		metrics.Read(sample)
+		return sample[0].Value.Kind() == metrics.KindUint64 && int64(sample[0].Value.Uint64()) > limit
+	}, over)
 }

@@ -422,17 +422,7 @@ print(u:setsockname("10.0.0.80", 0))`, Limits{Timeout: time.Minute}, func(c *Con
 		t.Errorf("frame.interface_name: wirelab %v, tshark %v", names, want)
 	}
 	// The display filter sees the names too.
-	f, err := capture.Compile(`frame.interface_name == "www.example.com:eth0"`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, p := range pkts {
-		if f.Match(p) {
-			n++
-		}
-	}
-	if n != len(perIface["www.example.com:eth0"]) {
+	if n := countFrames(t, out.Capture, `frame.interface_name == "www.example.com:eth0"`); n != len(perIface["www.example.com:eth0"]) {
 		t.Errorf("frame.interface_name matched %d frames, want %d", n, len(perIface["www.example.com:eth0"]))
 	}
 }
