@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wirelab-dev/wirelab/internal/jail"
 	"github.com/wirelab-dev/wirelab/internal/netlab"
 	"github.com/wirelab-dev/wirelab/internal/service"
 	"github.com/wirelab-dev/wirelab/runner/result"
@@ -64,9 +65,9 @@ const (
 // Default limits.
 const (
 	DefaultTimeout = 30 * time.Second
-	DefaultMemory  = 256 << 20
-	DefaultOutput  = 1 << 20
-	DefaultSockets = 256
+	DefaultMemory  = jail.DefaultMemory // a program's tree gets what a script gets
+	DefaultOutput  = jail.DefaultOutput
+	DefaultSockets = jail.DefaultFiles // a program's files per process are a script's sockets
 	// DefaultGrace is how long past its deadline the worker has to stop the
 	// script, drain the capture and exit before the parent kills it.
 	DefaultGrace = 2 * time.Second
@@ -78,7 +79,10 @@ const (
 	upStop = 5 * time.Second
 )
 
-// Limits bound one run. Zero fields take the defaults.
+// Limits bound one run. Zero fields take the defaults. They are the
+// student's view of a run (the script's deadline, memory, output and open
+// sockets); a program submission runs under the jail.Limits they translate
+// to (runProgram: Sockets become Files, the process count the jail's own).
 type Limits struct {
 	Timeout time.Duration `json:"timeout"`
 	Memory  int64         `json:"memory"`
