@@ -41,8 +41,10 @@ cat >"$tmp/lab/scan.lua" <<'LUA'
 local open = assert(scan.open("10.0.0.20", "1-65535"))
 print(#open .. " open: " .. table.concat(open, " "))
 LUA
+cp bench/timed.py "$tmp/lab/"
 cat >"$tmp/lab/inner.py" <<'PY'
 import os, re, statistics, subprocess, sys, time
+from timed import timed
 runs = int(sys.argv[1])
 want = {22, 80, 8080}
 parse = {
@@ -54,18 +56,12 @@ wall = {n: [] for n, _ in cmds}
 cpu = {n: [] for n, _ in cmds}
 for i in range(runs + 1):
     for name, argv in cmds:
-        t = time.perf_counter()
-        p = subprocess.Popen(argv, stdout=subprocess.PIPE)
-        out = p.stdout.read().decode()
-        _, status, ru = os.wait4(p.pid, 0)
-        d = time.perf_counter() - t
-        if status != 0:
-            sys.exit("error: %s failed" % name)
+        out, d, used = timed(name, argv)
         if parse[name](out) != want:
             sys.exit("error: %s run %d found open %s, want %s" % (name, i, sorted(parse[name](out)), sorted(want)))
         if i:
             wall[name].append(d)
-            cpu[name].append(ru.ru_utime + ru.ru_stime)
+            cpu[name].append(used)
 nm = statistics.median(wall["nmap"])
 for name, _ in cmds:
     w = wall[name]

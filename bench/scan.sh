@@ -60,6 +60,8 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 # would hand one scanner a quieter minute than the other.
 python3 - "$runs" "$tmp/scanbench" "$script" "$listening" "$others" <<'PY'
 import os, re, shlex, statistics, subprocess, sys, time
+sys.path.insert(0, "bench")
+from timed import timed
 runs, bench, script = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 listeners = {int(p) for p in sys.argv[4].split()}
 allowed = listeners | {int(p) for p in sys.argv[5].split()}
@@ -76,13 +78,7 @@ wall = {n: [] for n, _ in cmds}
 cpu = {n: [] for n, _ in cmds}
 for i in range(runs + 1):  # the first round warms caches and is not counted
     for name, argv in cmds:
-        t = time.perf_counter()
-        p = subprocess.Popen(argv, stdout=subprocess.PIPE)
-        out = p.stdout.read().decode()
-        _, status, ru = os.wait4(p.pid, 0)
-        d = time.perf_counter() - t
-        if status != 0:
-            sys.exit("error: %s failed" % name)
+        out, d, used = timed(name, argv)
         found = parse[name](out)
         if not listeners <= found:
             sys.exit("error: %s run %d missed listeners %s" % (name, i, sorted(listeners - found)))
@@ -90,7 +86,7 @@ for i in range(runs + 1):  # the first round warms caches and is not counted
             phantoms.setdefault(name, []).append(sorted(found - allowed))
         if i:
             wall[name].append(d)
-            cpu[name].append(ru.ru_utime + ru.ru_stime)
+            cpu[name].append(used)
 nm = statistics.median(wall["nmap"])
 for name, _ in cmds:
     w = wall[name]

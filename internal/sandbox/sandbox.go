@@ -90,20 +90,14 @@ type Limits struct {
 	Sockets int           `json:"sockets"`
 }
 
-// WithDefaults returns l with every zero field set to its default.
+// WithDefaults returns l with every zero field set to its default: the
+// jail's, but for the deadline.
 func (l Limits) WithDefaults() Limits {
 	if l.Timeout <= 0 {
 		l.Timeout = DefaultTimeout
 	}
-	if l.Memory <= 0 {
-		l.Memory = DefaultMemory
-	}
-	if l.Output <= 0 {
-		l.Output = DefaultOutput
-	}
-	if l.Sockets <= 0 {
-		l.Sockets = DefaultSockets
-	}
+	j := jail.Limits{Memory: l.Memory, Output: l.Output, Files: l.Sockets}.WithDefaults()
+	l.Memory, l.Output, l.Sockets = j.Memory, j.Output, j.Files
 	return l
 }
 
