@@ -373,6 +373,7 @@ func (s *State) sandbox() error {
 	s.installAssert()
 	s.guardSortYield()
 	s.installNumbers()
+	s.installCulprits()
 	if err := s.installPcall(); err != nil {
 		return fmt.Errorf("installing pcall: %w", err)
 	}

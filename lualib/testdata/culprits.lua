@@ -1,0 +1,52 @@
+-- Runtime errors that name their culprit (TestErrorWording compares
+-- wirelab's with C Lua 5.1's): the global, local, field, method or upvalue an
+-- operation failed on, as Lua 5.1's getobjname finds it.
+local socket = require("socket")
+local cases = {
+  function() return cfg.port end,
+  function() local c = socket.tcp(); local d = c:recieve("*l"); return d end,
+  function() local c = socket.tcp(); print(c:recieve()) end,
+  function() local n; return n * 2 end,
+  function() local t = {}; return "a" .. t.x end,
+  function() return socket.conect("localhost", 80) end,
+  function() local n; return 1 < n end,
+  function() local up; return (function() return up + 1 end)() end,
+  function() local cb; (function() cb() end)() end,
+  function() print(undefinedfn()) end,
+  function() print(undefined1(), undefined2()) end,
+  function() local t = {}; local u; return t.k, u.k end,
+  function() local line = "abc"; return line + 1 end,
+  function() local line = "abc"; return 1 + line end,
+  function() return "10" + 1, "3" * "4", "2" ^ 3, "7" % 3, -"2", "0x10" + 0, "1e2" + 0, 10 - "4", "9" / 2 end,
+  function() local cfg = {}; return cfg.server.port end,
+  function() cfg = {a = {}}; local v = cfg.a.b.c; cfg = nil; return v end,
+  function() local name; return "hello " .. name end,
+  function() local a, b = "x", nil; return a .. b .. "!" end,
+  function() local t; return #t end,
+  function() local ok = true; return ok.x end,
+  function() local n = 5; return n.x end,
+  function() local n = 5; n() end,
+  function() local t; t.x = 1 end,
+  function() cfg2.x = 1 end,
+  function() local t = {}; return t + 1 end,
+  function() local t = {}; return 2 * t end,
+  function() local function f() return undefinedfn() end; return f() end,
+  function() table.sort({3, 1, 2}, function(a, b) return a.x < b end) end,
+  function() return select(2, coroutine.resume(coroutine.create(function() local t; return t.x end))) end,
+  function() for k in nil do end end,
+  function() local c; c:send("x") end,
+  function() local s = socket.tcp(); s:settimeout(1):foo() end,
+  function() local t, k = {}, "a"; return t[k].b end,
+  function() local t = {}; return t[1].x end,
+  function() local s; return s:upper() end,
+  function() local t = setmetatable({}, {__add = function() return "added" end}); return nil + t, t + nil, 1 + t end,
+  function() local t = setmetatable({}, {__concat = function() return "joined" end}); return nil .. t, t .. nil, "a" .. t end,
+  function() local x = false; return x .. "y" end,
+  function() local t = {}; t.list.n = 1 end,
+  function() local p, q; local r = p and p.x or q.x; return r end,
+  function() return getmetatable(nil), getmetatable(false), getmetatable(1) end,
+  function() return tostring(nil), tostring(true), tostring(12), 1 .. "", #"abc" end,
+}
+for i, f in ipairs(cases) do
+  print(i, pcall(f))
+end
