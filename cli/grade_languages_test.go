@@ -49,15 +49,15 @@ func TestGradeClassOfLanguages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{ // student: score,max,status
-		"alice": "6,6,passed", "bea": "6,6,passed", "cal": "6,6,passed", "dan": "3,6,failed",
-		"eve": "0,6,error", "notes": "0,6,not-graded",
+	want := map[string]string{ // student: score,max,status,ended
+		"alice": "6,6,passed,ok", "bea": "6,6,passed,ok", "cal": "6,6,passed,ok", "dan": "3,6,failed,ok",
+		"eve": "0,6,error,error", "notes": "0,6,not-graded,",
 	}
 	if len(recs) != len(want)+1 {
 		t.Errorf("summary.csv has %d rows, want %d:\n%s", len(recs)-1, len(want), b)
 	}
 	for _, r := range recs[1:] {
-		if got := strings.Join(r[1:4], ","); got != want[r[0]] {
+		if got := strings.Join(r[1:5], ","); got != want[r[0]] {
 			t.Errorf("%s: %s, want %s", r[0], got, want[r[0]])
 		}
 		if r[0] == "notes" && !strings.Contains(r[len(r)-1], `"notes.txt" is not a kind of file wirelab can run`) {

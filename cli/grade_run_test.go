@@ -33,8 +33,8 @@ func TestGradeCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := strings.Split(strings.TrimSpace(string(csv)), "\n")
-	if len(rows) != 3 || !strings.HasPrefix(rows[0], "student,score,max,status,three-way handshake,") ||
-		!strings.HasPrefix(rows[1], "ana,9,9,passed,") || !strings.HasPrefix(rows[2], "bo,4,9,failed,") {
+	if len(rows) != 3 || !strings.HasPrefix(rows[0], "student,score,max,status,ended,three-way handshake,") ||
+		!strings.HasPrefix(rows[1], "ana,9,9,passed,ok,") || !strings.HasPrefix(rows[2], "bo,4,9,failed,ok,") {
 		t.Errorf("summary.csv:\n%s", csv)
 	}
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/wirelab-dev/wirelab/internal/suggest"
 	"github.com/wirelab-dev/wirelab/internal/yamlx"
 	"github.com/wirelab-dev/wirelab/runner/result"
 )
@@ -29,11 +30,43 @@ var exitKind = checkKind{
 	},
 	eval: (*evaluation).exitCheck,
 	lint: func(lab *Lab, c *Check) []string {
+		var out []string
 		if c.Exit == "ok" && len(c.Requires) == 0 && c.Points > 0 {
-			return []string{fmt.Sprintf("check %q: exit: ok without requires passes on an empty submission, which ends without an error (add requires: [a check the work must pass first])", c.Name)}
+			out = append(out, fmt.Sprintf("check %q: exit: ok without requires passes on an empty submission, which ends without an error (add requires: [a check the work must pass first])", c.Name))
 		}
-		return nil
+		if msg := exitValueLint(lab, c.Exit); msg != "" {
+			out = append(out, fmt.Sprintf("check %q: %s", c.Name, msg))
+		}
+		return out
 	},
+}
+
+// exitValueLint says what is wrong with an exit: value that cannot mean what
+// its author meant: a misspelt ending ("crashed", "timed out", "Timeout"),
+// which is read as a text the error must contain and so never matches the
+// ending it names; or processes in a lab that takes Lua alone, where no
+// script can start a process.
+func exitValueLint(lab *Lab, v string) string {
+	names := make([]string, 0, len(result.ExitReasons()))
+	for _, r := range result.ExitReasons() {
+		names = append(names, r.String())
+	}
+	if r, ok := result.ParseExitReason(v); ok {
+		if r != result.ExitProcesses {
+			return ""
+		}
+		for _, g := range lab.Submission.Accepted() {
+			if !g.IsLua() {
+				return ""
+			}
+		}
+		return "exit: processes never passes: the lab takes Lua scripts alone, which cannot start processes (a program's fork bomb ends processes)"
+	}
+	squashed := strings.NewReplacer(" ", "", "-", "", "_", "").Replace(strings.ToLower(strings.TrimSpace(v)))
+	if near, d := suggest.Closest(squashed, names); d <= 2 && len(squashed) <= len(near)+3 {
+		return fmt.Sprintf("exit: %q is not an ending (%s), so it is read as a text the error message must contain, and a run that ended with %s fails it; did you mean exit: %s?", v, strings.Join(names, ", "), near, near)
+	}
+	return ""
 }
 
 func (ev *evaluation) exitCheck(c *Check, cr *result.CheckResult) {

@@ -70,3 +70,51 @@ checks:
 		t.Errorf("one host: %v", ws)
 	}
 }
+
+// An exit: value that misspells an ending is read as a text the error must
+// contain, and so never matches the ending it names: check says so, with the
+// ending meant. processes in a Lua-only lab can never pass.
+func TestLintExitValues(t *testing.T) {
+	for _, tc := range []struct {
+		exit, langs, want string
+	}{
+		{"crashed", "", `exit: "crashed" is not an ending (ok, error, timeout, memory, output, sockets, processes, crash), so it is read as a text the error message must contain, and a run that ended with crash fails it; did you mean exit: crash?`},
+		{"timed out", "", "did you mean exit: timeout?"},
+		{"Timeout", "", "did you mean exit: timeout?"},
+		{"errors", "", "did you mean exit: error?"},
+		{"out-of-memory", "", ""}, // too far from memory: a text, as written
+		{"attempt to index", "", ""},
+		{"connection refused", "", ""},
+		{"crash", "", ""},
+		{"processes", "", "exit: processes never passes: the lab takes Lua scripts alone"},
+		{"processes", "languages: [lua, python]", ""},
+	} {
+		dir := t.TempDir()
+		lab := "lab: lint\nhosts: {client: 10.0.0.10}\nsubmission: {file: solution.lua"
+		if tc.langs != "" {
+			lab += ", " + tc.langs
+		}
+		lab += "}\nchecks:\n  - name: handshake\n    packet: tcp.flags.syn == 1\n  - name: ends\n    exit: '" + tc.exit + "'\n    requires: [handshake]\n"
+		path := filepath.Join(dir, "lab.yaml")
+		if err := os.WriteFile(path, []byte(lab), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "solution.lua"), []byte("print(1)\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		l, err := Load(path)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.exit, err)
+		}
+		var got []string
+		for _, w := range Lint(l) {
+			got = append(got, w.String())
+		}
+		switch {
+		case tc.want == "" && len(got) != 0:
+			t.Errorf("exit: %s: warnings %q, want none", tc.exit, got)
+		case tc.want != "" && (len(got) != 1 || !strings.Contains(got[0], `check "ends": exit: `) || !strings.Contains(got[0], tc.want) || !strings.HasPrefix(got[0], path+":7:5: warning: ")):
+			t.Errorf("exit: %s: warnings %q, want one at :7:5 with %q", tc.exit, got, tc.want)
+		}
+	}
+}

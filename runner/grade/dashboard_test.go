@@ -76,7 +76,7 @@ func TestDashboard(t *testing.T) {
 	if head[len(head)-2] != "flaky" || head[len(head)-1] != "reason" {
 		t.Fatalf("summary.csv's last columns are %q, want flaky and reason", head[len(head)-2:])
 	}
-	for col := 4; col < len(head)-2; col++ { // the checks, between status and flaky
+	for col := 5; col < len(head)-2; col++ { // the checks, between ended and flaky
 		name := head[col]
 		passed := 0
 		for _, r := range rows {

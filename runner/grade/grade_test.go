@@ -3,6 +3,8 @@ package grade_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -15,6 +17,7 @@ import (
 	"github.com/wirelab-dev/wirelab/internal/sandbox"
 	"github.com/wirelab-dev/wirelab/runner"
 	"github.com/wirelab-dev/wirelab/runner/grade"
+	"github.com/wirelab-dev/wirelab/runner/report"
 	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
@@ -137,6 +140,7 @@ func TestHostileSuite(t *testing.T) {
 		}
 	}
 	csv1 := readFile(t, filepath.Join(out, grade.SummaryCSV))
+	endedNamed(t, out, csv1)
 
 	// Again: everything is current, nothing is regraded, the summary is the same.
 	runs.Store(0)
@@ -478,5 +482,47 @@ func TestDiscoverTwoSubmissions(t *testing.T) {
 	}
 	if subs[1].NotGraded != "" || subs[1].Language != "python" {
 		t.Errorf("bea: %+v, want a Python submission", subs[1])
+	}
+}
+
+// endedNamed checks that the hostile class's summary.csv names how each
+// submission ended, in its ended column, and that every report format of
+// each stored result names it too: "ended: memory — ..." or its key.
+func endedNamed(t *testing.T, out, summary string) {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(summary)).ReadAll()
+	if err != nil || len(recs) < 2 || recs[0][4] != "ended" {
+		t.Fatalf("summary.csv (%v): no ended column:\n%s", err, summary)
+	}
+	for _, r := range recs[1:] {
+		want := result.ExitOK
+		if h, ok := hostile[r[0]]; ok {
+			want = h.ended
+		}
+		if r[4] != want.String() {
+			t.Errorf("summary.csv: %s ended %q, want %q", r[0], r[4], want)
+		}
+		var res result.Result
+		if err := json.Unmarshal([]byte(readFile(t, filepath.Join(out, r[0], grade.ResultFile))), &res); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range report.Formats() {
+			var b bytes.Buffer
+			if err := report.WriteOptions(&b, f, &res, report.Options{Dir: t.TempDir()}); err != nil {
+				t.Fatal(err)
+			}
+			named := strings.Contains(b.String(), "ended: "+want.String()+" — ")
+			switch f {
+			case "json":
+				named = strings.Contains(b.String(), `"reason": "`+want.String()+`"`)
+			case "junit":
+				named = strings.Contains(b.String(), `<property name="ended" value="`+want.String()+`">`)
+			case "github":
+				named = strings.Contains(b.String(), `"ended": "`+want.String()+`"`)
+			}
+			if want != result.ExitOK && !named {
+				t.Errorf("%s's %s report does not name how it ended (%s):\n%s", r[0], f, want, b.String())
+			}
+		}
 	}
 }

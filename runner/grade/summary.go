@@ -71,7 +71,8 @@ type Row struct {
 	Status   result.Status `json:"status"`
 	Reason   string        `json:"reason,omitempty"`
 	// Ended names how the submission ended when it did not end normally:
-	// error, timeout, memory, output, sockets, crash.
+	// error, timeout, memory, output, sockets, processes, crash (absent: ok,
+	// or not run when Status is not-graded).
 	Ended    result.ExitReason `json:"ended,omitempty"`
 	Duration float64           `json:"duration"` // seconds the submission ran
 	Checks   []CheckCell       `json:"checks"`
@@ -289,14 +290,16 @@ func flakyCell(flaky []Flake) string {
 	return strings.Join(parts, "; ")
 }
 
-// csv is student, score, max, status, the points of each check, then flaky
+// csv is student, score, max, status, ended (how the submission ended: ok,
+// error, timeout, memory, output, sockets, processes, crash; empty when it
+// was not run), the points of each check, then flaky
 // (the checks whose outcome changed between --repeat runs) and reason (why
 // a submission was not graded, ran out of time, or could not be evaluated).
 func (s *Summary) csv() []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	names := s.checkNames()
-	head := []string{"student", "score", "max", "status"}
+	head := []string{"student", "score", "max", "status", "ended"}
 	for _, n := range names {
 		head = append(head, cell(n))
 	}
@@ -304,7 +307,11 @@ func (s *Summary) csv() []byte {
 	head = append(head, "reason")
 	w.Write(head)
 	for _, r := range s.Students {
-		rec := []string{cell(r.Student), num(r.Score), num(r.MaxScore), r.Status.String()}
+		ended := r.Ended.String()
+		if r.Status == result.StatusNotGraded {
+			ended = ""
+		}
+		rec := []string{cell(r.Student), num(r.Score), num(r.MaxScore), r.Status.String(), ended}
 		pts := map[string]string{}
 		for _, c := range r.Checks {
 			pts[c.Name] = num(c.Points)

@@ -14,10 +14,14 @@ type ghResult struct {
 	Status   string   `json:"status"` // pass, fail or error
 	MaxScore float64  `json:"max_score"`
 	Tests    []ghTest `json:"tests"`
-	// Outcome and Reason name a run that is neither passed nor failed
-	// (timeout, lab-error, not-graded, error), which GitHub's three statuses
-	// cannot tell apart; its reporter ignores keys it does not know.
-	Outcome string `json:"outcome,omitempty"`
+	// Outcome names the run's status (passed, failed, timeout, lab-error,
+	// not-graded, error), which GitHub's three statuses cannot tell apart,
+	// and Ended how the submission ended (ok, error, timeout, memory,
+	// output, sockets, processes, crash; absent when it did not run);
+	// Reason says why a run was neither passed nor failed. GitHub's reporter
+	// ignores keys it does not know.
+	Outcome string `json:"outcome"`
+	Ended   string `json:"ended,omitempty"`
 	Reason  string `json:"reason,omitempty"`
 }
 
@@ -39,8 +43,12 @@ func writeGitHub(w io.Writer, res *result.Result, _ Options) error {
 	default:
 		out.Status = "fail"
 	}
+	out.Outcome = res.Status.String()
 	if res.Status != result.StatusPassed && res.Status != result.StatusFailed {
-		out.Outcome, out.Reason = res.Status.String(), res.Reason
+		out.Reason = res.Reason
+	}
+	if res.Status != result.StatusNotGraded {
+		out.Ended = res.Exit.Reason.String()
 	}
 	for _, c := range res.Checks {
 		st := "fail"

@@ -80,6 +80,9 @@ func summary(res *result.Result) string {
 	if res.Reason != "" {
 		b.WriteString("\n" + res.Reason)
 	}
+	if res.Exit.Reason != result.ExitOK {
+		b.WriteString("\n" + endedLine(res.Exit.Reason, res.Exit.Message))
+	}
 	for _, n := range res.Notes {
 		b.WriteString("\nnote: " + n)
 	}

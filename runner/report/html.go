@@ -144,7 +144,7 @@ func writeHTML(w io.Writer, res *result.Result, opt Options) error {
 	pg.Withheld = opt.withheld.sentence()
 	pg.Outcome, pg.OutcomeWords = outcomeWords(res, shown)
 	if res.Exit.Reason != result.ExitOK {
-		pg.Ended = exitLine(res.Exit.Reason, clean(res.Exit.Message))
+		pg.Ended = endedLine(res.Exit.Reason, clean(res.Exit.Message))
 	} else if res.Submission.Path != "" || res.Duration > 0 {
 		pg.Ended = "the script ended normally"
 	}

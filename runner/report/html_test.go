@@ -63,7 +63,7 @@ func TestHTMLSelfContained(t *testing.T) {
 	for _, want := range []string{
 		"server closes the second connection", "Read the whole response before you close the socket.",
 		"Nearest miss:", "tcp.flags.fin is 0", `href="capture.pcap"`, "HTTP/1.0 404 Not Found",
-		"connecting to the web server", "404 &lt;not&gt; found", "the script ended with an error",
+		"connecting to the web server", "404 &lt;not&gt; found", "ended: error — ",
 		"Transmission Control Protocol", "tcp.srcport", "0000  ",
 	} {
 		if !strings.Contains(page, want) {

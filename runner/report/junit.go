@@ -129,6 +129,11 @@ func junitSuite(res *result.Result, name string) juSuite {
 	if !res.Start.IsZero() {
 		suite.Timestamp = res.Start.UTC().Format("2006-01-02T15:04:05")
 	}
+	if res.Status != result.StatusNotGraded {
+		// how the submission ended, by name (ok too): a property, as JUnit
+		// readers show a suite's properties beside its status
+		suite.Properties = append(suite.Properties, juProperty{"ended", res.Exit.Reason.String()})
+	}
 	if res.Submission.ID != "" {
 		suite.Properties = append(suite.Properties, juProperty{"submission", res.Submission.ID})
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -379,16 +380,16 @@ func TestTextWording(t *testing.T) {
 	}{
 		{"memory limit", func(res *result.Result) {
 			res.Exit = result.Exit{Reason: result.ExitMemory, Message: "the script used 70 MiB of memory, over the 64 MiB limit, and was killed"}
-		}, []string{"\nthe script used 70 MiB of memory, over the 64 MiB limit, and was killed\n"}, []string{"ended with memory"}},
+		}, []string{"\nended: memory — the script used 70 MiB of memory, over the 64 MiB limit, and was killed\n"}, []string{"ended with memory"}},
 		{"memory, other message", func(res *result.Result) {
 			res.Exit = result.Exit{Reason: result.ExitMemory, Message: "rss 70 MiB"}
-		}, []string{"\nthe script was stopped: it used more memory than the lab allows (rss 70 MiB)\n"}, nil},
+		}, []string{"\nended: memory — the script was stopped: it used more memory than the lab allows (rss 70 MiB)\n"}, nil},
 		{"timeout, no message", func(res *result.Result) {
 			res.Exit = result.Exit{Reason: result.ExitTimeout}
-		}, []string{"\nthe script was stopped: it ran longer than the lab allows\n"}, nil},
+		}, []string{"\nended: timeout — the script was stopped: it ran longer than the lab allows\n"}, nil},
 		{"error", func(res *result.Result) {
 			res.Exit = result.Exit{Reason: result.ExitError, Message: "x.lua:3: boom"}
-		}, []string{"\nthe script ended with an error: x.lua:3: boom\n"}, nil},
+		}, []string{"\nended: error — x.lua:3: boom\n"}, nil},
 		{"verify names the capture once", func(res *result.Result) {
 			res.Submission = result.SubmissionInfo{ID: "run.pcap", Path: "run.pcap"}
 		}, []string{"\nsubmission run.pcap\n"}, []string{"(run.pcap)"}},
@@ -576,4 +577,117 @@ func TestDueDate(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestEveryOutcomeNamed: every format names the run's status and how the
+// submission ended, for each of them, in the student's view and the
+// grader's: a grader reading any one of them tells "wrong answer" from
+// "crashed" or "out of memory", and a lab's own failure from the student's.
+func TestEveryOutcomeNamed(t *testing.T) {
+	for _, st := range result.Statuses() {
+		for _, ended := range result.ExitReasons() {
+			if st == result.StatusNotGraded && ended != result.ExitOK {
+				continue // a submission not graded did not run
+			}
+			for _, grader := range []bool{false, true} {
+				res := fixture(t)
+				res.Status, res.Reason = st, ""
+				if st != result.StatusPassed && st != result.StatusFailed {
+					res.Reason = "why: " + st.String()
+				}
+				if st == result.StatusPassed {
+					// the student's view takes passed or failed from the checks it shows
+					for i := range res.Checks {
+						res.Checks[i].Status, res.Checks[i].Points = result.CheckPass, res.Checks[i].MaxPoints
+					}
+					res.Score = res.MaxScore
+				}
+				res.Exit = result.Exit{Reason: ended}
+				if ended != result.ExitOK {
+					res.Exit.Message = "what happened"
+				}
+				for _, f := range Formats() {
+					var b bytes.Buffer
+					if err := WriteOptions(&b, f, res, Options{Grader: grader, Dir: t.TempDir()}); err != nil {
+						t.Fatal(err)
+					}
+					for _, miss := range outcomeMissing(t, f, b.Bytes(), st, ended) {
+						t.Errorf("%s (grader %v), status %s ended %s: %s", f, grader, st, ended, miss)
+					}
+				}
+			}
+		}
+	}
+}
+
+// outcomeMissing lists what format f's output out does not say of status st
+// and exit reason ended.
+func outcomeMissing(t *testing.T, f string, out []byte, st result.Status, ended result.ExitReason) []string {
+	t.Helper()
+	var miss []string
+	has := func(what, s string) {
+		if !strings.Contains(s, what) {
+			miss = append(miss, fmt.Sprintf("no %q", what))
+		}
+	}
+	// the line endedLine writes, when the submission did not end normally
+	line := "ended: " + ended.String() + " — "
+	text := string(out)
+	switch f {
+	case "text":
+		has("  "+st.String()+"  (", text)
+	case "html":
+		// the counts line and the page's end say it (TestHTMLOutcomeWords: the status in words)
+	case "json":
+		var r result.Result
+		if err := json.Unmarshal(out, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != st || r.Exit.Reason != ended {
+			miss = append(miss, fmt.Sprintf("status %s ended %s", r.Status, r.Exit.Reason))
+		}
+		return miss
+	case "junit":
+		has(`<property name="status" value="`+st.String()+`">`, text)
+		if st != result.StatusNotGraded {
+			has(`<property name="ended" value="`+ended.String()+`">`, text)
+		}
+		return miss
+	case "github":
+		var gh ghResult
+		if err := json.Unmarshal(out, &gh); err != nil {
+			t.Fatal(err)
+		}
+		want := ended.String()
+		if st == result.StatusNotGraded {
+			want = ""
+		}
+		if gh.Outcome != st.String() || gh.Ended != want {
+			miss = append(miss, fmt.Sprintf("outcome %q ended %q", gh.Outcome, gh.Ended))
+		}
+		return miss
+	case "gradescope":
+		var gs gsResults
+		if err := json.Unmarshal(out, &gs); err != nil {
+			t.Fatal(err)
+		}
+		text = gs.Output
+		has(": "+st.String()+", score ", text)
+	case "prairielearn":
+		var pl plResults
+		if err := json.Unmarshal(out, &pl); err != nil {
+			t.Fatal(err)
+		}
+		text = pl.Message
+		has(": "+st.String()+", score ", text)
+	case "tap":
+		has("# http-client: "+st.String()+", score ", text)
+		line = "# " + line
+	default:
+		t.Fatalf("format %q: the test does not know where it names the outcome", f)
+	}
+	if ended != result.ExitOK {
+		has(line, text)
+	}
+	return miss
 }

@@ -50,7 +50,7 @@ func writeText(w io.Writer, res *result.Result, opt Options) error {
 		fmt.Fprintf(&b, "submission %s\n", clean(strings.ReplaceAll(sub, "\n", `\n`)))
 	}
 	if res.Exit.Reason != result.ExitOK {
-		b.WriteString(exitLine(res.Exit.Reason, clean(res.Exit.Message)) + "\n")
+		b.WriteString(endedLine(res.Exit.Reason, clean(res.Exit.Message)) + "\n")
 	}
 	for _, n := range res.Notes {
 		b.WriteString(p.paint(cYellow, "note: ") + clean(n) + "\n")
@@ -148,6 +148,20 @@ const (
 	kindOutput   = "output"
 	kindSequence = "sequence"
 )
+
+// endedLine names how the script ended, then says it: "ended: memory — the
+// script was stopped: it used more memory than the lab allows", "ended:
+// error — solution.lua:4: attempt to index a nil value". Every format that
+// speaks of the run carries it (text, html, and the summary of tap,
+// gradescope and prairielearn; junit and github as a property and a key),
+// so a reader tells a wrong answer from a crash in each.
+func endedLine(reason result.ExitReason, msg string) string {
+	say := exitLine(reason, msg)
+	if reason == result.ExitError && msg != "" && say == "the script ended with an error: "+msg {
+		say = msg // the name already says it ended with an error
+	}
+	return "ended: " + reason.String() + " — " + say
+}
 
 // exitLine says how the script ended, in a sentence per reason. The sandbox's
 // message for a limit already is one ("the script ran past its 10s deadline
