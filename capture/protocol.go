@@ -340,3 +340,22 @@ func (p *Packet) protoInfo() (proto, info string) {
 	}
 	return "", ""
 }
+
+// Recognition is how wirelab recognises an application protocol in a TCP or
+// UDP payload: its ports, and whether a heuristic finds it on any port.
+type Recognition struct {
+	TCPPorts, UDPPorts []uint16
+	AnyPort            bool // a heuristic looks at every payload (TCP or UDP)
+}
+
+// Recognise returns how the application protocol named name (a display
+// filter's protocol: "dns", "http") is recognised; ok is false for a name
+// that is not an application protocol (tcp, ip, eth, frame ...).
+func Recognise(name string) (Recognition, bool) {
+	for _, pr := range protocols {
+		if pr.name == name && (pr.tcpPorts != nil || pr.udpPorts != nil || pr.heuristic != nil) {
+			return Recognition{TCPPorts: pr.tcpPorts, UDPPorts: pr.udpPorts, AnyPort: pr.heuristic != nil}, true
+		}
+	}
+	return Recognition{}, false
+}

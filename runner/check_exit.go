@@ -29,7 +29,8 @@ var exitKind = checkKind{
 		}
 	},
 	eval: (*evaluation).exitCheck,
-	lint: func(lab *Lab, c *Check) []string {
+	lint: func(lt *linting, c *Check) []string {
+		lab := lt.lab
 		var out []string
 		if c.Exit == "ok" && len(c.Requires) == 0 && c.Points > 0 {
 			out = append(out, fmt.Sprintf("check %q: exit: ok without requires passes on an empty submission, which ends without an error (add requires: [a check the work must pass first])", c.Name))

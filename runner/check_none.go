@@ -19,11 +19,15 @@ var noneKind = checkKind{
 	},
 	watch: watchFilter,
 	eval:  (*evaluation).noneCheck,
-	lint: func(lab *Lab, c *Check) []string {
+	lint: func(lt *linting, c *Check) []string {
+		var out []string
 		if len(c.Requires) == 0 {
-			return []string{fmt.Sprintf("check %q: a none check without requires passes on an empty submission, which sends nothing (add requires: [a check the work must pass first])", c.Name)}
+			out = append(out, fmt.Sprintf("check %q: a none check without requires passes on an empty submission, which sends nothing (add requires: [a check the work must pass first])", c.Name))
 		}
-		return nil
+		if p := lt.keep.dropped(c.Filter); p != "" {
+			out = append(out, droppedWarning(lt.lab, c, "", p, "no packet can match "+c.Filter+" and the check passes whatever the submission sends"))
+		}
+		return out
 	},
 }
 

@@ -52,11 +52,16 @@ var packetKind = checkKind{
 	},
 	watch: watchFilter,
 	eval:  (*evaluation).packetCheck,
-	lint: func(lab *Lab, c *Check) []string {
+	lint: func(lt *linting, c *Check) []string {
+		lab := lt.lab
+		var out []string
 		if len(lab.Hosts) > 1 && !pinsEndpoint(c.Filter) {
-			return []string{fmt.Sprintf("check %q: the filter pins neither source nor destination (ip.src, ip.dst): any host's packet matches, the submission's own too (add && ip.src == ... or ip.dst == ...)", c.Name)}
+			out = append(out, fmt.Sprintf("check %q: the filter pins neither source nor destination (ip.src, ip.dst): any host's packet matches, the submission's own too (add && ip.src == ... or ip.dst == ...)", c.Name))
 		}
-		return nil
+		if p := lt.keep.dropped(c.Filter); p != "" {
+			out = append(out, droppedWarning(lab, c, "", p, "no packet can match "+c.Filter+" and the check never passes"))
+		}
+		return out
 	},
 }
 

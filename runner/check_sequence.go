@@ -36,13 +36,20 @@ var sequenceKind = checkKind{
 	compile: (*decoder).sequenceStream,
 	watch:   watchSequence,
 	eval:    (*evaluation).sequenceCheck,
-	lint: func(lab *Lab, c *Check) []string {
+	lint: func(lt *linting, c *Check) []string {
+		lab := lt.lab
 		var out []string
 		if len(lab.Hosts) > 1 {
 			for n, s := range c.Steps {
 				if !pinsEndpoint(s.Filter) {
 					out = append(out, fmt.Sprintf("check %q: step %d pins neither source nor destination (ip.src, ip.dst): any host's packet matches, the submission's own too", c.Name, n+1))
 				}
+			}
+		}
+		for n, s := range c.Steps {
+			if p := lt.keep.dropped(s.Filter); p != "" {
+				out = append(out, droppedWarning(lab, c, fmt.Sprintf("step %d: ", n+1), p, "no packet can match "+s.Filter+" and the sequence is never seen"))
+				break
 			}
 		}
 		return out

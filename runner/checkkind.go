@@ -29,7 +29,7 @@ type checkKind struct {
 	// eval sets cr's status and message (and evidence).
 	eval func(ev *evaluation, c *Check, cr *result.CheckResult)
 	// lint returns what `wirelab check` warns about in such a check; may be nil.
-	lint func(lab *Lab, c *Check) []string
+	lint func(lt *linting, c *Check) []string
 	// ownPoints: eval sets cr.Points itself (a lua check may give part of its
 	// points, even when it fails). Otherwise a pass earns the check's points
 	// and anything else none.

@@ -33,18 +33,31 @@ var endpointFields = map[string]bool{
 //     condition joined with &&);
 //   - a none check, or an exit: ok check worth points, without requires: an
 //     empty submission sends nothing and ends without an error, so it passes
-//     and earns the check's points.
+//     and earns the check's points;
+//   - a check whose filter needs a protocol the capture filter never keeps
+//     (vacuous.go): a none check that passes whatever is sent, a packet
+//     check or sequence step that can never be met;
+//   - an exit: value that misspells an ending, or processes in a lab that
+//     takes Lua alone.
 func Lint(lab *Lab) []Warning {
 	var out []Warning
+	lt := &linting{lab: lab, keep: newKeeper(lab)}
 	for i := range lab.Checks {
 		c := &lab.Checks[i]
 		if k, ok := checkKinds.kind(c.Kind); ok && k.lint != nil {
-			for _, msg := range k.lint(lab, c) {
+			for _, msg := range k.lint(lt, c) {
 				out = append(out, Warning{c.Pos, msg})
 			}
 		}
 	}
 	return out
+}
+
+// linting is what a check kind's lint reads: the lab, and what its capture
+// filter keeps.
+type linting struct {
+	lab  *Lab
+	keep *keeper // nil when the lab captures everything
 }
 
 // pinsEndpoint reports whether one of the filter's &&-joined conditions uses

@@ -118,3 +118,65 @@ func TestLintExitValues(t *testing.T) {
 		}
 	}
 }
+
+// A check whose filter needs a protocol the capture filter never keeps is
+// decided before the run: check warns, naming the protocol and what follows.
+// Filters the capture keeps, and capture filters it cannot reason about
+// (byte offsets), give no warning.
+func TestLintCaptureDrops(t *testing.T) {
+	for _, tc := range []struct {
+		capture, check string
+		want           string // "" for no warning
+	}{
+		{"tcp port 80", "none: dns", `the capture filter "tcp port 80" keeps no DNS packet, so no packet can match dns and the check passes whatever the submission sends`},
+		{"tcp port 80", "none: udp.port == 53", "keeps no UDP packet"},
+		{"tcp port 80", "packet: icmp.type == 8", "keeps no ICMP packet, so no packet can match icmp.type == 8 and the check never passes"},
+		{"tcp port 80", "sequence: [tcp.flags.syn == 1, arp.opcode == 2]", "step 2: the capture filter \"tcp port 80\" keeps no ARP packet"},
+		{"tcp port 80", "none: tls", "keeps no TLS packet"},
+		{"port 53", "packet: ipv6", ""},
+		{"tcp port 80", "packet: http.request.method == \"GET\"", ""},
+		{"tcp port 80", "none: tcp.flags.reset == 1", ""},
+		{"tcp port 80", "none: udp || tcp.flags.reset == 1", ""}, // udp under || is not needed
+		{"tcp port 80", "none: '!udp'", ""},
+		{"tcp port 80", "packet: http.request && ip.dst == 10.0.0.80", ""},
+		{"tcp port 9000", "packet: http.request", ""}, // HTTP is found on any port
+		{"udp or arp", "packet: tcp.port == 80", "keeps no TCP packet"},
+		{"udp or arp", "packet: dns.flags.response == 1", ""},
+		{"host 10.0.0.80 and not icmp", "packet: icmp", "keeps no ICMP packet"},
+		{"host 10.0.0.80", "packet: icmp", ""},
+		{"net 192.168.1.0/24", "packet: tcp", ""},
+		{"greater 2000", "packet: udp", ""},
+		{"ip6", "packet: ip.ttl == 64", "keeps no IPv4 packet"},
+		{"tcp[13] & 2 != 0", "packet: udp", ""}, // byte offsets: not reasoned about
+		{"vlan and udp", "packet: tcp", ""},
+	} {
+		dir := t.TempDir()
+		lab := "lab: lint\nhosts: {server: 10.0.0.80, client: 10.0.0.10}\n" +
+			"services:\n  - {name: web, kind: http, listen: server:80, routes: {/: {status: 200, body: hi}}}\n" +
+			"capture: {filter: '" + tc.capture + "'}\nsubmission: {file: solution.lua}\nchecks:\n" +
+			"  - name: first\n    packet: ip.src == 10.0.0.10\n  - name: it\n    " + tc.check + "\n    requires: [first]\n"
+		path := filepath.Join(dir, "lab.yaml")
+		if err := os.WriteFile(path, []byte(lab), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "solution.lua"), []byte("print(1)\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		l, err := Load(path)
+		if err != nil {
+			t.Fatalf("%s / %s: %v", tc.capture, tc.check, err)
+		}
+		var got []string
+		for _, w := range Lint(l) {
+			if strings.Contains(w.Msg, "capture filter") && strings.HasPrefix(w.Msg, `check "it"`) {
+				got = append(got, w.String())
+			}
+		}
+		switch {
+		case tc.want == "" && len(got) != 0:
+			t.Errorf("capture %q, %s: %q, want no warning", tc.capture, tc.check, got)
+		case tc.want != "" && (len(got) != 1 || !strings.Contains(got[0], tc.want) || !strings.HasPrefix(got[0], path+":10:5: warning: check \"it\": ")):
+			t.Errorf("capture %q, %s: %q, want one at :10:5 with %q", tc.capture, tc.check, got, tc.want)
+		}
+	}
+}

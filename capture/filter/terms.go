@@ -59,3 +59,26 @@ func nodeFields(n node, out []*Field) []*Field {
 	}
 	return out
 }
+
+// Required lists the fields the filter cannot match without, each once: the
+// fields a test of its top-level && chain reads (a presence test, or a
+// comparison, which Wireshark's semantics make false when the field is
+// absent). A field read only under ||, ^^ or ! is left out: the filter may
+// match without it. A capture filter requires nothing.
+func (f *Filter) Required() []*Field {
+	var out []*Field
+	var walk func(n node)
+	walk = func(n node) {
+		switch n := n.(type) {
+		case *andNode:
+			walk(n.a)
+			walk(n.b)
+		case *presentNode, *cmpNode, *pairNode:
+			out = nodeFields(n, out)
+		}
+	}
+	if f.root != nil {
+		walk(f.root)
+	}
+	return out
+}

@@ -72,7 +72,79 @@ func syntaxError(path string, lines [][]byte, err error) *Error {
 			return &Error{Pos: Pos{File: path, Line: ln, Col: col}, Msg: "invalid YAML: a tab character in the indentation: indent with spaces, not tabs"}
 		}
 	}
+	if ln, col, fix := earlyQuote(lines, line); ln > 0 {
+		return &Error{Pos: Pos{File: path, Line: ln, Col: col}, Msg: "invalid YAML: the quote before this column ends the quoted value, but the line goes on; a value holding quotes goes in single quotes, each ' in it doubled: " + strings.TrimLeft(fix, " ")}
+	}
 	return &Error{Pos: Pos{File: path, Line: line}, Msg: "invalid YAML: " + msg}
+}
+
+// earlyQuote finds the quoting mistake the docs warn about: a block value
+// that opens with a quote which closes before the line's text does
+// (`packet: "http.request.uri == "/""`). The YAML parser names the line
+// its mapping starts on, often lines earlier, and says only "did not find
+// expected key". It returns the first such line at or after line (else in
+// the file), the column just after the closing quote, and the line as it
+// should be written; 0 when no line has the mistake.
+func earlyQuote(lines [][]byte, line int) (int, int, string) {
+	find := func(from int) (int, int, string) {
+		for i := max(from, 1); i <= len(lines); i++ {
+			if col, fix := earlyQuoteLine(string(bytes.TrimRight(lines[i-1], "\r"))); col > 0 {
+				return i, col, fix
+			}
+		}
+		return 0, 0, ""
+	}
+	if ln, col, fix := find(line); ln > 0 {
+		return ln, col, fix
+	}
+	return find(1)
+}
+
+// earlyQuoteLine looks at one line `[- ]key: "value" more`: the column after
+// the value's closing quote when text other than a comment follows it, and
+// the line with the whole rest in single quotes.
+func earlyQuoteLine(l string) (int, string) {
+	i := len(l) - len(strings.TrimLeft(l, " "))
+	if strings.HasPrefix(l[i:], "- ") {
+		i += 2
+		i += len(l[i:]) - len(strings.TrimLeft(l[i:], " "))
+	}
+	colon := strings.Index(l[i:], ": ")
+	if colon <= 0 || strings.ContainsAny(l[i:i+colon], "\"'{}[],#") {
+		return 0, ""
+	}
+	v := i + colon + 2
+	v += len(l[v:]) - len(strings.TrimLeft(l[v:], " "))
+	if v >= len(l) || (l[v] != '"' && l[v] != '\'') {
+		return 0, ""
+	}
+	q, end := l[v], -1
+	for j := v + 1; j < len(l); j++ {
+		if q == '"' && l[j] == '\\' {
+			j++
+			continue
+		}
+		if l[j] == q {
+			if q == '\'' && j+1 < len(l) && l[j+1] == '\'' {
+				j++ // '' is a quote inside single quotes
+				continue
+			}
+			end = j
+			break
+		}
+	}
+	if end < 0 {
+		return 0, ""
+	}
+	rest := strings.TrimSpace(l[end+1:])
+	if rest == "" || rest[0] == '#' {
+		return 0, ""
+	}
+	text := strings.TrimRight(l[v:], " ")
+	if len(text) >= 2 && text[len(text)-1] == q {
+		text = text[1 : len(text)-1] // the quotes meant to hold it all
+	}
+	return end + 2, l[:v] + "'" + strings.ReplaceAll(text, "'", "''") + "'"
 }
 
 // tabIndent finds the line whose indentation holds a tab, which YAML forbids:

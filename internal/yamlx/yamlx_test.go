@@ -51,10 +51,36 @@ func TestParse(t *testing.T) {
 		"a:\n\tb: 1\n": "f.yaml:2:1: invalid YAML: a tab character in the indentation: indent with spaces, not tabs",
 		"":             "f.yaml: write something",
 		"a: [\n":       "f.yaml:1: invalid YAML: did not find expected node content",
+		// the quoting mistake, named at its own line and column, not the
+		// mapping's first line, with the line as it should be
+		"checks:\n  - name: a\n    packet: tcp\n  - name: root\n    packet: \"http.request.uri == \"/\" && tcp\"\n": `f.yaml:5:35: invalid YAML: the quote before this column ends the quoted value, but the line goes on; a value holding quotes goes in single quotes, each ' in it doubled: packet: 'http.request.uri == "/" && tcp'`,
+		"- packet: \"a\" == b\n": `f.yaml:1:14: invalid YAML: the quote before this column ends the quoted value, but the line goes on; a value holding quotes goes in single quotes, each ' in it doubled: - packet: '"a" == b'`,
+		"a: 1\nname: 'Bob's check'\n": `f.yaml:2:12: invalid YAML: the quote before this column ends the quoted value, but the line goes on; a value holding quotes goes in single quotes, each ' in it doubled: name: 'Bob''s check'`,
 	} {
 		d := NewDecoder("f.yaml", []byte(src))
 		if d.Parse([]byte(src), "write something") != nil || d.Errs.Error() != want {
 			t.Errorf("%q: %v, want %s", src, d.Errs, want)
+		}
+	}
+}
+
+// A value quoted as a whole, a quote inside, a comment after it: valid YAML,
+// and no quoting mistake.
+func TestQuotesThatAreRight(t *testing.T) {
+	for _, src := range []string{
+		"a: \"x == \\\"/\\\"\" # a comment\n",
+		"a: 'it''s'\n",
+		"a: 'http.request.uri == \"/\"'\n",
+		"a: x \"y\" z\n",
+	} {
+		d := NewDecoder("f.yaml", []byte(src))
+		if d.Parse([]byte(src), "write something") == nil {
+			t.Errorf("%q: %v", src, d.Errs)
+		}
+		for i, l := range d.Lines {
+			if col, _ := earlyQuoteLine(string(l)); col != 0 {
+				t.Errorf("%q line %d: a quoting mistake at column %d", src, i+1, col)
+			}
 		}
 	}
 }
