@@ -54,7 +54,7 @@ func TestParse(t *testing.T) {
 		// the quoting mistake, named at its own line and column, not the
 		// mapping's first line, with the line as it should be
 		"checks:\n  - name: a\n    packet: tcp\n  - name: root\n    packet: \"http.request.uri == \"/\" && tcp\"\n": `f.yaml:5:35: invalid YAML: the quote before this column ends the quoted value, but the line goes on; a value holding quotes goes in single quotes, each ' in it doubled: packet: 'http.request.uri == "/" && tcp'`,
-		"- packet: \"a\" == b\n": `f.yaml:1:14: invalid YAML: the quote before this column ends the quoted value, but the line goes on; a value holding quotes goes in single quotes, each ' in it doubled: - packet: '"a" == b'`,
+		"- packet: \"a\" == b\n":      `f.yaml:1:14: invalid YAML: the quote before this column ends the quoted value, but the line goes on; a value holding quotes goes in single quotes, each ' in it doubled: - packet: '"a" == b'`,
 		"a: 1\nname: 'Bob's check'\n": `f.yaml:2:12: invalid YAML: the quote before this column ends the quoted value, but the line goes on; a value holding quotes goes in single quotes, each ' in it doubled: name: 'Bob''s check'`,
 	} {
 		d := NewDecoder("f.yaml", []byte(src))
