@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -104,6 +105,11 @@ again to retry just those (after fixing the lab, for a lab error).`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			if jobs == 0 {
+				runner.BoundHeap(runtime.NumCPU()) // grade.Options: 0 is one job per CPU
+			} else {
+				runner.BoundHeap(jobs)
+			}
 			if gradescope {
 				return runGradescope(ctx, cmd, lab, iso, gsSub, gsResults, out, args[1:])
 			}

@@ -88,6 +88,7 @@ submission's fault).`,
 			if err != nil {
 				return err
 			}
+			runner.BoundHeap(1)
 			// Mistakes in what to run or where the reports go are said before
 			// anything runs, not after a run whose reports cannot be written.
 			if submission, err = resolveSubmission(submission, lab); err != nil {

@@ -55,6 +55,7 @@ submission's).`,
 				return fmt.Errorf("could not evaluate: %w", err)
 			}
 			art := result.Artifacts{Capture: args[1], Output: output, Submission: args[1]}
+			runner.BoundHeap(1)
 			res, err := runner.Evaluate(cmd.Context(), lab, art)
 			if err != nil {
 				return fmt.Errorf("could not evaluate: %w", err)
