@@ -96,11 +96,24 @@ func hooked(v lua.LValue) bool {
 
 // raiseTyped raises Lua 5.1's luaG_typeerror: "attempt to OP NAME (a T
 // value)", or without a name "attempt to OP a T value".
+//
+// The error is raised from this Go function, which C Lua has no frame for
+// (its VM raises it): the state remembers the value, and the traceback of
+// that error leaves the frame out (luaTraceback).
 func raiseTyped(L *lua.LState, op, name string, v lua.LValue) {
-	if name == "" {
-		L.RaiseError("attempt to %s a %s value", op, v.Type().String())
+	msg := fmt.Sprintf("attempt to %s a %s value", op, v.Type().String())
+	if name != "" {
+		msg = fmt.Sprintf("attempt to %s %s (a %s value)", op, name, v.Type().String())
 	}
-	L.RaiseError("attempt to %s %s (a %s value)", op, name, v.Type().String())
+	pos := ""
+	if dbg, ok := L.GetStack(1); ok {
+		if _, err := L.GetInfo("Sl", dbg, lua.LNil); err == nil && dbg.CurrentLine > 0 {
+			pos = fmt.Sprintf("%s:%d: ", dbg.Source, dbg.CurrentLine)
+		}
+	}
+	obj := lua.LString(pos + msg)
+	stateOf(L).culprit = obj
+	L.Error(obj, 0)
 }
 
 // culpritIndex is __index and __newindex: (object, key[, value]).

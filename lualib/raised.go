@@ -48,8 +48,13 @@ func (s *State) chunkError(err error) error {
 	e := luaError(err)
 	var le *Error
 	var ae *lua.ApiError
-	if errors.As(e, &le) && errors.As(err, &ae) && ae.Type == lua.ApiErrorRun && s.raised != nil {
-		le.Raised = sameValue(ae.Object, s.raised)
+	if errors.As(e, &le) && errors.As(err, &ae) && ae.Type == lua.ApiErrorRun {
+		if s.raised != nil {
+			le.Raised = sameValue(ae.Object, s.raised)
+		}
+		if s.culprit != nil && sameValue(ae.Object, s.culprit) {
+			le.Traceback = luaTraceback(ae.StackTrace, true)
+		}
 	}
 	return e
 }

@@ -103,6 +103,7 @@ type State struct {
 	sorting map[*lua.LState]int // threads inside table.sort's comparator calls
 	capture *captureMod         // the capture module's data, for PacketsFunc
 	raised  lua.LValue          // what the script last raised itself (see Error.Raised)
+	culprit lua.LValue          // the error culprit.go last raised (its frame is not C Lua's)
 
 	mu      sync.Mutex
 	nextID  uint64
@@ -250,7 +251,8 @@ func (s *State) Close() {
 }
 
 // Error is a script's failure: Message is "file:line: message" as Lua reports it,
-// Traceback the Lua stack at the time (may be empty).
+// Traceback the Lua stack at the time as C Lua 5.1 prints it ("stack
+// traceback:" and a line a level; may be empty).
 type Error struct {
 	Message   string
 	Traceback string
@@ -292,7 +294,7 @@ func luaError(err error) error {
 		if msg == "" {
 			msg = err.Error()
 		}
-		return &Error{Message: quoteArgName(msg), Traceback: ae.StackTrace}
+		return &Error{Message: quoteArgName(msg), Traceback: luaTraceback(ae.StackTrace, false)}
 	}
 	return err
 }

@@ -77,9 +77,10 @@ func Execute(ctx context.Context, lab *Lab, opt ExecOptions) (result.Artifacts, 
 		Output:     out.Output,
 		Events:     out.Events,
 		Submission: script,
-		Exit:       result.Exit{Reason: out.Exit.Reason, Message: out.Exit.Message, Code: out.Exit.Code, Signal: out.Exit.Signal, Build: out.Exit.Build},
-		Start:      out.Start,
-		Duration:   out.Duration,
+		Exit: result.Exit{Reason: out.Exit.Reason, Message: out.Exit.Message, Traceback: out.Exit.Traceback,
+			Code: out.Exit.Code, Signal: out.Exit.Signal, Build: out.Exit.Build},
+		Start:    out.Start,
+		Duration: out.Duration,
 	}, out.Warnings, nil
 }
 

@@ -150,6 +150,9 @@ type Config struct {
 type Exit struct {
 	Reason  result.ExitReason `json:"reason"`
 	Message string            `json:"message,omitempty"`
+	// Traceback is the Lua stack when a script's error ended it, as C Lua
+	// 5.1 prints it ("stack traceback:" ...); "" otherwise.
+	Traceback string `json:"traceback,omitempty"`
 	// Code and Signal are a program's exit status (-1 when a signal killed
 	// it) and the signal ("SIGSEGV"); 0 and "" for a Lua script.
 	Code   int    `json:"code,omitempty"`

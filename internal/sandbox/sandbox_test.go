@@ -158,6 +158,10 @@ func TestLimits(t *testing.T) {
 			if !out.Started {
 				t.Errorf("the script never started")
 			}
+			// A Lua error comes with its stack, as C Lua prints it.
+			if tb := out.Exit.Traceback; tt.name == "lua error" && (!strings.HasPrefix(tb, "stack traceback:\n\t") || !strings.Contains(tb, ": in main chunk\n\t[C]: ?")) {
+				t.Errorf("traceback %q", tb)
+			}
 			if _, err := readCapture(out.Capture); err != nil {
 				t.Errorf("capture: %v", err)
 			}

@@ -430,7 +430,11 @@ func classify(err, cause error, lim Limits) Exit {
 	case errors.Is(cause, context.DeadlineExceeded):
 		return Exit{Reason: ReasonTimeout, Message: fmt.Sprintf("the script ran past its %v deadline and was stopped", lim.Timeout)}
 	case err != nil:
-		return Exit{Reason: ReasonError, Message: err.Error()}
+		ex := Exit{Reason: ReasonError, Message: err.Error()}
+		if le := (*lualib.Error)(nil); errors.As(err, &le) {
+			ex.Traceback = le.Traceback
+		}
+		return ex
 	}
 	return Exit{}
 }

@@ -49,6 +49,7 @@ type htmlPage struct {
 	Title, LabID, LabTitle, Submission string
 	Score, MaxScore                    string
 	Outcome, OutcomeWords, Ended       string
+	Traceback                          string // the Lua stack of the error that ended the script
 	Counts                             string
 	Withheld                           string
 	Notes                              []string
@@ -145,6 +146,7 @@ func writeHTML(w io.Writer, res *result.Result, opt Options) error {
 	pg.Outcome, pg.OutcomeWords = outcomeWords(res, shown)
 	if res.Exit.Reason != result.ExitOK {
 		pg.Ended = endedLine(res.Exit.Reason, clean(res.Exit.Message))
+		pg.Traceback = tracebackText(res.Exit.Traceback, "")
 	} else if res.Submission.Path != "" || res.Duration > 0 {
 		pg.Ended = "the script ended normally"
 	}

@@ -389,7 +389,11 @@ func TestTextWording(t *testing.T) {
 		}, []string{"\nended: timeout — the script was stopped: it ran longer than the lab allows\n"}, nil},
 		{"error", func(res *result.Result) {
 			res.Exit = result.Exit{Reason: result.ExitError, Message: "x.lua:3: boom"}
-		}, []string{"\nended: error — x.lua:3: boom\n"}, nil},
+		}, []string{"\nended: error — x.lua:3: boom\n"}, []string{"stack traceback"}},
+		{"error with its traceback", func(res *result.Result) {
+			res.Exit = result.Exit{Reason: result.ExitError, Message: "x.lua:3: boom",
+				Traceback: "stack traceback:\n\t[C]: in function 'error'\n\tx.lua:3: in function 'f'\n\tx.lua:5: in main chunk\n\t[C]: ?"}
+		}, []string{"\nended: error — x.lua:3: boom\n  stack traceback:\n    [C]: in function 'error'\n    x.lua:3: in function 'f'\n    x.lua:5: in main chunk\n    [C]: ?\n"}, nil},
 		{"verify names the capture once", func(res *result.Result) {
 			res.Submission = result.SubmissionInfo{ID: "run.pcap", Path: "run.pcap"}
 		}, []string{"\nsubmission run.pcap\n"}, []string{"(run.pcap)"}},

@@ -51,6 +51,7 @@ func writeText(w io.Writer, res *result.Result, opt Options) error {
 	}
 	if res.Exit.Reason != result.ExitOK {
 		b.WriteString(endedLine(res.Exit.Reason, clean(res.Exit.Message)) + "\n")
+		b.WriteString(tracebackText(res.Exit.Traceback, "  "))
 	}
 	for _, n := range res.Notes {
 		b.WriteString(p.paint(cYellow, "note: ") + clean(n) + "\n")
@@ -161,6 +162,20 @@ func endedLine(reason result.ExitReason, msg string) string {
 		say = msg // the name already says it ended with an error
 	}
 	return "ended: " + reason.String() + " — " + say
+}
+
+// tracebackText is the Lua stack traceback of the error that ended a
+// script, a line a level as C Lua prints it, each line under indent (its
+// tabs made spaces); "" when there is none.
+func tracebackText(tb, indent string) string {
+	if tb == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, l := range strings.Split(clean(strings.ReplaceAll(strings.TrimRight(tb, "\n"), "\t", "  ")), "\n") {
+		b.WriteString(indent + l + "\n")
+	}
+	return b.String()
 }
 
 // exitLine says how the script ended, in a sentence per reason. The sandbox's

@@ -169,6 +169,9 @@ type Artifacts struct {
 type Exit struct {
 	Reason  ExitReason `json:"reason,omitempty"`
 	Message string     `json:"message,omitempty"` // the error text, the limit hit
+	// Traceback is the Lua stack when a script's error ended it, as C Lua
+	// 5.1 prints it ("stack traceback:" and a line a level); "" otherwise.
+	Traceback string `json:"traceback,omitempty"`
 	// Code and Signal are a program's exit status (-1 when a signal killed
 	// it) and that signal ("SIGSEGV"); 0 and "" for a Lua script.
 	Code   int    `json:"code,omitempty"`
