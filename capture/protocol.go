@@ -21,7 +21,7 @@ var protocols = []*protocol{
 	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto,
 	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
-	&dhcpProto, &dataProto,
+	&dhcpProto, &ntpProto, &dataProto,
 }
 
 // protocol is one entry of the table.

@@ -1,8 +1,6 @@
 package lualib
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -44,13 +42,7 @@ func nameLeftOut(want, got string) bool {
 // Lua 5.1 names a global, local, field, method or upvalue, allow no
 // difference but a name left out. It reports how many are identical.
 func TestErrorWording(t *testing.T) {
-	lua, err := exec.LookPath("lua5.1")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("lua5.1 is not installed, and CI is set")
-		}
-		t.Skip("lua5.1 is not installed")
-	}
+	lua := oracleLua(t)
 	for _, c := range []struct {
 		file    string
 		allowed []*regexp.Regexp

@@ -43,13 +43,7 @@ var nestShapes = []struct {
 // accepts, refuses with lua5.1's message, and (for the exact shapes) refuses
 // exactly where lua5.1 does.
 func TestCheckNestingAgreesWithLua51(t *testing.T) {
-	lua51, err := exec.LookPath("lua5.1")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("lua5.1 is not installed, and CI is set: install lua5.1")
-		}
-		t.Skip("lua5.1 is not installed (apt-get install lua5.1)")
-	}
+	lua51 := oracleLua(t)
 	dir := t.TempDir()
 	for _, sh := range nestShapes {
 		t.Run(sh.name, func(t *testing.T) {

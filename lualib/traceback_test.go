@@ -16,13 +16,7 @@ import (
 // error, under C Lua 5.1 and wirelab: the message and the stack traceback
 // must be C's, line for line.
 func TestTraceback(t *testing.T) {
-	lua, err := exec.LookPath("lua5.1")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("lua5.1 is not installed; .ci/run installs it")
-		}
-		t.Skip("lua5.1 is not installed")
-	}
+	lua := oracleLua(t)
 	files, _ := filepath.Glob("testdata/traceback/*.lua")
 	if len(files) < 6 {
 		t.Fatalf("%d scripts in testdata/traceback", len(files))

@@ -89,23 +89,12 @@ func TestLintExitValues(t *testing.T) {
 		{"processes", "", "exit: processes never passes: the lab takes Lua scripts alone"},
 		{"processes", "languages: [lua, python]", ""},
 	} {
-		dir := t.TempDir()
 		lab := "lab: lint\nhosts: {client: 10.0.0.10}\nsubmission: {file: solution.lua"
 		if tc.langs != "" {
 			lab += ", " + tc.langs
 		}
 		lab += "}\nchecks:\n  - name: handshake\n    packet: tcp.flags.syn == 1\n  - name: ends\n    exit: '" + tc.exit + "'\n    requires: [handshake]\n"
-		path := filepath.Join(dir, "lab.yaml")
-		if err := os.WriteFile(path, []byte(lab), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "solution.lua"), []byte("print(1)\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		l, err := Load(path)
-		if err != nil {
-			t.Fatalf("%s: %v", tc.exit, err)
-		}
+		l, path := lintLab(t, lab)
 		var got []string
 		for _, w := range Lint(l) {
 			got = append(got, w.String())
@@ -150,22 +139,11 @@ func TestLintCaptureDrops(t *testing.T) {
 		{"tcp[13] & 2 != 0", "packet: udp", ""}, // byte offsets: not reasoned about
 		{"vlan and udp", "packet: tcp", ""},
 	} {
-		dir := t.TempDir()
 		lab := "lab: lint\nhosts: {server: 10.0.0.80, client: 10.0.0.10}\n" +
 			"services:\n  - {name: web, kind: http, listen: server:80, routes: {/: {status: 200, body: hi}}}\n" +
 			"capture: {filter: '" + tc.capture + "'}\nsubmission: {file: solution.lua}\nchecks:\n" +
 			"  - name: first\n    packet: ip.src == 10.0.0.10\n  - name: it\n    " + tc.check + "\n    requires: [first]\n"
-		path := filepath.Join(dir, "lab.yaml")
-		if err := os.WriteFile(path, []byte(lab), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "solution.lua"), []byte("print(1)\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		l, err := Load(path)
-		if err != nil {
-			t.Fatalf("%s / %s: %v", tc.capture, tc.check, err)
-		}
+		l, path := lintLab(t, lab)
 		var got []string
 		for _, w := range Lint(l) {
 			if strings.Contains(w.Msg, "capture filter") && strings.HasPrefix(w.Msg, `check "it"`) {
@@ -179,4 +157,23 @@ func TestLintCaptureDrops(t *testing.T) {
 			t.Errorf("capture %q, %s: %q, want one at :10:5 with %q", tc.capture, tc.check, got, tc.want)
 		}
 	}
+}
+
+// lintLab loads the lab file text, beside a solution.lua, and returns it
+// with the file's path.
+func lintLab(t *testing.T, text string) (*Lab, string) {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "lab.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "solution.lua"), []byte("print(1)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Load(path)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	return l, path
 }
