@@ -37,7 +37,8 @@ services, captures every packet, runs the script (the lab's reference solution,
 or --submission) under the lab's limits, and grades the run with the lab's
 checks. LAB is a lab folder or its lab.yaml.
 
-The run's folder (--out; default ./wirelab-runs/<lab>-<time>) keeps
+The run's folder (--out; default ./wirelab-runs/<lab>-<time>, or under
+~/.cache/wirelab/runs when run from inside the lab's folder) keeps
 capture.pcapng, output.txt, events.jsonl, services.log, result.json,
 report.txt and report.html (one page to open in a browser: the checks, a flow
 diagram and the packets). A script killed at a limit is still graded on what it sent.

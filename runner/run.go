@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/wirelab-dev/wirelab/internal/sandbox"
@@ -134,14 +135,30 @@ type Finished struct {
 	Warnings []string // e.g. running unisolated
 }
 
+// RunsDir is the folder, in the working directory, that runs go to unless
+// told otherwise.
+const RunsDir = "wirelab-runs"
+
 // DefaultDir returns a new folder name for a run of lab under ./wirelab-runs:
-// <lab id>-<UTC timestamp>, with a suffix if that exists already.
+// <lab id>-<UTC timestamp>, with a suffix if that exists already. When the
+// working directory is the lab's folder or inside it, the run goes under the
+// user's cache folder instead (~/.cache/wirelab/runs): a run never writes
+// into a lab's folder unless asked (--out), which would change what the lab
+// is and make the next grade regrade the class.
 func DefaultDir(lab *Lab) string {
 	id := regexp.MustCompile(`[^A-Za-z0-9._-]+`).ReplaceAllString(lab.ID, "_")
 	if id == "" {
 		id = "lab"
 	}
-	base := filepath.Join("wirelab-runs", id+"-"+time.Now().UTC().Format("20060102T150405Z"))
+	runs := RunsDir
+	if insideLab(lab) {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			cache = os.TempDir()
+		}
+		runs = filepath.Join(cache, "wirelab", "runs")
+	}
+	base := filepath.Join(runs, id+"-"+time.Now().UTC().Format("20060102T150405Z"))
 	dir := base
 	for i := 2; ; i++ {
 		if _, err := os.Stat(dir); os.IsNotExist(err) {
@@ -149,6 +166,23 @@ func DefaultDir(lab *Lab) string {
 		}
 		dir = fmt.Sprintf("%s-%d", base, i)
 	}
+}
+
+// insideLab reports whether the working directory is lab's folder or below it.
+func insideLab(lab *Lab) bool {
+	wd, err1 := os.Getwd()
+	dir, err2 := filepath.Abs(lab.Dir)
+	if err1 != nil || err2 != nil || lab.Dir == "" {
+		return false
+	}
+	if w, err := filepath.EvalSymlinks(wd); err == nil {
+		wd = w
+	}
+	if d, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = d
+	}
+	rel, err := filepath.Rel(dir, wd)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // Run carries out one run of a lab end to end: it executes opt.Submission (or

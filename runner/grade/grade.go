@@ -78,9 +78,11 @@ const (
 )
 
 // LabHash hashes a lab's folder: the lab file and everything it may read,
-// leaving out testdata/ (a catalogue's recorded submissions) and dot-files.
+// leaving out testdata/ (a catalogue's recorded submissions), the runs a
+// `wirelab run --out` put in it (wirelab-runs/) and dot-files: what the lab
+// is, not what was run with it.
 func LabHash(lab *runner.Lab) (string, error) {
-	return HashTree(lab.Dir, map[string]bool{"testdata": true})
+	return HashTree(lab.Dir, map[string]bool{"testdata": true, runner.RunsDir: true})
 }
 
 // Grade grades subs and writes the class summaries from every student result

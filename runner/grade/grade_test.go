@@ -526,3 +526,34 @@ func endedNamed(t *testing.T, out, summary string) {
 		}
 	}
 }
+
+// The lab's hash is what the lab is: runs written into its folder
+// (wirelab-runs/, testdata/, dot-files) leave it as it was; a changed file
+// changes it.
+func TestLabHashLeavesOutRuns(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{"lab.yaml": "lab: h\nsubmission: {file: solution.lua}\nchecks:\n  - {name: a, packet: tcp}\n", "solution.lua": "print(1)\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lab, err := runner.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := grade.LabHash(lab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{runner.RunsDir + "/h-1/result.json", "testdata/x.lua", ".git/HEAD"} {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755)
+		os.WriteFile(filepath.Join(dir, p), []byte("x"), 0o644)
+	}
+	if after, _ := grade.LabHash(lab); after != before {
+		t.Errorf("a run written into the lab changed its hash")
+	}
+	os.WriteFile(filepath.Join(dir, "solution.lua"), []byte("print(2)\n"), 0o644)
+	if after, _ := grade.LabHash(lab); after == before {
+		t.Errorf("a changed file left the hash as it was")
+	}
+}
