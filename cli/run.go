@@ -121,7 +121,9 @@ submission's fault).`,
 			if iso == string(sandbox.IsolationNone) {
 				fmt.Fprintln(cmd.ErrOrStderr(), "warning: --isolation=none: the script runs on this machine's own network, unisolated")
 			}
+			stopProgress := runProgress(cmd.ErrOrStderr(), lab.ID, lab.Limits.WithDefaults().Timeout)
 			run, err := runner.Run(ctx, lab, runner.RunOptions{Submission: submission, Dir: out, Isolation: sandbox.Isolation(iso)})
+			stopProgress()
 			if err != nil {
 				if run != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "artifacts: %s\n", run.Dir)
