@@ -6,12 +6,12 @@ import (
 	"testing"
 )
 
-// BoundHeap gives each evaluation running at once EvalHeap, and leaves a
+// BoundHeap gives each evaluation running at once evalHeap, and leaves a
 // limit the user set with GOMEMLIMIT alone.
 func TestBoundHeap(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	t.Setenv("GOMEMLIMIT", "")
-	for n, want := range map[int]int64{0: EvalHeap, 1: EvalHeap, 4: 4 * EvalHeap} {
+	for n, want := range map[int]int64{0: evalHeap, 1: evalHeap, 4: 4 * evalHeap} {
 		debug.SetMemoryLimit(math.MaxInt64)
 		BoundHeap(n)
 		if got := debug.SetMemoryLimit(-1); got != want {
