@@ -3,14 +3,33 @@ package cli
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
+// syncBuffer is a bytes.Buffer the progress goroutine and the test share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 // The progress line counts the run's seconds against its deadline and is
 // wiped when the run ends; on anything but a terminal nothing is written.
 func TestRunProgress(t *testing.T) {
-	var b bytes.Buffer
+	var b syncBuffer
 	stop := tickProgress(&b, "http-client", 10*time.Second, 5*time.Millisecond)
 	deadline := time.Now().Add(time.Minute) // a hang guard
 	for !strings.Contains(b.String(), "running http-client: ") && time.Now().Before(deadline) {
