@@ -59,6 +59,24 @@ func FuzzDecode(f *testing.F) {
 	for _, fr := range syntheticFrames(f) {
 		f.Add(fr.Data)
 	}
+	// NTP's three message shapes (a header, a control message, a private
+	// peer list), from the corpus when it is there.
+	if dir, err := ioCorpusDirQuiet(); err == nil {
+		for _, name := range []string{"ntp.pcap", "ntp-control.pcap", "ntp-mode7.pcap"} {
+			src, err := OpenFile(filepath.Join(dir, "tcpdump-tests", name))
+			if err != nil {
+				continue
+			}
+			for n := 0; n < 8; n++ {
+				fr, err := src.Next()
+				if err != nil {
+					break
+				}
+				f.Add(append([]byte(nil), fr.Data...))
+			}
+			src.Close()
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, lt := range fuzzLinkTypes {
 			d := NewDecoder()

@@ -341,6 +341,17 @@ func (p *Packet) protoInfo() (proto, info string) {
 	return "", ""
 }
 
+// Title is the protocol named name as docs/filters.md titles it ("UDP",
+// "IPv4", "ICMPv6"); ok is false for a name that is not a protocol.
+func Title(name string) (title string, ok bool) {
+	for _, pr := range protocols {
+		if pr.name == name {
+			return pr.title, true
+		}
+	}
+	return "", false
+}
+
 // Recognition is how wirelab recognises an application protocol in a TCP or
 // UDP payload: its ports, and whether a heuristic finds it on any port.
 type Recognition struct {

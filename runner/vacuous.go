@@ -358,20 +358,9 @@ func (k *keeper) dropped(expr string) string {
 // needs proto, which the capture filter never keeps: what follows for the
 // check, and the way out.
 func droppedWarning(lab *Lab, c *Check, where, proto, follows string) string {
-	return fmt.Sprintf("check %q: %sthe capture filter %q keeps no %s packet, so %s (widen capture.filter, or change the check)", c.Name, where, lab.Capture.Filter, protoTitle(proto), follows)
-}
-
-// protoTitle is a protocol's name as a sentence writes it: UDP, ICMPv6.
-func protoTitle(proto string) string {
-	switch proto {
-	case "icmpv6":
-		return "ICMPv6"
-	case "ip":
-		return "IPv4"
-	case "ipv6":
-		return "IPv6"
-	case "eth":
-		return "Ethernet"
+	title, ok := capture.Title(proto)
+	if !ok {
+		title = proto
 	}
-	return strings.ToUpper(proto)
+	return fmt.Sprintf("check %q: %sthe capture filter %q keeps no %s packet, so %s (widen capture.filter, or change the check)", c.Name, where, lab.Capture.Filter, title, follows)
 }
