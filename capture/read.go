@@ -43,12 +43,12 @@ func ReadFile(path string) ([]*Packet, error) {
 		return nil, err
 	}
 	defer src.Close()
-	return ReadAll(src)
+	return readAll(src)
 }
 
-// ReadAll decodes every frame src delivers, in one Decoder, until io.EOF (then
+// readAll decodes every frame src delivers, in one Decoder, until io.EOF (then
 // the error is nil) or another error, which it returns with the packets before it.
-func ReadAll(src Source) ([]*Packet, error) {
+func readAll(src Source) ([]*Packet, error) {
 	d := NewDecoder()
 	var pkts []*Packet
 	for {

@@ -21,8 +21,8 @@ const (
 	// MaxRecordSize is the largest captured length a frame may have (Wireshark's
 	// own limit for ordinary link types).
 	MaxRecordSize = 256 << 10
-	// MaxBlockSize is the largest pcapng block the reader accepts.
-	MaxBlockSize = 16 << 20
+	// maxBlockSize is the largest pcapng block the reader accepts.
+	maxBlockSize = 16 << 20
 )
 
 // File magic numbers, as they appear in the first four bytes read big-endian.
@@ -355,8 +355,8 @@ func (rd *reader) readBlock() (typ uint32, body []byte, start int64, err error) 
 		// A new section may switch byte order: the caller rereads the header.
 		return typ, nil, start, nil
 	}
-	if total < 12 || total%4 != 0 || total > MaxBlockSize {
-		return 0, nil, start, rd.fail(num, start, fmt.Errorf("corrupt block: length %d (type 0x%x) is not a multiple of 4 between 12 and %d", total, typ, MaxBlockSize))
+	if total < 12 || total%4 != 0 || total > maxBlockSize {
+		return 0, nil, start, rd.fail(num, start, fmt.Errorf("corrupt block: length %d (type 0x%x) is not a multiple of 4 between 12 and %d", total, typ, maxBlockSize))
 	}
 	body, rerr = rd.peek(int(total) - 8)
 	if rerr != nil {
@@ -394,8 +394,8 @@ func (rd *reader) finishSHB(start int64, lenBytes, bom []byte) error {
 		return rd.fail(frameNo, start, fmt.Errorf("corrupt section header: byte-order magic 0x%x", bom))
 	}
 	total := rd.bo.Uint32(lenBytes)
-	if total < 28 || total%4 != 0 || total > MaxBlockSize {
-		return rd.fail(frameNo, start, fmt.Errorf("corrupt section header: length %d is not a multiple of 4 between 28 and %d", total, MaxBlockSize))
+	if total < 28 || total%4 != 0 || total > maxBlockSize {
+		return rd.fail(frameNo, start, fmt.Errorf("corrupt section header: length %d is not a multiple of 4 between 28 and %d", total, maxBlockSize))
 	}
 	rest := rd.grow(int(total) - 12)
 	if n, err := rd.readFull(rest); err != nil {

@@ -53,7 +53,7 @@ func TestDocCommandLines(t *testing.T) {
 				continue
 			}
 			checked++
-			root := NewRoot(nil, nil)
+			root := newRoot(nil, nil)
 			cmd, rest, err := root.Find(args)
 			rootFlags := cmd == root && len(rest) > 0 && strings.HasPrefix(rest[0], "-") // wirelab --version
 			if err != nil || (cmd == root && !rootFlags) {
@@ -132,7 +132,7 @@ func TestUsageErrors(t *testing.T) {
 // say the count in wirelab's words and mark the mistake as usage; cobra's
 // validators' messages would reach the user as cobra writes them.
 func TestArgsValidatorsAreOurs(t *testing.T) {
-	root := NewRoot(io.Discard, io.Discard)
+	root := newRoot(io.Discard, io.Discard)
 	many := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
 	for _, c := range root.Commands() {
 		if c.Args == nil || c.Hidden || c.Name() == "help" {

@@ -58,8 +58,8 @@ var commands []func() *cobra.Command
 
 func register(c func() *cobra.Command) { commands = append(commands, c) }
 
-// NewRoot builds the wirelab command tree.
-func NewRoot(stdout, stderr io.Writer) *cobra.Command {
+// newRoot builds the wirelab command tree.
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "wirelab",
 		Short: "Scriptable network labs: build a private network, run a script, capture every packet, grade it",
@@ -101,7 +101,7 @@ Docs:        docs/ in the source tree, or https://github.com/wirelab-dev/wirelab
 // Run executes the command line args and returns the process exit code. It is
 // what tests call.
 func Run(args []string, stdout, stderr io.Writer) int {
-	root := NewRoot(stdout, stderr)
+	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {

@@ -70,7 +70,7 @@ func (d *decoder) languages(n *yaml.Node, lab *Lab) {
 	// Two arguments whose variables would be one.
 	byEnv := map[string]string{}
 	for k := range lab.Submission.Args {
-		e := ArgEnvName(k)
+		e := argEnvName(k)
 		if prev, dup := byEnv[e]; dup && prev != k {
 			a, b := min(prev, k), max(prev, k)
 			d.Errorf(n, "submission args %q and %q would both be WIRELAB_ARG_%s for a program: rename one", a, b, e)

@@ -95,9 +95,9 @@ var Languages = languages.names()
 // that names no languages accepts it alone.
 const LangLua = "lua"
 
-// SubmissionDir is where a program finds its own folder (a private copy of
+// submissionDir is where a program finds its own folder (a private copy of
 // it), which is also its working directory: what {dir} stands for.
-const SubmissionDir = "/submission"
+const submissionDir = "/submission"
 
 // Language is a language a lab accepts, with the lab's build and run
 // templates (the preset's, or the lab's own).
@@ -478,7 +478,7 @@ func (l *Lab) Command(e *Entry, args []string) (*Command, error) {
 	}
 	rel := e.Rel()
 	base := filepath.Base(rel)
-	v := templateVars{file: rel, name: strings.TrimSuffix(base, filepath.Ext(base)), dir: SubmissionDir, args: args, labArgs: l.Submission.Args}
+	v := templateVars{file: rel, name: strings.TrimSuffix(base, filepath.Ext(base)), dir: submissionDir, args: args, labArgs: l.Submission.Args}
 	run := g.Run
 	if g.preset.runFor != nil && !g.custom {
 		head, _, err := fileHead(e.File)
@@ -487,7 +487,7 @@ func (l *Lab) Command(e *Entry, args []string) (*Command, error) {
 		}
 		run = g.preset.runFor(head)
 	}
-	c := &Command{Env: append(slices.Clone(g.Env), ArgEnv(l.Submission.Args)...)}
+	c := &Command{Env: append(slices.Clone(g.Env), argEnv(l.Submission.Args)...)}
 	var err error
 	if c.Run, err = expandTemplate(run, v); err != nil {
 		return nil, err

@@ -178,7 +178,7 @@ func TestTemplates(t *testing.T) {
 	if !slices.Equal(c.Run, []string{"./server"}) {
 		t.Errorf("run %q", c.Run)
 	}
-	if n := ArgEnvName("closed-port.2"); n != "CLOSED_PORT_2" {
+	if n := argEnvName("closed-port.2"); n != "CLOSED_PORT_2" {
 		t.Errorf("ArgEnvName = %q", n)
 	}
 }

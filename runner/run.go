@@ -34,7 +34,7 @@ type ExecOptions struct {
 	// ScriptArgs, when non-nil, is the script's arg[1..n] (`wirelab script`).
 	ScriptArgs []string
 	// Grace is how long past the deadline the worker has to wind down before it
-	// is killed; 0 means sandbox.DefaultGrace.
+	// is killed; 0 means sandbox.defaultGrace.
 	Grace time.Duration
 }
 
@@ -123,7 +123,7 @@ const (
 // RunOptions control one run: Run's options.
 type RunOptions struct {
 	Submission string            // the script; "" runs the lab's reference solution
-	Dir        string            // the run's folder; created if needed; "" picks DefaultDir
+	Dir        string            // the run's folder; created if needed; "" picks defaultDir
 	Isolation  sandbox.Isolation // auto (default), namespace or none
 	Grace      time.Duration     // see ExecOptions
 }
@@ -139,13 +139,13 @@ type Finished struct {
 // told otherwise.
 const RunsDir = "wirelab-runs"
 
-// DefaultDir returns a new folder name for a run of lab under ./wirelab-runs:
+// defaultDir returns a new folder name for a run of lab under ./wirelab-runs:
 // <lab id>-<UTC timestamp>, with a suffix if that exists already. When the
 // working directory is the lab's folder or inside it, the run goes under the
 // user's cache folder instead (~/.cache/wirelab/runs): a run never writes
 // into a lab's folder unless asked (--out), which would change what the lab
 // is and make the next grade regrade the class.
-func DefaultDir(lab *Lab) string {
+func defaultDir(lab *Lab) string {
 	id := regexp.MustCompile(`[^A-Za-z0-9._-]+`).ReplaceAllString(lab.ID, "_")
 	if id == "" {
 		id = "lab"
@@ -195,7 +195,7 @@ func insideLab(lab *Lab) bool {
 func Run(ctx context.Context, lab *Lab, opt RunOptions) (*Finished, error) {
 	dir := opt.Dir
 	if dir == "" {
-		dir = DefaultDir(lab)
+		dir = defaultDir(lab)
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {

@@ -16,7 +16,7 @@ func TestDefaultDirOutsideLab(t *testing.T) {
 	for _, wd := range []string{lab.Dir, filepath.Join(lab.Dir, "sub")} {
 		os.MkdirAll(wd, 0o755)
 		t.Chdir(wd)
-		d, err := filepath.Abs(DefaultDir(lab))
+		d, err := filepath.Abs(defaultDir(lab))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -26,7 +26,7 @@ func TestDefaultDirOutsideLab(t *testing.T) {
 	}
 	other := t.TempDir()
 	t.Chdir(other)
-	if d := DefaultDir(lab); !strings.HasPrefix(d, RunsDir+string(filepath.Separator)) {
+	if d := defaultDir(lab); !strings.HasPrefix(d, RunsDir+string(filepath.Separator)) {
 		t.Errorf("from another folder: run folder %s, want ./%s/...", d, RunsDir)
 	}
 }

@@ -16,7 +16,7 @@ import (
 //
 //	{file}      the submission's file, relative to its folder: client.py
 //	{name}      that file's name without its extension: client
-//	{dir}       the submission's folder as the program sees it (SubmissionDir)
+//	{dir}       the submission's folder as the program sees it (submissionDir)
 //	{arg.NAME}  the value of lab.args NAME (a list or a mapping as JSON)
 //	{args}      the arguments after the submission (`wirelab script`), one
 //	            element each; it must be a whole element, and stands for
@@ -114,7 +114,7 @@ func expandElem(elem string, v templateVars, checking bool) (string, error) {
 				}
 				return "", fmt.Errorf("%q: {%s}: %q is not in submission.args (known: %s)", elem, name, key, strings.Join(keys, ", "))
 			}
-			b.WriteString(ArgText(val))
+			b.WriteString(argText(val))
 		default:
 			known := []string{"file", "name", "dir", "args"}
 			if s := yamlx.Nearest(name, known); s != "" {
@@ -126,10 +126,10 @@ func expandElem(elem string, v templateVars, checking bool) (string, error) {
 	return b.String(), nil
 }
 
-// ArgText is how a lab argument reaches a program, in a template and in its
+// argText is how a lab argument reaches a program, in a template and in its
 // WIRELAB_ARG_ variable: a text as it is, a number as YAML wrote it (80, 0.5),
 // true or false, and a list or a mapping as JSON.
-func ArgText(v any) string {
+func argText(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
@@ -153,11 +153,11 @@ func ArgText(v any) string {
 	return string(b)
 }
 
-// ArgEnv turns lab.args into the environment a program gets: each argument
+// argEnv turns lab.args into the environment a program gets: each argument
 // as WIRELAB_ARG_<NAME> (NAME upper-cased, every character but a letter or a
 // digit made _), and all of them as one JSON object in WIRELAB_ARGS. The
 // variables are sorted by name.
-func ArgEnv(args map[string]any) []string {
+func argEnv(args map[string]any) []string {
 	keys := make([]string, 0, len(args))
 	for k := range args {
 		keys = append(keys, k)
@@ -165,7 +165,7 @@ func ArgEnv(args map[string]any) []string {
 	sort.Strings(keys)
 	var env []string
 	for _, k := range keys {
-		env = append(env, "WIRELAB_ARG_"+ArgEnvName(k)+"="+ArgText(args[k]))
+		env = append(env, "WIRELAB_ARG_"+argEnvName(k)+"="+argText(args[k]))
 	}
 	if args == nil {
 		args = map[string]any{}
@@ -174,8 +174,8 @@ func ArgEnv(args map[string]any) []string {
 	return append(env, "WIRELAB_ARGS="+string(all))
 }
 
-// ArgEnvName is the NAME of lab argument k's WIRELAB_ARG_NAME.
-func ArgEnvName(k string) string {
+// argEnvName is the NAME of lab argument k's WIRELAB_ARG_NAME.
+func argEnvName(k string) string {
 	return strings.Map(func(r rune) rune {
 		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
 			return unicode.ToUpper(r)

@@ -17,9 +17,9 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// Path finds the Chromium binary: $WIRELAB_CHROMIUM, else Debian's chromium
+// chromiumPath finds the Chromium binary: $WIRELAB_CHROMIUM, else Debian's chromium
 // (or chromium-browser, google-chrome) on $PATH. It returns "" when none is.
-func Path() string {
+func chromiumPath() string {
 	if p := os.Getenv("WIRELAB_CHROMIUM"); p != "" {
 		return p
 	}
@@ -41,7 +41,7 @@ type Browser struct {
 // no Chromium is installed, and fails it when CI is set.
 func New(t testing.TB) *Browser {
 	t.Helper()
-	bin := Path()
+	bin := chromiumPath()
 	if bin == "" {
 		if os.Getenv("CI") != "" {
 			t.Fatal("no chromium on this machine, and CI is set: the HTML pages must be rendered in CI (apt-get install chromium; .ci/run installs it)")

@@ -390,7 +390,7 @@ func setup(cfg *initConfig) error {
 	if err := os.Mkdir(r+"/tmp", 0o1777); err != nil {
 		return err
 	}
-	if err := syscall.Mount("tmpfs", r+"/tmp", "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, fmt.Sprintf("mode=1777,size=%d", TmpSize)); err != nil {
+	if err := syscall.Mount("tmpfs", r+"/tmp", "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, fmt.Sprintf("mode=1777,size=%d", tmpSize)); err != nil {
 		return fmt.Errorf("mounting /tmp: %w", err)
 	}
 	if err := setupSubmission(cfg, r+submissionFolder); err != nil {
@@ -520,7 +520,7 @@ func setupDev(r string, tty bool) error {
 	if err := os.Mkdir(dev, 0o755); err != nil {
 		return err
 	}
-	if err := syscall.Mount("tmpfs", dev, "tmpfs", syscall.MS_NOSUID|syscall.MS_NOEXEC, fmt.Sprintf("mode=0755,size=%d", TmpSize)); err != nil {
+	if err := syscall.Mount("tmpfs", dev, "tmpfs", syscall.MS_NOSUID|syscall.MS_NOEXEC, fmt.Sprintf("mode=0755,size=%d", tmpSize)); err != nil {
 		return fmt.Errorf("mounting /dev: %w", err)
 	}
 	for _, d := range []string{"null", "zero", "full", "random", "urandom", "tty"} {
@@ -549,7 +549,7 @@ func setupDev(r string, tty bool) error {
 	if err := os.Mkdir(dev+"/shm", 0o1777); err != nil {
 		return err
 	}
-	if err := syscall.Mount("tmpfs", dev+"/shm", "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, fmt.Sprintf("mode=1777,size=%d", TmpSize)); err != nil {
+	if err := syscall.Mount("tmpfs", dev+"/shm", "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, fmt.Sprintf("mode=1777,size=%d", tmpSize)); err != nil {
 		return fmt.Errorf("mounting /dev/shm: %w", err)
 	}
 	// /dev belongs to the jail's root, which in a user namespace is the
@@ -601,7 +601,7 @@ func setupSubmission(cfg *initConfig, dst string) error {
 			return err
 		}
 	}
-	if err := syscall.Mount("tmpfs", dst, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, fmt.Sprintf("mode=0755,size=%d", size+TmpSize)); err != nil {
+	if err := syscall.Mount("tmpfs", dst, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, fmt.Sprintf("mode=0755,size=%d", size+tmpSize)); err != nil {
 		return fmt.Errorf("mounting /submission: %w", err)
 	}
 	if cfg.Dir != "" {

@@ -20,7 +20,6 @@
 package jail
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -85,11 +84,11 @@ type Limits struct {
 // Default limits.
 const (
 	DefaultMemory    = 256 << 20
-	DefaultProcesses = 64
+	defaultProcesses = 64
 	DefaultFiles     = 256
 	DefaultOutput    = 1 << 20
-	// TmpSize bounds /tmp (and /dev/shm): a tmpfs in memory.
-	TmpSize = 64 << 20
+	// tmpSize bounds /tmp (and /dev/shm): a tmpfs in memory.
+	tmpSize = 64 << 20
 	// maxCopy bounds the copy of Spec.Dir.
 	maxCopy = 256 << 20
 	// setupTimeout bounds the time from Start to the program's start.
@@ -102,7 +101,7 @@ func (l Limits) WithDefaults() Limits {
 		l.Memory = DefaultMemory
 	}
 	if l.Processes <= 0 {
-		l.Processes = DefaultProcesses
+		l.Processes = defaultProcesses
 	}
 	if l.Files <= 0 {
 		l.Files = DefaultFiles
@@ -135,20 +134,6 @@ type Result struct {
 type SetupError struct{ Msg string }
 
 func (e *SetupError) Error() string { return e.Msg }
-
-// Run starts spec and waits for it; the whole tree is killed when ctx ends
-// (Reason error, "interrupted").
-func Run(ctx context.Context, spec Spec) (*Result, error) {
-	p, err := Start(spec)
-	if err != nil {
-		return nil, err
-	}
-	stop := context.AfterFunc(ctx, func() {
-		p.kill(&Result{Reason: result.ExitError, Code: -1, Message: "the run was interrupted: " + ctx.Err().Error()})
-	})
-	defer stop()
-	return p.Wait(), nil
-}
 
 // Environment variable that makes the wirelab binary the jail's init or its
 // exec helper.

@@ -291,7 +291,7 @@ func (l *Lab) buildHost(spec *Spec, hi int, h Host, swh *netlink.Handle, bridges
 	for ii, ifc := range h.Interfaces {
 		mac := ifc.MAC
 		if mac == nil {
-			mac = MACFor(hi, ii, ifc.Addrs)
+			mac = macFor(hi, ii, ifc.Addrs)
 		}
 		la := netlink.NewLinkAttrs()
 		la.Name = fmt.Sprintf("h%di%d", hi, ii)

@@ -80,12 +80,12 @@ type Port struct {
 // ID is the port's capture-point name, host:ifname.
 func (p Port) ID() string { return p.Host + ":" + p.Name }
 
-// MACFor returns the MAC address an interface gets when the lab names none:
+// macFor returns the MAC address an interface gets when the lab names none:
 // locally administered, 02:00 and then the interface's IPv4 address
 // (10.0.0.10 is 02:00:0a:00:00:0a), so a person reading a capture can tell
 // whose frame it is; without IPv4, 02:01, the host's and the interface's
 // numbers.
-func MACFor(hostIndex, ifIndex int, addrs []netip.Prefix) net.HardwareAddr {
+func macFor(hostIndex, ifIndex int, addrs []netip.Prefix) net.HardwareAddr {
 	for _, p := range addrs {
 		if a := p.Addr(); a.Is4() {
 			b := a.As4()

@@ -37,9 +37,9 @@ type Impairment struct {
 	// Reorder holds a frame back by ReorderBy (without holding back those
 	// behind it), so the frames that follow within that time overtake it.
 	Reorder   float64       `json:"reorder,omitempty"`
-	ReorderBy time.Duration `json:"reorder_by,omitempty"` // 0: DefaultReorderBy
+	ReorderBy time.Duration `json:"reorder_by,omitempty"` // 0: defaultReorderBy
 	// Rate is the link's speed in bits per second (0: unlimited). Frames wait
-	// for the link in a queue of at most Queue frames (0: DefaultQueue);
+	// for the link in a queue of at most Queue frames (0: defaultQueue);
 	// one that finds it full is dropped, as a router's tail drop.
 	Rate  int64      `json:"rate,omitempty"`
 	Queue int        `json:"queue,omitempty"`
@@ -48,8 +48,8 @@ type Impairment struct {
 
 // Impairment defaults.
 const (
-	DefaultReorderBy = 10 * time.Millisecond
-	DefaultQueue     = 1000
+	defaultReorderBy = 10 * time.Millisecond
+	defaultQueue     = 1000
 )
 
 // Wire rule actions.
@@ -59,8 +59,8 @@ const (
 	WireDuplicate = "duplicate"
 )
 
-// WireActions lists the wire rule actions.
-var WireActions = []string{WireDrop, WireDelay, WireDuplicate}
+// wireActions lists the wire rule actions.
+var wireActions = []string{WireDrop, WireDelay, WireDuplicate}
 
 // WireRule is a scripted impairment: it acts on the frames matching a
 // display filter, the Nth of them (counting from 1, in this direction) or
@@ -113,8 +113,8 @@ func (m *Impairment) validate() error {
 		return fmt.Errorf("delay, jitter, reorder_by, rate and queue cannot be negative")
 	}
 	for i, r := range m.Rules {
-		if !slices.Contains(WireActions, r.Action) {
-			return fmt.Errorf("rule %d: action %q is not one of %v", i+1, r.Action, WireActions)
+		if !slices.Contains(wireActions, r.Action) {
+			return fmt.Errorf("rule %d: action %q is not one of %v", i+1, r.Action, wireActions)
 		}
 		if _, err := capture.Compile(r.Match); err != nil {
 			return fmt.Errorf("rule %d: filter %q: %w", i+1, r.Match, err)

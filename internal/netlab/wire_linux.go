@@ -131,10 +131,10 @@ func newDirection(l Link, name string, imp *Impairment, from, to syscall.RawConn
 		d.imp = *imp
 	}
 	if d.imp.ReorderBy == 0 {
-		d.imp.ReorderBy = DefaultReorderBy
+		d.imp.ReorderBy = defaultReorderBy
 	}
 	if d.imp.Queue == 0 {
-		d.imp.Queue = DefaultQueue
+		d.imp.Queue = defaultQueue
 	}
 	// One generator per kind of draw: adding jitter does not change which
 	// frames are lost.

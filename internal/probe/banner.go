@@ -18,11 +18,11 @@ import (
 
 // Defaults for BannerOptions fields left zero.
 const (
-	DefaultBannerTimeout     = 2 * time.Second
-	DefaultBannerIdle        = 500 * time.Millisecond
-	DefaultBannerWait        = time.Second
-	DefaultBannerBytes       = 1024
-	DefaultBannerConcurrency = 64
+	defaultBannerTimeout     = 2 * time.Second
+	defaultBannerIdle        = 500 * time.Millisecond
+	defaultBannerWait        = time.Second
+	defaultBannerBytes       = 1024
+	defaultBannerConcurrency = 64
 	maxBannerBytes           = 1 << 20
 	// quietWait is the wait for a greeting on a port whose protocol has
 	// the client speak first (HTTP, TLS, Redis): short, in case a lab
@@ -30,32 +30,32 @@ const (
 	quietWait = 200 * time.Millisecond
 )
 
-// Errors Grab returns when a connection was made but no banner came.
+// Errors grab returns when a connection was made but no banner came.
 var (
 	ErrTimeout = errors.New("timeout") // nothing arrived before the timeout
 	ErrClosed  = errors.New("closed")  // the service closed the connection without a word
 )
 
-// BannerOptions tune Grab and GrabAll. The zero value is usable.
+// BannerOptions tune grab and GrabAll. The zero value is usable.
 type BannerOptions struct {
 	// Timeout bounds the whole grab: connecting, waiting, probing and
-	// reading (default DefaultBannerTimeout).
+	// reading (default defaultBannerTimeout).
 	Timeout time.Duration
 	// Idle ends the banner once something arrived and nothing more came for
-	// this long (default DefaultBannerIdle), so a service that greets and then
+	// this long (default defaultBannerIdle), so a service that greets and then
 	// waits does not cost the whole timeout. A banner that is visibly not
 	// finished (an SMTP or FTP "220-" continuation line, a line cut short,
 	// a MySQL greeting shorter than its length says, telnet option
 	// negotiation with no text yet) is read on until the timeout.
 	Idle time.Duration
 	// Wait is how long a silent service is given to speak before a probe
-	// is sent (default DefaultBannerWait; 200 ms on ports whose protocol
+	// is sent (default defaultBannerWait; 200 ms on ports whose protocol
 	// has the client speak first: HTTP, TLS, Redis).
 	Wait time.Duration
 	// NoProbe sends nothing to a silent service: the grab ends in
 	// ErrTimeout, as a raw banner grab does.
 	NoProbe bool
-	// Bytes is the most to read (default DefaultBannerBytes, at most 1 MiB).
+	// Bytes is the most to read (default defaultBannerBytes, at most 1 MiB).
 	Bytes int
 	// Send is written first, for services that wait to be spoken to, such as
 	// "HEAD / HTTP/1.0\r\n\r\n". No other probe is sent then.
@@ -66,7 +66,7 @@ type BannerOptions struct {
 	// kernel choose.
 	Source netip.Addr
 	// Concurrency is GrabAll's number of grabs at once (default
-	// DefaultBannerConcurrency).
+	// defaultBannerConcurrency).
 	Concurrency int
 }
 
@@ -94,9 +94,9 @@ type TLSInfo struct {
 	Issuer  string // the certificate's issuer, likewise
 }
 
-// Grab connects to port on host and returns what the service says (see
+// grab connects to port on host and returns what the service says (see
 // Identify): its greeting, or its answer to a probe when it stays silent.
-func Grab(ctx context.Context, host netip.Addr, port int, opt BannerOptions) (string, error) {
+func grab(ctx context.Context, host netip.Addr, port int, opt BannerOptions) (string, error) {
 	b, err := Identify(ctx, host, port, opt)
 	return b.Text, err
 }
@@ -125,15 +125,15 @@ func Identify(ctx context.Context, host netip.Addr, port int, opt BannerOptions)
 	g := grabber{ctx: ctx, host: host, src: src, port: port, opt: opt}
 	g.timeout = opt.Timeout
 	if g.timeout <= 0 {
-		g.timeout = DefaultBannerTimeout
+		g.timeout = defaultBannerTimeout
 	}
 	g.idle = opt.Idle
 	if g.idle <= 0 {
-		g.idle = DefaultBannerIdle
+		g.idle = defaultBannerIdle
 	}
 	g.limit = opt.Bytes
 	if g.limit <= 0 {
-		g.limit = DefaultBannerBytes
+		g.limit = defaultBannerBytes
 	}
 	g.limit = min(g.limit, maxBannerBytes)
 	g.deadline = time.Now().Add(g.timeout)
@@ -202,7 +202,7 @@ func (g *grabber) run() (Banner, error) {
 	}
 	wait := g.opt.Wait
 	if wait <= 0 {
-		wait = DefaultBannerWait
+		wait = defaultBannerWait
 		if kind != "" {
 			wait = quietWait
 		}
@@ -572,7 +572,7 @@ func GrabAll(ctx context.Context, host netip.Addr, ports []int, opt BannerOption
 	}
 	conc := opt.Concurrency
 	if conc <= 0 {
-		conc = DefaultBannerConcurrency
+		conc = defaultBannerConcurrency
 	}
 	conc = Options{Concurrency: conc}.concurrency(len(ports))
 	out := make(map[int]string)
@@ -588,7 +588,7 @@ func GrabAll(ctx context.Context, host netip.Addr, ports []int, opt BannerOption
 				if i >= len(ports) || ctx.Err() != nil {
 					return
 				}
-				b, err := Grab(ctx, host, ports[i], opt)
+				b, err := grab(ctx, host, ports[i], opt)
 				if err == nil && b != "" {
 					mu.Lock()
 					out[ports[i]] = b

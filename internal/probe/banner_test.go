@@ -96,7 +96,7 @@ func TestGrab(t *testing.T) {
 		{"one line", multi, BannerOptions{Lines: 1}, "220-first\r\n", nil},
 		{"two lines", multi, BannerOptions{Lines: 2}, "220-first\r\n220-second\r\n", nil},
 		{"byte limit", big, BannerOptions{Bytes: 10}, "xxxxxxxxxx", nil},
-		{"default byte limit", big, BannerOptions{}, strings.Repeat("x", DefaultBannerBytes), nil},
+		{"default byte limit", big, BannerOptions{}, strings.Repeat("x", defaultBannerBytes), nil},
 		{"probe", web, BannerOptions{Send: "HEAD / HTTP/1.0\r\n\r\n"}, "HTTP/1.0 200 OK\r\nServer: wirelab-test\r\n\r\n", nil},
 		{"probe needed", web, BannerOptions{Timeout: fast}, "", ErrTimeout},
 		{"silent", silent, BannerOptions{Timeout: fast}, "", ErrTimeout},
@@ -105,7 +105,7 @@ func TestGrab(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Grab(context.Background(), loopback, tt.port, tt.opt)
+			got, err := grab(context.Background(), loopback, tt.port, tt.opt)
 			if tt.err != nil {
 				if !errors.Is(err, tt.err) {
 					t.Fatalf("Grab = %q, %v; want error %v", got, err, tt.err)
@@ -125,7 +125,7 @@ func TestGrabCancel(t *testing.T) {
 	defer cancel()
 	var err error
 	returns(t, "the cancelled grab of a silent service", func() {
-		_, err = Grab(ctx, loopback, silent, BannerOptions{Timeout: time.Hour})
+		_, err = grab(ctx, loopback, silent, BannerOptions{Timeout: time.Hour})
 	})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v", err)

@@ -23,16 +23,16 @@ const (
 
 // Defaults for Options fields left zero.
 const (
-	DefaultTimeout     = time.Second
-	DefaultConcurrency = 512
+	defaultTimeout     = time.Second
+	defaultConcurrency = 512
 )
 
 // Options tune a scan. The zero value is usable.
 type Options struct {
-	// Timeout bounds one attempt on one port (default DefaultTimeout).
+	// Timeout bounds one attempt on one port (default defaultTimeout).
 	Timeout time.Duration
 	// Concurrency is the number of ports probed at once (default
-	// DefaultConcurrency, capped by the open-file limit).
+	// defaultConcurrency, capped by the open-file limit).
 	Concurrency int
 	// Retries is the number of extra attempts on a port that stayed silent:
 	// 0 means the default (none for TCP, where the kernel already resends the
@@ -61,7 +61,7 @@ func (o Options) timeout() time.Duration {
 	if o.Timeout > 0 {
 		return o.Timeout
 	}
-	return DefaultTimeout
+	return defaultTimeout
 }
 
 func (o Options) attempts(udp bool) int {
@@ -82,7 +82,7 @@ func (o Options) attempts(udp bool) int {
 func (o Options) concurrency(n int) int {
 	c := o.Concurrency
 	if c <= 0 {
-		c = DefaultConcurrency
+		c = defaultConcurrency
 	}
 	if lim := openFileLimit(); lim > 0 {
 		if half := lim / 2; c > half {

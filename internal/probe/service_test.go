@@ -28,7 +28,7 @@ import (
 
 // A pause longer than the idle cut-off, inside a banner that is visibly not
 // finished: the grab must wait it out.
-const pause = 3 * DefaultBannerIdle / 2
+const pause = 3 * defaultBannerIdle / 2
 
 // service is a real local server and what a grab must make of it.
 type service struct {

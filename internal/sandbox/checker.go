@@ -25,8 +25,8 @@ import (
 // reaches a check stuck in a Go built-in (a backtracking string.find) as it
 // reaches a submission.
 
-// DefaultCheckMemory is a check worker's memory cap.
-const DefaultCheckMemory = 256 << 20
+// defaultCheckMemory is a check worker's memory cap.
+const defaultCheckMemory = 256 << 20
 
 // checkOffline is why a check's Lua has no network.
 const checkOffline = "a lab's Lua check has no network: it grades what the run left, ctx.packets, ctx.output and ctx.events"
@@ -49,7 +49,7 @@ type CheckEnv struct {
 	// Grace is how long past Timeout a check has to notice it before the
 	// worker is killed; 0: 1 s.
 	Grace  time.Duration `json:"-"`
-	Memory int64         `json:"memory"` // the worker's memory cap; 0: DefaultCheckMemory
+	Memory int64         `json:"memory"` // the worker's memory cap; 0: defaultCheckMemory
 }
 
 // CheckCall asks for one check: FUNC(ctx) from FILE.
@@ -89,7 +89,7 @@ func NewChecker(env CheckEnv) *Checker {
 		env.Grace = time.Second
 	}
 	if env.Memory <= 0 {
-		env.Memory = DefaultCheckMemory
+		env.Memory = defaultCheckMemory
 	}
 	return &Checker{env: env}
 }
@@ -300,7 +300,7 @@ func (p *checkProc) call(ctx context.Context, env *CheckEnv, call CheckCall) (re
 // checkCrash explains a worker that died during a check.
 func checkCrash(waitErr error, stderr string, limit int64) string {
 	e := crashExit(waitErr, stderr, limit)
-	if e.Reason == ReasonMemory {
+	if e.Reason == result.ExitMemory {
 		return fmt.Sprintf("the check ran out of memory (an allocation failed under the checks' %s limit) and was stopped", mib(limit))
 	}
 	return e.Message

@@ -207,7 +207,7 @@ func TestWorkerNoStrayFiles(t *testing.T) {
 	defer func() { onReady = nil }()
 	out, err := Run(context.Background(), Config{Dir: dir, LabDir: dir, Hosts: labHosts, Source: "client",
 		Script: script(t, dir, `socket.sleep(2)`), Limits: Limits{Timeout: time.Minute}})
-	if err != nil || out.Exit.Reason != ReasonOK {
+	if err != nil || out.Exit.Reason != result.ExitOK {
 		t.Fatalf("%+v %v", out, err)
 	}
 	if !checked {

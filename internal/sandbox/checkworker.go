@@ -49,7 +49,7 @@ func checkWorkerMain() int {
 	closeStrayFiles(last)
 	mem := setup.Memory
 	if mem <= 0 {
-		mem = DefaultCheckMemory
+		mem = defaultCheckMemory
 	}
 	debug.SetMemoryLimit(mem * 3 / 4)
 	setRlimit(syscall.RLIMIT_DATA, uint64(mem)+512<<20)

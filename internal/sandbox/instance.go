@@ -22,10 +22,10 @@ import (
 // socket `wirelab exec` connects to; and the folder NAME/, the lab's
 // services log.
 
-// RuntimeDir is the folder of this user's labs that are up:
+// runtimeDir is the folder of this user's labs that are up:
 // $XDG_RUNTIME_DIR/wirelab, else /tmp/wirelab-UID. It is made mode 0700 and
 // must be this user's: the sockets in it start commands inside the labs.
-func RuntimeDir() (string, error) {
+func runtimeDir() (string, error) {
 	dir := ""
 	if x := os.Getenv("XDG_RUNTIME_DIR"); x != "" && filepath.IsAbs(x) {
 		if st, err := os.Stat(x); err == nil && st.IsDir() {
@@ -69,7 +69,7 @@ func InstanceSocket(name string) (string, error) {
 	if err := CheckInstanceName(name); err != nil {
 		return "", err
 	}
-	dir, err := RuntimeDir()
+	dir, err := runtimeDir()
 	if err != nil {
 		return "", err
 	}
@@ -98,7 +98,7 @@ func ReadState(name string) (st *State, held bool, err error) {
 	if err := CheckInstanceName(name); err != nil {
 		return nil, false, err
 	}
-	dir, err := RuntimeDir()
+	dir, err := runtimeDir()
 	if err != nil {
 		return nil, false, err
 	}
@@ -123,7 +123,7 @@ func ClearStale(name string) bool {
 	if CheckInstanceName(name) != nil {
 		return false
 	}
-	dir, err := RuntimeDir()
+	dir, err := runtimeDir()
 	if err != nil {
 		return false
 	}
@@ -144,7 +144,7 @@ func ClearStale(name string) bool {
 
 // Instances lists the states of the labs that are up, by name.
 func Instances() []State {
-	dir, err := RuntimeDir()
+	dir, err := runtimeDir()
 	if err != nil {
 		return nil
 	}
@@ -196,7 +196,7 @@ func Claim(name, lab, path string) (*Instance, error) {
 	if err := CheckInstanceName(name); err != nil {
 		return nil, err
 	}
-	dir, err := RuntimeDir()
+	dir, err := runtimeDir()
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wirelab-dev/wirelab/internal/jail"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // Program is a submission that is a program, not a Lua script (Config.Script
@@ -21,12 +22,12 @@ type Program struct {
 	Build [][]string `json:"build"` // commands run in order in the jail before the run; each must exit 0
 	Run   []string   `json:"run"`   // the program's argv
 	Env   []string   `json:"env"`   // KEY=VALUE (lab.args as WIRELAB_ARG_<NAME>)
-	// BuildTimeout bounds the whole build; 0: DefaultBuildTimeout.
+	// BuildTimeout bounds the whole build; 0: defaultBuildTimeout.
 	BuildTimeout time.Duration `json:"build_timeout"`
 }
 
-// DefaultBuildTimeout bounds a program's build.
-const DefaultBuildTimeout = 60 * time.Second
+// defaultBuildTimeout bounds a program's build.
+const defaultBuildTimeout = 60 * time.Second
 
 // BuildLog is the build's output in the run's folder.
 const BuildLog = "build.log"
@@ -45,7 +46,7 @@ func (p *Program) buildBudget() time.Duration {
 	if p.BuildTimeout > 0 {
 		return p.BuildTimeout
 	}
-	return DefaultBuildTimeout
+	return defaultBuildTimeout
 }
 
 // buildProgram runs the program's build in a jail at place, in a private
@@ -60,15 +61,15 @@ func buildProgram(cfg *Config, at place, send func(status)) (dir string, cleanup
 	}
 	tmp, err := os.MkdirTemp("", "wirelab-build-")
 	if err != nil {
-		return "", cleanup, &Exit{Reason: ReasonError, Message: "making the build's folder: " + err.Error()}
+		return "", cleanup, &Exit{Reason: result.ExitError, Message: "making the build's folder: " + err.Error()}
 	}
 	cleanup = func() { os.RemoveAll(tmp) }
 	if err := jail.CopyDir(prog.Dir, tmp); err != nil {
-		return "", cleanup, &Exit{Reason: ReasonError, Message: "copying the submission for its build: " + err.Error()}
+		return "", cleanup, &Exit{Reason: result.ExitError, Message: "copying the submission for its build: " + err.Error()}
 	}
 	log, err := os.Create(filepath.Join(cfg.Dir, BuildLog))
 	if err != nil {
-		return "", cleanup, &Exit{Reason: ReasonError, Message: err.Error()}
+		return "", cleanup, &Exit{Reason: result.ExitError, Message: err.Error()}
 	}
 	defer log.Close()
 	deadline := time.Now().Add(prog.buildBudget())
@@ -95,18 +96,18 @@ func buildProgram(cfg *Config, at place, send func(status)) (dir string, cleanup
 		})
 		log.Write(out.Bytes())
 		if err != nil {
-			return "", cleanup, &Exit{Reason: ReasonError, Message: fmt.Sprintf("the build could not start `%s`: %v", strings.Join(argv, " "), err)}
+			return "", cleanup, &Exit{Reason: result.ExitError, Message: fmt.Sprintf("the build could not start `%s`: %v", strings.Join(argv, " "), err)}
 		}
-		if r.Reason != ReasonOK {
+		if r.Reason != result.ExitOK {
 			why := r.Message
-			if r.Reason == ReasonTimeout {
+			if r.Reason == result.ExitTimeout {
 				why = fmt.Sprintf("it did not finish within the build's %v", prog.buildBudget())
 			}
 			msg := fmt.Sprintf("the build failed: `%s`: %s", strings.Join(argv, " "), why)
 			if s := strings.TrimSpace(out.String()); s != "" {
 				msg += "\n" + firstLines(s, buildLines)
 			}
-			return "", cleanup, &Exit{Reason: ReasonError, Message: msg, Code: r.Code, Signal: r.Signal, Build: true}
+			return "", cleanup, &Exit{Reason: result.ExitError, Message: msg, Code: r.Code, Signal: r.Signal, Build: true}
 		}
 		warnFallbacks(r, send, "the build")
 	}
@@ -143,7 +144,7 @@ func runProgram(ctx context.Context, cfg *Config, dir string, at place, lim Limi
 		return err
 	})
 	if err != nil {
-		return Exit{Reason: ReasonError, Message: "the program could not start: " + err.Error()}
+		return Exit{Reason: result.ExitError, Message: "the program could not start: " + err.Error()}
 	}
 	stop := context.AfterFunc(ctx, p.Kill)
 	r := p.Wait()
@@ -154,9 +155,9 @@ func runProgram(ctx context.Context, cfg *Config, dir string, at place, lim Limi
 	case errors.Is(cause, errClientsDone):
 		return Exit{Code: r.Code, Signal: r.Signal}
 	case errors.Is(cause, errCaptureLimit):
-		return Exit{Reason: ReasonOutput, Message: "the program sent too many packets; the capture ends there and the program was stopped"}
-	case r.Reason == ReasonError && r.Code == -1 && errors.Is(cause, context.DeadlineExceeded):
-		return Exit{Reason: ReasonTimeout, Message: fmt.Sprintf("the program ran past its %v deadline and was killed", lim.Timeout)}
+		return Exit{Reason: result.ExitOutput, Message: "the program sent too many packets; the capture ends there and the program was stopped"}
+	case r.Reason == result.ExitError && r.Code == -1 && errors.Is(cause, context.DeadlineExceeded):
+		return Exit{Reason: result.ExitTimeout, Message: fmt.Sprintf("the program ran past its %v deadline and was killed", lim.Timeout)}
 	}
 	return Exit{Reason: r.Reason, Message: r.Message, Code: r.Code, Signal: r.Signal}
 }

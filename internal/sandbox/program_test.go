@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wirelab-dev/wirelab/internal/service"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 func needTool(t *testing.T, name string) {
@@ -59,7 +60,7 @@ s.sendall(b"hello from python\n")
 print(s.recv(100).decode().strip())
 `
 		out, output := runProgramLab(t, map[string]string{"client.py": src}, Program{Run: []string{"python3", "client.py"}}, Limits{Timeout: time.Minute})
-		if out.Exit.Reason != ReasonOK || output != "hello from python\n" {
+		if out.Exit.Reason != result.ExitOK || output != "hello from python\n" {
 			t.Fatalf("exit %+v, output %q", out.Exit, output)
 		}
 		frames, err := readCapture(out.Capture)
@@ -69,7 +70,7 @@ print(s.recv(100).decode().strip())
 	})
 	t.Run("exit status", func(t *testing.T) {
 		out, _ := runProgramLab(t, map[string]string{"x.py": "import sys\nsys.exit(4)\n"}, Program{Run: []string{"python3", "x.py"}}, Limits{Timeout: time.Minute})
-		if out.Exit.Reason != ReasonError || out.Exit.Code != 4 {
+		if out.Exit.Reason != result.ExitError || out.Exit.Code != 4 {
 			t.Fatalf("exit %+v", out.Exit)
 		}
 	})
@@ -78,7 +79,7 @@ print(s.recv(100).decode().strip())
 		src := "#include <stdio.h>\nint main(void){ puts(\"before\"); fflush(stdout); volatile int *p = 0; *p = 1; return 0; }\n"
 		out, output := runProgramLab(t, map[string]string{"crash.c": src},
 			Program{Build: [][]string{{"cc", "-O2", "-Wall", "-o", "crash", "crash.c"}}, Run: []string{"./crash"}}, Limits{Timeout: time.Minute})
-		if out.Exit.Reason != ReasonCrash || out.Exit.Signal != "SIGSEGV" || output != "before\n" {
+		if out.Exit.Reason != result.ExitCrash || out.Exit.Signal != "SIGSEGV" || output != "before\n" {
 			t.Fatalf("exit %+v, output %q", out.Exit, output)
 		}
 	})
@@ -86,14 +87,14 @@ print(s.recv(100).decode().strip())
 		out, _ := runProgramLab(t, map[string]string{"x.py": ""},
 			Program{Build: [][]string{{"sh", "-c", "trap '' TERM; while :; do :; done"}}, BuildTimeout: time.Second, Run: []string{"python3", "x.py"}},
 			Limits{Timeout: time.Minute})
-		if out.Exit.Reason != ReasonError || !strings.Contains(out.Exit.Message, "did not finish within the build's 1s") {
+		if out.Exit.Reason != result.ExitError || !strings.Contains(out.Exit.Message, "did not finish within the build's 1s") {
 			t.Fatalf("exit %+v", out.Exit)
 		}
 	})
 	t.Run("build fails", func(t *testing.T) {
 		out, _ := runProgramLab(t, map[string]string{"bad.c": "int main(void) { return nosuch; }\n"},
 			Program{Build: [][]string{{"cc", "-o", "bad", "bad.c"}}, Run: []string{"./bad"}}, Limits{Timeout: time.Minute})
-		if out.Exit.Reason != ReasonError || !strings.Contains(out.Exit.Message, "the build failed") || !strings.Contains(out.Exit.Message, "nosuch") {
+		if out.Exit.Reason != result.ExitError || !strings.Contains(out.Exit.Message, "the build failed") || !strings.Contains(out.Exit.Message, "nosuch") {
 			t.Fatalf("exit %+v", out.Exit)
 		}
 		if b, _ := os.ReadFile(filepath.Join(filepath.Dir(out.Output), BuildLog)); !strings.Contains(string(b), "nosuch") {
@@ -143,7 +144,7 @@ print(s.recv(100).decode().strip(), os.getuid())
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(out.Output)
-	if out.Exit.Reason != ReasonOK || string(b) != "as nobody 0\n" {
+	if out.Exit.Reason != result.ExitOK || string(b) != "as nobody 0\n" {
 		t.Fatalf("exit %+v, output %q", out.Exit, b)
 	}
 	warned := strings.Join(out.Warnings, "\n")

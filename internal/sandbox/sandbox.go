@@ -49,28 +49,15 @@ func ParseIsolation(s string) (Isolation, error) {
 	return "", fmt.Errorf("unknown isolation %q (known: auto, namespace, none)", s)
 }
 
-// Exit reasons: why a run ended, as result.ExitReason names them (the one
-// closed set of outcomes every report shares).
-const (
-	ReasonOK      = result.ExitOK
-	ReasonError   = result.ExitError     // the script raised an error, or the run could not start
-	ReasonTimeout = result.ExitTimeout   // wall-clock deadline
-	ReasonMemory  = result.ExitMemory    // memory cap
-	ReasonOutput  = result.ExitOutput    // output cap
-	ReasonSockets = result.ExitSockets   // open files and sockets cap
-	ReasonProcs   = result.ExitProcesses // process cap (a program)
-	ReasonCrash   = result.ExitCrash     // the worker died for another reason
-)
-
 // Default limits.
 const (
-	DefaultTimeout = 30 * time.Second
-	DefaultMemory  = jail.DefaultMemory // a program's tree gets what a script gets
-	DefaultOutput  = jail.DefaultOutput
-	DefaultSockets = jail.DefaultFiles // a program's files per process are a script's sockets
-	// DefaultGrace is how long past its deadline the worker has to stop the
+	defaultTimeout = 30 * time.Second
+	defaultMemory  = jail.DefaultMemory // a program's tree gets what a script gets
+	defaultOutput  = jail.DefaultOutput
+	defaultSockets = jail.DefaultFiles // a program's files per process are a script's sockets
+	// defaultGrace is how long past its deadline the worker has to stop the
 	// script, drain the capture and exit before the parent kills it.
-	DefaultGrace = 2 * time.Second
+	defaultGrace = 2 * time.Second
 	// setupTimeout bounds the time from starting the worker to the script's
 	// start (network, services, capture readiness).
 	setupTimeout = 15 * time.Second
@@ -94,7 +81,7 @@ type Limits struct {
 // jail's, but for the deadline.
 func (l Limits) WithDefaults() Limits {
 	if l.Timeout <= 0 {
-		l.Timeout = DefaultTimeout
+		l.Timeout = defaultTimeout
 	}
 	j := jail.Limits{Memory: l.Memory, Output: l.Output, Files: l.Sockets}.WithDefaults()
 	l.Memory, l.Output, l.Sockets = j.Memory, j.Output, j.Files
@@ -130,8 +117,8 @@ type Config struct {
 	Source     string         `json:"source"` // host name whose address the script's sockets use
 	Limits     Limits         `json:"limits"`
 	Isolation  Isolation      `json:"isolation"`
-	Grace      time.Duration  `json:"grace"`       // 0: DefaultGrace
-	MaxCapture int64          `json:"max_capture"` // bytes of capture.pcapng; 0: DefaultMaxCapture
+	Grace      time.Duration  `json:"grace"`       // 0: defaultGrace
+	MaxCapture int64          `json:"max_capture"` // bytes of capture.pcapng; 0: defaultMaxCapture
 	// Program is a submission that is a program; nil: Script is a Lua
 	// submission.
 	Program *Program `json:"program,omitempty"`
@@ -203,7 +190,7 @@ var onReady func(pid int)
 func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	cfg.Limits = cfg.Limits.WithDefaults()
 	if cfg.Grace <= 0 {
-		cfg.Grace = DefaultGrace
+		cfg.Grace = defaultGrace
 	}
 	if cfg.Isolation == "" {
 		cfg.Isolation = IsolationAuto
@@ -313,16 +300,16 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 			}
 			if killed == nil {
 				if out.Started {
-					killed = &Exit{Reason: ReasonTimeout, Message: fmt.Sprintf("the script ran past its %v deadline and was killed", cfg.Limits.Timeout)}
+					killed = &Exit{Reason: result.ExitTimeout, Message: fmt.Sprintf("the script ran past its %v deadline and was killed", cfg.Limits.Timeout)}
 				} else {
-					killed = &Exit{Reason: ReasonError, Message: fmt.Sprintf("the lab's network, services and capture were not ready after %v", setupTimeout+cfg.Program.buildBudget())}
+					killed = &Exit{Reason: result.ExitError, Message: fmt.Sprintf("the lab's network, services and capture were not ready after %v", setupTimeout+cfg.Program.buildBudget())}
 				}
 				kill()
 			}
 		case <-tick.C:
 			if killed == nil {
 				if rss := readRSS(pid); rss > cfg.Limits.Memory {
-					killed = &Exit{Reason: ReasonMemory, Message: fmt.Sprintf("the script used %s of memory, over the %s limit, and was killed", mib(rss), mib(cfg.Limits.Memory))}
+					killed = &Exit{Reason: result.ExitMemory, Message: fmt.Sprintf("the script used %s of memory, over the %s limit, and was killed", mib(rss), mib(cfg.Limits.Memory))}
 					kill()
 				}
 			}
@@ -331,11 +318,11 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 			if killed == nil && cfg.Up && out.Started {
 				// The end of an up: the worker stops the commands, the
 				// servers and the network itself; SIGKILL is the backstop.
-				killed = &Exit{Reason: ReasonOK, Message: "stopped"}
+				killed = &Exit{Reason: result.ExitOK, Message: "stopped"}
 				syscall.Kill(pid, syscall.SIGTERM)
 				deadline.Reset(upStop)
 			} else if killed == nil {
-				killed = &Exit{Reason: ReasonError, Message: "the run was interrupted: " + ctx.Err().Error()}
+				killed = &Exit{Reason: result.ExitError, Message: "the run was interrupted: " + ctx.Err().Error()}
 				kill()
 			}
 		case waitErr = <-waited:
@@ -392,9 +379,9 @@ func crashExit(waitErr error, stderr string, limit int64) Exit {
 	stderr = strings.TrimSpace(stderr)
 	if strings.Contains(stderr, "out of memory") || strings.Contains(stderr, "cannot allocate memory") {
 		if limit > 0 {
-			return Exit{Reason: ReasonMemory, Message: fmt.Sprintf("the script ran out of memory (an allocation failed under the %s limit) and was stopped", mib(limit))}
+			return Exit{Reason: result.ExitMemory, Message: fmt.Sprintf("the script ran out of memory (an allocation failed under the %s limit) and was stopped", mib(limit))}
 		}
-		return Exit{Reason: ReasonMemory, Message: "the script ran out of memory (an allocation failed) and was stopped"}
+		return Exit{Reason: result.ExitMemory, Message: "the script ran out of memory (an allocation failed) and was stopped"}
 	}
 	// A new thread's stack counts against RLIMIT_DATA too: near the limit, the
 	// runtime's next thread (more of them on a busy machine) fails before the
@@ -406,9 +393,9 @@ func crashExit(waitErr error, stderr string, limit int64) Exit {
 	gcFault := strings.Contains(stderr, "SIGSEGV") && strings.Contains(stderr, "runtime.(*spanQueue)")
 	if gcFault || strings.Contains(stderr, "pthread_create failed") || strings.Contains(stderr, "failed to create new OS thread") {
 		if limit > 0 {
-			return Exit{Reason: ReasonMemory, Message: fmt.Sprintf("the script ran out of memory (no room for another thread under the %s limit) and was stopped", mib(limit))}
+			return Exit{Reason: result.ExitMemory, Message: fmt.Sprintf("the script ran out of memory (no room for another thread under the %s limit) and was stopped", mib(limit))}
 		}
-		return Exit{Reason: ReasonMemory, Message: "the script ran out of memory (no room for another thread) and was stopped"}
+		return Exit{Reason: result.ExitMemory, Message: "the script ran out of memory (no room for another thread) and was stopped"}
 	}
 	msg := "the worker exited without a result"
 	if waitErr != nil {
@@ -417,7 +404,7 @@ func crashExit(waitErr error, stderr string, limit int64) Exit {
 	if stderr != "" {
 		msg += ": " + firstLines(stderr, 6)
 	}
-	return Exit{Reason: ReasonCrash, Message: msg}
+	return Exit{Reason: result.ExitCrash, Message: msg}
 }
 
 func firstLines(s string, n int) string {

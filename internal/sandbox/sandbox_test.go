@@ -115,36 +115,36 @@ func TestLimits(t *testing.T) {
 		reason result.ExitReason
 		msg    string
 	}{
-		{"finishes", `print("hello")`, Limits{Timeout: time.Minute}, ReasonOK, ""},
-		{"lua error", "local x = nil\nx.y = 1", Limits{Timeout: time.Minute}, ReasonError, "submission.lua:2:"},
-		{"huge error", `error(string.rep("e", 5e6))`, Limits{Timeout: time.Minute}, ReasonError, "eeee [...]"},
-		{"busy loop", `while true do end`, Limits{Timeout: 500 * time.Millisecond}, ReasonTimeout, "deadline"},
+		{"finishes", `print("hello")`, Limits{Timeout: time.Minute}, result.ExitOK, ""},
+		{"lua error", "local x = nil\nx.y = 1", Limits{Timeout: time.Minute}, result.ExitError, "submission.lua:2:"},
+		{"huge error", `error(string.rep("e", 5e6))`, Limits{Timeout: time.Minute}, result.ExitError, "eeee [...]"},
+		{"busy loop", `while true do end`, Limits{Timeout: 500 * time.Millisecond}, result.ExitTimeout, "deadline"},
 		// Backtracking inside string.find (exponential in the pattern) watches
 		// the deadline as the VM does; a pattern nested too deep is an error.
 		{"string.find", `print(string.rep("a", 3000):find(string.rep("a-", 8) .. "b"))`,
-			Limits{Timeout: 500 * time.Millisecond}, ReasonTimeout, "deadline"},
+			Limits{Timeout: 500 * time.Millisecond}, result.ExitTimeout, "deadline"},
 		{"deep pattern", `print(string.find(string.rep("a", 3e4), string.rep("a?", 3e4) .. string.rep("a", 3e4)))`,
-			Limits{Timeout: time.Minute}, ReasonError, "pattern too complex"},
+			Limits{Timeout: time.Minute}, result.ExitError, "pattern too complex"},
 		// gopher-lua's parser has no nesting limit: a submission nested
 		// 200,000 deep was parsed until the memory cap killed it (or the Go
 		// stack overflowed); it is C Lua's syntax error now, in the worker
 		// and in a loadstring it runs.
 		{"deep nesting", "x = " + strings.Repeat("{", 2e5) + strings.Repeat("}", 2e5),
-			Limits{Timeout: time.Minute}, ReasonError, "submission.lua:1: chunk has too many syntax levels"},
+			Limits{Timeout: time.Minute}, result.ExitError, "submission.lua:1: chunk has too many syntax levels"},
 		{"deep loadstring", `local f, e = loadstring(string.rep("(", 2e5), "=s") error(e, 0)`,
-			Limits{Timeout: time.Minute}, ReasonError, "s:1: chunk has too many syntax levels"},
+			Limits{Timeout: time.Minute}, result.ExitError, "s:1: chunk has too many syntax levels"},
 		{"memory bomb", `local t = {} local s = string.rep("x", 1e6) for i = 1, 1e6 do t[i] = s .. i end`,
-			Limits{Timeout: time.Minute, Memory: 64 << 20}, ReasonMemory, "memory"},
+			Limits{Timeout: time.Minute, Memory: 64 << 20}, result.ExitMemory, "memory"},
 		// Live data past three quarters of the cap makes the collector run
 		// back to back before RSS reaches the cap: that is out of memory too.
 		{"live data near the cap", `local t = {} local s = string.rep("x", 1e6) for i = 1, 104 do t[i] = s .. i end while true do end`,
-			Limits{Timeout: time.Minute, Memory: 128 << 20}, ReasonMemory, "live data"},
+			Limits{Timeout: time.Minute, Memory: 128 << 20}, result.ExitMemory, "live data"},
 		{"one huge string", `local s = string.rep("x", 2e9) print(#s)`,
-			Limits{Timeout: time.Minute, Memory: 64 << 20}, ReasonMemory, "memory"},
+			Limits{Timeout: time.Minute, Memory: 64 << 20}, result.ExitMemory, "memory"},
 		{"events flood", `while true do lab.log(string.rep("z", 100)) end`,
-			Limits{Timeout: time.Minute, Output: 4096}, ReasonOutput, "4096 bytes"},
+			Limits{Timeout: time.Minute, Output: 4096}, result.ExitOutput, "4096 bytes"},
 		{"output flood", `while true do print(string.rep("y", 100)) end`,
-			Limits{Timeout: time.Minute, Output: 4096}, ReasonOutput, "4096 bytes"},
+			Limits{Timeout: time.Minute, Output: 4096}, result.ExitOutput, "4096 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,7 +171,7 @@ func TestLimits(t *testing.T) {
 		out := run(t, `local u = require("socket").udp()
 while true do u:sendto(string.rep("p", 1000), "10.0.0.80", 9) end`, Limits{Timeout: time.Minute},
 			func(c *Config) { c.MaxCapture = 64 << 10 })
-		if out.Exit.Reason != ReasonOutput || !strings.Contains(out.Exit.Message, "0.1 MiB of packets") {
+		if out.Exit.Reason != result.ExitOutput || !strings.Contains(out.Exit.Message, "0.1 MiB of packets") {
 			t.Errorf("exit %+v", out.Exit)
 		}
 		fi, err := os.Stat(out.Capture)
@@ -185,7 +185,7 @@ while true do u:sendto(string.rep("p", 1000), "10.0.0.80", 9) end`, Limits{Timeo
 			c.Services = []service.Spec{{Name: "echo", Kind: "tcp-echo", Listen: "www.example.com:7"}}
 		})
 		frames, err := readCapture(out.Capture)
-		if out.Exit.Reason != ReasonOK || err != nil || len(frames) < 3 {
+		if out.Exit.Reason != result.ExitOK || err != nil || len(frames) < 3 {
 			t.Errorf("exit %+v, %d frames, %v", out.Exit, len(frames), err)
 		}
 	})
@@ -220,7 +220,7 @@ func TestServiceFailsToStart(t *testing.T) {
 	}
 	events, _ := os.ReadFile(out.Events)
 	printed, _ := os.ReadFile(out.Output)
-	if out.Exit.Reason != ReasonError || !strings.Contains(out.Exit.Message, `the lab's service "web2" did not start`) ||
+	if out.Exit.Reason != result.ExitError || !strings.Contains(out.Exit.Message, `the lab's service "web2" did not start`) ||
 		!strings.Contains(string(events), `"kind":"lab-error"`) || !strings.Contains(string(events), `did not start: listen tcp 10.0.0.80:80: bind: address already in use`) ||
 		strings.Contains(string(printed), "ran") {
 		t.Fatalf("exit %+v\nevents %s\noutput %q; want web2's lab error, the address in use, and the script not run", out.Exit, events, printed)
@@ -295,7 +295,7 @@ print(socket.connect("192.0.2.1", 7))`
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(out.Output)
-	if out.Exit.Reason != ReasonOK || !strings.HasPrefix(string(b), "inside a user namespace") || !strings.Contains(string(b), "Network is unreachable") {
+	if out.Exit.Reason != result.ExitOK || !strings.HasPrefix(string(b), "inside a user namespace") || !strings.Contains(string(b), "Network is unreachable") {
 		t.Fatalf("exit %+v, output %q", out.Exit, b)
 	}
 	frames, err := readCapture(out.Capture)
@@ -322,7 +322,7 @@ func TestWorkerCrash(t *testing.T) {
 	defer func() { workerExe = "" }()
 	out, err := Run(context.Background(), Config{Dir: dir, Limits: Limits{Timeout: time.Minute}})
 	var se *SetupError
-	if !errors.As(err, &se) || out == nil || out.Exit.Reason != ReasonCrash || !strings.Contains(err.Error(), "panic: runtime error: index out of range") {
+	if !errors.As(err, &se) || out == nil || out.Exit.Reason != result.ExitCrash || !strings.Contains(err.Error(), "panic: runtime error: index out of range") {
 		t.Fatalf("got %+v, %v", out, err)
 	}
 }
@@ -341,7 +341,7 @@ func TestWorkerDiesMidRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !out.Started || out.Exit.Reason != ReasonCrash || !strings.Contains(out.Exit.Message, "signal: killed: SIGSEGV") {
+	if !out.Started || out.Exit.Reason != result.ExitCrash || !strings.Contains(out.Exit.Message, "signal: killed: SIGSEGV") {
 		t.Fatalf("%+v", out)
 	}
 }
@@ -352,15 +352,15 @@ func TestCrashExit(t *testing.T) {
 		reason result.ExitReason
 		msg    string
 	}{
-		{"fatal error: runtime: out of memory\n\ngoroutine 1 [running]:", ReasonMemory, "the script ran out of memory (an allocation failed under the 256.0 MiB limit) and was stopped"},
+		{"fatal error: runtime: out of memory\n\ngoroutine 1 [running]:", result.ExitMemory, "the script ran out of memory (an allocation failed under the 256.0 MiB limit) and was stopped"},
 		// Near the memory limit a thread's stack may be what fails (seen in
 		// TestLimits/one_huge_string on a busy machine), with cgo or without.
-		{"runtime/cgo: pthread_create failed: Resource temporarily unavailable\nSIGABRT: abort", ReasonMemory, "the script ran out of memory (no room for another thread under the 256.0 MiB limit) and was stopped"},
-		{"runtime: failed to create new OS thread (have 9 already; errno=11)\nruntime: may need to increase max user processes (ulimit -u)\nfatal error: newosproc", ReasonMemory, "the script ran out of memory (no room for another thread under the 256.0 MiB limit)"},
-		{"SIGSEGV: segmentation violation\nPC=0x43593d m=3 sigcode=1 addr=0x0\n\ngoroutine 0 gp=0x2ac4800510e0 m=3 mp=0x2ac480091008 [idle]:\nruntime.(*spanQueue).tryDrain(0x400?, 0x300030300030000?, 0x10200?)", ReasonMemory, "the script ran out of memory"},
-		{"SIGSEGV: segmentation violation\nPC=0x43593d m=3 sigcode=1 addr=0x0\n\ngoroutine 1 [running]:\nmain.main()", ReasonCrash, "the worker died: exit status 2: SIGSEGV"},
-		{"panic: boom\n\ngoroutine 1", ReasonCrash, "the worker died: exit status 2: panic: boom"},
-		{"", ReasonCrash, "the worker died: exit status 2"},
+		{"runtime/cgo: pthread_create failed: Resource temporarily unavailable\nSIGABRT: abort", result.ExitMemory, "the script ran out of memory (no room for another thread under the 256.0 MiB limit) and was stopped"},
+		{"runtime: failed to create new OS thread (have 9 already; errno=11)\nruntime: may need to increase max user processes (ulimit -u)\nfatal error: newosproc", result.ExitMemory, "the script ran out of memory (no room for another thread under the 256.0 MiB limit)"},
+		{"SIGSEGV: segmentation violation\nPC=0x43593d m=3 sigcode=1 addr=0x0\n\ngoroutine 0 gp=0x2ac4800510e0 m=3 mp=0x2ac480091008 [idle]:\nruntime.(*spanQueue).tryDrain(0x400?, 0x300030300030000?, 0x10200?)", result.ExitMemory, "the script ran out of memory"},
+		{"SIGSEGV: segmentation violation\nPC=0x43593d m=3 sigcode=1 addr=0x0\n\ngoroutine 1 [running]:\nmain.main()", result.ExitCrash, "the worker died: exit status 2: SIGSEGV"},
+		{"panic: boom\n\ngoroutine 1", result.ExitCrash, "the worker died: exit status 2: panic: boom"},
+		{"", result.ExitCrash, "the worker died: exit status 2"},
 	}
 	for _, tt := range tests {
 		e := crashExit(errors.New("exit status 2"), tt.stderr, 256<<20)
@@ -388,7 +388,7 @@ print(u:setsockname("10.0.0.80", 0))`, Limits{Timeout: time.Minute}, func(c *Con
 		c.Services = []service.Spec{{Name: "echo", Kind: "tcp-echo", Listen: "www.example.com:7"}}
 	})
 	b, _ := os.ReadFile(out.Output)
-	if out.Exit.Reason != ReasonOK || !strings.HasPrefix(string(b), "ping") || !strings.Contains(string(b), "\nnil\tCannot assign requested address") {
+	if out.Exit.Reason != result.ExitOK || !strings.HasPrefix(string(b), "ping") || !strings.Contains(string(b), "\nnil\tCannot assign requested address") {
 		t.Fatalf("exit %+v, output %q", out.Exit, b)
 	}
 	pkts, err := capture.ReadFile(out.Capture)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wirelab-dev/wirelab/capture"
 	"github.com/wirelab-dev/wirelab/internal/service"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // churnScript connects to the lab's web service n times, one connection at a
@@ -51,7 +52,7 @@ func TestSocketLimitCountsOnlyTheScript(t *testing.T) {
 	for _, limit := range []int{8, 64} {
 		t.Run(fmt.Sprintf("churn under %d", limit), func(t *testing.T) {
 			out := run(t, fmt.Sprintf(churnScript, 3000, 300, limit), Limits{Timeout: 60 * time.Second, Sockets: limit}, web)
-			if out.Exit.Reason != ReasonOK {
+			if out.Exit.Reason != result.ExitOK {
 				t.Fatalf("exit %+v, want ok", out.Exit)
 			}
 			if b, want := readFile(t, out.Output), fmt.Sprintf("answered 300\nheld %d\n", limit); b != want {
@@ -66,7 +67,7 @@ func TestSocketLimitCountsOnlyTheScript(t *testing.T) {
 		})
 		t.Run(fmt.Sprintf("over %d", limit), func(t *testing.T) {
 			out := run(t, fmt.Sprintf(churnScript, 0, 100, limit+1), Limits{Timeout: 60 * time.Second, Sockets: limit}, web)
-			if out.Exit.Reason != ReasonSockets || !strings.Contains(out.Exit.Message, fmt.Sprintf("%d sockets", limit)) {
+			if out.Exit.Reason != result.ExitSockets || !strings.Contains(out.Exit.Message, fmt.Sprintf("%d sockets", limit)) {
 				t.Fatalf("exit %+v, want sockets", out.Exit)
 			}
 			if b := readFile(t, out.Output); !strings.HasPrefix(b, "answered 100\n") {

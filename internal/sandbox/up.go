@@ -16,6 +16,7 @@ import (
 	"github.com/wirelab-dev/wirelab/internal/netlab"
 	"github.com/wirelab-dev/wirelab/internal/service"
 	"github.com/wirelab-dev/wirelab/lualib"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // controlFd is the worker's descriptor of an Up run's listening socket.
@@ -36,17 +37,17 @@ func up(cfg *Config, send func(status)) Exit {
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	f := os.NewFile(controlFd, "control")
 	if f == nil {
-		return Exit{Reason: ReasonError, Message: "the worker of `wirelab up` was started without its control socket"}
+		return Exit{Reason: result.ExitError, Message: "the worker of `wirelab up` was started without its control socket"}
 	}
 	l, err := net.FileListener(f)
 	f.Close()
 	if err != nil {
-		return Exit{Reason: ReasonError, Message: "the control socket: " + err.Error()}
+		return Exit{Reason: result.ExitError, Message: "the control socket: " + err.Error()}
 	}
 	ln, ok := l.(*net.UnixListener)
 	if !ok {
 		l.Close()
-		return Exit{Reason: ReasonError, Message: "the control socket is not a unix socket"}
+		return Exit{Reason: result.ExitError, Message: "the control socket is not a unix socket"}
 	}
 	defer ln.Close()
 
@@ -56,25 +57,25 @@ func up(cfg *Config, send func(status)) Exit {
 	}
 	lnet, err := buildNetwork(cfg)
 	if err != nil {
-		return Exit{Reason: ReasonError, Message: "setting up the lab's network: " + err.Error()}
+		return Exit{Reason: result.ExitError, Message: "setting up the lab's network: " + err.Error()}
 	}
 	defer lnet.close()
 	if lnet.lab == nil {
-		return Exit{Reason: ReasonError, Message: "a lab that is up needs its own network: `wirelab up` cannot run with --isolation=none"}
+		return Exit{Reason: result.ExitError, Message: "a lab that is up needs its own network: `wirelab up` cannot run with --isolation=none"}
 	}
 	art, err := openArtifacts(cfg.Dir)
 	if err != nil {
-		return Exit{Reason: ReasonError, Message: err.Error()}
+		return Exit{Reason: result.ExitError, Message: err.Error()}
 	}
 	defer art.close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	senv := &service.Env{LabDir: cfg.LabDir, Hosts: hosts, Log: art.svcLog}
-	events := &eventWriter{w: art.events, max: DefaultOutput}
+	events := &eventWriter{w: art.events, max: defaultOutput}
 	senv.Lua = luaService(cfg, hosts, lnet, art.svcLog, func(e lualib.Event) { events.write(e) })
 	services, err := startServers(ctx, cfg, lnet, senv)
 	if err != nil {
-		return Exit{Reason: ReasonError, Message: err.Error()}
+		return Exit{Reason: result.ExitError, Message: err.Error()}
 	}
 	defer func() {
 		for i := len(services) - 1; i >= 0; i-- {

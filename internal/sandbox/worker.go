@@ -18,6 +18,7 @@ import (
 	"github.com/wirelab-dev/wirelab/internal/jail"
 	"github.com/wirelab-dev/wirelab/internal/service"
 	"github.com/wirelab-dev/wirelab/lualib"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // WorkerArg is the argument the worker is started with: the wirelab binary
@@ -50,9 +51,9 @@ var (
 // stopped.
 const clientDrain = 300 * time.Millisecond
 
-// DefaultMaxCapture bounds capture.pcapng: a script sending as fast as it can
+// defaultMaxCapture bounds capture.pcapng: a script sending as fast as it can
 // is stopped there, like an output flood.
-const DefaultMaxCapture = 256 << 20
+const defaultMaxCapture = 256 << 20
 
 // status is one message from the worker to the parent, a line of JSON.
 type status struct {
@@ -128,13 +129,13 @@ func work(cfg *Config, send func(status)) Exit {
 	}
 	lnet, err := buildNetwork(cfg)
 	if err != nil {
-		return Exit{Reason: ReasonError, Message: "setting up the lab's network: " + err.Error()}
+		return Exit{Reason: result.ExitError, Message: "setting up the lab's network: " + err.Error()}
 	}
 	defer lnet.close()
 
 	art, err := openArtifacts(cfg.Dir)
 	if err != nil {
-		return Exit{Reason: ReasonError, Message: err.Error()}
+		return Exit{Reason: result.ExitError, Message: err.Error()}
 	}
 	defer art.close()
 
@@ -143,11 +144,11 @@ func work(cfg *Config, send func(status)) Exit {
 
 	maxCapture := cfg.MaxCapture
 	if maxCapture <= 0 {
-		maxCapture = DefaultMaxCapture
+		maxCapture = defaultMaxCapture
 	}
 	capt, err := startCapture(cfg, lnet, filepath.Join(cfg.Dir, CaptureFile), maxCapture, func() { stopRun(errCaptureLimit) })
 	if err != nil {
-		return Exit{Reason: ReasonError, Message: "starting the capture: " + err.Error()}
+		return Exit{Reason: result.ExitError, Message: "starting the capture: " + err.Error()}
 	}
 	defer capt.Close()
 
@@ -171,10 +172,10 @@ func work(cfg *Config, send func(status)) Exit {
 		return labFailed(lf, capt, events, art.svcLog, send)
 	}
 	if err != nil {
-		return Exit{Reason: ReasonError, Message: err.Error()}
+		return Exit{Reason: result.ExitError, Message: err.Error()}
 	}
 	if err := capt.Ready(); err != nil {
-		return Exit{Reason: ReasonError, Message: "the capture did not become ready: " + err.Error()}
+		return Exit{Reason: result.ExitError, Message: "the capture did not become ready: " + err.Error()}
 	}
 
 	// A program is built first, in its host; a build that fails is the
@@ -205,7 +206,7 @@ func work(cfg *Config, send func(status)) Exit {
 		return labFailed(lf, capt, events, art.svcLog, send)
 	}
 	if err != nil {
-		return Exit{Reason: ReasonError, Message: err.Error()}
+		return Exit{Reason: result.ExitError, Message: err.Error()}
 	}
 	send(status{Ready: true, Start: start.UnixNano()})
 	defer watchHeap(lim.Memory*3/4, func() { stopRun(errMemoryLimit) })()
@@ -237,7 +238,7 @@ func work(cfg *Config, send func(status)) Exit {
 	}
 	if cfg.Script != "" {
 		exit = classify(err, cause, lim)
-		if exit.Reason == ReasonOutput && errors.Is(cause, errCaptureLimit) {
+		if exit.Reason == result.ExitOutput && errors.Is(cause, errCaptureLimit) {
 			exit.Message = fmt.Sprintf("the script sent more than %s of packets; the capture ends there and the script was stopped", mib(maxCapture))
 		}
 	}
@@ -252,8 +253,8 @@ func work(cfg *Config, send func(status)) Exit {
 		services[i].Close()
 	}
 	services = nil
-	if err := capt.Drain(); err != nil && exit.Reason == ReasonOK {
-		exit = Exit{Reason: ReasonError, Message: "draining the capture: " + err.Error()}
+	if err := capt.Drain(); err != nil && exit.Reason == result.ExitOK {
+		exit = Exit{Reason: result.ExitError, Message: "draining the capture: " + err.Error()}
 	}
 	if dropped := capt.Dropped(); dropped > 0 {
 		send(status{Warning: fmt.Sprintf("the capture dropped %d packets: the machine was too busy to keep up; the grade may miss them", dropped)})
@@ -270,13 +271,13 @@ func labFailed(lf *labFault, capt *liveCapture, events *eventWriter, logf func(s
 	logf(lf.service, "did not start: "+lf.err.Error())
 	events.write(lualib.Event{Time: time.Now(), Kind: lualib.EventLabError, Name: lf.service, Message: "did not start: " + lf.err.Error()})
 	if err := capt.Ready(); err != nil {
-		return Exit{Reason: ReasonError, Message: "the capture did not become ready: " + err.Error()}
+		return Exit{Reason: result.ExitError, Message: "the capture did not become ready: " + err.Error()}
 	}
 	send(status{Ready: true, Start: time.Now().UnixNano()})
 	if err := capt.Drain(); err != nil {
 		send(status{Warning: "draining the capture: " + err.Error()})
 	}
-	return Exit{Reason: ReasonError, Message: fmt.Sprintf("the submission was not run: the lab's service %q did not start", lf.service)}
+	return Exit{Reason: result.ExitError, Message: fmt.Sprintf("the submission was not run: the lab's service %q did not start", lf.service)}
 }
 
 // applyLimits sets the worker's own backstops behind the parent's watch: the
@@ -420,17 +421,17 @@ func classify(err, cause error, lim Limits) Exit {
 	case errors.Is(cause, errClientsDone):
 		return Exit{}
 	case errors.Is(cause, errOutputLimit):
-		return Exit{Reason: ReasonOutput, Message: fmt.Sprintf("the script printed more than %d bytes of output and was stopped", lim.Output)}
+		return Exit{Reason: result.ExitOutput, Message: fmt.Sprintf("the script printed more than %d bytes of output and was stopped", lim.Output)}
 	case errors.Is(cause, errCaptureLimit):
-		return Exit{Reason: ReasonOutput, Message: "the script sent too many packets"}
+		return Exit{Reason: result.ExitOutput, Message: "the script sent too many packets"}
 	case errors.Is(cause, errMemoryLimit):
-		return Exit{Reason: ReasonMemory, Message: fmt.Sprintf("the script ran out of memory (its live data passed %s, three quarters of the %s limit) and was stopped", mib(lim.Memory*3/4), mib(lim.Memory))}
+		return Exit{Reason: result.ExitMemory, Message: fmt.Sprintf("the script ran out of memory (its live data passed %s, three quarters of the %s limit) and was stopped", mib(lim.Memory*3/4), mib(lim.Memory))}
 	case errors.Is(cause, errSocketsLimit):
-		return Exit{Reason: ReasonSockets, Message: fmt.Sprintf("the script opened more than %d sockets and was stopped", lim.Sockets)}
+		return Exit{Reason: result.ExitSockets, Message: fmt.Sprintf("the script opened more than %d sockets and was stopped", lim.Sockets)}
 	case errors.Is(cause, context.DeadlineExceeded):
-		return Exit{Reason: ReasonTimeout, Message: fmt.Sprintf("the script ran past its %v deadline and was stopped", lim.Timeout)}
+		return Exit{Reason: result.ExitTimeout, Message: fmt.Sprintf("the script ran past its %v deadline and was stopped", lim.Timeout)}
 	case err != nil:
-		ex := Exit{Reason: ReasonError, Message: err.Error()}
+		ex := Exit{Reason: result.ExitError, Message: err.Error()}
 		if le := (*lualib.Error)(nil); errors.As(err, &le) {
 			ex.Traceback = le.Traceback
 		}

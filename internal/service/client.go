@@ -47,11 +47,11 @@ type Host struct {
 // All is every address of the host, Addr first.
 func (h Host) All() []netip.Addr { return append([]netip.Addr{h.Addr}, h.More...) }
 
-// DefaultFrom returns the host a client service connects from when it names
+// defaultFrom returns the host a client service connects from when it names
 // none: the first of hosts whose address is neither the submission's address
 // (zero when the submission has no host) nor the target's. ok is false when
 // every host is one of those two.
-func DefaultFrom(hosts []Host, submission, target netip.Addr) (name string, ok bool) {
+func defaultFrom(hosts []Host, submission, target netip.Addr) (name string, ok bool) {
 	for _, h := range hosts {
 		if all := h.All(); !slices.Contains(all, submission) && !slices.Contains(all, target) {
 			return h.Name, true
@@ -85,7 +85,7 @@ func ClientFrom(spec Spec, hosts []Host, submission string) (target netip.AddrPo
 	name := spec.From
 	if name == "" {
 		var ok bool
-		if name, ok = DefaultFrom(hosts, byName[submission], target.Addr()); !ok {
+		if name, ok = defaultFrom(hosts, byName[submission], target.Addr()); !ok {
 			return target, from, fmt.Errorf("no host to connect from: every host is the submission's or the target's; add one to hosts, or name one with from: HOST")
 		}
 	}

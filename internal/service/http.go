@@ -56,11 +56,11 @@ func (s *httpServer) connState(c net.Conn, st http.ConnState) {
 }
 
 // Close stops listening and lets the requests that reached the server be
-// answered (up to FinishWait): the submission has ended, so each connection
+// answered (up to finishWait): the submission has ended, so each connection
 // ends once its last request is answered. Then it closes every connection.
 func (s *httpServer) Close() error {
 	s.ln.Stop() // every connection that reached the service is the server's now
-	t := time.NewTimer(FinishWait)
+	t := time.NewTimer(finishWait)
 	defer t.Stop()
 	for {
 		s.mu.Lock()

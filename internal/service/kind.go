@@ -56,9 +56,9 @@ type Decoder struct {
 	LuaScript func(n *yaml.Node, what, name, path string)
 }
 
-// ClientKeys are the keys of a client service (a Kind with Client set), which
+// clientKeys are the keys of a client service (a Kind with Client set), which
 // the loader decodes itself: they name the lab's hosts.
-var ClientKeys = []string{"connect", "from"}
+var clientKeys = []string{"connect", "from"}
 
 // kinds is the registry of service kinds, in the order the docs present them.
 var kinds = []*Kind{&httpKind, &tcpEchoKind, &udpEchoKind, &bannerKind, &luaKind, &replayKind}
@@ -92,7 +92,7 @@ func Kinds() []string {
 	return names
 }
 
-// OptionKeys returns every key some kind owns, ClientKeys included, without
+// OptionKeys returns every key some kind owns, clientKeys included, without
 // repeats: with name, kind and listen they are the keys of a service entry.
 func OptionKeys() []string {
 	var keys []string
@@ -113,7 +113,7 @@ func (k *Kind) Keys() []string {
 		keys = append(keys, o.Key)
 	}
 	if k.Client {
-		keys = append(keys, ClientKeys...)
+		keys = append(keys, clientKeys...)
 	}
 	return keys
 }

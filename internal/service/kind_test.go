@@ -35,8 +35,8 @@ func TestKindRegistry(t *testing.T) {
 			owner[o.Key] = k.Name
 		}
 	}
-	if got := len(OptionKeys()); got != len(owner)+len(ClientKeys) {
-		t.Errorf("OptionKeys has %d keys, want %d", got, len(owner)+len(ClientKeys))
+	if got := len(OptionKeys()); got != len(owner)+len(clientKeys) {
+		t.Errorf("OptionKeys has %d keys, want %d", got, len(owner)+len(clientKeys))
 	}
 }
 

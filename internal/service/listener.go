@@ -95,7 +95,7 @@ func (l *queueListener) Accept() (net.Conn, error) {
 
 // Stop stops listening: new connections are refused, the ones the kernel
 // had completed are taken from its queue, and once Accept has returned each
-// (or FinishWait passed), Stop returns. Connections never taken are closed.
+// (or finishWait passed), Stop returns. Connections never taken are closed.
 func (l *queueListener) Stop() error {
 	l.stopOnce.Do(func() {
 		queued := acceptQueued(l.ln)
@@ -106,7 +106,7 @@ func (l *queueListener) Stop() error {
 		l.stopped = true
 		l.mu.Unlock()
 		l.wake()
-		t := time.NewTimer(FinishWait)
+		t := time.NewTimer(finishWait)
 		defer t.Stop()
 		select {
 		case <-l.consumed:

@@ -164,16 +164,16 @@ func Start(ctx context.Context, spec Spec, env *Env) (Service, error) {
 	return s, nil
 }
 
-// FinishWait bounds how long a built-in service may take, once Close is
+// finishWait bounds how long a built-in service may take, once Close is
 // called, to answer what reached it before: Close comes when the submission
 // has ended, so its side of every connection is closed and each handler is
 // at most one answer from seeing the end of its input. One still busy then
 // is cut.
-const FinishWait = 5 * time.Second
+const finishWait = 5 * time.Second
 
 // tcpServer accepts connections and hands each to handle in its own goroutine;
 // Close stops accepting, lets the handlers answer what reached them (the
-// connections still queued in the kernel included) for up to FinishWait,
+// connections still queued in the kernel included) for up to finishWait,
 // then closes what is left open and waits.
 type tcpServer struct {
 	ln     *queueListener
@@ -236,7 +236,7 @@ func (s *tcpServer) Close() error {
 	err := s.ln.Stop()
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
-	t := time.NewTimer(FinishWait)
+	t := time.NewTimer(finishWait)
 	defer t.Stop()
 	select {
 	case <-done:

@@ -28,7 +28,7 @@ func (s *udpServer) Addr() net.Addr { return s.pc.LocalAddr() }
 func (s *udpServer) Close() error {
 	s.stopping.Store(true)
 	s.pc.SetReadDeadline(time.Now()) // wakes the read in progress
-	t := time.NewTimer(FinishWait)
+	t := time.NewTimer(finishWait)
 	defer t.Stop()
 	select {
 	case <-s.done:

@@ -13,11 +13,11 @@ import (
 	"testing"
 )
 
-// Env names a corpus folder other than ../shared/corpus.
-const Env = "WIRELAB_CORPUS"
+// env names a corpus folder other than ../shared/corpus.
+const env = "WIRELAB_CORPUS"
 
-// How is what a missing corpus's error says to do.
-const How = `wirelab's tests read real captures from ../shared/corpus beside the
+// how is what a missing corpus's error says to do.
+const how = `wirelab's tests read real captures from ../shared/corpus beside the
 repository (or the folder $WIRELAB_CORPUS names): captures/http-get.pcap and
 tcpdump-tests/ (the .pcap and .pcapng files of tcpdump's tests/ folder:
 git clone --depth 1 https://github.com/the-tcpdump-group/tcpdump and copy
@@ -31,7 +31,7 @@ func Dir(t testing.TB) string {
 		_, err = os.Stat(dir)
 	}
 	if err != nil {
-		t.Fatalf("the test corpus is missing: %v\n%s", err, How)
+		t.Fatalf("the test corpus is missing: %v\n%s", err, how)
 	}
 	return dir
 }
@@ -42,7 +42,7 @@ func Path(t testing.TB, rel string) string {
 	t.Helper()
 	p := filepath.Join(Dir(t), filepath.FromSlash(rel))
 	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("the test corpus has no %s: %v\n%s", rel, err, How)
+		t.Fatalf("the test corpus has no %s: %v\n%s", rel, err, how)
 	}
 	return p
 }
@@ -50,7 +50,7 @@ func Path(t testing.TB, rel string) string {
 // find returns where the corpus should be: $WIRELAB_CORPUS, or shared/corpus
 // beside the folder holding go.mod above the working directory.
 func find() (string, error) {
-	if d := os.Getenv(Env); d != "" {
+	if d := os.Getenv(env); d != "" {
 		return filepath.Abs(d)
 	}
 	dir, err := os.Getwd()

@@ -26,19 +26,19 @@ func (f *failT) Fatalf(format string, args ...any) {
 
 // A missing corpus fails the test and says where to get it.
 func TestMissingCorpusFails(t *testing.T) {
-	t.Setenv(Env, filepath.Join(t.TempDir(), "nowhere"))
+	t.Setenv(env, filepath.Join(t.TempDir(), "nowhere"))
 	for _, call := range []func(testing.TB){
 		func(tb testing.TB) { Dir(tb) },
 		func(tb testing.TB) { Path(tb, "captures/http-get.pcap") },
 	} {
 		f := &failT{TB: t}
 		call(f)
-		if !strings.Contains(f.msg, "the test corpus is missing") || !strings.Contains(f.msg, "tcpdump/tests") || !strings.Contains(f.msg, Env) {
+		if !strings.Contains(f.msg, "the test corpus is missing") || !strings.Contains(f.msg, "tcpdump/tests") || !strings.Contains(f.msg, env) {
 			t.Errorf("a missing corpus said %q", f.msg)
 		}
 	}
 	dir := t.TempDir()
-	t.Setenv(Env, dir)
+	t.Setenv(env, dir)
 	f := &failT{TB: t}
 	if got := Dir(f); got != dir || f.msg != "" {
 		t.Errorf("Dir = %q (%q), want %q", got, f.msg, dir)

@@ -8,12 +8,12 @@ import (
 
 // Visible makes text someone else chose (a student's file name, what a
 // script printed, an error message) safe to print on a grader's terminal or
-// in a report: control characters (IsControl: C0, DEL and C1, whose ESC, CSI
+// in a report: control characters (isControl: C0, DEL and C1, whose ESC, CSI
 // and OSC sequences would set the window title or forge a line) and bytes
 // that are not UTF-8 are written as \xNN escapes, other controls as \uNNNN.
 // With lines, the text may hold several lines: \n passes as it is.
 func Visible(s string, lines bool) string {
-	escaped := func(r rune) bool { return IsControl(r) && !(lines && r == '\n') }
+	escaped := func(r rune) bool { return isControl(r) && !(lines && r == '\n') }
 	if !strings.ContainsFunc(s, func(r rune) bool { return r == utf8.RuneError || escaped(r) }) {
 		return s
 	}
@@ -35,9 +35,9 @@ func Visible(s string, lines bool) string {
 	return b.String()
 }
 
-// IsControl is a C0 or C1 control character (C1 includes CSI and OSC: 0x9b,
+// isControl is a C0 or C1 control character (C1 includes CSI and OSC: 0x9b,
 // 0x9d), DEL, or a Unicode line or paragraph separator or bidirectional
 // override (which reorder what a person reads).
-func IsControl(r rune) bool {
+func isControl(r rune) bool {
 	return r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0x2028 || r == 0x2029 || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }

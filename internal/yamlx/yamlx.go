@@ -20,9 +20,9 @@ import (
 	"github.com/wirelab-dev/wirelab/internal/suggest"
 )
 
-// MaxValues bounds the values of free-form nodes (Any) one Decoder converts,
+// maxValues bounds the values of free-form nodes (Any) one Decoder converts,
 // against alias bombs.
-const MaxValues = 10000
+const maxValues = 10000
 
 // Decoder walks the node tree of one YAML file, collecting every problem in
 // Errs.
@@ -35,7 +35,7 @@ type Decoder struct {
 
 // NewDecoder starts decoding the file named file whose bytes are data.
 func NewDecoder(file string, data []byte) *Decoder {
-	return &Decoder{File: file, Lines: bytes.Split(data, []byte("\n")), Budget: MaxValues}
+	return &Decoder{File: file, Lines: bytes.Split(data, []byte("\n")), Budget: maxValues}
 }
 
 // Parse parses the file into its document node. A syntax error is added to
@@ -443,7 +443,7 @@ func (d *Decoder) Any(n *yaml.Node, what string) any {
 	d.Budget--
 	if d.Budget < 0 {
 		if d.Budget == -1 {
-			d.Errorf(n, "%s is too large (more than %d values)", what, MaxValues)
+			d.Errorf(n, "%s is too large (more than %d values)", what, maxValues)
 		}
 		return nil
 	}
@@ -516,7 +516,7 @@ func (d *Decoder) Size(n *yaml.Node, what string) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	v, err := ParseSize(s)
+	v, err := parseSize(s)
 	if err != nil {
 		d.Errorf(n, "%s %q is not a size: write bytes or a number and a unit, like 64KiB, 256MiB or 1GB", what, s)
 		return 0, false
@@ -524,8 +524,8 @@ func (d *Decoder) Size(n *yaml.Node, what string) (int64, bool) {
 	return v, true
 }
 
-// ParseSize parses a byte count: 65536, 64KB, 64KiB, 256MiB, 1GB.
-func ParseSize(s string) (int64, error) {
+// parseSize parses a byte count: 65536, 64KB, 64KiB, 256MiB, 1GB.
+func parseSize(s string) (int64, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	mul := int64(1)
 	for _, u := range sizeUnits {

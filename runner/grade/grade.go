@@ -82,7 +82,7 @@ const (
 // `wirelab run --out` put in it (wirelab-runs/) and dot-files: what the lab
 // is, not what was run with it.
 func LabHash(lab *runner.Lab) (string, error) {
-	return HashTree(lab.Dir, map[string]bool{"testdata": true, runner.RunsDir: true})
+	return hashTree(lab.Dir, map[string]bool{"testdata": true, runner.RunsDir: true})
 }
 
 // Grade grades subs and writes the class summaries from every student result

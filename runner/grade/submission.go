@@ -173,12 +173,12 @@ func (s Submission) Hash() (string, error) {
 		}
 		return hex.EncodeToString(h.Sum(nil)), nil
 	}
-	return HashTree(s.Dir, nil)
+	return hashTree(s.Dir, nil)
 }
 
-// HashTree hashes the regular files under dir (names and contents, in name
+// hashTree hashes the regular files under dir (names and contents, in name
 // order), leaving out dot-files and the folders skip names.
-func HashTree(dir string, skip map[string]bool) (string, error) {
+func hashTree(dir string, skip map[string]bool) (string, error) {
 	h := sha256.New()
 	var total int64
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {

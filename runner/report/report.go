@@ -56,9 +56,9 @@ var formats = map[string]format{
 	"prairielearn": {writePrairieLearn, true},
 }
 
-// StudentFacing reports whether format is read by students, and so shows
+// studentFacing reports whether format is read by students, and so shows
 // the student's view unless Options.Grader is set.
-func StudentFacing(format string) bool { return formats[format].student }
+func studentFacing(format string) bool { return formats[format].student }
 
 // Default is the format used when none is asked for.
 const Default = "text"

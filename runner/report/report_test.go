@@ -65,7 +65,7 @@ func TestGolden(t *testing.T) {
 			}
 			golden(t, f+".golden."+ext[f], b.Bytes())
 		})
-		if StudentFacing(f) {
+		if studentFacing(f) {
 			// The fixture has hidden checks: the grader's view differs.
 			t.Run(f+"-grader", func(t *testing.T) {
 				var b bytes.Buffer
@@ -455,7 +455,7 @@ func TestStudentView(t *testing.T) {
 	res := fixture(t)
 	var withheld []string
 	for _, c := range res.Checks {
-		if !StudentSees(c) {
+		if !studentSees(c) {
 			withheld = append(withheld, c.Name)
 		}
 	}
@@ -482,11 +482,11 @@ func TestStudentView(t *testing.T) {
 				if !strings.Contains(grader.String(), name) {
 					t.Errorf("the grader's view lacks check %q", name)
 				}
-				if StudentFacing(f) && strings.Contains(student.String(), name) {
+				if studentFacing(f) && strings.Contains(student.String(), name) {
 					t.Errorf("the student's view names check %q", name)
 				}
 			}
-			if !StudentFacing(f) {
+			if !studentFacing(f) {
 				if f != "json" && f != "gradescope" {
 					t.Errorf("%s is not student-facing: say why here", f)
 				}
@@ -554,7 +554,7 @@ func TestDueDate(t *testing.T) {
 	}
 	due := time.Date(2026, 12, 10, 23, 59, 0, 0, time.UTC)
 	for _, f := range Formats() {
-		if !StudentFacing(f) {
+		if !studentFacing(f) {
 			continue
 		}
 		for _, tt := range []struct {

@@ -17,14 +17,14 @@ import (
 // Gradescope itself hides them (and shows after_due_date ones after the due
 // date, which a local report cannot know).
 
-// StudentSees reports whether a student sees check c in a student-facing
+// studentSees reports whether a student sees check c in a student-facing
 // report: only a visible one. Hidden checks, and those shown after a due date
 // or publication, are left out entirely.
-func StudentSees(c result.CheckResult) bool {
+func studentSees(c result.CheckResult) bool {
 	return c.Visibility == "" || c.Visibility == result.Visible
 }
 
-// studentSeesAt is StudentSees for a run of a lab due at due (nil: no due
+// studentSeesAt is studentSees for a run of a lab due at due (nil: no due
 // date) at time now: an after_due_date check is seen once the due date has
 // passed, as Gradescope shows it. after_published stays out: publishing is
 // the grading platform's act, which a local report cannot know.
@@ -32,7 +32,7 @@ func studentSeesAt(c result.CheckResult, due *time.Time, now time.Time) bool {
 	if c.Visibility == result.AfterDueDate && due != nil && !now.Before(*due) {
 		return true
 	}
-	return StudentSees(c)
+	return studentSees(c)
 }
 
 // withheld counts what the student's view leaves out.
@@ -50,7 +50,7 @@ func (w withheld) sentence() string {
 		w.checks, words.Plural(w.checks, "check", "checks"), fmtPoints(w.points), pointsWord(w.points), words.Plural(w.checks, "is", "are"))
 }
 
-// studentView returns res as a student sees it: the checks StudentSees, the
+// studentView returns res as a student sees it: the checks studentSees, the
 // score over them, and a status and reason that speak only of them (a hidden
 // check that failed or could not be evaluated is not named). How the script
 // ended, a lab error and a run not graded are kept: they are about the run,
