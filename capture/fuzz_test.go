@@ -11,6 +11,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/wirelab-dev/wirelab/capture/filter"
+	"github.com/wirelab-dev/wirelab/internal/fuzzing"
 )
 
 // fuzzLinkTypes are the link types FuzzDecode tries every input as.
@@ -56,13 +57,16 @@ func syntheticFrames(t testing.TB) []Frame {
 }
 
 func FuzzDecode(f *testing.F) {
+	fuzzing.Steady(f)
 	for _, fr := range syntheticFrames(f) {
 		f.Add(fr.Data)
 	}
 	// NTP's three message shapes (a header, a control message, a private
-	// peer list), from the corpus when it is there.
+	// peer list) and IGMP's (v1, v2, a v3 query and report, mtrace), from the
+	// corpus when it is there.
 	if dir, err := ioCorpusDirQuiet(); err == nil {
-		for _, name := range []string{"ntp.pcap", "ntp-control.pcap", "ntp-mode7.pcap"} {
+		for _, name := range []string{"ntp.pcap", "ntp-control.pcap", "ntp-mode7.pcap",
+			"IGMP_V1.pcap", "IGMP_V2.pcap", "igmpv3-queries.pcap", "mtrace.pcap"} {
 			src, err := OpenFile(filepath.Join(dir, "tcpdump-tests", name))
 			if err != nil {
 				continue
@@ -95,6 +99,7 @@ func FuzzDecode(f *testing.F) {
 // FuzzHTTP feeds a payload split in two segments of one TCP connection to port
 // 80, then a third segment, through reassembly and parsing.
 func FuzzHTTP(f *testing.F) {
+	fuzzing.Steady(f)
 	seeds := []string{
 		"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
 		"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5\r\n\r\nhello",

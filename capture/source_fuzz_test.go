@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/wirelab-dev/wirelab/internal/fuzzing"
 )
 
 // ioFuzzRead reads b as a capture and checks the reader's promises: no panic, a
@@ -87,11 +89,13 @@ func ioCorpusDirQuiet() (string, error) {
 }
 
 func FuzzPcap(f *testing.F) {
+	fuzzing.Steady(f)
 	ioFuzzSeeds(f, ".pcap")
 	f.Fuzz(ioFuzzRead)
 }
 
 func FuzzPcapng(f *testing.F) {
+	fuzzing.Steady(f)
 	ioFuzzSeeds(f, ".pcapng")
 	f.Fuzz(ioFuzzRead)
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/wirelab-dev/wirelab/internal/fuzzing"
 )
 
 func TestList(t *testing.T) {
@@ -68,6 +70,7 @@ func TestList(t *testing.T) {
 // FuzzList feeds arbitrary lab.yaml text to the catalogue listing: it must
 // return a lab or an error, never panic.
 func FuzzList(f *testing.F) {
+	fuzzing.Steady(f)
 	matches, _ := fs.Glob(FS(), "*/lab.yaml")
 	for _, m := range matches {
 		data, err := fs.ReadFile(FS(), m)

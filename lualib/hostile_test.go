@@ -3,6 +3,8 @@ package lualib
 import (
 	"strings"
 	"testing"
+
+	"github.com/wirelab-dev/wirelab/internal/fuzzing"
 )
 
 // TestHostileScripts: what a student submits may fail, but must not crash the
@@ -33,6 +35,7 @@ func TestHostileScripts(t *testing.T) {
 
 // FuzzRequireName: no module name resolves to a file outside the state's Dirs.
 func FuzzRequireName(f *testing.F) {
+	fuzzing.Steady(f)
 	for _, seed := range []string{"helper", "sub.inner", "sub.escape", "../state", "/etc/passwd", "..", "a..b", ".x", "x.", "sub/inner", "sub\\inner", "\x00", "helper.lua"} {
 		f.Add(seed)
 	}

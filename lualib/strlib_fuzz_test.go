@@ -7,6 +7,8 @@ import (
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
+
+	"github.com/wirelab-dev/wirelab/internal/fuzzing"
 )
 
 // fuzzState is a state for one fuzz input, under a 2 s deadline, with the
@@ -26,6 +28,7 @@ func fuzzState(t *testing.T, globals map[string]string) *State {
 // here, on any pattern, subject and format: a bad one is a Lua error, never a
 // Go panic or a hang past the deadline.
 func FuzzPatterns(f *testing.F) {
+	fuzzing.Steady(f)
 	for _, s := range [][3]string{
 		{"hello world", "%f[%w]%w+", "%5.2f|%-5s|%q"},
 		{"f(a(b)c)d", "%b()", "%d %x %u"},
@@ -56,6 +59,7 @@ pcall(string.format, F, 1, 2.5, "x", 3)`, "fuzz.lua")
 // what it packed unpacks with the same format, and a fixed-size format packs
 // exactly string.packsize bytes (as in Lua 5.3).
 func FuzzStringPack(f *testing.F) {
+	fuzzing.Steady(f)
 	for _, s := range [][2]string{
 		{"<i4", "\x01\x00\x00\x00"},
 		{">I2 s1 z", "\x00\x05\x03abcxy\x00"},

@@ -6,11 +6,14 @@ import (
 	"testing"
 
 	"github.com/yuin/gopher-lua/parse"
+
+	"github.com/wirelab-dev/wirelab/internal/fuzzing"
 )
 
 // FuzzSyntaxMessage feeds syntaxMessage arbitrary chunks: it must return,
 // never panic, and every message it gives is "chunk:line: ...".
 func FuzzSyntaxMessage(f *testing.F) {
+	fuzzing.Steady(f)
 	for _, seed := range []string{"x = = 1", "if x then", "function f()\n  print(1)\n", "t = {1,, 2}",
 		"x = [==[ a ]=]", "x = 'a\\300'", "--[[ open", "for a b in x do end", "return ...", "x = 3..2",
 		"local t = {a = 1, [2] = 3; 4}", "a.b:c'x'{1}(2)", "while true do break end", "\r\n\n\rx ="} {

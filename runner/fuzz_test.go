@@ -2,17 +2,20 @@ package runner
 
 import (
 	"context"
-	"github.com/wirelab-dev/wirelab/runner/result"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wirelab-dev/wirelab/internal/fuzzing"
+	"github.com/wirelab-dev/wirelab/runner/result"
 )
 
 // FuzzLoad feeds arbitrary bytes to the loader: it must never panic or hang,
 // and must return either a lab or an ErrorList.
 func FuzzLoad(f *testing.F) {
+	fuzzing.Steady(f)
 	seeds, _ := filepath.Glob("testdata/*/*.yaml")
 	for _, s := range seeds {
 		if b, err := os.ReadFile(s); err == nil {
@@ -71,6 +74,7 @@ func TestLoadHostileSizes(t *testing.T) {
 // TestHostileLabChecks). Seeds: the corpus's http-get capture, its halves, and
 // every 16th capture of the tcpdump corpus of at most 4 KB.
 func FuzzEvaluate(f *testing.F) {
+	fuzzing.Steady(f)
 	if b, err := os.ReadFile(corpusPath("captures/http-get.pcap")); err == nil {
 		f.Add(b)
 		f.Add(b[:len(b)/2])

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/wirelab-dev/wirelab/internal/fuzzing"
 )
 
 func seedFilters(f *testing.F) {
@@ -32,6 +34,7 @@ func checkError(t *testing.T, expr string, err error) {
 // panic or hang, errors must be positioned, and String() must compile back to a
 // filter that answers the same on the test records.
 func FuzzDisplay(f *testing.F) {
+	fuzzing.Steady(f)
 	seedFilters(f)
 	f.Fuzz(func(t *testing.T, expr string) {
 		flt, err := Compile(expr, testReg)
@@ -56,6 +59,7 @@ func FuzzDisplay(f *testing.F) {
 // test frames must not panic or hang, errors must be positioned, and String()
 // must compile back to a filter that answers the same.
 func FuzzCapture(f *testing.F) {
+	fuzzing.Steady(f)
 	seedFilters(f)
 	for _, l := range readLines(f, "tcpdump-filters.txt") {
 		f.Add(l)

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/wirelab-dev/wirelab/internal/fuzzing"
 )
 
 func TestParsePorts(t *testing.T) {
@@ -78,6 +80,7 @@ func seq(a, b int) []int {
 }
 
 func FuzzParsePorts(f *testing.F) {
+	fuzzing.Steady(f)
 	seeds, _ := os.ReadFile(filepath.Join("testdata", "ports.txt"))
 	for _, s := range strings.Split(string(seeds), "\n") {
 		f.Add(s)

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/wirelab-dev/wirelab/internal/fuzzing"
 	"github.com/wirelab-dev/wirelab/internal/service"
 	"github.com/wirelab-dev/wirelab/lualib"
 )
@@ -236,6 +237,7 @@ func (f *fakeClient) Stop()                 {}
 
 // FuzzListensIn: no table text makes the parser panic or hang.
 func FuzzListensIn(f *testing.F) {
+	fuzzing.Steady(f)
 	f.Add([]byte("  sl  local_address rem_address   st\n   0: 00000000:1B58 00000000:0000 0A\n"), uint16(7000))
 	f.Add([]byte("h\n 0: 000000FD000000000000000050000000:0050 0:0 0A\n"), uint16(80))
 	f.Add([]byte("h\n 0: zz:1B58 0 0A\n 1: 00000000:ZZ 0 0A\n 2: 00000000 0 0A\n"), uint16(1))

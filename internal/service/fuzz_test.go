@@ -11,6 +11,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/wirelab-dev/wirelab/capture"
+	"github.com/wirelab-dev/wirelab/internal/fuzzing"
 )
 
 // FuzzReplayCapture: a replay service's capture is the lab author's file, but
@@ -23,6 +24,7 @@ import (
 // fuzzer spend each minute minimising one kilobyte-long input, quadratic in
 // its length: the run stalled after a few dozen executions.
 func FuzzReplayCapture(f *testing.F) {
+	fuzzing.Steady(f)
 	f.Add([]byte("GET / HTTP/1.0\r\n\r\n"), []byte("HTTP/1.0 200 OK\r\n\r\nhello"), []byte("\x00\x01"), uint8(0), 0)
 	f.Add([]byte("USER a\r\n"), []byte("220 ready\r\n"), []byte("\x01\x00\x01"), uint8(3), 0)
 	f.Add([]byte{}, []byte("banner\n"), []byte("\x01"), uint8(1), 1)
@@ -152,6 +154,7 @@ func recordConversation(t *testing.T, seg [][2]any, flags uint8) []byte {
 // FuzzReadLine: a banner service reads whatever a client sends, line by line,
 // never keeping more than maxLine bytes of one line.
 func FuzzReadLine(f *testing.F) {
+	fuzzing.Steady(f)
 	f.Add("USER anonymous\r\nPASS x\r\n")
 	f.Add(strings.Repeat("a", 70000) + "\n")
 	f.Add("no newline")
