@@ -189,7 +189,7 @@ func (d *Decoder) decode(p *Packet) {
 		switch {
 		case err != nil || len(rest) == 0:
 		case p.has&(pIP|pIPv6) != 0:
-			if p.has&pIPFrag == 0 {
+			if p.has&pIPFrag == 0 && !d.dispatchIP(p, rest) {
 				p.has |= pData
 				p.data = rest
 			}

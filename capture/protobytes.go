@@ -9,7 +9,7 @@ import (
 // bytesProtocols are the protocols ProtocolBytes has the bytes of (frame's
 // are Packet.RawFrame's).
 var bytesProtocols = map[string]bool{"eth": true, "sll": true, "null": true, "ip": true, "ipv6": true,
-	"arp": true, "tcp": true, "udp": true, "icmp": true, "icmpv6": true}
+	"arp": true, "tcp": true, "udp": true, "icmp": true, "icmpv6": true, "igmp": true}
 
 // ProtocolBytes appends the bytes of the protocol f in p (filter.Protocols),
 // as Wireshark has them: a protocol's bytes start at its header; a slice,
@@ -91,6 +91,8 @@ func (p *Packet) span(name string) (start, item, end int, ok bool) {
 			has = pICMPv6
 		}
 		return tstart, ipEnd - tstart, ipEnd, p.has&has != 0
+	case "igmp": // the whole message, on IPv4 only
+		return tstart, ipEnd - tstart, ipEnd, p.has&pIP != 0 && p.has&igmpProto.bit != 0 && igmpProto.shown(p)
 	}
 	return 0, 0, 0, false
 }

@@ -20,6 +20,7 @@ import (
 var protocols = []*protocol{
 	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto,
 	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
+	&igmpProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
 	&dhcpProto, &ntpProto, &dataProto,
 }
@@ -31,6 +32,10 @@ type protocol struct {
 	desc    string // the protocol field's description
 	example string // a display filter using the protocol field
 	noField bool   // a layer frame.protocols names that has no filter field (raw)
+	// shown tells whether the protocol's own field is present in a packet
+	// that has the protocol (nil: always). IGMP is in frame.protocols, but has
+	// no field, when Wireshark hands a type to another dissector.
+	shown func(p *Packet) bool
 
 	// bit is the protocol's presence bit in Packet.has. Protocols decoded by the
 	// link, network and transport layers have a fixed bit (pTCP ...); the table
@@ -42,6 +47,9 @@ type protocol struct {
 	// (the lower port is tried first), then heuristic on any port.
 	tcpPorts, udpPorts []uint16
 	heuristic          func(payload []byte, tcp bool) bool
+	// ip4Protos are the IPv4 protocol numbers of a protocol carried on IP
+	// itself (IGMP: 2); decode gets the IP payload, with no ports.
+	ip4Protos []uint8
 	// decode decodes one payload (s.payload) the ports or the heuristic chose.
 	decode func(d *Decoder, p *Packet, s *segment) verdict
 	// flush completes what a direction buffered when it closes (FIN); reset
@@ -116,6 +124,7 @@ type protoTable struct {
 	reg        *registry
 	tcpPort    map[uint16]*protocol
 	udpPort    map[uint16]*protocol
+	ip4Proto   map[uint8]*protocol
 	heuristics []*protocol
 }
 
@@ -127,7 +136,7 @@ func init() { table = buildTable(protocols) }
 const firstDynamicBit = 32
 
 func buildTable(protos []*protocol) *protoTable {
-	t := &protoTable{protos: protos, tcpPort: map[uint16]*protocol{}, udpPort: map[uint16]*protocol{}}
+	t := &protoTable{protos: protos, tcpPort: map[uint16]*protocol{}, udpPort: map[uint16]*protocol{}, ip4Proto: map[uint8]*protocol{}}
 	next := uint(firstDynamicBit)
 	names := map[string]bool{}
 	for _, pr := range protos {
@@ -139,7 +148,16 @@ func buildTable(protos []*protocol) *protoTable {
 			next++
 		}
 		if !pr.noField {
-			t.fields = append(t.fields, field{name: pr.name, typ: filter.None, desc: pr.desc, example: pr.example, get: present})
+			get := present
+			if shown := pr.shown; shown != nil {
+				get = func(p *Packet, dst []filter.Value) []filter.Value {
+					if shown(p) {
+						dst = u(dst, 0)
+					}
+					return dst
+				}
+			}
+			t.fields = append(t.fields, field{name: pr.name, typ: filter.None, desc: pr.desc, example: pr.example, get: get})
 		}
 		for _, f := range pr.fields {
 			t.fields = append(t.fields, f)
@@ -154,6 +172,12 @@ func buildTable(protos []*protocol) *protoTable {
 				}
 				ports.m[port] = pr
 			}
+		}
+		for _, n := range pr.ip4Protos {
+			if o := t.ip4Proto[n]; o != nil {
+				panic(fmt.Sprintf("capture: protocol table: IP protocol %d is both %s and %s", n, o.name, pr.name))
+			}
+			t.ip4Proto[n] = pr
 		}
 		if pr.heuristic != nil {
 			t.heuristics = append(t.heuristics, pr)
@@ -284,6 +308,22 @@ func (d *Decoder) dispatch(p *Packet, s *segment) {
 		p.has |= pData
 		p.data = s.payload
 	}
+}
+
+// dispatchIP hands the payload of an IPv4 packet no layer decoded to the
+// table protocol its protocol number names; it reports whether one took it.
+func (d *Decoder) dispatchIP(p *Packet, payload []byte) bool {
+	pr := table.ip4Proto[p.ip4.proto]
+	if pr == nil || p.has&pIP == 0 || p.has&pIPv6 != 0 {
+		return false
+	}
+	s := &d.seg
+	*s = segment{payload: payload, byPort: true}
+	if pr.decode(d, p, s) == rejected {
+		return false
+	}
+	p.has |= pr.bit
+	return true
 }
 
 func (d *Decoder) took(p *Packet, s *segment, pr *protocol, v verdict) {
