@@ -62,11 +62,11 @@ func FuzzDecode(f *testing.F) {
 		f.Add(fr.Data)
 	}
 	// NTP's three message shapes (a header, a control message, a private
-	// peer list) and IGMP's (v1, v2, a v3 query and report, mtrace), from the
+	// peer list), IGMP's (v1, v2, a v3 query and report, mtrace) and TFTP's, from the
 	// corpus when it is there.
 	if dir, err := ioCorpusDirQuiet(); err == nil {
 		for _, name := range []string{"ntp.pcap", "ntp-control.pcap", "ntp-mode7.pcap",
-			"IGMP_V1.pcap", "IGMP_V2.pcap", "igmpv3-queries.pcap", "mtrace.pcap"} {
+			"IGMP_V1.pcap", "IGMP_V2.pcap", "igmpv3-queries.pcap", "mtrace.pcap", "tftp.pcap"} {
 			src, err := OpenFile(filepath.Join(dir, "tcpdump-tests", name))
 			if err != nil {
 				continue

@@ -22,7 +22,7 @@ var protocols = []*protocol{
 	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
 	&igmpProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
-	&dhcpProto, &ntpProto, &dataProto,
+	&dhcpProto, &ntpProto, &tftpProto, &dataProto,
 }
 
 // protocol is one entry of the table.
@@ -52,6 +52,10 @@ type protocol struct {
 	ip4Protos []uint8
 	// decode decodes one payload (s.payload) the ports or the heuristic chose.
 	decode func(d *Decoder, p *Packet, s *segment) verdict
+	// conv claims a UDP payload of a conversation the protocol announced
+	// before any port is tried (TFTP's transfer, whose server answers from a
+	// port of its own); it reports whether it decoded the payload.
+	conv func(d *Decoder, p *Packet, s *segment) bool
 	// flush completes what a direction buffered when it closes (FIN); reset
 	// drops it after a gap. Both are for protocols that reassemble.
 	flush func(d *Decoder, p *Packet, dir *tcpDir)
@@ -126,6 +130,7 @@ type protoTable struct {
 	udpPort    map[uint16]*protocol
 	ip4Proto   map[uint8]*protocol
 	heuristics []*protocol
+	convs      []*protocol // protocols with a conv function
 }
 
 var table *protoTable
@@ -181,6 +186,9 @@ func buildTable(protos []*protocol) *protoTable {
 		}
 		if pr.heuristic != nil {
 			t.heuristics = append(t.heuristics, pr)
+		}
+		if pr.conv != nil {
+			t.convs = append(t.convs, pr)
 		}
 		// Fields of this protocol need its bit unless they say otherwise.
 		start := len(t.fields) - len(pr.fields)
@@ -274,6 +282,14 @@ func (d *Decoder) dispatch(p *Packet, s *segment) {
 			return
 		}
 		s.dir.owner = nil
+	}
+	if !s.tcp {
+		for _, pr := range table.convs {
+			if pr.conv(d, p, s) {
+				p.has |= pr.bit
+				return
+			}
+		}
 	}
 	ports := table.udpPort
 	if s.tcp {

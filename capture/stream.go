@@ -51,6 +51,7 @@ type streams struct {
 	lastKey connKey
 	udp     map[connKey]uint32
 	echo    map[echoKey]int
+	tftp    map[tftpKey]*tftpConv // transfers TFTP requests started (tftp.go)
 	nTCP    uint32
 	// unacked counts the segments of every conversation's unacknowledged
 	// lists (sequence analysis).
