@@ -193,6 +193,12 @@ func (d *Decoder) decode(p *Packet) {
 				p.has |= pData
 				p.data = rest
 			}
+		case p.has&pEth != 0 && p.link.is8023:
+			d.decodeLLC(p, rest)
+		case p.has&pVLAN != 0 && p.link.ntags > 0 && p.link.tags[p.link.ntags-1].typ < 0x0600:
+			// A tag whose type field is a length: LLC follows, as many bytes.
+			n := int(p.link.tags[p.link.ntags-1].typ)
+			d.decodeLLC(p, rest[:min(n, len(rest))])
 		case p.has&(pEth|pSLL) != 0 && p.link.typ >= 0x0600 && !knownEtherType(p.link.typ):
 			// An EtherType nothing here decodes: Wireshark shows it as data.
 			p.has |= pData

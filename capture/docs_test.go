@@ -38,7 +38,7 @@ wirelab filters packets with two languages:
 - **Capture filters** (` + "`wirelab packets -f`" + `, ` + "`wirelab capture -f`" + `, the lab's ` + "`capture.filter`" + `):
   tcpdump's language (pcap-filter(7)), evaluated on the frame's bytes as tcpdump evaluates
   it, so a filter selects the frames ` + "`tcpdump -r FILE 'FILTER'`" + ` selects: ` + "`host net port portrange`" + `
-  with ` + "`src`/`dst`" + `, protocols alone and as qualifiers, ` + "`proto`" + ` (` + "`ip proto 17`, `ether proto 0x0806`, `proto \\tcp`" + `),
+  with ` + "`src`/`dst`" + `, protocols alone and as qualifiers (` + "`stp`, `llc`" + ` on Ethernet among them), ` + "`proto`" + ` (` + "`ip proto 17`, `ether proto 0x0806`, `proto \\tcp`" + `),
   byte offsets and arithmetic (` + "`tcp[tcpflags] & tcp-syn != 0`, `ip[2:2] > 576`, `icmp[icmptype] == icmp-echo`" + `),
   ` + "`len`, `less`, `greater`, `broadcast`, `multicast`, `vlan [N]`" + ` (which moves the offsets of
   the tests after it), ` + "`and or not ! && ||`" + ` and tcpdump's qualifier carry-over (` + "`port 80 or 443`" + `).

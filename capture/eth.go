@@ -1,8 +1,13 @@
 package capture
 
-import "github.com/wirelab-dev/wirelab/capture/filter"
+import (
+	"github.com/gopacket/gopacket/layers"
 
-// Ethernet II (and 802.3 frames, whose length field eth.type shows).
+	"github.com/wirelab-dev/wirelab/capture/filter"
+)
+
+// Ethernet II, and 802.3 frames: a type field below 0x0600 is a length
+// (eth.len) and an LLC header follows (llc.go).
 var ethProto = protocol{
 	name: "eth", title: "Ethernet", desc: "Ethernet", example: "eth", bit: pEth,
 	fields: []field{
@@ -12,19 +17,37 @@ var ethProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, p.link.dst) }},
 		{name: "eth.addr", typ: filter.Ether, desc: "Ethernet source or destination address (destination first)", example: "eth.addr == 02:00:00:00:00:01",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(u(dst, p.link.dst), p.link.src) }},
-		{name: "eth.type", typ: filter.Uint, bits: 16, named: true, hex: 4, desc: "EtherType", example: "eth.type == 0x0806",
-			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.link.typ)) }},
+		{name: "eth.type", typ: filter.Uint, bits: 16, named: true, hex: 4, desc: "EtherType (absent in an 802.3 frame)", example: "eth.type == 0x0806",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if !p.link.is8023 {
+					dst = u(dst, uint64(p.link.typ))
+				}
+				return dst
+			}},
+		{name: "eth.len", typ: filter.Uint, bits: 16, desc: "Length of an 802.3 frame (its type field below 0x0600: LLC follows)", example: "eth.len < 1500",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if p.link.is8023 {
+					dst = u(dst, uint64(p.link.typ))
+				}
+				return dst
+			}},
 	},
 	info: linkColumns,
 	chain: func(p *Packet, b []byte) []byte {
-		b = appendProto(appendProto(b, "eth"), "ethertype")
+		b = appendProto(b, "eth")
+		if p.link.is8023 {
+			return b
+		}
+		b = appendProto(b, "ethertype")
 		for _, tg := range p.link.tags[:p.link.ntags] {
 			if tg.tpid == 0x8100 {
 				b = appendProto(b, "vlan")
 			} else {
 				b = appendProto(b, "ieee8021ad")
 			}
-			b = appendProto(b, "ethertype")
+			if tg.typ >= 0x0600 { // an 802.3 length after the tag: LLC follows
+				b = appendProto(b, "ethertype")
+			}
 		}
 		return b
 	},
@@ -40,8 +63,8 @@ func (d *Decoder) fillEthernet(p *Packet) []byte {
 	p.link.src = mac48(d.eth.SrcMAC)
 	p.link.dst = mac48(d.eth.DstMAC)
 	p.link.typ = uint16(d.eth.EthernetType)
-	if d.eth.Length != 0 { // 802.3 length field, not an EtherType
-		p.link.typ = d.eth.Length
+	if d.eth.EthernetType == layers.EthernetTypeLLC && len(d.eth.Contents) >= 14 { // an 802.3 length field, not an EtherType
+		p.link.typ, p.link.is8023 = be16(d.eth.Contents[12:]), true
 	}
 	return d.eth.Payload
 }

@@ -45,9 +45,9 @@ func Format(f *filter.Field, v filter.Value) string {
 }
 
 func appendFormat(b []byte, f *filter.Field, v filter.Value) []byte {
-	hexDigits := uint8(0)
+	hexDigits, double := uint8(0), false
 	if f.ID >= 0 && f.ID < len(table.fields) && table.fields[f.ID].name == f.Name {
-		hexDigits = table.fields[f.ID].hex
+		hexDigits, double = table.fields[f.ID].hex, table.fields[f.ID].double
 	}
 	switch f.Type {
 	case filter.None:
@@ -75,6 +75,9 @@ func appendFormat(b []byte, f *filter.Field, v filter.Value) []byte {
 	case filter.Int:
 		return strconv.AppendInt(b, int64(v.N), 10)
 	case filter.Float:
+		if double {
+			return strconv.AppendFloat(b, v.F, 'g', -1, 64)
+		}
 		if v.N != 0 { // a time in exact nanoseconds (seconds)
 			ns := int64(v.N)
 			if ns < 0 {

@@ -89,7 +89,8 @@ type appInfo struct {
 
 type linkInfo struct {
 	src, dst   uint64
-	typ        uint16     // eth.type or sll.etype
+	typ        uint16     // eth.type or sll.etype (eth.len when is8023)
+	is8023     bool       // an 802.3 frame: typ is a length
 	tags       [2]vlanTag // 802.1Q (vlan) and 802.1ad (ieee8021ad) tags, outer first
 	ntags      uint8
 	sllPktType uint16

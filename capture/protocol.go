@@ -18,7 +18,7 @@ import (
 
 // protocols is the table, outermost layer first.
 var protocols = []*protocol{
-	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto,
+	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto, &llcProto, &stpProto,
 	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
 	&igmpProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
@@ -73,6 +73,9 @@ type field struct {
 	name string
 	typ  filter.Type
 	hex  uint8 // print as 0x%0*x with this many digits, as tshark does; 0 = decimal
+	// double: a Float that is not a time (Wireshark's FT_DOUBLE), printed as
+	// the shortest decimal that reads back (20, 0.5), as tshark prints it.
+	double bool
 	// bits is an integer field's width in Wireshark (8 for ip.ttl: FT_UINT8),
 	// which bounds the literals a filter may compare it with.
 	bits uint8

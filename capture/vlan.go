@@ -8,20 +8,22 @@ var vlanProto = protocol{
 	name: "vlan", title: "802.1Q VLAN", desc: "IEEE 802.1Q virtual LAN tag", example: "vlan", bit: pVLAN,
 	fields: []field{
 		{name: "vlan.id", typ: filter.Uint, bits: 16, desc: "VLAN identifier", example: "vlan.id == 10",
-			get: vlanValues(func(tg vlanTag) uint64 { return uint64(tg.tci & 0x0fff) })},
+			get: vlanValues(func(tg vlanTag) (uint64, bool) { return uint64(tg.tci & 0x0fff), true })},
 		{name: "vlan.priority", typ: filter.Uint, bits: 16, named: true, desc: "VLAN priority (PCP)", example: "vlan.priority > 0",
-			get: vlanValues(func(tg vlanTag) uint64 { return uint64(tg.tci >> 13) })},
+			get: vlanValues(func(tg vlanTag) (uint64, bool) { return uint64(tg.tci >> 13), true })},
 		{name: "vlan.etype", typ: filter.Uint, bits: 16, named: true, hex: 4, desc: "EtherType after the VLAN tag", example: "vlan.etype == 0x0800",
-			get: vlanValues(func(tg vlanTag) uint64 { return uint64(tg.typ) })},
+			get: vlanValues(func(tg vlanTag) (uint64, bool) { return uint64(tg.typ), tg.typ >= 0x0600 })},
+		{name: "vlan.len", typ: filter.Uint, bits: 16, desc: "Length after the VLAN tag, when its type field is one (below 0x0600: LLC follows)", example: "vlan.len > 0",
+			get: vlanValues(func(tg vlanTag) (uint64, bool) { return uint64(tg.typ), tg.typ < 0x0600 })},
 	},
 	chain: func(p *Packet, b []byte) []byte { return b }, // part of eth's
 }
 
-func vlanValues(v func(vlanTag) uint64) func(p *Packet, dst []filter.Value) []filter.Value {
+func vlanValues(v func(vlanTag) (uint64, bool)) func(p *Packet, dst []filter.Value) []filter.Value {
 	return func(p *Packet, dst []filter.Value) []filter.Value {
 		for _, tg := range p.link.tags[:p.link.ntags] {
-			if tg.tpid == 0x8100 {
-				dst = u(dst, v(tg))
+			if n, ok := v(tg); ok && tg.tpid == 0x8100 {
+				dst = u(dst, n)
 			}
 		}
 		return dst

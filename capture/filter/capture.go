@@ -251,7 +251,7 @@ var pnames = map[string]bool{
 	"atalk": true, "aarp": true, "decnet": true, "lat": true, "sca": true, "moprc": true,
 	"mopdl": true, "ip6": true, "icmp6": true, "ah": true, "esp": true, "iso": true,
 	"esis": true, "isis": true, "l1": true, "l2": true, "iih": true, "lsp": true, "snp": true,
-	"psnp": true, "csnp": true, "clnp": true, "stp": true, "ipx": true, "netbeui": true, "radio": true,
+	"psnp": true, "csnp": true, "clnp": true, "stp": true, "llc": true, "ipx": true, "netbeui": true, "radio": true,
 }
 
 // unsupportedKW are keywords of constructs wirelab does not evaluate, with why.
@@ -263,7 +263,6 @@ var unsupportedKW = map[string]string{
 	"pppoed":      "PPPoE tests are not supported in capture filters",
 	"pppoes":      "PPPoE tests are not supported in capture filters",
 	"geneve":      "Geneve tests are not supported in capture filters",
-	"llc":         "LLC tests are not supported in capture filters",
 	"byte":        "the old 'byte' syntax is not supported; write ip[N] instead",
 	"type":        "802.11 tests are not supported in capture filters",
 	"subtype":     "802.11 tests are not supported in capture filters",

@@ -793,6 +793,14 @@ func (g *gen) abbrev(name string, pos int) bnode {
 		return g.linktype(sapISONS, pos)
 	case "stp":
 		return g.linktype(sap8021D, pos)
+	case "llc":
+		// An 802.3 frame (a length, not a type) that is not raw NetWare
+		// (0xffff where LLC would be); tcpdump tests LLC on Ethernet only.
+		if g.lt != ltEthernet {
+			fail(g.src, pos, "llc is not supported for this link type (tcpdump tests it on Ethernet only)")
+		}
+		is8023 := bnot(g.cmp(orLinkType, 0, 2, jGt, etherMTU, noMask))
+		return band(is8023, bnot(g.eq(orLLC, 0, 2, 0xffff)))
 	case "ipx":
 		return g.linktype(sapIPX, pos)
 	case "netbeui":
