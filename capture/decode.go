@@ -199,6 +199,7 @@ func (d *Decoder) decode(p *Packet) {
 			// A tag whose type field is a length: LLC follows, as many bytes.
 			n := int(p.link.tags[p.link.ntags-1].typ)
 			d.decodeLLC(p, rest[:min(n, len(rest))])
+		case p.has&(pEth|pSLL) != 0 && d.dispatchEther(p, rest):
 		case p.has&(pEth|pSLL) != 0 && p.link.typ >= 0x0600 && !knownEtherType(p.link.typ):
 			// An EtherType nothing here decodes: Wireshark shows it as data.
 			p.has |= pData

@@ -18,7 +18,7 @@ import (
 
 // protocols is the table, outermost layer first.
 var protocols = []*protocol{
-	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto, &llcProto, &stpProto,
+	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto, &llcProto, &stpProto, &lldpProto,
 	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
 	&igmpProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
@@ -50,6 +50,9 @@ type protocol struct {
 	// ip4Protos are the IPv4 protocol numbers of a protocol carried on IP
 	// itself (IGMP: 2); decode gets the IP payload, with no ports.
 	ip4Protos []uint8
+	// etherTypes are the EtherTypes of a protocol carried on the link layer
+	// itself (LLDP: 0x88cc); decode gets the link payload.
+	etherTypes []uint16
 	// decode decodes one payload (s.payload) the ports or the heuristic chose.
 	decode func(d *Decoder, p *Packet, s *segment) verdict
 	// conv claims a UDP payload of a conversation the protocol announced
@@ -132,6 +135,7 @@ type protoTable struct {
 	tcpPort    map[uint16]*protocol
 	udpPort    map[uint16]*protocol
 	ip4Proto   map[uint8]*protocol
+	etherType  map[uint16]*protocol
 	heuristics []*protocol
 	convs      []*protocol // protocols with a conv function
 }
@@ -144,7 +148,7 @@ func init() { table = buildTable(protocols) }
 const firstDynamicBit = 32
 
 func buildTable(protos []*protocol) *protoTable {
-	t := &protoTable{protos: protos, tcpPort: map[uint16]*protocol{}, udpPort: map[uint16]*protocol{}, ip4Proto: map[uint8]*protocol{}}
+	t := &protoTable{protos: protos, tcpPort: map[uint16]*protocol{}, udpPort: map[uint16]*protocol{}, ip4Proto: map[uint8]*protocol{}, etherType: map[uint16]*protocol{}}
 	next := uint(firstDynamicBit)
 	names := map[string]bool{}
 	for _, pr := range protos {
@@ -180,6 +184,12 @@ func buildTable(protos []*protocol) *protoTable {
 				}
 				ports.m[port] = pr
 			}
+		}
+		for _, n := range pr.etherTypes {
+			if o := t.etherType[n]; o != nil {
+				panic(fmt.Sprintf("capture: protocol table: EtherType 0x%04x is both %s and %s", n, o.name, pr.name))
+			}
+			t.etherType[n] = pr
 		}
 		for _, n := range pr.ip4Protos {
 			if o := t.ip4Proto[n]; o != nil {
@@ -334,6 +344,26 @@ func (d *Decoder) dispatch(p *Packet, s *segment) {
 func (d *Decoder) dispatchIP(p *Packet, payload []byte) bool {
 	pr := table.ip4Proto[p.ip4.proto]
 	if pr == nil || p.has&pIP == 0 || p.has&pIPv6 != 0 {
+		return false
+	}
+	s := &d.seg
+	*s = segment{payload: payload, byPort: true}
+	if pr.decode(d, p, s) == rejected {
+		return false
+	}
+	p.has |= pr.bit
+	return true
+}
+
+// dispatchEther hands the payload of a link layer frame no layer decoded to
+// the table protocol its EtherType names; it reports whether one took it.
+func (d *Decoder) dispatchEther(p *Packet, payload []byte) bool {
+	typ := p.link.typ
+	if n := p.link.ntags; n > 0 {
+		typ = p.link.tags[n-1].typ
+	}
+	pr := table.etherType[typ]
+	if pr == nil || len(payload) == 0 {
 		return false
 	}
 	s := &d.seg
