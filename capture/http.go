@@ -26,6 +26,9 @@ type httpMsg struct {
 	body                 int
 	untilClose           bool // a response whose body ends with the connection
 	noBody               bool // a response to HEAD: no body, whatever the headers say
+	// notification: a NOTIFY (SSDP, GENA), which Wireshark reads as a
+	// notification, not a request: no http.request.
+	notification bool
 }
 
 type httpInfo struct {
@@ -90,7 +93,7 @@ var httpProto = protocol{
 	fields: []field{
 		{name: "http.request", typ: filter.None, desc: "The frame carries an HTTP request", example: "http.request",
 			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
-				if m.request {
+				if m.request && !m.notification {
 					dst = u(dst, 0)
 				}
 				return dst

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/wirelab-dev/wirelab/capture/filter"
 )
@@ -22,7 +23,7 @@ var protocols = []*protocol{
 	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
 	&igmpProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
-	&dhcpProto, &ntpProto, &tftpProto, &dataProto,
+	&dhcpProto, &ntpProto, &tftpProto, &ssdpProto, &dataProto,
 }
 
 // protocol is one entry of the table.
@@ -32,6 +33,9 @@ type protocol struct {
 	desc    string // the protocol field's description
 	example string // a display filter using the protocol field
 	noField bool   // a layer frame.protocols names that has no filter field (raw)
+	// shares names a protocol whose fields (all but its protocol field) read
+	// this one's packets too: SSDP's messages are http.* fields'.
+	shares string
 	// shown tells whether the protocol's own field is present in a packet
 	// that has the protocol (nil: always). IGMP is in frame.protocols, but has
 	// no field, when Wireshark hands a type to another dissector.
@@ -212,6 +216,21 @@ func buildTable(protos []*protocol) *protoTable {
 			if t.fields[i].has == 0 {
 				t.fields[i].has = pr.bit
 			}
+		}
+	}
+	for _, pr := range protos {
+		if pr.shares == "" {
+			continue
+		}
+		n := 0
+		for i := range t.fields {
+			if strings.HasPrefix(t.fields[i].name, pr.shares+".") {
+				t.fields[i].has |= pr.bit
+				n++
+			}
+		}
+		if n == 0 {
+			panic(fmt.Sprintf("capture: protocol table: %s shares the fields of %s, which has none", pr.name, pr.shares))
 		}
 	}
 	t.reg = &registry{fields: make([]*filter.Field, len(t.fields)), byName: make(map[string]*filter.Field, len(t.fields))}
