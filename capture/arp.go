@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"bytes"
 	"strconv"
 
 	"github.com/wirelab-dev/wirelab/capture/filter"
@@ -20,6 +21,12 @@ var arpProto = protocol{
 			get: arpValue(func(a *arpInfo) uint64 { return a.dstHW })},
 		{name: "arp.dst.proto_ipv4", typ: filter.IPv4, desc: "Target IPv4 address", example: "arp.dst.proto_ipv4 == 10.0.0.1",
 			get: arpValue(func(a *arpInfo) uint64 { return uint64(a.dstIP) })},
+		{name: "arp.isgratuitous", typ: filter.Bool, named: true, desc: "A gratuitous ARP: a request or reply whose sender and target protocol addresses are the same (present only then)", example: "arp.isgratuitous",
+			get: arpMark(func(a *arpInfo) bool { return a.gratuitous })},
+		{name: "arp.isprobe", typ: filter.Bool, named: true, desc: "An ARP probe: a request from 0.0.0.0 to the zero MAC address (present only then)", example: "arp.isprobe",
+			get: arpMark(func(a *arpInfo) bool { return a.probe })},
+		{name: "arp.isannouncement", typ: filter.Bool, named: true, desc: "An ARP announcement: a gratuitous request to the zero MAC address (present only then)", example: "arp.isannouncement",
+			get: arpMark(func(a *arpInfo) bool { return a.announcement })},
 	},
 	info: func(p *Packet) (string, string) { return "ARP", p.arpInfo() },
 }
@@ -33,6 +40,16 @@ func arpValue(v func(*arpInfo) uint64) func(p *Packet, dst []filter.Value) []fil
 	}
 }
 
+// arpMark is a flag Wireshark adds, as true, only when it holds.
+func arpMark(holds func(*arpInfo) bool) func(p *Packet, dst []filter.Value) []filter.Value {
+	return func(p *Packet, dst []filter.Value) []filter.Value {
+		if holds(&p.arp) {
+			dst = u(dst, 1)
+		}
+		return dst
+	}
+}
+
 func (p *Packet) arpInfo() string {
 	a := &p.arp
 	if !a.ipv4 {
@@ -40,14 +57,19 @@ func (p *Packet) arpInfo() string {
 	}
 	switch a.op {
 	case 1:
-		if a.srcIP == a.dstIP {
+		switch {
+		case a.announcement:
 			return "ARP Announcement for " + fmtIPv4(a.srcIP)
-		}
-		if a.srcIP == 0 {
+		case a.gratuitous:
+			return "Gratuitous ARP for " + fmtIPv4(a.srcIP) + " (Request)"
+		case a.probe:
 			return "Who has " + fmtIPv4(a.dstIP) + "? (ARP Probe)"
 		}
 		return "Who has " + fmtIPv4(a.dstIP) + "? Tell " + fmtIPv4(a.srcIP)
 	case 2:
+		if a.gratuitous {
+			return "Gratuitous ARP for " + fmtIPv4(a.srcIP) + " (Reply)"
+		}
 		return fmtIPv4(a.srcIP) + " is at " + string(appendMAC(nil, a.srcHW))
 	}
 	return "Unknown ARP opcode 0x" + string(appendHex(nil, uint64(a.op), 4))
@@ -65,4 +87,9 @@ func (d *Decoder) fillARP(p *Packet) {
 		p.arp.srcIP = be32(a.SourceProtAddress)
 		p.arp.dstIP = be32(a.DstProtAddress)
 	}
+	spa, tpa := a.SourceProtAddress, a.DstProtAddress
+	zeroTHA := a.HwAddressSize == 6 && len(a.DstHwAddress) == 6 && mac48(a.DstHwAddress) == 0
+	p.arp.gratuitous = (a.Operation == 1 || a.Operation == 2) && len(spa) > 0 && bytes.Equal(spa, tpa)
+	p.arp.announcement = a.Operation == 1 && p.arp.gratuitous && zeroTHA
+	p.arp.probe = a.Operation == 1 && zeroTHA && len(spa) == 4 && be32(spa) == 0
 }

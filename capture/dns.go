@@ -8,7 +8,7 @@ import (
 	"github.com/wirelab-dev/wirelab/capture/filter"
 )
 
-// DNS over UDP and TCP port 53 (and mDNS on 5353). Over TCP each message is
+// DNS over UDP and TCP port 53 (and mDNS on 5353: mdnsProto). Over TCP each message is
 // preceded by its two-byte length; a message split over several segments is not
 // reassembled.
 
@@ -36,7 +36,7 @@ type dnsInfo struct {
 
 var dnsProto = protocol{
 	name: "dns", title: "DNS", desc: "Domain Name System (UDP or TCP port 53)", example: "dns", bit: pDNS,
-	tcpPorts: []uint16{53}, udpPorts: []uint16{53, 5353},
+	tcpPorts: []uint16{53}, udpPorts: []uint16{53},
 	decode: func(d *Decoder, p *Packet, s *segment) verdict {
 		if d.decodeDNS(p, s.payload, s.tcp) {
 			return taken
@@ -53,6 +53,25 @@ var dnsProto = protocol{
 			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.flags >> 15) })},
 		{name: "dns.flags.opcode", typ: filter.Uint, bits: 16, named: true, desc: "DNS opcode: 0 standard query", example: "dns.flags.opcode == 0",
 			get: dnsHeader(func(x *dnsInfo) uint64 { return uint64(x.flags >> 11 & 0xf) })},
+		{name: "dns.flags.authoritative", typ: filter.Bool, named: true, desc: "Authoritative answer flag (a response from the zone's server); responses only", example: "dns.flags.authoritative == 1",
+			get: dnsFlag(10, true)},
+		{name: "dns.flags.truncated", typ: filter.Bool, named: true, desc: "Truncated flag (the answer did not fit: ask again over TCP)", example: "dns.flags.truncated == 1",
+			get: dnsFlag(9, false)},
+		{name: "dns.flags.recdesired", typ: filter.Bool, named: true, desc: "Recursion desired flag", example: "dns.flags.recdesired == 1",
+			get: dnsFlag(8, false)},
+		{name: "dns.flags.recavail", typ: filter.Bool, named: true, desc: "Recursion available flag; responses only", example: "dns.flags.recavail == 1",
+			get: dnsFlag(7, true)},
+		{name: "dns.flags.z", typ: filter.Bool, named: true, desc: "Reserved (Z) flag", example: "dns.flags.z == 1",
+			get: dnsFlag(6, false)},
+		{name: "dns.flags.authenticated", typ: filter.Bool, named: true, desc: "Authenticated data (AD) flag (DNSSEC); in a query only when set", example: "dns.flags.authenticated == 1",
+			get: dnsValues(func(x *dnsInfo, dst []filter.Value) []filter.Value {
+				if ad := x.flags >> 5 & 1; ad == 1 || x.flags&0x8000 != 0 {
+					dst = u(dst, uint64(ad))
+				}
+				return dst
+			})},
+		{name: "dns.flags.checkdisable", typ: filter.Bool, named: true, desc: "Checking disabled flag (DNSSEC)", example: "dns.flags.checkdisable == 1",
+			get: dnsFlag(4, false)},
 		{name: "dns.flags.rcode", typ: filter.Uint, bits: 16, named: true, desc: "DNS reply code: 0 no error, 3 no such name", example: "dns.flags.rcode == 3",
 			get: dnsValues(func(x *dnsInfo, dst []filter.Value) []filter.Value {
 				if x.flags&0x8000 != 0 {
@@ -104,9 +123,17 @@ var dnsProto = protocol{
 				return dst
 			})},
 		{name: "dns.cname", typ: filter.String, desc: "Canonical name in a CNAME record", example: `dns.cname contains "cdn"`,
+			get: dnsTarget(layers.DNSTypeCNAME)},
+		{name: "dns.ns", typ: filter.String, desc: "Name server in an NS record", example: `dns.ns contains "ns1"`,
+			get: dnsTarget(layers.DNSTypeNS)},
+		{name: "dns.ptr.domain_name", typ: filter.String, desc: "Domain name in a PTR record (a reverse lookup's answer)", example: `dns.ptr.domain_name == "www.example.com"`,
+			get: dnsTarget(layers.DNSTypePTR)},
+		{name: "dns.mx.mail_exchange", typ: filter.String, desc: "Mail exchange in an MX record", example: `dns.mx.mail_exchange contains "mail"`,
+			get: dnsTarget(layers.DNSTypeMX)},
+		{name: "dns.mx.preference", typ: filter.Uint, bits: 16, desc: "Preference of an MX record", example: "dns.mx.preference < 20",
 			get: dnsRecords(func(r *dnsRR, dst []filter.Value) []filter.Value {
-				if r.typ == uint16(layers.DNSTypeCNAME) {
-					dst = append(dst, filter.Value{B: r.target})
+				if r.typ == uint16(layers.DNSTypeMX) {
+					dst = u(dst, uint64(r.pref))
 				}
 				return dst
 			})},
@@ -162,8 +189,43 @@ func (d *Decoder) decodeDNS(p *Packet, b []byte, tcp bool) bool {
 		}
 	}
 	p.dns = info
-	p.has |= pDNS
 	return true
+}
+
+// dnsTarget is the name a record of type t points to (CNAME, NS, PTR, MX).
+func dnsTarget(t layers.DNSType) func(p *Packet, dst []filter.Value) []filter.Value {
+	return dnsRecords(func(r *dnsRR, dst []filter.Value) []filter.Value {
+		if r.typ == uint16(t) {
+			dst = append(dst, filter.Value{B: r.target})
+		}
+		return dst
+	})
+}
+
+// dnsFlag is one bit of the flags word; some exist in responses only, as
+// Wireshark shows them.
+func dnsFlag(bit uint, respOnly bool) func(p *Packet, dst []filter.Value) []filter.Value {
+	return dnsValues(func(x *dnsInfo, dst []filter.Value) []filter.Value {
+		if respOnly && x.flags&0x8000 == 0 {
+			return dst
+		}
+		return u(dst, uint64(x.flags>>bit&1))
+	})
+}
+
+// mDNS (UDP port 5353): DNS messages read by the dns.* fields, the frame's
+// protocol mdns (the filter dns does not match it), as in Wireshark.
+var mdnsProto = protocol{
+	name: "mdns", title: "mDNS", desc: "Multicast Domain Name System (UDP port 5353; its messages are read by the dns.* fields)", example: "mdns",
+	udpPorts: []uint16{5353},
+	shares:   "dns",
+	decode: func(d *Decoder, p *Packet, s *segment) verdict {
+		if !s.tcp && d.decodeDNS(p, s.payload, false) {
+			return taken
+		}
+		return rejected
+	},
+	info: func(p *Packet) (string, string) { return "MDNS", p.dns.infoOf(true) },
 }
 
 func rootName(n []byte) []byte {
@@ -217,7 +279,11 @@ func dnsTypeName(t uint16) string {
 var dnsRcodeNames = [...]string{"No error", "Format error", "Server failure", "No such name", "Not implemented", "Refused", "Name exists", "RRset exists", "RRset does not exist", "Not authoritative", "Name out of zone"}
 
 // info is Wireshark's Info column for a DNS message.
-func (x *dnsInfo) info() string {
+func (x *dnsInfo) info() string { return x.infoOf(false) }
+
+// infoOf is the Info column; an mDNS question says whether it asks for a
+// unicast ("QU") or multicast ("QM") answer (the class's top bit).
+func (x *dnsInfo) infoOf(mdns bool) string {
 	b := []byte("Standard query ")
 	switch op := x.flags >> 11 & 0xf; op {
 	case 0:
@@ -248,6 +314,13 @@ func (x *dnsInfo) info() string {
 		b = append(b, dnsTypeName(q.typ)...)
 		b = append(b, ' ')
 		b = append(b, rootName(q.name)...)
+		if mdns {
+			if q.class&0x8000 != 0 {
+				b = append(b, `, "QU" question`...)
+			} else {
+				b = append(b, `, "QM" question`...)
+			}
+		}
 	}
 	for i := range x.rrs {
 		r := &x.rrs[i]

@@ -17,6 +17,22 @@ var ethProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, p.link.dst) }},
 		{name: "eth.addr", typ: filter.Ether, desc: "Ethernet source or destination address (destination first)", example: "eth.addr == 02:00:00:00:00:01",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(u(dst, p.link.dst), p.link.src) }},
+		{name: "eth.dst.ig", typ: filter.Bool, named: true, desc: "The destination address's I/G bit: 1 a group (multicast or broadcast) address", example: "eth.dst.ig == 1",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, p.link.dst>>40&1) }},
+		{name: "eth.dst.lg", typ: filter.Bool, named: true, desc: "The destination address's L/G bit: 1 a locally administered address", example: "eth.dst.lg == 1",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, p.link.dst>>41&1) }},
+		{name: "eth.src.ig", typ: filter.Bool, named: true, desc: "The source address's I/G bit: 1 a group (multicast or broadcast) address", example: "eth.src.ig == 1",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, p.link.src>>40&1) }},
+		{name: "eth.src.lg", typ: filter.Bool, named: true, desc: "The source address's L/G bit: 1 a locally administered address", example: "eth.src.lg == 1",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, p.link.src>>41&1) }},
+		{name: "eth.ig", typ: filter.Bool, named: true, desc: "The I/G bit of either address (destination first)", example: "eth.ig == 1",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				return u(u(dst, p.link.dst>>40&1), p.link.src>>40&1)
+			}},
+		{name: "eth.lg", typ: filter.Bool, named: true, desc: "The L/G bit of either address (destination first)", example: "eth.lg == 1",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				return u(u(dst, p.link.dst>>41&1), p.link.src>>41&1)
+			}},
 		{name: "eth.type", typ: filter.Uint, bits: 16, named: true, hex: 4, desc: "EtherType (absent in an 802.3 frame)", example: "eth.type == 0x0806",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				if !p.link.is8023 {

@@ -29,6 +29,10 @@ var ipv6Proto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				return append(dst, filter.Value{B: p.ip6.src[:]}, filter.Value{B: p.ip6.dst[:]})
 			}},
+		{name: "ipv6.hopopts", typ: filter.None, desc: "The packet has a hop-by-hop options header", example: "ipv6.hopopts", get: ipv6Ext(0)},
+		{name: "ipv6.routing", typ: filter.None, desc: "The packet has a routing header", example: "ipv6.routing", get: ipv6Ext(43)},
+		{name: "ipv6.fraghdr", typ: filter.None, desc: "The packet has a fragment header", example: "ipv6.fraghdr", get: ipv6Ext(44)},
+		{name: "ipv6.dstopts", typ: filter.None, desc: "The packet has a destination options header", example: "ipv6.dstopts", get: ipv6Ext(60)},
 	},
 	info: func(p *Packet) (string, string) { return "IPv6", "" },
 	chain: func(p *Packet, b []byte) []byte {
@@ -47,6 +51,18 @@ var ipv6Proto = protocol{
 		}
 		return b
 	},
+}
+
+// ipv6Ext is the presence of an extension header (one occurrence each).
+func ipv6Ext(t uint8) func(p *Packet, dst []filter.Value) []filter.Value {
+	return func(p *Packet, dst []filter.Value) []filter.Value {
+		for _, e := range p.ext[:p.next] {
+			if e == t {
+				dst = u(dst, 0)
+			}
+		}
+		return dst
+	}
 }
 
 func (d *Decoder) fillIPv6(p *Packet) []byte {

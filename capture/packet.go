@@ -104,6 +104,11 @@ type arpInfo struct {
 	srcIP, dstIP   uint32
 	hwLen, protLen uint8
 	ipv4           bool // hardware Ethernet, protocol IPv4
+	// Wireshark's marks, from the raw addresses: a request or reply whose
+	// sender and target protocol addresses are equal is gratuitous; a
+	// gratuitous request to the zero MAC is an announcement, a request from
+	// 0.0.0.0 to the zero MAC a probe.
+	gratuitous, announcement, probe bool
 }
 
 type ip4Info struct {

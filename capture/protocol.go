@@ -23,7 +23,7 @@ var protocols = []*protocol{
 	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
 	&igmpProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
-	&dhcpProto, &ntpProto, &tftpProto, &ssdpProto, &dataProto,
+	&dhcpProto, &ntpProto, &tftpProto, &ssdpProto, &mdnsProto, &dataProto,
 }
 
 // protocol is one entry of the table.
@@ -352,7 +352,7 @@ func (d *Decoder) dispatch(p *Packet, s *segment) {
 			}
 		}
 	}
-	if p.has&(pHTTP|pReasm|pDNS) == 0 {
+	if p.has&(pHTTP|pReasm|pDNS|mdnsProto.bit) == 0 {
 		p.has |= pData
 		p.data = s.payload
 	}
