@@ -352,7 +352,7 @@ func (d *Decoder) dispatch(p *Packet, s *segment) {
 			}
 		}
 	}
-	if p.has&(pHTTP|pReasm|pDNS|mdnsProto.bit) == 0 {
+	if p.has&(pHTTP|pReasm|pDNS) == 0 {
 		p.has |= pData
 		p.data = s.payload
 	}
@@ -361,17 +361,10 @@ func (d *Decoder) dispatch(p *Packet, s *segment) {
 // dispatchIP hands the payload of an IPv4 packet no layer decoded to the
 // table protocol its protocol number names; it reports whether one took it.
 func (d *Decoder) dispatchIP(p *Packet, payload []byte) bool {
-	pr := table.ip4Proto[p.ip4.proto]
-	if pr == nil || p.has&pIP == 0 || p.has&pIPv6 != 0 {
+	if p.has&pIP == 0 || p.has&pIPv6 != 0 {
 		return false
 	}
-	s := &d.seg
-	*s = segment{payload: payload, byPort: true}
-	if pr.decode(d, p, s) == rejected {
-		return false
-	}
-	p.has |= pr.bit
-	return true
+	return d.dispatchTo(table.ip4Proto[p.ip4.proto], p, payload)
 }
 
 // dispatchEther hands the payload of a link layer frame no layer decoded to
@@ -381,7 +374,12 @@ func (d *Decoder) dispatchEther(p *Packet, payload []byte) bool {
 	if n := p.link.ntags; n > 0 {
 		typ = p.link.tags[n-1].typ
 	}
-	pr := table.etherType[typ]
+	return d.dispatchTo(table.etherType[typ], p, payload)
+}
+
+// dispatchTo hands payload, chosen by a number below the transport layer, to
+// pr (nil: none claims that number).
+func (d *Decoder) dispatchTo(pr *protocol, p *Packet, payload []byte) bool {
 	if pr == nil || len(payload) == 0 {
 		return false
 	}
