@@ -3,6 +3,7 @@ package capture
 import (
 	"bytes"
 	"strings"
+	"time"
 
 	"github.com/wirelab-dev/wirelab/capture/filter"
 )
@@ -28,7 +29,23 @@ type httpMsg struct {
 	noBody               bool // a response to HEAD: no body, whatever the headers say
 	// notification: a NOTIFY (SSDP, GENA), which Wireshark reads as a
 	// notification, not a request: no http.request.
-	notification bool
+	notification          bool
+	cookie, auth, referer []byte
+	headers               []byte // the header lines after the start line, each with its line end
+	bodyBytes             []byte // the body as sent (chunked or not), nil when none
+	chunked, encoded      bool   // Transfer-Encoding chunked; Content-Encoding given
+	// A response's request, from the same conversation (0: none seen).
+	reqFrame int
+	reqTime  time.Duration // the response's time after it
+	reqURI   string
+}
+
+// httpReq is a request a direction is still to answer: what its response
+// shows of it.
+type httpReq struct {
+	frame int
+	at    time.Duration
+	uri   string
 }
 
 type httpInfo struct {
@@ -45,6 +62,7 @@ type httpDir struct {
 	// is set when the i-th was a HEAD (its response has no body).
 	reqs  uint8
 	heads uint64
+	queue []httpReq // the requests to answer, oldest first (at most 64)
 }
 
 func (h *httpDir) reset() { h.buf, h.pending, h.untilClose = h.buf[:0], false, false }
@@ -85,6 +103,8 @@ var httpProto = protocol{
 			b = appendProto(b, "urlencoded-form")
 		case h&pJSON != 0:
 			b = appendProto(b, "json")
+		case h&pXML != 0:
+			b = appendProto(b, "xml")
 		case h&pMedia != 0:
 			b = appendProto(b, "media")
 		}
@@ -141,6 +161,57 @@ var httpProto = protocol{
 			get: httpText(true, true, func(m *httpMsg) []byte { return m.location })},
 		{name: "http.connection", typ: filter.String, desc: "Connection header", example: `http.connection == "close"`,
 			get: httpText(true, true, func(m *httpMsg) []byte { return m.conn })},
+		{name: "http.cookie", typ: filter.String, desc: "Cookie header", example: `http.cookie contains "session"`,
+			get: httpText(true, true, func(m *httpMsg) []byte { return m.cookie })},
+		{name: "http.authorization", typ: filter.String, desc: "Authorization header (Basic credentials are readable: the lab on sniffing)", example: `http.authorization contains "Basic"`,
+			get: httpText(true, true, func(m *httpMsg) []byte { return m.auth })},
+		{name: "http.referer", typ: filter.String, desc: "Referer header", example: `http.referer contains "example"`,
+			get: httpText(true, true, func(m *httpMsg) []byte { return m.referer })},
+		{name: "http.request.line", typ: filter.String, desc: "A header line of a request, with its line end (one occurrence each)", example: `http.request.line contains "Accept"`,
+			get: httpLines(true)},
+		{name: "http.response.line", typ: filter.String, desc: "A header line of a response, with its line end (one occurrence each)", example: `http.response.line contains "Server"`,
+			get: httpLines(false)},
+		{name: "http.request.full_uri", typ: filter.String, desc: "The request's URI with scheme and host: http://host/uri (absent without a Host header)", example: `http.request.full_uri == "http://www.example.com/"`,
+			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
+				if m.request {
+					if uri := fullURI(m); uri != nil {
+						dst = append(dst, filter.Value{B: uri})
+					}
+				}
+				return dst
+			})},
+		{name: "http.request_in", typ: filter.Uint, bits: 32, desc: "On a response, the frame of the request it answers", example: "http.request_in == 4",
+			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
+				if !m.request && m.reqFrame > 0 {
+					dst = u(dst, uint64(m.reqFrame))
+				}
+				return dst
+			})},
+		{name: "http.time", typ: filter.Float, desc: "On a response, the seconds since its request", example: "http.time > 1",
+			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
+				if !m.request && m.reqFrame > 0 {
+					dst = seconds(dst, int64(m.reqTime))
+				}
+				return dst
+			})},
+		{name: "http.response_for.uri", typ: filter.String, desc: "On a response, the full URI of the request it answers", example: `http.response_for.uri contains "/index"`,
+			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
+				if !m.request && m.reqFrame > 0 {
+					dst = append(dst, filter.Value{B: []byte(m.reqURI)})
+				}
+				return dst
+			})},
+		{name: "http.file_data", typ: filter.String, desc: "The message body (not decompressed: absent when a Content-Encoding is given)", example: `http.file_data contains "flag{"`,
+			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
+				if len(m.bodyBytes) > 0 && !m.encoded {
+					b := m.bodyBytes
+					if m.chunked {
+						b = dechunk(b)
+					}
+					dst = append(dst, filter.Value{B: b})
+				}
+				return dst
+			})},
 	},
 }
 
@@ -157,14 +228,20 @@ func httpColumns(p *Packet) (string, string) {
 		if m.body > 0 && len(m.ctype) > 0 {
 			ct, _, _ := strings.Cut(string(m.ctype), ";")
 			ct = strings.ToLower(strings.TrimSpace(ct))
-			if ct == "application/json" {
-				b.WriteString(", JavaScript Object Notation")
+			switch bodyProto(m.ctype) {
+			case pXML: // the XML dissector adds nothing to Info
+			case pJSON:
+				b.WriteString(", JavaScript Object Notation (" + ct + ")")
+			default:
+				b.WriteString(" (" + ct + ")")
 			}
-			b.WriteString(" (" + ct + ")")
 		}
 	}
-	if p.has&pJSON != 0 {
+	switch {
+	case p.has&pJSON != 0:
 		return "HTTP/JSON", b.String()
+	case p.has&pXML != 0:
+		return "HTTP/XML", b.String()
 	}
 	return "HTTP", b.String()
 }
@@ -339,9 +416,12 @@ func parseHeaders(m *httpMsg, hdr []byte) (chunked bool) {
 			m.uri = r
 		}
 	}
+	m.headers = rest
 	for len(rest) > 0 {
+		before := len(m.headers) - len(rest)
 		line, rest = cutLine(rest)
 		if len(line) == 0 {
+			m.headers = m.headers[:before]
 			break
 		}
 		name, val, ok := bytes.Cut(line, []byte(":"))
@@ -366,8 +446,17 @@ func parseHeaders(m *httpMsg, hdr []byte) (chunked bool) {
 			m.conn = val
 		case asciiEqualFold(name, "transfer-encoding"):
 			chunked = bytes.Contains(bytes.ToLower(val), []byte("chunked"))
+		case asciiEqualFold(name, "cookie"):
+			m.cookie = val
+		case asciiEqualFold(name, "authorization"):
+			m.auth = val
+		case asciiEqualFold(name, "referer"):
+			m.referer = val
+		case asciiEqualFold(name, "content-encoding"):
+			m.encoded = true
 		}
 	}
+	m.chunked = chunked
 	return chunked
 }
 
@@ -471,8 +560,8 @@ func (d *Decoder) httpSegment(p *Packet, h, rev *httpDir, onPort bool) bool {
 			if len(p.http.msgs) > 0 {
 				// The messages before this one are complete: they are this frame's.
 				p.has |= pHTTP
-				if last := &p.http.msgs[len(p.http.msgs)-1]; last.body > 0 {
-					p.has |= bodyProto(last.ctype)
+				for i := range p.http.msgs {
+					p.markBody(&p.http.msgs[i])
 				}
 			}
 			if len(p.http.msgs) == 0 {
@@ -485,6 +574,9 @@ func (d *Decoder) httpSegment(p *Packet, h, rev *httpDir, onPort bool) bool {
 		}
 		if hdr >= 0 {
 			m.body = n - hdr
+			if m.body > 0 {
+				m.bodyBytes = rest[hdr:n]
+			}
 		}
 		switch {
 		case m.request && rev != nil && rev.reqs < 64:
@@ -492,9 +584,9 @@ func (d *Decoder) httpSegment(p *Packet, h, rev *httpDir, onPort bool) bool {
 				rev.heads |= 1 << rev.reqs
 			}
 			rev.reqs++
-		case !m.request && m.code >= 200 && h.reqs > 0:
-			h.heads >>= 1
-			h.reqs--
+			rev.queue = append(rev.queue, httpReq{frame: p.Number, at: p.Relative, uri: string(fullURI(&m))})
+		default:
+			h.answer(&m, p.Relative)
 		}
 		p.http.msgs = append(p.http.msgs, m)
 		consumed += n
@@ -508,11 +600,99 @@ func (d *Decoder) httpSegment(p *Packet, h, rev *httpDir, onPort bool) bool {
 		return true
 	}
 	p.has |= pHTTP
-	last := &p.http.msgs[len(p.http.msgs)-1]
-	if last.body > 0 {
-		p.has |= bodyProto(last.ctype)
+	for i := range p.http.msgs {
+		p.markBody(&p.http.msgs[i])
 	}
 	return true
+}
+
+// httpLines is each header line of the frame's requests (or responses),
+// with its line end.
+func httpLines(req bool) func(p *Packet, dst []filter.Value) []filter.Value {
+	return httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
+		if m.request != req {
+			return dst
+		}
+		for b := m.headers; len(b) > 0; {
+			i := bytes.IndexByte(b, '\n')
+			if i < 0 {
+				return append(dst, filter.Value{B: b})
+			}
+			dst = append(dst, filter.Value{B: b[:i+1]})
+			b = b[i+1:]
+		}
+		return dst
+	})
+}
+
+// fullURI is the request's URI as Wireshark's http.request.full_uri writes
+// it: the URI as sent when it is absolute, else scheme, Host header and URI;
+// nil for a request without a Host header (Wireshark then writes none).
+func fullURI(m *httpMsg) []byte {
+	if bytes.Contains(m.uri, []byte("://")) {
+		return m.uri
+	}
+	if len(m.host) == 0 {
+		return nil
+	}
+	return append(append([]byte("http://"), m.host...), m.uri...)
+}
+
+// answer pairs a final response with the oldest request its direction
+// awaits.
+func (h *httpDir) answer(m *httpMsg, at time.Duration) {
+	if m.request || m.code < 200 || h.reqs == 0 {
+		return
+	}
+	h.heads >>= 1
+	h.reqs--
+	if len(h.queue) > 0 {
+		q := h.queue[0]
+		h.queue = h.queue[1:]
+		m.reqFrame, m.reqTime, m.reqURI = q.frame, at-q.at, q.uri
+	}
+}
+
+// markBody records which protocol Wireshark hands the message's body to
+// (data.data is the body, de-chunked, when no Content-Type names one).
+func (p *Packet) markBody(m *httpMsg) {
+	if m.body <= 0 {
+		return
+	}
+	bit := bodyProto(m.ctype)
+	if bit == pData && p.has&pData == 0 {
+		p.data = m.content()
+	}
+	p.has |= bit
+}
+
+// content is the message's body as sent, de-chunked.
+func (m *httpMsg) content() []byte {
+	if m.chunked {
+		return dechunk(m.bodyBytes)
+	}
+	return m.bodyBytes
+}
+
+// dechunk returns a chunked body's data (as far as its chunks are whole).
+func dechunk(b []byte) []byte {
+	var out []byte
+	for len(b) > 0 {
+		line, rest := cutLine(b)
+		sz, _, _ := bytes.Cut(line, []byte(";"))
+		n, ok := parseHex(bytes.TrimSpace(sz))
+		if !ok || n == 0 || n > uint64(len(rest)) {
+			return out
+		}
+		out = append(out, rest[:n]...)
+		b = rest[n:]
+		if len(b) >= 2 && b[0] == '\r' && b[1] == '\n' {
+			b = b[2:]
+		} else if len(b) >= 1 && b[0] == '\n' {
+			b = b[1:]
+		}
+	}
+	return out
 }
 
 // httpMsgs makes a getter that reads each message of the frame.
@@ -543,12 +723,16 @@ func bodyProto(ctype []byte) uint64 {
 	mt, _, _ := bytes.Cut(ctype, []byte(";"))
 	mt = bytes.ToLower(bytes.TrimSpace(mt))
 	switch {
+	case string(mt) == "text/xml" || string(mt) == "application/xml":
+		return pXML
 	case bytes.HasPrefix(mt, []byte("text/")):
 		return pText
 	case string(mt) == "application/x-www-form-urlencoded":
 		return pForm
 	case string(mt) == "application/json":
 		return pJSON
+	case len(mt) == 0:
+		return pData
 	}
 	return pMedia
 }
@@ -565,14 +749,16 @@ func (d *Decoder) httpClose(p *Packet, h *httpDir) {
 	n, hdr := messageLength(&m, p.reasm, true)
 	if hdr >= 0 {
 		m.body = n - hdr
+		if m.body > 0 {
+			m.bodyBytes = p.reasm[hdr:n]
+		}
 	}
+	h.answer(&m, p.Relative)
 	h.reset()
 	d.reasmBytes -= old
 	p.has &^= pReasm
 	p.http.first = nil
 	p.http.msgs = append(p.http.msgs, m)
 	p.has |= pHTTP
-	if m.body > 0 {
-		p.has |= bodyProto(m.ctype)
-	}
+	p.markBody(&p.http.msgs[len(p.http.msgs)-1])
 }

@@ -71,6 +71,7 @@ const (
 	pMedia // HTTP body shown as media
 	pForm  // HTTP body shown as urlencoded-form
 	pJSON  // HTTP body shown as json
+	pXML   // HTTP body shown as xml
 	pReasm // TCP segment of a reassembled PDU
 	pIPFrag
 	pHTTPCont // HTTP continuation data

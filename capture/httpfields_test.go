@@ -1,0 +1,64 @@
+package capture
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+// TestHTTPFieldsMatchTshark compares every http.* field, and the HTTP lines,
+// with tshark: tcpdump's HTTP captures, the loopback page fetch, and a
+// capture the test writes with what a sniffing lab looks for (cookies, Basic
+// credentials, a referer), a chunked body, a pipelined pair of requests and
+// their responses, a HEAD, and a request whose URI is absolute.
+func TestHTTPFieldsMatchTshark(t *testing.T) {
+	needTshark(t)
+	const (
+		get1   = "GET /login HTTP/1.1\r\nHost: lab.example\r\nCookie: session=abc123; theme=dark\r\nReferer: http://lab.example/\r\nUser-Agent: wirelab-test/1\r\n\r\n"
+		resp1  = "HTTP/1.1 200 OK\r\nServer: lab/1\r\nContent-Type: text/html\r\nContent-Length: 13\r\n\r\n<h1>login</h1"
+		post   = "POST /login HTTP/1.1\r\nHost: lab.example\r\nAuthorization: Basic c3R1ZGVudDpodW50ZXIy\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 21\r\n\r\nuser=alice&pass=hunt2"
+		resp2  = "HTTP/1.1 302 Found\r\nLocation: /home\r\nSet-Cookie: session=def456\r\nContent-Length: 0\r\n\r\n"
+		pipe   = "GET /a HTTP/1.1\r\nHost: lab.example\r\n\r\nHEAD /b HTTP/1.1\r\nHost: lab.example\r\n\r\n"
+		resp3  = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n"
+		proxy  = "GET http://other.example/x?y=1 HTTP/1.1\r\nHost: other.example\r\nAccept-Encoding: gzip\r\n\r\n"
+		resp4  = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x00"
+		nohost = "GET /nohost HTTP/1.0\r\n\r\n"
+	)
+	var segs []tcpSeg
+	segs = append(segs, tcpSeg{fromA: true, flags: "S"}, tcpSeg{flags: "SA", ack: 1}, tcpSeg{fromA: true, flags: "A", seq: 1, ack: 1})
+	a, b := uint32(1), uint32(1)
+	for _, m := range []struct {
+		fromA bool
+		s     string
+	}{{true, get1}, {false, resp1}, {true, post}, {false, resp2}, {true, pipe}, {false, resp3}, {true, proxy}, {false, resp4}, {true, nohost}} {
+		if m.fromA {
+			segs = append(segs, tcpSeg{fromA: true, flags: "PA", seq: a, ack: b, payload: m.s})
+			a += uint32(len(m.s))
+		} else {
+			segs = append(segs, tcpSeg{flags: "PA", seq: b, ack: a, payload: m.s})
+			b += uint32(len(m.s))
+		}
+	}
+	syn := filepath.Join(t.TempDir(), "http-fields.pcap")
+	writePcap(t, syn, layers.LinkTypeEthernet, tcpConv(t, 51000, 80, 1000, 5000, false, segs))
+
+	fields := append([]string{"frame.protocols"}, protoFields("http")...)
+	corpus := corpusDir(t)
+	paths := []string{syn, filepath.Join(corpus, "captures", "http-get.pcap")}
+	for _, f := range []string{"accecn_handshake.pcap", "ipv4_tcp_http_xml.pcap", "ipv4_tcp_http_xml_tso.pcap", "print-flags.pcap"} {
+		paths = append(paths, filepath.Join(corpus, "tcpdump-tests", f))
+	}
+	for _, path := range paths {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			compareLive(t, path, fields, true, nil)
+		})
+	}
+	compareFilters(t, syn, []string{
+		`http.cookie contains "session"`, `http.authorization contains "Basic"`, `http.referer == "http://lab.example/"`,
+		`http.request.line contains "Cookie"`, `http.response.line contains "Location"`,
+		`http.request.full_uri == "http://lab.example/login"`, `http.request.full_uri contains "other.example"`,
+		"http.request_in", "http.time >= 0", `http.response_for.uri contains "/a"`,
+		`http.file_data contains "hello world"`, `http.file_data contains "alice"`, "http.file_data", "http.request_in == 4",
+	})
+}
