@@ -610,7 +610,7 @@ func (d *Decoder) httpSegment(p *Packet, h, rev *httpDir, onPort bool) bool {
 // with its line end.
 func httpLines(req bool) func(p *Packet, dst []filter.Value) []filter.Value {
 	return httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
-		if m.request != req {
+		if m.request != req || m.notification {
 			return dst
 		}
 		for b := m.headers; len(b) > 0; {

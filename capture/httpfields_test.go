@@ -51,14 +51,28 @@ func TestHTTPFieldsMatchTshark(t *testing.T) {
 	}
 	for _, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			compareLive(t, path, fields, true, nil)
+			skip, lines := map[string]bool{}, true
+			switch filepath.Base(path) {
+			case "http-fields.pcap":
+				// Frame 9 holds both pipelined responses. tshark 4.0 pairs
+				// each with the latest request of the frame it came in (the
+				// HEAD): http.response_for.uri "/b" twice, and shows
+				// http.request_in and http.time once. wirelab pairs each
+				// response with its own request, as HTTP does.
+				for _, f := range []string{"http.request_in", "http.time", "http.response_for.uri"} {
+					skip[lineKey(9, f)] = true
+				}
+			case "accecn_handshake.pcap":
+				lines = false // its TCP Info shows AccECN counters (ACE=, EE0B=): the TCP test's business
+			}
+			compareLive(t, path, fields, lines, skip)
 		})
 	}
 	compareFilters(t, syn, []string{
 		`http.cookie contains "session"`, `http.authorization contains "Basic"`, `http.referer == "http://lab.example/"`,
 		`http.request.line contains "Cookie"`, `http.response.line contains "Location"`,
 		`http.request.full_uri == "http://lab.example/login"`, `http.request.full_uri contains "other.example"`,
-		"http.request_in", "http.time >= 0", `http.response_for.uri contains "/a"`,
+		"http.request_in", "http.time >= 0", `http.response_for.uri contains "/login"`,
 		`http.file_data contains "hello world"`, `http.file_data contains "alice"`, "http.file_data", "http.request_in == 4",
 	})
 }

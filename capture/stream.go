@@ -52,6 +52,7 @@ type streams struct {
 	udp     map[connKey]uint32
 	echo    map[echoKey]int
 	tftp    map[tftpKey]*tftpConv // transfers TFTP requests started (tftp.go)
+	ssdp    map[connKey][]httpReq // searches awaiting an answer (ssdp.go)
 	nTCP    uint32
 	// unacked counts the segments of every conversation's unacknowledged
 	// lists (sequence analysis).
