@@ -25,23 +25,9 @@ func TestHTTPFieldsMatchTshark(t *testing.T) {
 		resp4  = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x00"
 		nohost = "GET /nohost HTTP/1.0\r\n\r\n"
 	)
-	var segs []tcpSeg
-	segs = append(segs, tcpSeg{fromA: true, flags: "S"}, tcpSeg{flags: "SA", ack: 1}, tcpSeg{fromA: true, flags: "A", seq: 1, ack: 1})
-	a, b := uint32(1), uint32(1)
-	for _, m := range []struct {
-		fromA bool
-		s     string
-	}{{true, get1}, {false, resp1}, {true, post}, {false, resp2}, {true, pipe}, {false, resp3}, {true, proxy}, {false, resp4}, {true, nohost}} {
-		if m.fromA {
-			segs = append(segs, tcpSeg{fromA: true, flags: "PA", seq: a, ack: b, payload: m.s})
-			a += uint32(len(m.s))
-		} else {
-			segs = append(segs, tcpSeg{flags: "PA", seq: b, ack: a, payload: m.s})
-			b += uint32(len(m.s))
-		}
-	}
+	d := dialogue{{true, get1}, {false, resp1}, {true, post}, {false, resp2}, {true, pipe}, {false, resp3}, {true, proxy}, {false, resp4}, {true, nohost}}
 	syn := filepath.Join(t.TempDir(), "http-fields.pcap")
-	writePcap(t, syn, layers.LinkTypeEthernet, tcpConv(t, 51000, 80, 1000, 5000, false, segs))
+	writePcap(t, syn, layers.LinkTypeEthernet, dialogueFrames(t, 51000, 80, d))
 
 	fields := append([]string{"frame.protocols"}, protoFields("http")...)
 	corpus := corpusDir(t)
