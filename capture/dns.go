@@ -2,6 +2,7 @@ package capture
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -32,13 +33,96 @@ type dnsInfo struct {
 	qd, an, ns, ar uint16
 	questions      []dnsQuestion
 	rrs            []dnsRR // answers, authority, additional, in order
+	trans          dnsTrans
+	damaged        uint8 // dnsCut, dnsMalformed: the message ends before its records do
+}
+
+// How a message is damaged: cut short by the capture's snapshot length, or
+// shorter than its own header says (Wireshark's two notes in Info).
+const (
+	dnsCut = 1 + iota
+	dnsMalformed
+)
+
+// dnsTrans is what a message knows of its transaction, as Wireshark's
+// single pass does (tshark -r): a response names its query and the time
+// since; a query repeated before its answer, within 5 seconds, and a second
+// answer are retransmissions naming the first. A query cannot know its
+// answer (dns.response_in): that takes a second pass.
+type dnsTrans struct {
+	responseTo    int           // a response: its query's frame
+	time          time.Duration // a response: the time since its query
+	retransReq    int           // a repeated query: the first one's frame
+	retransResp   int           // a repeated response: the first one's frame
+	unsolicited   bool          // a response to no query seen
+	retransmitted bool
+}
+
+// dnsKey finds a transaction: the conversation and the message ID.
+type dnsKey struct {
+	conn connKey
+	id   uint16
+	tcp  bool
+}
+
+// dnsConv is a conversation's latest transaction with an ID.
+type dnsConv struct {
+	req, resp int // frames; 0 none yet
+	at        time.Duration
+	multi     bool // a zone transfer: many responses, none a retransmission
+}
+
+// dnsRetransmission is how soon a repeated query counts as a retransmission
+// (Wireshark's dns.retransmission_timer, 5 seconds).
+const dnsRetransmission = 5 * time.Second
+
+// dnsTransaction pairs the message with its transaction (Wireshark's
+// dissect_dns_common), recording what p shows of it.
+// A message with questions says whether the transaction is a zone transfer.
+func (s *streams) dnsTransaction(p *Packet, x *dnsInfo, k dnsKey, asks, multi bool) {
+	if s.dns == nil || len(s.dns) >= maxSmallConns {
+		s.dns = make(map[dnsKey]*dnsConv)
+	}
+	c := s.dns[k]
+	t := &x.trans
+	if x.flags&0x8000 == 0 {
+		if c == nil || c.resp > 0 || p.Relative-c.at >= dnsRetransmission {
+			c = &dnsConv{req: p.Number, at: p.Relative}
+			s.dns[k] = c
+		} else {
+			t.retransmitted, t.retransReq = true, c.req
+		}
+		if asks {
+			c.multi = multi
+		}
+		return
+	}
+	if c == nil {
+		t.unsolicited = true
+		return
+	}
+	retrans := false
+	switch {
+	case c.resp == 0:
+		c.resp = p.Number
+	case !c.multi:
+		retrans = true
+	}
+	if asks {
+		c.multi = multi
+	}
+	if retrans {
+		t.retransmitted, t.retransResp = true, c.resp
+		return
+	}
+	t.responseTo, t.time = c.req, p.Relative-c.at
 }
 
 var dnsProto = protocol{
 	name: "dns", title: "DNS", desc: "Domain Name System (UDP or TCP port 53)", example: "dns", bit: pDNS,
 	tcpPorts: []uint16{53}, udpPorts: []uint16{53},
 	decode: func(d *Decoder, p *Packet, s *segment) verdict {
-		if d.decodeDNS(p, s.payload, s.tcp) {
+		if d.decodeDNS(p, s) {
 			return taken
 		}
 		return rejected
@@ -137,11 +221,35 @@ var dnsProto = protocol{
 				}
 				return dst
 			})},
+		{name: "dns.response_to", typ: filter.Uint, bits: 32, desc: "On a response, the frame of its query", example: "dns.response_to",
+			get: dnsTransField(func(t *dnsTrans) (uint64, bool) { return uint64(t.responseTo), t.responseTo > 0 })},
+		{name: "dns.time", typ: filter.Float, desc: "On a response, the seconds since its query", example: "dns.time > 0.5",
+			get: dnsValues(func(x *dnsInfo, dst []filter.Value) []filter.Value {
+				if x.trans.responseTo > 0 {
+					dst = seconds(dst, int64(x.trans.time))
+				}
+				return dst
+			})},
+		{name: "dns.response_in", typ: filter.Uint, bits: 32, desc: "On a query, the frame of its response: never set, as in tshark -r (one pass: a query cannot know its answer); filter responses with dns.response_to, unanswered queries in a check script", example: "dns.response_in",
+			get: never},
+		{name: "dns.retransmission", typ: filter.Bool, desc: "A query repeated within 5 seconds before any answer, or a second answer", example: "dns.retransmission",
+			get: dnsTransField(func(t *dnsTrans) (uint64, bool) { return 1, t.retransmitted })},
+		{name: "dns.retransmit_request", typ: filter.None, desc: "A repeated query (Wireshark's expert note)", example: "dns.retransmit_request",
+			get: dnsTransField(func(t *dnsTrans) (uint64, bool) { return 0, t.retransReq > 0 })},
+		{name: "dns.retransmit_request_in", typ: filter.Uint, bits: 32, desc: "On a repeated query, the frame of the first", example: "dns.retransmit_request_in",
+			get: dnsTransField(func(t *dnsTrans) (uint64, bool) { return uint64(t.retransReq), t.retransReq > 0 })},
+		{name: "dns.retransmit_response", typ: filter.None, desc: "A repeated response (Wireshark's expert note)", example: "dns.retransmit_response",
+			get: dnsTransField(func(t *dnsTrans) (uint64, bool) { return 0, t.retransResp > 0 })},
+		{name: "dns.retransmit_response_in", typ: filter.Uint, bits: 32, desc: "On a repeated response, the frame of the first", example: "dns.retransmit_response_in",
+			get: dnsTransField(func(t *dnsTrans) (uint64, bool) { return uint64(t.retransResp), t.retransResp > 0 })},
+		{name: "dns.unsolicited", typ: filter.Bool, desc: "A response to no query seen in its conversation", example: "dns.unsolicited",
+			get: dnsTransField(func(t *dnsTrans) (uint64, bool) { return 1, t.unsolicited })},
 	},
 }
 
-func (d *Decoder) decodeDNS(p *Packet, b []byte, tcp bool) bool {
-	if tcp {
+func (d *Decoder) decodeDNS(p *Packet, s *segment) bool {
+	b := s.payload
+	if s.tcp {
 		if len(b) < 2 {
 			return false
 		}
@@ -156,13 +264,27 @@ func (d *Decoder) decodeDNS(p *Packet, b []byte, tcp bool) bool {
 		return false
 	}
 	var m layers.DNS
-	if err := m.DecodeFromBytes(b, gopacket.NilDecodeFeedback); err != nil {
+	err := m.DecodeFromBytes(b, gopacket.NilDecodeFeedback)
+	if err != nil {
 		// Wireshark still shows the header of a damaged message.
 		p.Malformed = "dns: " + lowerFirst(err.Error())
 	}
 	info := &dnsInfo{id: be16(b), flags: be16(b[2:]), qd: be16(b[4:]), an: be16(b[6:]), ns: be16(b[8:]), ar: be16(b[10:])}
+	multi := false
 	for _, q := range m.Questions {
 		info.questions = append(info.questions, dnsQuestion{name: q.Name, typ: uint16(q.Type), class: uint16(q.Class)})
+		multi = multi || q.Type == 251 || q.Type == 252 // IXFR, AXFR: zone transfers
+	}
+	src, dst := p.endpoints()
+	d.streams.dnsTransaction(p, info, dnsKey{makeKey(src, dst, s.sport, s.dport), info.id, s.tcp}, info.qd > 0, multi)
+	if err != nil {
+		// Wireshark adds what it knows of the transaction after the records:
+		// a damaged message shows none of it.
+		info.trans = dnsTrans{}
+		info.damaged = dnsMalformed
+		if p.CapLen < p.Len {
+			info.damaged = dnsCut
+		}
 	}
 	for _, sec := range [][]layers.DNSResourceRecord{m.Answers, m.Authorities, m.Additionals} {
 		for _, r := range sec {
@@ -190,6 +312,16 @@ func (d *Decoder) decodeDNS(p *Packet, b []byte, tcp bool) bool {
 	}
 	p.dns = info
 	return true
+}
+
+// dnsTransField is a value of the message's transaction, when it has one.
+func dnsTransField(v func(t *dnsTrans) (uint64, bool)) func(p *Packet, dst []filter.Value) []filter.Value {
+	return dnsValues(func(x *dnsInfo, dst []filter.Value) []filter.Value {
+		if n, ok := v(&x.trans); ok {
+			dst = u(dst, n)
+		}
+		return dst
+	})
 }
 
 // dnsTarget is the name a record of type t points to (CNAME, NS, PTR, MX).
@@ -220,7 +352,7 @@ var mdnsProto = protocol{
 	udpPorts: []uint16{5353},
 	shares:   "dns",
 	decode: func(d *Decoder, p *Packet, s *segment) verdict {
-		if !s.tcp && d.decodeDNS(p, s.payload, false) {
+		if !s.tcp && d.decodeDNS(p, s) {
 			return taken
 		}
 		return rejected
@@ -342,6 +474,12 @@ func (x *dnsInfo) infoOf(mdns bool) string {
 			b = append(b, ' ')
 			b = append(b, r.target...)
 		}
+	}
+	switch x.damaged {
+	case dnsCut:
+		b = append(b, "[Packet size limited during capture]"...)
+	case dnsMalformed:
+		b = append(b, "[Malformed Packet]"...)
 	}
 	return string(b)
 }

@@ -152,6 +152,13 @@ func tcpConv(t testing.TB, pa, pb uint16, isnA, isnB uint32, v6 bool, segs []tcp
 
 func writePcap(t testing.TB, path string, lt layers.LinkType, frames []genFrame) {
 	t.Helper()
+	writePcapAt(t, path, lt, frames, nil)
+}
+
+// writePcapAt writes frames at the given times after the first (a frame past
+// the end of at: 1.5 ms after the one before).
+func writePcapAt(t testing.TB, path string, lt layers.LinkType, frames []genFrame, at []time.Duration) {
+	t.Helper()
 	// A classic microsecond pcap, little-endian, written by hand.
 	b := make([]byte, 24, 4096)
 	binary.LittleEndian.PutUint32(b[0:], 0xa1b2c3d4)
@@ -159,8 +166,14 @@ func writePcap(t testing.TB, path string, lt layers.LinkType, frames []genFrame)
 	binary.LittleEndian.PutUint16(b[6:], 4)
 	binary.LittleEndian.PutUint32(b[16:], 65535)
 	binary.LittleEndian.PutUint32(b[20:], uint32(lt))
+	ts := t0
 	for i, fr := range frames {
-		ts := t0.Add(time.Duration(i) * 1500 * time.Microsecond)
+		switch {
+		case i < len(at):
+			ts = t0.Add(at[i])
+		case i > 0:
+			ts = ts.Add(1500 * time.Microsecond)
+		}
 		var rec [16]byte
 		binary.LittleEndian.PutUint32(rec[0:], uint32(ts.Unix()))
 		binary.LittleEndian.PutUint32(rec[4:], uint32(ts.Nanosecond()/1000))

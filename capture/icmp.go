@@ -3,6 +3,7 @@ package capture
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wirelab-dev/wirelab/capture/filter"
 )
@@ -19,10 +20,37 @@ var icmpProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.icmp.checksum)) }},
 		{name: "icmp.ident", typ: filter.Uint, bits: 16, desc: "ICMP echo identifier", example: "icmp.ident == 1", get: icmpEcho(false)},
 		{name: "icmp.seq", typ: filter.Uint, bits: 16, desc: "ICMP echo sequence number", example: "icmp.seq == 1", get: icmpEcho(true)},
+		{name: "icmp.resp_to", typ: filter.Uint, bits: 32, desc: "On an echo reply, the frame of its request", example: "icmp.resp_to", get: icmpRespTo},
+		{name: "icmp.resptime", typ: filter.Float, double: true, desc: "On an echo reply, the milliseconds since its request", example: "icmp.resptime > 10", get: icmpRespTime},
+		{name: "icmp.resp_in", typ: filter.Uint, bits: 32, desc: "On an echo request, the frame of its reply: never set, as in tshark -r (one pass: a request cannot know its reply); filter replies with icmp.resp_to", example: "icmp.resp_in", get: never},
+		{name: "icmp.no_resp", typ: filter.None, desc: "An echo request no reply answers: never set, as in tshark -r (it takes a second pass)", example: "icmp.no_resp", get: never},
 	},
 	info:  func(p *Packet) (string, string) { return "ICMP", p.icmpInfo() },
 	chain: func(p *Packet, b []byte) []byte { return p.chainQuote(appendProto(b, "icmp")) },
 }
+
+// icmpRespTo is an echo reply's request frame (ICMP and ICMPv6).
+func icmpRespTo(p *Packet, dst []filter.Value) []filter.Value {
+	if p.icmp.related > 0 {
+		dst = u(dst, uint64(p.icmp.related))
+	}
+	return dst
+}
+
+// icmpRespTime is an echo reply's time since its request, in milliseconds as
+// Wireshark computes them (seconds times 1000 plus nanoseconds over 10^6).
+func icmpRespTime(p *Packet, dst []filter.Value) []filter.Value {
+	if p.icmp.related > 0 {
+		t := p.icmp.respTime
+		ms := float64(t/time.Second)*1000 + float64(t%time.Second)/1e6
+		dst = append(dst, filter.Value{F: ms})
+	}
+	return dst
+}
+
+// never is the getter of a field Wireshark only sets in a second pass over a
+// capture: tshark -r, reading once as wirelab does, never shows it.
+func never(p *Packet, dst []filter.Value) []filter.Value { return dst }
 
 // icmpEcho is an echo's identifier or sequence number (ICMP and ICMPv6).
 func icmpEcho(seq bool) func(p *Packet, dst []filter.Value) []filter.Value {
@@ -59,12 +87,8 @@ func (p *Packet) icmpInfo() string {
 	}
 	if c.echo && (c.typ == 0 || c.typ == 8) {
 		name += " id=0x" + string(appendHex(nil, uint64(c.id), 4)) + ", seq=" + strconv.Itoa(int(c.seq)) + "/" + strconv.Itoa(int(c.seq>>8|c.seq<<8)) + ", ttl=" + strconv.Itoa(int(p.ip4.ttl))
-		if c.typ == 0 {
-			if c.related > 0 {
-				name += " (request in " + strconv.Itoa(c.related) + ")"
-			} else {
-				name += " (no response found!)"
-			}
+		if c.typ == 0 && c.related > 0 {
+			name += " (request in " + strconv.Itoa(c.related) + ")"
 		}
 	}
 	return name

@@ -18,6 +18,10 @@ var icmpv6Proto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.icmp.checksum)) }},
 		{name: "icmpv6.echo.identifier", typ: filter.Uint, bits: 16, hex: 4, desc: "ICMPv6 echo identifier", example: "icmpv6.echo.identifier == 1", get: icmpEcho(false)},
 		{name: "icmpv6.echo.sequence_number", typ: filter.Uint, bits: 16, desc: "ICMPv6 echo sequence number", example: "icmpv6.echo.sequence_number == 1", get: icmpEcho(true)},
+		{name: "icmpv6.resp_to", typ: filter.Uint, bits: 32, desc: "On an echo reply, the frame of its request", example: "icmpv6.resp_to", get: icmpRespTo},
+		{name: "icmpv6.resptime", typ: filter.Float, double: true, desc: "On an echo reply, the milliseconds since its request", example: "icmpv6.resptime > 10", get: icmpRespTime},
+		{name: "icmpv6.resp_in", typ: filter.Uint, bits: 32, desc: "On an echo request, the frame of its reply: never set, as in tshark -r (one pass); filter replies with icmpv6.resp_to", example: "icmpv6.resp_in", get: never},
+		{name: "icmpv6.no_resp", typ: filter.None, desc: "An echo request no reply answers: never set, as in tshark -r (it takes a second pass)", example: "icmpv6.no_resp", get: never},
 	},
 	info:  func(p *Packet) (string, string) { return "ICMPv6", p.icmp6Info() },
 	chain: func(p *Packet, b []byte) []byte { return p.chainQuote(appendProto(b, "icmpv6")) },
@@ -50,12 +54,8 @@ func (p *Packet) icmp6Info() string {
 	case 128, 129:
 		if c.echo {
 			name += " id=0x" + string(appendHex(nil, uint64(c.id), 4)) + ", seq=" + strconv.Itoa(int(c.seq)) + ", hop limit=" + strconv.Itoa(int(p.ip6.hlim))
-			if c.typ == 129 {
-				if c.related > 0 {
-					name += " (request in " + strconv.Itoa(c.related) + ")"
-				} else {
-					name += " (no response found!)"
-				}
+			if c.typ == 129 && c.related > 0 {
+				name += " (request in " + strconv.Itoa(c.related) + ")"
 			}
 		}
 	case 135:

@@ -175,8 +175,9 @@ type icmpInfo struct {
 	checksum  uint16
 	id, seq   uint16
 	echo      bool
-	target    [16]byte // ICMPv6 neighbor discovery target
-	related   int      // for echo: the frame number of the matching request (for replies)
+	target    [16]byte      // ICMPv6 neighbor discovery target
+	related   int           // for echo: the frame number of the matching request (for replies)
+	respTime  time.Duration // for a reply with a request: the time since it
 }
 
 func (p *Packet) reset() {
@@ -186,7 +187,7 @@ func (p *Packet) reset() {
 	if quote != nil {
 		quote.has = 0
 	}
-	p.icmp.related = 0
+	p.icmp.related, p.icmp.respTime = 0, 0
 	p.tcp.wscale = -1
 }
 

@@ -40,9 +40,16 @@ type tcpConn struct {
 func (c *tcpConn) closed() bool { return c.rst || (c.dir[0].fin && c.dir[1].fin) }
 
 type echoKey struct {
-	a, b    [16]byte
-	id, seq uint16
-	v6      bool
+	a, b           [16]byte
+	id, seq, cksum uint16
+	v6             bool
+}
+
+// echoTrans is an echo request awaiting its reply.
+type echoTrans struct {
+	req      int // its frame
+	at       time.Duration
+	answered bool
 }
 
 type streams struct {
@@ -50,9 +57,10 @@ type streams struct {
 	last    *tcpConn // the previous packet's conversation: a cheap cache
 	lastKey connKey
 	udp     map[connKey]uint32
-	echo    map[echoKey]int
+	echo    map[echoKey]*echoTrans
 	tftp    map[tftpKey]*tftpConv // transfers TFTP requests started (tftp.go)
 	ssdp    map[connKey][]httpReq // searches awaiting an answer (ssdp.go)
+	dns     map[dnsKey]*dnsConv   // transactions (dns.go)
 	nTCP    uint32
 	// unacked counts the segments of every conversation's unacknowledged
 	// lists (sequence analysis).
@@ -65,7 +73,7 @@ type streams struct {
 func (s *streams) init() {
 	s.tcp = make(map[connKey]*tcpConn)
 	s.udp = make(map[connKey]uint32)
-	s.echo = make(map[echoKey]int)
+	s.echo = make(map[echoKey]*echoTrans)
 }
 
 // maxConns bounds the conversation tables (about 24 MiB for TCP at most): a
@@ -256,7 +264,11 @@ func (d *Decoder) trackUDP(p *Packet) {
 	d.dispatch(p, &d.seg)
 }
 
-// trackICMP pairs echo replies with their requests, for the Info column.
+// trackICMP pairs echo replies with their requests, as Wireshark does: in
+// the conversation of the two addresses, by identifier, sequence number and
+// checksum (a reply's checksum is its request's plus the type's difference,
+// so a reply whose data differ answers nothing); a second reply to a request
+// answers nothing either.
 func (d *Decoder) trackICMP(p *Packet) {
 	if !p.icmp.echo {
 		return
@@ -267,13 +279,42 @@ func (d *Decoder) trackICMP(p *Packet) {
 		req, rep = 128, 129
 	}
 	src, dst := p.endpoints()
+	if !less(src, 0, dst, 0) {
+		src, dst = dst, src
+	}
+	k := echoKey{src, dst, p.icmp.id, p.icmp.seq, 0, v6}
 	switch p.icmp.typ {
 	case req:
 		if len(d.streams.echo) >= maxSmallConns {
 			clear(d.streams.echo)
 		}
-		d.streams.echo[echoKey{src, dst, p.icmp.id, p.icmp.seq, v6}] = p.Number
+		// Wireshark keys an ICMP request by its reply's checksum, an ICMPv6
+		// reply by its request's.
+		k.cksum = p.icmp.checksum
+		if !v6 {
+			k.cksum = cksumAdjust(p.icmp.checksum, 0x0800)
+		}
+		d.streams.echo[k] = &echoTrans{req: p.Number, at: p.Relative}
 	case rep:
-		p.icmp.related = d.streams.echo[echoKey{dst, src, p.icmp.id, p.icmp.seq, v6}]
+		k.cksum = p.icmp.checksum
+		if v6 {
+			k.cksum = cksumAdjust(p.icmp.checksum, 0x0100)
+		}
+		if t := d.streams.echo[k]; t != nil && !t.answered {
+			t.answered = true
+			p.icmp.related, p.icmp.respTime = t.req, p.Relative-t.at
+		}
 	}
+}
+
+// cksumAdjust is the checksum of the other message of an echo: the one's
+// complement of the one's complement sum of the checksum's complement and
+// the difference's (0 written as 0xffff).
+func cksumAdjust(ck, diff uint16) uint16 {
+	sum := uint32(^ck) + uint32(^diff)
+	sum = sum&0xffff + sum>>16
+	if r := ^uint16(sum); r != 0 {
+		return r
+	}
+	return 0xffff
 }
