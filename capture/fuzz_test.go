@@ -84,6 +84,10 @@ func FuzzDecode(f *testing.F) {
 			src.Close()
 		}
 	}
+	// SIP (with SDP, compact headers, an IPv6 URI) on its port.
+	for _, msg := range []string{sipInvite, sipRegister2, sipInvite2, sipRinging} {
+		f.Add(udpFrame(f, true, 5060, 5060, gopacket.Payload(msg)).data)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, lt := range fuzzLinkTypes {
 			d := NewDecoder()

@@ -38,6 +38,7 @@ type Packet struct {
 	ext   [4]uint8 // IPv6 extension headers, in order
 	next  uint8    // number of ext used
 	dns   *dnsInfo
+	sip   *sipMsg
 	tftp  *tftpInfo // a TFTP packet's transfer
 	http  httpInfo
 	data  []byte // data.data: undecoded payload

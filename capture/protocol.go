@@ -23,7 +23,7 @@ var protocols = []*protocol{
 	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
 	&igmpProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
-	&dhcpProto, &ntpProto, &tftpProto, &ssdpProto, &mdnsProto, &dataProto,
+	&dhcpProto, &ntpProto, &tftpProto, &ssdpProto, &mdnsProto, &sipProto, &sdpProto, &dataProto,
 }
 
 // protocol is one entry of the table.

@@ -61,6 +61,7 @@ type streams struct {
 	tftp    map[tftpKey]*tftpConv // transfers TFTP requests started (tftp.go)
 	ssdp    map[connKey][]httpReq // searches awaiting an answer (ssdp.go)
 	dns     map[dnsKey]*dnsConv   // transactions (dns.go)
+	sip     map[sipKey]*sipDir    // UDP transactions (sip.go)
 	nTCP    uint32
 	// unacked counts the segments of every conversation's unacknowledged
 	// lists (sequence analysis).
