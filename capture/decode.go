@@ -134,6 +134,9 @@ func (d *Decoder) DecodeInto(fr Frame, p *Packet) {
 		}
 	}()
 	d.decode(p)
+	if p.tun.data != nil {
+		d.decodeInner(p)
+	}
 }
 
 func (d *Decoder) decode(p *Packet) {
@@ -174,6 +177,12 @@ func (d *Decoder) decode(p *Packet) {
 		}
 		return
 	}
+	d.decodeFrom(p, data, first)
+}
+
+// decodeFrom decodes data from the layer first on: its layers, then what the
+// transport layer carries (the frame's, or a tunnel's inner packet's).
+func (d *Decoder) decodeFrom(p *Packet, data []byte, first int) {
 	rest, err := d.fillLayers(p, data, first)
 	switch {
 	case p.has&pTCP != 0:

@@ -69,7 +69,7 @@ func FuzzDecode(f *testing.F) {
 		for _, name := range []string{"ntp.pcap", "ntp-control.pcap", "ntp-mode7.pcap",
 			"IGMP_V1.pcap", "IGMP_V2.pcap", "igmpv3-queries.pcap", "mtrace.pcap", "tftp.pcap",
 			"802.1w_rapid_STP.pcap", "MSTP_Intra-Region_BPDUs.pcap", "rpvstp-trunk-native-vid5.pcap", "kday4.pcap",
-			"lldp_mudurl.pcap", "LLDP_and_CDP.pcap"} {
+			"lldp_mudurl.pcap", "LLDP_and_CDP.pcap", "vxlan.pcap", "erspan-type-i-1.pcap", "gre-heapoverflow-2.pcap", "various_gre.pcap", "gso-ipv4-vxlan-ipv6.pcap"} {
 			src, err := OpenFile(filepath.Join(dir, "tcpdump-tests", name))
 			if err != nil {
 				continue

@@ -46,9 +46,13 @@ type Packet struct {
 	reasm []byte // packet-owned copy of reassembled HTTP messages
 	// quote is the packet an ICMP error quotes (quote.go): its fields are
 	// further occurrences of the frame's. Used when quote.has != 0.
-	quote  *Packet
-	cut    uint8 // a quote's TCP or UDP header cut short: the bytes there are (quote.go)
-	digits uint8 // decimals of the time column in Line
+	quote *Packet
+	cut   uint8 // a quote's TCP or UDP header cut short: the bytes there are (quote.go)
+	// tun is what a tunnel (GRE, VXLAN) carries; inTunnel marks the packet
+	// it carried, decoded into the frame's quote (tunnel.go).
+	tun      tunInfo
+	inTunnel bool
+	digits   uint8 // decimals of the time column in Line
 }
 
 // Protocol bits.

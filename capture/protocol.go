@@ -21,9 +21,9 @@ import (
 var protocols = []*protocol{
 	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto, &llcProto, &stpProto, &lldpProto,
 	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
-	&igmpProto,
+	&igmpProto, &greProto, &erspanProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
-	&dhcpProto, &ntpProto, &tftpProto, &ssdpProto, &mdnsProto, &sipProto, &sdpProto, &dataProto,
+	&dhcpProto, &ntpProto, &tftpProto, &ssdpProto, &vxlanProto, &mdnsProto, &sipProto, &sdpProto, &dataProto,
 }
 
 // protocol is one entry of the table.
@@ -438,6 +438,9 @@ func appendProto(b []byte, name string) []byte {
 // protoInfo returns the Protocol and Info columns of the topmost protocol that
 // has an info function.
 func (p *Packet) protoInfo() (proto, info string) {
+	if q := p.inner(); q != nil {
+		return q.protoInfo()
+	}
 	for i := len(table.protos) - 1; i >= 0; i-- {
 		pr := table.protos[i]
 		if pr.info != nil && pr.bit != 0 && p.has&pr.bit != 0 {

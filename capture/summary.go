@@ -17,6 +17,15 @@ type Summary struct {
 // as tshark prints them by default (no name resolution, except "Broadcast" for
 // ff:ff:ff:ff:ff:ff).
 func (p *Packet) Summary() Summary {
+	if q := p.inner(); q != nil && q.has&(pIP|pIPv6|pEth) != 0 {
+		// A tunnel's packet: its addresses and columns (a MAC address there
+		// unnamed: tshark writes ff:ff:ff:ff:ff:ff, not Broadcast).
+		s := q.Summary()
+		if q.has&(pIP|pIPv6) == 0 {
+			s.Source, s.Destination = string(appendMAC(nil, q.link.src)), string(appendMAC(nil, q.link.dst))
+		}
+		return s
+	}
 	var s Summary
 	h := p.has
 	switch {
