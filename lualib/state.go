@@ -375,6 +375,7 @@ func (s *State) sandbox() error {
 	s.installAssert()
 	s.guardSortYield()
 	s.installNumbers()
+	s.installTableMath()
 	s.installCulprits()
 	if err := s.installPcall(); err != nil {
 		return fmt.Errorf("installing pcall: %w", err)

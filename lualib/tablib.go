@@ -1,0 +1,99 @@
+package lualib
+
+import (
+	"math"
+	"math/rand"
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// installTableMath replaces the table and math functions whose behaviour
+// differs from C Lua 5.1's in gopher-lua: table.concat writes numbers in
+// their %.14g form and names its error as Lua 5.1 does, table.remove on an
+// empty table returns nothing, and math.randomseed seeds math.random (Go's
+// global generator ignores a seed since Go 1.24, so the same seed gave a
+// different sequence). The generator is the script's own: the same seed
+// gives the same numbers in every run, though not C's (its rand()).
+func (s *State) installTableMath() {
+	L := s.L
+	if t, ok := L.G.Global.RawGetString("table").(*lua.LTable); ok {
+		t.RawSetString("concat", L.NewFunction(tabConcat))
+		t.RawSetString("remove", L.NewFunction(tabRemove))
+	}
+	if m, ok := L.G.Global.RawGetString("math").(*lua.LTable); ok {
+		r := rand.New(rand.NewSource(rand.Int63()))
+		m.RawSetString("randomseed", L.NewFunction(func(L *lua.LState) int {
+			r.Seed(int64(luaCheckNumber(L, 1)))
+			return 0
+		}))
+		m.RawSetString("random", L.NewFunction(func(L *lua.LState) int {
+			// C: (rand()%RAND_MAX)/RAND_MAX, in [0, 1)
+			x := r.Float64()
+			switch L.GetTop() {
+			case 0:
+				L.Push(lua.LNumber(x))
+			case 1:
+				u := int(luaCheckNumber(L, 1))
+				if u < 1 {
+					L.ArgError(1, "interval is empty")
+				}
+				L.Push(lua.LNumber(math.Floor(x*float64(u)) + 1))
+			case 2:
+				l, u := int(luaCheckNumber(L, 1)), int(luaCheckNumber(L, 2))
+				if l > u {
+					L.ArgError(2, "interval is empty")
+				}
+				L.Push(lua.LNumber(math.Floor(x*float64(u-l+1)) + float64(l)))
+			default:
+				L.RaiseError("wrong number of arguments")
+			}
+			return 1
+		}))
+	}
+}
+
+// tabConcat is Lua 5.1's table.concat(t [, sep [, i [, j]]]).
+func tabConcat(L *lua.LState) int {
+	t := L.CheckTable(1)
+	sep := optLString(L, 2, "")
+	i := luaOptInt(L, 3, 1)
+	j := luaOptInt(L, 4, t.Len())
+	var b strings.Builder
+	for k := i; k <= j; k++ {
+		switch v := t.RawGetInt(k).(type) {
+		case lua.LString:
+			b.WriteString(string(v))
+		case lua.LNumber:
+			b.WriteString(numberString(v))
+		default:
+			L.RaiseError("invalid value (%s) at index %s in table for 'concat'", v.Type().String(), strconv.Itoa(k))
+		}
+		if k != j {
+			b.WriteString(sep)
+		}
+		if k == math.MaxInt {
+			break
+		}
+	}
+	L.Push(lua.LString(b.String()))
+	return 1
+}
+
+// tabRemove is Lua 5.1's table.remove(t [, pos]): nothing from an empty
+// table.
+func tabRemove(L *lua.LState) int {
+	t := L.CheckTable(1)
+	e := t.Len()
+	pos := luaOptInt(L, 2, e)
+	if e == 0 {
+		return 0
+	}
+	L.Push(t.RawGetInt(pos))
+	for ; pos < e; pos++ {
+		t.RawSetInt(pos, t.RawGetInt(pos+1))
+	}
+	t.RawSetInt(e, lua.LNil)
+	return 1
+}
