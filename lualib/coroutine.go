@@ -1,6 +1,10 @@
 package lualib
 
-import lua "github.com/yuin/gopher-lua"
+import (
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
 
 // maxCoroutineDepth bounds nested resumes, as C Lua's LUAI_MAXCCALLS (200)
 // does: gopher-lua has no such limit, and each level is a whole Lua thread,
@@ -19,6 +23,21 @@ func (s *State) limitCoroutines() {
 	}
 	if wrap, ok := co.RawGetString("wrap").(*lua.LFunction); ok {
 		co.RawSetString("wrap", L.NewClosure(limitedWrap, wrap))
+	}
+	// create and wrap take a Lua function, as in C Lua 5.1 (gopher-lua also
+	// takes a Go one).
+	for _, name := range []string{"create", "wrap"} {
+		if f, ok := co.RawGetString(name).(*lua.LFunction); ok {
+			co.RawSetString(name, L.NewClosure(func(L *lua.LState) int {
+				if fn, ok := L.Get(1).(*lua.LFunction); !ok || fn.IsG {
+					L.ArgError(1, "Lua function expected")
+				}
+				nargs := L.GetTop()
+				L.Insert(L.Get(lua.UpvalueIndex(1)), 1)
+				L.Call(nargs, lua.MultRet)
+				return L.GetTop()
+			}, f))
+		}
 	}
 }
 
@@ -74,7 +93,18 @@ func limitedWrapped(L *lua.LState) int {
 	defer leave()
 	nargs := L.GetTop()
 	L.Insert(L.Get(lua.UpvalueIndex(1)), 1)
-	L.Call(nargs, lua.MultRet)
+	if err := L.PCall(nargs, lua.MultRet, nil); err != nil {
+		obj := lua.LValue(lua.LString(err.Error()))
+		if e, ok := err.(*lua.ApiError); ok {
+			obj = e.Object
+		}
+		// Lua 5.1's words for a dead coroutine (gopher-lua: "can not resume
+		// a dead thread"); any other error passes through unchanged.
+		if s, ok := obj.(lua.LString); ok && strings.HasSuffix(string(s), "can not resume a dead thread") {
+			obj = lua.LString("cannot resume dead coroutine")
+		}
+		L.Error(obj, 0)
+	}
 	return L.GetTop()
 }
 

@@ -97,7 +97,7 @@ end
 
 -- build is parse's inverse.
 function _M.build(parsed)
-  local url = _M.build_path(_M.parse_path(parsed.path or ""))
+  local url = parsed.path or "" -- as given: LuaSocket 3.1 does not escape it
   if parsed.params then url = url .. ";" .. parsed.params end
   if parsed.query then url = url .. "?" .. parsed.query end
   local authority = parsed.authority
