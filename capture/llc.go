@@ -10,8 +10,9 @@ import (
 // below 0x0600) carries: the service access points, the control field (an
 // I, S or U frame, as Wireshark's xdlc code reads it: I and S frames have a
 // two-byte control field) and, after DSAP and SSAP 0xaa, the SNAP header's
-// OUI and protocol ID. SAP 0x42 is the spanning tree (stp.go); what other
-// SAPs and SNAP IDs carry (CDP, DTP, IS-IS, IPX, NetBIOS) is data here.
+// OUI and protocol ID. SAP 0x42 is the spanning tree (stp.go), Cisco's SNAP
+// protocol ID 0x2000 is CDP (cdp.go); what other SAPs and SNAP IDs carry
+// (DTP, IS-IS, IPX, NetBIOS) is data here.
 var llcProto = protocol{
 	name: "llc", title: "LLC", desc: "Logical-Link Control (IEEE 802.2)", example: "llc",
 	fields: []field{
@@ -213,7 +214,7 @@ func (p *Packet) llcInfo() string {
 }
 
 // decodeLLC decodes the LLC header of an 802.3 frame (b: the bytes its length
-// field counts) and what it carries: the spanning tree, else data.
+// field counts) and what it carries: the spanning tree, CDP, else data.
 func (d *Decoder) decodeLLC(p *Packet, b []byte) {
 	if len(b) < 3 {
 		if len(b) > 0 {
@@ -226,9 +227,14 @@ func (d *Decoder) decodeLLC(p *Packet, b []byte) {
 	p.app = appInfo{payload: b}
 	rest := p.llcPayload()
 	_, snap := p.llcSNAP()
-	pvst := snap && b[3] == 0 && b[4] == 0 && b[5] == 0x0c && be16(b[6:]) == 0x010b // Cisco's PVST+
+	cisco := snap && b[3] == 0 && b[4] == 0 && b[5] == 0x0c
+	pvst := cisco && be16(b[6:]) == 0x010b // Cisco's PVST+
 	if b[0] == 0x42 && b[1] == 0x42 || pvst {
 		p.has |= stpProto.bit
+		return
+	}
+	if cisco && be16(b[6:]) == 0x2000 {
+		d.decodeCDP(p)
 		return
 	}
 	if len(rest) > 0 {

@@ -19,7 +19,7 @@ import (
 
 // protocols is the table, outermost layer first.
 var protocols = []*protocol{
-	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto, &llcProto, &stpProto, &lldpProto,
+	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto, &llcProto, &stpProto, &cdpProto, &lldpProto,
 	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
 	&igmpProto, &greProto, &erspanProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,

@@ -11,7 +11,7 @@ import (
 // protocols (CDP and DTP over SNAP, Cisco's PVST+, IS-IS, IPX, unknown SAPs) field by field
 // with tshark: eth.len for eth.type, LLC's fields, STP's. Lines and
 // frame.protocols are compared where wirelab decodes the topmost protocol
-// (STP, or LLC over nothing it knows); CDP, DTP, IS-IS and IPX are data here.
+// (STP, CDP, or LLC over nothing it knows); DTP, IS-IS and IPX are data here.
 func TestSTPMatchesTshark(t *testing.T) {
 	needTshark(t)
 	dir := filepath.Join(corpusDir(t), "tcpdump-tests")
@@ -28,7 +28,7 @@ func TestSTPMatchesTshark(t *testing.T) {
 				if llc {
 					n++
 				}
-				// What LLC carries beyond STP is data here; and frames
+				// What LLC carries beyond STP and CDP is data here; and frames
 				// without LLC are other tests' business.
 				if !llc || p.has&stpProto.bit == 0 && p.has&pData != 0 && !llcUnknownSAP(p) {
 					skip[lineKey(p.Number, "line")] = true
