@@ -146,7 +146,6 @@ func (r *assignRewriter) expr(e ast.Expr) {
 	case *ast.StringConcatOpExpr:
 		r.expr(e.Lhs)
 		r.expr(e.Rhs)
-		e.Lhs, e.Rhs = concatOperand(e.Lhs), concatOperand(e.Rhs)
 	case *ast.ArithmeticOpExpr:
 		r.expr(e.Lhs)
 		r.expr(e.Rhs)
@@ -157,33 +156,6 @@ func (r *assignRewriter) expr(e ast.Expr) {
 	case *ast.UnaryLenOpExpr:
 		r.expr(e.Expr)
 	}
-}
-
-// concatOperandKey is the string library's hidden function that turns a
-// number operand of `..` into Lua 5.1's text for it ("%.14g": gopher-lua's
-// VM writes the shortest exact form, 3.3333333333333335 for 10/3). The
-// rewriter calls it on every operand that may be a number, as a method of
-// the empty string: ("")["(concat)"](x) reaches it through the string
-// metatable whatever the function's environment. The name cannot be written
-// as a method in Lua, and the culprit of a failed concatenation is still
-// named (objName looks through the call).
-const concatOperandKey = "(concat)"
-
-// concatOperand wraps a `..` operand in the number conversion, except
-// string literals and nested concatenations (their value is a string: the
-// VM concatenates a whole chain at once).
-func concatOperand(e ast.Expr) ast.Expr {
-	switch e.(type) {
-	case *ast.StringExpr, *ast.StringConcatOpExpr:
-		return e
-	}
-	recv := &ast.StringExpr{Value: ""}
-	call := &ast.FuncCallExpr{Receiver: recv, Method: concatOperandKey, Args: []ast.Expr{e}}
-	for _, n := range []ast.PositionHolder{recv, call} {
-		n.SetLine(e.Line())
-		n.SetLastLine(e.LastLine())
-	}
-	return call
 }
 
 // split turns a multiple assignment into a block that evaluates the targets'

@@ -438,15 +438,6 @@ func objName(fn *lua.LFunction, pc, reg int) string {
 			return objName(fn, last, argB(inst))
 		}
 		return fmt.Sprintf("method '%s'", kname(p, argC(inst)))
-	case lua.OP_CALL:
-		// ("")["(concat)"](x), a `..` operand's number conversion (assign.go):
-		// the operand is x.
-		if a := argA(inst); reg == a && argB(inst) == 3 {
-			if self := lastSet(p, last, a); self >= 0 && opcode(p.Code[self]) == lua.OP_SELF && argA(p.Code[self]) == a &&
-				kname(p, argC(p.Code[self])) == concatOperandKey {
-				return objName(fn, last, a+2)
-			}
-		}
 	}
 	return ""
 }

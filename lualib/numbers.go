@@ -13,8 +13,7 @@ import (
 // numberString formats n as C Lua 5.1 does (LUAI_NUMFFORMAT "%.14g"):
 // 1/3 prints 0.33333333333333, 2^53 9.007199254741e+15, math.huge inf.
 // gopher-lua prints the shortest exact form instead. print and tostring use
-// it, and concatenation (`"x" .. n`) through the compiler's rewrite of its
-// operands (assign.go).
+// it; concatenation (`"x" .. n`) is gopher-lua's VM and keeps its form.
 func numberString(n lua.LNumber) string {
 	f := float64(n)
 	switch {
@@ -34,17 +33,6 @@ func (s *State) installNumbers() {
 	L := s.L
 	if m, ok := L.G.Global.RawGetString("math").(*lua.LTable); ok {
 		m.RawSetString("huge", lua.LNumber(math.Inf(1)))
-	}
-	if str, ok := L.G.Global.RawGetString("string").(*lua.LTable); ok {
-		// `..`'s number operands (assign.go's concatOperand): ("")["(concat)"](x)
-		str.RawSetString(concatOperandKey, L.NewFunction(func(L *lua.LState) int {
-			if n, ok := L.Get(2).(lua.LNumber); ok {
-				L.Push(lua.LString(numberString(n)))
-			} else {
-				L.Push(L.Get(2))
-			}
-			return 1
-		}))
 	}
 	orig := L.G.Global.RawGetString("tostring")
 	L.G.Global.RawSetString("tostring", L.NewClosure(func(L *lua.LState) int {

@@ -7,28 +7,7 @@ local _M = {_VERSION = "LTN12 1.0.3", BLOCKSIZE = 2048}
 local filter, source, sink, pump = {}, {}, {}, {}
 _M.filter, _M.source, _M.sink, _M.pump = filter, source, sink, pump
 
-local select, unpack, type, error, concat = select, unpack, type, error, table.concat
-
--- run feeds one chunk (or the end, nil) to a filter and collects everything it
--- gives back: after a non-empty answer a filter is asked again, with "" for a
--- chunk and nil at the end, until it has nothing more.
-local function run(f, chunk)
-  local parts = {}
-  local out = f(chunk)
-  if chunk == nil then
-    while out ~= nil do
-      if out ~= "" then parts[#parts + 1] = out end
-      out = f(nil)
-    end
-  else
-    while out ~= "" do
-      if out == nil then error("filter returned inappropriate nil", 3) end
-      parts[#parts + 1] = out
-      out = f("")
-    end
-  end
-  return concat(parts)
-end
+local select, unpack, type, error, concat, assert = select, unpack, type, error, table.concat, assert
 
 -- filter.cycle turns a low-level filter low(ctx, chunk, extra) -> out, ctx
 -- into a filter that carries ctx from call to call.
@@ -42,28 +21,40 @@ end
 
 -- filter.chain joins filters: each one's output is the next one's input.
 function filter.chain(...)
+  -- LuaSocket's scheduling: a chunk goes down the chain as far as it can;
+  -- a stage that returns "" hands control back to the stage above, which is
+  -- drained with "" (or nil at the end) until it too returns ""; the last
+  -- stage's outputs are returned one at a time.
   local fs = {...}
   local n = select("#", ...)
-  local ended = false
+  local top, at = 1, 1
+  local again = ""
   return function(chunk)
-    if ended then return nil end
-    local data = chunk
-    if chunk == nil then
-      -- the end: flush the chain stage by stage, passing what each flushes on
-      data = ""
-      for i = 1, n do
-        if data ~= "" then data = run(fs[i], data) end
-        data = data .. run(fs[i], nil)
+    again = chunk and again
+    while true do
+      if at == top then
+        chunk = fs[at](chunk)
+        if chunk == "" or top == n then
+          return chunk
+        elseif chunk then
+          at = at + 1
+        else
+          top = top + 1
+          at = top
+        end
+      else
+        chunk = fs[at](chunk or "")
+        if chunk == "" then
+          at = at - 1
+          chunk = again
+        elseif chunk then
+          if at == n then return chunk end
+          at = at + 1
+        else
+          error("filter returned inappropriate nil")
+        end
       end
-      ended = true
-      if data == "" then return nil end
-      return data
     end
-    for i = 1, n do
-      if data == "" then break end
-      data = run(fs[i], data)
-    end
-    return data
   end
 end
 
@@ -126,24 +117,53 @@ function source.rewind(src)
   end
 end
 
--- source.chain passes a source's chunks through one or more filters.
+-- source.chain passes a source's chunks through one or more filters: each
+-- chunk is fed in, then the filter is drained with "" (nil at the end)
+-- until it returns "", its outputs returned one at a time, as LuaSocket's.
 function source.chain(src, f, ...)
   if select("#", ...) > 0 then f = filter.chain(f, ...) end
-  local ended = false
+  assert(src and f)
+  local input, output = "", ""
+  local draining = false
   return function()
-    while not ended do
-      local chunk, err = src()
-      if err then return nil, err end
-      if chunk == nil then
-        ended = true
-        local out = run(f, nil)
-        if out ~= "" then return out end
-        return nil
+    if not output then error("source is empty!", 2) end
+    while true do
+      if not draining then
+        local err
+        input, err = src()
+        if err then return nil, err end
+        output = f(input)
+        if not output then
+          if input then error("filter returned inappropriate nil") end
+          return nil
+        elseif output ~= "" then
+          draining = true
+          if input then input = "" end
+          return output
+        end
+      else
+        output = f(input)
+        if output == "" then
+          if input ~= "" then error('filter returned ""') end
+          draining = false
+        elseif not output then
+          if input then error("filter returned inappropriate nil") end
+          return nil
+        else
+          return output
+        end
       end
-      local out = run(f, chunk)
-      if out ~= "" then return out end
     end
-    return nil
+  end
+end
+
+-- source.table returns the elements of t in order (up to the first nil).
+function source.table(t)
+  assert(type(t) == "table")
+  local i = 0
+  return function()
+    i = i + 1
+    return t[i]
   end
 end
 
@@ -209,18 +229,20 @@ function sink.chain(f, snk, ...)
     rest[n + 1] = nil
     f = filter.chain(f, unpack(rest, 1, n))
   end
+  -- Each chunk goes through f, then f is drained (with "" for a chunk, nil
+  -- at the end) until it returns what it was drained with; every output,
+  -- the last one included, goes to snk, as LuaSocket's sink.chain does.
   return function(chunk, err)
-    if chunk == nil then
-      local out = run(f, nil)
-      if out ~= "" then
-        local ok, e = snk(out, err)
-        if not ok then return nil, e end
-      end
-      return snk(nil, err)
-    end
-    local out = run(f, chunk)
-    if out == "" then return 1 end
-    return snk(out, err)
+    if chunk == "" then return 1 end
+    local drain = chunk and ""
+    local out = f(chunk)
+    repeat
+      local ok, e = snk(out, err)
+      if not ok then return nil, e end
+      local last = out == drain
+      if not last then out = f(drain) end
+    until last
+    return 1
   end
 end
 

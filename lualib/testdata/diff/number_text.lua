@@ -1,23 +1,11 @@
--- Numbers as text: concatenation ("avg: " .. 10/3 reads 3.3333333333333, as
--- %.14g writes it), its culprits' names, table.concat, table.remove on an
--- empty table, math.randomseed repeating a sequence, math.random's errors.
-print("avg: " .. 10/3)
-print(1e15 .. "", 2^63 .. "", -0.0 .. "", math.huge .. "", 5 .. "", 0.1 .. 0.2)
-local t = setmetatable({}, {__concat = function(a, b) return "meta" end})
-print(t .. "x", "x" .. t, 1 .. t)
-local x
-print(pcall(function() return "a" .. x end))
-local cfg = {}
-print(pcall(function() return "a" .. cfg.name end))
-print(pcall(function() return undefinedglobal .. "b" end))
-print(pcall(function() local n = 3 return n .. x end))
-print(("x"):rep(3) .. 1/3 .. "y" .. 2)
+-- Numbers as text in table.concat (10/3 reads 3.3333333333333, as %.14g
+-- writes it) and the string functions, table.remove on an empty table,
+-- math.randomseed repeating a sequence, math.random's errors.
 print(table.concat({10/3, 0.1+0.2, 1e15}, " "))
 io.write(10/3, " ", 1e15, "\n")
 io.stdout:write(1/3, "\n")
 print(string.len(1/3), string.rep(1/3, 2))
 print(string.upper(1e15), string.sub(10/3, 1, 6), string.format("%s|%d|%5.1f", 1/3, 3, 2.25))
-print(tonumber(1/3 .. "") == 1/3, #(2^53 .. ""))
 print(string.byte(1/3, -1), string.find(10/3, "333"), string.gsub(1/3, "3", "x"))
 print(select('#', table.remove({})))
 math.randomseed(42); local a = math.random(100); math.randomseed(42); print(a == math.random(100))
