@@ -146,6 +146,7 @@ func (r *assignRewriter) expr(e ast.Expr) {
 	case *ast.StringConcatOpExpr:
 		r.expr(e.Lhs)
 		r.expr(e.Rhs)
+		e.Lhs, e.Rhs = concatCall(e.Lhs), concatCall(e.Rhs)
 	case *ast.ArithmeticOpExpr:
 		r.expr(e.Lhs)
 		r.expr(e.Rhs)
@@ -156,6 +157,27 @@ func (r *assignRewriter) expr(e ast.Expr) {
 	case *ast.UnaryLenOpExpr:
 		r.expr(e.Expr)
 	}
+}
+
+// concatCall guards a function call that is an operand of `..`: gopher-lua
+// compiles such a call as using no register when registers above it are in
+// use (a for loop's explist, a local's value), so the next operand
+// overwrites its result — `local s = (tostring(n) .. "x"):upper()` and
+// `for l in (f() .. "\n"):gmatch(...)` read nil or crash. `(call) or nil`
+// has the call's value (a false one reads nil, which `..` refuses anyway)
+// and compiles into its register.
+func concatCall(e ast.Expr) ast.Expr {
+	call, ok := e.(*ast.FuncCallExpr)
+	if !ok {
+		return e
+	}
+	nilx := &ast.NilExpr{}
+	or := &ast.LogicalOpExpr{Operator: "or", Lhs: call, Rhs: nilx}
+	for _, n := range []ast.PositionHolder{nilx, or} {
+		n.SetLine(e.Line())
+		n.SetLastLine(e.LastLine())
+	}
+	return or
 }
 
 // split turns a multiple assignment into a block that evaluates the targets'
