@@ -78,6 +78,9 @@ notation: ` + "`80`, `0x50`, `0120`" + ` octal, ` + "`0b1010000`" + `, a charact
 field's width, given with its type (` + "`tcp.port`" + ` is 16 bits): ` + "`tcp.port == 70000`" + ` is refused
 with Wireshark's reason, ` + "`\"70000\" too big for this field, maximum 65535`" + ` (for a field whose
 values Wireshark names, such as ` + "`ip.proto`" + `, ` + "`cannot be found among the possible values`" + `).
+*ASN.1 object identifier* fields (SNMP's OIDs) compare with dotted OIDs written without quotes
+(` + "`snmp.name == 1.3.6.1.2.1.1.1.0`, `snmp.name contains 1.3.6.1.2.1.2`" + `) and order as Wireshark orders
+byte strings, by length first: ` + "`1.3.6.1.2.1.1.1.0`" + ` is after ` + "`1.3.6.1.4`" + `.
 A negative number equals no value of an unsigned field: ` + "`ip.ttl == -1`" + ` matches nothing and
 ` + "`ip.ttl != -1`" + ` every IPv4 packet, as in Wireshark 4.0.
 A protocol stands for its bytes, which start at its header, in a slice, a comparison, ` + "`len()`" + `,

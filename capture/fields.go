@@ -45,9 +45,9 @@ func Format(f *filter.Field, v filter.Value) string {
 }
 
 func appendFormat(b []byte, f *filter.Field, v filter.Value) []byte {
-	hexDigits, double := uint8(0), false
+	hexDigits, double, plain := uint8(0), false, false
 	if f.ID >= 0 && f.ID < len(table.fields) && table.fields[f.ID].name == f.Name {
-		hexDigits, double = table.fields[f.ID].hex, table.fields[f.ID].double
+		hexDigits, double, plain = table.fields[f.ID].hex, table.fields[f.ID].double, table.fields[f.ID].plain
 	}
 	switch f.Type {
 	case filter.None:
@@ -99,9 +99,39 @@ func appendFormat(b []byte, f *filter.Field, v filter.Value) []byte {
 	case filter.Ether:
 		return appendMAC(b, v.N)
 	case filter.Bytes:
+		if len(v.B) == 0 {
+			return append(b, "<MISSING>"...) // tshark's text for no bytes
+		}
 		return hex.AppendEncode(b, v.B)
 	case filter.String:
+		if plain {
+			return appendPlain(b, v.B)
+		}
 		return appendEscaped(b, v.B)
+	case filter.OID:
+		return appendOID(b, v.B)
+	}
+	return b
+}
+
+// appendPlain appends a string Wireshark stored unescaped as tshark prints
+// it: only backspace, form feed, newline, return and tab escaped.
+func appendPlain(b, s []byte) []byte {
+	for _, c := range s {
+		switch c {
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, c)
+		}
 	}
 	return b
 }

@@ -64,15 +64,21 @@ func FuzzDecode(f *testing.F) {
 	for _, fr := range cdpFrames(f) { // CDP's cases, malformed ones too (cdp_test.go)
 		f.Add(fr.data)
 	}
+	// SNMP's messages of every version and PDU type (snmp_test.go).
+	snmp, _ := snmpFrames(f)
+	for _, fr := range snmp {
+		f.Add(fr.data)
+	}
 	// NTP's three message shapes (a header, a control message, a private
 	// peer list), IGMP's (v1, v2, a v3 query and report, mtrace), TFTP's and
-	// 802.3 frames' (STP, MSTP, PVST+, LLC, CDP) and LLDP's, from the corpus
-	// when it is there.
+	// 802.3 frames' (STP, MSTP, PVST+, LLC, CDP) and LLDP's, and SNMP's
+	// damaged ones, from the corpus when it is there.
 	if dir, err := ioCorpusDirQuiet(); err == nil {
 		for _, name := range []string{"ntp.pcap", "ntp-control.pcap", "ntp-mode7.pcap",
 			"IGMP_V1.pcap", "IGMP_V2.pcap", "igmpv3-queries.pcap", "mtrace.pcap", "tftp.pcap",
 			"802.1w_rapid_STP.pcap", "MSTP_Intra-Region_BPDUs.pcap", "rpvstp-trunk-native-vid5.pcap", "kday4.pcap",
-			"lldp_mudurl.pcap", "LLDP_and_CDP.pcap", "3560_CDP.pcap", "vxlan.pcap", "erspan-type-i-1.pcap", "gre-heapoverflow-2.pcap", "various_gre.pcap", "gso-ipv4-vxlan-ipv6.pcap"} {
+			"lldp_mudurl.pcap", "LLDP_and_CDP.pcap", "3560_CDP.pcap", "vxlan.pcap", "erspan-type-i-1.pcap", "gre-heapoverflow-2.pcap", "various_gre.pcap", "gso-ipv4-vxlan-ipv6.pcap",
+			"snmp-heapoverflow-1.pcap", "snmp-heapoverflow-2.pcap"} {
 			src, err := OpenFile(filepath.Join(dir, "tcpdump-tests", name))
 			if err != nil {
 				continue

@@ -40,6 +40,7 @@ type Packet struct {
 	dns   *dnsInfo
 	sip   *sipMsg
 	tftp  *tftpInfo // a TFTP packet's transfer
+	snmp  *snmpInfo // an SNMP message as dissected
 	http  httpInfo
 	data  []byte // data.data: undecoded payload
 	app   appInfo

@@ -23,7 +23,7 @@ var protocols = []*protocol{
 	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
 	&igmpProto, &greProto, &erspanProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
-	&dhcpProto, &ntpProto, &tftpProto, &ssdpProto, &vxlanProto, &mdnsProto, &sipProto, &sdpProto, &dataProto,
+	&dhcpProto, &ntpProto, &snmpProto, &tftpProto, &ssdpProto, &vxlanProto, &mdnsProto, &sipProto, &sdpProto, &dataProto,
 }
 
 // protocol is one entry of the table.
@@ -88,7 +88,11 @@ type field struct {
 	bits uint8
 	// named: Wireshark names the field's values (a value string), which
 	// changes its error for a literal out of range.
-	named   bool
+	named bool
+	// plain: a string Wireshark keeps as the bytes were (no escapes made
+	// while dissecting), which tshark prints with only \b \f \n \r \t
+	// escaped.
+	plain   bool
 	desc    string
 	example string
 	// has is the presence bits the field needs; 0 means the protocol's bit.

@@ -62,6 +62,7 @@ type streams struct {
 	ssdp    map[connKey][]httpReq // searches awaiting an answer (ssdp.go)
 	dns     map[dnsKey]*dnsConv   // transactions (dns.go)
 	sip     map[sipKey]*sipDir    // UDP transactions (sip.go)
+	snmp    snmpState             // requests and Wireshark's globals (snmp.go)
 	nTCP    uint32
 	// unacked counts the segments of every conversation's unacknowledged
 	// lists (sequence analysis).

@@ -34,8 +34,46 @@ var udpProto = protocol{
 			}},
 	},
 	info: func(p *Packet) (string, string) {
-		return "UDP", strconv.Itoa(int(p.udp.sport)) + " → " + strconv.Itoa(int(p.udp.dport)) + " Len=" + strconv.Itoa(max(0, int(p.udp.length)-8))
+		bad := ""
+		if ip, ok := p.udpIPPayload(); ok && int(p.udp.length) > ip {
+			bad = " [BAD UDP LENGTH " + strconv.Itoa(int(p.udp.length)) + " > IP PAYLOAD LENGTH]"
+		}
+		return "UDP", strconv.Itoa(int(p.udp.sport)) + " → " + strconv.Itoa(int(p.udp.dport)) + bad + " Len=" + strconv.Itoa(max(0, int(p.udp.length)-8))
 	},
+}
+
+// udpIPPayload is the length of the IP payload the UDP header starts, as
+// the IP header gives it; ok is false when unknown (fragments, tunnels,
+// IPv6 extension headers, a zero IPv4 total length).
+func (p *Packet) udpIPPayload() (n int, ok bool) {
+	switch {
+	case p.has&pIPFrag != 0:
+	case p.has&pIP != 0 && p.has&pIPv6 == 0 && p.ip4.proto == 17 && p.ip4.length != 0:
+		return int(p.ip4.length) - int(p.ip4.hdrLen), true
+	case p.has&pIPv6 != 0 && p.has&pIP == 0 && p.ip6.nxt == 17 && p.next == 0 && p.ip6.plen != 0:
+		return int(p.ip6.plen), true
+	}
+	return 0, false
+}
+
+// udpReported is the length Wireshark gives the UDP payload: the UDP
+// length's, or the IP payload's when the UDP length is bad (longer), and no
+// more than the frame's length on the wire leaves (a header an ICMP error
+// quotes has only the bytes quoted). It is never less than the captured
+// payload.
+func (p *Packet) udpReported() int {
+	pl := p.udp.payload
+	n := int(p.udp.length) - 8
+	if ip, ok := p.udpIPPayload(); ok && int(p.udp.length) > ip {
+		n = ip - 8
+	}
+	if off := cap(p.Data) - cap(pl); len(pl) > 0 && off >= 0 && off < len(p.Data) && &p.Data[off] == &pl[0] && p.Len-off < n {
+		n = p.Len - off
+	}
+	if p.udp.length == 0 || n < len(pl) {
+		n = len(pl)
+	}
+	return n
 }
 
 func (d *Decoder) fillUDP(p *Packet) {

@@ -225,7 +225,7 @@ func (p *dparser) parseLen() term {
 	o := p.f.newOperand(fld, "len("+fld.Name+")")
 	p.asBytes(o)
 	switch o.typ {
-	case Bytes, String, IPv4, IPv6, Ether:
+	case Bytes, String, IPv4, IPv6, Ether, OID:
 	default:
 		fail(p.src, a.pos, "len() needs a byte-like field; %s is %s", fld.Name, an(fld.Type))
 	}
@@ -253,7 +253,7 @@ func (p *dparser) fieldExpr(fld *Field, t token) *operand {
 		p.next()
 		p.asBytes(o)
 		switch o.typ {
-		case Bytes, String, IPv4, IPv6, Ether:
+		case Bytes, String, IPv4, IPv6, Ether, OID:
 		default:
 			fail(p.src, s.pos, "%s is %s; only byte-like fields (bytes, strings, addresses) can be sliced", fld.Name, an(fld.Type))
 		}
@@ -613,7 +613,7 @@ func (p *dparser) bytesOperand(o *operand, opTok token) {
 	if o.proto && o.sl == nil {
 		o.whole = true // contains and matches see what the protocol carries too
 	}
-	if o.typ != Bytes && o.typ != String {
+	if o.typ != Bytes && o.typ != String && (o.typ != OID || opTok.text == "matches" || opTok.text == "~") {
 		fail(p.src, opTok.pos, "%q needs a string or byte field; %s is %s", opTok.text, o.text, an(o.typ))
 	}
 }
@@ -623,7 +623,7 @@ func (p *dparser) contains(lhs term, opTok token) node {
 	p.bytesOperand(o, opTok)
 	rhs := p.rhsTerm(o)
 	if rhs.o != nil {
-		if rhs.o.typ != Bytes && rhs.o.typ != String {
+		if rhs.o.typ != Bytes && rhs.o.typ != String && rhs.o.typ != OID {
 			fail(p.src, rhs.tok.pos, "%s is %s; contains needs a string or byte field", rhs.o.text, an(rhs.o.typ))
 		}
 		return &pairNode{a: o, b: rhs.o, q: qAny, op: opContains, t: o.typ, sym: "contains"}

@@ -123,7 +123,7 @@ func unknownField(src string, off int, reg Registry, name string) {
 func an(t Type) string {
 	s := t.String()
 	switch s[0] {
-	case 'a', 'e', 'i', 'o', 'u', 'I', 'E':
+	case 'a', 'e', 'i', 'o', 'u', 'A', 'I', 'E':
 		return "an " + s
 	}
 	return "a " + s

@@ -23,9 +23,10 @@ const (
 	Ether              // Value.N holds the 48-bit MAC address, first octet most significant
 	Bytes              // Value.B
 	String             // Value.B holds the UTF-8 (or raw) text
+	OID                // Value.B holds the BER encoding of an object identifier (Wireshark's FT_OID); literals are dotted (1.3.6.1.2.1)
 )
 
-var typeNames = [...]string{"protocol", "boolean", "unsigned integer", "signed integer", "float", "IPv4 address", "IPv6 address", "Ethernet address", "byte sequence", "character string"}
+var typeNames = [...]string{"protocol", "boolean", "unsigned integer", "signed integer", "float", "IPv4 address", "IPv6 address", "Ethernet address", "byte sequence", "character string", "ASN.1 object identifier"}
 
 func (t Type) String() string {
 	if int(t) < len(typeNames) {

@@ -470,7 +470,17 @@ func compare(t Type, a, b *Value) int {
 			return 1
 		}
 		return 0
-	case IPv6, Bytes, String:
+	case Bytes, OID:
+		// Wireshark 4.0 orders byte strings by length first, then bytes:
+		// 1.3.6.1.2.1.1.1.0 is after 1.3.6.1.4.
+		if len(a.B) != len(b.B) {
+			if len(a.B) < len(b.B) {
+				return -1
+			}
+			return 1
+		}
+		return bytes.Compare(a.B, b.B)
+	case IPv6, String:
 		return bytes.Compare(a.B, b.B)
 	default:
 		if a.N < b.N {

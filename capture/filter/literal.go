@@ -143,6 +143,12 @@ func parseValue(t Type, l literal) (Value, pred, error) {
 		return Value{B: b}, nil, nil
 	case String:
 		return Value{B: []byte(s)}, nil, nil
+	case OID:
+		b, ok := parseOID(s)
+		if !ok {
+			return Value{}, nil, fmt.Errorf("%q is not a valid OBJECT IDENTIFIER (write it dotted, as 1.3.6.1.2.1.1.1.0)", s)
+		}
+		return Value{B: b}, nil, nil
 	}
 	return Value{}, nil, fmt.Errorf("%q cannot be compared with a %s", s, t)
 }
@@ -255,6 +261,55 @@ func parseByteString(s string) ([]byte, bool) {
 			return nil, false
 		}
 		out = append(out, byte(b))
+	}
+	return out, true
+}
+
+// parseOID reads a dotted object identifier as Wireshark does
+// (oid_str_to_bytes) and returns its BER encoding: digits and single dots,
+// at least two arcs, the first 0, 1 or 2 and the second below 40 unless the
+// first is 2. Arcs are 32-bit numbers (larger ones wrap, as in Wireshark).
+func parseOID(s string) ([]byte, bool) {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || !strings.Contains(s, ".") || strings.Contains(s, "..") {
+		return nil, false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != '.' && (c < '0' || c > '9') {
+			return nil, false
+		}
+	}
+	var out []byte
+	var first uint32
+	for i, arc := range strings.Split(s, ".") {
+		var n uint32
+		for j := 0; j < len(arc); j++ {
+			n = n*10 + uint32(arc[j]-'0')
+		}
+		switch i {
+		case 0:
+			if n > 2 {
+				return nil, false
+			}
+			first = n
+			continue
+		case 1:
+			if first < 2 && n > 39 {
+				return nil, false
+			}
+			n += 40 * first
+		}
+		var buf [5]byte
+		k := len(buf)
+		for {
+			k--
+			buf[k] = 0x80 | byte(n&0x7f)
+			n >>= 7
+			if n == 0 || k == 0 {
+				break
+			}
+		}
+		buf[len(buf)-1] &= 0x7f
+		out = append(out, buf[k:]...)
 	}
 	return out, true
 }

@@ -38,7 +38,7 @@ func Operators() []OperatorDoc {
 		{`"..."`, `A string, with C escapes \n \r \t \\ \" \xNN and octal \NNN; compared with a byte field it stands for its bytes.`, `tcp.payload[0:4] == "GET "`},
 		{`r"..."`, `A raw string: backslashes are literal, convenient for regular expressions.`, `http.request.uri matches r"^/api/v\d+/"`},
 		{"aa:bb:cc", "A byte string (also aa-bb-cc or aa.bb.cc); a single byte may be written 47 or 0x47.", "tcp.payload[0] == 47"},
-		{"literals", "Integers in decimal, hex (0x1f) or octal (017); booleans true, false, 1, 0; IPv4 and IPv6 addresses and networks (10.0.0.0/8, fe80::/10); Ethernet addresses aa:bb:cc:dd:ee:ff (also with - or in aabb.ccdd.eeff form).", "eth.dst == ff:ff:ff:ff:ff:ff"},
+		{"literals", "Integers in decimal, hex (0x1f) or octal (017); booleans true, false, 1, 0; IPv4 and IPv6 addresses and networks (10.0.0.0/8, fe80::/10); Ethernet addresses aa:bb:cc:dd:ee:ff (also with - or in aabb.ccdd.eeff form); object identifiers 1.3.6.1.2.1.1.1.0.", "eth.dst == ff:ff:ff:ff:ff:ff"},
 		{"field OP field", "Two fields may be compared with each other; == holds when any pair of occurrences is equal.", "ip.src == ip.dst"},
 	}
 }
