@@ -282,6 +282,10 @@ func luaValue(f *filter.Field, v filter.Value) lua.LValue {
 		return lua.LNumber(v.F)
 	case filter.String:
 		return lua.LString(v.B)
+	case filter.Bytes:
+		if len(v.B) == 0 {
+			return lua.LString("") // tshark prints <MISSING>; a script gets no bytes
+		}
 	}
 	return lua.LString(capture.Format(f, v))
 }
