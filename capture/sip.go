@@ -77,21 +77,21 @@ var sipMethods = []string{"ACK", "BYE", "CANCEL", "DO", "INFO", "INVITE", "MESSA
 // line; nil when it is not SIP.
 func parseSIP(b []byte) *sipMsg {
 	line, rest := nextLine(b, false)
-	m := &sipMsg{line: line, rest: rest}
 	f1, r1, ok1 := bytes.Cut(line, []byte(" "))
 	f2, f3, ok2 := bytes.Cut(r1, []byte(" "))
 	if !ok1 || !ok2 || len(f1) == 0 {
 		return nil
 	}
+	var m *sipMsg // allocated once the start line is SIP's: heuristics try every payload
 	switch {
 	case len(f1) >= 4 && asciiEqualFold(f1[:4], "sip/"):
 		if len(f2) != 3 || !isDigits(f2) {
 			return nil
 		}
+		m = &sipMsg{line: line, rest: rest, reason: f3}
 		m.code, _ = parseDec(f2)
-		m.reason = f3
-	case len(f3) >= 4 && asciiEqualFold(f3[:4], "sip/") && bytes.IndexByte(f2[1:], ':') >= 0:
-		m.method, m.uri = f1, f2
+	case len(f3) >= 4 && asciiEqualFold(f3[:4], "sip/") && len(f2) > 1 && bytes.IndexByte(f2[1:], ':') >= 0:
+		m = &sipMsg{line: line, rest: rest, method: f1, uri: f2}
 	default:
 		return nil
 	}

@@ -75,3 +75,16 @@ func TestSIPMatchesTshark(t *testing.T) {
 		`sdp.connection_info.address == "10.0.0.10"`, `sip.Method == "REGISTER" && sip.Expires == 0`, "udp.port == 5080 && sip",
 	})
 }
+
+// TestSIPOddStartLines: start lines that are almost SIP's are not SIP, and
+// none of them panics (an empty Request-URI was sliced past its end).
+func TestSIPOddStartLines(t *testing.T) {
+	for _, s := range []string{"A  SIP/2.0\r\n", "INVITE  SIP/2.0\r\n\r\n", "SIP/2.0  OK\r\n", "SIP/2.0 20 OK\r\n", " SIP/2.0 200 OK", "INVITE x SIP/2.0", ""} {
+		if m := parseSIP([]byte(s)); m != nil {
+			t.Errorf("%q parsed as SIP: %+v", s, m)
+		}
+	}
+	if m := parseSIP([]byte("INVITE sip:a SIP/2.0\r\n\r\n")); m == nil || string(m.method) != "INVITE" {
+		t.Errorf("a real request line: %+v", m)
+	}
+}
