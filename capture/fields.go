@@ -45,9 +45,9 @@ func Format(f *filter.Field, v filter.Value) string {
 }
 
 func appendFormat(b []byte, f *filter.Field, v filter.Value) []byte {
-	hexDigits, double, plain := uint8(0), false, false
+	hexDigits, double := uint8(0), false
 	if f.ID >= 0 && f.ID < len(table.fields) && table.fields[f.ID].name == f.Name {
-		hexDigits, double, plain = table.fields[f.ID].hex, table.fields[f.ID].double, table.fields[f.ID].plain
+		hexDigits, double = table.fields[f.ID].hex, table.fields[f.ID].double
 	}
 	switch f.Type {
 	case filter.None:
@@ -104,18 +104,18 @@ func appendFormat(b []byte, f *filter.Field, v filter.Value) []byte {
 		}
 		return hex.AppendEncode(b, v.B)
 	case filter.String:
-		if plain {
-			return appendPlain(b, v.B)
-		}
-		return appendEscaped(b, v.B)
+		// tshark 4.0 prints a string field's bytes as they are, but for
+		// \b \f \n \r \t (the Info column escapes more: appendEscaped)
+		return appendPlain(b, v.B)
 	case filter.OID:
 		return appendOID(b, v.B)
 	}
 	return b
 }
 
-// appendPlain appends a string Wireshark stored unescaped as tshark prints
-// it: only backspace, form feed, newline, return and tab escaped.
+// appendPlain appends a string field's value as tshark -T fields prints it:
+// only backspace, form feed, newline, return and tab escaped, other control
+// bytes as they are.
 func appendPlain(b, s []byte) []byte {
 	for _, c := range s {
 		switch c {
@@ -148,8 +148,8 @@ func appendMAC(b []byte, n uint64) []byte {
 	return b
 }
 
-// appendEscaped appends text as tshark prints a string field: control
-// characters as C escapes (a command line's "\r\n").
+// appendEscaped appends text as Wireshark's format_text writes it into a
+// column (Info): control characters as C escapes (a command line's "\r\n").
 func appendEscaped(b, s []byte) []byte {
 	for _, c := range s {
 		switch c {
@@ -162,8 +162,8 @@ func appendEscaped(b, s []byte) []byte {
 		case '\a', '\b', '\f', '\v':
 			b = append(b, '\\', "abtnvfr"[bytesIndex("\a\b\t\n\v\f\r", c)])
 		default:
-			if c < 0x20 || c == 0x7f {
-				b = append(b, '\\', 'x', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
+			if c < 0x20 || c == 0x7f { // octal, as format_text writes them: \001
+				b = append(b, '\\', '0'+c>>6, '0'+c>>3&7, '0'+c&7)
 				continue
 			}
 			b = append(b, c)

@@ -25,7 +25,10 @@ func TestHTTPFieldsMatchTshark(t *testing.T) {
 		resp4  = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x00"
 		nohost = "GET /nohost HTTP/1.0\r\n\r\n"
 	)
-	d := dialogue{{true, get1}, {false, resp1}, {true, post}, {false, resp2}, {true, pipe}, {false, resp3}, {true, proxy}, {false, resp4}, {true, nohost}}
+	// The last request's headers hold control bytes: tshark prints a string
+	// field's as they are (but \t, \r, \n ...), the Info column escaped.
+	ctl := "GET /c\x01t HTTP/1.1\r\nHost: lab.example\r\nUser-Agent: a\x01b\x07c\x0bd\x1be\x7ff\tg\r\n\r\n"
+	d := dialogue{{true, get1}, {false, resp1}, {true, post}, {false, resp2}, {true, pipe}, {false, resp3}, {true, proxy}, {false, resp4}, {true, nohost}, {true, ctl}}
 	syn := filepath.Join(t.TempDir(), "http-fields.pcap")
 	writePcap(t, syn, layers.LinkTypeEthernet, dialogueFrames(t, 51000, 80, d))
 

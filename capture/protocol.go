@@ -88,11 +88,7 @@ type field struct {
 	bits uint8
 	// named: Wireshark names the field's values (a value string), which
 	// changes its error for a literal out of range.
-	named bool
-	// plain: a string Wireshark keeps as the bytes were (no escapes made
-	// while dissecting), which tshark prints with only \b \f \n \r \t
-	// escaped.
-	plain   bool
+	named   bool
 	desc    string
 	example string
 	// has is the presence bits the field needs; 0 means the protocol's bit.

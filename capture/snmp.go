@@ -146,7 +146,6 @@ type snmpSpec struct {
 	bits    uint8
 	hex     uint8
 	named   bool
-	plain   bool // a string: Wireshark keeps its bytes as they are
 	never   bool // tshark -r never shows it
 	desc    string
 	example string
@@ -154,7 +153,7 @@ type snmpSpec struct {
 
 var snmpFields = [snmpNumFields]snmpSpec{
 	sfVersion:               {name: "snmp.version", typ: filter.Int, bits: 32, named: true, desc: "Version of an SNMPv1, v2c or v2u message: 0 v1, 1 v2c, 2 v2u (v3 has snmp.msgVersion)", example: "snmp.version == 1"},
-	sfCommunity:             {name: "snmp.community", typ: filter.String, plain: true, desc: "Community of a v1 or v2c message, the password sent in clear", example: `snmp.community == "public"`},
+	sfCommunity:             {name: "snmp.community", typ: filter.String, desc: "Community of a v1 or v2c message, the password sent in clear", example: `snmp.community == "public"`},
 	sfData:                  {name: "snmp.data", typ: filter.Uint, bits: 32, named: true, desc: "PDU type: 0 get-request, 1 get-next-request, 2 get-response, 3 set-request, 4 trap (v1), 5 getBulkRequest, 6 informRequest, 7 snmpV2-trap, 8 report", example: "snmp.data == 2"},
 	sfGetRequest:            {name: "snmp.get_request_element", typ: filter.None, desc: "A get-request PDU", example: "snmp.get_request_element"},
 	sfGetNextRequest:        {name: "snmp.get_next_request_element", typ: filter.None, desc: "A get-next-request PDU", example: "snmp.get_next_request_element"},
@@ -194,7 +193,7 @@ var snmpFields = [snmpNumFields]snmpSpec{
 	sfNoSuchObject:          {name: "snmp.noSuchObject", typ: filter.None, desc: "A response's noSuchObject: the agent has no such object", example: "snmp.noSuchObject"},
 	sfNoSuchInstance:        {name: "snmp.noSuchInstance", typ: filter.None, desc: "A response's noSuchInstance", example: "snmp.noSuchInstance"},
 	sfEndOfMibView:          {name: "snmp.endOfMibView", typ: filter.None, desc: "A response's endOfMibView: a walk went past the last object", example: "snmp.endOfMibView"},
-	sfVarBindStr:            {name: "snmp.var-bind_str", typ: filter.String, plain: true, desc: "The value of sysDescr.0 or sysName.0 as text", example: `snmp.var-bind_str contains "Linux"`},
+	sfVarBindStr:            {name: "snmp.var-bind_str", typ: filter.String, desc: "The value of sysDescr.0 or sysName.0 as text", example: `snmp.var-bind_str contains "Linux"`},
 	sfResponseTo:            {name: "snmp.response_to", typ: filter.Uint, bits: 32, desc: "On a get-response, the frame of its request", example: "snmp.response_to"},
 	sfTime:                  {name: "snmp.time", typ: filter.Float, desc: "On a get-response, the seconds since its request", example: "snmp.time > 0.5"},
 	sfResponseIn:            {name: "snmp.response_in", typ: filter.Uint, bits: 32, never: true, desc: "On a request, the frame of its response: never set, as in tshark -r (one pass: a request cannot know its response); filter responses with snmp.response_to", example: "snmp.response_in"},
@@ -215,14 +214,14 @@ var snmpFields = [snmpNumFields]snmpSpec{
 	sfEngineID:              {name: "snmp.msgAuthoritativeEngineID", typ: filter.Bytes, desc: "v3 USM: the authoritative engine's ID (empty in a discovery request)", example: "snmp.msgAuthoritativeEngineID"},
 	sfEngineBoots:           {name: "snmp.msgAuthoritativeEngineBoots", typ: filter.Uint, bits: 32, desc: "v3 USM: the engine's boot count", example: "snmp.msgAuthoritativeEngineBoots > 0"},
 	sfEngineTime:            {name: "snmp.msgAuthoritativeEngineTime", typ: filter.Uint, bits: 32, desc: "v3 USM: seconds since the engine's last boot", example: "snmp.msgAuthoritativeEngineTime > 0"},
-	sfUserName:              {name: "snmp.msgUserName", typ: filter.String, plain: true, desc: "v3 USM: user name", example: `snmp.msgUserName == "bob"`},
+	sfUserName:              {name: "snmp.msgUserName", typ: filter.String, desc: "v3 USM: user name", example: `snmp.msgUserName == "bob"`},
 	sfAuthParameters:        {name: "snmp.msgAuthenticationParameters", typ: filter.Bytes, desc: "v3 USM: the message's authentication code", example: "snmp.msgAuthenticationParameters"},
 	sfPrivParameters:        {name: "snmp.msgPrivacyParameters", typ: filter.Bytes, desc: "v3 USM: the encryption's salt", example: "snmp.msgPrivacyParameters"},
 	sfMsgData:               {name: "snmp.msgData", typ: filter.Uint, bits: 32, named: true, desc: "v3: 0 plaintext, 1 encryptedPDU", example: "snmp.msgData == 1"},
 	sfPlaintextElement:      {name: "snmp.plaintext_element", typ: filter.None, desc: "v3: a plaintext scoped PDU", example: "snmp.plaintext_element"},
 	sfEncryptedPDU:          {name: "snmp.encryptedPDU", typ: filter.Bytes, desc: "v3: the encrypted scoped PDU", example: "snmp.encryptedPDU"},
 	sfContextEngineID:       {name: "snmp.contextEngineID", typ: filter.Bytes, desc: "v3: the context engine ID of a scoped PDU", example: "snmp.contextEngineID"},
-	sfContextName:           {name: "snmp.contextName", typ: filter.String, plain: true, desc: "v3: the context name of a scoped PDU", example: `snmp.contextName == ""`},
+	sfContextName:           {name: "snmp.contextName", typ: filter.String, desc: "v3: the context name of a scoped PDU", example: `snmp.contextName == ""`},
 	sfEngineConform:         {name: "snmp.engineid.conform", typ: filter.Bool, named: true, desc: "Engine ID: 1 RFC 3411 format, 0 RFC 1910", example: "snmp.engineid.conform == 1"},
 	sfEngineEnterprise:      {name: "snmp.engineid.enterprise", typ: filter.Uint, bits: 32, desc: "Engine ID: the enterprise number (8072 net-snmp, 9 Cisco)", example: "snmp.engineid.enterprise == 8072"},
 	sfEngineFormat:          {name: "snmp.engineid.format", typ: filter.Uint, bits: 8, named: true, desc: "Engine ID format: 1 IPv4, 2 IPv6, 3 MAC address, 4 text, 5 octets, 128 and up enterprise-specific", example: "snmp.engineid.format == 3"},
@@ -230,7 +229,7 @@ var snmpFields = [snmpNumFields]snmpSpec{
 	sfEngineIPv6:            {name: "snmp.engineid.ipv6", typ: filter.IPv6, desc: "Engine ID: an IPv6 address", example: "snmp.engineid.ipv6"},
 	sfEngineCiscoType:       {name: "snmp.engineid.cisco.type", typ: filter.Uint, bits: 8, hex: 2, named: true, desc: "Engine ID: Cisco's type byte, 0 agent, 1 manager", example: "snmp.engineid.cisco.type == 0"},
 	sfEngineMAC:             {name: "snmp.engineid.mac", typ: filter.Ether, desc: "Engine ID: a MAC address", example: "snmp.engineid.mac"},
-	sfEngineText:            {name: "snmp.engineid.text", typ: filter.String, plain: true, desc: "Engine ID: administratively assigned text", example: "snmp.engineid.text"},
+	sfEngineText:            {name: "snmp.engineid.text", typ: filter.String, desc: "Engine ID: administratively assigned text", example: "snmp.engineid.text"},
 	sfEngineData:            {name: "snmp.engineid.data", typ: filter.Bytes, desc: "Engine ID: the bytes after the format", example: "snmp.engineid.data"},
 	sfAgentIDTrailer:        {name: "snmp.agentid_trailer", typ: filter.Bytes, desc: "Engine ID in RFC 1910's format: the 8 bytes after the enterprise", example: "snmp.agentid_trailer"},
 }
@@ -239,7 +238,7 @@ func snmpTableFields() []field {
 	out := make([]field, 0, snmpNumFields)
 	for i := snmpField(1); i < snmpNumFields; i++ {
 		sp := &snmpFields[i]
-		f := field{name: sp.name, typ: sp.typ, bits: sp.bits, hex: sp.hex, named: sp.named, plain: sp.plain, desc: sp.desc, example: sp.example, get: snmpGet(i)}
+		f := field{name: sp.name, typ: sp.typ, bits: sp.bits, hex: sp.hex, named: sp.named, desc: sp.desc, example: sp.example, get: snmpGet(i)}
 		if sp.never {
 			f.get = never
 		}
