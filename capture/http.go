@@ -204,11 +204,7 @@ var httpProto = protocol{
 		{name: "http.file_data", typ: filter.String, desc: "The message body (not decompressed: absent when a Content-Encoding is given)", example: `http.file_data contains "flag{"`,
 			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
 				if len(m.bodyBytes) > 0 && !m.encoded {
-					b := m.bodyBytes
-					if m.chunked {
-						b = dechunk(b)
-					}
-					dst = append(dst, filter.Value{B: b})
+					dst = append(dst, filter.Value{B: m.content()})
 				}
 				return dst
 			})},

@@ -3,9 +3,11 @@ package capture
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wirelab-dev/wirelab/capture/filter"
+	"github.com/wirelab-dev/wirelab/internal/words"
 )
 
 // SIP (UDP and TCP port 5060, and any port whose first line is a SIP request
@@ -61,12 +63,10 @@ var sipHeaderNames = func() map[string]string {
 	for _, n := range []string{"Accept", "Allow", "Authorization", "Call-ID", "Contact", "Content-Length", "Content-Type", "CSeq",
 		"Expires", "From", "Max-Forwards", "Proxy-Authenticate", "Proxy-Authorization", "Server", "Subject", "To", "User-Agent",
 		"Via", "WWW-Authenticate", "Supported", "Event", "Date", "Route", "Record-Route", "Organization", "Reason"} {
-		m[lowerASCII(n)] = n
+		m[strings.ToLower(n)] = n
 	}
 	return m
 }()
-
-func lowerASCII(s string) string { return string(bytes.ToLower([]byte(s))) }
 
 // sipMethods are the request methods Wireshark knows (its heuristic takes
 // no others).
@@ -225,7 +225,7 @@ var sipProto = protocol{
 			if m.code >= 200 && m.code < 300 && m.hasCSeq {
 				b = append(append(append(b, " ("...), m.cseqMethod...), ')')
 				if string(m.cseqMethod) == "REGISTER" {
-					b = append(b, "  ("+strconv.Itoa(m.contacts)+" binding"+plural(m.contacts)+")"...)
+					b = append(b, "  ("+strconv.Itoa(m.contacts)+" binding"+words.Plural(m.contacts, "", "s")+")"...)
 				}
 			}
 		}
@@ -340,16 +340,9 @@ func sipBindings(m *sipMsg) string {
 	case m.contacts == 0:
 		return "  (fetch bindings)"
 	case m.expires0:
-		return "  (remove " + strconv.Itoa(m.contacts) + " binding" + plural(m.contacts) + ")"
+		return "  (remove " + strconv.Itoa(m.contacts) + " binding" + words.Plural(m.contacts, "", "s") + ")"
 	}
-	return "  (" + strconv.Itoa(m.contacts) + " binding" + plural(m.contacts) + ")"
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
+	return "  (" + strconv.Itoa(m.contacts) + " binding" + words.Plural(m.contacts, "", "s") + ")"
 }
 
 func sipText(v func(m *sipMsg) []byte) func(p *Packet, dst []filter.Value) []filter.Value {
