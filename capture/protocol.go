@@ -2,6 +2,7 @@ package capture
 
 import (
 	"fmt"
+	"math/bits"
 	"strings"
 
 	"github.com/wirelab-dev/wirelab/capture/filter"
@@ -148,8 +149,9 @@ var table *protoTable
 
 func init() { table = buildTable(protocols) }
 
-// firstDynamicBit is the first presence bit the table hands out.
-const firstDynamicBit = 32
+// firstDynamicBit is the first presence bit the table hands out: the one
+// after the fixed bits of packet.go (pEth ... pHTTPCont, the last of them).
+var firstDynamicBit = bits.TrailingZeros64(pHTTPCont) + 1
 
 func buildTable(protos []*protocol) *protoTable {
 	t := &protoTable{protos: protos, tcpPort: map[uint16]*protocol{}, udpPort: map[uint16]*protocol{}, ip4Proto: map[uint8]*protocol{}, etherType: map[uint16]*protocol{}}
@@ -158,7 +160,7 @@ func buildTable(protos []*protocol) *protoTable {
 	for _, pr := range protos {
 		if pr.bit == 0 && pr != &frameProto {
 			if next >= 64 {
-				panic("capture: protocol table: more than 64 protocols")
+				panic(fmt.Sprintf("capture: protocol table: more than %d protocols besides the fixed ones (Packet.has has 64 bits)", 64-firstDynamicBit))
 			}
 			pr.bit = 1 << next
 			next++
