@@ -48,6 +48,13 @@ func compileLua(in io.Reader, name string) (*lua.FunctionProto, error) {
 	}
 	var r assignRewriter
 	chunk = r.stmts(chunk)
+	if r.concats > 0 {
+		line := 1
+		if len(chunk) > 0 {
+			line = chunk[0].Line()
+		}
+		chunk = append([]ast.Stmt{concatLocal(line)}, chunk...)
+	}
 	p, err := lua.Compile(chunk, name)
 	if err != nil {
 		// "no loop to break", "cannot use '...' outside a vararg function"
@@ -60,7 +67,10 @@ func compileLua(in io.Reader, name string) (*lua.FunctionProto, error) {
 	return p, nil
 }
 
-type assignRewriter struct{ n int }
+type assignRewriter struct {
+	n       int // temporaries made
+	concats int // `..` chains rewritten
+}
 
 func (r *assignRewriter) temp() string {
 	r.n++
@@ -85,28 +95,32 @@ func (r *assignRewriter) stmt(s ast.Stmt) ast.Stmt {
 	case *ast.LocalAssignStmt:
 		r.exprs(s.Exprs)
 	case *ast.FuncCallStmt:
-		r.expr(s.Expr)
+		s.Expr = r.expr(s.Expr)
 	case *ast.DoBlockStmt:
 		r.stmts(s.Stmts)
 	case *ast.WhileStmt:
-		r.expr(s.Condition)
+		s.Condition = r.expr(s.Condition)
 		r.stmts(s.Stmts)
 	case *ast.RepeatStmt:
-		r.expr(s.Condition)
+		s.Condition = r.expr(s.Condition)
 		r.stmts(s.Stmts)
 	case *ast.IfStmt:
-		r.expr(s.Condition)
+		s.Condition = r.expr(s.Condition)
 		r.stmts(s.Then)
 		r.stmts(s.Else)
 	case *ast.NumberForStmt:
-		r.expr(s.Init)
-		r.expr(s.Limit)
-		r.expr(s.Step)
+		s.Init = r.expr(s.Init)
+		s.Limit = r.expr(s.Limit)
+		s.Step = r.expr(s.Step)
 		r.stmts(s.Stmts)
 	case *ast.GenericForStmt:
 		r.exprs(s.Exprs)
 		r.stmts(s.Stmts)
 	case *ast.FuncDefStmt:
+		if s.Name != nil {
+			s.Name.Func = r.expr(s.Name.Func)
+			s.Name.Receiver = r.expr(s.Name.Receiver)
+		}
 		r.expr(s.Func)
 	case *ast.ReturnStmt:
 		r.exprs(s.Exprs)
@@ -115,69 +129,51 @@ func (r *assignRewriter) stmt(s ast.Stmt) ast.Stmt {
 }
 
 func (r *assignRewriter) exprs(list []ast.Expr) {
-	for _, e := range list {
-		r.expr(e)
+	for i, e := range list {
+		list[i] = r.expr(e)
 	}
 }
 
-// expr descends into e for the function bodies it may hold.
-func (r *assignRewriter) expr(e ast.Expr) {
+// expr rewrites what e holds (function bodies, `..` chains) and returns e,
+// or the call a `..` chain becomes (concat.go).
+func (r *assignRewriter) expr(e ast.Expr) ast.Expr {
 	switch e := e.(type) {
 	case *ast.FunctionExpr:
 		r.stmts(e.Stmts)
 	case *ast.AttrGetExpr:
-		r.expr(e.Object)
-		r.expr(e.Key)
+		e.Object = r.expr(e.Object)
+		e.Key = r.expr(e.Key)
 	case *ast.TableExpr:
 		for _, f := range e.Fields {
-			r.expr(f.Key)
-			r.expr(f.Value)
+			f.Key = r.expr(f.Key)
+			f.Value = r.expr(f.Value)
 		}
 	case *ast.FuncCallExpr:
-		r.expr(e.Func)
-		r.expr(e.Receiver)
+		e.Func = r.expr(e.Func)
+		e.Receiver = r.expr(e.Receiver)
 		r.exprs(e.Args)
 	case *ast.LogicalOpExpr:
-		r.expr(e.Lhs)
-		r.expr(e.Rhs)
+		e.Lhs = r.expr(e.Lhs)
+		e.Rhs = r.expr(e.Rhs)
 	case *ast.RelationalOpExpr:
-		r.expr(e.Lhs)
-		r.expr(e.Rhs)
+		e.Lhs = r.expr(e.Lhs)
+		e.Rhs = r.expr(e.Rhs)
 	case *ast.StringConcatOpExpr:
-		r.expr(e.Lhs)
-		r.expr(e.Rhs)
-		e.Lhs, e.Rhs = concatCall(e.Lhs), concatCall(e.Rhs)
+		ops := concatOperands(e)
+		r.exprs(ops)
+		r.concats++
+		return concatRewrite(e, ops)
 	case *ast.ArithmeticOpExpr:
-		r.expr(e.Lhs)
-		r.expr(e.Rhs)
+		e.Lhs = r.expr(e.Lhs)
+		e.Rhs = r.expr(e.Rhs)
 	case *ast.UnaryMinusOpExpr:
-		r.expr(e.Expr)
+		e.Expr = r.expr(e.Expr)
 	case *ast.UnaryNotOpExpr:
-		r.expr(e.Expr)
+		e.Expr = r.expr(e.Expr)
 	case *ast.UnaryLenOpExpr:
-		r.expr(e.Expr)
+		e.Expr = r.expr(e.Expr)
 	}
-}
-
-// concatCall guards a function call that is an operand of `..`: gopher-lua
-// compiles such a call as using no register when registers above it are in
-// use (a for loop's explist, a local's value), so the next operand
-// overwrites its result — `local s = (tostring(n) .. "x"):upper()` and
-// `for l in (f() .. "\n"):gmatch(...)` read nil or crash. `(call) or nil`
-// has the call's value (a false one reads nil, which `..` refuses anyway)
-// and compiles into its register.
-func concatCall(e ast.Expr) ast.Expr {
-	call, ok := e.(*ast.FuncCallExpr)
-	if !ok {
-		return e
-	}
-	nilx := &ast.NilExpr{}
-	or := &ast.LogicalOpExpr{Operator: "or", Lhs: call, Rhs: nilx}
-	for _, n := range []ast.PositionHolder{nilx, or} {
-		n.SetLine(e.Line())
-		n.SetLastLine(e.LastLine())
-	}
-	return or
+	return e
 }
 
 // split turns a multiple assignment into a block that evaluates the targets'

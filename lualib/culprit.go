@@ -46,8 +46,16 @@ func (s *State) installCulprits() {
 	// without asking their metatable
 	full := L.NewTable()
 	call := L.NewFunction(culpritCall)
-	full.RawSetString("__index", L.NewFunction(culpritIndex))
-	full.RawSetString("__newindex", full.RawGetString("__index"))
+	concat := L.NewFunction(luaConcat)
+	full.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		// (1)["(concat)"] is how a compiled chunk finds luaConcat (concat.go)
+		if L.Get(2) == lua.LString(concatName) && L.Get(1).Type() == lua.LTNumber {
+			L.Push(concat)
+			return 1
+		}
+		return culpritIndex(L)
+	}))
+	full.RawSetString("__newindex", L.NewFunction(culpritIndex))
 	full.RawSetString("__call", call)
 	full.RawSetString("__len", L.NewFunction(culpritLen))
 	for event, op := range arithEvents {

@@ -13,7 +13,7 @@ import (
 // numberString formats n as C Lua 5.1 does (LUAI_NUMFFORMAT "%.14g"):
 // 1/3 prints 0.33333333333333, 2^53 9.007199254741e+15, math.huge inf.
 // gopher-lua prints the shortest exact form instead. print and tostring use
-// it; concatenation (`"x" .. n`) is gopher-lua's VM and keeps its form.
+// it, and so does `..` (concat.go).
 func numberString(n lua.LNumber) string {
 	f := float64(n)
 	switch {
