@@ -14,7 +14,7 @@ import (
 // assigned early is read already changed by a later value: `a, b = b, a` leaves
 // both equal to b (gopher-lua issue #440; Lua 5.1 evaluates every value, then
 // assigns). wirelab compiles every chunk through loadLua, which rewrites each
-// multiple assignment before compiling it:
+// `..` chain (concat.go) and each multiple assignment before compiling it:
 //
 //	a, t[k] = e1, e2   becomes   do local o, k2 = t, k; local v1, v2 = e1, e2; a = v1; o[k2] = v2 end
 //

@@ -195,7 +195,37 @@ func concatError(L *lua.LState, bad, n int, v lua.LValue) {
 		if top >= 0 && a != top || argB(inst) != n+1 {
 			return 0, false
 		}
-		return a + 1 + bad, true
+		reg := a + 1 + bad
+		// two calls on one line can share A ("a" .. x) ("b" .. y): the
+		// one whose operand came from a variable holding something else
+		// now is not this one
+		return reg, f.loadedFrom(pc, reg, v)
 	})
 	raiseTyped(L, "concatenate", name, v)
+}
+
+// loadedFrom reports whether register reg, as the instructions before pc
+// left it, may hold v: false only when it was copied from a local or an
+// upvalue that holds something else now.
+func (f frame) loadedFrom(pc, reg int, v lua.LValue) bool {
+	p := f.fn.Proto
+	last := lastSet(p, pc, reg)
+	if last < 0 {
+		return true
+	}
+	inst := p.Code[last]
+	switch opcode(inst) {
+	case lua.OP_MOVE:
+		if b := argB(inst); b < argA(inst) {
+			if _, ok := localName(p, b, last); ok {
+				return f.holds(b, v)
+			}
+		}
+	case lua.OP_GETUPVAL:
+		if b := argB(inst); b < len(f.fn.Upvalues) {
+			_, got := f.L.GetUpvalue(f.fn, b+1)
+			return got == v
+		}
+	}
+	return true
 }

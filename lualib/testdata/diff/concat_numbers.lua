@@ -31,3 +31,6 @@ local s = ""
 for i = 1, 5 do s = s .. i / 2 .. ";" end
 print(s)
 print(("n=" .. 7 / 7):upper(), #("" .. 1/3))
+local x, y = "1"
+print(pcall(function() print("a" .. x) print("b" .. y) end))
+print(pcall(function() local xs, ys = "1"; io.write("a" .. xs, "\n") io.write("b" .. ys, "\n") end))
