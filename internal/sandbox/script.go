@@ -21,6 +21,9 @@ type scriptEnv struct {
 	sockets   int
 	onSockets func()
 	iface     string // capture.start's default interface; "" for lo
+	// ended is called when the script's code has returned, before its
+	// sockets close (what a client of the lab sees as its end).
+	ended func()
 }
 
 // runScript runs cfg.Script with lualib until it returns or ctx ends.
@@ -75,5 +78,9 @@ func runScript(ctx context.Context, cfg *Config, env scriptEnv) error {
 		}
 		st.L.SetGlobal("arg", argt)
 	}
-	return st.DoFile(cfg.Script)
+	err = st.DoFile(cfg.Script)
+	if env.ended != nil {
+		env.ended()
+	}
+	return err
 }

@@ -215,17 +215,28 @@ func work(cfg *Config, send func(status)) Exit {
 	scriptCtx, stopScript := context.WithCancelCause(deadlineCtx)
 	defer stopScript(nil)
 	scriptDone := make(chan error, 1)
+	// ended marks the clients still running when the submission ends: a
+	// client that fails once the submission's sockets close failed because
+	// it ended, whichever of the two the worker hears of first.
+	ended := func() {
+		for _, c := range clients {
+			c.markEarly()
+		}
+	}
 	switch {
 	case cfg.Program != nil:
 		go func() {
+			// A program's sockets close as it exits, before Wait returns:
+			// a client may see that first (then it is not marked).
 			e := runProgram(scriptCtx, cfg, progDir, lnet.subPlace(), lim, art, send)
+			ended()
 			progExit = &e
 			scriptDone <- nil
 		}()
 	case cfg.Script != "":
 		out := &limitWriter{w: art.output, max: lim.Output, over: func() { stopRun(errOutputLimit) }}
 		go func() {
-			scriptDone <- runScript(scriptCtx, cfg, scriptEnv{iface: lnet.mainInterface(), hosts: hosts, out: out, events: events, sockets: lim.Sockets, onSockets: func() { stopRun(errSocketsLimit) }})
+			scriptDone <- runScript(scriptCtx, cfg, scriptEnv{iface: lnet.mainInterface(), hosts: hosts, out: out, events: events, sockets: lim.Sockets, onSockets: func() { stopRun(errSocketsLimit) }, ended: ended})
 		}()
 	default:
 		scriptDone <- nil
@@ -487,7 +498,18 @@ func waitScript(scriptDone <-chan error, clients []*client, at place, stop conte
 // client is a client service the worker runs.
 type client struct {
 	service.Client
-	name string
+	name  string
+	early bool // still running when the submission ended (markEarly)
+}
+
+// markEarly records whether the client is still running, once the
+// submission has ended; finish reads it after the script's end is received.
+func (c *client) markEarly() {
+	select {
+	case <-c.Done():
+	default:
+		c.early = true
+	}
 }
 
 // finish stops the client if it still runs and records how it ended in
@@ -495,7 +517,7 @@ type client struct {
 // did not finish is something a check or a person reading the run wants to
 // see.
 func (c *client) finish(runCtx context.Context, logf func(svc, line string), events *eventWriter) {
-	early := false
+	early := c.early
 	select {
 	case <-c.Done():
 	default:
