@@ -12,15 +12,15 @@ import (
 // gopher-lua's VM says "attempt to index a non-table object(nil) with key
 // 'x'" or "attempt to call a non-function object" and names nothing. Its
 // errors are raised inside the VM, where no hook reaches, but before raising
-// it looks for a metamethod, and nil, booleans and numbers share one
-// metatable per type (lua_setmetatable on a non-table value). wirelab gives
+// it looks for a metamethod, and nil, booleans, numbers and functions share
+// one metatable per type (lua_setmetatable on a non-table value). wirelab gives
 // them a metatable whose metamethods raise Lua 5.1's message (and adds the
 // same to the string library's metatable): they run while
 // the failing function's frame is still on the stack, so they can read its
 // bytecode (FunctionProto.Code, Constants, DbgLocals, DbgUpvalues), its
 // current line (GetInfo "l") and its live registers (GetLocal), and name
 // the culprit as C Lua's getobjname does. getmetatable still answers nil
-// for nil, booleans and numbers, so no script can see the difference; the
+// for nil, booleans, numbers and functions, so no script can see the difference; the
 // string metatable shows the added keys (docs/lua-api.md).
 //
 // gopher-lua tells the line a frame is on, not the instruction, so the
@@ -35,7 +35,7 @@ var arithEvents = map[string]int{
 	"__div": lua.OP_DIV, "__mod": lua.OP_MOD, "__pow": lua.OP_POW,
 }
 
-// installCulprits sets the naming metatable of nil, booleans and numbers,
+// installCulprits sets the naming metatable of nil, booleans, numbers and functions,
 // hides it from getmetatable, and adds what fails on a string to the string
 // metatable. It runs before installPcall, whose Lua side
 // keeps the getmetatable it finds.
@@ -66,6 +66,7 @@ func (s *State) installCulprits() {
 	L.SetMetatable(lua.LNil, full)
 	L.SetMetatable(lua.LFalse, full)
 	L.SetMetatable(lua.LNumber(0), full)
+	L.SetMetatable(call, full) // every function's: `print.x`, `#print`
 	// gopher-lua asks a string's metatable before converting it to a
 	// number, so its arithmetic metamethods do the arithmetic of strings
 	// that convert (culpritArith).
@@ -84,7 +85,7 @@ func (s *State) installCulprits() {
 	g.RawSetString("getmetatable", L.NewFunction(func(L *lua.LState) int {
 		if L.GetTop() > 0 {
 			switch L.Get(1).Type() {
-			case lua.LTNil, lua.LTBool, lua.LTNumber:
+			case lua.LTNil, lua.LTBool, lua.LTNumber, lua.LTFunction:
 				L.Push(lua.LNil)
 				return 1
 			}
@@ -96,7 +97,7 @@ func (s *State) installCulprits() {
 // hooked reports whether v's type has the naming metamethods.
 func hooked(v lua.LValue) bool {
 	switch v.Type() {
-	case lua.LTNil, lua.LTBool, lua.LTNumber, lua.LTString:
+	case lua.LTNil, lua.LTBool, lua.LTNumber, lua.LTString, lua.LTFunction:
 		return true
 	}
 	return false
