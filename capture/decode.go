@@ -11,12 +11,14 @@ import (
 
 // Decoder turns frames into Packets. It is stateful: it numbers frames, measures
 // time from the first frame, tracks TCP and UDP conversations (tcp.stream,
-// relative sequence numbers, window scaling) and reassembles HTTP messages split
-// over several segments. Feed it every frame of a capture in order. A Decoder is
-// not safe for concurrent use.
+// relative sequence numbers, window scaling), reassembles IPv4 datagrams from
+// their fragments (ipreasm.go) and HTTP messages split over several segments.
+// Feed it every frame of a capture in order. A Decoder is not safe for
+// concurrent use.
 //
 // Memory is bounded: an HTTP message under reassembly holds at most
-// MaxReassembly bytes, all of them together at most 64 MiB; past 65,536 TCP
+// MaxReassembly bytes, all of them together at most 64 MiB; IPv4 fragments
+// waiting for the rest of their datagram at most 16 MiB; past 65,536 TCP
 // conversations the decoder forgets the closed ones (and all of them if most
 // are open), past 262,144 UDP conversations all UDP ones: later packets of a
 // forgotten conversation start a new stream. 500,000 connections take about
@@ -62,6 +64,8 @@ type Decoder struct {
 	quoter *Decoder
 	quoted bool
 
+	frags fragments // IPv4 datagrams under reassembly (ipreasm.go)
+
 	streams
 }
 
@@ -72,13 +76,18 @@ const (
 	firstLoopback
 	firstIPv4
 	firstIPv6
+	// a reassembled IPv4 datagram's transport (ipreasm.go)
+	firstTCP
+	firstUDP
+	firstICMPv4
 	numFirst
 )
 
 // NewDecoder returns a Decoder at the start of a capture.
 func NewDecoder() *Decoder {
 	d := &Decoder{MaxReassembly: 1 << 20, decoded: make([]gopacket.LayerType, 0, 16)}
-	firsts := [numFirst]gopacket.LayerType{layers.LayerTypeEthernet, layers.LayerTypeLinuxSLL, layers.LayerTypeLinuxSLL2, layers.LayerTypeLoopback, layers.LayerTypeIPv4, layers.LayerTypeIPv6}
+	firsts := [numFirst]gopacket.LayerType{layers.LayerTypeEthernet, layers.LayerTypeLinuxSLL, layers.LayerTypeLinuxSLL2, layers.LayerTypeLoopback, layers.LayerTypeIPv4, layers.LayerTypeIPv6,
+		layers.LayerTypeTCP, layers.LayerTypeUDP, layers.LayerTypeICMPv4}
 	for i, lt := range firsts {
 		p := gopacket.NewDecodingLayerParser(lt)
 		p.SetDecodingLayerContainer(gopacket.DecodingLayerSparse(nil))
@@ -184,6 +193,16 @@ func (d *Decoder) decode(p *Packet) {
 // transport layer carries (the frame's, or a tunnel's inner packet's).
 func (d *Decoder) decodeFrom(p *Packet, data []byte, first int) {
 	rest, err := d.fillLayers(p, data, first)
+	if p.has&pIPFrag != 0 && p.has&pIP != 0 && p.has&pIPv6 == 0 && err == nil && !d.quoted && !p.inTunnel {
+		// An IPv4 fragment: data, unless it completes its datagram.
+		if dg := d.defragment(p, rest); dg != nil {
+			rest, err = d.decodeDatagram(p, dg)
+		} else if len(rest) > 0 {
+			p.has |= pData
+			p.data = rest
+			return
+		}
+	}
 	switch {
 	case p.has&pTCP != 0:
 		if err == nil || len(p.tcp.payload) > 0 {
@@ -198,7 +217,7 @@ func (d *Decoder) decodeFrom(p *Packet, data []byte, first int) {
 		switch {
 		case err != nil || len(rest) == 0:
 		case p.has&(pIP|pIPv6) != 0:
-			if p.has&pIPFrag == 0 && !d.dispatchIP(p, rest) {
+			if (p.has&pIPFrag == 0 || p.frag != nil) && !d.dispatchIP(p, rest) {
 				p.has |= pData
 				p.data = rest
 			}
@@ -249,13 +268,13 @@ func (d *Decoder) fillLayers(p *Packet, data []byte, first int) (rest []byte, er
 		case layers.LayerTypeIPv6HopByHop, layers.LayerTypeIPv6Routing, layers.LayerTypeIPv6Destination, layers.LayerTypeIPv6Fragment:
 			rest = d.fillIPv6Ext(p, lt)
 		case layers.LayerTypeTCP:
-			if p.has&pIPFrag != 0 && (p.has&pIP != 0 && p.ip4.frag != 0) {
+			if p.has&pIPFrag != 0 && (p.has&pIP != 0 && p.ip4.frag != 0) && p.frag == nil {
 				continue
 			}
 			d.fillTCP(p)
 			rest = nil
 		case layers.LayerTypeUDP:
-			if p.has&pIP != 0 && p.ip4.frag != 0 {
+			if p.has&pIP != 0 && p.ip4.frag != 0 && p.frag == nil {
 				continue
 			}
 			d.fillUDP(p)

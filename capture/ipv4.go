@@ -3,6 +3,7 @@ package capture
 import (
 	"github.com/gopacket/gopacket/layers"
 	"strconv"
+	"strings"
 
 	"github.com/wirelab-dev/wirelab/capture/filter"
 )
@@ -10,7 +11,7 @@ import (
 // IPv4. A tunnelled (inner) IP header keeps the outer header's fields.
 var ipProto = protocol{
 	name: "ip", title: "IPv4", desc: "Internet Protocol version 4", example: "ip", bit: pIP,
-	fields: []field{
+	fields: append([]field{
 		// Wireshark's IPv6 dissector sets ip.version too.
 		{name: "ip.version", typ: filter.Uint, bits: 8, desc: "IP version (4)", example: "ip.version == 4", has: pIP | pIPv6,
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
@@ -55,10 +56,11 @@ var ipProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				return u(u(dst, uint64(p.ip4.src)), uint64(p.ip4.dst))
 			}},
-	},
+	}, ipFragFields...),
 	info: func(p *Packet) (string, string) {
 		if p.has&pIPFrag != 0 {
-			return "IPv4", "Fragmented IP protocol (proto=" + strconv.Itoa(int(p.ip4.proto)) + ", off=" + strconv.Itoa(int(p.ip4.frag)*8) + ", ID=" + strconv.FormatUint(uint64(p.ip4.id), 16) + ")"
+			id := strconv.FormatUint(uint64(p.ip4.id), 16)
+			return "IPv4", "Fragmented IP protocol (proto=" + ipProtoNames[p.ip4.proto] + " " + strconv.Itoa(int(p.ip4.proto)) + ", off=" + strconv.Itoa(int(p.ip4.frag)*8) + ", ID=" + strings.Repeat("0", max(0, 4-len(id))) + id + ")"
 		}
 		return "IPv4", ""
 	},

@@ -177,7 +177,11 @@ func (d *Decoder) fillTCP(p *Packet) {
 	// tcp.len counts what the IP header says was sent, not what was captured,
 	// but no more than the frame's length on the wire leaves (tshark's
 	// reported length).
-	if p.has&pIP != 0 {
+	if p.frag != nil {
+		if n := len(p.frag.data) - int(t.hdrLen); n >= 0 {
+			t.length = uint32(n)
+		}
+	} else if p.has&pIP != 0 {
 		if n := int(p.ip4.length) - int(p.ip4.hdrLen) - int(t.hdrLen); n >= 0 {
 			t.length = uint32(n)
 		}

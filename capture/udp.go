@@ -47,6 +47,8 @@ var udpProto = protocol{
 // IPv6 extension headers, a zero IPv4 total length).
 func (p *Packet) udpIPPayload() (n int, ok bool) {
 	switch {
+	case p.frag != nil:
+		return len(p.frag.data), true
 	case p.has&pIPFrag != 0:
 	case p.has&pIP != 0 && p.has&pIPv6 == 0 && p.ip4.proto == 17 && p.ip4.length != 0:
 		return int(p.ip4.length) - int(p.ip4.hdrLen), true
