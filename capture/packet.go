@@ -44,7 +44,7 @@ type Packet struct {
 	http  httpInfo
 	data  []byte // data.data: undecoded payload
 	app   appInfo
-	reasm []byte // packet-owned copy of reassembled HTTP messages
+	reasm []byte    // packet-owned copy of reassembled HTTP messages
 	frag  *fragInfo // the IPv4 datagram this frame completed (ipreasm.go)
 	// quote is the packet an ICMP error quotes (quote.go): its fields are
 	// further occurrences of the frame's. Used when quote.has != 0.
