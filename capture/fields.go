@@ -147,29 +147,3 @@ func appendMAC(b []byte, n uint64) []byte {
 	}
 	return b
 }
-
-// appendEscaped appends text as Wireshark's format_text writes it into a
-// column (Info): control characters as C escapes (a command line's "\r\n").
-func appendEscaped(b, s []byte) []byte {
-	for _, c := range s {
-		switch c {
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\a', '\b', '\f', '\v':
-			b = append(b, '\\', "abtnvfr"[bytesIndex("\a\b\t\n\v\f\r", c)])
-		default:
-			if c < 0x20 || c == 0x7f { // octal, as format_text writes them: \001
-				b = append(b, '\\', '0'+c>>6, '0'+c>>3&7, '0'+c&7)
-				continue
-			}
-			b = append(b, c)
-		}
-	}
-	return b
-}
-
-func bytesIndex(s string, c byte) int { return strings.IndexByte(s, c) }

@@ -11,6 +11,7 @@ import (
 // parsed, as Wireshark does. A 227 reply announces the passive data address.
 var ftpProto = protocol{
 	name: "ftp", title: "FTP", desc: "File Transfer Protocol (control connection)", example: "ftp",
+	strEnc:   encASCII,
 	tcpPorts: []uint16{21},
 	decode:   decodeText,
 	info: func(p *Packet) (string, string) {

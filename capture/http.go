@@ -69,6 +69,7 @@ func (h *httpDir) reset() { h.buf, h.pending, h.untilClose = h.buf[:0], false, f
 
 var httpProto = protocol{
 	name: "http", title: "HTTP", desc: "Hypertext Transfer Protocol/1.x (reported on the segment that completes the message)", example: "http", bit: pHTTP,
+	strEnc: encASCII, // tvb_get_string_enc(..., ENC_ASCII): each byte 0x80-0xff is U+FFFD
 	// Wireshark's default HTTP TCP ports; on any other port the heuristic.
 	tcpPorts:  []uint16{80, 631, 3128, 3132, 3689, 5985, 8080, 8088, 11371, 1900, 2869, 2710},
 	heuristic: func(b []byte, tcp bool) bool { return tcp && looksLikeHTTP(b) },
@@ -171,7 +172,7 @@ var httpProto = protocol{
 			get: httpLines(true)},
 		{name: "http.response.line", typ: filter.String, desc: "A header line of a response, with its line end (one occurrence each)", example: `http.response.line contains "Server"`,
 			get: httpLines(false)},
-		{name: "http.request.full_uri", typ: filter.String, desc: "The request's URI with scheme and host: http://host/uri (absent without a Host header)", example: `http.request.full_uri == "http://www.example.com/"`,
+		{name: "http.request.full_uri", typ: filter.String, enc: encRaw, desc: "The request's URI with scheme and host: http://host/uri (absent without a Host header)", example: `http.request.full_uri == "http://www.example.com/"`,
 			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
 				if m.request {
 					if uri := fullURI(m); uri != nil {
@@ -194,7 +195,7 @@ var httpProto = protocol{
 				}
 				return dst
 			})},
-		{name: "http.response_for.uri", typ: filter.String, desc: "On a response, the full URI of the request it answers", example: `http.response_for.uri contains "/index"`,
+		{name: "http.response_for.uri", typ: filter.String, enc: encRaw, desc: "On a response, the full URI of the request it answers", example: `http.response_for.uri contains "/index"`,
 			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
 				if !m.request && m.reqFrame > 0 {
 					dst = append(dst, filter.Value{B: []byte(m.reqURI)})
@@ -624,14 +625,21 @@ func httpLines(req bool) func(p *Packet, dst []filter.Value) []filter.Value {
 // fullURI is the request's URI as Wireshark's http.request.full_uri writes
 // it: the URI as sent when it is absolute, else scheme, Host header and URI;
 // nil for a request without a Host header (Wireshark then writes none).
+// tshark 4.0 writes the URI as http.request.uri's value (ENC_ASCII: bytes
+// 0x80-0xff U+FFFD) but the Host header's bytes as they were, up to a NUL.
 func fullURI(m *httpMsg) []byte {
-	if bytes.Contains(m.uri, []byte("://")) {
-		return m.uri
+	uri := stringValue(m.uri, encASCII)
+	if bytes.Contains(uri, []byte("://")) {
+		return uri
 	}
 	if len(m.host) == 0 {
 		return nil
 	}
-	return append(append([]byte("http://"), m.host...), m.uri...)
+	host := m.host
+	if i := bytes.IndexByte(host, 0); i >= 0 {
+		host = host[:i]
+	}
+	return append(append([]byte("http://"), host...), uri...)
 }
 
 // answer pairs a final response with the oldest request its direction

@@ -10,6 +10,7 @@ import (
 // complete them; untagged lines ("* 18 EXISTS") are only imap.line.
 var imapProto = protocol{
 	name: "imap", title: "IMAP", desc: "Internet Message Access Protocol", example: "imap",
+	strEnc:   encASCII,
 	tcpPorts: []uint16{143},
 	decode:   decodeText,
 	info: func(p *Packet) (string, string) {

@@ -6,6 +6,7 @@ import "github.com/wirelab-dev/wirelab/capture/filter"
 // parsed.
 var popProto = protocol{
 	name: "pop", title: "POP", desc: "Post Office Protocol (version 3)", example: "pop",
+	strEnc:   encASCII,
 	tcpPorts: []uint16{110},
 	decode:   decodeText,
 	info: func(p *Packet) (string, string) {

@@ -41,6 +41,10 @@ type protocol struct {
 	// that has the protocol (nil: always). IGMP is in frame.protocols, but has
 	// no field, when Wireshark hands a type to another dissector.
 	shown func(p *Packet) bool
+	// strEnc is how its String fields' bytes become their values, as its
+	// Wireshark dissector reads them (ENC_ASCII, ENC_UTF_8: text.go); a
+	// field's enc overrides it. encDefault keeps the bytes as they are.
+	strEnc strEnc
 
 	// bit is the protocol's presence bit in Packet.has. Protocols decoded by the
 	// link, network and transport layers have a fixed bit (pTCP ...); the table
@@ -89,7 +93,10 @@ type field struct {
 	bits uint8
 	// named: Wireshark names the field's values (a value string), which
 	// changes its error for a literal out of range.
-	named   bool
+	named bool
+	// enc is how a String field's bytes become its value (text.go);
+	// encDefault: the protocol's strEnc.
+	enc     strEnc
 	desc    string
 	example string
 	// has is the presence bits the field needs; 0 means the protocol's bit.
@@ -178,6 +185,14 @@ func buildTable(protos []*protocol) *protoTable {
 			t.fields = append(t.fields, field{name: pr.name, typ: filter.None, desc: pr.desc, example: pr.example, get: get})
 		}
 		for _, f := range pr.fields {
+			if f.typ == filter.String {
+				enc := f.enc
+				if enc == encDefault {
+					enc = pr.strEnc
+				}
+				f.enc = enc
+				f.get = withStrEnc(f.get, enc)
+			}
 			t.fields = append(t.fields, f)
 		}
 		for _, ports := range []struct {

@@ -13,25 +13,28 @@ import (
 // decoded.
 var sdpProto = protocol{
 	name: "sdp", title: "SDP", desc: "Session Description Protocol (the body of a SIP INVITE or its answer)", example: "sdp",
+	// The lines (sdp.owner) are ENC_ASCII, their parts (sdp.owner.username)
+	// and the session name ENC_UTF_8, as tshark 4.0 shows them.
+	strEnc: encASCII,
 	fields: []field{
 		{name: "sdp.version", typ: filter.String, desc: "Protocol version (v=)", example: `sdp.version == "0"`, get: sdpLine('v', -1)},
 		{name: "sdp.owner", typ: filter.String, desc: "Owner/creator and session identifier (o=)", example: `sdp.owner contains "alice"`, get: sdpLine('o', -1)},
-		{name: "sdp.owner.username", typ: filter.String, desc: "The owner's user name", example: `sdp.owner.username == "alice"`, get: sdpLine('o', 0)},
-		{name: "sdp.owner.sessionid", typ: filter.String, desc: "The session's ID", example: `sdp.owner.sessionid`, get: sdpLine('o', 1)},
-		{name: "sdp.owner.version", typ: filter.String, desc: "The session's version", example: `sdp.owner.version`, get: sdpLine('o', 2)},
-		{name: "sdp.owner.network_type", typ: filter.String, desc: "The owner's network type (IN)", example: `sdp.owner.network_type == "IN"`, get: sdpLine('o', 3)},
-		{name: "sdp.owner.address_type", typ: filter.String, desc: "The owner's address type (IP4, IP6)", example: `sdp.owner.address_type == "IP4"`, get: sdpLine('o', 4)},
-		{name: "sdp.owner.address", typ: filter.String, desc: "The owner's address", example: `sdp.owner.address == "10.0.0.10"`, get: sdpLine('o', 5)},
-		{name: "sdp.session_name", typ: filter.String, desc: "Session name (s=)", example: `sdp.session_name contains "call"`, get: sdpLine('s', -1)},
+		{name: "sdp.owner.username", typ: filter.String, enc: encUTF8, desc: "The owner's user name", example: `sdp.owner.username == "alice"`, get: sdpLine('o', 0)},
+		{name: "sdp.owner.sessionid", typ: filter.String, enc: encUTF8, desc: "The session's ID", example: `sdp.owner.sessionid`, get: sdpLine('o', 1)},
+		{name: "sdp.owner.version", typ: filter.String, enc: encUTF8, desc: "The session's version", example: `sdp.owner.version`, get: sdpLine('o', 2)},
+		{name: "sdp.owner.network_type", typ: filter.String, enc: encUTF8, desc: "The owner's network type (IN)", example: `sdp.owner.network_type == "IN"`, get: sdpLine('o', 3)},
+		{name: "sdp.owner.address_type", typ: filter.String, enc: encUTF8, desc: "The owner's address type (IP4, IP6)", example: `sdp.owner.address_type == "IP4"`, get: sdpLine('o', 4)},
+		{name: "sdp.owner.address", typ: filter.String, enc: encUTF8, desc: "The owner's address", example: `sdp.owner.address == "10.0.0.10"`, get: sdpLine('o', 5)},
+		{name: "sdp.session_name", typ: filter.String, enc: encUTF8, desc: "Session name (s=)", example: `sdp.session_name contains "call"`, get: sdpLine('s', -1)},
 		{name: "sdp.connection_info", typ: filter.String, desc: "Connection information (c=): where the media go", example: `sdp.connection_info contains "10.0.0"`, get: sdpLine('c', -1)},
-		{name: "sdp.connection_info.network_type", typ: filter.String, desc: "The connection's network type (IN)", example: `sdp.connection_info.network_type == "IN"`, get: sdpLine('c', 0)},
-		{name: "sdp.connection_info.address_type", typ: filter.String, desc: "The connection's address type (IP4, IP6)", example: `sdp.connection_info.address_type == "IP4"`, get: sdpLine('c', 1)},
-		{name: "sdp.connection_info.address", typ: filter.String, desc: "The connection's address: the RTP media's host", example: `sdp.connection_info.address == "10.0.0.10"`, get: sdpLine('c', 2)},
+		{name: "sdp.connection_info.network_type", typ: filter.String, enc: encUTF8, desc: "The connection's network type (IN)", example: `sdp.connection_info.network_type == "IN"`, get: sdpLine('c', 0)},
+		{name: "sdp.connection_info.address_type", typ: filter.String, enc: encUTF8, desc: "The connection's address type (IP4, IP6)", example: `sdp.connection_info.address_type == "IP4"`, get: sdpLine('c', 1)},
+		{name: "sdp.connection_info.address", typ: filter.String, enc: encUTF8, desc: "The connection's address: the RTP media's host", example: `sdp.connection_info.address == "10.0.0.10"`, get: sdpLine('c', 2)},
 		{name: "sdp.time", typ: filter.String, desc: "Time the session is active (t=)", example: `sdp.time == "0 0"`, get: sdpLine('t', -1)},
-		{name: "sdp.time.start", typ: filter.String, desc: "The session's start time", example: `sdp.time.start == "0"`, get: sdpLine('t', 0)},
-		{name: "sdp.time.stop", typ: filter.String, desc: "The session's stop time", example: `sdp.time.stop == "0"`, get: sdpLine('t', 1)},
+		{name: "sdp.time.start", typ: filter.String, enc: encUTF8, desc: "The session's start time", example: `sdp.time.start == "0"`, get: sdpLine('t', 0)},
+		{name: "sdp.time.stop", typ: filter.String, enc: encUTF8, desc: "The session's stop time", example: `sdp.time.stop == "0"`, get: sdpLine('t', 1)},
 		{name: "sdp.media", typ: filter.String, desc: "Media description (m=), one occurrence each", example: `sdp.media contains "audio"`, get: sdpLine('m', -1)},
-		{name: "sdp.media.media", typ: filter.String, desc: "A media description's type: audio, video ...", example: `sdp.media.media == "audio"`, get: sdpLine('m', 0)},
+		{name: "sdp.media.media", typ: filter.String, enc: encUTF8, desc: "A media description's type: audio, video ...", example: `sdp.media.media == "audio"`, get: sdpLine('m', 0)},
 		{name: "sdp.media.port", typ: filter.Uint, bits: 16, desc: "A media description's port: where the RTP stream goes", example: "sdp.media.port == 49170",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				for _, v := range sdpLine('m', 1)(p, nil) {
@@ -42,9 +45,9 @@ var sdpProto = protocol{
 				}
 				return dst
 			}},
-		{name: "sdp.media.proto", typ: filter.String, desc: "A media description's transport: RTP/AVP ...", example: `sdp.media.proto == "RTP/AVP"`, get: sdpLine('m', 2)},
+		{name: "sdp.media.proto", typ: filter.String, enc: encUTF8, desc: "A media description's transport: RTP/AVP ...", example: `sdp.media.proto == "RTP/AVP"`, get: sdpLine('m', 2)},
 		{name: "sdp.media_attr", typ: filter.String, desc: "A media attribute (a= after an m= line)", example: `sdp.media_attr contains "rtpmap"`, get: sdpAttr(false)},
-		{name: "sdp.media_attribute.field", typ: filter.String, desc: "A media attribute's name", example: `sdp.media_attribute.field == "rtpmap"`, get: sdpAttr(true)},
+		{name: "sdp.media_attribute.field", typ: filter.String, enc: encUTF8, desc: "A media attribute's name", example: `sdp.media_attribute.field == "rtpmap"`, get: sdpAttr(true)},
 		{name: "sdp.session_attr", typ: filter.String, desc: "A session attribute (a= before any m= line)", example: `sdp.session_attr contains "sendrecv"`, get: sdpSessionAttr},
 	},
 }

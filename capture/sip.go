@@ -77,6 +77,9 @@ var sipMethods = []string{"ACK", "BYE", "CANCEL", "DO", "INFO", "INVITE", "MESSA
 // line; nil when it is not SIP.
 func parseSIP(b []byte) *sipMsg {
 	line, rest := nextLine(b, false)
+	if bytes.IndexByte(line, 0) >= 0 {
+		return nil // tshark 4.0: a NUL in the start line is not SIP (one in a header is)
+	}
 	f1, r1, ok1 := bytes.Cut(line, []byte(" "))
 	f2, f3, ok2 := bytes.Cut(r1, []byte(" "))
 	if !ok1 || !ok2 || len(f1) == 0 {
@@ -194,6 +197,7 @@ func looksLikeSIP(b []byte, _ bool) bool {
 
 var sipProto = protocol{
 	name: "sip", title: "SIP", desc: "Session Initiation Protocol (VoIP signalling: UDP or TCP 5060, or a SIP start line on any port)", example: "sip",
+	strEnc:   encUTF8, // valid UTF-8 kept, each maximal invalid subpart U+FFFD
 	tcpPorts: []uint16{5060}, udpPorts: []uint16{5060},
 	heuristic: looksLikeSIP,
 	decode: func(d *Decoder, p *Packet, s *segment) verdict {

@@ -12,6 +12,7 @@ import (
 // smtp.rsp.parameter), and the message after DATA, which is not parsed.
 var smtpProto = protocol{
 	name: "smtp", title: "SMTP", desc: "Simple Mail Transfer Protocol", example: "smtp",
+	strEnc:   encASCII,
 	tcpPorts: []uint16{25, 587},
 	decode: func(d *Decoder, p *Packet, s *segment) verdict {
 		if !s.byPort {

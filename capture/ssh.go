@@ -12,6 +12,7 @@ import (
 // New Keys message).
 var sshProto = protocol{
 	name: "ssh", title: "SSH", desc: "Secure Shell", example: "ssh",
+	strEnc:   encASCII,
 	tcpPorts: []uint16{22, 29418},
 	decode: func(d *Decoder, p *Packet, s *segment) verdict {
 		if !s.byPort {

@@ -5,6 +5,7 @@ import "github.com/wirelab-dev/wirelab/capture/filter"
 // Telnet (TCP port 23): option negotiation (IAC commands) and the data between.
 var telnetProto = protocol{
 	name: "telnet", title: "Telnet", desc: "Telnet", example: "telnet",
+	strEnc:   encASCII,
 	tcpPorts: []uint16{23},
 	decode:   decodeText,
 	info:     func(p *Packet) (string, string) { return "TELNET", "Telnet Data ..." },

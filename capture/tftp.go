@@ -19,6 +19,7 @@ import (
 // granted).
 var tftpProto = protocol{
 	name: "tftp", title: "TFTP", desc: "Trivial File Transfer Protocol", example: "tftp",
+	strEnc:   encASCII,
 	udpPorts: []uint16{69},
 	decode: func(d *Decoder, p *Packet, s *segment) verdict {
 		b := s.payload
