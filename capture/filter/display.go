@@ -642,7 +642,7 @@ func (p *dparser) matches(lhs term, opTok token) node {
 	if t.kind != tString {
 		p.unexpected(t, "a quoted regular expression after "+fmt.Sprintf("%q", opTok.text))
 	}
-	re, err := regexp.Compile("(?i)" + t.text)
+	re, err := regexp.Compile("(?i)" + latin1(t.text))
 	if err != nil {
 		msg := strings.TrimPrefix(err.Error(), "error parsing regexp: ")
 		var se *syntax.Error

@@ -536,9 +536,44 @@ type containsPred struct{ sub []byte }
 
 func (p *containsPred) test(v *Value) bool { return bytes.Contains(v.B, p.sub) }
 
+// regexPred matches byte by byte, as tshark 4.0's PCRE2 does (it compiles
+// without PCRE2_UTF): "." is one byte, so a U+FFFD a string field holds is
+// three, and \xef is the byte 0xef. Go's regexp reads UTF-8, so the
+// pattern and a value with bytes 0x80-0xff are read as Latin-1 (each byte
+// one rune) on both sides.
 type regexPred struct{ re *regexp.Regexp }
 
-func (p *regexPred) test(v *Value) bool { return p.re.Match(v.B) }
+func (p *regexPred) test(v *Value) bool {
+	for _, c := range v.B {
+		if c >= 0x80 {
+			return p.re.MatchString(latin1(string(v.B)))
+		}
+	}
+	return p.re.Match(v.B)
+}
+
+// latin1 returns s with every byte 0x80-0xff made the rune of that number
+// (its UTF-8, two bytes).
+func latin1(s string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			n++
+		}
+	}
+	if n == 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s)+n)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 {
+			b = append(b, 0xc0|c>>6, 0x80|c&0x3f)
+		} else {
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
 
 // rangePred holds for lo <= v <= hi.
 type rangePred struct {

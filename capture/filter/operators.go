@@ -21,7 +21,7 @@ func Operators() []OperatorDoc {
 		{"<, lt", "Less than; true when any occurrence is.", "ip.ttl < 10"},
 		{"<=, le", "Less than or equal; true when any occurrence is.", "tcp.len <= 1"},
 		{"contains", "The string or byte field contains the literal, matched exactly (case-sensitive).", `http.request.uri contains "/admin"`},
-		{"matches, ~", "The string or byte field matches a regular expression (Go RE2 syntax), case-insensitive unless the pattern starts with (?-i).", `http.host matches "^www\\.example\\.(com|org)$"`},
+		{"matches, ~", "The string or byte field matches a regular expression (Go RE2 syntax), case-insensitive unless the pattern starts with (?-i); matched byte by byte as tshark does (. is one byte, \\xef the byte 0xef).", `http.host matches "^www\\.example\\.(com|org)$"`},
 		{"in {...}", "Set membership: true when any occurrence equals a member; members are separated by commas, and lo..hi is an inclusive range.", "tcp.port in {80, 443, 8000..8080}"},
 		{"not in {...}", "The negation of in.", "tcp.dstport not in {22, 80}"},
 		{"field", "A field alone tests presence: true when the packet has it.", "dns"},
