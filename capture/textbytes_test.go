@@ -69,8 +69,8 @@ func TestTextBytesMatchTshark(t *testing.T) {
 		udpFrame(t, true, 5060, 5060, sip("bob"+tbLone, "Al"+tbLone, tbLone, sdp(tbLone))),
 		udpFrame(t, true, 5060, 5060, sip("bob"+tbValid, "Al"+tbValid, tbValid, sdp(tbValid))),
 		udpFrame(t, true, 5060, 5060, sip("bob"+tbBroken, "Al"+tbBroken, tbBroken, sdp(tbBroken))),
-		udpFrame(t, true, 5060, 5060, sip("bob", "Al"+tbNUL, tbNUL, sdp(tbNUL))),         // a NUL in headers: SIP, values cut
-		udpFrame(t, true, 5060, 5060, sip("bob"+tbNUL, "Alice", "phone", "")),            // in the start line: not SIP
+		udpFrame(t, true, 5060, 5060, sip("bob", "Al"+tbNUL, tbNUL, sdp(tbNUL))), // a NUL in headers: SIP, values cut
+		udpFrame(t, true, 5060, 5060, sip("bob"+tbNUL, "Alice", "phone", "")),    // in the start line: not SIP
 		udpFrame(t, true, 5060, 5060, sip("bob"+tbHighBytes, "Al"+tbHighBytes, tbHighBytes, sdp(tbHighBytes))),
 	})
 
