@@ -120,6 +120,7 @@ func (s *streams) dnsTransaction(p *Packet, x *dnsInfo, k dnsKey, asks, multi bo
 
 var dnsProto = protocol{
 	name: "dns", title: "DNS", desc: "Domain Name System (UDP or TCP port 53)", example: "dns", bit: pDNS,
+	strEnc:   encFormat, // names as format_text writes their bytes: \000, U+FFFD, \uXXXX
 	tcpPorts: []uint16{53}, udpPorts: []uint16{53},
 	decode: func(d *Decoder, p *Packet, s *segment) verdict {
 		if d.decodeDNS(p, s) {

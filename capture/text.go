@@ -21,6 +21,9 @@ import (
 //     recommends (e2 82 before an ASCII byte is one; c0 af, ed a0 80 and
 //     f4 90 80 80 are one per byte: no valid sequence starts so).
 //
+// DNS names are format_text's text of their labels' bytes (encFormat): a
+// NUL is \000 there too, c0 af a "/".
+//
 // The Info column gets the raw bytes through format_text (appendEscaped): a
 // NUL is \000 and the text goes on after it, and bytes 0x80-0xff are decoded
 // leniently (an overlong c0 af is "/", a surrogate or a code point past
@@ -34,22 +37,37 @@ const (
 	encRaw                   // the bytes as they are (not checked against tshark)
 	encASCII                 // Wireshark's ENC_ASCII
 	encUTF8                  // Wireshark's ENC_UTF_8
+	// encFormat: format_text's text of the bytes (appendEscaped), NUL
+	// included (\000): DNS names, which Wireshark builds so.
+	encFormat
 )
 
 // withStrEnc wraps a string field's get so that its values are as Wireshark
 // stores them.
 func withStrEnc(get func(p *Packet, dst []filter.Value) []filter.Value, enc strEnc) func(p *Packet, dst []filter.Value) []filter.Value {
-	if enc != encASCII && enc != encUTF8 {
-		return get
-	}
-	return func(p *Packet, dst []filter.Value) []filter.Value {
-		n := len(dst)
-		dst = get(p, dst)
-		for i := n; i < len(dst); i++ {
-			dst[i].B = stringValue(dst[i].B, enc)
+	switch enc {
+	case encASCII, encUTF8:
+		return func(p *Packet, dst []filter.Value) []filter.Value {
+			n := len(dst)
+			dst = get(p, dst)
+			for i := n; i < len(dst); i++ {
+				dst[i].B = stringValue(dst[i].B, enc)
+			}
+			return dst
 		}
-		return dst
+	case encFormat:
+		return func(p *Packet, dst []filter.Value) []filter.Value {
+			n := len(dst)
+			dst = get(p, dst)
+			for i := n; i < len(dst); i++ {
+				if !printable(dst[i].B) {
+					dst[i].B = appendEscaped(nil, dst[i].B)
+				}
+			}
+			return dst
+		}
 	}
+	return get
 }
 
 const replacement = "\uFFFD"
@@ -234,4 +252,15 @@ func FormatText(s string) string {
 		}
 	}
 	return s
+}
+
+// printable reports whether b is printable ASCII only: format_text's text
+// of it is itself.
+func printable(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }

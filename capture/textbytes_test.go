@@ -74,10 +74,27 @@ func TestTextBytesMatchTshark(t *testing.T) {
 		udpFrame(t, true, 5060, 5060, sip("bob"+tbHighBytes, "Al"+tbHighBytes, tbHighBytes, sdp(tbHighBytes))),
 	})
 
+	// DNS names are format_text's text (\000, U+FFFD, an overlong "/");
+	// SNMP's and CDP's strings keep their bytes, as tshark's do.
+	var other []genFrame
+	for _, x := range []string{tbLone + tbValid, tbBroken, tbNUL, "x\xc0\xafy\x01"} {
+		other = append(other, udpFrame(t, false, 161, 40000, snmpMsg(1, "pub"+x, snmpPDU(2, 1, 0, 0,
+			snmpVB("1.3.6.1.2.1.1.1.0", berStr("Linux "+x)), snmpVB("1.3.6.1.2.1.1.5.0", berStr("n"+x))))),
+			udpFrame(t, true, 40000, 53, dnsMsg(t, 7, false, 0, "w"+x+".example.com", layers.DNSTypeA)))
+	}
+	other = append(other, cdpFrame(t, macA, cdpPDUBytes(2, 180, false, cdpTLV(0x0001, []byte("sw"+tbValid+tbNUL)),
+		cdpTLV(0x0003, []byte("Gi"+tbBroken)), cdpTLV(0x0006, []byte("p"+tbHighBytes)))))
+	otherPath := filepath.Join(dir, "other-bytes.pcap")
+	writePcap(t, otherPath, layers.LinkTypeEthernet, other)
+
 	fields := append([]string{"frame.protocols", "data.data"}, protoFields("http")...)
 	fields = append(append(append(fields, protoFields("ftp")...), protoFields("sip")...), protoFields("sdp")...)
-	for _, path := range []string{httpPath, ftpPath, sipPath} {
+	for _, path := range []string{httpPath, ftpPath, sipPath, otherPath} {
 		t.Run(filepath.Base(path), func(t *testing.T) {
+			fields := fields
+			if path == otherPath {
+				fields = append(append(append([]string{"frame.protocols"}, protoFields("dns")...), protoFields("snmp")...), protoFields("cdp")...)
+			}
 			a := compareLive(t, path, fields, true, nil)
 			if a.frames == 0 || a.sameVals != a.values {
 				t.Errorf("%d/%d values as tshark", a.sameVals, a.values)
@@ -107,6 +124,12 @@ func TestTextBytesMatchTshark(t *testing.T) {
 		`sip.From contains "é"`, `sip.User-Agent matches "^caf.."`, `sip.User-Agent matches "^caf.\\s"`,
 		`sdp.owner.username contains "é"`, `sdp.owner contains "é"`, `sdp.session_name == "be"`, `sdp.session_attr contains "\xef\xbf\xbd"`,
 		`sip.Request-Line contains "bob"`, `sip`, `udp contains 00`,
+	})
+	compareFilters(t, otherPath, []string{
+		`dns.qry.name contains "\\000"`, `dns.qry.name contains "\xef\xbf\xbd"`, `dns.qry.name == "wx/y\\001.example.com"`,
+		`dns.qry.name contains "café"`, `dns.qry.name contains "\x80"`, `len(dns.qry.name) > 40`,
+		`snmp.community contains "\x80"`, `snmp.community contains "\xef\xbf\xbd"`, `snmp.community == "pubbe"`,
+		`snmp.var-bind_str contains "café"`, `cdp.deviceid contains "\x80"`, `cdp.deviceid contains "fore"`, `cdp.platform matches "^p\\x80"`,
 	})
 }
 
