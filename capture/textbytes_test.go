@@ -22,7 +22,8 @@ const (
 )
 
 // TestTextBytesMatchTshark compares with tshark 4.0 what wirelab makes of
-// such bytes in HTTP, SIP (and SDP) and FTP: each string field's value
+// such bytes in HTTP, SIP (and SDP), FTP, SMTP, POP, IMAP, SSH, Telnet, TFTP,
+// DNS, SNMP and CDP: each string field's value
 // (ENC_ASCII protocols: every byte 0x80-0xff is U+FFFD; SIP's ENC_UTF_8:
 // each maximal broken subpart is; both cut at a NUL), the Info column
 // (format_text: lenient UTF-8, \uXXXX, a NUL is \000 and the text goes on),
@@ -87,13 +88,39 @@ func TestTextBytesMatchTshark(t *testing.T) {
 	otherPath := filepath.Join(dir, "other-bytes.pcap")
 	writePcap(t, otherPath, layers.LinkTypeEthernet, other)
 
+	// The other line protocols (ENC_ASCII, like FTP) and TFTP's names.
+	var mail []genFrame
+	for i, x := range []string{tbLone + tbValid, tbBroken, tbNUL, tbHighBytes} {
+		add := func(cp, sp uint16, d dialogue) { mail = append(mail, dialogueFrames(t, cp+uint16(10*i), sp, d)...) }
+		add(50001, 25, dialogue{{false, "220 mail " + x + " ESMTP\r\n"}, {true, "EHLO " + x + "\r\n"}, {false, "250 ok " + x + "\r\n"}, {true, "MAIL FROM:<" + x + ">\r\n"}})
+		add(50002, 110, dialogue{{false, "+OK " + x + "\r\n"}, {true, "USER " + x + "\r\n"}, {false, "-ERR " + x + "\r\n"}})
+		add(50003, 143, dialogue{{false, "* OK " + x + "\r\n"}, {true, "a1 LOGIN " + x + " pw\r\n"}, {false, "a1 OK " + x + "\r\n"}, {true, "a2 SELECT " + x + "\r\n"}})
+		add(50004, 22, dialogue{{false, "SSH-2.0-" + x + "\r\n"}})
+		add(50005, 23, dialogue{{true, "ls " + x + "\r\n"}})
+		if x != tbNUL { // a NUL ends a TFTP name: nothing to do with text
+			mail = append(mail, udpFrame(t, true, 50006+uint16(10*i), 69, tftpMsg(tftpRRQ, "f"+x, "octet")))
+		}
+	}
+	mailPath := filepath.Join(dir, "mail-bytes.pcap")
+	writePcap(t, mailPath, layers.LinkTypeEthernet, mail)
+
 	fields := append([]string{"frame.protocols", "data.data"}, protoFields("http")...)
 	fields = append(append(append(fields, protoFields("ftp")...), protoFields("sip")...), protoFields("sdp")...)
-	for _, path := range []string{httpPath, ftpPath, sipPath, otherPath} {
+	for _, path := range []string{httpPath, ftpPath, sipPath, otherPath, mailPath} {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			fields := fields
-			if path == otherPath {
+			switch path {
+			case otherPath:
 				fields = append(append(append([]string{"frame.protocols"}, protoFields("dns")...), protoFields("snmp")...), protoFields("cdp")...)
+			case mailPath:
+				fields = []string{"frame.protocols"}
+				for _, pr := range []string{"smtp", "pop", "imap", "ssh", "telnet", "tftp"} {
+					for _, f := range protoFields(pr) {
+						if f != "pop.request" && f != "pop.response" { // tshark prints these text items empty
+							fields = append(fields, f)
+						}
+					}
+				}
 			}
 			a := compareLive(t, path, fields, true, nil)
 			if a.frames == 0 || a.sameVals != a.values {
@@ -124,6 +151,11 @@ func TestTextBytesMatchTshark(t *testing.T) {
 		`sip.From contains "é"`, `sip.User-Agent matches "^caf.."`, `sip.User-Agent matches "^caf.\\s"`,
 		`sdp.owner.username contains "é"`, `sdp.owner contains "é"`, `sdp.session_name == "be"`, `sdp.session_attr contains "\xef\xbf\xbd"`,
 		`sip.Request-Line contains "bob"`, `sip`, `udp contains 00`,
+	})
+	compareFilters(t, mailPath, []string{
+		`smtp.req.parameter contains "\xef\xbf\xbd"`, `smtp.req.parameter == "be"`, `smtp.response contains "\\r\\n"`, `smtp.response == "250 ok be"`,
+		`pop.request.parameter == "be"`, `imap.request.username == "be"`, `imap.request contains "pw"`, `ssh.protocol == "SSH-2.0-be"`,
+		`ssh.protocol matches "^SSH-2.0-a...b"`, `telnet.data contains "fore"`, `tftp.source_file contains "\xef\xbf\xbd"`, `tftp.source_file contains "é"`,
 	})
 	compareFilters(t, otherPath, []string{
 		`dns.qry.name contains "\\000"`, `dns.qry.name contains "\xef\xbf\xbd"`, `dns.qry.name == "wx/y\\001.example.com"`,
