@@ -223,8 +223,19 @@ func httpColumns(p *Packet) (string, string) {
 		b.Write(m.line)
 		b.WriteByte(' ')
 		if m.body > 0 && len(m.ctype) > 0 {
+			// The media type as Wireshark keeps it: a C string (cut at a
+			// NUL), lowered ASCII only, its other bytes as they came (so
+			// tshark's Info holds bytes 0x80-0xff raw; ours goes through
+			// format_text with the rest of the line).
 			ct, _, _ := strings.Cut(string(m.ctype), ";")
-			ct = strings.ToLower(strings.TrimSpace(ct))
+			ct, _, _ = strings.Cut(ct, "\x00")
+			low := []byte(strings.TrimSpace(ct))
+			for i, c := range low {
+				if c >= 'A' && c <= 'Z' {
+					low[i] = c + 'a' - 'A'
+				}
+			}
+			ct = string(low)
 			switch bodyProto(m.ctype) {
 			case pXML: // the XML dissector adds nothing to Info
 			case pJSON:
