@@ -12,6 +12,7 @@ import (
 // order). A message without a DHCP message type is BOOTP.
 var dhcpProto = protocol{
 	name: "dhcp", title: "DHCP", desc: "Dynamic Host Configuration Protocol (and BOOTP)", example: "dhcp",
+	strEnc:   encASCII,
 	udpPorts: []uint16{67, 68, 4011},
 	decode: func(d *Decoder, p *Packet, s *segment) verdict {
 		if !s.byPort || len(s.payload) < 236 {

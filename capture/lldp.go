@@ -18,6 +18,7 @@ import (
 // live, SysN= and SysD=.
 var lldpProto = protocol{
 	name: "lldp", title: "LLDP", desc: "Link Layer Discovery Protocol", example: "lldp",
+	strEnc:     encASCII,
 	etherTypes: []uint16{0x88cc},
 	decode: func(d *Decoder, p *Packet, s *segment) verdict {
 		s.takeApp(p)

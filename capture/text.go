@@ -13,7 +13,8 @@ import (
 // slices and len() see, what Lua reads) is the bytes up to the first NUL,
 // made valid UTF-8 by the encoding the dissector names:
 //
-//   - ENC_ASCII (HTTP, FTP, SMTP, POP, IMAP, SSH, Telnet, TFTP, SDP's lines):
+//   - ENC_ASCII (HTTP, FTP, SMTP, POP, IMAP, SSH, Telnet, TFTP, LLDP, DHCP,
+//     SDP's lines):
 //     every byte 0x80-0xff becomes U+FFFD, even one of a valid UTF-8
 //     sequence ("é", c3 a9, is two U+FFFD);
 //   - ENC_UTF_8 (SIP, SDP's subfields): valid UTF-8 is kept and each
@@ -23,6 +24,9 @@ import (
 //
 // DNS names are format_text's text of their labels' bytes (encFormat): a
 // NUL is \000 there too, c0 af a "/".
+//
+// SNMP's and CDP's strings keep their bytes (encRaw, as tshark showed them);
+// other protocols' are not checked yet and keep them too.
 //
 // The Info column gets the raw bytes through format_text (appendEscaped): a
 // NUL is \000 and the text goes on after it, and bytes 0x80-0xff are decoded

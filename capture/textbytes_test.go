@@ -23,7 +23,7 @@ const (
 
 // TestTextBytesMatchTshark compares with tshark 4.0 what wirelab makes of
 // such bytes in HTTP, SIP (and SDP), FTP, SMTP, POP, IMAP, SSH, Telnet, TFTP,
-// DNS, SNMP and CDP: each string field's value
+// LLDP, DHCP, DNS, SNMP and CDP: each string field's value
 // (ENC_ASCII protocols: every byte 0x80-0xff is U+FFFD; SIP's ENC_UTF_8:
 // each maximal broken subpart is; both cut at a NUL), the Info column
 // (format_text: lenient UTF-8, \uXXXX, a NUL is \000 and the text goes on),
@@ -85,6 +85,20 @@ func TestTextBytesMatchTshark(t *testing.T) {
 	}
 	other = append(other, cdpFrame(t, macA, cdpPDUBytes(2, 180, false, cdpTLV(0x0001, []byte("sw"+tbValid+tbNUL)),
 		cdpTLV(0x0003, []byte("Gi"+tbBroken)), cdpTLV(0x0006, []byte("p"+tbHighBytes)))))
+	// LLDP's and DHCP's strings are ENC_ASCII.
+	tlv := func(typ int, v []byte) []byte { return append([]byte{byte(typ<<1 | len(v)>>8), byte(len(v))}, v...) }
+	for _, x := range []string{tbLone + tbValid, tbBroken, tbNUL} {
+		f := []byte{0x01, 0x80, 0xc2, 0, 0, 0x0e, 2, 0, 0, 0, 0, 1, 0x88, 0xcc}
+		f = append(f, tlv(1, []byte{4, 2, 0, 0, 0, 0, 1})...)
+		f = append(f, tlv(2, []byte("\x05Gi"+x))...)
+		f = append(f, tlv(3, []byte{0, 120})...)
+		f = append(append(append(f, tlv(4, []byte("desc"+x))...), tlv(5, []byte("sys"+x))...), tlv(6, []byte("sd"+x))...)
+		f = append(f, make([]byte, 2+max(0, 60-len(f)-2))...)
+		other = append(other, genFrame{f, layers.LinkTypeEthernet}, udpFrame(t, true, 68, 67, &layers.DHCPv4{Operation: layers.DHCPOpRequest,
+			HardwareType: layers.LinkTypeEthernet, HardwareLen: 6, Xid: 7, ClientHWAddr: macA, ServerName: []byte("srv" + x), File: []byte("file" + x),
+			Options: layers.DHCPOptions{layers.NewDHCPOption(layers.DHCPOptMessageType, []byte{1}), layers.NewDHCPOption(layers.DHCPOptHostname, []byte("host"+x)),
+				layers.NewDHCPOption(layers.DHCPOptEnd, nil)}}))
+	}
 	otherPath := filepath.Join(dir, "other-bytes.pcap")
 	writePcap(t, otherPath, layers.LinkTypeEthernet, other)
 
@@ -111,7 +125,10 @@ func TestTextBytesMatchTshark(t *testing.T) {
 			fields := fields
 			switch path {
 			case otherPath:
-				fields = append(append(append([]string{"frame.protocols"}, protoFields("dns")...), protoFields("snmp")...), protoFields("cdp")...)
+				fields = []string{"frame.protocols"}
+				for _, pr := range []string{"dns", "snmp", "cdp", "lldp", "dhcp"} {
+					fields = append(fields, protoFields(pr)...)
+				}
 			case mailPath:
 				fields = []string{"frame.protocols"}
 				for _, pr := range []string{"smtp", "pop", "imap", "ssh", "telnet", "tftp"} {
@@ -162,6 +179,8 @@ func TestTextBytesMatchTshark(t *testing.T) {
 		`dns.qry.name contains "café"`, `dns.qry.name contains "\x80"`, `len(dns.qry.name) > 40`,
 		`snmp.community contains "\x80"`, `snmp.community contains "\xef\xbf\xbd"`, `snmp.community == "pubbe"`,
 		`snmp.var-bind_str contains "café"`, `cdp.deviceid contains "\x80"`, `cdp.deviceid contains "fore"`, `cdp.platform matches "^p\\x80"`,
+		`lldp.tlv.system.name == "sysbe"`, `lldp.port.id contains "\xef\xbf\xbd\xef\xbf\xbd"`, `dhcp.option.hostname == "hostbe"`,
+		`dhcp.file contains "é"`, `dhcp.server matches "^srvc...d"`,
 	})
 }
 

@@ -540,7 +540,8 @@ func (p *containsPred) test(v *Value) bool { return bytes.Contains(v.B, p.sub) }
 // without PCRE2_UTF): "." is one byte, so a U+FFFD a string field holds is
 // three, and \xef is the byte 0xef. Go's regexp reads UTF-8, so the
 // pattern and a value with bytes 0x80-0xff are read as Latin-1 (each byte
-// one rune) on both sides.
+// one rune) on both sides. (One difference is left: (?i) folds Latin-1
+// letters, é with É, where PCRE2's default tables fold ASCII only.)
 type regexPred struct{ re *regexp.Regexp }
 
 func (p *regexPred) test(v *Value) bool {
