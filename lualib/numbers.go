@@ -36,6 +36,9 @@ func (s *State) installNumbers() {
 	}
 	orig := L.G.Global.RawGetString("tostring")
 	L.G.Global.RawSetString("tostring", L.NewClosure(func(L *lua.LState) int {
+		if L.GetTop() == 0 {
+			L.ArgError(1, "value expected")
+		}
 		if n, ok := L.Get(1).(lua.LNumber); ok && L.GetTop() >= 1 {
 			L.Push(lua.LString(numberString(n)))
 			return 1

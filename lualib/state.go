@@ -377,6 +377,7 @@ func (s *State) sandbox() error {
 	s.installNumbers()
 	s.installTableMath()
 	s.installCulprits()
+	s.installArgChecks()
 	if err := s.installPcall(); err != nil {
 		return fmt.Errorf("installing pcall: %w", err)
 	}
@@ -440,6 +441,7 @@ func (s *State) sandbox() error {
 	for alias, name := range aliases {
 		loaded.RawSetString(alias, loaded.RawGetString(name))
 	}
+	s.sayNoValue()
 	return nil
 }
 

@@ -1,0 +1,317 @@
+package lualib
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// installArgChecks replaces the base, table, math, os and coroutine
+// functions whose argument checks differ from C Lua 5.1.5's in gopher-lua
+// (no check at all, another order, other words), each written after what
+// the C function does. It runs after the other replacements and before
+// installPcall.
+func (s *State) installArgChecks() {
+	L := s.L
+	g := L.G.Global
+	set := func(t lua.LValue, name string, f lua.LGFunction) {
+		if tbl, ok := t.(*lua.LTable); ok {
+			tbl.RawSetString(name, L.NewFunction(f))
+		}
+	}
+	set(g, "setmetatable", baseSetmetatable)
+	set(g, "select", baseSelect)
+	set(g, "unpack", baseUnpack)
+	// changed in place: the function keeps its upvalues
+	if rawset, ok := g.RawGetString("rawset").(*lua.LFunction); ok && rawset.IsG {
+		orig := rawset.GFunction
+		rawset.GFunction = func(L *lua.LState) int {
+			orig(L)
+			L.SetTop(1)
+			return 1
+		}
+	}
+	if assert, ok := g.RawGetString("assert").(*lua.LFunction); ok && assert.IsG {
+		orig := assert.GFunction
+		assert.GFunction = func(L *lua.LState) int {
+			if L.GetTop() == 0 {
+				L.ArgError(1, "value expected")
+			}
+			return orig(L)
+		}
+	}
+	tbl := g.RawGetString("table")
+	set(tbl, "insert", tabInsert)
+	set(tbl, "setn", func(L *lua.LState) int {
+		checkTable(L, 1)
+		L.RaiseError("'setn' is obsolete")
+		return 0
+	})
+	set(tbl, "foreach", tabForeach)
+	set(tbl, "foreachi", tabForeachi)
+	if t, ok := tbl.(*lua.LTable); ok {
+		if sort, ok := t.RawGetString("sort").(*lua.LFunction); ok && sort.IsG {
+			orig := sort.GFunction
+			// C's sort takes a nil comparator as none
+			sort.GFunction = func(L *lua.LState) int {
+				if L.GetTop() >= 2 && L.Get(2) == lua.LNil {
+					L.SetTop(1)
+				}
+				return orig(L)
+			}
+		}
+	}
+	m := g.RawGetString("math")
+	set(m, "max", mathMinMax(func(a, b float64) bool { return a > b }))
+	set(m, "min", mathMinMax(func(a, b float64) bool { return a < b }))
+	// C evaluates luaL_checknumber(L, 1), luaL_checknumber(L, 2) as
+	// arguments of one call, and gcc evaluates them right to left: the
+	// second argument is checked first.
+	for name, f := range map[string]func(x, y float64) float64{
+		"fmod":  math.Mod,
+		"pow":   math.Pow,
+		"atan2": math.Atan2,
+		"ldexp": func(x, y float64) float64 { return math.Ldexp(x, int(y)) },
+	} {
+		f := f
+		set(m, name, func(L *lua.LState) int {
+			y := luaCheckNumber(L, 2)
+			x := luaCheckNumber(L, 1)
+			L.Push(lua.LNumber(f(x, y)))
+			return 1
+		})
+	}
+	set(g.RawGetString("os"), "difftime", func(L *lua.LState) int {
+		t0 := 0.0
+		if L.Get(2) != lua.LNil {
+			t0 = luaCheckNumber(L, 2)
+		}
+		t1 := luaCheckNumber(L, 1)
+		L.Push(lua.LNumber(t1 - t0))
+		return 1
+	})
+}
+
+func checkTable(L *lua.LState, n int) *lua.LTable {
+	t, ok := L.Get(n).(*lua.LTable)
+	if !ok {
+		typeError(L, n, "table")
+	}
+	return t
+}
+
+// luaCheckInt is luaL_checkint: luaL_checknumber truncated toward zero.
+func luaCheckInt(L *lua.LState, n int) int {
+	return int(luaCheckNumber(L, n))
+}
+
+// baseSetmetatable is Lua 5.1's setmetatable(t, mt).
+func baseSetmetatable(L *lua.LState) int {
+	mt := L.Get(2)
+	t := checkTable(L, 1)
+	if L.GetTop() < 2 || (mt != lua.LNil && mt.Type() != lua.LTTable) {
+		L.ArgError(2, "nil or table expected")
+	}
+	if old, ok := L.GetMetatable(t).(*lua.LTable); ok && old.RawGetString("__metatable") != lua.LNil {
+		L.RaiseError("cannot change a protected metatable")
+	}
+	L.SetMetatable(t, mt)
+	L.SetTop(1)
+	return 1
+}
+
+// baseSelect is Lua 5.1's select(n, ...): '#' (any string starting with
+// it) counts, a negative n counts from the end.
+func baseSelect(L *lua.LState) int {
+	n := L.GetTop()
+	if s, ok := L.Get(1).(lua.LString); ok && len(s) > 0 && s[0] == '#' {
+		L.Push(lua.LNumber(n - 1))
+		return 1
+	}
+	i := luaCheckInt(L, 1)
+	if i < 0 {
+		i = n + i
+	} else if i > n {
+		i = n
+	}
+	if i < 1 {
+		L.ArgError(1, "index out of range")
+	}
+	return n - i
+}
+
+// maxCStack is C Lua 5.1's LUAI_MAXCSTACK: lua_checkstack refuses to grow a
+// C function's stack past it, so unpack gives at most about that many.
+const maxCStack = 8000
+
+// baseUnpack is Lua 5.1's unpack(t [, i [, j]]).
+func baseUnpack(L *lua.LState) int {
+	t := checkTable(L, 1)
+	i := luaOptInt(L, 2, 1)
+	e := 0
+	if L.Get(3) != lua.LNil {
+		e = luaCheckInt(L, 3)
+	} else {
+		e = t.Len()
+	}
+	if i > e {
+		return 0
+	}
+	n := e - i + 1
+	if n <= 0 || n >= math.MaxInt32 || L.GetTop()+n > maxCStack {
+		L.RaiseError("too many results to unpack")
+	}
+	for ; i <= e; i++ {
+		L.Push(t.RawGetInt(i))
+	}
+	return n
+}
+
+// tabInsert is Lua 5.1's table.insert(t, [pos,] v).
+func tabInsert(L *lua.LState) int {
+	t := checkTable(L, 1)
+	e := t.Len() + 1
+	var pos int
+	switch L.GetTop() {
+	case 2:
+		pos = e
+	case 3:
+		pos = luaCheckInt(L, 2)
+		if pos > e {
+			e = pos
+		}
+		for i := e; i > pos; i-- {
+			t.RawSetInt(i, t.RawGetInt(i-1))
+		}
+	default:
+		L.RaiseError("wrong number of arguments to 'insert'")
+	}
+	t.RawSetInt(pos, L.Get(-1))
+	return 0
+}
+
+// tabForeach is Lua 5.1's table.foreach(t, f): f(k, v) for each pair until
+// f returns non-nil, which foreach returns.
+func tabForeach(L *lua.LState) int {
+	t := checkTable(L, 1)
+	f := checkFunction(L, 2)
+	for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
+		L.Push(f)
+		L.Push(k)
+		L.Push(v)
+		L.Call(2, 1)
+		if r := L.Get(-1); r != lua.LNil {
+			return 1
+		}
+		L.Pop(1)
+	}
+	return 0
+}
+
+// tabForeachi is Lua 5.1's table.foreachi(t, f): f(i, t[i]) for i = 1, #t.
+func tabForeachi(L *lua.LState) int {
+	t := checkTable(L, 1)
+	f := checkFunction(L, 2)
+	n := t.Len()
+	for i := 1; i <= n; i++ {
+		L.Push(f)
+		L.Push(lua.LNumber(i))
+		L.Push(t.RawGetInt(i))
+		L.Call(2, 1)
+		if r := L.Get(-1); r != lua.LNil {
+			return 1
+		}
+		L.Pop(1)
+	}
+	return 0
+}
+
+func checkFunction(L *lua.LState, n int) *lua.LFunction {
+	f, ok := L.Get(n).(*lua.LFunction)
+	if !ok {
+		typeError(L, n, "function")
+	}
+	return f
+}
+
+// mathMinMax is math.max or math.min: at least one number.
+func mathMinMax(better func(a, b float64) bool) lua.LGFunction {
+	return func(L *lua.LState) int {
+		n := L.GetTop()
+		x := luaCheckNumber(L, 1)
+		for i := 2; i <= n; i++ {
+			if y := luaCheckNumber(L, i); better(y, x) {
+				x = y
+			}
+		}
+		L.Push(lua.LNumber(x))
+		return 1
+	}
+}
+
+// noValueRE is a gopher-lua type error: "... bad argument #N to F (T
+// expected, got nil)".
+var noValueRE = regexp.MustCompile(`bad argument #(\d+) to .* expected, got (nil)\)$`)
+
+// sayNoValue makes every Go function of the standard tables say what C
+// Lua's luaL_typerror says of an argument past the last one: "got no
+// value", where gopher-lua says "got nil". Each function is changed in
+// place (the same *LFunction), so what holds it already gets the change.
+func (s *State) sayNoValue() {
+	g := s.L.G.Global
+	tables := []*lua.LTable{g}
+	for _, name := range []string{"string", "table", "math", "os", "coroutine"} {
+		if t, ok := g.RawGetString(name).(*lua.LTable); ok {
+			tables = append(tables, t)
+		}
+	}
+	seen := map[*lua.LFunction]bool{}
+	for _, t := range tables {
+		t.ForEach(func(_, v lua.LValue) {
+			fn, ok := v.(*lua.LFunction)
+			if !ok || !fn.IsG || seen[fn] {
+				return
+			}
+			seen[fn] = true
+			fn.GFunction = withNoValue(fn, fn.GFunction)
+		})
+	}
+}
+
+func withNoValue(self *lua.LFunction, orig lua.LGFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		top := L.GetTop()
+		defer func() {
+			r := recover()
+			if r == nil {
+				return
+			}
+			ae, ok := r.(*lua.ApiError)
+			if !ok {
+				panic(r)
+			}
+			msg, ok := ae.Object.(lua.LString)
+			if !ok {
+				panic(r)
+			}
+			m := noValueRE.FindStringSubmatchIndex(string(msg))
+			if m == nil {
+				panic(r)
+			}
+			n, _ := strconv.Atoi(string(msg[m[2]:m[3]]))
+			if n <= top {
+				panic(r)
+			}
+			// raised by this very call, not by a function it called
+			if dbg, ok := L.GetStack(0); ok {
+				if fn, err := L.GetInfo("f", dbg, lua.LNil); err != nil || fn != self {
+					panic(r)
+				}
+			}
+			L.Error(msg[:m[4]]+"no value"+msg[m[5]:], 0)
+		}()
+		return orig(L)
+	}
+}
