@@ -51,6 +51,9 @@ func enterCoroutine(L *lua.LState) (leave func(), ok bool) {
 }
 
 func limitedResume(L *lua.LState) int {
+	if _, ok := L.Get(1).(*lua.LState); !ok {
+		L.ArgError(1, "coroutine expected")
+	}
 	leave, ok := enterCoroutine(L)
 	if !ok {
 		L.Push(lua.LFalse)

@@ -2,6 +2,7 @@ package lualib
 
 import (
 	_ "embed"
+	"fmt"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -53,7 +54,24 @@ func (s *State) installPcall() error {
 		L.Push(lua.LBool(s.sorting[L] > 0))
 		return 1
 	}))
-	return L.PCall(10, 0, nil)
+	L.Push(L.NewFunction(pcallArgError))
+	if err := L.PCall(11, 0, nil); err != nil {
+		return err
+	}
+	// coroutine.status checks its argument in Go, so that a tail call
+	// (return coroutine.status(co)) names it as C Lua does
+	if status, ok := co.RawGetString("status").(*lua.LFunction); ok {
+		co.RawSetString("status", L.NewFunction(func(L *lua.LState) int {
+			if _, ok := L.Get(1).(*lua.LState); !ok {
+				L.ArgError(1, "coroutine expected")
+			}
+			L.Push(status)
+			L.Push(L.Get(1))
+			L.Call(1, 1)
+			return 1
+		}))
+	}
+	return nil
 }
 
 // newProtectedThread(f) is coroutine.create(f) for a protected call's worker:
@@ -91,4 +109,30 @@ func isGoFunction(L *lua.LState) int {
 func goCall(L *lua.LState) int {
 	L.Call(L.GetTop()-1, lua.MultRet)
 	return L.GetTop()
+}
+
+// pcallArgError(n, msg) is luaL_argerror for the pcall.lua function that
+// calls it: "bad argument #n to 'NAME' (msg)" with the name its caller
+// called it by and the caller's position, or '?' and no position when
+// pcall.lua itself or Go called it (C Lua's pcall calling pcall), or it was
+// a tail call (whose caller gopher-lua no longer has).
+func pcallArgError(L *lua.LState) int {
+	n := L.CheckInt(1)
+	msg := L.CheckString(2)
+	name, pos := "?", ""
+	if self, ok := L.GetStack(1); ok {
+		if _, err := L.GetInfo("nS", self, lua.LNil); err == nil && self.What != "tail" {
+			if caller, ok := L.GetStack(2); ok {
+				if _, err := L.GetInfo("Sl", caller, lua.LNil); err == nil &&
+					caller.What != "G" && caller.Source != "=pcall" && isIdentifier(self.Name) {
+					name = self.Name
+					if caller.CurrentLine > 0 {
+						pos = fmt.Sprintf("%s:%d: ", caller.Source, caller.CurrentLine)
+					}
+				}
+			}
+		}
+	}
+	L.Error(lua.LString(fmt.Sprintf("%sbad argument #%d to '%s' (%s)", pos, n, name, msg)), 0)
+	return 0
 }

@@ -1,7 +1,7 @@
 -- pcall, xpcall, coroutine.running and coroutine.status for wirelab (see
 -- pcall.go): each protected call runs in a worker coroutine, taken from a
 -- pool of idle ones (making a coroutine costs far more than resuming one).
-local create, resume, status, yield, running, G, co, isgo, gocall, insort = ...
+local create, resume, status, yield, running, G, co, isgo, gocall, insort, argerror = ...
 local type, select, getmetatable, error = type, select, getmetatable, error
 local find, sub, gsub = string.find, string.sub, string.gsub
 
@@ -39,14 +39,26 @@ local function logical()
   return t
 end
 
-local function fail(handler, msg)
-  if handler then
-    return false, handler(msg)
+local protect
+
+-- fail is a protected call's result for the error msg: xpcall's handler
+-- (hashandler) turns it into its first result; a handler that is not a
+-- function, or that fails itself, is C Lua's "error in error handling".
+local function fail(hashandler, handler, msg)
+  if hashandler then
+    if type(handler) ~= "function" then
+      return false, "error in error handling"
+    end
+    local ok, r = protect(handler, false, nil, msg)
+    if not ok then
+      return false, "error in error handling"
+    end
+    return false, r
   end
   return false, msg
 end
 
-local function finish(w, handler, ok, ...)
+local function finish(w, hashandler, handler, ok, ...)
   if not ok then
     -- The function raised an error: the worker is dead.
     owner[w] = nil
@@ -66,7 +78,7 @@ local function finish(w, handler, ok, ...)
       -- a Go built-in called by pcall itself: C Lua cannot name it either
       msg = gsub(msg, "^(bad argument #%d+ to )%(anonymous%)", "%1'?'", 1)
     end
-    return fail(handler, msg)
+    return fail(hashandler, handler, msg)
   end
   if (...) == done then
     owner[w] = nil
@@ -82,14 +94,18 @@ local function finish(w, handler, ok, ...)
     -- nothing to yield to, or a table.sort comparator between (a C call in
     -- C Lua): the protected call fails, as C Lua's pcall does
     owner[w] = nil
-    return fail(handler, "attempt to yield across metamethod/C-call boundary")
+    return fail(hashandler, handler, "attempt to yield across metamethod/C-call boundary")
   end
-  return finish(w, handler, resume(w, yield(...)))
+  return finish(w, hashandler, handler, resume(w, yield(...)))
 end
 
 local function callable(f)
   if type(f) == "function" then
     return f
+  end
+  if type(f) == "string" then
+    -- the string metatable's __call is wirelab's error naming (culprit.go)
+    return nil
   end
   local mt = getmetatable(f)
   if type(mt) == "table" and type(mt.__call) == "function" then
@@ -98,10 +114,10 @@ local function callable(f)
   return nil
 end
 
-local function protect(f, handler, ...)
+protect = function(f, hashandler, handler, ...)
   local fn = callable(f)
   if fn == nil then
-    return fail(handler, "attempt to call a " .. type(f) .. " value")
+    return fail(hashandler, handler, "attempt to call a " .. type(f) .. " value")
   end
   local w
   if nidle > 0 then
@@ -112,18 +128,24 @@ local function protect(f, handler, ...)
     w = create(serve)
   end
   owner[w] = running() or main
-  return finish(w, handler, resume(w, fn, ...))
+  return finish(w, hashandler, handler, resume(w, fn, ...))
 end
 
+-- argerror(n, msg) raises luaL_argerror's message for the function of
+-- this file that calls it, named as its caller called it.
 G.pcall = function(...)
   if select("#", ...) == 0 then
-    error("bad argument #1 to 'pcall' (value expected)", 0)
+    argerror(1, "value expected")
   end
-  return protect((...), nil, select(2, ...))
+  return protect((...), false, nil, select(2, ...))
 end
 
-G.xpcall = function(f, handler)
-  return protect(f, handler)
+G.xpcall = function(...)
+  if select("#", ...) < 2 then
+    argerror(2, "value expected")
+  end
+  local f, handler = ...
+  return protect(f, true, handler)
 end
 
 co.running = function()
@@ -131,6 +153,9 @@ co.running = function()
 end
 
 co.status = function(t)
+  if type(t) ~= "thread" then
+    argerror(1, "coroutine expected")
+  end
   if t ~= nil and t == logical() then
     return "running"
   end

@@ -498,6 +498,10 @@ func (s *State) unavailableTable(lib, why string) *lua.LTable {
 func baseError(L *lua.LState) int {
 	obj := L.Get(1)
 	level := L.OptInt(2, 1)
+	if n, ok := obj.(lua.LNumber); ok && level > 0 {
+		// a number is a string to lua_isstring: it gets the position too
+		obj = lua.LString(numberString(n))
+	}
 	if msg, ok := obj.(lua.LString); ok && level > 0 {
 		pos := ""
 		if dbg, ok := L.GetStack(level); ok {

@@ -269,16 +269,23 @@ func (s *State) sayNoValue() {
 	}
 	seen := map[*lua.LFunction]bool{}
 	for _, t := range tables {
-		t.ForEach(func(_, v lua.LValue) {
+		t.ForEach(func(k, v lua.LValue) {
 			fn, ok := v.(*lua.LFunction)
 			if !ok || !fn.IsG || seen[fn] {
 				return
+			}
+			if t != g && lua5_3[k.String()] {
+				return // Lua 5.3's words (strpack.go)
 			}
 			seen[fn] = true
 			fn.GFunction = withNoValue(fn, fn.GFunction)
 		})
 	}
 }
+
+// lua5_3 are the string functions taken from Lua 5.3, which say "got nil"
+// where 5.3 does.
+var lua5_3 = map[string]bool{"pack": true, "unpack": true, "packsize": true}
 
 func withNoValue(self *lua.LFunction, orig lua.LGFunction) lua.LGFunction {
 	return func(L *lua.LState) int {

@@ -56,8 +56,9 @@ func (s *State) installTableMath() {
 
 // tabConcat is Lua 5.1's table.concat(t [, sep [, i [, j]]]).
 func tabConcat(L *lua.LState) int {
-	t := L.CheckTable(1)
+	// C checks the separator first
 	sep := optLString(L, 2, "")
+	t := checkTable(L, 1)
 	i := luaOptInt(L, 3, 1)
 	j := luaOptInt(L, 4, t.Len())
 	var b strings.Builder
