@@ -72,7 +72,7 @@ func limitedResume(L *lua.LState) int {
 		case lua.LString("can not resume a running thread"):
 			L.Replace(2, lua.LString("cannot resume non-suspended coroutine"))
 		default:
-			if msg, ok := L.Get(2).(lua.LString); ok {
+			if msg, ok := stateOf(L).machineWording(L.Get(2)).(lua.LString); ok {
 				L.Replace(2, lua.LString(quoteArgName(string(msg))))
 			}
 		}
@@ -106,6 +106,7 @@ func limitedWrapped(L *lua.LState) int {
 		if s, ok := obj.(lua.LString); ok && strings.HasSuffix(string(s), "can not resume a dead thread") {
 			obj = lua.LString("cannot resume dead coroutine")
 		}
+		obj = stateOf(L).machineWording(obj)
 		L.Error(obj, 0)
 	}
 	return L.GetTop()

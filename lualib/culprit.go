@@ -35,7 +35,8 @@ var arithEvents = map[string]int{
 	"__div": lua.OP_DIV, "__mod": lua.OP_MOD, "__pow": lua.OP_POW,
 }
 
-// installCulprits sets the naming metatable of nil, booleans, numbers and functions,
+// installCulprits sets the naming metatable of nil, booleans and numbers
+// (installFunctionCulprits gives functions and coroutines a copy),
 // hides it from getmetatable, and adds what fails on a string to the string
 // metatable. It runs before installPcall, whose Lua side
 // keeps the getmetatable it finds.
@@ -66,7 +67,6 @@ func (s *State) installCulprits() {
 	L.SetMetatable(lua.LNil, full)
 	L.SetMetatable(lua.LFalse, full)
 	L.SetMetatable(lua.LNumber(0), full)
-	L.SetMetatable(call, full) // every function's: `print.x`, `#print`
 	// gopher-lua asks a string's metatable before converting it to a
 	// number, so its arithmetic metamethods do the arithmetic of strings
 	// that convert (culpritArith).
@@ -85,7 +85,7 @@ func (s *State) installCulprits() {
 	g.RawSetString("getmetatable", L.NewFunction(func(L *lua.LState) int {
 		if L.GetTop() > 0 {
 			switch L.Get(1).Type() {
-			case lua.LTNil, lua.LTBool, lua.LTNumber, lua.LTFunction:
+			case lua.LTNil, lua.LTBool, lua.LTNumber:
 				L.Push(lua.LNil)
 				return 1
 			}
@@ -97,7 +97,7 @@ func (s *State) installCulprits() {
 // hooked reports whether v's type has the naming metamethods.
 func hooked(v lua.LValue) bool {
 	switch v.Type() {
-	case lua.LTNil, lua.LTBool, lua.LTNumber, lua.LTString, lua.LTFunction:
+	case lua.LTNil, lua.LTBool, lua.LTNumber, lua.LTString, lua.LTFunction, lua.LTThread:
 		return true
 	}
 	return false

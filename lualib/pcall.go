@@ -55,7 +55,11 @@ func (s *State) installPcall() error {
 		return 1
 	}))
 	L.Push(L.NewFunction(pcallArgError))
-	if err := L.PCall(11, 0, nil); err != nil {
+	L.Push(L.NewFunction(func(L *lua.LState) int {
+		L.Push(s.machineWording(L.Get(1)))
+		return 1
+	}))
+	if err := L.PCall(12, 0, nil); err != nil {
 		return err
 	}
 	// coroutine.status checks its argument in Go, so that a tail call

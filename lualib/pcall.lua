@@ -1,7 +1,7 @@
 -- pcall, xpcall, coroutine.running and coroutine.status for wirelab (see
 -- pcall.go): each protected call runs in a worker coroutine, taken from a
 -- pool of idle ones (making a coroutine costs far more than resuming one).
-local create, resume, status, yield, running, G, co, isgo, gocall, insort, argerror = ...
+local create, resume, status, yield, running, G, co, isgo, gocall, insort, argerror, machinewords = ...
 local type, select, getmetatable, error = type, select, getmetatable, error
 local find, sub, gsub = string.find, string.sub, string.gsub
 
@@ -63,6 +63,7 @@ local function finish(w, hashandler, handler, ok, ...)
     -- The function raised an error: the worker is dead.
     owner[w] = nil
     local msg = ...
+    msg = machinewords(msg)
     if msg == "lua callstack overflow" then
       msg = "stack overflow"
     elseif type(msg) == "string" and find(msg, "^=pcall:%d+: ") then

@@ -52,6 +52,9 @@ func (s *State) chunkError(err error) error {
 		if s.raised != nil {
 			le.Raised = sameValue(ae.Object, s.raised)
 		}
+		if !le.Raised {
+			le.Message = vmWording(le.Message)
+		}
 		if s.culprit != nil && sameValue(ae.Object, s.culprit) {
 			le.Traceback = luaTraceback(ae.StackTrace, true)
 		}

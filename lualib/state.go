@@ -378,6 +378,7 @@ func (s *State) sandbox() error {
 	s.installTableMath()
 	s.installCulprits()
 	s.installArgChecks()
+	s.installFunctionCulprits()
 	if err := s.installPcall(); err != nil {
 		return fmt.Errorf("installing pcall: %w", err)
 	}

@@ -39,6 +39,17 @@ func (s *State) installArgChecks() {
 			if L.GetTop() == 0 {
 				L.ArgError(1, "value expected")
 			}
+			if !L.ToBool(1) {
+				// luaL_optstring: a number is its text, anything else
+				// but nil a type error
+				switch v := L.Get(2).(type) {
+				case lua.LNumber:
+					L.Replace(2, lua.LString(numberString(v)))
+				case lua.LString, *lua.LNilType:
+				default:
+					typeError(L, 2, "string")
+				}
+			}
 			return orig(L)
 		}
 	}
