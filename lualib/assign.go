@@ -56,6 +56,9 @@ func compileLua(in io.Reader, name string) (*lua.FunctionProto, error) {
 		chunk = append([]ast.Stmt{concatLocal(line)}, chunk...)
 	}
 	p, err := lua.Compile(chunk, name)
+	if err == nil {
+		fixLocalScopes(chunk, p)
+	}
 	if err != nil {
 		// "no loop to break", "cannot use '...' outside a vararg function"
 		msg := err.Error()
