@@ -2,6 +2,7 @@ package lualib
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -15,7 +16,18 @@ func osDate(L *lua.LState) int {
 	f := optLString(L, 1, "%c")
 	t := time.Now()
 	if L.Get(2) != lua.LNil {
-		t = time.Unix(int64(luaCheckNumber(L, 2)), 0)
+		x := luaCheckNumber(L, 2)
+		// (time_t)x, as x86-64 converts it; glibc's gmtime and localtime
+		// give NULL, and os.date nil, past a year that fits an int
+		sec := int64(math.MinInt64)
+		if x >= -(1<<63) && x < 1<<63 {
+			sec = int64(x)
+		}
+		if sec > maxTimeT || sec < minTimeT {
+			L.Push(lua.LNil)
+			return 1
+		}
+		t = time.Unix(sec, 0)
 	}
 	zone := "local"
 	if strings.HasPrefix(f, "!") {
@@ -51,6 +63,13 @@ func osDate(L *lua.LState) int {
 	L.Push(lua.LString(b.String()))
 	return 1
 }
+
+// The seconds of the last and first second whose year-1900 fits a C int
+// (glibc's struct tm).
+const (
+	maxTimeT = 67768036191676799
+	minTimeT = -67768040609740800
+)
 
 var (
 	weekdayNames = []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
@@ -153,6 +172,10 @@ func strftime(c byte, t time.Time, zone string) string {
 		return zone
 	case '%':
 		return "%"
+	case '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		// a field width with no conversion after it (os.date hands
+		// strftime "%5" of "%5d"): glibc writes the "%5" padded to it
+		return fmt.Sprintf("%*s", int(c-'0'), "%"+string(c))
 	}
 	return "%" + string(c)
 }
