@@ -22,6 +22,11 @@ func numberString(n lua.LNumber) string {
 	case math.IsInf(f, -1):
 		return "-inf"
 	case f != f:
+		// glibc prints the sign of a NaN: x86's default one (0/0,
+		// inf-inf) is negative
+		if math.Signbit(f) {
+			return "-nan"
+		}
 		return "nan"
 	}
 	return strconv.FormatFloat(f, 'g', 14, 64)
@@ -63,6 +68,13 @@ func str2number(s string) (float64, bool) {
 		return 0, false
 	}
 	neg := strings.HasPrefix(t, "-")
+	if isNaNText(body) {
+		// strtod's "nan" and "nan(chars)", with the sign given
+		if neg {
+			return negNaN, true
+		}
+		return math.NaN(), true
+	}
 	if len(body) > 1 && body[0] == '0' && body[1]|0x20 == 'x' {
 		h := body[2:]
 		if h == "" {
@@ -169,4 +181,28 @@ func strtoul(s string, base int) (uint64, bool) {
 		n = -n
 	}
 	return n, true
+}
+
+// negNaN is x86's default NaN, the one 0/0 gives: its sign bit is set.
+var negNaN = math.Float64frombits(0xFFF8000000000000)
+
+// isNaNText reports whether s is what glibc's strtod reads as a NaN:
+// "nan", any case, optionally followed by "(n-char-sequence)".
+func isNaNText(s string) bool {
+	if len(s) < 3 || !strings.EqualFold(s[:3], "nan") {
+		return false
+	}
+	rest := s[3:]
+	if rest == "" {
+		return true
+	}
+	if len(rest) < 2 || rest[0] != '(' || rest[len(rest)-1] != ')' {
+		return false
+	}
+	for _, c := range []byte(rest[1 : len(rest)-1]) {
+		if !(isDigit(c) || isAlpha(c) || c == '_') {
+			return false
+		}
+	}
+	return true
 }

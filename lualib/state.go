@@ -529,7 +529,8 @@ func basePrint(L *lua.LState) int {
 			b.WriteString(numberString(n))
 			continue
 		}
-		b.WriteString(L.ToStringMeta(L.Get(i)).String())
+		// C's print writes each string with fputs: up to its first NUL
+		b.WriteString(cString(L.ToStringMeta(L.Get(i)).String()))
 	}
 	b.WriteByte('\n')
 	io.WriteString(s.env.Stdout, b.String())

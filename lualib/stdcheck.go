@@ -90,10 +90,66 @@ func (s *State) installArgChecks() {
 		set(m, name, func(L *lua.LState) int {
 			y := luaCheckNumber(L, 2)
 			x := luaCheckNumber(L, 1)
-			L.Push(lua.LNumber(f(x, y)))
+			r := f(x, y)
+			if r != r {
+				// a NaN argument comes back as it is, the first first;
+				// a domain error (fmod(1, 0), pow(-1, 0.5)) is x86's
+				// default NaN, whose sign glibc prints
+				switch {
+				case x != x:
+					r = x
+				case y != y:
+					r = y
+				default:
+					r = negNaN
+				}
+			}
+			L.Push(lua.LNumber(r))
 			return 1
 		})
 	}
+	for name, f := range map[string]struct {
+		fn  func(float64) float64
+		neg bool // a domain error is -nan in glibc (else nan)
+	}{
+		"acos": {math.Acos, false}, "asin": {math.Asin, false}, "atan": {math.Atan, false},
+		"ceil": {math.Ceil, false}, "floor": {math.Floor, false},
+		"cos": {math.Cos, true}, "sin": {math.Sin, true}, "tan": {math.Tan, true},
+		"cosh": {math.Cosh, false}, "sinh": {math.Sinh, false}, "tanh": {math.Tanh, false},
+		"exp": {math.Exp, false}, "log": {math.Log, true}, "log10": {math.Log10, false},
+		"sqrt": {math.Sqrt, true},
+	} {
+		f := f
+		set(m, name, func(L *lua.LState) int {
+			x := luaCheckNumber(L, 1)
+			r := f.fn(x)
+			if r != r {
+				switch {
+				case x != x:
+					r = x
+				case f.neg:
+					r = negNaN
+				default:
+					r = math.NaN()
+				}
+			}
+			L.Push(lua.LNumber(r))
+			return 1
+		})
+	}
+	set(m, "modf", func(L *lua.LState) int {
+		x := luaCheckNumber(L, 1)
+		ip, fp := math.Modf(x)
+		switch {
+		case math.IsInf(x, 0):
+			ip, fp = x, math.Copysign(0, x)
+		case x != x:
+			ip, fp = x, x
+		}
+		L.Push(lua.LNumber(ip))
+		L.Push(lua.LNumber(fp))
+		return 2
+	})
 	set(g.RawGetString("os"), "difftime", func(L *lua.LState) int {
 		t0 := 0.0
 		if L.Get(2) != lua.LNil {
@@ -125,7 +181,7 @@ func baseSetmetatable(L *lua.LState) int {
 	if L.GetTop() < 2 || (mt != lua.LNil && mt.Type() != lua.LTTable) {
 		L.ArgError(2, "nil or table expected")
 	}
-	if old, ok := L.GetMetatable(t).(*lua.LTable); ok && old.RawGetString("__metatable") != lua.LNil {
+	if L.GetMetaField(t, "__metatable") != lua.LNil {
 		L.RaiseError("cannot change a protected metatable")
 	}
 	L.SetMetatable(t, mt)

@@ -37,7 +37,9 @@ func strFormat(L *lua.LState) int {
 		i = next
 		switch conv {
 		case 'c':
-			b.WriteString(pad(spec, string([]byte{byte(int64(luaCheckNumber(L, arg)))})))
+			// C adds sprintf's output up to its first NUL: "%c" of 0
+			// adds nothing, "%5c" its padding only
+			b.WriteString(cString(pad(spec, string([]byte{byte(int64(luaCheckNumber(L, arg)))}))))
 		case 'd', 'i':
 			n := toInteger(luaCheckNumber(L, arg))
 			b.WriteString(fmt.Sprintf("%"+spec+"d", n))
@@ -60,12 +62,16 @@ func strFormat(L *lua.LState) int {
 				b.WriteString(s) // C Lua keeps a long string whole, unformatted
 				continue
 			}
+			s = cString(s) // sprintf reads a C string
 			if dot := strings.IndexByte(spec, '.'); dot >= 0 {
 				prec, _ := strconv.Atoi(spec[dot+1:])
 				s = s[:min(prec, len(s))]
 				spec = spec[:dot]
 			}
 			b.WriteString(pad(spec, s))
+		case 0:
+			// lua_pushfstring's %c of a NUL adds nothing
+			L.RaiseError("%s", "invalid option '%' to 'format'")
 		default:
 			L.RaiseError("invalid option '%%%c' to 'format'", conv)
 		}
@@ -101,7 +107,7 @@ func scanFormat(L *lua.LState, f string, i int) (string, byte, int) {
 		digits()
 	}
 	if i >= len(f) {
-		L.RaiseError("invalid option '%%' to 'format'")
+		L.RaiseError("%s", "invalid option '%' to 'format'")
 	}
 	return f[start:i], f[i], i
 }
@@ -125,7 +131,10 @@ func toUnsigned(x float64) uint64 {
 	if x < 0 {
 		return uint64(toInteger(x))
 	}
-	if x >= 1<<64 || x != x {
+	if x != x {
+		return 1 << 63 // cvttsd2si's "integer indefinite"
+	}
+	if x >= 1<<64 {
 		return 0
 	}
 	return uint64(x)
@@ -137,7 +146,10 @@ func formatFloat(spec string, conv byte, x float64) string {
 	if math.IsInf(x, 0) || x != x {
 		s := "inf"
 		if x != x {
-			s = "-nan" // glibc prints the sign bit of the default NaN
+			s = "nan"
+			if math.Signbit(x) {
+				s = "-nan" // glibc prints the sign bit (0/0's is set)
+			}
 		} else if x < 0 {
 			s = "-inf"
 		} else if strings.Contains(spec, "+") {
@@ -196,4 +208,12 @@ func addQuoted(b *strings.Builder, s string) {
 		}
 	}
 	b.WriteByte('"')
+}
+
+// cString is s up to its first NUL, as C's string functions read it.
+func cString(s string) string {
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return s[:i]
+	}
+	return s
 }

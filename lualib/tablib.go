@@ -88,8 +88,8 @@ func tabRemove(L *lua.LState) int {
 	t := L.CheckTable(1)
 	e := t.Len()
 	pos := luaOptInt(L, 2, e)
-	if e == 0 {
-		return 0
+	if pos < 1 || pos > e {
+		return 0 // outside the list: nothing removed
 	}
 	L.Push(t.RawGetInt(pos))
 	for ; pos < e; pos++ {
