@@ -4,6 +4,7 @@ import (
 	"math"
 	"regexp"
 	"strconv"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -367,15 +368,7 @@ func withNoValue(self *lua.LFunction, orig lua.LGFunction) lua.LGFunction {
 				panic(r)
 			}
 			msg, ok := ae.Object.(lua.LString)
-			if !ok {
-				panic(r)
-			}
-			m := noValueRE.FindStringSubmatchIndex(string(msg))
-			if m == nil {
-				panic(r)
-			}
-			n, _ := strconv.Atoi(string(msg[m[2]:m[3]]))
-			if n <= top {
+			if !ok || !strings.Contains(string(msg), "bad argument #") {
 				panic(r)
 			}
 			// raised by this very call, not by a function it called
@@ -384,8 +377,68 @@ func withNoValue(self *lua.LFunction, orig lua.LGFunction) lua.LGFunction {
 					panic(r)
 				}
 			}
-			L.Error(msg[:m[4]]+"no value"+msg[m[5]:], 0)
+			fixed := string(msg)
+			if m := noValueRE.FindStringSubmatchIndex(fixed); m != nil {
+				if n, _ := strconv.Atoi(fixed[m[2]:m[3]]); n > top {
+					fixed = fixed[:m[4]] + "no value" + fixed[m[5]:]
+				}
+			}
+			fixed = methodArg(L, fixed)
+			if fixed == string(msg) {
+				panic(r)
+			}
+			L.Error(lua.LString(fixed), 0)
 		}()
 		return orig(L)
 	}
+}
+
+// badArgRE is an argument error: its number, the function's name (quoted
+// or not) and the message.
+var badArgRE = regexp.MustCompile(`bad argument #(\d+) to '?([A-Za-z_][A-Za-z0-9_]*)'? \((.*)\)$`)
+
+// methodArg is luaL_argerror's count for a method call (s:rep({})): self is
+// not counted, and an error in self itself is "calling 'rep' on bad self".
+// The call is a method call when every call on the caller's current line
+// to a function of that name calls it as a method (OP_SELF); when they
+// disagree, msg is left as it is.
+func methodArg(L *lua.LState, msg string) string {
+	m := badArgRE.FindStringSubmatchIndex(msg)
+	if m == nil {
+		return msg
+	}
+	name := msg[m[4]:m[5]]
+	f := failingFrame(L)
+	if f.fn == nil {
+		return msg
+	}
+	p := f.fn.Proto
+	method, plain := false, false
+	for pc, inst := range p.Code {
+		if pc >= len(p.DbgSourcePositions) || p.DbgSourcePositions[pc] != f.line {
+			continue
+		}
+		if op := opcode(inst); op != lua.OP_CALL && op != lua.OP_TAILCALL {
+			continue
+		}
+		a := argA(inst)
+		last := lastSet(p, pc, a)
+		if last >= 0 && opcode(p.Code[last]) == lua.OP_SELF && argA(p.Code[last]) == a {
+			if kname(p, argC(p.Code[last])) == name {
+				method = true
+			}
+			continue
+		}
+		if n := objName(f.fn, pc, a); strings.HasSuffix(n, "'"+name+"'") {
+			plain = true
+		}
+	}
+	if !method || plain {
+		return msg
+	}
+	n, _ := strconv.Atoi(msg[m[2]:m[3]])
+	if n-1 == 0 {
+		return msg[:m[0]] + "calling '" + name + "' on bad self (" + msg[m[6]:m[7]] + ")"
+	}
+	return msg[:m[2]] + strconv.Itoa(n-1) + msg[m[3]:]
 }
