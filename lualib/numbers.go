@@ -105,7 +105,7 @@ func str2number(s string) (float64, bool) {
 func baseTonumber(L *lua.LState) int {
 	base := 10
 	if L.Get(2) != lua.LNil {
-		base = int(luaCheckNumber(L, 2))
+		base = luaCheckInt(L, 2)
 	}
 	if base == 10 {
 		if L.GetTop() < 1 {

@@ -170,9 +170,27 @@ func checkTable(L *lua.LState, n int) *lua.LTable {
 	return t
 }
 
-// luaCheckInt is luaL_checkint: luaL_checknumber truncated toward zero.
+// luaCheckInt is luaL_checkint: the number as a lua_Integer (x86's
+// conversion: out of range is the smallest one), then a C int (its low 32
+// bits), so string.rep("x", 2^32 + 2) is "xx" and 2^31 is negative.
 func luaCheckInt(L *lua.LState, n int) int {
-	return int(luaCheckNumber(L, n))
+	return cInt(luaCheckNumber(L, n))
+}
+
+// luaOptCInt is luaL_optint.
+func luaOptCInt(L *lua.LState, n int, def int) int {
+	if L.Get(n) == lua.LNil {
+		return def
+	}
+	return luaCheckInt(L, n)
+}
+
+func cInt(x float64) int {
+	i := int64(math.MinInt64)
+	if x >= -(1<<63) && x < 1<<63 {
+		i = int64(x)
+	}
+	return int(int32(i))
 }
 
 // baseSetmetatable is Lua 5.1's setmetatable(t, mt).
@@ -217,7 +235,7 @@ const maxCStack = 8000
 // baseUnpack is Lua 5.1's unpack(t [, i [, j]]).
 func baseUnpack(L *lua.LState) int {
 	t := checkTable(L, 1)
-	i := luaOptInt(L, 2, 1)
+	i := luaOptCInt(L, 2, 1)
 	e := 0
 	if L.Get(3) != lua.LNil {
 		e = luaCheckInt(L, 3)

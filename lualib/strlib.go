@@ -39,7 +39,7 @@ func installString(L *lua.LState, str *lua.LTable) {
 
 func strRep(L *lua.LState) int {
 	s := checkLString(L, 1)
-	n := int(luaCheckNumber(L, 2))
+	n := luaCheckInt(L, 2)
 	if n <= 0 || s == "" {
 		L.Push(lua.LString(""))
 		return 1
@@ -121,6 +121,9 @@ func strByte(L *lua.LState) int {
 	s := checkLString(L, 1)
 	i := luaOptInt(L, 2, 1)
 	lo, hi := subRange(i, luaOptInt(L, 3, i), len(s))
+	if L.GetTop()+hi-lo > maxCStack {
+		L.RaiseError("stack overflow (string slice too long)")
+	}
 	for _, c := range []byte(s[lo:hi]) {
 		L.Push(lua.LNumber(c))
 	}
@@ -130,7 +133,7 @@ func strByte(L *lua.LState) int {
 func strChar(L *lua.LState) int {
 	b := make([]byte, L.GetTop())
 	for i := range b {
-		c := int(luaCheckNumber(L, i+1))
+		c := luaCheckInt(L, i+1)
 		if c < 0 || c > 255 {
 			L.ArgError(i+1, "invalid value")
 		}

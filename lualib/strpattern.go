@@ -564,7 +564,7 @@ func strGsub(L *lua.LState) int {
 	default:
 		L.ArgError(3, "string/function/table expected")
 	}
-	maxN := luaOptInt(L, 4, len(src)+1)
+	maxN := luaOptCInt(L, 4, len(src)+1)
 	return protectPattern(L, func() int {
 		m := &matcher{L: L, src: src, pat: p}
 		anchor := len(p) > 0 && p[0] == '^'

@@ -35,13 +35,13 @@ func (s *State) installTableMath() {
 			case 0:
 				L.Push(lua.LNumber(x))
 			case 1:
-				u := int(luaCheckNumber(L, 1))
+				u := luaCheckInt(L, 1)
 				if u < 1 {
 					L.ArgError(1, "interval is empty")
 				}
 				L.Push(lua.LNumber(math.Floor(x*float64(u)) + 1))
 			case 2:
-				l, u := int(luaCheckNumber(L, 1)), int(luaCheckNumber(L, 2))
+				l, u := luaCheckInt(L, 1), luaCheckInt(L, 2)
 				if l > u {
 					L.ArgError(2, "interval is empty")
 				}
@@ -59,8 +59,8 @@ func tabConcat(L *lua.LState) int {
 	// C checks the separator first
 	sep := optLString(L, 2, "")
 	t := checkTable(L, 1)
-	i := luaOptInt(L, 3, 1)
-	j := luaOptInt(L, 4, t.Len())
+	i := luaOptCInt(L, 3, 1)
+	j := luaOptCInt(L, 4, t.Len())
 	var b strings.Builder
 	for k := i; k <= j; k++ {
 		switch v := t.RawGetInt(k).(type) {
@@ -87,7 +87,7 @@ func tabConcat(L *lua.LState) int {
 func tabRemove(L *lua.LState) int {
 	t := L.CheckTable(1)
 	e := t.Len()
-	pos := luaOptInt(L, 2, e)
+	pos := luaOptCInt(L, 2, e)
 	if pos < 1 || pos > e {
 		return 0 // outside the list: nothing removed
 	}

@@ -1,0 +1,25 @@
+-- Integer arguments as C Lua 5.1 reads them: luaL_checkint keeps a C int's
+-- low 32 bits (string.rep('x', 2^32 + 2) is 'xx'), luaL_checkinteger a
+-- ptrdiff_t; string.byte and unpack give at most LUAI_MAXCSTACK values.
+local s = string.rep("x", 10000)
+print(pcall(function() return select("#", s:byte(1, -1)) end))
+print(pcall(function() return select("#", s:byte(1, 7990)) end))
+print(pcall(function() return select("#", s:byte(1, 7999)) end))
+print(pcall(function() return select("#", s:byte(1, 8000)) end))
+print(pcall(function() return select("#", string.byte(s, 1, 7997)) end))
+print(pcall(function() return #string.rep("x", 2^31) end))
+print(pcall(string.rep, "ab", 2^62))
+print(pcall(function() local t = {} for i = 1, 300 do t[i] = i end return #string.char(unpack(t, 1, 255)) end))
+print(pcall(function() return select("#", ("a"):rep(100):byte(1, -1)) end))
+local function count(...) return select("#", ...) end
+print(pcall(function() local t = {} for i = 1, 9000 do t[i] = i end return count(unpack(t, 1, 7000)) end))
+print(pcall(string.format, "%s", string.rep("y", 200)) and "ok")
+print(pcall(string.format, "%.3s|%5.2s|%-5s|", string.rep("z", 150), "abc", "ab"))
+print(pcall(string.format, "%10s|", string.rep("z", 100)))
+print(("x"):rep(2^32 + 2), ("x"):rep(-2^32 + 3), ("ab"):rep(1e300), string.char(2^32 + 65))
+print(("abcdef"):sub(2^32 + 2), ("abcdef"):sub(2, 2^32), ("abcdef"):byte(2^32 + 1))
+print(table.concat({1, 2, 3}, ",", 2^32 + 1, 2^32 + 2), select(2^32 + 2, "a", "b", "c"))
+print(pcall(string.gsub, "aaa", "a", "b", 2^32 + 1))
+print(unpack({1, 2, 3}, 2^32 + 2, 2^32 + 3))
+print(tonumber("11", 2^32 + 2))
+local t = {1, 2, 3}; table.insert(t, 2^32 + 1, "x"); print(t[1], t[2], #t)
