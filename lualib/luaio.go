@@ -31,9 +31,10 @@ func (s *State) installIO() *lua.LTable {
 	stderr := newFile("stderr", s.env.Stdout)
 	stdin := newFile("stdin", nil)
 	file := func(L *lua.LState) *luaFile {
-		ud, ok := L.Get(1).(*lua.LUserData)
-		if f, isFile := ud.Value.(*luaFile); ok && isFile {
-			return f
+		if ud, ok := L.Get(1).(*lua.LUserData); ok {
+			if f, isFile := ud.Value.(*luaFile); isFile {
+				return f
+			}
 		}
 		typeError(L, 1, "FILE*")
 		return nil
@@ -60,22 +61,59 @@ func (s *State) installIO() *lua.LTable {
 		L.Push(lua.LTrue) // Lua 5.1 returns true; 5.2 the file
 		return 1
 	}
-	// read returns nil for every format: the input is empty.
-	read := func(L *lua.LState) int {
+	// read returns nil for every format: the input is empty. The format is
+	// checked as C's g_read checks it.
+	readFrom := func(L *lua.LState, first int) int {
+		// the first read fails (the input is empty), and C reads no
+		// further: only the first format is checked
+		for n := first; n <= min(first, L.GetTop()); n++ {
+			switch v := L.Get(n).(type) {
+			case lua.LNumber:
+			case lua.LString:
+				if len(v) < 2 || v[0] != '*' || (v[1] != 'n' && v[1] != 'l' && v[1] != 'a') {
+					if len(v) == 0 || v[0] != '*' {
+						L.ArgError(n, "invalid option")
+					}
+					L.ArgError(n, "invalid format")
+				}
+			default:
+				L.ArgError(n, "invalid option")
+			}
+		}
 		L.Push(lua.LNil)
 		return 1
 	}
+	read := func(L *lua.LState) int { return readFrom(L, 1) }
+	// the iterator of lines: a line, which the empty input has not
+	eof := func(L *lua.LState) int {
+		L.Push(lua.LNil)
+		return 1
+	}
+	// option is luaL_checkoption (def "" for none).
+	option := func(L *lua.LState, n int, def string, names ...string) {
+		name := def
+		if def == "" || L.Get(n) != lua.LNil {
+			name = checkLString(L, n)
+		}
+		for _, o := range names {
+			if o == name {
+				return
+			}
+		}
+		L.ArgError(n, "invalid option '"+name+"'")
+	}
 	L.SetFuncs(methods, map[string]lua.LGFunction{
 		"write": func(L *lua.LState) int { return write(L, file(L), 2) },
-		"read":  func(L *lua.LState) int { file(L); return read(L) },
+		"read":  func(L *lua.LState) int { file(L); return readFrom(L, 2) },
 		"lines": func(L *lua.LState) int {
 			file(L)
-			L.Push(L.NewFunction(read))
+			L.Push(L.NewFunction(eof))
 			return 1
 		},
 		"flush": func(L *lua.LState) int { file(L); L.Push(L.Get(1)); return 1 },
 		"setvbuf": func(L *lua.LState) int {
 			file(L)
+			option(L, 2, "", "no", "full", "line")
 			L.Push(lua.LTrue)
 			return 1
 		},
@@ -87,6 +125,10 @@ func (s *State) installIO() *lua.LTable {
 		},
 		"seek": func(L *lua.LState) int {
 			file(L)
+			option(L, 2, "cur", "set", "cur", "end")
+			if L.Get(3) != lua.LNil {
+				luaCheckNumber(L, 3)
+			}
 			L.Push(lua.LNil)
 			L.Push(lua.LString("Illegal seek"))
 			L.Push(lua.LNumber(29))
@@ -104,7 +146,7 @@ func (s *State) installIO() *lua.LTable {
 			if L.GetTop() > 0 {
 				L.RaiseError("io.lines(file) is not available in wirelab's sandbox (%s)", why)
 			}
-			L.Push(L.NewFunction(read))
+			L.Push(L.NewFunction(eof))
 			return 1
 		},
 		"output": func(L *lua.LState) int {
@@ -122,6 +164,9 @@ func (s *State) installIO() *lua.LTable {
 			return 1
 		},
 		"type": func(L *lua.LState) int {
+			if L.GetTop() == 0 {
+				L.ArgError(1, "value expected")
+			}
 			if ud, ok := L.Get(1).(*lua.LUserData); ok {
 				if _, ok := ud.Value.(*luaFile); ok {
 					L.Push(lua.LString("file"))

@@ -348,9 +348,19 @@ var noValueRE = regexp.MustCompile(`bad argument #(\d+) to .* expected, got (nil
 func (s *State) sayNoValue() {
 	g := s.L.G.Global
 	tables := []*lua.LTable{g}
-	for _, name := range []string{"string", "table", "math", "os", "coroutine"} {
+	for _, name := range []string{"string", "table", "math", "os", "coroutine", "io"} {
 		if t, ok := g.RawGetString(name).(*lua.LTable); ok {
 			tables = append(tables, t)
+		}
+	}
+	// the standard files' methods
+	if iot, ok := g.RawGetString("io").(*lua.LTable); ok {
+		if f, ok := iot.RawGetString("stdout").(*lua.LUserData); ok {
+			if mt, ok := f.Metatable.(*lua.LTable); ok {
+				if methods, ok := mt.RawGetString("__index").(*lua.LTable); ok {
+					tables = append(tables, methods)
+				}
+			}
 		}
 	}
 	seen := map[*lua.LFunction]bool{}
