@@ -285,8 +285,19 @@ func luaError(err error) error {
 	var ae *lua.ApiError
 	if errors.As(err, &ae) {
 		msg := ""
-		if ae.Object != nil {
-			msg = ae.Object.String()
+		tb := luaTraceback(ae.StackTrace, false)
+		switch v := ae.Object.(type) {
+		case nil:
+		case lua.LString:
+			msg = string(v)
+		case lua.LNumber:
+			msg = numberString(v)
+		case *lua.LNilType:
+			msg = v.String()
+		default:
+			// the standalone lua's words for a table, boolean, function
+			// or userdata raised, which it prints without a traceback
+			msg, tb = "(error object is not a string)", ""
 		}
 		if ae.Type == lua.ApiErrorFile && ae.Cause != nil {
 			msg = ae.Cause.Error()
@@ -294,7 +305,7 @@ func luaError(err error) error {
 		if msg == "" {
 			msg = err.Error()
 		}
-		return &Error{Message: quoteArgName(msg), Traceback: luaTraceback(ae.StackTrace, false)}
+		return &Error{Message: quoteArgName(msg), Traceback: tb}
 	}
 	return err
 }
