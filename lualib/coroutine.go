@@ -145,10 +145,8 @@ func (s *State) guardSortYield() {
 					}
 				}()
 			}
-			nargs := L.GetTop()
-			L.Insert(L.Get(lua.UpvalueIndex(1)), 1)
-			L.Call(nargs, 0)
-			return 0
+			// C Lua 5.1's quicksort, in this frame (tablib.go)
+			return tabSort(L)
 		}, sort))
 	}
 	if yield, ok := co.RawGetString("yield").(*lua.LFunction); ok {

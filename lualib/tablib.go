@@ -98,3 +98,102 @@ func tabRemove(L *lua.LState) int {
 	t.RawSetInt(e, lua.LNil)
 	return 1
 }
+
+// tabSort is Lua 5.1.5's table.sort(t [, comp]) after its argument checks:
+// its quicksort (auxsort), step for step, so elements that compare equal
+// end in C Lua's order, a comparator is called on the same pairs, and an
+// inconsistent one ('a <= b') is "invalid order function for sorting" where
+// C finds it so.
+func tabSort(L *lua.LState) int {
+	t := L.CheckTable(1)
+	var comp lua.LValue = lua.LNil
+	if L.GetTop() >= 2 {
+		comp = L.Get(2)
+	}
+	lt := func(a, b lua.LValue) bool {
+		if comp == lua.LNil {
+			return L.LessThan(a, b)
+		}
+		L.Push(comp)
+		L.Push(a)
+		L.Push(b)
+		L.Call(2, 1)
+		r := lua.LVAsBool(L.Get(-1))
+		L.Pop(1)
+		return r
+	}
+	auxsort(L, t, lt, 1, t.Len())
+	return 0
+}
+
+func auxsort(L *lua.LState, t *lua.LTable, lt func(a, b lua.LValue) bool, l, u int) {
+	get, set := t.RawGetInt, t.RawSetInt
+	for l < u {
+		// sort a[l], a[(l+u)/2] and a[u]
+		if al, au := get(l), get(u); lt(au, al) {
+			set(l, au)
+			set(u, al)
+		}
+		if u-l == 1 {
+			break
+		}
+		i := (l + u) / 2
+		if ai, al := get(i), get(l); lt(ai, al) {
+			set(i, al)
+			set(l, ai)
+		} else if au := get(u); lt(au, ai) {
+			set(i, au)
+			set(u, ai)
+		}
+		if u-l == 2 {
+			break
+		}
+		p := get(i) // the pivot, kept at u-1
+		set(i, get(u-1))
+		set(u-1, p)
+		// invariant: a[l..i] <= P <= a[j..u]
+		i, j := l, u-1
+		for {
+			var ai, aj lua.LValue
+			for {
+				i++
+				ai = get(i)
+				if !lt(ai, p) {
+					break
+				}
+				if i > u {
+					L.RaiseError("invalid order function for sorting")
+				}
+			}
+			for {
+				j--
+				aj = get(j)
+				if !lt(p, aj) {
+					break
+				}
+				if j < l {
+					L.RaiseError("invalid order function for sorting")
+				}
+			}
+			if j < i {
+				break
+			}
+			set(i, aj)
+			set(j, ai)
+		}
+		au1, ai := get(u-1), get(i)
+		set(u-1, ai)
+		set(i, au1)
+		// the smaller half recursively, the larger one in this loop
+		if i-l < u-i {
+			j = l
+			i = i - 1
+			l = i + 2
+		} else {
+			j = i + 1
+			i = u
+			u = j - 2
+		}
+		auxsort(L, t, lt, j, i)
+	}
+}
