@@ -218,8 +218,17 @@ func (d *Decoder) decodeFrom(p *Packet, data []byte, first int) {
 		case err != nil || len(rest) == 0:
 		case p.has&(pIP|pIPv6) != 0:
 			if (p.has&pIPFrag == 0 || p.frag != nil) && !d.dispatchIP(p, rest) {
-				p.has |= pData
-				p.data = rest
+				switch {
+				case d.quoted:
+				case p.has&pIP != 0 && p.has&pIPv6 == 0:
+					p.other = tsharkIPProtos[p.ip4.proto]
+				case p.has&pIPv6 != 0 && p.has&pIP == 0 && p.next == 0:
+					p.other = tsharkIPProtos[p.ip6.nxt]
+				}
+				if p.other == "" {
+					p.has |= pData
+					p.data = rest
+				}
 			}
 		case p.has&pEth != 0 && p.link.is8023:
 			d.decodeLLC(p, rest)

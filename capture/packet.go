@@ -46,6 +46,10 @@ type Packet struct {
 	app   appInfo
 	reasm []byte    // packet-owned copy of reassembled HTTP messages
 	frag  *fragInfo // the IPv4 datagram this frame completed (ipreasm.go)
+	// other names a protocol tshark dissects there and wirelab does not
+	// (tshark_dissectors.go): frame.protocols ends with it, and its
+	// payload is not data.
+	other string
 	// quote is the packet an ICMP error quotes (quote.go): its fields are
 	// further occurrences of the frame's. Used when quote.has != 0.
 	quote *Packet

@@ -370,9 +370,29 @@ func (d *Decoder) dispatch(p *Packet, s *segment) {
 		}
 	}
 	if p.has&(pHTTP|pReasm|pDNS) == 0 {
-		p.has |= pData
-		p.data = s.payload
+		if !d.quoted {
+			// an ICMP error's quote leaves what UDP or TCP carry data
+			p.other = otherByPort(s, lo, hi)
+		}
+		if p.other == "" {
+			p.has |= pData
+			p.data = s.payload
+		}
 	}
+}
+
+// otherByPort is the protocol tshark gives a payload no decoder here took:
+// the dissector registered for the lower port, else for the higher one (as
+// its decode_udp_ports and decode_tcp_ports try them), "" for data.
+func otherByPort(s *segment, lo, hi uint16) string {
+	ports := tsharkUDPPorts
+	if s.tcp {
+		ports = tsharkTCPPorts
+	}
+	if name := ports[lo]; name != "" {
+		return name
+	}
+	return ports[hi]
 }
 
 // dispatchIP hands the payload of an IPv4 packet no layer decoded to the
@@ -440,6 +460,9 @@ func (p *Packet) appendProtocols(b []byte) []byte {
 			continue
 		}
 		b = appendProto(b, pr.name)
+	}
+	if p.other != "" {
+		b = appendProto(b, p.other)
 	}
 	return b
 }
