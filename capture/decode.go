@@ -164,6 +164,13 @@ func (d *Decoder) decode(p *Packet) {
 		first = firstIPv4
 	case layers.LinkTypeIPv6:
 		first = firstIPv6
+	case layers.LinkTypePPP, layers.LinkTypePPP_HDLC:
+		d.decodePPP(p, data, true)
+		return
+	case layers.LinkTypePPPEthernet:
+		p.has |= pppoesProto.bit
+		d.decodePPPoES(p, data)
+		return
 	case layers.LinkTypeRaw, 12, 14:
 		if len(data) == 0 {
 			p.Malformed = "empty raw IP frame"

@@ -45,9 +45,9 @@ func Format(f *filter.Field, v filter.Value) string {
 }
 
 func appendFormat(b []byte, f *filter.Field, v filter.Value) []byte {
-	hexDigits, double := uint8(0), false
+	hexDigits, double, colon := uint8(0), false, false
 	if f.ID >= 0 && f.ID < len(table.fields) && table.fields[f.ID].name == f.Name {
-		hexDigits, double = table.fields[f.ID].hex, table.fields[f.ID].double
+		hexDigits, double, colon = table.fields[f.ID].hex, table.fields[f.ID].double, table.fields[f.ID].colon
 	}
 	switch f.Type {
 	case filter.None:
@@ -101,6 +101,15 @@ func appendFormat(b []byte, f *filter.Field, v filter.Value) []byte {
 	case filter.Bytes:
 		if len(v.B) == 0 {
 			return append(b, "<MISSING>"...) // tshark's text for no bytes
+		}
+		if colon {
+			for i, c := range v.B {
+				if i > 0 {
+					b = append(b, ':')
+				}
+				b = hex.AppendEncode(b, []byte{c})
+			}
+			return b
 		}
 		return hex.AppendEncode(b, v.B)
 	case filter.String:

@@ -58,7 +58,8 @@ type Packet struct {
 	// it carried, decoded into the frame's quote (tunnel.go).
 	tun      tunInfo
 	inTunnel bool
-	digits   uint8 // decimals of the time column in Line
+	ppp      pppInfo // PPP and PPPoE headers (ppp.go)
+	digits   uint8   // decimals of the time column in Line
 }
 
 // Protocol bits.

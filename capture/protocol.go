@@ -20,7 +20,8 @@ import (
 
 // protocols is the table, outermost layer first.
 var protocols = []*protocol{
-	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto, &llcProto, &stpProto, &cdpProto, &lldpProto,
+	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto, &pppoedProto, &pppoesProto, &pppProto,
+	&lcpProto, &ipcpProto, &ipv6cpProto, &papProto, &chapProto, &llcProto, &stpProto, &cdpProto, &lldpProto,
 	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
 	&igmpProto, &greProto, &erspanProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
@@ -88,6 +89,9 @@ type field struct {
 	// double: a Float that is not a time (Wireshark's FT_DOUBLE), printed as
 	// the shortest decimal that reads back (20, 0.5), as tshark prints it.
 	double bool
+	// colon: a Bytes field tshark prints colon-separated (Wireshark's
+	// SEP_COLON): 02:11:22:33:44:55:66:77.
+	colon bool
 	// bits is an integer field's width in Wireshark (8 for ip.ttl: FT_UINT8),
 	// which bounds the literals a filter may compare it with.
 	bits uint8

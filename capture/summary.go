@@ -40,6 +40,9 @@ func (p *Packet) Summary() Summary {
 		s.Destination = fmtMAC(p.link.dst)
 	case h&pSLL != 0:
 		s.Source = fmtMAC(p.link.src)
+	case h&(pppProto.bit|pppoesProto.bit) != 0:
+		// The PPP link types: Wireshark's PPP names no direction.
+		s.Source, s.Destination = "N/A", "N/A"
 	}
 	s.Protocol, s.Info = p.protoInfo()
 	return s
