@@ -125,6 +125,7 @@ func chapParse(c []byte) chapMsg {
 		}
 	case 3, 4:
 		if n <= 0 {
+			m.msg = []byte{}
 			return m
 		}
 		if n > len(b) {

@@ -16,7 +16,8 @@ import (
 
 // fuzzLinkTypes are the link types FuzzDecode tries every input as.
 var fuzzLinkTypes = []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL, layers.LinkTypeLinuxSLL2,
-	layers.LinkTypeNull, layers.LinkTypeLoop, layers.LinkTypeRaw, layers.LinkTypeIPv4, layers.LinkTypeIPv6, 12}
+	layers.LinkTypeNull, layers.LinkTypeLoop, layers.LinkTypeRaw, layers.LinkTypeIPv4, layers.LinkTypeIPv6, 12,
+	layers.LinkTypePPP, layers.LinkTypePPP_HDLC, layers.LinkTypePPPEthernet}
 
 // exercise reads everything a packet offers: every field, the summary, the line.
 func exercise(t testing.TB, p *Packet) {
@@ -64,6 +65,14 @@ func FuzzDecode(f *testing.F) {
 	for _, fr := range cdpFrames(f) { // CDP's cases, malformed ones too (cdp_test.go)
 		f.Add(fr.data)
 	}
+	// PPP's frames (LCP, IPCP, IPv6CP, PAP, CHAP, IP; broken ones too) and
+	// PPPoE's (ppp_test.go).
+	for _, b := range pppFrames(f) {
+		f.Add(b)
+	}
+	for _, fr := range pppoeFrames(f) {
+		f.Add(fr.data)
+	}
 	// SNMP's messages of every version and PDU type (snmp_test.go).
 	snmp, _ := snmpFrames(f)
 	for _, fr := range snmp {
@@ -78,7 +87,9 @@ func FuzzDecode(f *testing.F) {
 			"IGMP_V1.pcap", "IGMP_V2.pcap", "igmpv3-queries.pcap", "mtrace.pcap", "tftp.pcap",
 			"802.1w_rapid_STP.pcap", "MSTP_Intra-Region_BPDUs.pcap", "rpvstp-trunk-native-vid5.pcap", "kday4.pcap",
 			"lldp_mudurl.pcap", "LLDP_and_CDP.pcap", "3560_CDP.pcap", "vxlan.pcap", "erspan-type-i-1.pcap", "gre-heapoverflow-2.pcap", "various_gre.pcap", "gso-ipv4-vxlan-ipv6.pcap",
-			"snmp-heapoverflow-1.pcap", "snmp-heapoverflow-2.pcap"} {
+			"snmp-heapoverflow-1.pcap", "snmp-heapoverflow-2.pcap",
+			"ppp_ip_udp_dns.pcap", "pppoe.pcap", "pppoes.pcap", "ppp-invalid-lengths.pcap", "ppp_error_hexdump.pcap",
+			"ppp_ccp_config_deflate_option_asan.pcap", "heapoverflow-ppp_hdlc_if_print.pcap", "mlppp-oobr.pcap", "truncated-aack.pcap"} {
 			src, err := OpenFile(filepath.Join(dir, "tcpdump-tests", name))
 			if err != nil {
 				continue

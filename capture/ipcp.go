@@ -11,7 +11,8 @@ import "github.com/wirelab-dev/wirelab/capture/filter"
 // ("Configuration Request").
 var ipcpProto = protocol{
 	name: "ipcp", title: "IPCP", desc: "PPP IP Control Protocol", example: "ipcp",
-	info: func(p *Packet) (string, string) { return p.cpColumns("PPP IPCP") },
+	info:  func(p *Packet) (string, string) { return p.cpColumns() },
+	shown: cpShown,
 	fields: []field{
 		{name: "ipcp.opt.type", typ: filter.Uint, bits: 8, named: true, desc: "Type of an option: 2 IP compression protocol, 3 IP address, 129 primary DNS, 130 primary NBNS, 131 secondary DNS, 132 secondary NBNS", example: "ipcp.opt.type == 3",
 			get: ipcpOpt(-1, cpOptionU(0, 1))},

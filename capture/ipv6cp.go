@@ -10,7 +10,8 @@ import "github.com/wirelab-dev/wirelab/capture/filter"
 // shown). Info is the code's name ("Configuration Request").
 var ipv6cpProto = protocol{
 	name: "ipv6cp", title: "IPv6CP", desc: "PPP IPv6 Control Protocol", example: "ipv6cp",
-	info: func(p *Packet) (string, string) { return p.cpColumns("PPP IPV6CP") },
+	info:  func(p *Packet) (string, string) { return p.cpColumns() },
+	shown: cpShown,
 	fields: []field{
 		{name: "ipv6cp.opt.type", typ: filter.Uint, bits: 8, named: true, desc: "Type of an option: 1 interface identifier, 2 IPv6 compression protocol", example: "ipv6cp.opt.type == 1",
 			get: ipv6cpOpt(-1, cpOptionU(0, 1))},

@@ -14,11 +14,12 @@ import "github.com/wirelab-dev/wirelab/capture/filter"
 // Request").
 var lcpProto = protocol{
 	name: "lcp", title: "LCP", desc: "PPP Link Control Protocol", example: "lcp",
-	info: func(p *Packet) (string, string) { return p.cpColumns("PPP LCP") },
+	info:  func(p *Packet) (string, string) { return p.cpColumns() },
+	shown: cpShown,
 	fields: []field{
 		{name: "lcp.magic_number", typ: filter.Uint, bits: 32, hex: 8, desc: "Magic number of an Echo-Request, Echo-Reply, Discard-Request, Identification or Time-Remaining", example: "lcp.magic_number == 0xa4cbea34",
 			get: lcpData(func(c, d []byte, dst []filter.Value) []filter.Value {
-				if c[0] >= 9 && len(d) >= 4 {
+				if c[0] >= 9 && c[0] <= 13 && len(d) >= 4 {
 					dst = u(dst, uint64(be32(d)))
 				}
 				return dst

@@ -39,7 +39,7 @@ var papProto = protocol{
 			get: papHeader(func(c []byte) uint64 { return uint64(c[1]) })},
 		{name: "pap.length", typ: filter.Uint, bits: 16, desc: "Length of the packet, code to end of its data", example: "pap.length > 4",
 			get: papHeader(func(c []byte) uint64 { return uint64(be16(c[2:])) })},
-		{name: "pap.data", typ: filter.None, desc: "The data of a request, Ack or Nak (present when there is any)", example: "pap.data",
+		{name: "pap.data", typ: filter.None, desc: "The data after the header (present when there is any)", example: "pap.data",
 			get: papGet(func(m *papMsg, dst []filter.Value) []filter.Value {
 				if m.data {
 					dst = u(dst, 0)
@@ -99,15 +99,16 @@ func papParse(c []byte) papMsg {
 		*v, b = b[:*n], b[*n:]
 		return true
 	}
+	if m.data = len(b) > 0; !m.data {
+		return m
+	}
 	switch c[0] {
 	case 1:
-		if m.data = len(b) > 0; m.data && field(&m.peerLen, &m.peer) {
+		if field(&m.peerLen, &m.peer) {
 			field(&m.passLen, &m.pass)
 		}
 	case 2, 3:
-		if m.data = len(b) > 0; m.data {
-			field(&m.msgLen, &m.msg)
-		}
+		field(&m.msgLen, &m.msg)
 	default:
 		m.stuff = b
 	}

@@ -58,11 +58,15 @@ var pppProto = protocol{
 			})},
 	},
 	info: func(p *Packet) (string, string) {
+		if p.ppp.cut && len(p.ppp.hdr) == 0 && len(p.ppp.pppoe) > 0 {
+			// An empty PPPoE payload: PPP throws before its columns.
+			return "PPPoES", "Session Data" + p.cutMark()
+		}
 		if p.ppp.cut {
 			return "PPP", "[Malformed Packet]"
 		}
-		if cp, ok := pppOtherCPs[p.ppp.proto]; ok {
-			return p.cpColumns("PPP " + cp.column)
+		if _, ok := pppOtherCPs[p.ppp.proto]; ok {
+			return p.cpColumns()
 		}
 		name := pppProtocolNames[p.ppp.proto]
 		if name == "" {
@@ -73,6 +77,9 @@ var pppProto = protocol{
 	chain: func(p *Packet, b []byte) []byte {
 		b = appendProto(b, "ppp")
 		if cp, ok := pppOtherCPs[p.ppp.proto]; ok && p.ppp.hasProto {
+			b = appendProto(b, cp.name)
+		}
+		if cp, ok := pppOtherCPs[p.ppp.rejProto]; ok && p.ppp.rej != nil {
 			b = appendProto(b, cp.name)
 		}
 		return b
@@ -96,6 +103,11 @@ type pppInfo struct {
 	// cpCut: the packet is shorter than its length says, or its data is
 	// (Wireshark's [Malformed Packet]).
 	cpCut bool
+	// rej is the packet an LCP Protocol-Reject rejects, when it is a
+	// control protocol's wirelab knows (IPCP, IPv6CP, CCP ...): Wireshark
+	// decodes it too (its header: further ppp.code ... occurrences).
+	rej      []byte
+	rejProto uint16
 }
 
 // pppOtherCP is a PPP control protocol wirelab shows by its header only.
@@ -187,8 +199,30 @@ func (d *Decoder) decodePPP(p *Packet, b []byte, hdlc bool) {
 	}
 	if p.ppp.cpCut {
 		p.Malformed = "PPP control protocol packet cut short"
+		return
+	}
+	// A Protocol-Reject of another control protocol: its packet.
+	if c := p.ppp.cp; p.ppp.proto == 0xc021 && len(c) >= 10 && c[0] == 8 {
+		rej := be16(c[4:])
+		_, other := pppOtherCPs[rej]
+		switch {
+		case rej == 0x8021:
+			p.has |= ipcpProto.bit
+		case rej == 0x8057:
+			p.has |= ipv6cpProto.bit
+		case !other:
+			return
+		}
+		p.ppp.rej, p.ppp.rejProto = c[6:], rej
+		if l := int(be16(c[8:])); l >= 4 && l < len(p.ppp.rej) {
+			p.ppp.rej = p.ppp.rej[:l]
+		}
 	}
 }
+
+// cpShown tells whether a control protocol's own field is there: Wireshark
+// adds it once the header (code, identifier, length) is read.
+func cpShown(p *Packet) bool { return len(p.ppp.cp) >= 4 }
 
 // pppOptionLens are the option lengths of each control protocol's options.
 var pppOptionLens = map[uint16]map[byte]cpOptionLen{0xc021: lcpOptionLens, 0x8021: ipcpOptionLens, 0x8057: ipv6cpOptionLens}
@@ -197,6 +231,9 @@ var pppOptionLens = map[uint16]map[byte]cpOptionLen{0xc021: lcpOptionLens, 0x802
 func pppCP(get func(p *Packet, c []byte, dst []filter.Value) []filter.Value) func(p *Packet, dst []filter.Value) []filter.Value {
 	return func(p *Packet, dst []filter.Value) []filter.Value {
 		if c := p.ppp.cp; len(c) >= 4 && p.has&(papProto.bit|chapProto.bit) == 0 && (p.ppp.proto == 0xc021 || cpKnownCode(p.ppp.proto, c[0])) {
+			dst = get(p, c, dst)
+		}
+		if c := p.ppp.rej; len(c) >= 4 && cpKnownCode(p.ppp.rejProto, c[0]) {
 			dst = get(p, c, dst)
 		}
 		return dst
@@ -232,8 +269,20 @@ func cpKnownCode(proto uint16, code byte) bool {
 }
 
 // cpColumns is the Protocol and Info columns of a control protocol packet:
-// its code's name ("PPP" alone when its header is cut short).
-func (p *Packet) cpColumns(column string) (string, string) {
+// its code's name ("PPP" alone when its header is cut short). A rejected
+// packet inside an LCP Protocol-Reject leaves them to LCP.
+func (p *Packet) cpColumns() (string, string) {
+	column := "PPP LCP"
+	switch p.ppp.proto {
+	case 0x8021:
+		column = "PPP IPCP"
+	case 0x8057:
+		column = "PPP IPV6CP"
+	default:
+		if cp, ok := pppOtherCPs[p.ppp.proto]; ok {
+			column = "PPP " + cp.column
+		}
+	}
 	c := p.ppp.cp
 	if len(c) < 4 {
 		return "PPP", "[Malformed Packet]"

@@ -94,9 +94,7 @@ func (d *Decoder) decodePPPoES(p *Packet, b []byte) {
 	if n := int(be16(b[4:])); n < len(payload) {
 		payload = payload[:n]
 	}
-	if len(payload) > 0 {
-		d.decodePPP(p, payload, false)
-	}
+	d.decodePPP(p, payload, false)
 }
 
 // pppoeHeader reads the PPPoE header (pppoed's or pppoes's).
@@ -119,15 +117,22 @@ func (p *Packet) pppoedTags(visit func(typ uint16, v []byte)) (cut bool) {
 	}
 	end := int(be16(h[4:]))
 	b := h[6:]
+	if end < len(b) {
+		b = b[:end] // padding, or a trailer, follows
+	}
 	for off := 0; off+4 <= end; {
 		if off+4 > len(b) {
 			return true
 		}
 		typ, n := be16(b[off:]), int(be16(b[off+2:]))
-		if off+4+n > len(b) {
-			return true
+		v := b[off+4:]
+		switch {
+		case off+4+n <= len(b):
+			v = v[:n]
+		case len(b) < end:
+			return true // past the bytes captured
 		}
-		visit(typ, b[off+4:off+4+n])
+		visit(typ, v)
 		off += 4 + n
 	}
 	return false
