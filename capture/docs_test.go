@@ -92,13 +92,23 @@ a slice or ` + "`len()`" + ` of eth, ip or udp sees its header only and of tcp t
 where Wireshark shows hex, such as ` + "`tcp.flags`" + ` ` + "`0x0012`" + `). It reads pcap and pcapng
 files, gzip-compressed or not, and standard input for ` + "`-`" + `.
 `)
-	// One section per protocol of the table, its fields in the table's order.
+	// One section per protocol of the table, its fields in the table's order;
+	// a field named after no protocol (PPPoE's pppoe.*, which pppoed lists)
+	// in the section of the protocol that lists it.
 	fields := Fields().Fields()
+	protoNames := map[string]bool{}
 	for _, pr := range table.protos {
+		protoNames[pr.name] = true
+	}
+	for _, pr := range table.protos {
+		own := map[string]bool{}
+		for _, f := range pr.fields {
+			own[f.name] = true
+		}
 		var rows []*filter.Field
 		for _, f := range fields {
 			p, _, _ := strings.Cut(f.Name, ".")
-			if p == pr.name {
+			if p == pr.name || !protoNames[p] && own[f.Name] {
 				rows = append(rows, f)
 			}
 		}

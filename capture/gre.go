@@ -7,7 +7,8 @@ import (
 // GRE (IPv4 protocol 47), as Wireshark's gre dissector shows it: the flags
 // and version, the protocol type, the optional checksum, key and sequence
 // number; what it carries is decoded as the frame's (tunnel.go): IPv4
-// (0x0800), IPv6 (0x86dd), Ethernet (0x6558, transparent bridging) and
+// (0x0800), IPv6 (0x86dd), Ethernet (0x6558, transparent bridging), PPP
+// (0x880b, PPTP's: ppp.go) and
 // ERSPAN (0x88be: type I without a header when the sequence flag is clear,
 // type II with its 8-byte header). A source route (the R flag) is skipped,
 // its entries not shown; the other protocol types are shown as GRE only
@@ -65,6 +66,8 @@ var greProto = protocol{
 			p.carry(inner, firstIPv6)
 		case 0x6558:
 			p.carry(inner, firstEthernet)
+		case 0x880b: // PPTP's PPP
+			p.carry(inner, firstPPP)
 		case 0x88be:
 			p.has |= erspanProto.bit
 			if flags&0x1000 != 0 { // type II: its header first

@@ -14,7 +14,7 @@ var ipcpProto = protocol{
 	info:  func(p *Packet) (string, string) { return p.cpColumns() },
 	shown: cpShown,
 	fields: []field{
-		{name: "ipcp.opt.type", typ: filter.Uint, bits: 8, named: true, desc: "Type of an option: 2 IP compression protocol, 3 IP address, 129 primary DNS, 130 primary NBNS, 131 secondary DNS, 132 secondary NBNS", example: "ipcp.opt.type == 3",
+		{name: "ipcp.opt.type", typ: filter.Uint, bits: 8, desc: "Type of an option: 2 IP compression protocol, 3 IP address, 129 primary DNS, 130 primary NBNS, 131 secondary DNS, 132 secondary NBNS", example: "ipcp.opt.type == 3",
 			get: ipcpOpt(-1, cpOptionU(0, 1))},
 		{name: "ipcp.opt.length", typ: filter.Uint, bits: 8, desc: "Length of an option, its type and length included", example: "ipcp.opt.length == 6",
 			get: ipcpOpt(-1, cpOptionU(1, 1))},

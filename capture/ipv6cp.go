@@ -13,7 +13,7 @@ var ipv6cpProto = protocol{
 	info:  func(p *Packet) (string, string) { return p.cpColumns() },
 	shown: cpShown,
 	fields: []field{
-		{name: "ipv6cp.opt.type", typ: filter.Uint, bits: 8, named: true, desc: "Type of an option: 1 interface identifier, 2 IPv6 compression protocol", example: "ipv6cp.opt.type == 1",
+		{name: "ipv6cp.opt.type", typ: filter.Uint, bits: 8, desc: "Type of an option: 1 interface identifier, 2 IPv6 compression protocol", example: "ipv6cp.opt.type == 1",
 			get: ipv6cpOpt(-1, cpOptionU(0, 1))},
 		{name: "ipv6cp.opt.length", typ: filter.Uint, bits: 8, desc: "Length of an option, its type and length included", example: "ipv6cp.opt.length == 10",
 			get: ipv6cpOpt(-1, cpOptionU(1, 1))},

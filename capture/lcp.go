@@ -56,7 +56,7 @@ var lcpProto = protocol{
 				}
 				return dst
 			})},
-		{name: "lcp.opt.type", typ: filter.Uint, bits: 8, named: true, desc: "Type of an option: 1 MRU, 2 async control character map, 3 authentication protocol, 4 quality protocol, 5 magic number, 7 protocol field compression, 8 address and control field compression, 17 multilink MRRU", example: "lcp.opt.type == 3",
+		{name: "lcp.opt.type", typ: filter.Uint, bits: 8, desc: "Type of an option: 1 MRU, 2 async control character map, 3 authentication protocol, 4 quality protocol, 5 magic number, 7 protocol field compression, 8 address and control field compression, 17 multilink MRRU", example: "lcp.opt.type == 3",
 			get: lcpOpt(-1, cpOptionU(0, 1))},
 		{name: "lcp.opt.length", typ: filter.Uint, bits: 8, desc: "Length of an option, its type and length included", example: "lcp.opt.length > 4",
 			get: lcpOpt(-1, cpOptionU(1, 1))},

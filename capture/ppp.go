@@ -6,19 +6,20 @@ import (
 
 // PPP (RFC 1661), as Wireshark's ppp dissector shows it: on the PPP link
 // types (LINKTYPE_PPP, 9, and LINKTYPE_PPP_HDLC, 50: PPP in HDLC-like
-// framing, RFC 1662) the address and control bytes when the frame starts
-// with 0xff, then the protocol (one byte when its low bit is set: protocol
-// field compression); inside PPPoE (pppoe.go) and LINKTYPE_PPP_ETHER (51)
-// the protocol only. IPv4 (0x0021) and IPv6 (0x0057) are decoded as the
-// frame's network layer, so ip, udp, dns ... filters match them as on
-// Ethernet; LCP (lcp.go), IPCP (ipcp.go), IPv6CP (ipv6cp.go), PAP (pap.go)
-// and CHAP (chap.go) have protocols of their own. The control protocols
-// Wireshark knows but wirelab does not list (CCP, MPLSCP, CDPCP, OSINLCP)
-// show their code, identifier and length (ppp.code ...), their names in
+// framing, RFC 1662) and inside GRE (PPTP's, 0x880b: a tunnel, tunnel.go)
+// the address and control bytes when the frame starts with 0xff, then the
+// protocol (one byte when its low bit is set: protocol field compression);
+// inside PPPoE (pppoe.go) and on LINKTYPE_PPP_ETHER (51) the protocol
+// only. IPv4 (0x0021) and IPv6 (0x0057) are decoded as the frame's network
+// layer, so ip, udp, dns ... filters match them as on Ethernet; LCP
+// (lcp.go), IPCP (ipcp.go), IPv6CP (ipv6cp.go), PAP (pap.go) and CHAP
+// (chap.go) have protocols of their own. The control protocols Wireshark
+// knows but wirelab does not list (CCP, MPLSCP, CDPCP, OSINLCP) show their
+// code, identifier and length (ppp.code ...), their names in
 // frame.protocols and the Protocol and Info columns, no options; other
-// protocols are data ("PPP Unknown (0x7e08)"). A frame starting 0x0f or 0x8f
-// on the PPP link types is Cisco HDLC to Wireshark, which wirelab does not
-// decode (data), nor Multilink, MPLS or VJ compression.
+// protocols are data ("PPP Unknown (0x7e08)"). Not decoded: Multilink,
+// MPLS, VJ compression (data), and the Cisco HDLC that Wireshark finds in
+// a PPP link type's frame starting 0x0f or 0x8f (an unknown protocol here).
 var pppProto = protocol{
 	name: "ppp", title: "PPP", desc: "Point-to-Point Protocol", example: "ppp",
 	fields: []field{
@@ -43,7 +44,7 @@ var pppProto = protocol{
 				}
 				return dst
 			}},
-		{name: "ppp.code", typ: filter.Uint, bits: 8, named: true, desc: "Code of an LCP, IPCP, IPv6CP or CCP packet: 1 Configure-Request, 2 -Ack, 3 -Nak, 4 -Reject, 5 Terminate-Request, 6 -Ack, 7 Code-Reject, 8 Protocol-Reject, 9 Echo-Request, 10 Echo-Reply", example: "ppp.code == 1",
+		{name: "ppp.code", typ: filter.Uint, bits: 8, desc: "Code of an LCP, IPCP, IPv6CP or CCP packet: 1 Configure-Request, 2 -Ack, 3 -Nak, 4 -Reject, 5 Terminate-Request, 6 -Ack, 7 Code-Reject, 8 Protocol-Reject, 9 Echo-Request, 10 Echo-Reply", example: "ppp.code == 1",
 			get: pppCP(func(p *Packet, c []byte, dst []filter.Value) []filter.Value { return u(dst, uint64(c[0])) })},
 		{name: "ppp.identifier", typ: filter.Uint, bits: 8, desc: "Identifier, which matches a reply to its request", example: "ppp.identifier == 1",
 			get: pppCP(func(p *Packet, c []byte, dst []filter.Value) []filter.Value { return u(dst, uint64(c[1])) })},
@@ -85,6 +86,10 @@ var pppProto = protocol{
 		return b
 	},
 }
+
+// firstPPP is the first layer of PPP a tunnel carries (tunInfo.first; GRE's
+// 0x880b, PPTP): PPP in HDLC-like framing. It is no gopacket parser's.
+const firstPPP = numFirst
 
 // pppInfo is a frame's PPP and PPPoE headers.
 type pppInfo struct {

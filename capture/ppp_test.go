@@ -240,12 +240,16 @@ var pppCorpusSkips = map[string]map[string]bool{
 	"bgp_vpn_attrset.pcap":            {"1 line": true, "1 frame.protocols": true, "1 data.data": true},
 	"mpls-ldp-hello.pcap":             {"1 line": true, "1 frame.protocols": true, "1 data.data": true},
 	"icmp_inft_name_length_zero.pcap": {"1 line": true},
+	// PPTP's control connection (TCP port 1723) wirelab does not decode.
+	"pptp.pcap": {"5 line": true, "8 line": true, "10 line": true, "13 line": true, "15 line": true,
+		"5 frame.protocols": true, "8 frame.protocols": true, "10 frame.protocols": true, "13 frame.protocols": true, "15 frame.protocols": true,
+		"5 data.data": true, "8 data.data": true, "10 data.data": true, "13 data.data": true, "15 data.data": true},
 }
 
 // TestPPPMatchesTshark compares the captures of the cases above (PPP on
 // both PPP link types, PPPoE on Ethernet and on LINKTYPE_PPP_ETHER) and
 // tcpdump's PPP captures, field by field and line by line, with tshark,
-// and a set of filters a lab on PPP would use.
+// and a set of filters a lab on PPP would use (PPTP's PPP in GRE too).
 func TestPPPMatchesTshark(t *testing.T) {
 	needTshark(t)
 	fields := pppFieldList()
@@ -259,10 +263,20 @@ func TestPPPMatchesTshark(t *testing.T) {
 			compareLive(t, path, fields, true, cut[filepath.Base(path)])
 		})
 	}
+	// The whole line (Source and Destination: N/A on the PPP link types,
+	// empty on PPP_ETHER) where no Ethernet address is named.
+	for _, path := range []string{paths[0], paths[1], paths[3]} {
+		want := tsharkRun(t, path, "-n")
+		for i, p := range decodeFile(t, path) {
+			if i < len(want) && p.Line() != want[i] {
+				t.Errorf("%s frame %d:\n got %q\nwant %q", filepath.Base(path), i+1, p.Line(), want[i])
+			}
+		}
+	}
 	dir := filepath.Join(corpusDir(t), "tcpdump-tests")
 	for _, name := range []string{"ppp_ip_udp_dns.pcap", "pppoe.pcap", "pppoes.pcap", "ppp-invalid-lengths.pcap", "ppp_error_hexdump.pcap",
 		"ppp_ccp_config_deflate_option_asan.pcap", "heapoverflow-ppp_hdlc_if_print.pcap", "truncated-aack.pcap", "bgp_vpn_attrset.pcap",
-		"icmp-cksum-oobr-2.pcap", "icmp-rfc5837.pcap", "icmp_inft_name_length_zero.pcap", "mpls-ldp-hello.pcap"} {
+		"icmp-cksum-oobr-2.pcap", "icmp-rfc5837.pcap", "icmp_inft_name_length_zero.pcap", "mpls-ldp-hello.pcap", "pptp.pcap"} {
 		t.Run(name, func(t *testing.T) {
 			compareLive(t, filepath.Join(dir, name), fields, true, pppCorpusSkips[name])
 		})
@@ -279,4 +293,5 @@ func TestPPPMatchesTshark(t *testing.T) {
 		`pppoed.tags.ac_name == "BRAS-1"`, `pppoed.tags.service_name == "isp"`, "pppoed.tags.host_uniq == de:ad:be:ef", "pppoed.tags.ac_cookie",
 		"pppoed.tags.vendor_id == 3561", "pppoed.tags.generic_error", "pppoed.tags", "lcp", "chap", "pap", "ipcp", "ipv6cp",
 		"dns", "tcp", "ip.dst == 10.0.0.2", "pppoe.payload_length > 40", "eth.type == 0x8863", `pap.peer_id == "alice"`})
+	compareFilters(t, filepath.Join(dir, "pptp.pcap"), []string{"ppp", "lcp", "gre && ppp", "ppp.address == 0xff", "lcp.opt.mru", "lcp.opt.magic_number", "ppp.code == 1"})
 }

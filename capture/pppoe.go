@@ -156,6 +156,8 @@ func pppoeBytes(v []byte, dst []filter.Value) []filter.Value { return append(dst
 var pppoeCodeNames = map[byte]string{
 	0x00: "Session Data", 0x07: "Active Discovery Offer (PADO)", 0x09: "Active Discovery Initiation (PADI)",
 	0x19: "Active Discovery Request (PADR)", 0x65: "Active Discovery Session-confirmation (PADS)", 0xa7: "Active Discovery Terminate (PADT)",
+	0x0a: "Active Discovery Session-Grant (PADG)", 0x0b: "Active Discovery Session-Credit Resp.(PADC)", 0x0c: "Active Discovery Quality (PADQ)",
+	0xd3: "Active Discovery Message (PADM)", 0xd4: "Active Discovery Network (PADN)",
 }
 
 // pppoeInfo is the Info column of a PPPoE frame: the code's name, for a

@@ -40,8 +40,9 @@ func (p *Packet) Summary() Summary {
 		s.Destination = fmtMAC(p.link.dst)
 	case h&pSLL != 0:
 		s.Source = fmtMAC(p.link.src)
-	case h&(pppProto.bit|pppoesProto.bit) != 0:
-		// The PPP link types: Wireshark's PPP names no direction.
+	case h&pppProto.bit != 0 && p.ppp.pppoe == nil:
+		// The PPP link types (9, 50): Wireshark's PPP in HDLC-like framing
+		// names no direction.
 		s.Source, s.Destination = "N/A", "N/A"
 	}
 	s.Protocol, s.Info = p.protoInfo()

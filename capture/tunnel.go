@@ -21,7 +21,7 @@ package capture
 type tunInfo struct {
 	hdr   []byte // the tunnel's header (GRE's, VXLAN's)
 	data  []byte // the packet it carries; nil when none is decoded
-	first int    // its first layer (firstEthernet, firstIPv4, firstIPv6)
+	first int    // its first layer (firstEthernet, firstIPv4, firstIPv6, firstPPP)
 	// erspan is the ERSPAN header inside GRE (nil for type I, which has none).
 	erspan []byte
 	cut    bool // the headers end early
@@ -46,7 +46,11 @@ func (d *Decoder) decodeInner(p *Packet) {
 		Data: p.tun.data, Len: len(p.tun.data), CapLen: len(p.tun.data), digits: p.digits}
 	q.tcp.wscale = -1
 	q.inTunnel = true
-	d.decodeFrom(q, p.tun.data, p.tun.first)
+	if p.tun.first == firstPPP {
+		d.decodePPP(q, p.tun.data, true)
+	} else {
+		d.decodeFrom(q, p.tun.data, p.tun.first)
+	}
 	q.tun.data = nil // one level
 }
 
