@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/gopacket/gopacket"
@@ -214,7 +215,7 @@ func pppCaptures(t testing.TB) []string {
 			ether = append(ether, genFrame{fr.data[14:], layers.LinkTypePPPEthernet})
 		}
 	}
-	paths := []string{filepath.Join(dir, "ppp.pcap"), filepath.Join(dir, "ppp_hdlc.pcap"), filepath.Join(dir, "pppoe.pcap"), filepath.Join(dir, "ppp_ether.pcap")}
+	paths := []string{filepath.Join(dir, "gen-ppp.pcap"), filepath.Join(dir, "gen-ppp_hdlc.pcap"), filepath.Join(dir, "gen-pppoe.pcap"), filepath.Join(dir, "gen-ppp_ether.pcap")}
 	writePcap(t, paths[0], layers.LinkTypePPP, ppp)
 	writePcap(t, paths[1], layers.LinkTypePPP_HDLC, ppp)
 	writePcap(t, paths[2], layers.LinkTypeEthernet, pppoe)
@@ -257,7 +258,7 @@ func TestPPPMatchesTshark(t *testing.T) {
 	// A session payload length short of the IP packet in it: Wireshark
 	// cuts the packet's reported length there (its UDP length is bad),
 	// wirelab reads it as captured.
-	cut := map[string]map[string]bool{"pppoe.pcap": {"23 line": true}, "ppp_ether.pcap": {"18 line": true}}
+	cut := map[string]map[string]bool{"gen-pppoe.pcap": {"23 line": true}, "gen-ppp_ether.pcap": {"18 line": true}}
 	for _, path := range paths {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			compareLive(t, path, fields, true, cut[filepath.Base(path)])
@@ -294,4 +295,49 @@ func TestPPPMatchesTshark(t *testing.T) {
 		"pppoed.tags.vendor_id == 3561", "pppoed.tags.generic_error", "pppoed.tags", "lcp", "chap", "pap", "ipcp", "ipv6cp",
 		"dns", "tcp", "ip.dst == 10.0.0.2", "pppoe.payload_length > 40", "eth.type == 0x8863", `pap.peer_id == "alice"`})
 	compareFilters(t, filepath.Join(dir, "pptp.pcap"), []string{"ppp", "lcp", "gre && ppp", "ppp.address == 0xff", "lcp.opt.mru", "lcp.opt.magic_number", "ppp.code == 1"})
+}
+
+// TestDamagedPPPNeverPanics decodes every prefix and single-byte change of
+// the PPP and PPPoE frames above, and of tcpdump's PPP captures' first
+// frames, on each link type that carries them, without a decoder failure.
+func TestDamagedPPPNeverPanics(t *testing.T) {
+	type frame struct {
+		b  []byte
+		lt layers.LinkType
+	}
+	var frames []frame
+	for _, b := range pppFrames(t) {
+		frames = append(frames, frame{b, layers.LinkTypePPP}, frame{b, layers.LinkTypePPP_HDLC})
+	}
+	for _, fr := range pppoeFrames(t) {
+		frames = append(frames, frame{fr.data, layers.LinkTypeEthernet}, frame{fr.data[14:], layers.LinkTypePPPEthernet})
+	}
+	dir := filepath.Join(corpusDir(t), "tcpdump-tests")
+	for _, name := range []string{"pppoes.pcap", "ppp-invalid-lengths.pcap", "truncated-aack.pcap", "pptp.pcap", "mlppp-oobr.pcap"} {
+		for i, p := range decodeFile(t, filepath.Join(dir, name)) {
+			if i < 20 && len(p.Data) < 2000 {
+				frames = append(frames, frame{p.Data, p.LinkType})
+			}
+		}
+	}
+	check := func(b []byte, lt layers.LinkType) {
+		t.Helper()
+		p := NewDecoder().Decode(Frame{Data: b, LinkType: lt, Info: gopacket.CaptureInfo{CaptureLength: len(b), Length: len(b)}})
+		if strings.HasPrefix(p.Malformed, "decoder failure") {
+			t.Fatalf("link type %d frame %x: %s", lt, b, p.Malformed)
+		}
+		exercise(t, p)
+	}
+	for _, fr := range frames {
+		for n := 0; n <= len(fr.b); n++ {
+			check(fr.b[:n], fr.lt)
+		}
+		for i := 0; i < len(fr.b) && i < 120; i++ {
+			for _, c := range []byte{0x00, 0x01, 0x04, 0x21, 0x80, 0xff} {
+				b := append([]byte(nil), fr.b...)
+				b[i] = c
+				check(b, fr.lt)
+			}
+		}
+	}
 }
