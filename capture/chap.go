@@ -12,16 +12,21 @@ import "github.com/wirelab-dev/wirelab/capture/filter"
 // VALUE=0x0001...)", "Success (MESSAGE='Welcome')".
 var chapProto = protocol{
 	name: "chap", title: "CHAP", desc: "PPP Challenge Handshake Authentication Protocol", example: "chap",
+	// Wireshark adds the protocol once it reads the code.
+	shown: func(p *Packet) bool { return len(p.ppp.cp) > 0 },
 	info: func(p *Packet) (string, string) {
 		c := p.ppp.cp
-		if len(c) < 4 {
+		if len(c) == 0 {
 			return "PPP", "[Malformed Packet]"
 		}
-		m := chapParse(c)
 		info := "Unknown"
 		if int(c[0]) < len(chapCodeNames) && c[0] > 0 {
 			info = chapCodeNames[c[0]]
 		}
+		if len(c) < 4 {
+			return "PPP CHAP", info + p.cutMark()
+		}
+		m := chapParse(c)
 		switch {
 		case m.cut:
 			info += p.cutMark()
@@ -34,11 +39,11 @@ var chapProto = protocol{
 	},
 	fields: []field{
 		{name: "chap.code", typ: filter.Uint, bits: 8, named: true, desc: "Code: 1 Challenge, 2 Response, 3 Success, 4 Failure", example: "chap.code == 1",
-			get: chapHeader(func(c []byte) uint64 { return uint64(c[0]) })},
+			get: chapHeader(1, func(c []byte) uint64 { return uint64(c[0]) })},
 		{name: "chap.identifier", typ: filter.Uint, bits: 8, desc: "Identifier, which matches a response to its challenge", example: "chap.identifier == 1",
-			get: chapHeader(func(c []byte) uint64 { return uint64(c[1]) })},
+			get: chapHeader(2, func(c []byte) uint64 { return uint64(c[1]) })},
 		{name: "chap.length", typ: filter.Uint, bits: 16, desc: "Length of the packet, code to end of its data", example: "chap.length > 4",
-			get: chapHeader(func(c []byte) uint64 { return uint64(be16(c[2:])) })},
+			get: chapHeader(4, func(c []byte) uint64 { return uint64(be16(c[2:])) })},
 		{name: "chap.data", typ: filter.None, desc: "The data of a Challenge or Response (present when there is any)", example: "chap.data",
 			get: chapGet(func(m *chapMsg, dst []filter.Value) []filter.Value {
 				if m.data {
@@ -151,9 +156,11 @@ func chapHex(b []byte) string {
 	return string(s)
 }
 
-func chapHeader(v func(c []byte) uint64) func(p *Packet, dst []filter.Value) []filter.Value {
+// chapHeader reads the header field that ends at byte end (the code, the
+// identifier, the length): Wireshark shows those the frame has.
+func chapHeader(end int, v func(c []byte) uint64) func(p *Packet, dst []filter.Value) []filter.Value {
 	return func(p *Packet, dst []filter.Value) []filter.Value {
-		if c := p.ppp.cp; len(c) >= 4 && p.ppp.proto == 0xc223 {
+		if c := p.ppp.cp; len(c) >= end && p.ppp.proto == 0xc223 {
 			dst = u(dst, v(c))
 		}
 		return dst

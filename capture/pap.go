@@ -12,16 +12,21 @@ import "github.com/wirelab-dev/wirelab/capture/filter"
 // (Peer-ID='user', Password='secret')".
 var papProto = protocol{
 	name: "pap", title: "PAP", desc: "PPP Password Authentication Protocol", example: "pap",
+	// Wireshark adds the protocol once it reads the code.
+	shown: func(p *Packet) bool { return len(p.ppp.cp) > 0 },
 	info: func(p *Packet) (string, string) {
 		c := p.ppp.cp
-		if len(c) < 4 {
+		if len(c) == 0 {
 			return "PPP", "[Malformed Packet]"
 		}
-		m := papParse(c)
 		info := "Unknown"
 		if int(c[0]) < len(papCodeNames) && c[0] > 0 {
 			info = papCodeNames[c[0]]
 		}
+		if len(c) < 4 {
+			return "PPP PAP", info + p.cutMark()
+		}
+		m := papParse(c)
 		switch {
 		case m.cut:
 			info += p.cutMark()
@@ -34,11 +39,11 @@ var papProto = protocol{
 	},
 	fields: []field{
 		{name: "pap.code", typ: filter.Uint, bits: 8, named: true, desc: "Code: 1 Authenticate-Request, 2 Authenticate-Ack, 3 Authenticate-Nak", example: "pap.code == 1",
-			get: papHeader(func(c []byte) uint64 { return uint64(c[0]) })},
+			get: papHeader(1, func(c []byte) uint64 { return uint64(c[0]) })},
 		{name: "pap.identifier", typ: filter.Uint, bits: 8, desc: "Identifier, which matches a reply to its request", example: "pap.identifier == 1",
-			get: papHeader(func(c []byte) uint64 { return uint64(c[1]) })},
+			get: papHeader(2, func(c []byte) uint64 { return uint64(c[1]) })},
 		{name: "pap.length", typ: filter.Uint, bits: 16, desc: "Length of the packet, code to end of its data", example: "pap.length > 4",
-			get: papHeader(func(c []byte) uint64 { return uint64(be16(c[2:])) })},
+			get: papHeader(4, func(c []byte) uint64 { return uint64(be16(c[2:])) })},
 		{name: "pap.data", typ: filter.None, desc: "The data after the header (present when there is any)", example: "pap.data",
 			get: papGet(func(m *papMsg, dst []filter.Value) []filter.Value {
 				if m.data {
@@ -118,9 +123,11 @@ func papParse(c []byte) papMsg {
 // papCut reports whether the PAP packet c is cut short (decodePPP).
 func papCut(c []byte) bool { return len(c) < 4 || papParse(c).cut }
 
-func papHeader(v func(c []byte) uint64) func(p *Packet, dst []filter.Value) []filter.Value {
+// papHeader reads the header field that ends at byte end (the code, the
+// identifier, the length): Wireshark shows those the frame has.
+func papHeader(end int, v func(c []byte) uint64) func(p *Packet, dst []filter.Value) []filter.Value {
 	return func(p *Packet, dst []filter.Value) []filter.Value {
-		if c := p.ppp.cp; len(c) >= 4 && p.ppp.proto == 0xc023 {
+		if c := p.ppp.cp; len(c) >= end && p.ppp.proto == 0xc023 {
 			dst = u(dst, v(c))
 		}
 		return dst

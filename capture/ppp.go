@@ -172,12 +172,16 @@ func (d *Decoder) decodePPP(p *Packet, b []byte, hdlc bool) {
 	case 0xc023:
 		p.has |= papProto.bit
 		p.ppp.cp = rest
-		p.ppp.cpCut = papCut(rest)
+		if p.ppp.cpCut = papCut(rest); p.ppp.cpCut {
+			p.Malformed = "PAP packet cut short"
+		}
 		return
 	case 0xc223:
 		p.has |= chapProto.bit
 		p.ppp.cp = rest
-		p.ppp.cpCut = chapCut(rest)
+		if p.ppp.cpCut = chapCut(rest); p.ppp.cpCut {
+			p.Malformed = "CHAP packet cut short"
+		}
 		return
 	default:
 		if _, ok := pppOtherCPs[p.ppp.proto]; !ok {
