@@ -200,6 +200,9 @@ func (d *Decoder) decode(p *Packet) {
 // transport layer carries (the frame's, or a tunnel's inner packet's).
 func (d *Decoder) decodeFrom(p *Packet, data []byte, first int) {
 	rest, err := d.fillLayers(p, data, first)
+	if err == nil && len(rest) > 0 && p.mplsOnLink() {
+		rest, err = d.fillMPLS(p, rest)
+	}
 	if p.has&pIPFrag != 0 && p.has&pIP != 0 && p.has&pIPv6 == 0 && err == nil && !d.quoted && !p.inTunnel {
 		// An IPv4 fragment: data, unless it completes its datagram.
 		if dg := d.defragment(p, rest); dg != nil {

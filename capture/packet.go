@@ -58,8 +58,9 @@ type Packet struct {
 	// it carried, decoded into the frame's quote (tunnel.go).
 	tun      tunInfo
 	inTunnel bool
-	ppp      pppInfo // PPP and PPPoE headers (ppp.go)
-	digits   uint8   // decimals of the time column in Line
+	ppp      pppInfo  // PPP and PPPoE headers (ppp.go)
+	mpls     mplsInfo // the MPLS label stack (mpls.go)
+	digits   uint8    // decimals of the time column in Line
 }
 
 // Protocol bits.

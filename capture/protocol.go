@@ -22,7 +22,7 @@ import (
 var protocols = []*protocol{
 	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto, &pppoedProto, &pppoesProto, &pppProto,
 	&lcpProto, &ipcpProto, &ipv6cpProto, &papProto, &chapProto, &llcProto, &stpProto, &cdpProto, &lldpProto,
-	&arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &icmpProto, &icmpv6Proto,
+	&mplsProto, &arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &mplsUDPProto, &icmpProto, &icmpv6Proto,
 	&igmpProto, &greProto, &erspanProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
 	&dhcpProto, &ntpProto, &snmpProto, &tftpProto, &ssdpProto, &vxlanProto, &mdnsProto, &sipProto, &sdpProto, &dataProto,
