@@ -101,6 +101,9 @@ files, gzip-compressed or not, and standard input for ` + "`-`" + `.
 		protoNames[pr.name] = true
 	}
 	for _, pr := range table.protos {
+		if pr.noField {
+			continue // a second place of a protocol in the layer order (mplsUDPProto)
+		}
 		own := map[string]bool{}
 		for _, f := range pr.fields {
 			own[f.name] = true
