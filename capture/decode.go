@@ -199,6 +199,15 @@ func (d *Decoder) decode(p *Packet) {
 // decodeFrom decodes data from the layer first on: its layers, then what the
 // transport layer carries (the frame's, or a tunnel's inner packet's).
 func (d *Decoder) decodeFrom(p *Packet, data []byte, first int) {
+	if first == firstMPLS {
+		if data, first = p.mplsStack(data); first < 0 {
+			if len(data) > 0 {
+				p.has |= pData
+				p.data = data
+			}
+			return
+		}
+	}
 	rest, err := d.fillLayers(p, data, first)
 	if err == nil && len(rest) > 0 && p.mplsOnLink() {
 		rest, err = d.fillMPLS(p, rest)

@@ -68,6 +68,8 @@ var greProto = protocol{
 			p.carry(inner, firstEthernet)
 		case 0x880b: // PPTP's PPP
 			p.carry(inner, firstPPP)
+		case 0x8847, 0x8848:
+			p.carry(inner, firstMPLS)
 		case 0x88be:
 			p.has |= erspanProto.bit
 			if flags&0x1000 != 0 { // type II: its header first
@@ -153,7 +155,7 @@ var greProto = protocol{
 
 // greTypeNames are Wireshark's names of the protocol types Info shows.
 var greTypeNames = map[uint16]string{0x0800: "IP", 0x86dd: "IPv6", 0x6558: "Transparent Ethernet bridging", 0x88be: "ERSPAN",
-	0x0806: "ARP", 0x880b: "PPP", 0x8847: "MPLS label switched packet", 0x22eb: "ERSPAN III", 0x8909: "CISCO METADATA"}
+	0x0806: "ARP", 0x880b: "PPP", 0x8847: "MPLS label switched packet", 0x8848: "MPLS multicast label switched packet", 0x22eb: "ERSPAN III", 0x8909: "CISCO METADATA"}
 
 // greHeader is a masked 16-bit word of the GRE header at off, shifted down.
 func greHeader(off int, mask uint16) func(p *Packet, dst []filter.Value) []filter.Value {

@@ -10,23 +10,29 @@ import (
 // flag is set. What follows the bottom of the stack is chosen by its first
 // nibble, as Wireshark 4.0 does: 4 IPv4, 6 IPv6 (no length check), 2, 3, 5 and
 // 7 to 15 data. Label 13 (GAL) and the nibbles 0 and 1 (the pseudowire
-// control word and associated channel, Wireshark's pwethheuristic and pwach)
-// are shown as data here.
+// control word and associated channel, Wireshark's pwethheuristic and pwach,
+// whose choice reads Wireshark's table of manufacturers) are shown as data
+// here.
 //
 // On Ethernet (EtherType 0x8847 unicast, 0x8848 multicast, after VLAN tags
 // too) and Linux cooked captures the label stack is a layer of the frame and
 // the packet it labels is the frame's own IP layer: `ip`, `udp`, `icmp` match
 // it as any other (decodeFrom calls fillMPLS). Over UDP (port 6635, RFC 7510)
-// the labelled packet is a tunnel's, decoded as the frame's (tunnel.go):
+// and GRE (protocol types 0x8847, 0x8848) the stack starts a tunnel's packet
+// (tunnel.go: firstMPLS), decoded as the frame's:
 // eth:ethertype:ip:udp:mpls:ip:icmp:data.
 var mplsProto = protocol{
-	name: "mpls", title: "MPLS", desc: "MultiProtocol Label Switching: a label stack before an IP packet (EtherType 0x8847, 0x8848; UDP 6635)", example: "mpls",
-	info: mplsColumns,
-	chain: func(p *Packet, b []byte) []byte {
-		if p.mpls.udp {
-			return b // named after UDP (mplsUDPProto)
+	name: "mpls", title: "MPLS", desc: "MultiProtocol Label Switching: a label stack before an IP packet (EtherType 0x8847, 0x8848; UDP 6635; in GRE)", example: "mpls",
+	info: func(p *Packet) (string, string) {
+		info := "MPLS Label Switched Packet"
+		if p.mpls.cut {
+			if p.CapLen < p.Len {
+				info += "[Packet size limited during capture]"
+			} else {
+				info += "[Malformed Packet]"
+			}
 		}
-		return appendProto(b, "mpls")
+		return "MPLS", info
 	},
 	fields: []field{
 		{name: "mpls.label", typ: filter.Uint, bits: 32, named: true, desc: "MPLS label (0 IPv4 explicit null, 1 router alert, 2 IPv6 explicit null, 3 implicit null, 13 GAL)", example: "mpls.label == 16",
@@ -40,39 +46,24 @@ var mplsProto = protocol{
 	},
 }
 
-// mplsUDPProto is MPLS over UDP: its port, and its place in the layer order,
-// after UDP in frame.protocols and in the choice of the Info column (the label
-// stack itself is mplsProto's). It has no presence bit of its own (it takes
-// UDP's) and no fields.
+// mplsUDPProto is MPLS over UDP (port 6635): a tunnel whose packet starts
+// with the label stack, and its place in frame.protocols, after UDP (the
+// stack itself is mplsProto's, in the tunnel's packet). It has no presence
+// bit of its own (it takes UDP's) and no fields.
 var mplsUDPProto = protocol{
 	name: "mpls", noField: true, bit: pUDP,
 	udpPorts: []uint16{6635},
 	decode: func(d *Decoder, p *Packet, s *segment) verdict {
-		if s.tcp || p.mpls.stack != nil { // one label stack a packet
+		if s.tcp {
 			return rejected
 		}
-		p.mpls.udp = true
-		payload, first := p.mplsStack(s.payload)
-		switch {
-		case first >= 0:
-			p.carry(payload, first)
-		case len(payload) > 0:
-			p.has |= pData
-			p.data = payload
-		}
+		p.carry(s.payload, firstMPLS)
 		return taken
 	},
-	info: func(p *Packet) (string, string) {
-		if p.has&mplsProto.bit != 0 && p.mpls.udp {
-			return mplsColumns(p)
-		}
-		return udpProto.info(p)
-	},
 	chain: func(p *Packet, b []byte) []byte {
-		if p.has&mplsProto.bit == 0 || !p.mpls.udp {
+		if p.tun.first != firstMPLS || p.has&greProto.bit != 0 { // GRE's chain names what it carries
 			return b
 		}
-		b = appendProto(b, "mpls")
 		if q := p.inner(); q != nil {
 			b = q.appendProtocols(b)
 		}
@@ -80,25 +71,14 @@ var mplsUDPProto = protocol{
 	},
 }
 
+// firstMPLS is a tunnel's packet that starts with an MPLS label stack
+// (decodeFrom reads it, then the layer after it): no gopacket layer.
+const firstMPLS = numFirst + 1 // past firstPPP (ppp.go)
+
 // mplsInfo is a packet's MPLS label stack.
 type mplsInfo struct {
 	stack []byte // the stack entries, 4 bytes each, the bottom one last (a cut one's bytes after the last whole entry)
 	cut   bool   // the stack, or what follows it, ends early
-	udp   bool   // carried over UDP (a tunnel), not on the link layer
-}
-
-// mplsColumns are the Protocol and Info columns of an MPLS packet whose
-// payload nothing decoded.
-func mplsColumns(p *Packet) (string, string) {
-	info := "MPLS Label Switched Packet"
-	if p.mpls.cut {
-		if p.CapLen < p.Len {
-			info += "[Packet size limited during capture]"
-		} else {
-			info += "[Malformed Packet]"
-		}
-	}
-	return "MPLS", info
 }
 
 func mplsEntry(v func(e uint32) uint64) func(p *Packet, dst []filter.Value) []filter.Value {
@@ -118,7 +98,7 @@ func (p *Packet) mplsStack(b []byte) (payload []byte, first int) {
 	n := 0
 	for {
 		if len(b) < n+4 {
-			p.mpls = mplsInfo{stack: b, cut: true, udp: p.mpls.udp}
+			p.mpls = mplsInfo{stack: b, cut: true}
 			p.Malformed = "MPLS label stack cut short"
 			return nil, -1
 		}

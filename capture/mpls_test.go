@@ -26,8 +26,8 @@ func mplsEntries(open bool, entries ...[3]uint32) []byte {
 // mplsFrames are labelled packets of every shape: on Ethernet (unicast and
 // multicast, after a VLAN tag), IPv4 and IPv6 after the stack (ICMP echoes,
 // DNS, an HTTP exchange, explicit null labels), data after it, a stack cut
-// short, a stack with nothing after it, and MPLS over UDP carrying IPv4,
-// IPv6 and data.
+// short, a stack with nothing after it, MPLS over UDP carrying IPv4, IPv6
+// and data, and MPLS in GRE.
 func mplsFrames(t testing.TB) []genFrame {
 	hdr := func(typ uint16) []byte {
 		return binary.BigEndian.AppendUint16(append(append([]byte(nil), macB...), macA...), typ)
@@ -61,6 +61,15 @@ func mplsFrames(t testing.TB) []genFrame {
 		overUDP(mplsEntries(false, [3]uint32{21, 0, 63}), []byte("\x77 data over udp")),
 		overUDP(mplsEntries(true, [3]uint32{21, 0, 63}), nil),
 	)
+	// MPLS in GRE (protocol type 0x8847): a ping, and a stack with data.
+	inGRE := func(proto uint16, stack, payload []byte) genFrame {
+		g := binary.BigEndian.AppendUint16([]byte{0, 0}, proto)
+		return genFrame{ser(t, eth(layers.EthernetTypeIPv4, macA, macB), ip4(ipA, ipB, layers.IPProtocolGRE, 11), gopacket.Payload(append(append(g, stack...), payload...))), layers.LinkTypeEthernet}
+	}
+	frames = append(frames,
+		inGRE(0x8847, mplsEntries(false, [3]uint32{7000, 0, 30}), icmpFrame(t, true, 8, 12, "in gre").data[14:]),
+		inGRE(0x8848, mplsEntries(false, [3]uint32{7001, 0, 30}, [3]uint32{7002, 0, 30}), []byte("\x33 data in gre")),
+	)
 	return frames
 }
 
@@ -88,7 +97,7 @@ func TestMPLSMatchesTshark(t *testing.T) {
 	compareFilters(t, path, []string{"mpls", "mpls.label == 16", "mpls.label == 17", "mpls.exp == 5", "mpls.bottom == 0", "mpls.ttl < 10",
 		"mpls.label == 0", "mpls.label == 1048575", "mpls && ip", "mpls && ipv6", "ip", "ipv6", "icmp", "icmpv6", "udp", "tcp", "http", "dns",
 		"icmp.resp_to", "ip.src == 10.0.0.10", "ip.dst#2 == 10.0.0.20", "udp.port == 6635", "data", "vlan.id == 10", "eth.type == 0x8848",
-		"mpls.label#2 == 17", "tcp.stream == 0", "http.request.uri == \"/labelled\"", "mpls.label > 20 && mpls.label < 50"})
+		"mpls.label#2 == 17", "gre", "gre.proto == 0x8847", "mpls.label == 7002", "icmp.seq == 12", "tcp.stream == 0", "http.request.uri == \"/labelled\"", "mpls.label > 20 && mpls.label < 50"})
 	compareFilters(t, filepath.Join(corpus, "mpls-over-udp.pcap"), []string{"mpls", "icmp", "udp.port == 6635", "mpls.label == 21", "ip.src#2 == 10.3.0.10", "icmp.resp_to"})
 }
 
