@@ -76,6 +76,9 @@ func FuzzDecode(f *testing.F) {
 	for _, fr := range mplsFrames(f) { // MPLS label stacks, cut ones too (mpls_test.go)
 		f.Add(fr.data)
 	}
+	for _, fr := range geneveFrames(f) { // Geneve's headers and options, cut ones too (geneve_test.go)
+		f.Add(fr.data)
+	}
 	// SNMP's messages of every version and PDU type (snmp_test.go).
 	snmp, _ := snmpFrames(f)
 	for _, fr := range snmp {
@@ -92,8 +95,9 @@ func FuzzDecode(f *testing.F) {
 			"lldp_mudurl.pcap", "LLDP_and_CDP.pcap", "3560_CDP.pcap", "vxlan.pcap", "erspan-type-i-1.pcap", "gre-heapoverflow-2.pcap", "various_gre.pcap", "gso-ipv4-vxlan-ipv6.pcap",
 			"snmp-heapoverflow-1.pcap", "snmp-heapoverflow-2.pcap",
 			"ppp_ip_udp_dns.pcap", "pppoe.pcap", "pppoes.pcap", "ppp-invalid-lengths.pcap", "ppp_error_hexdump.pcap",
-			"ppp_ccp_config_deflate_option_asan.pcap", "heapoverflow-ppp_hdlc_if_print.pcap", "mlppp-oobr.pcap", "truncated-aack.pcap",
-			"mpls-label-heapoverflow.pcap", "mpls-over-udp.pcap", "tok2str-oobr-2.pcap"} {
+			"ppp_ccp_config_deflate_option_asan.pcap", "heapoverflow-ppp_hdlc_if_print.pcap", "mlppp-oobr.pcap",
+			"truncated-aack.pcap", "mpls-label-heapoverflow.pcap", "mpls-over-udp.pcap", "tok2str-oobr-2.pcap", "geneve.pcap",
+			"geneve-gcp.pcap", "bigtcp-ipv6-geneve-ipv4.pcap"} {
 			src, err := OpenFile(filepath.Join(dir, "tcpdump-tests", name))
 			if err != nil {
 				continue

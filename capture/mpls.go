@@ -61,7 +61,7 @@ var mplsUDPProto = protocol{
 		return taken
 	},
 	chain: func(p *Packet, b []byte) []byte {
-		if p.tun.first != firstMPLS || p.has&greProto.bit != 0 { // GRE's chain names what it carries
+		if p.tun.first != firstMPLS || p.has&(greProto.bit|geneveProto.bit) != 0 { // their chains name what they carry
 			return b
 		}
 		if q := p.inner(); q != nil {

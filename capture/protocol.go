@@ -25,7 +25,7 @@ var protocols = []*protocol{
 	&mplsProto, &arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &mplsUDPProto, &icmpProto, &icmpv6Proto,
 	&igmpProto, &greProto, &erspanProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
-	&dhcpProto, &ntpProto, &snmpProto, &tftpProto, &ssdpProto, &vxlanProto, &mdnsProto, &sipProto, &sdpProto, &dataProto,
+	&dhcpProto, &ntpProto, &snmpProto, &tftpProto, &ssdpProto, &vxlanProto, &geneveProto, &mdnsProto, &sipProto, &sdpProto, &dataProto,
 }
 
 // protocol is one entry of the table.
