@@ -211,11 +211,19 @@ const (
 
 // cdpPDU is the CDP PDU: what LLC's SNAP header carries, up to the 802.3
 // length.
-func (p *Packet) cdpPDU() []byte { return p.llcPayload() }
+func (p *Packet) cdpPDU() []byte {
+	if p.has&chdlcProto.bit != 0 { // in Cisco HDLC: after its header
+		return p.Data[4:]
+	}
+	return p.llcPayload()
+}
 
 // cdpCut reports a PDU the capture cut short (the snapshot length ended
 // the frame before the 802.3 length did).
 func (p *Packet) cdpCut() bool {
+	if p.has&chdlcProto.bit != 0 {
+		return p.CapLen < p.Len
+	}
 	n := int(p.link.typ)
 	if p.link.ntags > 0 {
 		n = int(p.link.tags[p.link.ntags-1].typ)

@@ -171,6 +171,9 @@ func (d *Decoder) decode(p *Packet) {
 		p.has |= pppoesProto.bit
 		d.decodePPPoES(p, data)
 		return
+	case layers.LinkTypeC_HDLC:
+		d.decodeCHDLC(p)
+		return
 	case layers.LinkTypeRaw, 12, 14:
 		if len(data) == 0 {
 			p.Malformed = "empty raw IP frame"

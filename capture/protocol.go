@@ -20,7 +20,7 @@ import (
 
 // protocols is the table, outermost layer first.
 var protocols = []*protocol{
-	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto, &pppoedProto, &pppoesProto, &pppProto,
+	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto, &chdlcProto, &slarpProto, &pppoedProto, &pppoesProto, &pppProto,
 	&lcpProto, &ipcpProto, &ipv6cpProto, &papProto, &chapProto, &llcProto, &stpProto, &cdpProto, &lldpProto,
 	&mplsProto, &arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &mplsUDPProto, &icmpProto, &icmpv6Proto,
 	&igmpProto, &greProto, &erspanProto,

@@ -44,6 +44,8 @@ func (p *Packet) Summary() Summary {
 		// The PPP link types (9, 50): Wireshark's PPP in HDLC-like framing
 		// names no direction.
 		s.Source, s.Destination = "N/A", "N/A"
+	case h&chdlcProto.bit != 0:
+		s.Source, s.Destination = "N/A", "N/A" // a serial line's ends have no addresses
 	}
 	s.Protocol, s.Info = p.protoInfo()
 	return s
