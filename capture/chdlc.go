@@ -15,6 +15,9 @@ import (
 // bytes: the fields read it there.
 var chdlcProto = protocol{
 	name: "chdlc", title: "Cisco HDLC", desc: "Cisco HDLC, a serial line's framing (link type 104)", example: "chdlc",
+	// A header cut short is in frame.protocols, but has no field: Wireshark
+	// reads the protocol before it adds any.
+	shown: func(p *Packet) bool { return len(p.Data) >= 4 },
 	info: func(p *Packet) (string, string) {
 		if b := p.Data; len(b) > 4 && p.has&pData != 0 {
 			return "0x" + string(appendHex(nil, uint64(be16(b[2:])), 4)), "" // nothing decodes the protocol: Wireshark names its number
@@ -34,7 +37,7 @@ var chdlcProto = protocol{
 // chdlcHeader is the header's address (upto 1), control (2) or protocol (4).
 func chdlcHeader(p *Packet, dst []filter.Value, upto int) []filter.Value {
 	b := p.Data
-	if len(b) < upto {
+	if len(b) < 4 {
 		return dst
 	}
 	switch upto {
@@ -78,6 +81,9 @@ func (d *Decoder) decodeCHDLC(p *Packet) {
 		p.has |= slarpProto.bit
 		if len(payload) < slarpNeed(payload) {
 			p.Malformed = "SLARP packet cut short"
+		} else if be32(payload) > 2 && len(payload) > 4 { // a type Wireshark does not know: data follows
+			p.has |= pData
+			p.data = payload[4:]
 		}
 	case 0x2000:
 		d.decodeCDP(p)
@@ -94,6 +100,7 @@ func (d *Decoder) decodeCHDLC(p *Packet) {
 // sequence numbers and reliability.
 var slarpProto = protocol{
 	name: "slarp", title: "SLARP", desc: "Cisco SLARP: serial line address requests and keepalives", example: "slarp",
+	shown: func(p *Packet) bool { return len(p.Data) >= 8 }, // Wireshark reads the type first
 	info: func(p *Packet) (string, string) {
 		b := p.Data[4:]
 		if len(b) < 4 {
@@ -165,4 +172,3 @@ func slarpField(typ, from, to int) func(p *Packet, dst []filter.Value) []filter.
 		return u(dst, uint64(be32(b[from:])))
 	}
 }
-

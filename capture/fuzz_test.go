@@ -17,7 +17,7 @@ import (
 // fuzzLinkTypes are the link types FuzzDecode tries every input as.
 var fuzzLinkTypes = []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL, layers.LinkTypeLinuxSLL2,
 	layers.LinkTypeNull, layers.LinkTypeLoop, layers.LinkTypeRaw, layers.LinkTypeIPv4, layers.LinkTypeIPv6, 12,
-	layers.LinkTypePPP, layers.LinkTypePPP_HDLC, layers.LinkTypePPPEthernet}
+	layers.LinkTypePPP, layers.LinkTypePPP_HDLC, layers.LinkTypePPPEthernet, layers.LinkTypeC_HDLC}
 
 // exercise reads everything a packet offers: every field, the summary, the line.
 func exercise(t testing.TB, p *Packet) {
@@ -79,6 +79,9 @@ func FuzzDecode(f *testing.F) {
 	for _, fr := range geneveFrames(f) { // Geneve's headers and options, cut ones too (geneve_test.go)
 		f.Add(fr.data)
 	}
+	for _, fr := range chdlcFrames(f) { // Cisco HDLC and SLARP, cut ones too (chdlc_test.go)
+		f.Add(fr.data)
+	}
 	// SNMP's messages of every version and PDU type (snmp_test.go).
 	snmp, _ := snmpFrames(f)
 	for _, fr := range snmp {
@@ -97,7 +100,8 @@ func FuzzDecode(f *testing.F) {
 			"ppp_ip_udp_dns.pcap", "pppoe.pcap", "pppoes.pcap", "ppp-invalid-lengths.pcap", "ppp_error_hexdump.pcap",
 			"ppp_ccp_config_deflate_option_asan.pcap", "heapoverflow-ppp_hdlc_if_print.pcap", "mlppp-oobr.pcap",
 			"truncated-aack.pcap", "mpls-label-heapoverflow.pcap", "mpls-over-udp.pcap", "tok2str-oobr-2.pcap", "geneve.pcap",
-			"geneve-gcp.pcap", "bigtcp-ipv6-geneve-ipv4.pcap"} {
+			"geneve-gcp.pcap", "bigtcp-ipv6-geneve-ipv4.pcap", "HDLC.pcap", "hdlc_slarp.pcapng", "chdlc-slarp-short.pcap",
+			"hoobr_chdlc_print.pcap", "isis-extd-isreach-oobr.pcap", "ISIS_p2p_adjacency.pcap", "esis_opt_prot-oobr.pcap"} {
 			src, err := OpenFile(filepath.Join(dir, "tcpdump-tests", name))
 			if err != nil {
 				continue
