@@ -25,6 +25,12 @@ import (
 var cdpProto = protocol{
 	name: "cdp", title: "CDP", desc: "Cisco Discovery Protocol", example: "cdp",
 	info: func(p *Packet) (string, string) { return "CDP", p.cdpInfo() },
+	chain: func(p *Packet, b []byte) []byte {
+		if p.cdpInGRE() {
+			return b // named by GRE's chain, after it
+		}
+		return appendProto(b, "cdp")
+	},
 	fields: []field{
 		{name: "cdp.version", typ: filter.Uint, bits: 8, desc: "CDP version: 1 or 2", example: "cdp.version == 2",
 			get: cdpGet(cdpVersion)},
@@ -212,16 +218,25 @@ const (
 // cdpPDU is the CDP PDU: what LLC's SNAP header carries, up to the 802.3
 // length.
 func (p *Packet) cdpPDU() []byte {
-	if p.has&chdlcProto.bit != 0 { // in Cisco HDLC: after its header
+	switch {
+	case p.has&chdlcProto.bit != 0: // in Cisco HDLC: after its header
 		return p.Data[4:]
+	case p.cdpInGRE(): // in GRE: what it carries
+		return p.app.payload
 	}
 	return p.llcPayload()
+}
+
+// cdpInGRE reports a PDU GRE carries (protocol type 0x2000).
+func (p *Packet) cdpInGRE() bool {
+	h := p.tun.hdr
+	return p.has&(pIP|pIPv6) != 0 && len(h) >= 4 && be16(h[2:]) == 0x2000
 }
 
 // cdpCut reports a PDU the capture cut short (the snapshot length ended
 // the frame before the 802.3 length did).
 func (p *Packet) cdpCut() bool {
-	if p.has&chdlcProto.bit != 0 {
+	if p.has&chdlcProto.bit != 0 || p.cdpInGRE() {
 		return p.CapLen < p.Len
 	}
 	n := int(p.link.typ)

@@ -82,6 +82,9 @@ func FuzzDecode(f *testing.F) {
 	for _, fr := range chdlcFrames(f) { // Cisco HDLC and SLARP, cut ones too (chdlc_test.go)
 		f.Add(fr.data)
 	}
+	for _, fr := range greMoreFrames(f) { // GRE over IPv6, Cisco MetaData (gre_test.go)
+		f.Add(fr.data)
+	}
 	// SNMP's messages of every version and PDU type (snmp_test.go).
 	snmp, _ := snmpFrames(f)
 	for _, fr := range snmp {

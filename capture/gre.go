@@ -4,7 +4,7 @@ import (
 	"github.com/wirelab-dev/wirelab/capture/filter"
 )
 
-// GRE (IPv4 protocol 47), as Wireshark's gre dissector shows it: the flags
+// GRE (IP protocol 47, over IPv4 and IPv6), as Wireshark's gre dissector shows it: the flags
 // and version, the protocol type, the optional checksum, key and sequence
 // number; what it carries is decoded as the frame's (tunnel.go): IPv4
 // (0x0800), IPv6 (0x86dd), Ethernet (0x6558, transparent bridging), PPP
@@ -15,7 +15,7 @@ import (
 // ("Encapsulated ..." in Info).
 var greProto = protocol{
 	name: "gre", title: "GRE", desc: "Generic Routing Encapsulation (IP protocol 47): a tunnel; what it carries is decoded as the frame's", example: "gre",
-	ip4Protos: []uint8{47},
+	ip4Protos: []uint8{47}, ip6: true, // over IPv6 too
 	decode: func(d *Decoder, p *Packet, s *segment) verdict {
 		b := s.payload
 		if len(b) < 4 {
@@ -70,6 +70,26 @@ var greProto = protocol{
 			p.carry(inner, firstPPP)
 		case 0x8847, 0x8848:
 			p.carry(inner, firstMPLS)
+		case 0x2000: // CDP, a layer of the frame
+			p.app = appInfo{payload: inner}
+			d.decodeCDP(p)
+		case 0x8909:
+			if len(inner) < 8 {
+				p.tun.meta, p.tun.cut = inner, true
+				return taken
+			}
+			p.tun.meta, inner = inner[:8], inner[8:]
+			switch typ := be16(p.tun.meta); typ {
+			case 0x0800:
+				p.carry(inner, firstIPv4)
+			case 0x86dd:
+				p.carry(inner, firstIPv6)
+			default:
+				if !knownEtherType(typ) && len(inner) > 0 {
+					p.has |= pData
+					p.data = inner
+				}
+			}
 		case 0x88be:
 			p.has |= erspanProto.bit
 			if flags&0x1000 != 0 { // type II: its header first
@@ -86,6 +106,12 @@ var greProto = protocol{
 	info: func(p *Packet) (string, string) {
 		if len(p.tun.hdr) < 4 {
 			return "GRE", "Encapsulated"
+		}
+		if p.has&cdpProto.bit != 0 {
+			return cdpProto.info(p)
+		}
+		if p.tun.meta != nil { // Cisco MetaData names the columns, and clears Info
+			return "CMD", cutNote(p, p.tun.cut)
 		}
 		proto := be16(p.tun.hdr[2:])
 		name, ok := greTypeNames[proto]
@@ -112,6 +138,12 @@ var greProto = protocol{
 		b = appendProto(b, "gre")
 		if p.has&erspanProto.bit != 0 {
 			b = appendProto(b, "erspan")
+		}
+		if p.tun.meta != nil {
+			b = appendProto(b, "cmd")
+		}
+		if p.has&cdpProto.bit != 0 {
+			b = appendProto(b, "cdp")
 		}
 		if q := p.inner(); q != nil {
 			b = q.appendProtocols(b)
@@ -248,5 +280,37 @@ func erspanLong(mask uint32) func(p *Packet, dst []filter.Value) []filter.Value 
 			dst = u(dst, uint64(be32(h[4:])&mask>>shift))
 		}
 		return dst
+	}
+}
+
+// Cisco MetaData inside GRE (protocol type 0x8909), as Wireshark's cmd
+// dissector shows it there: the type of what follows (an EtherType: IPv4 or
+// IPv6 are decoded), the version, length and options, and the security group
+// tag. It has no presence bit of its own: its fields are present when GRE
+// carried its header (it takes IP's bits, as GRE needs IP).
+var cmdProto = protocol{
+	name: "cmd", title: "Cisco MetaData", desc: "Cisco MetaData inside GRE (0x8909): the security group tag", example: "cmd",
+	bit:   pIP | pIPv6,
+	shown: func(p *Packet) bool { return p.tun.meta != nil },
+	chain: func(p *Packet, b []byte) []byte { return b }, // named by GRE's chain, before what it carries
+	fields: []field{
+		{name: "cmd.type", typ: filter.Uint, bits: 16, hex: 4, named: true, desc: "Type of what follows (an EtherType)", example: "cmd.type == 0x0800", get: cmdField(0, 2)},
+		{name: "cmd.version", typ: filter.Uint, bits: 8, desc: "Version", example: "cmd.version == 1", get: cmdField(2, 1)},
+		{name: "cmd.length", typ: filter.Uint, bits: 8, desc: "Length", example: "cmd.length == 1", get: cmdField(3, 1)},
+		{name: "cmd.options", typ: filter.Uint, bits: 16, hex: 4, desc: "Options (length and type of the option)", example: "cmd.options == 0x0001", get: cmdField(4, 2)},
+		{name: "cmd.sgt", typ: filter.Uint, bits: 16, desc: "Security group tag", example: "cmd.sgt == 0", get: cmdField(6, 2)},
+	},
+}
+
+func cmdField(off, size int) func(p *Packet, dst []filter.Value) []filter.Value {
+	return func(p *Packet, dst []filter.Value) []filter.Value {
+		h := p.tun.meta
+		if len(h) < off+size {
+			return dst
+		}
+		if size == 1 {
+			return u(dst, uint64(h[off]))
+		}
+		return u(dst, uint64(be16(h[off:])))
 	}
 }

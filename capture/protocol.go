@@ -23,7 +23,7 @@ var protocols = []*protocol{
 	&frameProto, &ethProto, &vlanProto, &sllProto, &nullProto, &rawProto, &chdlcProto, &slarpProto, &pppoedProto, &pppoesProto, &pppProto,
 	&lcpProto, &ipcpProto, &ipv6cpProto, &papProto, &chapProto, &llcProto, &stpProto, &cdpProto, &lldpProto,
 	&mplsProto, &arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &mplsUDPProto, &icmpProto, &icmpv6Proto,
-	&igmpProto, &greProto, &erspanProto,
+	&igmpProto, &greProto, &erspanProto, &cmdProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
 	&dhcpProto, &ntpProto, &snmpProto, &tftpProto, &ssdpProto, &vxlanProto, &geneveProto, &mdnsProto, &sipProto, &sdpProto, &dataProto,
 }
@@ -60,6 +60,9 @@ type protocol struct {
 	// ip4Protos are the IPv4 protocol numbers of a protocol carried on IP
 	// itself (IGMP: 2); decode gets the IP payload, with no ports.
 	ip4Protos []uint8
+	// ip6 makes ip4Protos IPv6 next headers too (GRE: 47), after a header
+	// without extension headers.
+	ip6 bool
 	// etherTypes are the EtherTypes of a protocol carried on the link layer
 	// itself (LLDP: 0x88cc); decode gets the link payload.
 	etherTypes []uint16
@@ -151,6 +154,7 @@ type protoTable struct {
 	tcpPort    map[uint16]*protocol
 	udpPort    map[uint16]*protocol
 	ip4Proto   map[uint8]*protocol
+	ip6Next    map[uint8]*protocol // the ip4Protos of protocols with ip6
 	etherType  map[uint16]*protocol
 	heuristics []*protocol
 	convs      []*protocol // protocols with a conv function
@@ -165,7 +169,7 @@ func init() { table = buildTable(protocols) }
 var firstDynamicBit = bits.TrailingZeros64(pHTTPCont) + 1
 
 func buildTable(protos []*protocol) *protoTable {
-	t := &protoTable{protos: protos, tcpPort: map[uint16]*protocol{}, udpPort: map[uint16]*protocol{}, ip4Proto: map[uint8]*protocol{}, etherType: map[uint16]*protocol{}}
+	t := &protoTable{protos: protos, tcpPort: map[uint16]*protocol{}, udpPort: map[uint16]*protocol{}, ip4Proto: map[uint8]*protocol{}, ip6Next: map[uint8]*protocol{}, etherType: map[uint16]*protocol{}}
 	next := uint(firstDynamicBit)
 	names := map[string]bool{}
 	for _, pr := range protos {
@@ -221,6 +225,9 @@ func buildTable(protos []*protocol) *protoTable {
 				panic(fmt.Sprintf("capture: protocol table: IP protocol %d is both %s and %s", n, o.name, pr.name))
 			}
 			t.ip4Proto[n] = pr
+			if pr.ip6 {
+				t.ip6Next[n] = pr
+			}
 		}
 		if pr.heuristic != nil {
 			t.heuristics = append(t.heuristics, pr)
@@ -400,12 +407,17 @@ func otherByPort(s *segment, lo, hi uint16) string {
 }
 
 // dispatchIP hands the payload of an IPv4 packet no layer decoded to the
-// table protocol its protocol number names; it reports whether one took it.
+// table protocol its protocol number names, and that of an IPv6 packet
+// without extension headers to the one its next header names (of those
+// with ip6); it reports whether one took it.
 func (d *Decoder) dispatchIP(p *Packet, payload []byte) bool {
-	if p.has&pIP == 0 || p.has&pIPv6 != 0 {
-		return false
+	switch {
+	case p.has&pIP != 0 && p.has&pIPv6 == 0:
+		return d.dispatchTo(table.ip4Proto[p.ip4.proto], p, payload)
+	case p.has&pIPv6 != 0 && p.has&pIP == 0 && p.next == 0:
+		return d.dispatchTo(table.ip6Next[p.ip6.nxt], p, payload)
 	}
-	return d.dispatchTo(table.ip4Proto[p.ip4.proto], p, payload)
+	return false
 }
 
 // dispatchEther hands the payload of a link layer frame no layer decoded to

@@ -1,6 +1,6 @@
 package capture
 
-// Tunnels (GRE, ERSPAN, VXLAN): the packet a tunnel carries is decoded as
+// Tunnels (GRE, ERSPAN, VXLAN, Geneve, MPLS over UDP): the packet a tunnel carries is decoded as
 // protocols of the frame, as Wireshark does. Its fields are further
 // occurrences of the frame's (ip.src has the outer and the inner source,
 // ip.src#2 is the inner one, `icmp` matches a ping inside VXLAN), its
@@ -24,7 +24,8 @@ type tunInfo struct {
 	first int    // its first layer (firstEthernet, firstIPv4, firstIPv6, firstPPP)
 	// erspan is the ERSPAN header inside GRE (nil for type I, which has none).
 	erspan []byte
-	cut    bool // the headers end early
+	meta   []byte // the Cisco MetaData header inside GRE (0x8909)
+	cut    bool   // the headers end early
 }
 
 // carry records that p's tunnel carries data, from the layer first on.
