@@ -121,3 +121,22 @@ func TestMPLSLinesMatchTshark(t *testing.T) {
 		}
 	}
 }
+
+// TestMPLSProtocolBytesMatchTshark: slices of the layers after a label stack
+// (and after Cisco HDLC's header) start at their headers, as tshark's do.
+// A tunnel's packet has no protocol bytes here (over UDP, in GRE: left out).
+func TestMPLSProtocolBytesMatchTshark(t *testing.T) {
+	needTshark(t)
+	exprs := []string{"ip[0] == 0x45", "ip[9] == 1", "udp[2:2] == 00:35", "icmp[0] == 8", "icmp contains \"ping\"", "tcp[13] == 0x12",
+		"ipv6[6] == 58", "len(ip) == 20", "ip contains \"labelled\"", "udp contains \"labelled\"", "tcp contains \"GET\""}
+	path := filepath.Join(t.TempDir(), "mpls.pcap")
+	writePcap(t, path, layers.LinkTypeEthernet, mplsFrames(t))
+	var link []string
+	for _, e := range exprs {
+		link = append(link, "("+e+") && !gre && !(udp.port == 6635)")
+	}
+	compareFilters(t, path, link)
+	path = filepath.Join(t.TempDir(), "chdlc.pcap")
+	writePcap(t, path, layers.LinkTypeC_HDLC, chdlcFrames(t))
+	compareFilters(t, path, append(exprs, "icmp contains \"hdlc\""))
+}

@@ -100,16 +100,22 @@ func (p *Packet) span(name string) (start, item, end int, ok bool) {
 // netStart is the offset of the network layer: after the link header and
 // its VLAN tags.
 func (p *Packet) netStart() int {
+	n := 0
 	switch {
 	case p.has&pEth != 0:
-		return 14 + 4*int(p.link.ntags)
+		n = 14 + 4*int(p.link.ntags)
 	case p.has&pSLL != 0:
+		n = 16
 		if p.LinkType == layers.LinkTypeLinuxSLL2 {
-			return 20
+			n = 20
 		}
-		return 16
 	case p.has&pNull != 0:
-		return 4
+		n = 4
+	case p.has&chdlcProto.bit != 0:
+		n = 4
 	}
-	return 0
+	if p.has&mplsProto.bit != 0 { // the label stack before IP (mpls.go)
+		n += len(p.mpls.stack)
+	}
+	return n
 }
