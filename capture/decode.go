@@ -199,8 +199,10 @@ func (d *Decoder) decode(p *Packet) {
 	d.decodeFrom(p, data, first)
 }
 
-// decodeFrom decodes data from the layer first on: its layers, then what the
-// transport layer carries (the frame's, or a tunnel's inner packet's).
+// decodeFrom decodes data from the layer first on: its layers (an MPLS label
+// stack first for firstMPLS; one after the link layer when its type says
+// so), then what the transport layer carries (the frame's, or a tunnel's
+// inner packet's).
 func (d *Decoder) decodeFrom(p *Packet, data []byte, first int) {
 	if first == firstMPLS {
 		if data, first = p.mplsStack(data); first < 0 {

@@ -1,7 +1,7 @@
 package capture
 
-// Tunnels (GRE, ERSPAN, VXLAN, Geneve, MPLS over UDP): the packet a tunnel carries is decoded as
-// protocols of the frame, as Wireshark does. Its fields are further
+// Tunnels (GRE, ERSPAN, VXLAN, Geneve, MPLS over UDP): the packet a tunnel
+// carries is decoded as protocols of the frame, as Wireshark does. Its fields are further
 // occurrences of the frame's (ip.src has the outer and the inner source,
 // ip.src#2 is the inner one, `icmp` matches a ping inside VXLAN), its
 // conversations are numbered with the frame's (tcp.stream, udp.stream), its
@@ -21,7 +21,7 @@ package capture
 type tunInfo struct {
 	hdr   []byte // the tunnel's header (GRE's, VXLAN's)
 	data  []byte // the packet it carries; nil when none is decoded
-	first int    // its first layer (firstEthernet, firstIPv4, firstIPv6, firstPPP)
+	first int    // its first layer (firstEthernet, firstIPv4, firstIPv6, firstPPP, firstMPLS)
 	// erspan is the ERSPAN header inside GRE (nil for type I, which has none).
 	erspan []byte
 	meta   []byte // the Cisco MetaData header inside GRE (0x8909)
