@@ -91,7 +91,30 @@ func TestMPLSMatchesTshark(t *testing.T) {
 	// shows as UDP data.
 	compareLive(t, filepath.Join(corpus, "tok2str-oobr-2.pcap"), fields, false, map[string]bool{"1 frame.protocols": true, "1 data.len": true})
 
-	path := filepath.Join(t.TempDir(), "mpls.pcap")
+	// mpls-traceroute.pcap is PPP's: its frames with an Ethernet header for
+	// PPP's (0x0281 MPLS as 0x8847, 0x0021 IPv4 as 0x0800) are a traceroute
+	// through labelled routers, the ICMP errors quoting the probes.
+	src, err := OpenFile(filepath.Join(corpus, "mpls-traceroute.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trace []genFrame
+	for {
+		fr, err := src.Next()
+		if err != nil {
+			break
+		}
+		typ := map[uint16]uint16{0x0281: 0x8847, 0x0021: 0x0800}[be16(fr.Data[2:])]
+		b := binary.BigEndian.AppendUint16(append(append([]byte(nil), macB...), macA...), typ)
+		trace = append(trace, genFrame{append(b, fr.Data[4:]...), layers.LinkTypeEthernet})
+	}
+	src.Close()
+	path := filepath.Join(t.TempDir(), "mpls-traceroute-eth.pcap")
+	writePcap(t, path, layers.LinkTypeEthernet, trace)
+	compareLive(t, path, fields, true, nil)
+	compareFilters(t, path, []string{"mpls", "mpls.ttl == 1", "icmp", "udp", "ip.src#2 == 12.4.4.4", "mpls.label == 100704", "icmp.type == 11", "udp.dstport == 33435"})
+
+	path = filepath.Join(t.TempDir(), "mpls.pcap")
 	writePcap(t, path, layers.LinkTypeEthernet, mplsFrames(t))
 	compareLive(t, path, append(fields, "http.request.method", "http.request.uri", "http.response.code", "dns.qry.name", "tcp.analysis.acks_frame"), true, nil)
 	compareFilters(t, path, []string{"mpls", "mpls.label == 16", "mpls.label == 17", "mpls.exp == 5", "mpls.bottom == 0", "mpls.ttl < 10",
