@@ -163,6 +163,9 @@ func (d *Decoder) decodePPP(p *Packet, b []byte, hdlc bool) {
 	case 0x0057:
 		d.decodeFrom(p, rest, firstIPv6)
 		return
+	case 0x0281, 0x0283: // MPLS unicast, multicast: the label stack, then IP (mpls.go)
+		d.decodeFrom(p, rest, firstMPLS)
+		return
 	case 0xc021:
 		p.has |= lcpProto.bit
 	case 0x8021:

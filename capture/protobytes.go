@@ -17,18 +17,24 @@ var bytesProtocols = map[string]bool{"eth": true, "sll": true, "null": true, "ip
 // tcp's whole segment as tshark -Y sees it, udp's 8 bytes, an ICMP or ARP message), and
 // contains and matches (whole) see everything from the header to the end of
 // the data the protocol carries (tcp contains "GET"). Protocols above the
-// transport layer and the header an ICMP error quotes have no bytes here.
+// transport layer have no bytes here; the packet an ICMP error quotes or a
+// tunnel carries adds its layers' bytes as further occurrences.
 func (p *Packet) ProtocolBytes(dst []filter.Value, f *filter.Field, whole bool) []filter.Value {
 	start, item, end, ok := p.span(f.Name)
-	if !ok || start < 0 || start > len(p.Data) {
-		return dst
+	if ok && start >= 0 && start <= len(p.Data) {
+		end = min(max(end, start), len(p.Data))
+		n := min(start+item, end)
+		if whole {
+			n = end
+		}
+		dst = append(dst, filter.Value{B: p.Data[start:n]})
 	}
-	end = min(max(end, start), len(p.Data))
-	n := min(start+item, end)
-	if whole {
-		n = end
+	// The packet an ICMP error quotes or a tunnel carries has its own
+	// layers: further occurrences, as tshark's ip[9] sees the quoted header.
+	if q := p.quote; q != nil && q.has != 0 && q != p {
+		dst = q.ProtocolBytes(dst, f, whole)
 	}
-	return append(dst, filter.Value{B: p.Data[start:n]})
+	return dst
 }
 
 // span locates a protocol in p.Data: its start, its item's length and the
@@ -113,6 +119,12 @@ func (p *Packet) netStart() int {
 		n = 4
 	case p.has&chdlcProto.bit != 0:
 		n = 4
+	}
+	if p.has&pppProto.bit != 0 && p.ppp.hdr != nil { // PPPoE's 6 bytes, then PPP's header (ppp.go)
+		if p.ppp.pppoe != nil {
+			n += 6
+		}
+		n += len(p.ppp.hdr)
 	}
 	if p.has&mplsProto.bit != 0 { // the label stack before IP (mpls.go)
 		n += len(p.mpls.stack)
