@@ -34,3 +34,20 @@ func TestProtocolSlicesAsTshark(t *testing.T) {
 	}
 	t.Logf("%d/%d (capture, filter) pairs select tshark's frames", same, all)
 }
+
+// TestProtocolSlicesSeeQuotesAndTunnels compares protocol slices with tshark
+// where a frame has a second IP layer: the header an ICMP error quotes and a
+// tunnel's inner packet are further occurrences, so ip[8] == 01 matches a
+// time-exceeded error quoting a probe sent with TTL 1.
+func TestProtocolSlicesSeeQuotesAndTunnels(t *testing.T) {
+	needTshark(t)
+	exprs := []string{"ip[9] == 11", "ip[8] == 01", "ip[0] == 45", "icmp[0] == 08", "ip contains 0a", "len(ip) == 20",
+		`udp contains "a"`, "eth[12:2] == 08:00", "udp[0:2] == 00:35", "ip[12:4] == 0a:00:00:01"}
+	for _, path := range []string{filepath.Join("testdata", "icmperr", "cut.pcap"), filepath.Join("testdata", "icmperr", "icmperr.pcap"),
+		filepath.Join(corpusDir(t), "tcpdump-tests", "vxlan.pcap"), filepath.Join(corpusDir(t), "tcpdump-tests", "various_gre.pcap"),
+		filepath.Join(corpusDir(t), "tcpdump-tests", "mpls-traceroute.pcap")} {
+		if same := compareFilters(t, path, exprs); same != len(exprs) {
+			t.Errorf("%s: %d of %d filters select the frames tshark selects", filepath.Base(path), same, len(exprs))
+		}
+	}
+}
