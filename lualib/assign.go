@@ -48,12 +48,15 @@ func compileLua(in io.Reader, name string) (*lua.FunctionProto, error) {
 	}
 	var r assignRewriter
 	chunk = r.stmts(chunk)
+	line := 1
+	if len(chunk) > 0 {
+		line = chunk[0].Line()
+	}
+	if r.fornums > 0 {
+		chunk = append([]ast.Stmt{hiddenLocal(forNumName, line)}, chunk...)
+	}
 	if r.concats > 0 {
-		line := 1
-		if len(chunk) > 0 {
-			line = chunk[0].Line()
-		}
-		chunk = append([]ast.Stmt{concatLocal(line)}, chunk...)
+		chunk = append([]ast.Stmt{hiddenLocal(concatName, line)}, chunk...)
 	}
 	p, err := lua.Compile(chunk, name)
 	if err == nil {
@@ -73,6 +76,7 @@ func compileLua(in io.Reader, name string) (*lua.FunctionProto, error) {
 type assignRewriter struct {
 	n       int // temporaries made
 	concats int // `..` chains rewritten
+	fornums int // numeric for loops given forNumbers
 }
 
 func (r *assignRewriter) temp() string {
@@ -116,6 +120,10 @@ func (r *assignRewriter) stmt(s ast.Stmt) ast.Stmt {
 		s.Limit = r.expr(s.Limit)
 		s.Step = r.expr(s.Step)
 		r.stmts(s.Stmts)
+		if forNeedsNumbers(s) {
+			r.fornums++
+			return forNumbers(s)
+		}
 	case *ast.GenericForStmt:
 		r.exprs(s.Exprs)
 		r.stmts(s.Stmts)

@@ -66,12 +66,14 @@ func concatOperands(e *ast.StringConcatOpExpr) []ast.Expr {
 	}
 }
 
-// concatLocal is the statement a rewritten chunk starts with.
-func concatLocal(line int) ast.Stmt {
+// hiddenLocal is a statement a rewritten chunk starts with: the local name,
+// set from the hidden number metatable's key of that name ("(concat)",
+// "(fornum)").
+func hiddenLocal(name string, line int) ast.Stmt {
 	one := &ast.NumberExpr{Value: "1"}
-	key := &ast.StringExpr{Value: concatName}
+	key := &ast.StringExpr{Value: name}
 	get := &ast.AttrGetExpr{Object: one, Key: key}
-	l := &ast.LocalAssignStmt{Names: []string{concatName}, Exprs: []ast.Expr{get}}
+	l := &ast.LocalAssignStmt{Names: []string{name}, Exprs: []ast.Expr{get}}
 	for _, n := range []ast.PositionHolder{one, key, get, l} {
 		n.SetLine(line)
 		n.SetLastLine(line)

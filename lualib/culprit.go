@@ -47,12 +47,18 @@ func (s *State) installCulprits() {
 	// without asking their metatable
 	full := L.NewTable()
 	call := L.NewFunction(culpritCall)
-	concat := L.NewFunction(luaConcat)
+	concat, fornum := L.NewFunction(luaConcat), L.NewFunction(luaForNumbers)
 	full.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
 		// (1)["(concat)"] is how a compiled chunk finds luaConcat (concat.go)
-		if L.Get(2) == lua.LString(concatName) && L.Get(1).Type() == lua.LTNumber {
-			L.Push(concat)
-			return 1
+		if L.Get(1).Type() == lua.LTNumber {
+			switch L.Get(2) {
+			case lua.LString(concatName):
+				L.Push(concat)
+				return 1
+			case lua.LString(forNumName):
+				L.Push(fornum)
+				return 1
+			}
 		}
 		return culpritIndex(L)
 	}))
