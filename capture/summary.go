@@ -14,17 +14,12 @@ type Summary struct {
 }
 
 // Summary returns the packet's Source, Destination, Protocol and Info columns
-// as tshark prints them by default (no name resolution, except "Broadcast" for
-// ff:ff:ff:ff:ff:ff).
+// as tshark -n prints them (no name resolution: ff:ff:ff:ff:ff:ff, not
+// Broadcast; wirelab knows no vendors' names for the addresses' first half).
 func (p *Packet) Summary() Summary {
 	if q := p.inner(); q != nil && q.has&(pIP|pIPv6|pEth) != 0 {
-		// A tunnel's packet: its addresses and columns (a MAC address there
-		// unnamed: tshark writes ff:ff:ff:ff:ff:ff, not Broadcast).
-		s := q.Summary()
-		if q.has&(pIP|pIPv6) == 0 {
-			s.Source, s.Destination = string(appendMAC(nil, q.link.src)), string(appendMAC(nil, q.link.dst))
-		}
-		return s
+		// A tunnel's packet: its addresses and columns.
+		return q.Summary()
 	}
 	var s Summary
 	h := p.has
@@ -59,12 +54,7 @@ func fmtIPv6(b []byte) string {
 	return string(appendFormat(nil, &filter.Field{Type: filter.IPv6, ID: -1}, filter.Value{B: b}))
 }
 
-func fmtMAC(n uint64) string {
-	if n == 0xffffffffffff {
-		return "Broadcast"
-	}
-	return string(appendMAC(nil, n))
-}
+func fmtMAC(n uint64) string { return string(appendMAC(nil, n)) }
 
 // Line returns the packet in tshark's default one-line layout: number,
 // relative time, source → destination, protocol, length, info, with tshark's

@@ -7,11 +7,11 @@ args=""
 for f in $(cat fields.txt); do args="$args -e $f"; done
 for p in *.pcap; do
 	n=${p%.pcap}
-	tshark -r "$p" > "$n.tshark.txt" 2>/dev/null
+	tshark -n -r "$p" > "$n.tshark.txt" 2>/dev/null
 	tshark -r "$p" -T fields $args > "$n.tshark-fields.txt" 2>/dev/null
 done
 c=../../../../shared/corpus/captures/http-get.pcap
-tshark -r $c > ../http-get.tshark.txt 2>/dev/null
+tshark -n -r $c > ../http-get.tshark.txt 2>/dev/null
 tshark -r $c -Y 'http.response.code == 200' > ../http-get.200.tshark.txt 2>/dev/null
 tshark -r $c -T fields -e frame.number -e tcp.stream -e tcp.seq -e tcp.ack -e tcp.len -e tcp.flags -e tcp.nxtseq -e http.request.uri -e http.response.code > ../http-get.fields.tshark.txt 2>/dev/null
 tshark -r $c -T fields $args > ../http-get.tshark-fields.txt 2>/dev/null
@@ -19,5 +19,5 @@ tshark -v 2>/dev/null | head -1 > VERSION
 # Captures of tcpdump's suite that wirelab prints exactly as tshark does.
 for g in ../corpus/*.tshark.txt; do
 	n=$(basename "$g" .tshark.txt)
-	tshark -r "../../../../shared/corpus/tcpdump-tests/$n" > "$g" 2>/dev/null
+	tshark -n -r "../../../../shared/corpus/tcpdump-tests/$n" > "$g" 2>/dev/null
 done
