@@ -261,10 +261,12 @@ func (d *Decoder) decodeFrom(p *Packet, data []byte, first int) {
 			n := int(p.link.tags[p.link.ntags-1].typ)
 			d.decodeLLC(p, rest[:min(n, len(rest))])
 		case p.has&(pEth|pSLL) != 0 && d.dispatchEther(p, rest):
-		case p.has&(pEth|pSLL) != 0 && p.link.typ >= 0x0600 && !knownEtherType(p.link.typ):
-			// An EtherType nothing here decodes: Wireshark shows it as data.
-			p.has |= pData
-			p.data = rest
+		case p.has&(pEth|pSLL) != 0 && p.link.typ >= 0x0600:
+			// An EtherType nothing here decodes: tshark's protocol, or data.
+			if p.other = tsharkEtherTypes[p.link.typ]; p.other == "" && !knownEtherType(p.link.typ) {
+				p.has |= pData
+				p.data = rest
+			}
 		}
 	}
 }

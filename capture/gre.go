@@ -73,6 +73,10 @@ var greProto = protocol{
 		case 0x2000: // CDP, a layer of the frame
 			p.app = appInfo{payload: inner}
 			d.decodeCDP(p)
+		default:
+			if len(inner) > 0 {
+				p.other = tsharkGREProtos[be16(b[2:])] // tshark's protocol there, if any (nhrp)
+			}
 		case 0x8909:
 			if len(inner) < 8 {
 				p.tun.meta, p.tun.cut = inner, true
