@@ -245,9 +245,9 @@ func (d *Decoder) decodeFrom(p *Packet, data []byte, first int) {
 				switch {
 				case d.quoted:
 				case p.has&pIP != 0 && p.has&pIPv6 == 0:
-					p.other = tsharkIPProtos[p.ip4.proto]
+					p.setOther(tsharkIPProtos[p.ip4.proto])
 				case p.has&pIPv6 != 0 && p.has&pIP == 0 && p.next == 0:
-					p.other = tsharkIPProtos[p.ip6.nxt]
+					p.setOther(tsharkIPProtos[p.ip6.nxt])
 				}
 				if p.other == "" {
 					p.has |= pData
@@ -263,7 +263,7 @@ func (d *Decoder) decodeFrom(p *Packet, data []byte, first int) {
 		case p.has&(pEth|pSLL) != 0 && d.dispatchEther(p, rest):
 		case p.has&(pEth|pSLL) != 0 && p.link.typ >= 0x0600:
 			// An EtherType nothing here decodes: tshark's protocol, or data.
-			if p.other = tsharkEtherTypes[p.link.typ]; p.other == "" && !knownEtherType(p.link.typ) {
+			if !p.setOther(tsharkEtherTypes[p.link.typ]) && !knownEtherType(p.link.typ) {
 				p.has |= pData
 				p.data = rest
 			}

@@ -101,6 +101,24 @@ files, gzip-compressed or not, and standard input for ` + "`-`" + `.
 		protoNames[pr.name] = true
 	}
 	for _, pr := range table.protos {
+		if pr == &otherProto {
+			// hundreds of names, each a presence field: one paragraph
+			fmt.Fprintf(&b, "\n### %s\n\n%s, by the name frame.protocols gives them: each is a\nfilter field present on such a packet (`esp`, `ospf`), whose payload is not `data`;\ntheir own fields are not decoded:\n", pr.title, pr.desc)
+			names := make([]string, len(pr.fields))
+			for i, f := range pr.fields {
+				names[i] = code(f.name)
+			}
+			line := ""
+			for _, n := range names {
+				if len(line)+len(n)+2 > 80 {
+					b.WriteString(strings.TrimRight(line, " ") + "\n")
+					line = ""
+				}
+				line += n + ", "
+			}
+			b.WriteString(strings.TrimSuffix(line, ", ") + ".\n")
+			continue
+		}
 		if pr.noField {
 			continue // a second place of a protocol in the layer order (mplsUDPProto)
 		}

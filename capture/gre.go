@@ -75,7 +75,7 @@ var greProto = protocol{
 			d.decodeCDP(p)
 		default:
 			if len(inner) > 0 {
-				p.other = tsharkGREProtos[be16(b[2:])] // tshark's protocol there, if any (nhrp)
+				p.setOther(tsharkGREProtos[be16(b[2:])]) // tshark's protocol there, if any (nhrp)
 			}
 		case 0x8909:
 			if len(inner) < 8 {

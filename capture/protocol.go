@@ -25,7 +25,7 @@ var protocols = []*protocol{
 	&mplsProto, &arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &mplsUDPProto, &icmpProto, &icmpv6Proto,
 	&igmpProto, &greProto, &erspanProto, &cmdProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
-	&dhcpProto, &ntpProto, &snmpProto, &tftpProto, &ssdpProto, &vxlanProto, &geneveProto, &mdnsProto, &sipProto, &sdpProto, &dataProto,
+	&dhcpProto, &ntpProto, &snmpProto, &tftpProto, &ssdpProto, &vxlanProto, &geneveProto, &mdnsProto, &sipProto, &sdpProto, &otherProto, &dataProto,
 }
 
 // protocol is one entry of the table.
@@ -383,7 +383,7 @@ func (d *Decoder) dispatch(p *Packet, s *segment) {
 	if p.has&(pHTTP|pReasm|pDNS) == 0 {
 		if !d.quoted {
 			// an ICMP error's quote leaves what UDP or TCP carry data
-			p.other = otherByPort(s, lo, hi)
+			p.setOther(otherByPort(s, lo, hi))
 		}
 		if p.other == "" {
 			p.has |= pData
@@ -476,9 +476,6 @@ func (p *Packet) appendProtocols(b []byte) []byte {
 			continue
 		}
 		b = appendProto(b, pr.name)
-	}
-	if p.other != "" {
-		b = appendProto(b, p.other)
 	}
 	return b
 }

@@ -23,11 +23,13 @@ import (
 var ownDissectorNames = []string{"bootp", "ftp-data", "ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr", "ipv6.dstopts",
 	"vlan", "ieee8021ad", "pppoed", "pppoes", "ppp", "mpls", "erspan", "cmd", "cdp"}
 
-// TestTsharkDissectorsTable checks tshark_dissectors.go against `tshark -G
-// decodes` and the protocol table; -update rewrites it (after adding a
-// protocol, or for another tshark). A port's dissector is listed only when
-// tshark gives it a payload of junk too: many check what they are given and
-// leave it data otherwise, which wirelab cannot tell without decoding them.
+// TestTsharkDissectorsTable checks tshark_dissectors.go against tshark and
+// the protocol table; -update rewrites it (after adding a protocol, or for
+// another tshark). Each number a table of `tshark -G decodes` registers is
+// probed with payloads of junk: a protocol is listed, by the name
+// frame.protocols gives it, only when tshark takes every one of them (many
+// dissectors check what they are given and leave it data otherwise, which
+// wirelab cannot tell without decoding them).
 func TestTsharkDissectorsTable(t *testing.T) {
 	needTshark(t)
 	out, err := exec.Command("tshark", "-G", "decodes").Output()
@@ -43,29 +45,31 @@ func TestTsharkDissectorsTable(t *testing.T) {
 	}
 	registered := map[string][]int{}
 	for _, l := range strings.Split(string(out), "\n") {
-		if f := strings.Split(l, "\t"); len(f) == 3 && (f[0] == "udp.port" || f[0] == "tcp.port") {
-			if n, err := strconv.Atoi(f[1]); err == nil && n != junkFrom {
-				registered[f[0]] = append(registered[f[0]], n)
-			}
-		}
-	}
-	tabs := map[string]map[int]string{}
-	junk := junkTakers(t, registered)
-	for _, l := range strings.Split(string(out), "\n") {
 		f := strings.Split(l, "\t")
 		if len(f) != 3 || own[f[2]] {
 			continue
 		}
-		switch f[0] {
-		case "ip.proto", "udp.port", "tcp.port", "ethertype", "gre.proto":
-			n, err := strconv.Atoi(f[1])
-			if err != nil || (f[0] == "udp.port" || f[0] == "tcp.port") && !junk[f[0]][n] {
-				continue
+		n, err := strconv.Atoi(f[1])
+		switch {
+		case err != nil:
+		case f[0] == "udp.port" || f[0] == "tcp.port":
+			if n != junkFrom {
+				registered[f[0]] = append(registered[f[0]], n)
 			}
-			if tabs[f[0]] == nil {
-				tabs[f[0]] = map[int]string{}
+		case f[0] == "ip.proto" || f[0] == "gre.proto":
+			registered[f[0]] = append(registered[f[0]], n)
+		case f[0] == "ethertype":
+			if n >= 0x0600 {
+				registered[f[0]] = append(registered[f[0]], n)
 			}
-			tabs[f[0]][n] = f[2]
+		}
+	}
+	tabs := junkTakers(t, registered)
+	for _, tab := range tabs {
+		for n, name := range tab {
+			if own[name] {
+				delete(tab, n)
+			}
 		}
 	}
 	var b bytes.Buffer
@@ -108,42 +112,65 @@ const junkFrom = 64999
 var junkPayloads = []string{"hello, udp", "olleh", "x", strings.Repeat("wirelab?", 8), string(make([]byte, 16)),
 	"\x93\x1f\xe0\x07\x5a\xc4\x81\x3b\x00\xff\x42\x17\xd9\x6e\xa5\x08\x7c\x30\xbe\x55"}
 
-// junkTakers are the registered UDP and TCP ports whose tshark dissector takes
-// every junk payload (a UDP datagram or a TCP segment to the port from
-// junkFrom), by table ("udp.port", "tcp.port").
-func junkTakers(t *testing.T, registered map[string][]int) map[string]map[int]bool {
+// junkTakers probes each registered number of each table ("udp.port",
+// "tcp.port", "ip.proto", "ethertype", "gre.proto") with every junk payload,
+// each frame from an address of its own (a dissector may claim every frame
+// between two addresses), and returns the protocols tshark named for all of
+// them, by table and number: the name frame.protocols has after the carrier
+// (udp, tcp, ip, ethertype, gre).
+func junkTakers(t *testing.T, registered map[string][]int) map[string]map[int]string {
 	t.Helper()
-	took := map[string]map[int]bool{"udp.port": {}, "tcp.port": {}}
-	for _, tab := range []string{"udp.port", "tcp.port"} {
+	carrier := map[string]string{"udp.port": "udp", "tcp.port": "tcp", "ip.proto": "ip", "ethertype": "ethertype", "gre.proto": "gre"}
+	took := map[string]map[int]string{}
+	for tab, numbers := range registered {
+		names := map[int]string{}
 		count := map[int]int{}
 		for _, junk := range junkPayloads {
 			payload := gopacket.Payload(junk)
 			var frames []genFrame
-			for i, port := range registered[tab] {
-				// each from an address of its own: a dissector may claim
-				// the conversation of every frame between two addresses
+			for i, n := range numbers {
 				src := net.IP{10, 1 + byte(i>>8), byte(i), 1}
-				if tab == "udp.port" {
-					frames = append(frames, genFrame{ser(t, eth(layers.EthernetTypeIPv4, macA, macB), ip4(src, ipB, layers.IPProtocolUDP, 1),
-						&layers.UDP{SrcPort: junkFrom, DstPort: layers.UDPPort(port)}, payload), layers.LinkTypeEthernet})
-					continue
+				var ls []gopacket.SerializableLayer
+				switch tab {
+				case "udp.port":
+					ls = []gopacket.SerializableLayer{eth(layers.EthernetTypeIPv4, macA, macB), ip4(src, ipB, layers.IPProtocolUDP, 1), &layers.UDP{SrcPort: junkFrom, DstPort: layers.UDPPort(n)}}
+				case "tcp.port":
+					ls = []gopacket.SerializableLayer{eth(layers.EthernetTypeIPv4, macA, macB), ip4(src, ipB, layers.IPProtocolTCP, 1), tcpLayer(junkFrom, uint16(n), tcpSeg{fromA: true, flags: "PA", seq: 1, ack: 1})}
+				case "ip.proto":
+					ls = []gopacket.SerializableLayer{eth(layers.EthernetTypeIPv4, macA, macB), ip4(src, ipB, layers.IPProtocol(n), 1)}
+				case "ethertype":
+					ls = []gopacket.SerializableLayer{eth(layers.EthernetType(n), macA, macB)}
+				case "gre.proto":
+					ls = []gopacket.SerializableLayer{eth(layers.EthernetTypeIPv4, macA, macB), ip4(src, ipB, layers.IPProtocolGRE, 1), gopacket.Payload([]byte{0, 0, byte(n >> 8), byte(n)})}
 				}
-				frames = append(frames, genFrame{ser(t, eth(layers.EthernetTypeIPv4, macA, macB), ip4(src, ipB, layers.IPProtocolTCP, 1),
-					tcpLayer(junkFrom, uint16(port), tcpSeg{fromA: true, flags: "PA", seq: 1, ack: 1}), payload), layers.LinkTypeEthernet})
+				frames = append(frames, genFrame{ser(t, append(ls, payload)...), layers.LinkTypeEthernet})
 			}
 			path := filepath.Join(t.TempDir(), "junk.pcap")
 			writePcap(t, path, layers.LinkTypeEthernet, frames)
-			proto := strings.TrimSuffix(tab, ".port")
-			for _, l := range tsharkRun(t, path, "-T", "fields", "-e", proto+".dstport", "-e", "frame.protocols") {
-				f := strings.Split(l, "\t")
-				if port, err := strconv.Atoi(f[0]); err == nil && len(f) == 2 && !strings.HasSuffix(f[1], ":"+proto+":data") && !strings.HasSuffix(f[1], ":"+proto) {
-					count[port]++
+			lines := tsharkRun(t, path, "-T", "fields", "-e", "frame.protocols")
+			for i, n := range numbers {
+				if i >= len(lines) {
+					break
 				}
+				protos := strings.Split(lines[i], ":")
+				name := ""
+				for j := len(protos) - 2; j >= 0; j-- {
+					if protos[j] == carrier[tab] {
+						name = protos[j+1]
+						break
+					}
+				}
+				if name == "" || name == "data" || count[n] > 0 && names[n] != name {
+					continue
+				}
+				names[n] = name
+				count[n]++
 			}
 		}
-		for port, c := range count {
+		took[tab] = map[int]string{}
+		for n, c := range count {
 			if c == len(junkPayloads) {
-				took[tab][port] = true
+				took[tab][n] = names[n]
 			}
 		}
 	}
