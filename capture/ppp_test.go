@@ -272,12 +272,7 @@ func TestPPPMatchesTshark(t *testing.T) {
 	// The whole line (Source and Destination: N/A on the PPP link types,
 	// empty on PPP_ETHER) where no Ethernet address is named.
 	for _, path := range []string{paths[0], paths[1], paths[3]} {
-		want := tsharkRun(t, path, "-n")
-		for i, p := range decodeFile(t, path) {
-			if i < len(want) && p.Line() != want[i] && !cut[filepath.Base(path)][lineKey(i+1, "line")] {
-				t.Errorf("%s frame %d:\n got %q\nwant %q", filepath.Base(path), i+1, p.Line(), want[i])
-			}
-		}
+		compareLines(t, path, cut[filepath.Base(path)])
 	}
 	dir := filepath.Join(corpusDir(t), "tcpdump-tests")
 	for _, name := range []string{"ppp_ip_udp_dns.pcap", "pppoe.pcap", "pppoes.pcap", "ppp-invalid-lengths.pcap", "ppp_error_hexdump.pcap",

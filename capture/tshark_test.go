@@ -26,6 +26,23 @@ func needTshark(t *testing.T) {
 	}
 }
 
+// compareLines checks that every frame of the capture at path has the whole
+// one-line summary (Source and Destination too) `tshark -n` prints, but the
+// frames skip names ("frame line" keys, as compareLive's).
+func compareLines(t *testing.T, path string, skip map[string]bool) {
+	t.Helper()
+	want := tsharkRun(t, path, "-n")
+	pkts := decodeFile(t, path)
+	if len(pkts) != len(want) {
+		t.Fatalf("%s: %d packets, tshark %d", filepath.Base(path), len(pkts), len(want))
+	}
+	for i, p := range pkts {
+		if got := p.Line(); got != want[i] && !skip[lineKey(i+1, "line")] {
+			t.Errorf("%s frame %d:\n got %q\nwant %q", filepath.Base(path), i+1, got, want[i])
+		}
+	}
+}
+
 // tsharkRun runs tshark -r path with args and returns its output lines.
 func tsharkRun(t *testing.T, path string, args ...string) []string {
 	t.Helper()
