@@ -80,6 +80,7 @@ const (
 	firstTCP
 	firstUDP
 	firstICMPv4
+	firstICMPv6
 	numFirst
 )
 
@@ -87,7 +88,7 @@ const (
 func NewDecoder() *Decoder {
 	d := &Decoder{MaxReassembly: 1 << 20, decoded: make([]gopacket.LayerType, 0, 16)}
 	firsts := [numFirst]gopacket.LayerType{layers.LayerTypeEthernet, layers.LayerTypeLinuxSLL, layers.LayerTypeLinuxSLL2, layers.LayerTypeLoopback, layers.LayerTypeIPv4, layers.LayerTypeIPv6,
-		layers.LayerTypeTCP, layers.LayerTypeUDP, layers.LayerTypeICMPv4}
+		layers.LayerTypeTCP, layers.LayerTypeUDP, layers.LayerTypeICMPv4, layers.LayerTypeICMPv6}
 	for i, lt := range firsts {
 		p := gopacket.NewDecodingLayerParser(lt)
 		p.SetDecodingLayerContainer(gopacket.DecodingLayerSparse(nil))
@@ -217,9 +218,13 @@ func (d *Decoder) decodeFrom(p *Packet, data []byte, first int) {
 	if err == nil && len(rest) > 0 && p.mplsOnLink() {
 		rest, err = d.fillMPLS(p, rest)
 	}
-	if p.has&pIPFrag != 0 && p.has&pIP != 0 && p.has&pIPv6 == 0 && err == nil && !d.quoted && !p.inTunnel {
-		// An IPv4 fragment: data, unless it completes its datagram.
-		if dg := d.defragment(p, rest); dg != nil {
+	if p.has&pIPFrag != 0 && err == nil && !d.quoted && !p.inTunnel && (p.has&pIP != 0) != (p.has&pIPv6 != 0) {
+		// A fragment: data, unless it completes its datagram.
+		defrag := d.defragment
+		if p.has&pIPv6 != 0 {
+			defrag = d.defragment6
+		}
+		if dg := defrag(p, rest); dg != nil {
 			rest, err = d.decodeDatagram(p, dg)
 		} else if len(rest) > 0 {
 			p.has |= pData
@@ -303,13 +308,13 @@ func (d *Decoder) fillLayers(p *Packet, data []byte, first int) (rest []byte, er
 		case layers.LayerTypeIPv6HopByHop, layers.LayerTypeIPv6Routing, layers.LayerTypeIPv6Destination, layers.LayerTypeIPv6Fragment:
 			rest = d.fillIPv6Ext(p, lt)
 		case layers.LayerTypeTCP:
-			if p.has&pIPFrag != 0 && (p.has&pIP != 0 && p.ip4.frag != 0) && p.frag == nil {
+			if d.fragmentOnly(p) {
 				continue
 			}
 			d.fillTCP(p)
 			rest = nil
 		case layers.LayerTypeUDP:
-			if p.has&pIP != 0 && p.ip4.frag != 0 && p.frag == nil {
+			if d.fragmentOnly(p) {
 				continue
 			}
 			d.fillUDP(p)
@@ -318,11 +323,29 @@ func (d *Decoder) fillLayers(p *Packet, data []byte, first int) (rest []byte, er
 			d.fillICMP(p)
 			rest = nil
 		case layers.LayerTypeICMPv6:
+			if d.fragmentOnly(p) {
+				continue
+			}
 			d.fillICMPv6(p)
 			rest = nil
 		}
 	}
 	return rest, err
+}
+
+// fragmentOnly reports whether p is a fragment whose transport header is
+// not to be read from it: an IPv4 fragment past the first (gopacket stops
+// at a first one), an IPv6 one past the first, and where the decoder
+// reassembles (not in an ICMP quote, not in a tunnel), every IPv6 fragment:
+// what follows the fragment header is data until the datagram is whole.
+func (d *Decoder) fragmentOnly(p *Packet) bool {
+	switch {
+	case p.has&pIPFrag == 0 || p.frag != nil:
+		return false
+	case p.has&pIPv6 != 0 && p.has&pIP == 0:
+		return p.ip6.frag.off != 0 || !d.quoted && !p.inTunnel
+	}
+	return p.has&pIP != 0 && p.ip4.frag != 0
 }
 
 func lowerFirst(s string) string {

@@ -56,7 +56,7 @@ var ipProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				return u(u(dst, uint64(p.ip4.src)), uint64(p.ip4.dst))
 			}},
-	}, ipFragFields...),
+	}, reasmFields("ip", "ip.reassembled_in")...),
 	info: func(p *Packet) (string, string) {
 		if p.has&pIPFrag != 0 {
 			id := strconv.FormatUint(uint64(p.ip4.id), 16)

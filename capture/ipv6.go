@@ -1,6 +1,8 @@
 package capture
 
 import (
+	"strconv"
+
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 
@@ -10,7 +12,7 @@ import (
 // IPv6 and its extension headers (named in frame.protocols).
 var ipv6Proto = protocol{
 	name: "ipv6", title: "IPv6", desc: "Internet Protocol version 6", example: "ipv6", bit: pIPv6,
-	fields: []field{
+	fields: append([]field{
 		{name: "ipv6.tclass", typ: filter.Uint, bits: 32, hex: 8, desc: "IPv6 traffic class", example: "ipv6.tclass != 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.ip6.tclass)) }},
 		{name: "ipv6.flow", typ: filter.Uint, bits: 24, hex: 6, desc: "IPv6 flow label", example: "ipv6.flow == 0",
@@ -32,9 +34,32 @@ var ipv6Proto = protocol{
 		{name: "ipv6.hopopts", typ: filter.None, desc: "The packet has a hop-by-hop options header", example: "ipv6.hopopts", get: ipv6Ext(0)},
 		{name: "ipv6.routing", typ: filter.None, desc: "The packet has a routing header", example: "ipv6.routing", get: ipv6Ext(43)},
 		{name: "ipv6.fraghdr", typ: filter.None, desc: "The packet has a fragment header", example: "ipv6.fraghdr", get: ipv6Ext(44)},
+		{name: "ipv6.fraghdr.nxt", typ: filter.Uint, bits: 8, named: true, desc: "The fragment header's next header: what the datagram carries (17 UDP)", example: "ipv6.fraghdr.nxt == 17", has: pIPFrag,
+			get: ip6FragField(func(f ip6Frag) uint64 { return uint64(f.nxt) })},
+		{name: "ipv6.fraghdr.offset", typ: filter.Uint, bits: 16, desc: "The fragment's offset, in 8-byte units (Wireshark's detail view shows bytes)", example: "ipv6.fraghdr.offset > 0", has: pIPFrag,
+			get: ip6FragField(func(f ip6Frag) uint64 { return uint64(f.off) })},
+		{name: "ipv6.fraghdr.more", typ: filter.Bool, named: true, desc: "More fragments follow", example: "ipv6.fraghdr.more == 1", has: pIPFrag,
+			get: ip6FragField(func(f ip6Frag) uint64 {
+				if f.more {
+					return 1
+				}
+				return 0
+			})},
+		{name: "ipv6.fraghdr.ident", typ: filter.Uint, bits: 32, hex: 8, desc: "The datagram's identification", example: "ipv6.fraghdr.ident == 0x12345678", has: pIPFrag,
+			get: ip6FragField(func(f ip6Frag) uint64 { return uint64(f.id) })},
 		{name: "ipv6.dstopts", typ: filter.None, desc: "The packet has a destination options header", example: "ipv6.dstopts", get: ipv6Ext(60)},
+	}, reasmFields("ipv6", "ipv6.reassembled.in")...),
+	info: func(p *Packet) (string, string) {
+		if p.has&pIPFrag != 0 && p.frag == nil {
+			f := p.ip6.frag
+			more := "n"
+			if f.more {
+				more = "y"
+			}
+			return "IPv6", "IPv6 fragment (off=" + strconv.Itoa(int(f.off)*8) + " more=" + more + " ident=0x" + string(appendHex(nil, uint64(f.id), 8)) + " nxt=" + strconv.Itoa(int(f.nxt)) + ")"
+		}
+		return "IPv6", ""
 	},
-	info: func(p *Packet) (string, string) { return "IPv6", "" },
 	chain: func(p *Packet, b []byte) []byte {
 		b = appendProto(b, "ipv6")
 		for _, e := range p.ext[:p.next] {
@@ -90,6 +115,9 @@ func (d *Decoder) fillIPv6Ext(p *Packet, lt gopacket.LayerType) []byte {
 		case layers.LayerTypeIPv6Fragment:
 			t = 44
 			p.has |= pIPFrag
+			if c := d.ext.Contents; len(c) >= 8 {
+				p.ip6.frag = ip6Frag{nxt: c[0], off: be16(c[2:]) >> 3, more: c[3]&1 != 0, id: be32(c[4:])}
+			}
 		case layers.LayerTypeIPv6Destination:
 			t = 60
 		}
@@ -97,4 +125,20 @@ func (d *Decoder) fillIPv6Ext(p *Packet, lt gopacket.LayerType) []byte {
 		p.next++
 	}
 	return d.ext.Payload
+}
+
+// ip6FragField reads a field of a packet's fragment header (IPv6's: an IPv4
+// fragment has none).
+func ip6FragField(get func(ip6Frag) uint64) func(p *Packet, dst []filter.Value) []filter.Value {
+	return func(p *Packet, dst []filter.Value) []filter.Value {
+		if p.has&pIPv6 == 0 || p.next == 0 {
+			return dst
+		}
+		for _, e := range p.ext[:p.next] {
+			if e == 44 {
+				return u(dst, get(p.ip6.frag))
+			}
+		}
+		return dst
+	}
 }

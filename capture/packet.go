@@ -145,6 +145,15 @@ type ip6Info struct {
 	plen     uint16
 	nxt      uint8
 	hlim     uint8
+	frag     ip6Frag // the fragment header, when the packet has one
+}
+
+// ip6Frag is an IPv6 fragment header.
+type ip6Frag struct {
+	nxt  uint8
+	off  uint16 // in 8-byte units
+	more bool
+	id   uint32
 }
 
 type tcpInfo struct {
