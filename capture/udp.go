@@ -23,6 +23,8 @@ var udpProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.udp.length)) }},
 		{name: "udp.checksum", typ: filter.Uint, bits: 16, hex: 4, desc: "UDP checksum", example: "udp.checksum == 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.udp.checksum)) }},
+		{name: "udp.checksum.status", typ: filter.Uint, bits: 8, named: true, desc: "Checksum status, as Wireshark leaves it by default: 2 unverified, 3 not present (0 over IPv4), 4 illegal (0 over IPv6, where it is required)", example: "udp.checksum.status == 4",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.udpChecksumStatus())) }},
 		{name: "udp.stream", typ: filter.Uint, bits: 32, desc: "UDP conversation index, from 0 in order of first appearance", example: "udp.stream == 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.udp.stream)) }},
 		{name: "udp.payload", typ: filter.Bytes, desc: "UDP payload bytes", example: "udp.payload[0:2] == 12:34",
@@ -38,8 +40,25 @@ var udpProto = protocol{
 		if ip, ok := p.udpIPPayload(); ok && int(p.udp.length) > ip {
 			bad = " [BAD UDP LENGTH " + strconv.Itoa(int(p.udp.length)) + " > IP PAYLOAD LENGTH]"
 		}
-		return "UDP", strconv.Itoa(int(p.udp.sport)) + " → " + strconv.Itoa(int(p.udp.dport)) + bad + " Len=" + strconv.Itoa(max(0, int(p.udp.length)-8))
+		info := strconv.Itoa(int(p.udp.sport)) + " → " + strconv.Itoa(int(p.udp.dport)) + bad + " Len=" + strconv.Itoa(max(0, int(p.udp.length)-8))
+		if p.udpChecksumStatus() == 4 {
+			info += " [ILLEGAL CHECKSUM (0)]"
+		}
+		return "UDP", info
 	},
+}
+
+// udpChecksumStatus is udp.checksum.status as tshark sets it without
+// verifying checksums: 2 unverified, 3 none (a zero checksum over IPv4), 4 a
+// zero checksum over IPv6, which requires one.
+func (p *Packet) udpChecksumStatus() uint8 {
+	switch {
+	case p.udp.checksum != 0:
+		return 2
+	case p.has&pIPv6 != 0 && p.has&pIP == 0:
+		return 4
+	}
+	return 3
 }
 
 // udpIPPayload is the length of the IP payload the UDP header starts, as
