@@ -33,7 +33,9 @@ have_tcpdump=$(command -v tcpdump >/dev/null && echo y || echo n)
 # Same answers first. -n everywhere: no name lookups.
 w4=$($wl -Y "$l4")
 wh=$($wl -Y "$http")
-echo "matches: L2-L4 filter $w4, HTTP filter $wh (wirelab)"
+wb=$($wl -f "$bpf")
+echo "matches: L2-L4 filter $w4, HTTP filter $wh, capture filter $wb (wirelab)"
+[ "$wb" = "$w4" ] || { echo "error: wirelab's capture and display filters disagree" >&2; exit 1; }
 if [ "$have_tshark" = y ]; then
 	t4=$(tshark -n -r "$pcap" -Y "$l4" 2>/dev/null | wc -l)
 	th=$(tshark -n -r "$pcap" -Y "$http" 2>/dev/null | wc -l)
@@ -74,6 +76,8 @@ row() { # filter tool "wall cpu"
 }
 row l4 wirelab "$(time_cmd wirelab-l4 "$wl -Y '$l4'")"
 row http wirelab "$(time_cmd wirelab-http "$wl -Y '$http'")"
+# The capture-filter path: tcpdump's BPF filter, tested on the undecoded frame.
+row bpf wirelab "$(time_cmd wirelab-bpf "$wl -f '$bpf'")"
 if [ "$have_tshark" = y ]; then
 	row l4 tshark "$(time_cmd tshark-l4 "tshark -n -r $pcap -Y '$l4' | wc -l")"
 	row http tshark "$(time_cmd tshark-http "tshark -n -r $pcap -Y '$http' | wc -l")"
@@ -82,7 +86,7 @@ if [ "$have_tcpdump" = y ]; then
 	row l4 tcpdump "$(time_cmd tcpdump-l4 "tcpdump -n -r $pcap '$bpf' 2>/dev/null | wc -l")"
 	# tcpdump's time above is nearly all spent printing the matches: its BPF
 	# filter alone, writing the matches to /dev/null, for comparison.
-	row l4 tcpdump-w-/dev/null "$(time_cmd tcpdump-l4-nul "tcpdump -n -r $pcap -w /dev/null '$bpf' 2>/dev/null")"
+	row bpf tcpdump-w-/dev/null "$(time_cmd tcpdump-l4-nul "tcpdump -n -r $pcap -w /dev/null '$bpf' 2>/dev/null")"
 fi
 
 echo
@@ -91,7 +95,8 @@ python3 - "$results" "$packets" <<'PY'
 import sys
 rows = [l.split() for l in open(sys.argv[1])]
 n = int(sys.argv[2])
-names = {"l4": "L2-L4 `tcp.port == 80 && tcp.flags.syn == 1`", "http": "HTTP `http.response.code == 200`"}
+names = {"l4": "L2-L4 `tcp.port == 80 && tcp.flags.syn == 1`", "http": "HTTP `http.response.code == 200`",
+         "bpf": "L2-L4 capture filter `tcp port 80 and tcp[tcpflags] & tcp-syn != 0`"}
 ours = {f: float(c) for f, t, w, c in rows if t == "wirelab"}
 print("| filter | tool | wall s (median) | CPU s (user+sys) | packets/s (CPU) | CPU time vs wirelab |")
 print("| --- | --- | ---: | ---: | ---: | ---: |")

@@ -9,7 +9,7 @@ import (
 
 // ARP. The address fields exist for Ethernet/IPv4 ARP only.
 var arpProto = protocol{
-	name: "arp", title: "ARP", desc: "Address Resolution Protocol", example: "arp", bit: pARP,
+	name: "arp", title: "ARP", desc: "Address Resolution Protocol", example: "arp", bit: pARP, header: true,
 	fields: []field{
 		{name: "arp.opcode", typ: filter.Uint, bits: 16, named: true, desc: "ARP operation: 1 request, 2 reply", example: "arp.opcode == 1",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.arp.op)) }},

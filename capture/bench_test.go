@@ -62,7 +62,9 @@ func TestDecodeIntoAllocatesNothing(t *testing.T) {
 	}
 }
 
-func benchDecode(b *testing.B, expr string) {
+// benchDecode decodes and filters an HTTP stream; headers sets HeadersOnly
+// when the filter allows it (as wirelab packets --count does).
+func benchDecode(b *testing.B, expr string, headers bool) {
 	frames := httpStream(b, 1000)
 	var f *filter.Filter
 	if expr != "" {
@@ -72,13 +74,19 @@ func benchDecode(b *testing.B, expr string) {
 		}
 	}
 	var p Packet
-	d := NewDecoder()
+	headers = headers && HeadersSuffice(f)
+	newDecoder := func() *Decoder {
+		d := NewDecoder()
+		d.HeadersOnly = headers
+		return d
+	}
+	d := newDecoder()
 	b.ReportAllocs()
 	b.ResetTimer()
 	matched := 0
 	for i := 0; i < b.N; i++ {
 		if i%len(frames) == 0 {
-			d = NewDecoder()
+			d = newDecoder()
 		}
 		d.DecodeInto(frames[i%len(frames)], &p)
 		if f != nil && f.Match(&p) {
@@ -90,15 +98,18 @@ func benchDecode(b *testing.B, expr string) {
 	_ = matched
 }
 
-// BenchmarkDecodeL4 is decoding plus an L2–L4 display filter.
-func BenchmarkDecodeL4(b *testing.B) {
-	benchDecode(b, "tcp.port == 80 && tcp.flags.syn == 1 && ip.dst == 10.0.0.80")
-}
+const benchL4 = "tcp.port == 80 && tcp.flags.syn == 1 && ip.dst == 10.0.0.80"
+
+// BenchmarkDecodeL4 is decoding plus an L2–L4 display filter, headers only.
+func BenchmarkDecodeL4(b *testing.B) { benchDecode(b, benchL4, true) }
+
+// BenchmarkDecodeL4Full is the same with every layer decoded.
+func BenchmarkDecodeL4Full(b *testing.B) { benchDecode(b, benchL4, false) }
 
 // BenchmarkDecodeHTTP is decoding plus an HTTP display filter.
 func BenchmarkDecodeHTTP(b *testing.B) {
-	benchDecode(b, `http.request.method == "GET" && http.host contains "example"`)
+	benchDecode(b, `http.request.method == "GET" && http.host contains "example"`, true)
 }
 
 // BenchmarkDecodeOnly is decoding without a filter.
-func BenchmarkDecodeOnly(b *testing.B) { benchDecode(b, "") }
+func BenchmarkDecodeOnly(b *testing.B) { benchDecode(b, "", false) }

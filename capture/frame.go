@@ -33,6 +33,7 @@ type Source interface {
 
 var frameProto = protocol{
 	name: "frame", title: "Frame", desc: "Every captured frame", example: "frame",
+	header: true,
 	fields: []field{
 		{name: "frame.number", typ: filter.Uint, bits: 32, desc: "Frame number, from 1", example: "frame.number == 4",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.Number)) }},
@@ -48,7 +49,7 @@ var frameProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.Len)) }},
 		{name: "frame.cap_len", typ: filter.Uint, bits: 32, desc: "Captured length of the frame, in bytes", example: "frame.cap_len < frame.len",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.CapLen)) }},
-		{name: "frame.protocols", typ: filter.String, desc: "Protocols in the frame, outermost first, colon-separated", example: `frame.protocols contains "http"`,
+		{name: "frame.protocols", conv: true, typ: filter.String, desc: "Protocols in the frame, outermost first, colon-separated", example: `frame.protocols contains "http"`,
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				return append(dst, filter.Value{B: p.appendProtocols(nil)})
 			}},

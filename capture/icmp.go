@@ -10,7 +10,7 @@ import (
 
 // ICMP (IPv4). Echo replies are paired with their requests (stream.go).
 var icmpProto = protocol{
-	name: "icmp", title: "ICMP", desc: "Internet Control Message Protocol", example: "icmp", bit: pICMP,
+	name: "icmp", title: "ICMP", desc: "Internet Control Message Protocol", example: "icmp", bit: pICMP, header: true,
 	fields: []field{
 		{name: "icmp.type", typ: filter.Uint, bits: 8, desc: "ICMP type: 8 echo request, 0 echo reply, 3 unreachable, 11 time exceeded", example: "icmp.type == 8",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.icmp.typ)) }},

@@ -8,7 +8,7 @@ import (
 
 // ICMPv6: echo, neighbor discovery targets and the error messages' types.
 var icmpv6Proto = protocol{
-	name: "icmpv6", title: "ICMPv6", desc: "Internet Control Message Protocol for IPv6", example: "icmpv6", bit: pICMPv6,
+	name: "icmpv6", title: "ICMPv6", desc: "Internet Control Message Protocol for IPv6", example: "icmpv6", bit: pICMPv6, header: true,
 	fields: []field{
 		{name: "icmpv6.type", typ: filter.Uint, bits: 8, named: true, desc: "ICMPv6 type: 128 echo request, 129 echo reply, 135 neighbor solicitation, 136 advertisement", example: "icmpv6.type == 128",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.icmp.typ)) }},

@@ -10,7 +10,7 @@ import (
 
 // IPv4. A tunnelled (inner) IP header keeps the outer header's fields.
 var ipProto = protocol{
-	name: "ip", title: "IPv4", desc: "Internet Protocol version 4", example: "ip", bit: pIP,
+	name: "ip", title: "IPv4", desc: "Internet Protocol version 4", example: "ip", bit: pIP, header: true,
 	fields: append([]field{
 		// Wireshark's IPv6 dissector sets ip.version too.
 		{name: "ip.version", typ: filter.Uint, bits: 8, desc: "IP version (4)", example: "ip.version == 4", has: pIP | pIPv6,

@@ -11,7 +11,7 @@ import (
 
 // IPv6 and its extension headers (named in frame.protocols).
 var ipv6Proto = protocol{
-	name: "ipv6", title: "IPv6", desc: "Internet Protocol version 6", example: "ipv6", bit: pIPv6,
+	name: "ipv6", title: "IPv6", desc: "Internet Protocol version 6", example: "ipv6", bit: pIPv6, header: true,
 	fields: append([]field{
 		{name: "ipv6.tclass", typ: filter.Uint, bits: 32, hex: 8, desc: "IPv6 traffic class", example: "ipv6.tclass != 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.ip6.tclass)) }},

@@ -35,6 +35,10 @@ type protocol struct {
 	desc    string // the protocol field's description
 	example string // a display filter using the protocol field
 	noField bool   // a layer frame.protocols names that has no filter field (raw)
+	// header: a link, network or transport header (or the frame itself),
+	// whose fields a Decoder with HeadersOnly reads as a full one does,
+	// except those marked conv (headers.go).
+	header bool
 	// shares names a protocol whose fields (all but its protocol field) read
 	// this one's packets too: SSDP's messages are http.* fields'.
 	shares string
@@ -108,6 +112,12 @@ type field struct {
 	example string
 	// has is the presence bits the field needs; 0 means the protocol's bit.
 	has uint64
+	// conv: a field of a header protocol that needs TCP's conversation
+	// (stream, relative numbers, analysis) or what TCP carries; HeadersOnly
+	// does not decode it (headers.go).
+	conv bool
+	// alone is set by the table: a header protocol's field without conv.
+	alone bool
 	// get appends the field's occurrences; the table calls it only when the
 	// protocol (has) is present.
 	get func(p *Packet, dst []filter.Value) []filter.Value
@@ -190,7 +200,7 @@ func buildTable(protos []*protocol) *protoTable {
 					return dst
 				}
 			}
-			t.fields = append(t.fields, field{name: pr.name, typ: filter.None, desc: pr.desc, example: pr.example, get: get})
+			t.fields = append(t.fields, field{name: pr.name, typ: filter.None, desc: pr.desc, example: pr.example, get: get, alone: pr.header})
 		}
 		for _, f := range pr.fields {
 			if f.typ == filter.String {
@@ -201,6 +211,7 @@ func buildTable(protos []*protocol) *protoTable {
 				f.enc = enc
 				f.get = withStrEnc(f.get, enc)
 			}
+			f.alone = pr.header && !f.conv
 			t.fields = append(t.fields, f)
 		}
 		for _, ports := range []struct {

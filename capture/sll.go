@@ -9,7 +9,7 @@ import (
 
 // Linux cooked capture, v1 (DLT_LINUX_SLL) and v2 (DLT_LINUX_SLL2).
 var sllProto = protocol{
-	name: "sll", title: "Linux cooked capture", desc: "Linux cooked capture (v1 or v2)", example: "sll", bit: pSLL,
+	name: "sll", title: "Linux cooked capture", desc: "Linux cooked capture (v1 or v2)", example: "sll", bit: pSLL, header: true,
 	fields: []field{
 		{name: "sll.pkttype", typ: filter.Uint, bits: 16, named: true, desc: "Packet type: 0 to us, 1 broadcast, 2 multicast, 3 to another host, 4 sent by us", example: "sll.pkttype == 4",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.link.sllPktType)) }},

@@ -11,7 +11,7 @@ import (
 // numbers, window scaling) and Wireshark's sequence analysis. Payloads go to the
 // application protocols of the table (dispatch).
 var tcpProto = protocol{
-	name: "tcp", title: "TCP", desc: "Transmission Control Protocol", example: "tcp", bit: pTCP,
+	name: "tcp", title: "TCP", desc: "Transmission Control Protocol", example: "tcp", bit: pTCP, header: true,
 	fields: append([]field{
 		{name: "tcp.srcport", typ: filter.Uint, bits: 16, desc: "TCP source port", example: "tcp.srcport == 80",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.sport)) }},
@@ -21,7 +21,7 @@ var tcpProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				return u(u(dst, uint64(p.tcp.sport)), uint64(p.tcp.dport))
 			}},
-		{name: "tcp.stream", typ: filter.Uint, bits: 32, desc: "TCP conversation index, from 0 in order of first appearance", example: "tcp.stream == 0",
+		{name: "tcp.stream", conv: true, typ: filter.Uint, bits: 32, desc: "TCP conversation index, from 0 in order of first appearance", example: "tcp.stream == 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.stream)) }},
 		{name: "tcp.len", typ: filter.Uint, bits: 32, desc: "TCP segment (payload) length, in bytes", example: "tcp.len > 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
@@ -30,7 +30,7 @@ var tcpProto = protocol{
 				}
 				return u(dst, uint64(p.tcp.length))
 			}},
-		{name: "tcp.seq", typ: filter.Uint, bits: 32, desc: "Sequence number, relative to the direction's initial sequence number", example: "tcp.seq == 1",
+		{name: "tcp.seq", conv: true, typ: filter.Uint, bits: 32, desc: "Sequence number, relative to the direction's initial sequence number", example: "tcp.seq == 1",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.seq)) }},
 		{name: "tcp.seq_raw", typ: filter.Uint, bits: 32, desc: "Sequence number as sent", example: "tcp.seq_raw == 1234567",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
@@ -39,14 +39,14 @@ var tcpProto = protocol{
 				}
 				return u(dst, uint64(p.tcp.seqRaw))
 			}},
-		{name: "tcp.nxtseq", typ: filter.Uint, bits: 32, desc: "Next expected sequence number (seq + len + SYN + FIN), relative", example: "tcp.nxtseq == 84",
+		{name: "tcp.nxtseq", conv: true, typ: filter.Uint, bits: 32, desc: "Next expected sequence number (seq + len + SYN + FIN), relative", example: "tcp.nxtseq == 84",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				if p.tcp.quoted {
 					return dst
 				}
 				return u(dst, uint64(p.tcp.nxtseq))
 			}},
-		{name: "tcp.ack", typ: filter.Uint, bits: 32, desc: "Acknowledgment number, relative to the other direction's initial sequence number (0 without ACK)", example: "tcp.ack == 1",
+		{name: "tcp.ack", conv: true, typ: filter.Uint, bits: 32, desc: "Acknowledgment number, relative to the other direction's initial sequence number (0 without ACK)", example: "tcp.ack == 1",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.ack)) }},
 		{name: "tcp.ack_raw", typ: filter.Uint, bits: 32, desc: "Acknowledgment number as sent", example: "tcp.ack_raw == 7654321",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.ackRaw)) }},
@@ -64,7 +64,7 @@ var tcpProto = protocol{
 		{name: "tcp.flags.cwr", typ: filter.Bool, named: true, desc: "TCP congestion window reduced flag", example: "tcp.flags.cwr == 1", get: tcpFlag(7)},
 		{name: "tcp.window_size_value", typ: filter.Uint, bits: 16, desc: "Window field as sent (before scaling)", example: "tcp.window_size_value == 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.win)) }},
-		{name: "tcp.window_size", typ: filter.Uint, bits: 32, desc: "Window size after window scaling, when the handshake was seen", example: "tcp.window_size < 1000",
+		{name: "tcp.window_size", conv: true, typ: filter.Uint, bits: 32, desc: "Window size after window scaling, when the handshake was seen", example: "tcp.window_size < 1000",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.winScaled)) }},
 		{name: "tcp.checksum", typ: filter.Uint, bits: 16, hex: 4, desc: "TCP checksum", example: "tcp.checksum == 0xfe30",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.checksum)) }},
@@ -93,11 +93,11 @@ var tcpProto = protocol{
 				}
 				return append(dst, filter.Value{B: b})
 			}},
-		{name: "tcp.time_delta", typ: filter.Float, desc: "Seconds since the previous frame of this TCP stream", example: "tcp.time_delta > 0.2",
+		{name: "tcp.time_delta", conv: true, typ: filter.Float, desc: "Seconds since the previous frame of this TCP stream", example: "tcp.time_delta > 0.2",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				return append(dst, filter.Value{F: p.tcp.delta.Seconds()})
 			}},
-		{name: "tcp.time_relative", typ: filter.Float, desc: "Seconds since the first frame of this TCP stream", example: "tcp.time_relative > 1",
+		{name: "tcp.time_relative", conv: true, typ: filter.Float, desc: "Seconds since the first frame of this TCP stream", example: "tcp.time_relative > 1",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				return append(dst, filter.Value{F: p.tcp.rel.Seconds()})
 			}},
@@ -138,7 +138,7 @@ var tcpProto = protocol{
 				}
 				return dst
 			}},
-	}, tcpAnalysisFields...),
+	}, conv(tcpAnalysisFields)...),
 	info: func(p *Packet) (string, string) {
 		info := p.tcpInfo()
 		if p.has&pReasm != 0 {

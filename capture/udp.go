@@ -9,7 +9,7 @@ import (
 // UDP: the header and udp.stream (stream.go). Payloads go to the application
 // protocols of the table (dispatch).
 var udpProto = protocol{
-	name: "udp", title: "UDP", desc: "User Datagram Protocol", example: "udp", bit: pUDP,
+	name: "udp", title: "UDP", desc: "User Datagram Protocol", example: "udp", bit: pUDP, header: true,
 	fields: []field{
 		{name: "udp.srcport", typ: filter.Uint, bits: 16, desc: "UDP source port", example: "udp.srcport == 53",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.udp.sport)) }},

@@ -5,7 +5,7 @@ import "github.com/wirelab-dev/wirelab/capture/filter"
 // IEEE 802.1Q tags (802.1ad service tags are Wireshark's ieee8021ad and have no
 // fields here). Each tag is one occurrence.
 var vlanProto = protocol{
-	name: "vlan", title: "802.1Q VLAN", desc: "IEEE 802.1Q virtual LAN tag", example: "vlan", bit: pVLAN,
+	name: "vlan", title: "802.1Q VLAN", desc: "IEEE 802.1Q virtual LAN tag", example: "vlan", bit: pVLAN, header: true,
 	fields: []field{
 		{name: "vlan.id", typ: filter.Uint, bits: 16, desc: "VLAN identifier", example: "vlan.id == 10",
 			get: vlanValues(func(tg vlanTag) (uint64, bool) { return uint64(tg.tci & 0x0fff), true })},

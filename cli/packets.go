@@ -131,6 +131,11 @@ func runPackets(stdout, stderr io.Writer, path string, o *packetsOpts) error {
 	defer src.Close()
 	dec := capture.NewDecoder()
 	dec.TimeDigits = timeDigits(src, path)
+	// Headers alone, five times faster, when nothing filtered or printed
+	// needs TCP's conversations or what TCP carries: counting with
+	// tcp.port == 80, or -T fields -e ip.src.
+	dec.HeadersOnly = capture.HeadersSuffice(display) && capture.HeadersSuffice(capFilter) &&
+		(o.countOnly || o.format == "fields" && capture.FieldsSuffice(fields))
 
 	w := bufio.NewWriterSize(stdout, 64<<10)
 	defer w.Flush()

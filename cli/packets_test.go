@@ -80,6 +80,11 @@ func TestPacketsOptions(t *testing.T) {
 		out, errIn string
 	}{
 		{"count", []string{"--count", "-Y", "tcp.stream == 1"}, ExitOK, "10\n", ""},
+		// Counting on headers alone (capture.HeadersSuffice), and the fields
+		// that still need TCP's conversations or what it carries.
+		{"count on headers", []string{"--count", "-Y", "tcp.port == 80 && tcp.flags.syn == 1"}, ExitOK, "4\n", ""},
+		{"count what TCP carries", []string{"--count", "-Y", "http"}, ExitOK, "4\n", ""},
+		{"relative numbers printed", []string{"-Y", "tcp.flags.syn == 1", "-T", "fields", "-e", "tcp.stream", "-e", "tcp.seq", "-e", "tcp.ack"}, ExitOK, "0\t0\t0\n0\t0\t1\n1\t0\t0\n1\t0\t1\n", ""},
 		{"capture filter", []string{"--count", "-f", "tcp port 80 and tcp[tcpflags] & tcp-syn != 0"}, ExitOK, "4\n", ""},
 		{"capture filter byte offsets", []string{"--count", "-f", "ip[2:2] > 100 and tcp[tcpflags] & tcp-push != 0"}, ExitOK, "3\n", ""},
 		{"capture filter simple", []string{"--count", "-f", "port 80 or port 443"}, ExitOK, "22\n", ""},
