@@ -28,31 +28,21 @@ func TestHeadersOnlyAgrees(t *testing.T) {
 	differ := map[string]string{} // field -> an example
 	frames, values := 0, 0
 	for _, path := range paths {
-		a, errA := OpenFile(path)
-		b, errB := OpenFile(path)
-		if errA != nil || errB != nil {
-			if a != nil {
-				a.Close()
-			}
-			if b != nil {
-				b.Close()
-			}
+		src, err := OpenFile(path)
+		if err != nil {
 			continue // not a capture the reader takes: read_corpus_test's business
 		}
+		// DecodeInto copies the frame: both decoders can read it.
 		full, heads := NewDecoder(), NewDecoder()
 		heads.HeadersOnly = true
 		var p, q Packet
 		for {
-			fa, err := a.Next()
+			fr, err := src.Next()
 			if err != nil {
 				break
 			}
-			full.DecodeInto(fa, &p)
-			fb, err := b.Next()
-			if err != nil {
-				t.Fatalf("%s: the second reader ended early: %v", path, err)
-			}
-			heads.DecodeInto(fb, &q)
+			full.DecodeInto(fr, &p)
+			heads.DecodeInto(fr, &q)
 			frames++
 			for _, id := range alone {
 				f := reg[id]
@@ -67,8 +57,7 @@ func TestHeadersOnlyAgrees(t *testing.T) {
 				}
 			}
 		}
-		a.Close()
-		b.Close()
+		src.Close()
 	}
 	if frames < 10000 {
 		t.Fatalf("only %d frames decoded: the corpus is missing?", frames)
