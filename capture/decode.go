@@ -63,6 +63,9 @@ type Decoder struct {
 	// the quoter itself.
 	quoter *Decoder
 	quoted bool
+	// routeDst is the final destination of the frame's routing header
+	// (ipv6.go), for ICMPv6's checksum.
+	routeDst []byte
 
 	// HeadersOnly decodes the link, network and transport headers of each
 	// frame and no more: no TCP conversations (tcp.stream, relative sequence

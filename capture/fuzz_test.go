@@ -62,6 +62,12 @@ func FuzzDecode(f *testing.F) {
 	for _, fr := range syntheticFrames(f) {
 		f.Add(fr.Data)
 	}
+	for _, fr := range ndFrames(f) { // ICMPv6 neighbor discovery and MLD (icmpv6_test.go), and each cut short
+		f.Add(fr.data)
+		for n := len(fr.data) - 1; n > 54; n -= 7 {
+			f.Add(fr.data[:n])
+		}
+	}
 	for _, fr := range cdpFrames(f) { // CDP's cases, malformed ones too (cdp_test.go)
 		f.Add(fr.data)
 	}

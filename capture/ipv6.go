@@ -91,6 +91,7 @@ func ipv6Ext(t uint8) func(p *Packet, dst []filter.Value) []filter.Value {
 }
 
 func (d *Decoder) fillIPv6(p *Packet) []byte {
+	d.routeDst = nil
 	if p.has&(pIP|pIPv6) != 0 {
 		return d.ip6.Payload
 	}
@@ -112,6 +113,7 @@ func (d *Decoder) fillIPv6Ext(p *Packet, lt gopacket.LayerType) []byte {
 		switch lt {
 		case layers.LayerTypeIPv6Routing:
 			t = 43
+			d.routeDst = routeFinal(d.ext.Contents)
 		case layers.LayerTypeIPv6Fragment:
 			t = 44
 			p.has |= pIPFrag
@@ -125,6 +127,27 @@ func (d *Decoder) fillIPv6Ext(p *Packet, lt gopacket.LayerType) []byte {
 		p.next++
 	}
 	return d.ext.Payload
+}
+
+// routeFinal returns the final destination a routing header names while
+// segments are left (the last address of a type 0 or 2 header, the first of
+// a segment routing header's list), which the pseudo-header of an upper
+// layer's checksum has; nil when the IPv6 destination is the final one.
+func routeFinal(c []byte) []byte {
+	if len(c) < 8 || c[3] == 0 {
+		return nil
+	}
+	switch c[2] {
+	case 0, 2:
+		if n := int(c[1]) / 2; n > 0 && 8+16*n <= len(c) {
+			return c[8+16*(n-1) : 8+16*n]
+		}
+	case 4:
+		if len(c) >= 24 {
+			return c[8:24]
+		}
+	}
+	return nil
 }
 
 // ip6FragField reads a field of a packet's fragment header (IPv6's: an IPv4

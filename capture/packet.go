@@ -197,9 +197,14 @@ type icmpInfo struct {
 	checksum  uint16
 	id, seq   uint16
 	echo      bool
-	target    [16]byte      // ICMPv6 neighbor discovery target
-	related   int           // for echo: the frame number of the matching request (for replies)
-	respTime  time.Duration // for a reply with a request: the time since it
+	// ICMPv6: the message as captured (from its type), the checksum's
+	// pseudo-header sum (addresses), whether the message is whole (not cut
+	// short) and whether it is quoted in an error.
+	msg           []byte
+	pseudo        uint32
+	whole, quoted bool
+	related       int           // for echo: the frame number of the matching request (for replies)
+	respTime      time.Duration // for a reply with a request: the time since it
 }
 
 func (p *Packet) reset() {
