@@ -244,16 +244,44 @@ var icmpv6Proto = protocol{
 	chain: func(p *Packet, b []byte) []byte { return p.chainQuote(appendProto(b, "icmpv6")) },
 }
 
-var icmp6TypeNames = map[uint8]string{1: "Destination Unreachable", 2: "Packet Too Big", 3: "Time Exceeded", 4: "Parameter Problem", 128: "Echo (ping) request", 129: "Echo (ping) reply",
-	130: "Multicast Listener Query", 131: "Multicast Listener Report", 132: "Multicast Listener Done",
-	133: "Router Solicitation", 134: "Router Advertisement", 135: "Neighbor Solicitation", 136: "Neighbor Advertisement", 137: "Redirect", 143: "Multicast Listener Report Message v2"}
+// icmp6TypeNames are Wireshark's names of the ICMPv6 types, as its Info
+// column shows them.
+var icmp6TypeNames = map[uint8]string{1: "Destination Unreachable", 2: "Packet Too Big", 3: "Time Exceeded", 4: "Parameter Problem",
+	100: "Private experimentation", 101: "Private experimentation", 127: "Reserved for expansion of ICMPv6 error messages",
+	128: "Echo (ping) request", 129: "Echo (ping) reply", 130: "Multicast Listener Query", 131: "Multicast Listener Report", 132: "Multicast Listener Done",
+	133: "Router Solicitation", 134: "Router Advertisement", 135: "Neighbor Solicitation", 136: "Neighbor Advertisement", 137: "Redirect",
+	138: "Router Renumbering", 139: "Node Information Query", 140: "Node Information Reply", 141: "Inverse Neighbor Discovery Solicitation",
+	142: "Inverse Neighbor Discovery Advertisement", 143: "Multicast Listener Report Message v2", 144: "Home Agent Address Discovery Request",
+	145: "Home Agent Address Discovery Reply", 146: "Mobile Prefix Solicitation", 147: "Mobile Prefix Advertisement", 148: "Certification Path Solicitation",
+	149: "Certification Path Advertisement", 150: "Experimental Mobility", 151: "Multicast Router Advertisement", 152: "Multicast Router Solicitation",
+	153: "Multicast Router Termination", 154: "FMIPv6", 155: "RPL Control", 156: "Locator Update", 157: "Duplicate Address Request",
+	158: "Duplicate Address Confirmation", 159: "MPL Control Message", 160: "Extended Echo request", 161: "Extended Echo reply",
+	200: "Private experimentation", 201: "Private experimentation", 255: "Reserved for expansion of ICMPv6 informational messages"}
+
+// icmp6CodeNames are Wireshark's names of the codes of the types whose Info
+// column names the code, after the type: "Time Exceeded (hop limit exceeded
+// in transit)", "Unknown (5)" for a code it does not name (destination
+// unreachable's says "Unknown").
+var icmp6CodeNames = map[uint8]map[uint8]string{
+	1: {0: "no route to destination", 1: "Administratively prohibited", 2: "Beyond scope of source address", 3: "Address unreachable", 4: "Port unreachable",
+		5: "Source address failed ingress/egress policy", 6: "Reject route to destination", 7: "Error in Source Routing Header"},
+	3: {0: "hop limit exceeded in transit", 1: "fragment reassembly time exceeded"},
+	4: {0: "erroneous header field encountered", 1: "unrecognized Next Header type encountered", 2: "unrecognized IPv6 option encountered",
+		3: "IPv6 First Fragment has incomplete IPv6 Header Chain"},
+	138: {0: "Command", 1: "Result", 255: "Sequence number reset"},
+	139: {0: "Query subject = IPv6 addresses", 1: "Query subject = DNS name or empty", 2: "Query subject = IPv4 addresses"},
+	140: {0: "Successful", 1: "Refused", 2: "Unknown query type"},
+	155: {0: "DODAG Information Solicitation", 1: "DODAG Information Object", 2: "Destination Advertisement Object", 3: "Destination Advertisement Object Acknowledgment",
+		4: "P2P Discovery Reply Object", 5: "P2P Discovery Reply Object Acknowledgement", 0x80: "Secure DODAG Information Solicitation",
+		0x81: "Secure DODAG Information Object", 0x82: "Secure Destination Advertisement Object", 0x83: "Secure Destination Advertisement Object Acknowledgment", 0x84: "P2P Secure Discovery Reply Object", 0x85: "P2P Secure Discovery Reply Object Acknowledgement",
+		0x8a: "Consistency Check"},
+	160: {0: "No error"},
+	161: {0: "No error", 1: "Malformed Query", 2: "No Such Interface", 3: "No Such Table Entry", 4: "Multiple Interfaces Satisfy Query"},
+}
 
 // icmp6Dissected reports whether Wireshark has a dissector for an ICMPv6
 // type (those it has not show their bytes as icmpv6.data).
-func icmp6Dissected(t uint8) bool { return t <= 4 || t >= 128 && t <= 161 }
-
-// icmp6UnreachNames are Wireshark's names of the destination unreachable codes.
-var icmp6UnreachNames = [...]string{"no route to destination", "Administratively prohibited", "Beyond scope of source address", "Address unreachable", "Port unreachable", "Source address failed ingress/egress policy", "Reject route to destination", "Error in Source Routing Header"}
+func icmp6Dissected(t uint8) bool { return t >= 1 && t <= 4 || t >= 128 && t <= 161 }
 
 func (p *Packet) icmp6Info() string {
 	c := &p.icmp
@@ -262,19 +290,18 @@ func (p *Packet) icmp6Info() string {
 		name = "Unknown (" + strconv.Itoa(int(c.typ)) + ")"
 	}
 	b := p.icmp6Any()
+	if codes := icmp6CodeNames[c.typ]; codes != nil {
+		code, ok := codes[c.code]
+		switch {
+		case ok:
+		case c.typ == 1:
+			code = "Unknown"
+		default:
+			code = "Unknown (" + strconv.Itoa(int(c.code)) + ")"
+		}
+		name += " (" + code + ")"
+	}
 	switch c.typ {
-	case 1:
-		if int(c.code) < len(icmp6UnreachNames) {
-			name += " (" + icmp6UnreachNames[c.code] + ")"
-		}
-	case 3:
-		if c.code < 2 {
-			name += " (" + [...]string{"hop limit exceeded in transit", "fragment reassembly time exceeded"}[c.code] + ")"
-		}
-	case 4:
-		if c.code < 4 {
-			name += " (" + [...]string{"erroneous header field encountered", "unrecognized Next Header type encountered", "unrecognized IPv6 option encountered", "IPv6 First Fragment has incomplete IPv6 Header Chain"}[c.code] + ")"
-		}
 	case 128, 129:
 		if c.echo {
 			name += " id=0x" + string(appendHex(nil, uint64(c.id), 4)) + ", seq=" + strconv.Itoa(int(c.seq)) + ", hop limit=" + strconv.Itoa(int(p.ip6.hlim))
