@@ -30,5 +30,24 @@ func TestDHCPMatchesTshark(t *testing.T) {
 			compareLive(t, path, fields, true, skip)
 		})
 	}
-	compareFilters(t, filepath.Join(dir, "dhcp-rfc3004.pcap"), []string{"dhcp.option.dhcp == 1", "dhcp", "dhcp.option.type == 55", "dhcp.ip.your == 192.168.1.4"})
+	compareFilters(t, filepath.Join(dir, "dhcp-rfc3004.pcap"), []string{"dhcp.option.dhcp == 1", "dhcp", "dhcp.option.type == 55", "dhcp.ip.your == 192.168.1.4",
+		"bootp", "bootp.option.type == 53", "bootp.ip.your == 192.168.1.4 && !bootp.option.dhcp == 1"})
+}
+
+// TestRenamedProtocols: bootp and ssl are display filter names only; tshark
+// -e refuses them, and so does the field registry (the fields output, Lua).
+func TestRenamedProtocols(t *testing.T) {
+	for _, name := range []string{"bootp.option.type", "ssl.handshake.type", "bootp", "ssl"} {
+		if _, ok := Fields().Lookup(name); ok {
+			t.Errorf("Fields().Lookup(%q) succeeded", name)
+		}
+		if _, err := Compile(name); err != nil {
+			t.Errorf("Compile(%q): %v", name, err)
+		}
+	}
+	for _, expr := range []string{"bootpx", "sslv3", "bootp.nonsense", "ssl.bogus == 1"} {
+		if _, err := Compile(expr); err == nil {
+			t.Errorf("Compile(%q) succeeded", expr)
+		}
+	}
 }

@@ -45,6 +45,10 @@ wirelab filters packets with two languages:
   Host names are not resolved; Ethernet, Linux cooked, loopback, raw IP, PPP and Cisco HDLC
   captures are understood (other link types match nothing).
 
+As in Wireshark, the former names of renamed protocols still filter: ` + "`bootp`" + ` is ` + "`dhcp`" + `
+and ` + "`ssl`" + ` is ` + "`tls`" + `, fields too (` + "`ssl.handshake.type == 1`" + `); the fields output takes the
+current names only, as ` + "`tshark -e`" + ` does.
+
 Semantics follow Wireshark: a field can occur several times in a packet
 (` + "`ip.addr`" + ` is the source and the destination); ` + "`==`" + ` holds if any occurrence matches,
 ` + "`!=`" + ` only if none does; a comparison on an absent field is false; a bare field tests

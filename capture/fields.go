@@ -28,8 +28,29 @@ func Fields() filter.Registry { return table.reg }
 // lookupField is Fields().Lookup without the interface.
 func lookupField(name string) (*filter.Field, bool) { return table.reg.Lookup(name) }
 
-// Compile compiles a display filter against Fields.
-func Compile(expr string) (*filter.Filter, error) { return filter.Compile(expr, Fields()) }
+// Compile compiles a display filter against Fields, where, as in Wireshark,
+// the former names of renamed protocols still work (filterNames).
+func Compile(expr string) (*filter.Filter, error) { return filter.Compile(expr, filterNames{table.reg}) }
+
+// filterNames is the registry a display filter sees: Fields, and Wireshark's
+// aliases of renamed protocols, bootp for dhcp and ssl for tls, with their
+// fields (bootp.option.type is dhcp.option.type). Only filters take them:
+// tshark -e refuses bootp.type, and so do the fields output and the Lua API.
+type filterNames struct{ *registry }
+
+var protoAliases = [...][2]string{{"bootp", "dhcp"}, {"ssl", "tls"}}
+
+func (r filterNames) Lookup(name string) (*filter.Field, bool) {
+	if f, ok := r.byName[name]; ok {
+		return f, true
+	}
+	for _, a := range protoAliases {
+		if rest, ok := strings.CutPrefix(name, a[0]); ok && (rest == "" || rest[0] == '.') {
+			return r.registry.Lookup(a[1] + rest)
+		}
+	}
+	return nil, false
+}
 
 // CompileCapture compiles a capture filter (tcpdump's pcap-filter language); it
 // tests a Packet's bytes (Packet.RawFrame) as tcpdump does.

@@ -32,7 +32,9 @@ func TestTLSMatchesTshark(t *testing.T) {
 			}
 			compareLive(t, path, append([]string{"frame.protocols"}, protoFields("tls")...), true, skip)
 			compareFilters(t, path, []string{"tls.handshake.type == 1", `tls.handshake.extensions_server_name == "` + tt.sni + `"`,
-				"tls.record.content_type == 23", "tls.handshake.extensions_alpn_str", "tls.record.version == 0x0301"})
+				"tls.record.content_type == 23", "tls.handshake.extensions_alpn_str", "tls.record.version == 0x0301",
+				// Wireshark's former name still filters.
+				"ssl", "ssl.handshake.type == 2", `ssl.handshake.extensions_server_name == "` + tt.sni + `"`})
 		})
 	}
 }
