@@ -30,7 +30,9 @@ func lookupField(name string) (*filter.Field, bool) { return table.reg.Lookup(na
 
 // Compile compiles a display filter against Fields, where, as in Wireshark,
 // the former names of renamed protocols still work (filterNames).
-func Compile(expr string) (*filter.Filter, error) { return filter.Compile(expr, filterNames{table.reg}) }
+func Compile(expr string) (*filter.Filter, error) {
+	return filter.Compile(expr, filterNames{table.reg})
+}
 
 // filterNames is the registry a display filter sees: Fields, and Wireshark's
 // aliases of renamed protocols, bootp for dhcp and ssl for tls, with their
