@@ -2,18 +2,28 @@ package capture
 
 import (
 	"bytes"
+	"net/netip"
 
 	"github.com/wirelab-dev/wirelab/capture/filter"
 )
 
 // FTP's control connection (TCP port 21): a request is one command line to the
 // server, a response a code and text; only the first line of a segment is
-// parsed, as Wireshark does. A 227 reply announces the passive data address.
+// parsed, as Wireshark does. A 227 or 229 reply, a PORT or EPRT command
+// announces a data connection (ftpdata.go); CWD, CDUP and PWD replies give
+// the working directory.
 var ftpProto = protocol{
 	name: "ftp", title: "FTP", desc: "File Transfer Protocol (control connection)", example: "ftp",
 	strEnc:   encASCII,
 	tcpPorts: []uint16{21},
-	decode:   decodeText,
+	decode: func(d *Decoder, p *Packet, s *segment) verdict {
+		if !s.byPort {
+			return rejected
+		}
+		s.takeApp(p)
+		d.ftpControl(p)
+		return taken
+	},
 	info: func(p *Packet) (string, string) {
 		if p.app.req {
 			return "FTP", "Request: " + string(firstLine(p.app.payload))
@@ -42,6 +52,66 @@ var ftpProto = protocol{
 				}
 				return arg
 			})},
+		{name: "ftp.current-working-directory", typ: filter.String, desc: "The working directory, once a CWD, CDUP or PWD reply gave it", example: `ftp.current-working-directory == "/pub"`,
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if p.ftp != nil {
+					dst = append(dst, filter.Value{B: []byte(p.ftp.cwd)})
+				}
+				return dst
+			}},
+		{name: "ftp.active.cip", typ: filter.IPv4, desc: "Data address a PORT command (active mode) announces", example: "ftp.active.cip == 10.0.0.10",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if ip, _, ok := ftpPortCmd(&p.app); ok {
+					dst = u(dst, uint64(ip))
+				}
+				return dst
+			}},
+		{name: "ftp.active.port", typ: filter.Uint, bits: 16, desc: "Data port a PORT command announces", example: "ftp.active.port > 1024",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if _, port, ok := ftpPortCmd(&p.app); ok {
+					dst = u(dst, uint64(port))
+				}
+				return dst
+			}},
+		{name: "ftp.eprt.af", typ: filter.Uint, bits: 8, named: true, desc: "Address family of an EPRT command: 1 IPv4, 2 IPv6", example: "ftp.eprt.af == 2",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if af, _, _, ok := ftpEPRTCmd(&p.app); ok {
+					dst = u(dst, af)
+				}
+				return dst
+			}},
+		{name: "ftp.eprt.ip", typ: filter.IPv4, desc: "IPv4 data address an EPRT command announces", example: "ftp.eprt.ip == 10.0.0.10",
+			get: ftpEPRTAddr(false)},
+		{name: "ftp.eprt.ipv6", typ: filter.IPv6, desc: "IPv6 data address an EPRT command announces", example: "ftp.eprt.ipv6 == 2001:db8::10",
+			get: ftpEPRTAddr(true)},
+		{name: "ftp.eprt.port", typ: filter.Uint, bits: 16, desc: "Data port an EPRT command announces", example: "ftp.eprt.port > 1024",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if _, _, port, ok := ftpEPRTCmd(&p.app); ok {
+					dst = u(dst, uint64(port))
+				}
+				return dst
+			}},
+		{name: "ftp.epsv.ip", typ: filter.IPv4, desc: "A 229 (extended passive) reply's server address: its sender's", example: "ftp.epsv.ip == 10.0.0.80",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if _, ok := ftpEPSVReply(&p.app); ok && p.has&pIP != 0 {
+					dst = u(dst, uint64(p.ip4.src))
+				}
+				return dst
+			}},
+		{name: "ftp.epsv.ipv6", typ: filter.IPv6, desc: "A 229 reply's server address over IPv6: its sender's", example: "ftp.epsv.ipv6 == 2001:db8::80",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if _, ok := ftpEPSVReply(&p.app); ok && p.has&pIP == 0 && p.has&pIPv6 != 0 {
+					dst = append(dst, filter.Value{B: p.ip6.src[:]})
+				}
+				return dst
+			}},
+		{name: "ftp.epsv.port", typ: filter.Uint, bits: 16, desc: "Data port a 229 (extended passive) reply announces", example: "ftp.epsv.port > 1024",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if port, ok := ftpEPSVReply(&p.app); ok {
+					dst = u(dst, uint64(port))
+				}
+				return dst
+			}},
 		{name: "ftp.passive.ip", typ: filter.IPv4, desc: "Data address a 227 (passive mode) reply announces", example: "ftp.passive.ip == 10.0.0.80",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				if ip, _, ok := ftpPassive(&p.app); ok {
@@ -117,6 +187,52 @@ func ftpPassive(a *appInfo) (ip uint32, port uint16, ok bool) {
 		n[k] = v
 	}
 	return uint32(n[0]<<24 | n[1]<<16 | n[2]<<8 | n[3]), uint16(n[4]<<8 | n[5]), true
+}
+
+// ftpPortCmd reads a PORT command's address and port.
+func ftpPortCmd(a *appInfo) (uint32, uint16, bool) {
+	if !asciiEqualFold(requestCommand(a), "port") {
+		return 0, 0, false
+	}
+	return ftpHostPort(requestArg(a))
+}
+
+// ftpEPRTCmd reads an EPRT command's family, address and port.
+func ftpEPRTCmd(a *appInfo) (af uint64, addr netip.Addr, port uint16, ok bool) {
+	if !asciiEqualFold(requestCommand(a), "eprt") {
+		return 0, addr, 0, false
+	}
+	if addr, port, ok = ftpEPRT(requestArg(a)); !ok {
+		return 0, addr, 0, false
+	}
+	if addr.Is4() {
+		return 1, addr, port, true
+	}
+	return 2, addr, port, true
+}
+
+func ftpEPRTAddr(v6 bool) func(p *Packet, dst []filter.Value) []filter.Value {
+	return func(p *Packet, dst []filter.Value) []filter.Value {
+		if af, addr, _, ok := ftpEPRTCmd(&p.app); ok && (af == 2) == v6 {
+			if v6 {
+				b := addr.As16()
+				dst = append(dst, filter.Value{B: b[:]})
+			} else {
+				b := addr.As4()
+				dst = u(dst, uint64(be32(b[:])))
+			}
+		}
+		return dst
+	}
+}
+
+// ftpEPSVReply reads a 229 reply's port.
+func ftpEPSVReply(a *appInfo) (uint16, bool) {
+	code, arg := ftpReply(a)
+	if string(code) != "229" {
+		return 0, false
+	}
+	return ftpEPSV(arg)
 }
 
 // requestCommand is a text protocol request's first word ("USER", "RETR").

@@ -27,25 +27,28 @@ type Packet struct {
 	Comments      []string
 	Malformed     string // "" or why decoding stopped early
 
-	has   uint64 // protocol bits (p*, and protocol.bit for the table's others)
-	link  linkInfo
-	arp   arpInfo
-	ip4   ip4Info
-	ip6   ip6Info
-	tcp   tcpInfo
-	udp   udpInfo
-	icmp  icmpInfo // ICMP or ICMPv6
-	ext   [4]uint8 // IPv6 extension headers, in order
-	next  uint8    // number of ext used
-	dns   *dnsInfo
-	sip   *sipMsg
-	tftp  *tftpInfo // a TFTP packet's transfer
-	snmp  *snmpInfo // an SNMP message as dissected
-	http  httpInfo
-	data  []byte // data.data: undecoded payload
-	app   appInfo
-	reasm []byte    // packet-owned copy of reassembled HTTP messages
-	frag  *fragInfo // the IPv4 datagram this frame completed (ipreasm.go)
+	has  uint64 // protocol bits (p*, and protocol.bit for the table's others)
+	link linkInfo
+	arp  arpInfo
+	ip4  ip4Info
+	ip6  ip6Info
+	tcp  tcpInfo
+	udp  udpInfo
+	icmp icmpInfo // ICMP or ICMPv6
+	ext  [4]uint8 // IPv6 extension headers, in order
+	next uint8    // number of ext used
+	dns  *dnsInfo
+	sip  *sipMsg
+	tftp *tftpInfo // a TFTP packet's transfer
+	ftp  *ftpView  // an FTP control frame's working directory
+	// ftpData is an FTP data connection's setup (ftpdata.go).
+	ftpData *ftpDataConv
+	snmp    *snmpInfo // an SNMP message as dissected
+	http    httpInfo
+	data    []byte // data.data: undecoded payload
+	app     appInfo
+	reasm   []byte    // packet-owned copy of reassembled HTTP messages
+	frag    *fragInfo // the IPv4 datagram this frame completed (ipreasm.go)
 	// other names a protocol tshark dissects there and wirelab does not
 	// (tshark_dissectors.go): frame.protocols ends with it, and its
 	// payload is not data.

@@ -25,7 +25,7 @@ var protocols = []*protocol{
 	&mplsProto, &arpProto, &ipProto, &ipv6Proto, &tcpProto, &udpProto, &mplsUDPProto, &icmpProto, &icmpv6Proto,
 	&igmpProto, &greProto, &erspanProto, &cmdProto,
 	&dnsProto, &httpProto, &tlsProto, &ftpProto, &smtpProto, &popProto, &imapProto, &sshProto, &telnetProto,
-	&dhcpProto, &ntpProto, &snmpProto, &tftpProto, &ssdpProto, &vxlanProto, &geneveProto, &mdnsProto, &sipProto, &sdpProto, &otherProto, &dataProto,
+	&dhcpProto, &ntpProto, &snmpProto, &tftpProto, &ftpDataProto, &ssdpProto, &vxlanProto, &geneveProto, &mdnsProto, &sipProto, &sdpProto, &otherProto, &dataProto,
 }
 
 // protocol is one entry of the table.
@@ -72,9 +72,10 @@ type protocol struct {
 	etherTypes []uint16
 	// decode decodes one payload (s.payload) the ports or the heuristic chose.
 	decode func(d *Decoder, p *Packet, s *segment) verdict
-	// conv claims a UDP payload of a conversation the protocol announced
-	// before any port is tried (TFTP's transfer, whose server answers from a
-	// port of its own); it reports whether it decoded the payload.
+	// conv claims a UDP or TCP payload of a conversation the protocol
+	// announced, before any port is tried (TFTP's transfer, whose server
+	// answers from a port of its own; the FTP data connection a PASV reply
+	// announces); it reports whether it decoded the payload.
 	conv func(d *Decoder, p *Packet, s *segment) bool
 	// flush completes what a direction buffered when it closes (FIN); reset
 	// drops it after a gap. Both are for protocols that reassemble.
@@ -354,12 +355,10 @@ func (d *Decoder) dispatch(p *Packet, s *segment) {
 		}
 		s.dir.owner = nil
 	}
-	if !s.tcp {
-		for _, pr := range table.convs {
-			if pr.conv(d, p, s) {
-				p.has |= pr.bit
-				return
-			}
+	for _, pr := range table.convs {
+		if pr.conv(d, p, s) {
+			p.has |= pr.bit
+			return
 		}
 	}
 	ports := table.udpPort

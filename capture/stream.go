@@ -27,7 +27,8 @@ type tcpDir struct {
 }
 
 type tcpConn struct {
-	stream uint32
+	stream   uint32
+	firstNum uint32 // the frame that started it
 	// first and last are the times of the stream's first and latest frame.
 	first, last time.Time
 	srcA        [16]byte // source of the first packet: direction 0
@@ -58,11 +59,13 @@ type streams struct {
 	lastKey connKey
 	udp     map[connKey]uint32
 	echo    map[echoKey]*echoTrans
-	tftp    map[tftpKey]*tftpConv // transfers TFTP requests started (tftp.go)
-	ssdp    map[connKey][]httpReq // searches awaiting an answer (ssdp.go)
-	dns     map[dnsKey]*dnsConv   // transactions (dns.go)
-	sip     map[sipKey]*sipDir    // UDP transactions (sip.go)
-	snmp    snmpState             // requests and Wireshark's globals (snmp.go)
+	tftp    map[tftpKey]*tftpConv       // transfers TFTP requests started (tftp.go)
+	ftp     map[uint32]*ftpConv         // control connections by tcp.stream (ftpdata.go)
+	ftpData map[ftpDataKey]*ftpDataConv // data connections they announced
+	ssdp    map[connKey][]httpReq       // searches awaiting an answer (ssdp.go)
+	dns     map[dnsKey]*dnsConv         // transactions (dns.go)
+	sip     map[sipKey]*sipDir          // UDP transactions (sip.go)
+	snmp    snmpState                   // requests and Wireshark's globals (snmp.go)
 	nTCP    uint32
 	// unacked counts the segments of every conversation's unacknowledged
 	// lists (sequence analysis).
@@ -166,7 +169,7 @@ func (d *Decoder) trackTCP(p *Packet) {
 			d.streams.unacked -= len(old.dir[0].sa.segs) + len(old.dir[1].sa.segs)
 			d.reasmBytes -= len(old.dir[0].http.buf) + len(old.dir[1].http.buf)
 		}
-		c = &tcpConn{stream: d.streams.nTCP, srcA: src, portA: t.sport}
+		c = &tcpConn{stream: d.streams.nTCP, firstNum: uint32(p.Number), srcA: src, portA: t.sport}
 		c.dir[0].sa.init()
 		c.dir[1].sa.init()
 		d.streams.nTCP++
