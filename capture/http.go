@@ -592,7 +592,7 @@ func (d *Decoder) httpSegment(p *Packet, h, rev *httpDir, onPort bool) bool {
 				rev.heads |= 1 << rev.reqs
 			}
 			rev.reqs++
-			rev.queue = append(rev.queue, httpReq{frame: p.Number, at: p.Relative, uri: string(fullURI(&m))})
+			rev.queue = append(rev.queue, httpReq{frame: p.Number, at: p.Relative, uri: fullURIString(&m)})
 		default:
 			h.answer(&m, p.Relative)
 		}
@@ -653,6 +653,19 @@ func fullURI(m *httpMsg) []byte {
 	return append(append([]byte("http://"), host...), uri...)
 }
 
+// fullURIString is fullURI as a string, built with one allocation.
+func fullURIString(m *httpMsg) string {
+	uri := stringValue(m.uri, encASCII)
+	if bytes.Contains(uri, []byte("://")) || len(m.host) == 0 {
+		return string(fullURI(m))
+	}
+	host := m.host
+	if i := bytes.IndexByte(host, 0); i >= 0 {
+		host = host[:i]
+	}
+	return "http://" + string(host) + string(uri)
+}
+
 // answer pairs a final response with the oldest request its direction
 // awaits.
 func (h *httpDir) answer(m *httpMsg, at time.Duration) {
@@ -663,7 +676,8 @@ func (h *httpDir) answer(m *httpMsg, at time.Duration) {
 	h.reqs--
 	if len(h.queue) > 0 {
 		q := h.queue[0]
-		h.queue = h.queue[1:]
+		// Shift rather than reslice: the queue keeps its array.
+		h.queue = h.queue[:copy(h.queue, h.queue[1:])]
 		m.reqFrame, m.reqTime, m.reqURI = q.frame, at-q.at, q.uri
 	}
 }
