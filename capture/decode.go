@@ -40,6 +40,7 @@ type Decoder struct {
 	n        int
 	first    time.Time
 	hasFirst bool
+	prev     time.Time // the previous frame's time (frame.time_delta)
 
 	eth   layers.Ethernet
 	dot1q layers.Dot1Q
@@ -132,6 +133,10 @@ func (d *Decoder) DecodeInto(fr Frame, p *Packet) {
 		d.first, d.hasFirst = p.Time, true
 	}
 	p.Relative = p.Time.Sub(d.first)
+	if d.n > 1 {
+		p.delta = p.Time.Sub(d.prev)
+	}
+	d.prev = p.Time
 	p.Data = append(p.Data, fr.Data...)
 	p.CapLen = len(p.Data)
 	p.Len = fr.Info.Length

@@ -26,6 +26,7 @@ type dnsRR struct {
 	aaaa       [16]byte
 	target     []byte // CNAME, NS, PTR, MX exchange, SOA mname
 	pref       uint16 // MX preference
+	txt        [][]byte
 }
 
 type dnsInfo struct {
@@ -176,6 +177,10 @@ var dnsProto = protocol{
 			get: dnsQuestions(func(q *dnsQuestion, dst []filter.Value) []filter.Value {
 				return append(dst, filter.Value{B: rootName(q.name)})
 			})},
+		{name: "dns.qry.name.len", typ: filter.Uint, bits: 16, desc: "Length of the queried name, in characters", example: "dns.qry.name.len > 50",
+			get: dnsQuestions(func(q *dnsQuestion, dst []filter.Value) []filter.Value {
+				return u(dst, uint64(len(rootName(q.name))))
+			})},
 		{name: "dns.qry.type", typ: filter.Uint, bits: 16, named: true, desc: "Query type: 1 A, 28 AAAA, 5 CNAME, 15 MX, 16 TXT", example: "dns.qry.type == 28",
 			get: dnsQuestions(func(q *dnsQuestion, dst []filter.Value) []filter.Value { return u(dst, uint64(q.typ)) })},
 		{name: "dns.qry.class", typ: filter.Uint, bits: 16, named: true, hex: 4, desc: "Query class: 0x0001 IN", example: "dns.qry.class == 1",
@@ -219,6 +224,20 @@ var dnsProto = protocol{
 			get: dnsRecords(func(r *dnsRR, dst []filter.Value) []filter.Value {
 				if r.typ == uint16(layers.DNSTypeMX) {
 					dst = u(dst, uint64(r.pref))
+				}
+				return dst
+			})},
+		{name: "dns.txt", typ: filter.String, desc: "Each character string of a TXT record", example: `dns.txt contains "spf"`,
+			get: dnsRecords(func(r *dnsRR, dst []filter.Value) []filter.Value {
+				for _, t := range r.txt {
+					dst = append(dst, filter.Value{B: t})
+				}
+				return dst
+			})},
+		{name: "dns.txt.length", typ: filter.Uint, bits: 8, desc: "The length of each character string of a TXT record", example: "dns.txt.length > 100",
+			get: dnsRecords(func(r *dnsRR, dst []filter.Value) []filter.Value {
+				for _, t := range r.txt {
+					dst = u(dst, uint64(len(t)))
 				}
 				return dst
 			})},
@@ -307,6 +326,8 @@ func (d *Decoder) decodeDNS(p *Packet, s *segment) bool {
 				rr.target, rr.pref = r.MX.Name, r.MX.Preference
 			case layers.DNSTypeSOA:
 				rr.target = r.SOA.MName
+			case layers.DNSTypeTXT:
+				rr.txt = r.TXTs
 			}
 			info.rrs = append(info.rrs, rr)
 		}

@@ -1,6 +1,8 @@
 package capture
 
 import (
+	"bytes"
+
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/wirelab-dev/wirelab/capture/filter"
@@ -45,6 +47,12 @@ var frameProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				return append(dst, filter.Value{F: float64(p.Time.UnixNano()) / 1e9})
 			}},
+		{name: "frame.time_delta", typ: filter.Float, desc: "Seconds since the previous captured frame", example: "frame.time_delta > 0.5",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				return append(dst, filter.Value{F: p.delta.Seconds()})
+			}},
+		{name: "frame.marked", typ: filter.Bool, desc: "The frame is marked (in Wireshark's window; never in a file read, as in tshark -r)", example: "frame.marked == 1",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, 0) }},
 		{name: "frame.len", typ: filter.Uint, bits: 32, desc: "Frame length on the wire, in bytes", example: "frame.len > 1000",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.Len)) }},
 		{name: "frame.cap_len", typ: filter.Uint, bits: 32, desc: "Captured length of the frame, in bytes", example: "frame.cap_len < frame.len",
@@ -53,6 +61,16 @@ var frameProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				return append(dst, filter.Value{B: p.appendProtocols(nil)})
 			}},
+		// Layers frame.protocols names that are no protocol of the table:
+		// as in tshark, each is a filter that tests for it.
+		{name: "ethertype", typ: filter.None, layer: true, desc: "The EtherType layer frame.protocols names under Ethernet, Linux cooked and VLAN headers: a filter tshark accepts and never matches (the layer has no field of its own), nor does wirelab", example: "ethertype", get: never},
+		layerField("ieee8021ad", "An 802.1ad (QinQ) service tag"),
+		layerField("data-text-lines", "A text body shown line by line (HTTP, SMTP, FTP data)"),
+		layerField("imf", "An e-mail message (Internet Message Format) an SMTP DATA ends"),
+		layerField("json", "An HTTP body of type application/json"),
+		layerField("xml", "An HTTP body of type text/xml or application/xml"),
+		layerField("urlencoded-form", "An HTTP body of type application/x-www-form-urlencoded (a posted form)"),
+		layerField("media", "An HTTP body of a media type Wireshark has no dissector for (images, audio)"),
 		{name: "frame.comment", typ: filter.String, desc: "A comment attached to the frame (pcapng)", example: `frame.comment contains "check"`,
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				for _, c := range p.Comments {
@@ -76,4 +94,21 @@ var frameProto = protocol{
 			}},
 	},
 	chain: func(p *Packet, b []byte) []byte { return b },
+}
+
+// layerField is a presence field for a layer frame.protocols names that no
+// protocol of the table owns: present when the frame's chain holds it.
+func layerField(name, desc string) field {
+	return field{name: name, typ: filter.None, conv: true, layer: true, desc: desc + " (frame.protocols names it)", example: name,
+		get: func(p *Packet, dst []filter.Value) []filter.Value {
+			var buf [256]byte
+			for rest := p.appendProtocols(buf[:0]); len(rest) > 0; {
+				var l []byte
+				l, rest, _ = bytes.Cut(rest, []byte{':'})
+				if string(l) == name {
+					return u(dst, 0)
+				}
+			}
+			return dst
+		}}
 }

@@ -66,7 +66,8 @@ func TestFTPDataMatchesTshark(t *testing.T) {
 	}
 	compareFilters(t, path, []string{"ftp-data", `ftp-data.command == "RETR readme.txt"`, `ftp-data.setup-method == "PORT"`, "ftp-data.setup-frame == 12",
 		`ftp-data.current-working-directory == "/pub/sub"`, "ftp-data && tcp.port == 20", "ftp.active.port == 40002", "ftp.epsv.port == 50001",
-		"ftp.eprt.ip == 10.0.0.10", `ftp.current-working-directory == "/pub/sub/dir"`, "ftp || ftp-data", `ftp-data.command == "TYPE I"`})
+		"ftp.eprt.ip == 10.0.0.10", `ftp.current-working-directory == "/pub/sub/dir"`, "ftp || ftp-data", `ftp-data.command == "TYPE I"`,
+		"data-text-lines", "ftp-data && !data-text-lines", "ethertype", "!ethertype"})
 }
 
 // FuzzFTP runs a request and its reply through an FTP control connection,

@@ -38,6 +38,9 @@ type httpMsg struct {
 	reqFrame int
 	reqTime  time.Duration // the response's time after it
 	reqURI   string
+	// The entry before its own in Wireshark's list of pairs: its request's
+	// and response's frames (0: none).
+	prev httpPair
 }
 
 // httpReq is a request a direction is still to answer: what its response
@@ -63,6 +66,34 @@ type httpDir struct {
 	reqs  uint8
 	heads uint64
 	queue []httpReq // the requests to answer, oldest first (at most 64)
+	// Wireshark's list of request/response pairs, kept in the direction
+	// that sends the requests: its last two entries (http.prev_request_in,
+	// http.prev_response_in), allocated with the first message (every TCP
+	// direction has an httpDir: TestConnectionStateIsBounded).
+	pairs *[2]httpPair
+}
+
+// httpPair is an entry of that list: a request's frame and its response's,
+// as Wireshark pairs them (a request always starts an entry; a response
+// completes the latest one, or starts one when that one has its response).
+type httpPair struct{ req, res int }
+
+// pushPair adds a request's (req) or a response's frame to the list and
+// returns the entry before the message's.
+func (h *httpDir) pushPair(req bool, frame int) httpPair {
+	if h.pairs == nil {
+		h.pairs = new([2]httpPair)
+	}
+	last := &h.pairs[1]
+	switch {
+	case !req && (last.req != 0 || last.res != 0) && last.res == 0:
+		last.res = frame
+	case req:
+		h.pairs[0], h.pairs[1] = h.pairs[1], httpPair{req: frame}
+	default:
+		h.pairs[0], h.pairs[1] = h.pairs[1], httpPair{res: frame}
+	}
+	return h.pairs[0]
 }
 
 func (h *httpDir) reset() { h.buf, h.pending, h.untilClose = h.buf[:0], false, false }
@@ -162,6 +193,19 @@ var httpProto = protocol{
 			get: httpText(true, true, func(m *httpMsg) []byte { return m.location })},
 		{name: "http.connection", typ: filter.String, desc: "Connection header", example: `http.connection == "close"`,
 			get: httpText(true, true, func(m *httpMsg) []byte { return m.conn })},
+		{name: "http.set_cookie", typ: filter.String, desc: "Set-Cookie header of a response (one occurrence each)", example: `http.set_cookie contains "session"`,
+			get: httpHeader("set-cookie")},
+		{name: "http.transfer_encoding", typ: filter.String, desc: "Transfer-Encoding header", example: `http.transfer_encoding == "chunked"`,
+			get: httpHeader("transfer-encoding")},
+		{name: "http.prev_request_in", typ: filter.Uint, bits: 32, desc: "The frame of the conversation's request before this message's (Wireshark's pairing: a response belongs to the latest request)", example: "http.prev_request_in",
+			get: httpPrev(func(m *httpMsg) int { return m.prev.req })},
+		{name: "http.prev_response_in", typ: filter.Uint, bits: 32, desc: "On a response, the frame of the conversation's response before it", example: "http.prev_response_in",
+			get: httpPrev(func(m *httpMsg) int {
+				if m.request {
+					return 0
+				}
+				return m.prev.res
+			})},
 		{name: "http.cookie", typ: filter.String, desc: "Cookie header", example: `http.cookie contains "session"`,
 			get: httpText(true, true, func(m *httpMsg) []byte { return m.cookie })},
 		{name: "http.authorization", typ: filter.String, desc: "Authorization header (Basic credentials are readable: the lab on sniffing)", example: `http.authorization contains "Basic"`,
@@ -596,6 +640,12 @@ func (d *Decoder) httpSegment(p *Packet, h, rev *httpDir, onPort bool) bool {
 		default:
 			h.answer(&m, p.Relative)
 		}
+		switch {
+		case m.request:
+			m.prev = h.pushPair(true, p.Number)
+		case rev != nil && !m.notification:
+			m.prev = rev.pushPair(false, p.Number)
+		}
 		p.http.msgs = append(p.http.msgs, m)
 		consumed += n
 		if n == 0 {
@@ -732,6 +782,31 @@ func httpMsgs(v func(m *httpMsg, dst []filter.Value) []filter.Value) func(p *Pac
 		}
 		return dst
 	}
+}
+
+// httpHeader is each value of the header called name (any case), as the
+// message's header lines give it.
+func httpHeader(name string) func(p *Packet, dst []filter.Value) []filter.Value {
+	return httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
+		for rest := m.headers; len(rest) > 0; {
+			var line []byte
+			line, rest = cutLine(rest)
+			if n, val, ok := bytes.Cut(line, []byte(":")); ok && asciiEqualFold(n, name) {
+				dst = append(dst, filter.Value{B: bytes.TrimSpace(val)})
+			}
+		}
+		return dst
+	})
+}
+
+// httpPrev is a frame of the pair before the message's.
+func httpPrev(v func(m *httpMsg) int) func(p *Packet, dst []filter.Value) []filter.Value {
+	return httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
+		if n := v(m); n > 0 {
+			dst = u(dst, uint64(n))
+		}
+		return dst
+	})
 }
 
 // httpText is a text field of requests (req), responses (resp) or both.

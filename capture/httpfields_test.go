@@ -63,5 +63,7 @@ func TestHTTPFieldsMatchTshark(t *testing.T) {
 		`http.request.full_uri == "http://lab.example/login"`, `http.request.full_uri contains "other.example"`,
 		"http.request_in", "http.time >= 0", `http.response_for.uri contains "/login"`,
 		`http.file_data contains "hello world"`, `http.file_data contains "alice"`, "http.file_data", "http.request_in == 4",
+		"urlencoded-form", "data-text-lines", "media", "json", "xml",
 	})
+	compareFilters(t, filepath.Join(corpus, "tcpdump-tests", "ipv4_tcp_http_xml.pcap"), []string{"xml", "http && !xml", "data-text-lines"})
 }

@@ -18,6 +18,8 @@ var icmpProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.icmp.code)) }},
 		{name: "icmp.checksum", typ: filter.Uint, bits: 16, hex: 4, desc: "ICMP checksum", example: "icmp.checksum != 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.icmp.checksum)) }},
+		{name: "icmp.checksum.status", typ: filter.Uint, bits: 8, named: true, desc: "Checksum status: 1 good, 0 bad, 2 unverified (the message is cut short, or quoted in an error)", example: "icmp.checksum.status == 0",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.icmpChecksum(false))) }},
 		{name: "icmp.ident", typ: filter.Uint, bits: 16, desc: "ICMP echo identifier", example: "icmp.ident == 1", get: icmpEcho(false)},
 		{name: "icmp.seq", typ: filter.Uint, bits: 16, desc: "ICMP echo sequence number", example: "icmp.seq == 1", get: icmpEcho(true)},
 		{name: "icmp.resp_to", typ: filter.Uint, bits: 32, desc: "On an echo reply, the frame of its request", example: "icmp.resp_to", get: icmpRespTo},
@@ -98,6 +100,10 @@ func (d *Decoder) fillICMP(p *Packet) {
 	p.has |= pICMP
 	x := &d.icmp4
 	p.icmp.typ, p.icmp.code, p.icmp.checksum = x.TypeCode.Type(), x.TypeCode.Code(), x.Checksum
+	p.icmp.msg = icmpMessage(x.Contents, x.Payload)
+	ip := &d.ip4
+	p.icmp.whole = len(ip.Payload) >= int(ip.Length)-4*int(ip.IHL) || p.Len <= len(p.Data)
+	p.icmp.quoted = d.quoted
 	switch p.icmp.typ {
 	case 0, 8, 13, 14, 15, 16:
 		p.icmp.echo, p.icmp.id, p.icmp.seq = true, x.Id, x.Seq

@@ -361,11 +361,7 @@ func (d *Decoder) fillICMPv6(p *Packet) {
 	x := &d.icmp6
 	c := &p.icmp
 	c.typ, c.code, c.checksum = x.TypeCode.Type(), x.TypeCode.Code(), x.Checksum
-	if n := len(x.Contents) + len(x.Payload); cap(x.Contents) >= n {
-		c.msg = x.Contents[:n]
-	} else {
-		c.msg = append(append([]byte(nil), x.Contents...), x.Payload...)
-	}
+	c.msg = icmpMessage(x.Contents, x.Payload)
 	// The checksum's pseudo-header: the addresses of the IPv6 header that
 	// carries the message, its length and next header 58.
 	// (the final one when a routing header names it).
@@ -415,17 +411,33 @@ func (d *Decoder) fillICMPv6(p *Packet) {
 	}
 }
 
-// icmp6Checksum returns icmpv6.checksum.status: the Internet checksum over
-// the pseudo-header and the message is 1 when it sums to zero, 0 when not,
-// and 2 (unverified) for a message cut short or quoted in an error.
-func (p *Packet) icmp6Checksum() int {
+// icmpMessage is the message gopacket split into its header and payload,
+// whole again (the two are one array).
+func icmpMessage(hdr, payload []byte) []byte {
+	if n := len(hdr) + len(payload); cap(hdr) >= n {
+		return hdr[:n]
+	}
+	return append(append([]byte(nil), hdr...), payload...)
+}
+
+// icmp6Checksum is icmpv6.checksum.status.
+func (p *Packet) icmp6Checksum() int { return p.icmpChecksum(true) }
+
+// icmpChecksum returns icmp.checksum.status (v6 false) or
+// icmpv6.checksum.status: the Internet checksum over the message (and for
+// ICMPv6 the pseudo-header) is 1 when it sums to zero, 0 when not, and 2
+// (unverified) for a message cut short or quoted in an error.
+func (p *Packet) icmpChecksum(v6 bool) int {
 	c := &p.icmp
 	if c.quoted || !c.whole {
 		return 2
 	}
 	m := c.msg
 	n := len(m)
-	sum := c.pseudo + uint32(n>>16) + uint32(n&0xffff) + 58
+	var sum uint32
+	if v6 {
+		sum = c.pseudo + uint32(n>>16) + uint32(n&0xffff) + 58
+	}
 	for i := 0; i+1 < n; i += 2 {
 		sum += uint32(be16(m[i:]))
 	}

@@ -16,6 +16,7 @@ type Packet struct {
 	Number   int           // frame number, from 1
 	Time     time.Time     // capture time
 	Relative time.Duration // since the first frame the decoder saw
+	delta    time.Duration // since the frame before
 	Len      int           // length on the wire
 	CapLen   int           // captured length (len(Data))
 	LinkType layers.LinkType
@@ -200,7 +201,7 @@ type icmpInfo struct {
 	checksum  uint16
 	id, seq   uint16
 	echo      bool
-	// ICMPv6: the message as captured (from its type), the checksum's
+	// The message as captured (from its type), the ICMPv6 checksum's
 	// pseudo-header sum (addresses), whether the message is whole (not cut
 	// short) and whether it is quoted in an error.
 	msg           []byte

@@ -119,6 +119,9 @@ type field struct {
 	conv bool
 	// alone is set by the table: a header protocol's field without conv.
 	alone bool
+	// layer: a layer frame.protocols names that no protocol of the table
+	// owns (data-text-lines, imf), a field of the frame's (frame.go).
+	layer bool
 	// get appends the field's occurrences; the table calls it only when the
 	// protocol (has) is present.
 	get func(p *Packet, dst []filter.Value) []filter.Value

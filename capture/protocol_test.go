@@ -1,6 +1,9 @@
 package capture
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -32,8 +35,9 @@ func TestProtocolTable(t *testing.T) {
 			t.Errorf("protocol %s is recognised but has no decoder", pr.name)
 		}
 		for _, f := range pr.fields {
-			// otherProto's fields are protocols of their own (other.go)
-			if prefix, _, _ := strings.Cut(f.name, "."); !strings.HasPrefix(f.name, pr.name+".") && !shared[prefix] && pr != &otherProto {
+			// otherProto's fields are protocols of their own (other.go), as
+			// are the frame's layer fields (frame.go)
+			if prefix, _, _ := strings.Cut(f.name, "."); !strings.HasPrefix(f.name, pr.name+".") && !shared[prefix] && pr != &otherProto && !f.layer {
 				t.Errorf("field %s is listed under protocol %s", f.name, pr.name)
 			}
 			if f.get == nil {
@@ -55,4 +59,41 @@ func TestProtocolTable(t *testing.T) {
 			buildTable(bad)
 		}()
 	}
+}
+
+// TestChainNamesFilter: every layer a protocol's chain writes into
+// frame.protocols is a display filter, as in tshark.
+func TestChainNamesFilter(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`appendProto\(b, "([a-z0-9._-]+)"\)`)
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllSubmatch(src, -1) {
+			n++
+			if _, err := Compile(string(m[1])); err != nil {
+				t.Errorf("%s: %q is in frame.protocols but not a filter: %v", f, m[1], err)
+			}
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d layer names found", n)
+	}
+}
+
+// TestLayerFieldsMatchTshark: the layers that are only names in
+// frame.protocols filter as in tshark (the HTTP and FTP tests try the body
+// layers).
+func TestLayerFieldsMatchTshark(t *testing.T) {
+	needTshark(t)
+	compareFilters(t, filepath.Join(corpusDir(t), "tcpdump-tests", "802.1ad_QinQ.pcap"), []string{"ieee8021ad", "ethertype", "vlan && ieee8021ad"})
 }

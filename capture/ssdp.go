@@ -28,9 +28,13 @@ var ssdpProto = protocol{
 		src, dst := p.endpoints()
 		switch {
 		case m.request && !m.notification:
-			d.streams.ssdpAsk(connKey{src, dst, s.sport, s.dport}, httpReq{frame: p.Number, at: p.Relative, uri: string(fullURI(&m))})
+			k := connKey{src, dst, s.sport, s.dport}
+			d.streams.ssdpAsk(k, httpReq{frame: p.Number, at: p.Relative, uri: fullURIString(&m)})
+			m.prev = d.streams.ssdpPairs(k).pushPair(true, p.Number)
 		case !m.request:
-			d.streams.ssdpAnswer(connKey{dst, src, s.dport, s.sport}, &m, p.Relative)
+			k := connKey{dst, src, s.dport, s.sport}
+			d.streams.ssdpAnswer(k, &m, p.Relative)
+			m.prev = d.streams.ssdpPairs(k).pushPair(false, p.Number)
 		}
 		p.http.msgs = append(p.http.msgs[:0], m)
 		return taken
@@ -65,4 +69,18 @@ func (s *streams) ssdpAnswer(k connKey, m *httpMsg, at time.Duration) {
 	} else {
 		s.ssdp[k] = q[1:]
 	}
+}
+
+// ssdpPairs is the request/response pairs list of a conversation (k: from
+// the searcher), as http keeps it for TCP (http.prev_request_in).
+func (s *streams) ssdpPairs(k connKey) *httpDir {
+	if s.ssdpDirs == nil || len(s.ssdpDirs) >= maxSmallConns {
+		s.ssdpDirs = make(map[connKey]*httpDir)
+	}
+	h := s.ssdpDirs[k]
+	if h == nil {
+		h = new(httpDir)
+		s.ssdpDirs[k] = h
+	}
+	return h
 }

@@ -68,6 +68,8 @@ var tcpProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.winScaled)) }},
 		{name: "tcp.checksum", typ: filter.Uint, bits: 16, hex: 4, desc: "TCP checksum", example: "tcp.checksum == 0xfe30",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.checksum)) }},
+		{name: "tcp.checksum.status", typ: filter.Uint, bits: 8, named: true, desc: "Checksum status: always 2, unverified, as tshark by default (it does not check TCP checksums)", example: "tcp.checksum.status == 2",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, 2) }},
 		{name: "tcp.urgent_pointer", typ: filter.Uint, bits: 16, desc: "TCP urgent pointer", example: "tcp.urgent_pointer != 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.urg)) }},
 		{name: "tcp.options.mss_val", typ: filter.Uint, bits: 16, desc: "Maximum segment size option value", example: "tcp.options.mss_val == 1460",

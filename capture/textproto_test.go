@@ -25,7 +25,7 @@ func TestTextProtocolsMatchTshark(t *testing.T) {
 			{c, "MAIL FROM:<alice@example.com>\r\n"}, {s, "250 2.1.0 Ok\r\n"}, {c, "RCPT TO:<bob@example.com>\r\n"}, {s, "550 5.1.1 <bob@example.com>: Recipient address rejected\r\n"},
 			{c, "RCPT TO:<carol@example.com>\r\n"}, {s, "250 2.1.5 Ok\r\n"}, {c, "DATA\r\n"}, {s, "354 End data with <CR><LF>.<CR><LF>\r\n"},
 			{c, "Subject: hi\r\n\r\nhello "}, {c, "carol\r\n.\r\n"}, {s, "250 2.0.0 Ok: queued as 12345\r\n"}, {c, "QUIT\r\n"}, {s, "221 2.0.0 Bye\r\n"}},
-			[]string{"smtp", "smtp.req", "smtp.rsp", "smtp.req.command == \"RCPT\"", "smtp.response.code == 550", "smtp.rsp.parameter == \"HELP\""},
+			[]string{"smtp", "smtp.req", "smtp.rsp", "smtp.req.command == \"RCPT\"", "smtp.response.code == 550", "smtp.rsp.parameter == \"HELP\"", "imf", "data-text-lines"},
 			// tshark hands the message that ends with "." to IMF.
 			map[string]bool{"16 line": true}},
 		{"pop", 110, dialogue{{s, "+OK POP3 server ready\r\n"}, {c, "USER bob\r\n"}, {s, "+OK\r\n"}, {c, "PASS pw\r\n"}, {s, "+OK logged in\r\n"}, {c, "STAT\r\n"}, {s, "+OK 1 120\r\n"},
