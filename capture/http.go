@@ -66,11 +66,31 @@ type httpDir struct {
 	reqs  uint8
 	heads uint64
 	queue []httpReq // the requests to answer, oldest first (at most 64)
-	// Wireshark's list of request/response pairs, kept in the direction
-	// that sends the requests: its last two entries (http.prev_request_in,
-	// http.prev_response_in), allocated with the first message (every TCP
+	// more is allocated with the direction's first message (every TCP
 	// direction has an httpDir: TestConnectionStateIsBounded).
-	pairs *[2]httpPair
+	more *httpMore
+}
+
+// httpMore is the part of a direction's HTTP state only HTTP directions
+// carry.
+type httpMore struct {
+	// pairs are the last two entries of Wireshark's list of request/response
+	// pairs, kept in the direction that sends the requests
+	// (http.prev_request_in, http.prev_response_in).
+	pairs [2]httpPair
+	// segs are the segments of the message buffered, in order (tcp.segment).
+	segs []tcpSegRef
+}
+
+// tcpSegRef is a segment's share of a reassembled message: its frame and
+// how many of its bytes the message holds.
+type tcpSegRef struct{ frame, n int }
+
+func (h *httpDir) extra() *httpMore {
+	if h.more == nil {
+		h.more = new(httpMore)
+	}
+	return h.more
 }
 
 // httpPair is an entry of that list: a request's frame and its response's,
@@ -81,20 +101,34 @@ type httpPair struct{ req, res int }
 // pushPair adds a request's (req) or a response's frame to the list and
 // returns the entry before the message's.
 func (h *httpDir) pushPair(req bool, frame int) httpPair {
-	if h.pairs == nil {
-		h.pairs = new([2]httpPair)
-	}
-	last := &h.pairs[1]
+	x := h.extra()
+	last := &x.pairs[1]
 	switch {
 	case !req && (last.req != 0 || last.res != 0) && last.res == 0:
 		last.res = frame
 	case req:
-		h.pairs[0], h.pairs[1] = h.pairs[1], httpPair{req: frame}
+		x.pairs[0], x.pairs[1] = x.pairs[1], httpPair{req: frame}
 	default:
-		h.pairs[0], h.pairs[1] = h.pairs[1], httpPair{res: frame}
+		x.pairs[0], x.pairs[1] = x.pairs[1], httpPair{res: frame}
 	}
-	return h.pairs[0]
+	return x.pairs[0]
 }
+
+// bufferSegs records that the buffer now holds n bytes of this frame's:
+// after the bytes it held (more), or as its start.
+func (h *httpDir) bufferSegs(frame, n int, more bool) {
+	x := h.extra()
+	if !more {
+		x.segs = x.segs[:0]
+	}
+	if len(x.segs) < maxReasmSegs {
+		x.segs = append(x.segs, tcpSegRef{frame, n})
+	}
+}
+
+// maxReasmSegs bounds the segments a message records (tshark lists every
+// one; a message of 1 MiB in 1448-byte segments has 725).
+const maxReasmSegs = 1024
 
 func (h *httpDir) reset() { h.buf, h.pending, h.untilClose = h.buf[:0], false, false }
 
@@ -575,6 +609,7 @@ func (d *Decoder) httpSegment(p *Packet, h, rev *httpDir, onPort bool) bool {
 		if onPort && bytes.IndexByte(pl, '\n') < 0 && d.reasmBytes+len(pl) <= maxReassemblyTotal {
 			// Wireshark waits for a whole first line before deciding.
 			h.buf = append(h.buf[:0], pl...)
+			h.bufferSegs(p.Number, len(pl), false)
 			h.pending = true
 			p.has |= pReasm
 			return true
@@ -598,6 +633,11 @@ func (d *Decoder) httpSegment(p *Packet, h, rev *httpDir, onPort bool) bool {
 			if h.pending {
 				k := copy(h.buf, h.buf[consumed:])
 				h.buf = h.buf[:k]
+				if consumed == 0 {
+					h.bufferSegs(p.Number, len(pl), true)
+				} else {
+					h.bufferSegs(p.Number, len(rest), false)
+				}
 			} else if d.reasmBytes+len(rest) > maxReassemblyTotal {
 				// No room to buffer: report what is here.
 				var m httpMsg
@@ -606,6 +646,7 @@ func (d *Decoder) httpSegment(p *Packet, h, rev *httpDir, onPort bool) bool {
 				break
 			} else {
 				h.buf = append(h.buf[:0], rest...)
+				h.bufferSegs(p.Number, len(rest), false)
 			}
 			h.pending = true
 			h.untilClose = m.untilClose
@@ -618,7 +659,10 @@ func (d *Decoder) httpSegment(p *Packet, h, rev *httpDir, onPort bool) bool {
 			}
 			if len(p.http.msgs) == 0 {
 				p.has |= pReasm
-				if (!continued || consumed > 0) && bytes.IndexByte(rest, '\n') >= 0 {
+				// Wireshark re-reads what it has at each segment: the
+				// message's first line, but for a body that ends with
+				// the connection (TCP's Info then).
+				if (!continued || consumed > 0 || !m.untilClose) && bytes.IndexByte(rest, '\n') >= 0 {
 					p.http.first, _ = cutLine(rest)
 				}
 			}
@@ -629,6 +673,12 @@ func (d *Decoder) httpSegment(p *Packet, h, rev *httpDir, onPort bool) bool {
 			if m.body > 0 {
 				m.bodyBytes = rest[hdr:n]
 			}
+		}
+		if continued && consumed == 0 && n > old && h.more != nil && len(h.more.segs) > 0 {
+			// The message began in earlier segments: as tshark, the
+			// frame that completes it lists them (tcp.segment).
+			p.tcpSegs = append(append(p.tcpSegs[:0], h.more.segs...), tcpSegRef{p.Number, n - old})
+			p.tcpPDU = rest[:n]
 		}
 		switch {
 		case m.request && rev != nil && rev.reqs < 64:

@@ -48,7 +48,11 @@ type Packet struct {
 	http    httpInfo
 	data    []byte // data.data: undecoded payload
 	app     appInfo
-	reasm   []byte    // packet-owned copy of reassembled HTTP messages
+	reasm   []byte // packet-owned copy of reassembled HTTP messages
+	// tcpSegs are the segments of the message this frame completes, when it
+	// began in earlier ones (tcp.segment), and tcpPDU its bytes.
+	tcpSegs []tcpSegRef
+	tcpPDU  []byte
 	frag    *fragInfo // the IPv4 datagram this frame completed (ipreasm.go)
 	// other names a protocol tshark dissects there and wirelab does not
 	// (tshark_dissectors.go): frame.protocols ends with it, and its
@@ -212,9 +216,9 @@ type icmpInfo struct {
 }
 
 func (p *Packet) reset() {
-	data, reasm, msgs, quote := p.Data[:0], p.reasm[:0], p.http.msgs[:0], p.quote
+	data, reasm, msgs, quote, segs := p.Data[:0], p.reasm[:0], p.http.msgs[:0], p.quote, p.tcpSegs[:0]
 	*p = Packet{}
-	p.Data, p.reasm, p.http.msgs, p.quote = data, reasm, msgs, quote
+	p.Data, p.reasm, p.http.msgs, p.quote, p.tcpSegs = data, reasm, msgs, quote, segs
 	if quote != nil {
 		quote.has = 0
 	}

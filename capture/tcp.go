@@ -68,6 +68,41 @@ var tcpProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.winScaled)) }},
 		{name: "tcp.checksum", typ: filter.Uint, bits: 16, hex: 4, desc: "TCP checksum", example: "tcp.checksum == 0xfe30",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.checksum)) }},
+		{name: "tcp.segments", typ: filter.None, conv: true, desc: "The frame completes a message (HTTP) that began in earlier segments: tshark's [Reassembled TCP Segments]", example: "tcp.segments",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if len(p.tcpSegs) > 0 {
+					dst = u(dst, 0)
+				}
+				return dst
+			}},
+		{name: "tcp.segment", typ: filter.Uint, bits: 32, conv: true, desc: "Each frame of that message's segments, this one last", example: "tcp.segment == 6",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				for _, s := range p.tcpSegs {
+					dst = u(dst, uint64(s.frame))
+				}
+				return dst
+			}},
+		{name: "tcp.segment.count", typ: filter.Uint, bits: 32, conv: true, desc: "How many segments that message took", example: "tcp.segment.count > 2",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if len(p.tcpSegs) > 0 {
+					dst = u(dst, uint64(len(p.tcpSegs)))
+				}
+				return dst
+			}},
+		{name: "tcp.reassembled.length", typ: filter.Uint, bits: 32, conv: true, desc: "The reassembled message's length, in bytes", example: "tcp.reassembled.length > 1000",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if len(p.tcpSegs) > 0 {
+					dst = u(dst, uint64(len(p.tcpPDU)))
+				}
+				return dst
+			}},
+		{name: "tcp.reassembled.data", typ: filter.Bytes, conv: true, desc: "The reassembled message's bytes", example: `tcp.reassembled.data contains "200 OK"`,
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if len(p.tcpSegs) > 0 {
+					dst = append(dst, filter.Value{B: p.tcpPDU})
+				}
+				return dst
+			}},
 		{name: "tcp.checksum.status", typ: filter.Uint, bits: 8, named: true, desc: "Checksum status: always 2, unverified, as tshark by default (it does not check TCP checksums)", example: "tcp.checksum.status == 2",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, 2) }},
 		{name: "tcp.urgent_pointer", typ: filter.Uint, bits: 16, desc: "TCP urgent pointer", example: "tcp.urgent_pointer != 0",
