@@ -53,6 +53,8 @@ var frameProto = protocol{
 			}},
 		{name: "frame.marked", typ: filter.Bool, desc: "The frame is marked (in Wireshark's window; never in a file read, as in tshark -r)", example: "frame.marked == 1",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, 0) }},
+		{name: "frame.ignored", typ: filter.Bool, desc: "The frame is ignored (in Wireshark's window; never in a file read, as in tshark -r)", example: "frame.ignored == 0",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, 0) }},
 		{name: "frame.len", typ: filter.Uint, bits: 32, desc: "Frame length on the wire, in bytes", example: "frame.len > 1000",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.Len)) }},
 		{name: "frame.cap_len", typ: filter.Uint, bits: 32, desc: "Captured length of the frame, in bytes", example: "frame.cap_len < frame.len",

@@ -212,6 +212,15 @@ var httpProto = protocol{
 			})},
 		{name: "http.response.phrase", typ: filter.String, desc: "Response reason phrase", example: `http.response.phrase == "OK"`,
 			get: httpText(false, true, func(m *httpMsg) []byte { return m.phrase })},
+		{name: "http.content_length_header", typ: filter.String, desc: "Content-Length header as written (http.content_length is its number)", example: `http.content_length_header == "36"`,
+			get: httpHeader("content-length")},
+		{name: "http.chat", typ: filter.None, desc: "A request or status line (Wireshark's note on each, one occurrence a message)", example: "http.chat",
+			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
+				if len(m.line) > 0 {
+					dst = append(dst, filter.Value{})
+				}
+				return dst
+			})},
 		{name: "http.content_length", typ: filter.Uint, bits: 64, desc: "Content-Length header", example: "http.content_length > 0",
 			get: httpMsgs(func(m *httpMsg, dst []filter.Value) []filter.Value {
 				if m.hasCL {

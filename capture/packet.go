@@ -175,6 +175,7 @@ type tcpInfo struct {
 	flags            uint16
 	win              uint16
 	winScaled        uint32
+	scale            int8 // the window scale this segment's window has: -1 unknown, -2 none, else the shift
 	checksum, urg    uint16
 	mss              uint16
 	hasMSS, sackPerm bool
@@ -198,6 +199,8 @@ type udpInfo struct {
 	checksum     uint16
 	stream       uint32
 	payload      []byte
+	delta, rel   time.Duration // since the conversation's previous and first datagram
+	quoted       bool          // quoted in an ICMP error: no times
 }
 
 type icmpInfo struct {

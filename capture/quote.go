@@ -1,5 +1,7 @@
 package capture
 
+import "time"
+
 // The header an ICMP or ICMPv6 error quotes (destination unreachable, time
 // exceeded, source quench, redirect, parameter problem, packet too big): the
 // IP header of the packet that caused the error and the start of its payload.
@@ -59,7 +61,7 @@ func (d *Decoder) decodeQuote(p *Packet, b []byte) {
 	case q.cut != 0:
 		// No conversation: tshark gives a header cut short no stream.
 	case q.has&pUDP != 0:
-		d.udpStream(q)
+		d.udpStream(q, true)
 		if len(q.udp.payload) > 0 {
 			// Application decoders of UDP payloads keep no state.
 			d.seg = segment{payload: q.udp.payload, sport: q.udp.sport, dport: q.udp.dport}
@@ -87,20 +89,35 @@ func (p *Packet) chainQuote(b []byte) []byte {
 }
 
 // udpStream sets the udp.stream of p's conversation, numbering a new one.
-func (d *Decoder) udpStream(p *Packet) {
+func (d *Decoder) udpStream(p *Packet, quoted bool) {
 	x := &p.udp
 	src, dst := p.endpoints()
 	key := makeKey(src, dst, x.sport, x.dport)
-	n, ok := d.streams.udp[key]
+	now := p.Time.UnixNano()
+	c, ok := d.streams.udp[key]
 	if !ok {
 		if len(d.streams.udp) >= maxSmallConns {
 			clear(d.streams.udp)
 		}
-		n = d.streams.nUDP
+		c = udpConv{stream: d.streams.nUDP, first: now, last: now}
 		d.streams.nUDP++
-		d.streams.udp[key] = n
 	}
-	x.stream = n
+	x.stream = c.stream
+	// udp.time_delta and udp.time_relative; a quoted header in an ICMP
+	// error has neither, as in Wireshark, and does not move them.
+	x.quoted = quoted
+	if !quoted {
+		x.delta, x.rel = time.Duration(now-c.last), time.Duration(now-c.first)
+		c.last = now
+	}
+	d.streams.udp[key] = c
+}
+
+// udpConv is a UDP conversation: its udp.stream and the times of its first
+// and latest datagrams (Unix nanoseconds).
+type udpConv struct {
+	stream      uint32
+	first, last int64
 }
 
 // tcpStream sets the tcp.stream of a quoted TCP header's conversation (a new
@@ -124,7 +141,7 @@ func (d *Decoder) tcpStream(p *Packet) {
 	t.stream = c.stream
 	t.quoted = true
 	t.seq, t.ack = t.seqRaw, t.ackRaw
-	t.winScaled = uint32(t.win)
+	t.winScaled, t.scale = uint32(t.win), -1
 	t.ta.kept = true // tshark shows an empty SEQ/ACK analysis
 	// The quote is a frame of the stream for tcp.time_delta, as in tshark.
 	if c.first.IsZero() {

@@ -57,7 +57,7 @@ type streams struct {
 	tcp     map[connKey]*tcpConn
 	last    *tcpConn // the previous packet's conversation: a cheap cache
 	lastKey connKey
-	udp     map[connKey]uint32
+	udp     map[connKey]udpConv
 	echo    map[echoKey]*echoTrans
 	tftp    map[tftpKey]*tftpConv       // transfers TFTP requests started (tftp.go)
 	ftp     map[uint32]*ftpConv         // control connections by tcp.stream (ftpdata.go)
@@ -79,7 +79,7 @@ type streams struct {
 
 func (s *streams) init() {
 	s.tcp = make(map[connKey]*tcpConn)
-	s.udp = make(map[connKey]uint32)
+	s.udp = make(map[connKey]udpConv)
 	s.echo = make(map[echoKey]*echoTrans)
 }
 
@@ -230,7 +230,7 @@ func (d *Decoder) trackTCP(p *Packet) {
 
 	d.analyze(p, c, fwd, rev)
 	// Window scaling as known before this segment's options; never a SYN's.
-	t.winScaled = uint32(t.win)
+	t.winScaled, t.scale = uint32(t.win), fwd.sa.winScale
 	if !syn && fwd.sa.winScale >= 0 {
 		t.winScaled = uint32(t.win) << uint(fwd.sa.winScale)
 	}
@@ -263,7 +263,7 @@ func (d *Decoder) trackTCP(p *Packet) {
 
 func (d *Decoder) trackUDP(p *Packet) {
 	x := &p.udp
-	d.udpStream(p)
+	d.udpStream(p, false)
 	if len(x.payload) == 0 {
 		return
 	}

@@ -62,6 +62,25 @@ var tcpProto = protocol{
 		{name: "tcp.flags.urg", typ: filter.Bool, named: true, desc: "TCP URG flag", example: "tcp.flags.urg == 1", get: tcpFlag(5)},
 		{name: "tcp.flags.ece", typ: filter.Bool, named: true, desc: "TCP ECN-Echo flag", example: "tcp.flags.ece == 1", get: tcpFlag(6)},
 		{name: "tcp.flags.cwr", typ: filter.Bool, named: true, desc: "TCP congestion window reduced flag", example: "tcp.flags.cwr == 1", get: tcpFlag(7)},
+		{name: "tcp.flags.ae", typ: filter.Bool, named: true, desc: "TCP Accurate ECN flag (was NS, the ECN nonce)", example: "tcp.flags.ae == 1", get: tcpFlag(8)},
+		{name: "tcp.flags.res", typ: filter.Bool, named: true, desc: "The reserved flag bits: 1 when any is set", example: "tcp.flags.res == 1",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if hdr := p.tcpHeader(); len(hdr) >= 13 {
+					dst = u(dst, uint64(min(1, hdr[12]&0x0e)))
+				}
+				return dst
+			}},
+		{name: "tcp.window_size_scalefactor", typ: filter.Int, bits: 32, conv: true, desc: "What the window field is multiplied by: 2 to the window scale option's shift, -1 when the handshake was not seen, -2 when it agreed no scaling; absent on a SYN", example: "tcp.window_size_scalefactor == 128",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				switch t := &p.tcp; {
+				case t.flags&0x02 != 0:
+				case t.scale >= 0:
+					dst = u(dst, 1<<uint(t.scale))
+				default:
+					dst = u(dst, uint64(int64(t.scale)))
+				}
+				return dst
+			}},
 		{name: "tcp.window_size_value", typ: filter.Uint, bits: 16, desc: "Window field as sent (before scaling)", example: "tcp.window_size_value == 0",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.tcp.win)) }},
 		{name: "tcp.window_size", conv: true, typ: filter.Uint, bits: 32, desc: "Window size after window scaling, when the handshake was seen", example: "tcp.window_size < 1000",

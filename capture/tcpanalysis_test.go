@@ -9,7 +9,7 @@ import (
 // analysisFields are every tcp.analysis field, and the TCP fields the analysis
 // depends on.
 func analysisFields() []string {
-	out := []string{"tcp.stream", "tcp.window_size"}
+	out := []string{"tcp.stream", "tcp.window_size", "tcp.window_size_scalefactor", "tcp.flags.ae", "tcp.flags.res"}
 	for _, f := range protoFields("tcp") {
 		if strings.HasPrefix(f, "tcp.analysis") {
 			out = append(out, f)

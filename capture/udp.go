@@ -2,6 +2,7 @@ package capture
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/wirelab-dev/wirelab/capture/filter"
 )
@@ -19,6 +20,10 @@ var udpProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				return u(u(dst, uint64(p.udp.sport)), uint64(p.udp.dport))
 			}},
+		{name: "udp.time_delta", typ: filter.Float, desc: "Seconds since the conversation's previous datagram (none in an ICMP error's quote)", example: "udp.time_delta > 1",
+			get: udpTime(func(x *udpInfo) time.Duration { return x.delta })},
+		{name: "udp.time_relative", typ: filter.Float, desc: "Seconds since the conversation's first datagram (none in an ICMP error's quote)", example: "udp.time_relative > 1",
+			get: udpTime(func(x *udpInfo) time.Duration { return x.rel })},
 		{name: "udp.length", typ: filter.Uint, bits: 16, desc: "UDP length (header and payload), in bytes", example: "udp.length > 512",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.udp.length)) }},
 		{name: "udp.checksum", typ: filter.Uint, bits: 16, hex: 4, desc: "UDP checksum", example: "udp.checksum == 0",
@@ -101,4 +106,13 @@ func (d *Decoder) fillUDP(p *Packet) {
 	p.has |= pUDP
 	x := &d.udp
 	p.udp = udpInfo{sport: uint16(x.SrcPort), dport: uint16(x.DstPort), length: x.Length, checksum: x.Checksum, payload: x.Payload}
+}
+
+func udpTime(v func(x *udpInfo) time.Duration) func(p *Packet, dst []filter.Value) []filter.Value {
+	return func(p *Packet, dst []filter.Value) []filter.Value {
+		if !p.udp.quoted {
+			dst = append(dst, filter.Value{F: v(&p.udp).Seconds()})
+		}
+		return dst
+	}
 }
