@@ -18,7 +18,8 @@ func TestSmallFieldsMatchTshark(t *testing.T) {
 	for _, path := range []string{filepath.Join(corpus, "captures", "http-get.pcap"),
 		filepath.Join(corpus, "tcpdump-tests", "icmp-cksum-oobr-1.pcap"), filepath.Join(corpus, "tcpdump-tests", "icmp-cksum-oobr-2.pcap"),
 		filepath.Join(corpus, "tcpdump-tests", "icmp-rfc5837.pcap"), filepath.Join(corpus, "tcpdump-tests", "icmp-rfc8335.pcap"),
-		filepath.Join(corpus, "tcpdump-tests", "icmp-length-zero.pcapng"), filepath.Join(corpus, "tcpdump-tests", "afs.pcap")} {
+		filepath.Join(corpus, "tcpdump-tests", "icmp-length-zero.pcapng"), filepath.Join(corpus, "tcpdump-tests", "afs.pcap"),
+		filepath.Join(corpus, "tcpdump-tests", "hncp_prefix-oobr.pcap")} {
 		t.Run(filepath.Base(path), func(t *testing.T) { compareLive(t, path, fields, false, nil) })
 	}
 

@@ -41,7 +41,7 @@ var frameProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, uint64(p.Number)) }},
 		{name: "frame.time_relative", typ: filter.Float, desc: "Seconds since the first frame", example: "frame.time_relative <= 1.5",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
-				return append(dst, filter.Value{F: p.Relative.Seconds()})
+				return seconds(dst, int64(p.Relative))
 			}},
 		{name: "frame.time_epoch", typ: filter.Float, desc: "Capture time, seconds since 1970-01-01 UTC", example: "frame.time_epoch > 1700000000",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
@@ -49,7 +49,7 @@ var frameProto = protocol{
 			}},
 		{name: "frame.time_delta", typ: filter.Float, desc: "Seconds since the previous captured frame", example: "frame.time_delta > 0.5",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
-				return append(dst, filter.Value{F: p.delta.Seconds()})
+				return seconds(dst, int64(p.delta))
 			}},
 		{name: "frame.marked", typ: filter.Bool, desc: "The frame is marked (in Wireshark's window; never in a file read, as in tshark -r)", example: "frame.marked == 1",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, 0) }},

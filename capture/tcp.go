@@ -151,11 +151,11 @@ var tcpProto = protocol{
 			}},
 		{name: "tcp.time_delta", conv: true, typ: filter.Float, desc: "Seconds since the previous frame of this TCP stream", example: "tcp.time_delta > 0.2",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
-				return append(dst, filter.Value{F: p.tcp.delta.Seconds()})
+				return seconds(dst, int64(p.tcp.delta))
 			}},
 		{name: "tcp.time_relative", conv: true, typ: filter.Float, desc: "Seconds since the first frame of this TCP stream", example: "tcp.time_relative > 1",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
-				return append(dst, filter.Value{F: p.tcp.rel.Seconds()})
+				return seconds(dst, int64(p.tcp.rel))
 			}},
 		{name: "tcp.option_kind", typ: filter.Uint, bits: 8, named: true, desc: "Kind of each option, in order: 1 NOP, 2 MSS, 3 window scale, 4 SACK permitted, 5 SACK, 8 timestamps", example: "tcp.option_kind == 4",
 			get: tcpOptions(func(kind byte, v []byte, dst []filter.Value) []filter.Value { return u(dst, uint64(kind)) })},

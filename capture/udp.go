@@ -111,7 +111,7 @@ func (d *Decoder) fillUDP(p *Packet) {
 func udpTime(v func(x *udpInfo) time.Duration) func(p *Packet, dst []filter.Value) []filter.Value {
 	return func(p *Packet, dst []filter.Value) []filter.Value {
 		if !p.udp.quoted {
-			dst = append(dst, filter.Value{F: v(&p.udp).Seconds()})
+			dst = seconds(dst, int64(v(&p.udp)))
 		}
 		return dst
 	}
