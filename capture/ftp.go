@@ -60,19 +60,9 @@ var ftpProto = protocol{
 				return dst
 			}},
 		{name: "ftp.active.cip", typ: filter.IPv4, desc: "Data address a PORT command (active mode) announces", example: "ftp.active.cip == 10.0.0.10",
-			get: func(p *Packet, dst []filter.Value) []filter.Value {
-				if ip, _, ok := ftpPortCmd(&p.app); ok {
-					dst = u(dst, uint64(ip))
-				}
-				return dst
-			}},
+			get: ftpHostOrPort(ftpPortCmd, false)},
 		{name: "ftp.active.port", typ: filter.Uint, bits: 16, desc: "Data port a PORT command announces", example: "ftp.active.port > 1024",
-			get: func(p *Packet, dst []filter.Value) []filter.Value {
-				if _, port, ok := ftpPortCmd(&p.app); ok {
-					dst = u(dst, uint64(port))
-				}
-				return dst
-			}},
+			get: ftpHostOrPort(ftpPortCmd, true)},
 		{name: "ftp.eprt.af", typ: filter.Uint, bits: 8, named: true, desc: "Address family of an EPRT command: 1 IPv4, 2 IPv6", example: "ftp.eprt.af == 2",
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				if af, _, _, ok := ftpEPRTCmd(&p.app); ok {
@@ -113,19 +103,9 @@ var ftpProto = protocol{
 				return dst
 			}},
 		{name: "ftp.passive.ip", typ: filter.IPv4, desc: "Data address a 227 (passive mode) reply announces", example: "ftp.passive.ip == 10.0.0.80",
-			get: func(p *Packet, dst []filter.Value) []filter.Value {
-				if ip, _, ok := ftpPassive(&p.app); ok {
-					dst = u(dst, uint64(ip))
-				}
-				return dst
-			}},
+			get: ftpHostOrPort(ftpPassive, false)},
 		{name: "ftp.passive.port", typ: filter.Uint, bits: 16, desc: "Data port a 227 (passive mode) reply announces", example: "ftp.passive.port > 1024",
-			get: func(p *Packet, dst []filter.Value) []filter.Value {
-				if _, port, ok := ftpPassive(&p.app); ok {
-					dst = u(dst, uint64(port))
-				}
-				return dst
-			}},
+			get: ftpHostOrPort(ftpPassive, true)},
 	},
 }
 
@@ -174,19 +154,22 @@ func ftpPassive(a *appInfo) (ip uint32, port uint16, ok bool) {
 	if i < 0 || j < i {
 		return 0, 0, false
 	}
-	var n [6]uint64
-	parts := bytes.Split(arg[i+1:j], []byte(","))
-	if len(parts) != 6 {
-		return 0, 0, false
-	}
-	for k, part := range parts {
-		v, ok := parseDec(bytes.TrimSpace(part))
-		if !ok || v > 255 {
-			return 0, 0, false
+	return ftpHostPort(arg[i+1 : j])
+}
+
+// ftpHostOrPort is the address (or the port) a PORT command or a 227 reply
+// announces.
+func ftpHostOrPort(parse func(a *appInfo) (uint32, uint16, bool), port bool) func(p *Packet, dst []filter.Value) []filter.Value {
+	return func(p *Packet, dst []filter.Value) []filter.Value {
+		switch ip, n, ok := parse(&p.app); {
+		case !ok:
+		case port:
+			dst = u(dst, uint64(n))
+		default:
+			dst = u(dst, uint64(ip))
 		}
-		n[k] = v
+		return dst
 	}
-	return uint32(n[0]<<24 | n[1]<<16 | n[2]<<8 | n[3]), uint16(n[4]<<8 | n[5]), true
 }
 
 // ftpPortCmd reads a PORT command's address and port.

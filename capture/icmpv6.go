@@ -438,19 +438,26 @@ func (p *Packet) icmpChecksum(v6 bool) int {
 	if v6 {
 		sum = c.pseudo + uint32(n>>16) + uint32(n&0xffff) + 58
 	}
-	for i := 0; i+1 < n; i += 2 {
-		sum += uint32(be16(m[i:]))
+	if onesSum(sum, m) == 0xffff {
+		return 1
 	}
-	if n%2 == 1 {
-		sum += uint32(m[n-1]) << 8
+	return 0
+}
+
+// onesSum adds b's 16-bit words (a last odd byte as the high one) to sum in
+// ones' complement, folded: the Internet checksum's sum, 0xffff when a
+// message with its checksum is intact.
+func onesSum(sum uint32, b []byte) uint16 {
+	for i := 0; i+1 < len(b); i += 2 {
+		sum += uint32(be16(b[i:]))
+	}
+	if len(b)%2 == 1 {
+		sum += uint32(b[len(b)-1]) << 8
 	}
 	for sum>>16 != 0 {
 		sum = sum&0xffff + sum>>16
 	}
-	if sum == 0xffff {
-		return 1
-	}
-	return 0
+	return uint16(sum)
 }
 
 // icmp6Any returns the message after its type, code and checksum.

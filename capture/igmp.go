@@ -289,17 +289,7 @@ func (p *Packet) igmpChecksum() (status int, ok bool) {
 	if len(b) < n {
 		return 2, true
 	}
-	var sum uint32
-	for i := 0; i+1 < n; i += 2 {
-		sum += uint32(be16(b[i:]))
-	}
-	if n%2 == 1 {
-		sum += uint32(b[n-1]) << 8
-	}
-	for sum>>16 != 0 {
-		sum = sum&0xffff + sum>>16
-	}
-	if sum == 0xffff {
+	if onesSum(0, b[:n]) == 0xffff {
 		return 1, true
 	}
 	return 0, true
