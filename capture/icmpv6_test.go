@@ -137,7 +137,7 @@ func TestICMPv6MatchesTshark(t *testing.T) {
 
 var icmp6Corpus = []string{"icmpv6.pcap", "icmpv6-ns-nonce.pcap", "icmpv6-ra-pref64.pcap", "icmpv6_opt24.pcap", "dcb_qcn.pcap", "dcb_ets.pcap",
 	"icmpv6-rfc7112.pcap", "ipv6-routing-header.pcap", "ipv6-srh-ext-header.pcap", "icmpv6-RFC2894-RR.pcap",
-	"icmpv6-ni-flags.pcap", "icmp6-rfc8335.pcap", "ipv6_jumbogram_1.pcap"}
+	"icmpv6-ni-flags.pcap", "icmp6-rfc8335.pcap", "ipv6_jumbogram_1.pcap", "babel.pcap"}
 
 // icmp6Skips are the values that differ by design: router renumbering's
 // reserved bytes (the type is not decoded), the ICMP extension objects of an

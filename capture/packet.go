@@ -116,6 +116,7 @@ type linkInfo struct {
 	tags       [2]vlanTag // 802.1Q (vlan) and 802.1ad (ieee8021ad) tags, outer first
 	ntags      uint8
 	sllPktType uint16
+	sllHWType  uint16 // the Linux ARPHRD_ type of a cooked capture's device
 }
 
 type vlanTag struct{ tpid, tci, typ uint16 }
