@@ -41,6 +41,15 @@ type Decoder struct {
 	first    time.Time
 	hasFirst bool
 	prev     time.Time // the previous frame's time (frame.time_delta)
+	// shownAt is the time of the latest frame shown (Shown), for
+	// frame.time_delta_displayed; shownAny once there is one.
+	shownAt  time.Time
+	shownAny bool
+	// TrackShown says the caller tells which frames it shows (Shown), as
+	// tshark's displayed frames, the ones its filter passed; otherwise each
+	// frame counts as shown and frame.time_delta_displayed is
+	// frame.time_delta.
+	TrackShown bool
 
 	eth   layers.Ethernet
 	dot1q layers.Dot1Q
@@ -120,6 +129,11 @@ func (d *Decoder) Decode(fr Frame) *Packet {
 	return p
 }
 
+// Shown records that p, the frame just decoded, is shown (it passed the
+// caller's filter): the next frames' frame.time_delta_displayed counts from
+// it. Only with TrackShown.
+func (d *Decoder) Shown(p *Packet) { d.shownAt, d.shownAny = p.Time, true }
+
 // DecodeInto decodes fr into p, reusing p's buffers: the streaming path that
 // decodes every frame into one Packet allocates nothing per packet for the link,
 // network and transport layers. p's previous contents are overwritten, so values
@@ -137,6 +151,12 @@ func (d *Decoder) DecodeInto(fr Frame, p *Packet) {
 		p.delta = p.Time.Sub(d.prev)
 	}
 	d.prev = p.Time
+	if d.shownAny {
+		p.deltaShown = p.Time.Sub(d.shownAt)
+	}
+	if !d.TrackShown {
+		d.shownAt, d.shownAny = p.Time, true
+	}
 	p.Data = append(p.Data, fr.Data...)
 	p.CapLen = len(p.Data)
 	p.Len = fr.Info.Length

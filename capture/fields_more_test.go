@@ -14,7 +14,7 @@ import (
 func TestSmallFieldsMatchTshark(t *testing.T) {
 	needTshark(t)
 	corpus := corpusDir(t)
-	fields := []string{"frame.time_delta", "frame.marked", "frame.ignored", "udp.time_delta", "udp.time_relative", "tcp.checksum.status", "icmp.checksum.status", "icmp.type", "icmp.code"}
+	fields := []string{"frame.time_delta", "frame.time_delta_displayed", "frame.marked", "frame.ignored", "udp.time_delta", "udp.time_relative", "tcp.checksum.status", "icmp.checksum.status", "icmp.type", "icmp.code"}
 	for _, path := range []string{filepath.Join(corpus, "captures", "http-get.pcap"),
 		filepath.Join(corpus, "tcpdump-tests", "icmp-cksum-oobr-1.pcap"), filepath.Join(corpus, "tcpdump-tests", "icmp-cksum-oobr-2.pcap"),
 		filepath.Join(corpus, "tcpdump-tests", "icmp-rfc5837.pcap"), filepath.Join(corpus, "tcpdump-tests", "icmp-rfc8335.pcap"),

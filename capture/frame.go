@@ -51,6 +51,8 @@ var frameProto = protocol{
 			get: func(p *Packet, dst []filter.Value) []filter.Value {
 				return seconds(dst, int64(p.delta))
 			}},
+		{name: "frame.time_delta_displayed", typ: filter.Float, desc: "Seconds since the previous frame shown: the previous one the filter passed in wirelab packets (as tshark -Y), else the previous frame", example: "frame.time_delta_displayed > 1",
+			get: func(p *Packet, dst []filter.Value) []filter.Value { return seconds(dst, int64(p.deltaShown)) }},
 		{name: "frame.marked", typ: filter.Bool, desc: "The frame is marked (in Wireshark's window; never in a file read, as in tshark -r)", example: "frame.marked == 1",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, 0) }},
 		{name: "frame.ignored", typ: filter.Bool, desc: "The frame is ignored (in Wireshark's window; never in a file read, as in tshark -r)", example: "frame.ignored == 0",

@@ -17,9 +17,11 @@ type Packet struct {
 	Time     time.Time     // capture time
 	Relative time.Duration // since the first frame the decoder saw
 	delta    time.Duration // since the frame before
-	Len      int           // length on the wire
-	CapLen   int           // captured length (len(Data))
-	LinkType layers.LinkType
+	// deltaShown is since the latest frame shown (Decoder.Shown).
+	deltaShown time.Duration
+	Len        int // length on the wire
+	CapLen     int // captured length (len(Data))
+	LinkType   layers.LinkType
 	// InterfaceName is the pcapng interface's name (if_name), "" when it has
 	// none.
 	InterfaceName string

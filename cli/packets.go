@@ -131,6 +131,8 @@ func runPackets(stdout, stderr io.Writer, path string, o *packetsOpts) error {
 	defer src.Close()
 	dec := capture.NewDecoder()
 	dec.TimeDigits = timeDigits(src, path)
+	// frame.time_delta_displayed counts from the previous frame shown.
+	dec.TrackShown = display != nil || capFilter != nil
 	// Headers alone, five times faster, when nothing filtered or printed
 	// needs TCP's conversations or what TCP carries: counting with
 	// tcp.port == 80, or -T fields -e ip.src.
@@ -195,6 +197,7 @@ func runPackets(stdout, stderr io.Writer, path string, o *packetsOpts) error {
 		if display != nil && !display.Match(&p) {
 			continue
 		}
+		dec.Shown(&p)
 		matched++
 		switch {
 		case o.countOnly:

@@ -89,6 +89,9 @@ func TestPacketsOptions(t *testing.T) {
 		{"capture filter byte offsets", []string{"--count", "-f", "ip[2:2] > 100 and tcp[tcpflags] & tcp-push != 0"}, ExitOK, "3\n", ""},
 		{"capture filter simple", []string{"--count", "-f", "port 80 or port 443"}, ExitOK, "22\n", ""},
 		{"limit", []string{"-c", "2", "-T", "fields", "-e", "frame.number"}, ExitOK, "1\n2\n", ""},
+		// Since the previous frame the filter passed, as tshark -Y prints it.
+		{"time since the frame shown before", []string{"-Y", "http", "-T", "fields", "-e", "frame.number", "-e", "frame.time_delta_displayed"}, ExitOK,
+			"4\t0.000000000\n8\t0.006762000\n16\t0.080500000\n21\t0.004034000\n", ""},
 		{"limit after filter", []string{"-c", "1", "-Y", "http", "-T", "fields", "-e", "frame.number", "-e", "http.request.method"}, ExitOK, "4\tGET\n", ""},
 		{"separator and header", []string{"-c", "1", "-T", "fields", "-E", "separator=,", "-E", "header=y", "-e", "ip.src", "-e", "tcp.port"}, ExitOK, "ip.src,tcp.port\n127.0.0.1,56586,80\n", ""},
 		{"absent field is empty", []string{"-c", "1", "-T", "fields", "-e", "udp.port", "-e", "frame.number"}, ExitOK, "\t1\n", ""},
