@@ -14,7 +14,7 @@ import (
 func TestSmallFieldsMatchTshark(t *testing.T) {
 	needTshark(t)
 	corpus := corpusDir(t)
-	fields := []string{"frame.time_delta", "frame.time_delta_displayed", "frame.marked", "frame.ignored", "udp.time_delta", "udp.time_relative", "tcp.checksum.status", "icmp.checksum.status", "icmp.type", "icmp.code"}
+	fields := []string{"frame.time_delta", "frame.time_delta_displayed", "frame.encap_type", "frame.marked", "frame.ignored", "udp.time_delta", "udp.time_relative", "tcp.checksum.status", "icmp.checksum.status", "icmp.type", "icmp.code"}
 	for _, path := range []string{filepath.Join(corpus, "captures", "http-get.pcap"),
 		filepath.Join(corpus, "tcpdump-tests", "icmp-cksum-oobr-1.pcap"), filepath.Join(corpus, "tcpdump-tests", "icmp-cksum-oobr-2.pcap"),
 		filepath.Join(corpus, "tcpdump-tests", "icmp-rfc5837.pcap"), filepath.Join(corpus, "tcpdump-tests", "icmp-rfc8335.pcap"),
@@ -44,4 +44,38 @@ func TestSmallFieldsMatchTshark(t *testing.T) {
 	compareFilters(t, syn, []string{`dns.txt == "flag{dns}"`, `dns.txt contains "spf"`, "dns.txt.length == 9", "dns.qry.name.len > 40", "dns.qry.name.len == 6",
 		"icmp.checksum.status == 0", "icmp.checksum.status == 1", "frame.time_delta > 0.001", "frame.marked == 0", "frame.marked"})
 	compareFilters(t, filepath.Join(corpus, "captures", "http-get.pcap"), []string{"tcp.checksum.status == 2", "frame.time_delta > 0.005", "http.prev_request_in", "http.prev_response_in"})
+}
+
+// TestEncapTypeMatchesTshark writes an echo request on each link type
+// wirelab decodes and compares frame.encap_type and frame.protocols with
+// tshark's.
+func TestEncapTypeMatchesTshark(t *testing.T) {
+	needTshark(t)
+	base := icmpFrame(t, true, 8, 1, "ping")
+	ip := base.data[14:]
+	hdrs := map[layers.LinkType][]byte{layers.LinkTypePPP_HDLC: {0xff, 0x03, 0x00, 0x21}, layers.LinkTypePPP: {0x00, 0x21},
+		layers.LinkTypeC_HDLC: {0x0f, 0x00, 0x08, 0x00}, layers.LinkTypePPPEthernet: {0x11, 0x00, 0x00, 0x01, 0x00, byte(len(ip) + 2), 0x00, 0x21},
+		12: nil, 14: nil}
+	n := 0
+	for lt := range wtapEncap {
+		var fr []genFrame
+		switch h, ok := hdrs[lt]; {
+		case lt == layers.LinkTypeIPv6:
+			fr = []genFrame{{icmp6Msg(t, ip6A, ip6B, 128, 0, []byte{0, 1, 0, 1}).data[14:], lt}}
+		case lt == layers.LinkTypeEthernet:
+			fr = []genFrame{base}
+		case ok:
+			fr = []genFrame{{append(append([]byte(nil), h...), ip...), lt}}
+		default:
+			fr = withLink(t, lt, []genFrame{base})
+		}
+		path := filepath.Join(t.TempDir(), "encap.pcap")
+		writePcap(t, path, lt, fr)
+		if a := compareLive(t, path, []string{"frame.encap_type", "frame.protocols"}, false, nil); a.sameVals == 2 {
+			n++
+		}
+	}
+	if n != len(wtapEncap) {
+		t.Errorf("%d of %d link types as tshark", n, len(wtapEncap))
+	}
 }

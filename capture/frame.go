@@ -53,6 +53,13 @@ var frameProto = protocol{
 			}},
 		{name: "frame.time_delta_displayed", typ: filter.Float, desc: "Seconds since the previous frame shown: the previous one the filter passed in wirelab packets (as tshark -Y), else the previous frame", example: "frame.time_delta_displayed > 1",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return seconds(dst, int64(p.deltaShown)) }},
+		{name: "frame.encap_type", typ: filter.Int, bits: 16, named: true, desc: "Wireshark's encapsulation number of the frame's link type: 1 Ethernet, 25 Linux cooked, 210 Linux cooked v2, 15 BSD loopback, 174 OpenBSD loopback, 7 raw IP, 129 raw IPv4, 130 raw IPv6, 4 PPP, 139 PPPoE, 28 Cisco HDLC; absent for the link types wirelab does not decode", example: "frame.encap_type == 1",
+			get: func(p *Packet, dst []filter.Value) []filter.Value {
+				if n, ok := wtapEncap[p.LinkType]; ok {
+					dst = u(dst, uint64(n))
+				}
+				return dst
+			}},
 		{name: "frame.marked", typ: filter.Bool, desc: "The frame is marked (in Wireshark's window; never in a file read, as in tshark -r)", example: "frame.marked == 1",
 			get: func(p *Packet, dst []filter.Value) []filter.Value { return u(dst, 0) }},
 		{name: "frame.ignored", typ: filter.Bool, desc: "The frame is ignored (in Wireshark's window; never in a file read, as in tshark -r)", example: "frame.ignored == 0",
@@ -115,4 +122,12 @@ func layerField(name, desc string) field {
 			}
 			return dst
 		}}
+}
+
+// wtapEncap is Wireshark's WTAP_ENCAP number of each link type wirelab
+// decodes, as tshark 4.0 shows it (frame.encap_type).
+var wtapEncap = map[layers.LinkType]int{
+	layers.LinkTypeEthernet: 1, layers.LinkTypeLinuxSLL: 25, layers.LinkTypeLinuxSLL2: 210, layers.LinkTypeNull: 15,
+	layers.LinkTypeLoop: 174, layers.LinkTypeRaw: 7, 12: 7, 14: 7, layers.LinkTypeIPv4: 129, layers.LinkTypeIPv6: 130,
+	layers.LinkTypePPP: 4, layers.LinkTypePPP_HDLC: 4, layers.LinkTypePPPEthernet: 139, layers.LinkTypeC_HDLC: 28,
 }
