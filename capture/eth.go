@@ -160,9 +160,6 @@ func (p *Packet) ethTail() (t ethTail) {
 	default:
 		t.trailer = rest
 	}
-	if len(t.trailer) == 0 {
-		t.trailer = nil
-	}
 	return t
 }
 

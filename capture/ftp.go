@@ -9,9 +9,9 @@ import (
 
 // FTP's control connection (TCP port 21): a request is one command line to the
 // server, a response a code and text; only the first line of a segment is
-// parsed, as Wireshark does. A 227 or 229 reply, a PORT or EPRT command
-// announces a data connection (ftpdata.go); CWD, CDUP and PWD replies give
-// the working directory.
+// parsed, as Wireshark does. A 227 or 229 reply or a PORT command announces
+// a data connection (ftpdata.go; EPRT is read, ftp.eprt.*, but opens none,
+// as in tshark 4.0); CWD, CDUP and PWD replies give the working directory.
 var ftpProto = protocol{
 	name: "ftp", title: "FTP", desc: "File Transfer Protocol (control connection)", example: "ftp",
 	strEnc:   encASCII,
@@ -185,13 +185,7 @@ func ftpEPRTCmd(a *appInfo) (af uint64, addr netip.Addr, port uint16, ok bool) {
 	if !asciiEqualFold(requestCommand(a), "eprt") {
 		return 0, addr, 0, false
 	}
-	if addr, port, ok = ftpEPRT(requestArg(a)); !ok {
-		return 0, addr, 0, false
-	}
-	if addr.Is4() {
-		return 1, addr, port, true
-	}
-	return 2, addr, port, true
+	return ftpEPRT(requestArg(a))
 }
 
 func ftpEPRTAddr(v6 bool) func(p *Packet, dst []filter.Value) []filter.Value {

@@ -12,16 +12,15 @@ import (
 // FTP's data connections, as Wireshark's ftp-data dissector shows them. The
 // control connection announces each one (ftp.go): a 227 reply to PASV the
 // server's address and port, a 229 reply to EPSV its port, a PORT command
-// the client's (not EPRT: tshark 4.0 opens no conversation for it); the TCP
-// segments with a payload between that
-// address and port and the other side's address (any port) are FTP-DATA,
-// found by that conversation before any port. Each names how it was set up
-// and, when a command followed the announcement before the data, the first
-// such command (TYPE I, RETR readme.txt, LIST) and the working directory
-// then. A payload
-// whose first 20 bytes are printable text (or CR, LF) is data-text-lines
-// too. TCP port 20 is FTP-DATA without any of that, as in Wireshark (its
-// setup frame is the TCP conversation's first).
+// the client's (not EPRT: tshark 4.0 opens no conversation for it). The TCP
+// segments with a payload between that address and port and the other
+// side's address (any port) are FTP-DATA, found by that conversation before
+// any port. Each names how it was set up and, when a command followed the
+// announcement before the data, the first such command (TYPE I, RETR
+// readme.txt, LIST) and the working directory then. A payload whose first 20
+// bytes are printable text (or CR, LF) is data-text-lines too. TCP port 20
+// is FTP-DATA without any of that, as in Wireshark (its setup frame is the
+// TCP conversation's first).
 var ftpDataProto = protocol{
 	name: "ftp-data", title: "FTP-DATA", desc: "FTP data connection (file transfers and listings)", example: "ftp-data",
 	tcpPorts: []uint16{20},
@@ -75,13 +74,18 @@ var ftpDataProto = protocol{
 		{name: "ftp-data.setup-frame", typ: filter.Uint, bits: 32, desc: "The FTP frame that announced this data connection (a 227 or 229 reply, a PORT command); on port 20 without one, the TCP conversation's first frame", example: "ftp-data.setup-frame == 12",
 			get: ftpDataNum(func(c *ftpDataConv) int { return c.setupFrame })},
 		{name: "ftp-data.setup-method", typ: filter.String, desc: "How the data connection was set up: PASV, EPASV or PORT", example: `ftp-data.setup-method == "PASV"`,
-			get: ftpDataText0(func(c *ftpDataConv) (string, bool) { return c.method, !c.byPort })},
+			get: ftpDataString(func(c *ftpDataConv) (string, bool) { return c.method, !c.byPort })},
 		{name: "ftp-data.command", typ: filter.String, desc: "The first command after the announcement (as Wireshark: TYPE I if it came before RETR): RETR readme.txt, LIST, STOR up.txt", example: `ftp-data.command contains "RETR"`,
-			get: ftpDataText0(func(c *ftpDataConv) (string, bool) { return c.command, c.commandFrame != 0 })},
+			get: ftpDataString(func(c *ftpDataConv) (string, bool) { return c.command, c.commandFrame != 0 })},
 		{name: "ftp-data.command-frame", typ: filter.Uint, bits: 32, desc: "The frame of that command", example: "ftp-data.command-frame == 25",
 			get: ftpDataNum(func(c *ftpDataConv) int { return c.commandFrame })},
 		{name: "ftp-data.current-working-directory", typ: filter.String, desc: "The control connection's working directory at that command (from CWD, CDUP and PWD replies)", example: `ftp-data.current-working-directory == "/pub"`,
-			get: ftpDataText0(func(c *ftpDataConv) (string, bool) { return c.cwd, c.commandFrame != 0 && c.cwdSet })},
+			get: ftpDataString(func(c *ftpDataConv) (string, bool) {
+				if c.cwd == nil {
+					return "", false
+				}
+				return c.cwd.cwd, true
+			})},
 	},
 }
 
@@ -105,7 +109,7 @@ func ftpDataNum(v func(c *ftpDataConv) int) func(p *Packet, dst []filter.Value) 
 	}
 }
 
-func ftpDataText0(v func(c *ftpDataConv) (string, bool)) func(p *Packet, dst []filter.Value) []filter.Value {
+func ftpDataString(v func(c *ftpDataConv) (string, bool)) func(p *Packet, dst []filter.Value) []filter.Value {
 	return func(p *Packet, dst []filter.Value) []filter.Value {
 		if c := p.ftpData; c != nil {
 			if s, ok := v(c); ok {
@@ -119,10 +123,9 @@ func ftpDataText0(v func(c *ftpDataConv) (string, bool)) func(p *Packet, dst []f
 // ftpConv is a control connection's state: its last command and working
 // directory.
 type ftpConv struct {
-	lastCmd      string
-	lastCmdFrame int
-	cwd          *ftpView // nil until a CWD, CDUP or PWD reply gives it
-	pending      *ftpDataConv
+	lastCmd string
+	cwd     *ftpView // nil until a CWD, CDUP or PWD reply gives it
+	pending *ftpDataConv
 }
 
 // ftpView is what a control frame knows: the working directory then.
@@ -133,11 +136,10 @@ type ftpDataConv struct {
 	setupFrame   int
 	method       string
 	command      string
-	commandFrame int // 0: no command yet
-	cwd          string
-	cwdSet       bool
-	started      bool // its data has begun: the command stays
-	byPort       bool // TCP port 20, no announcement: a setup frame only
+	commandFrame int      // 0: no command yet
+	cwd          *ftpView // the control connection's at that command, if known
+	started      bool     // its data has begun: the command stays
+	byPort       bool     // TCP port 20, no announcement: a setup frame only
 }
 
 // ftpDataKey finds a data connection: the announced address and port, and
@@ -164,16 +166,11 @@ func (d *Decoder) ftpControl(p *Packet) {
 	src, dst := p.endpoints()
 	if a.req {
 		line := firstLine(a.payload)
-		c.lastCmd, c.lastCmdFrame = string(line), p.Number
+		c.lastCmd = string(line)
 		if dc := c.pending; dc != nil && dc.commandFrame == 0 && !dc.started {
-			dc.command, dc.commandFrame = c.lastCmd, p.Number
-			if c.cwd != nil {
-				dc.cwd, dc.cwdSet = c.cwd.cwd, true
-			}
+			dc.command, dc.commandFrame, dc.cwd = c.lastCmd, p.Number, c.cwd
 		}
-		cmd, arg := word(line)
-		switch {
-		case asciiEqualFold(cmd, "port"):
+		if cmd, arg := word(line); asciiEqualFold(cmd, "port") {
 			if ip, port, ok := ftpHostPort(arg); ok {
 				d.ftpExpect(c, p, v4Key(ip), port, dst, "PORT")
 			}
@@ -288,34 +285,24 @@ func ftpHostPort(arg []byte) (ip uint32, port uint16, ok bool) {
 	return uint32(n[0]<<24 | n[1]<<16 | n[2]<<8 | n[3]), uint16(n[4]<<8 | n[5]), true
 }
 
-// ftpEPRT reads EPRT's |af|address|port| (any delimiter).
-func ftpEPRT(arg []byte) (addr netip.Addr, port uint16, ok bool) {
-	af, a, p, ok := ftpEPRTParts(arg)
-	if !ok {
-		return addr, 0, false
-	}
-	addr, err := netip.ParseAddr(string(a))
-	if err != nil || af == 1 && !addr.Is4() || af == 2 && !addr.Is6() {
-		return addr, 0, false
-	}
-	return addr, p, true
-}
-
-func ftpEPRTParts(arg []byte) (af uint64, addr []byte, port uint16, ok bool) {
+// ftpEPRT reads EPRT's |af|address|port| (any delimiter): family 1 with an
+// IPv4 address, 2 with an IPv6 one.
+func ftpEPRT(arg []byte) (af uint64, addr netip.Addr, port uint16, ok bool) {
 	arg = bytes.TrimSpace(arg)
 	if len(arg) < 2 {
-		return 0, nil, 0, false
+		return 0, addr, 0, false
 	}
 	parts := bytes.Split(arg[1:], arg[:1])
 	if len(parts) != 4 || len(parts[3]) != 0 {
-		return 0, nil, 0, false
+		return 0, addr, 0, false
 	}
 	af, ok1 := parseDec(parts[0])
 	pn, ok2 := parseDec(parts[2])
-	if !ok1 || !ok2 || pn > 65535 || af != 1 && af != 2 {
-		return 0, nil, 0, false
+	addr, err := netip.ParseAddr(string(parts[1]))
+	if !ok1 || !ok2 || pn > 65535 || err != nil || !(af == 1 && addr.Is4() || af == 2 && addr.Is6()) {
+		return 0, addr, 0, false
 	}
-	return af, parts[1], uint16(pn), true
+	return af, addr, uint16(pn), true
 }
 
 // ftpEPSV reads a 229 reply's (|||port|).

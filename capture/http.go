@@ -93,6 +93,9 @@ func (h *httpDir) extra() *httpMore {
 	return h.more
 }
 
+// pushPair is h's list's pushPair.
+func (h *httpDir) pushPair(req bool, frame int) httpPair { return h.extra().pushPair(req, frame) }
+
 // httpPair is an entry of that list: a request's frame and its response's,
 // as Wireshark pairs them (a request always starts an entry; a response
 // completes the latest one, or starts one when that one has its response).
@@ -100,8 +103,7 @@ type httpPair struct{ req, res int }
 
 // pushPair adds a request's (req) or a response's frame to the list and
 // returns the entry before the message's.
-func (h *httpDir) pushPair(req bool, frame int) httpPair {
-	x := h.extra()
+func (x *httpMore) pushPair(req bool, frame int) httpPair {
 	last := &x.pairs[1]
 	switch {
 	case !req && (last.req != 0 || last.res != 0) && last.res == 0:
@@ -748,29 +750,36 @@ func httpLines(req bool) func(p *Packet, dst []filter.Value) []filter.Value {
 // tshark 4.0 writes the URI as http.request.uri's value (ENC_ASCII: bytes
 // 0x80-0xff U+FFFD) but the Host header's bytes as they were, up to a NUL.
 func fullURI(m *httpMsg) []byte {
-	uri := stringValue(m.uri, encASCII)
-	if bytes.Contains(uri, []byte("://")) {
+	uri, host := uriParts(m)
+	if host == nil {
 		return uri
-	}
-	if len(m.host) == 0 {
-		return nil
-	}
-	host := m.host
-	if i := bytes.IndexByte(host, 0); i >= 0 {
-		host = host[:i]
 	}
 	return append(append([]byte("http://"), host...), uri...)
 }
 
-// fullURIString is fullURI as a string, built with one allocation.
-func fullURIString(m *httpMsg) string {
-	uri := stringValue(m.uri, encASCII)
-	if bytes.Contains(uri, []byte("://")) || len(m.host) == 0 {
-		return string(fullURI(m))
+// uriParts splits a request's full URI: the URI as written and the Host to
+// put before it, nil when the URI is absolute already (or, with the URI
+// nil too, when there is no Host to make it so).
+func uriParts(m *httpMsg) (uri, host []byte) {
+	uri = stringValue(m.uri, encASCII)
+	switch {
+	case bytes.Contains(uri, []byte("://")):
+		return uri, nil
+	case len(m.host) == 0:
+		return nil, nil
 	}
-	host := m.host
+	host = m.host
 	if i := bytes.IndexByte(host, 0); i >= 0 {
 		host = host[:i]
+	}
+	return uri, host
+}
+
+// fullURIString is fullURI as a string, built with one allocation.
+func fullURIString(m *httpMsg) string {
+	uri, host := uriParts(m)
+	if host == nil {
+		return string(uri)
 	}
 	return "http://" + string(host) + string(uri)
 }

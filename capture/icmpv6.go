@@ -363,8 +363,8 @@ func (d *Decoder) fillICMPv6(p *Packet) {
 	c.typ, c.code, c.checksum = x.TypeCode.Type(), x.TypeCode.Code(), x.Checksum
 	c.msg = icmpMessage(x.Contents, x.Payload)
 	// The checksum's pseudo-header: the addresses of the IPv6 header that
-	// carries the message, its length and next header 58.
-	// (the final one when a routing header names it).
+	// carries the message (the final destination when a routing header
+	// names it), its length and next header 58.
 	ip := &d.ip6
 	n := len(ip.Payload) // gopacket decodes hop-by-hop options with the fixed header
 	if ip.HopByHop != nil {

@@ -73,14 +73,14 @@ func (s *streams) ssdpAnswer(k connKey, m *httpMsg, at time.Duration) {
 
 // ssdpPairs is the request/response pairs list of a conversation (k: from
 // the searcher), as http keeps it for TCP (http.prev_request_in).
-func (s *streams) ssdpPairs(k connKey) *httpDir {
-	if s.ssdpDirs == nil || len(s.ssdpDirs) >= maxSmallConns {
-		s.ssdpDirs = make(map[connKey]*httpDir)
+func (s *streams) ssdpPairs(k connKey) *httpMore {
+	if s.ssdpLists == nil || len(s.ssdpLists) >= maxSmallConns {
+		s.ssdpLists = make(map[connKey]*httpMore)
 	}
-	h := s.ssdpDirs[k]
-	if h == nil {
-		h = new(httpDir)
-		s.ssdpDirs[k] = h
+	x := s.ssdpLists[k]
+	if x == nil {
+		x = new(httpMore)
+		s.ssdpLists[k] = x
 	}
-	return h
+	return x
 }

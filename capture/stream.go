@@ -63,12 +63,12 @@ type streams struct {
 	ftp     map[uint32]*ftpConv         // control connections by tcp.stream (ftpdata.go)
 	ftpData map[ftpDataKey]*ftpDataConv // data connections they announced
 	ssdp    map[connKey][]httpReq       // searches awaiting an answer (ssdp.go)
-	// ssdpDirs: each conversation's pairs of searches and answers.
-	ssdpDirs map[connKey]*httpDir
-	dns      map[dnsKey]*dnsConv // transactions (dns.go)
-	sip      map[sipKey]*sipDir  // UDP transactions (sip.go)
-	snmp     snmpState           // requests and Wireshark's globals (snmp.go)
-	nTCP     uint32
+	// ssdpLists: each conversation's list of searches and answers.
+	ssdpLists map[connKey]*httpMore
+	dns       map[dnsKey]*dnsConv // transactions (dns.go)
+	sip       map[sipKey]*sipDir  // UDP transactions (sip.go)
+	snmp      snmpState           // requests and Wireshark's globals (snmp.go)
+	nTCP      uint32
 	// unacked counts the segments of every conversation's unacknowledged
 	// lists (sequence analysis).
 	unacked int
